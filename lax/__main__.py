@@ -1,0 +1,5 @@
+"""`python -m lax` runs the command-line interface."""
+
+from lax.cli import main
+
+main()

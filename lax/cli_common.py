@@ -1,0 +1,99 @@
+"""What every command group of the CLI shares: common options, date parsing, and error handling.
+
+Imported by `lax.cli`, `lax.cli_ledger` and `lax.cli_report`. It imports Typer and nothing heavy, so that
+`lax --help` stays fast (SPEC §9): spreadsheet, template and report libraries are imported inside the
+commands that need them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated, Any, Callable, Optional
+
+import typer
+
+from lax.i18n import _, set_lang
+from lax.problems import LaxError
+
+LangOpt = Annotated[
+    Optional[str],
+    typer.Option("--lang", envvar="LAX_LANG", help="Language of everything printed: en or zh.", show_default=False),
+]
+LedgerOpt = Annotated[
+    Path,
+    typer.Option("--ledger", envvar="LAX_LEDGER", help="Ledger folder (one YAML file per village).", show_default=True),
+]
+CriteriaOpt = Annotated[
+    Optional[Path],
+    typer.Option("--criteria", help="Criteria file (default: ./criteria.yaml if present, else the packaged one).",
+                 show_default=False),
+]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the Python traceback of an internal error.", hidden=True)]
+
+
+def parse_date_option(value: str | None, option: str) -> dt.date | None:
+    """A command-line date: `2026-09-30`, also `2026/9/30`, `2026.9.30`, `2026年9月30日`."""
+    if value is None:
+        return None
+    from lax.values import parse_date
+
+    try:
+        return parse_date(value)
+    except ValueError:
+        raise LaxError(_(f"{option}: '{value}' is not a valid date (expected YYYY-MM-DD, e.g. 2026-09-30)",
+                         f"{option}：“{value}”不是有效日期（应为 YYYY-MM-DD，例如 2026-09-30）")) from None
+
+
+def today() -> dt.date:
+    """The date a command acts on when none is given; the only place lax reads the clock."""
+    fixed = os.environ.get("LAX_TODAY")  # lets tests and reproducible runs pin "today"
+    if fixed:
+        return dt.date.fromisoformat(fixed)
+    return dt.date.today()
+
+
+def err(message: str) -> None:
+    """Print one line to stderr."""
+    sys.stderr.write(message.rstrip("\n") + "\n")
+    sys.stderr.flush()
+
+
+def command(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a command: set the language, turn `LaxError` into a one-line message and its exit code,
+    and any other exception into a short internal-error line (the traceback only with --debug or LAX_DEBUG)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        lang = kwargs.get("lang")
+        try:
+            set_lang(lang)
+        except ValueError:
+            err(f"--lang: '{lang}' is not en or zh / 不是 en 或 zh")
+            raise typer.Exit(2) from None
+        try:
+            return fn(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except LaxError as e:
+            err(str(e))
+            for line in e.details:
+                err(line)
+            raise typer.Exit(e.exit_code) from None
+        except KeyboardInterrupt:
+            err(_("interrupted", "已中断"))
+            raise typer.Exit(130) from None
+        except BrokenPipeError:
+            raise typer.Exit(0) from None
+        except Exception as e:  # noqa: BLE001 - the last line of defence: never a traceback for a user
+            if kwargs.get("debug") or os.environ.get("LAX_DEBUG"):
+                traceback.print_exc()
+            err(_(f"internal error: {type(e).__name__}: {e} (set LAX_DEBUG=1 to see the traceback for a bug report)",
+                  f"内部错误：{type(e).__name__}：{e}（设置 LAX_DEBUG=1 可查看用于报告问题的调用栈）"))
+            raise typer.Exit(3) from None
+
+    return wrapper

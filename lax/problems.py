@@ -1,0 +1,73 @@
+"""Problems with the input a person gave, and the one exception the library raises.
+
+A *problem* is bad input found while reading (a bad cell, a missing column, a duplicate village, a file
+that cannot be read). It is data, never an exception: readers collect every problem of a file in one
+pass and carry on with the valid rows. It is different from a *finding* (a village meets a standard),
+which lives in `lax.check`.
+
+`LaxError` is raised when a command cannot go on at all (a malformed criteria file, an unknown
+village, a refused ledger transition); the CLI prints its one-line message and exits with its code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One bad input, with where it is and a stable kebab-case code."""
+
+    code: str
+    message: str
+    path: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    field: str | None = None
+    value: Any = None
+    line: int | None = None
+
+    def where(self) -> str:
+        """`dengbu.xlsx, sheet 排查表, row 17, column E` — or `FILE:LINE` for text files."""
+        if self.line is not None and self.sheet is None and self.column is None:
+            return f"{self.path}:{self.line}"
+        parts = [self.path]
+        if self.sheet:
+            parts.append(f"sheet {self.sheet}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        return f"{self.where()}: {self.message} [{self.code}]"
+
+    def to_dict(self) -> dict[str, Any]:
+        value = self.value
+        if value is not None and not isinstance(value, (str, int, float, bool)):
+            value = str(value)
+        d = {
+            "code": self.code,
+            "path": self.path,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "field": self.field,
+            "value": value,
+            "message": self.message,
+        }
+        if self.line is not None:
+            d["line"] = self.line
+        return d
+
+
+class LaxError(Exception):
+    """A command cannot go on; `str(err)` is the one line shown to the user."""
+
+    def __init__(self, message: str, exit_code: int = 2, details: list[str] | None = None):
+        super().__init__(message)
+        self.exit_code = exit_code
+        self.details = details or []
