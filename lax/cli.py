@@ -7,11 +7,17 @@ are imported inside commands so that `lax --help` and `lax --version` stay insta
 
 from __future__ import annotations
 
+import enum
+import sys
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from lax import __version__
+from lax.cli_common import CriteriaOpt, LangOpt, LedgerOpt, command, err, parse_date_option, today
+from lax.i18n import _, get_lang
+from lax.problems import LaxError
 from lax.cli_ledger import app as ledger_app
 from lax.cli_report import report as report_command
 
@@ -37,6 +43,220 @@ def _main(
                                                     help="Show the version and exit.")] = None,
 ) -> None:
     """Identify and rectify weak and lax (软弱涣散) village-level Party organisations."""
+
+
+class CheckFormat(str, enum.Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+class Channel(str, enum.Enum):
+    self_ = "self"
+    mass = "mass"
+    spot = "spot"
+    department = "department"
+
+
+TABLE_CAP = 200  # rows drawn in the terminal; the rest are counted, and json/xlsx hold them all
+
+
+@app.command("check")
+@command
+def check(
+    files: Annotated[list[Path], typer.Argument(help="Spreadsheets, CSV, YAML or JSON files townships sent.",
+                                                show_default=False)],
+    criteria: CriteriaOpt = None,
+    sheet: Annotated[Optional[str], typer.Option("--sheet", help="Read only this sheet.")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Date of the check (default: today).")] = None,
+    format: Annotated[CheckFormat, typer.Option("--format", help="Output: table, json, csv or xlsx.")] = CheckFormat.table,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the output to this file.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="List every village, not only flagged ones.")] = False,
+    record: Annotated[bool, typer.Option("--record", help="Record the results in the ledger.")] = False,
+    channel: Annotated[Channel, typer.Option("--channel", help="How the villages were examined (with --record).")] = Channel.self_,
+    ledger: LedgerOpt = Path("ledger"),
+    lang: LangOpt = None,
+) -> None:
+    """Apply the definition standards to township spreadsheets and show which villages meet them.
+
+    Exit 0: no village flagged, no problems; 1: villages flagged; 2: problems in the input.
+
+    Example: lax check examples/yujiang.xlsx --format json --output result.json
+    """
+    from lax.check import run_check
+    from lax.criteria import load_criteria
+
+    day = parse_date_option(as_of, "--as-of") or today()
+    if format is CheckFormat.xlsx and output is None:
+        raise LaxError(_("--format xlsx needs --output FILE.xlsx", "--format xlsx 需要 --output 文件.xlsx"))
+    crit = load_criteria(criteria)
+    progress = _progress_bar() if format is CheckFormat.table else None
+    try:
+        result = run_check([str(f) for f in files], crit, day, sheet=sheet,
+                           on_progress=progress.update if progress else None)
+    finally:
+        if progress:
+            progress.close()
+    _write_check(result, format, output, all_)
+    if record:
+        _record(result, ledger, channel.value, [str(f) for f in files])
+    raise typer.Exit(result.exit_code)
+
+
+def _write_check(result, format: CheckFormat, output: Optional[Path], all_: bool) -> None:
+    if format is CheckFormat.json:
+        from lax.check import result_to_dict
+        import json
+
+        data = result_to_dict(result)
+        indent = 2 if len(result.villages) <= 2000 else None
+        text = json.dumps(data, ensure_ascii=False, indent=indent)
+        _emit_text(text + "\n", output)
+    elif format is CheckFormat.csv:
+        from lax.export import write_csv
+
+        if output is None:
+            write_csv(result, sys.stdout)
+        else:
+            _writing(output, lambda: write_csv(result, output))
+    elif format is CheckFormat.xlsx:
+        from lax.export import write_xlsx
+
+        _writing(output, lambda: write_xlsx(result, output))
+    else:
+        from lax.show import print_check
+
+        if output is None:
+            print_check(result, all_=all_, cap=TABLE_CAP)
+        else:
+            def write_table() -> None:
+                from rich.console import Console
+
+                with output.open("w", encoding="utf-8") as fh:
+                    print_check(result, all_=all_, cap=None, out=Console(file=fh, width=200, color_system=None))
+
+            _writing(output, write_table)
+    if output is not None and format is not CheckFormat.table:
+        err(_(f"wrote {output}", f"已写入 {output}"))
+
+
+def _emit_text(text: str, output: Optional[Path]) -> None:
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        _writing(output, lambda: output.write_text(text, encoding="utf-8"))
+
+
+def _writing(output: Path, write) -> None:
+    """Run a write to a user-named file, turning OS errors into a one-line message."""
+    try:
+        write()
+    except OSError as e:
+        raise LaxError(_(f"{output}: cannot write: {e.strerror or e}", f"{output}：无法写入：{e.strerror or e}")) from None
+
+
+class _Progress:
+    """A rich progress bar on stderr, shown only for large inputs read in a terminal."""
+
+    def __init__(self) -> None:
+        self._bar = None
+        self._task = None
+
+    def update(self, done: int, total: int) -> None:
+        if self._bar is None:
+            if total < 20000:
+                return
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self._bar = Progress(console=Console(stderr=True), transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task(_("reading", "读取中"), total=total)
+        self._bar.update(self._task, completed=done, total=total)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def _progress_bar() -> Optional[_Progress]:
+    return _Progress() if sys.stderr.isatty() else None
+
+
+def _record(result, ledger: Path, channel: str, files: list[str]) -> None:
+    from lax.ledger import record_check
+
+    if result.problems:
+        raise LaxError(_(f"nothing recorded in the ledger: the input has {len(result.problems)} problem(s); fix them and run again",
+                         f"未记入台账：输入有 {len(result.problems)} 处问题，请修正后重新运行"))
+    idx = result.criteria.index
+    villages = []
+    for v in result.villages:
+        values = v.record.values
+        villages.append({
+            "township": values[idx["township"]],
+            "village": values[idx["village"]],
+            "code": values[idx["code"]] if "code" in idx else None,
+            "criteria": [m.id for m in v.matches],
+            "evidence": {m.id: dict(m.evidence) for m in v.matches},
+        })
+    summary = record_check(ledger, villages, result.as_of, channel, result.criteria.policy,
+                           set(result.criteria.ids), ", ".join(files))
+    err(summary.describe() if hasattr(summary, "describe") else str(summary))
+
+
+@app.command("criteria")
+@command
+def criteria_cmd(
+    criteria: CriteriaOpt = None,
+    format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    lang: LangOpt = None,
+) -> None:
+    """List the definition standards in force and the policy (time limits, pass score).
+
+    Example: lax criteria --lang zh
+    """
+    from lax.criteria import load_criteria
+    from lax.show import print_criteria
+
+    crit = load_criteria(criteria)
+    if format == "json":
+        import json
+
+        data = {
+            "path": crit.path, "version": crit.version, "name": crit.name(),
+            "policy": {"rectify_months": crit.policy.rectify_months, "watch_months": crit.policy.watch_months,
+                       "pass_score": crit.policy.pass_score},
+            "criteria": [{"id": c.id, "title": c.title(), "when": c.when} for c in crit.criteria],
+            "fields": [{"id": f.id, "type": f.type, "required": f.required, "title": f.title()} for f in crit.fields],
+        }
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    elif format == "table":
+        print_criteria(crit)
+    else:
+        raise LaxError(_(f"--format: '{format}' is not table or json", f"--format：“{format}”不是 table 或 json"))
+
+
+@app.command("form")
+@command
+def form(
+    output: Annotated[Path, typer.Argument(help="Where to write the blank form (.xlsx).", show_default=False)],
+    criteria: CriteriaOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Write a blank input form townships fill in and `lax check` reads back.
+
+    Example: lax form 排查表.xlsx
+    """
+    from lax.criteria import load_criteria
+    from lax.form import write_form
+
+    if output.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise LaxError(_(f"{output}: the form is an Excel file; name it .xlsx", f"{output}：表格为 Excel 文件，请以 .xlsx 结尾"))
+    crit = load_criteria(criteria)
+    _writing(output, lambda: write_form(crit, output, get_lang()))
+    err(_(f"wrote {output}", f"已写入 {output}"))
 
 
 app.add_typer(ledger_app, name="ledger")

@@ -1,0 +1,157 @@
+"""Applying the standards to village records: findings, undetermined standards, and the check result.
+
+A *finding* (`Match`) says a village meets a standard, with the evidence (the field values that made the
+expression true). A standard whose outcome depends on a blank value is *undetermined* for that village,
+listed with the blank fields. Bad input is not here: it arrives as `Problem`s from `lax.records` and is
+carried in the result beside the findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+
+from lax.criteria import Criteria
+from lax.problems import Problem
+
+if TYPE_CHECKING:
+    from lax.records import Record
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A village meets a standard; `evidence` maps field id to the value that showed it."""
+
+    id: str
+    evidence: dict[str, Any]
+
+
+@dataclass(slots=True)
+class VillageResult:
+    record: Record
+    matches: list[Match]
+    undetermined: list[tuple[str, tuple[str, ...]]]  # (standard id, blank field ids it depends on)
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.matches)
+
+
+@dataclass
+class CheckResult:
+    criteria: Criteria
+    as_of: dt.date
+    villages: list[VillageResult]
+    problems: list[Problem] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        by: dict[str, int] = {}
+        flagged = undetermined = 0
+        for v in self.villages:
+            if v.matches:
+                flagged += 1
+                for m in v.matches:
+                    by[m.id] = by.get(m.id, 0) + 1
+            if v.undetermined:
+                undetermined += 1
+        order = {c.id: i for i, c in enumerate(self.criteria.criteria)}
+        return {
+            "villages": len(self.villages),
+            "flagged": flagged,
+            "undetermined": undetermined,
+            "problems": len(self.problems),
+            "by_criterion": dict(sorted(by.items(), key=lambda kv: order.get(kv[0], 0))),
+        }
+
+    @property
+    def exit_code(self) -> int:
+        """0: nothing flagged, no problems; 1: flagged villages, no problems; 2: any problem (SPEC §6)."""
+        if self.problems:
+            return 2
+        return 1 if any(v.matches for v in self.villages) else 0
+
+    def value(self, village: VillageResult, field_id: str) -> Any:
+        return village.record.values[self.criteria.index[field_id]]
+
+
+def check_records(records: Iterable[Record], criteria: Criteria) -> list[VillageResult]:
+    """Evaluate every standard on every record.
+
+    One generated call per record decides all standards; only the few records that meet a standard or
+    have blanks are looked at further, which keeps 100,000 villages well under a second.
+    """
+    evaluate = criteria.evaluate
+    standards = criteria.criteria
+    index = criteria.index
+    results: list[VillageResult] = []
+    append = results.append
+    for record in records:
+        values = record.values
+        outcome = evaluate(values)
+        if True not in outcome and None not in outcome:
+            append(VillageResult(record, [], []))
+            continue
+        matches: list[Match] = []
+        undetermined: list[tuple[str, tuple[str, ...]]] = []
+        for c, r in zip(standards, outcome):
+            if r is True:
+                matches.append(Match(c.id, {f: values[index[f]] for f in c.evidence_fields(values)
+                                            if values[index[f]] is not None}))
+            elif r is None:
+                undetermined.append((c.id, tuple(f for f in c.fields if values[index[f]] is None)))
+        append(VillageResult(record, matches, undetermined))
+    return results
+
+
+def run_check(
+    paths: Sequence[str],
+    criteria: Criteria,
+    as_of: dt.date,
+    sheet: str | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> CheckResult:
+    """Read the files and apply the standards: the whole of `lax check` without the printing."""
+    from lax.records import read_records
+
+    records, problems = read_records(paths, criteria, sheet=sheet, on_progress=on_progress)
+    return CheckResult(criteria, as_of, check_records(records, criteria), problems)
+
+
+def json_value(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def village_to_dict(result: CheckResult, v: VillageResult) -> dict[str, Any]:
+    """One village in the SPEC §6 JSON shape."""
+    rec = v.record
+    idx = result.criteria.index
+    values = rec.values
+    code = values[idx["code"]] if "code" in idx else None
+    return {
+        "township": values[idx["township"]],
+        "village": values[idx["village"]],
+        "code": code,
+        "source": {"path": rec.path, "sheet": rec.sheet, "row": rec.row},
+        "flagged": bool(v.matches),
+        "matches": [
+            {"id": m.id, "title": result.criteria.criterion(m.id).title(),
+             "evidence": {k: json_value(x) for k, x in m.evidence.items()}}
+            for m in v.matches
+        ],
+        "undetermined": [{"id": cid, "missing": list(missing)} for cid, missing in v.undetermined],
+    }
+
+
+def result_to_dict(result: CheckResult) -> dict[str, Any]:
+    """The whole result in the SPEC §6 JSON shape."""
+    return {
+        "criteria": {"path": result.criteria.path, "version": result.criteria.version,
+                     "count": len(result.criteria.criteria)},
+        "as_of": result.as_of.isoformat(),
+        "summary": result.summary(),
+        "villages": [village_to_dict(result, v) for v in result.villages],
+        "problems": [p.to_dict() for p in result.problems],
+    }

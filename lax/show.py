@@ -1,0 +1,115 @@
+"""Terminal display of check results and of the standards, with rich.
+
+Data first, rendered second: this module only draws what `lax.check` and `lax.criteria` computed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from lax.check import CheckResult, VillageResult
+from lax.criteria import Criteria
+from lax.i18n import _
+
+console = Console(highlight=False, soft_wrap=False)
+
+
+def format_value(value: Any) -> str:
+    if value is True:
+        return _("yes", "是")
+    if value is False:
+        return _("no", "否")
+    if value is None:
+        return _("(blank)", "（空）")
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def evidence_text(result: CheckResult, evidence: dict[str, Any]) -> str:
+    crit = result.criteria
+    return "; ".join(f"{crit.field(k).title()} = {format_value(v)}" for k, v in evidence.items())
+
+
+def _name(result: CheckResult, v: VillageResult) -> tuple[str, str]:
+    return str(result.value(v, "township") or ""), str(result.value(v, "village") or "")
+
+
+def print_check(result: CheckResult, all_: bool = False, cap: int | None = 200, out: Console | None = None) -> None:
+    """Flagged villages with standards and evidence, then undetermined ones, problems and a summary line."""
+    console = out or globals()["console"]
+    crit = result.criteria
+    shown = [v for v in result.villages if all_ or v.matches]
+    if shown:
+        table = Table(title=_("Villages meeting the standards", "符合认定标准的村") if not all_ else _("Villages", "各村情况"),
+                      show_lines=False, title_justify="left")
+        table.add_column(_("Township", "乡镇"))
+        table.add_column(_("Village", "村"))
+        table.add_column(_("Row", "行"), justify="right")
+        table.add_column(_("Standards met", "符合标准"))
+        table.add_column(_("Evidence", "依据"))
+        limit = len(shown) if cap is None else min(cap, len(shown))
+        for v in shown[:limit]:
+            township, village = _name(result, v)
+            where = f"{v.record.sheet}!{v.record.row}" if v.record.sheet else str(v.record.row)
+            if v.matches:
+                standards = "\n".join(f"{m.id} {crit.criterion(m.id).title()}" for m in v.matches)
+                evidence = "\n".join(evidence_text(result, m.evidence) for m in v.matches)
+            else:
+                standards, evidence = "—", ""
+            table.add_row(township, village, where, standards, evidence)
+        console.print(table)
+        if limit < len(shown):
+            console.print(_(f"… {len(shown) - limit} more not shown (use --format json, csv or xlsx for all)",
+                            f"……另有 {len(shown) - limit} 个村未显示（用 --format json、csv 或 xlsx 查看全部）"))
+    undetermined = [v for v in result.villages if v.undetermined]
+    if undetermined:
+        table = Table(title=_("Undetermined (blank values)", "待定（有空值）"), title_justify="left")
+        table.add_column(_("Township", "乡镇"))
+        table.add_column(_("Village", "村"))
+        table.add_column(_("Standards", "标准"))
+        table.add_column(_("Blank fields", "空白项"))
+        limit = len(undetermined) if cap is None else min(cap, len(undetermined))
+        for v in undetermined[:limit]:
+            township, village = _name(result, v)
+            ids = ", ".join(cid for cid, _m in v.undetermined)
+            missing = sorted({f for _c, fs in v.undetermined for f in fs}, key=lambda f: crit.index[f])
+            table.add_row(township, village, ids, ", ".join(crit.field(f).title() for f in missing))
+        console.print(table)
+        if limit < len(undetermined):
+            console.print(_(f"… {len(undetermined) - limit} more not shown", f"……另有 {len(undetermined) - limit} 个未显示"))
+    if result.problems:
+        console.print(_("Problems in the input:", "输入中的问题："), style="bold red")
+        limit = len(result.problems) if cap is None else min(cap, len(result.problems))
+        for p in result.problems[:limit]:
+            console.print(f"  {p}", markup=False)
+        if limit < len(result.problems):
+            console.print(_(f"  … {len(result.problems) - limit} more problems not shown",
+                            f"  ……另有 {len(result.problems) - limit} 处问题未显示"))
+    s = result.summary()
+    by = ", ".join(f"{k}: {n}" for k, n in s["by_criterion"].items())
+    line = _(f"{s['villages']} villages checked, {s['flagged']} flagged, {s['undetermined']} undetermined, "
+             f"{s['problems']} problems",
+             f"共检查 {s['villages']} 个村，{s['flagged']} 个符合认定标准，{s['undetermined']} 个待定，{s['problems']} 处问题")
+    console.print(line + (f" ({by})" if by else ""), markup=False)
+
+
+def print_criteria(crit: Criteria) -> None:
+    table = Table(title=crit.name(), title_justify="left")
+    table.add_column(_("ID", "编号"))
+    table.add_column(_("Standard", "标准"))
+    table.add_column(_("When", "认定条件"))
+    for c in crit.criteria:
+        table.add_row(c.id, c.title(), c.when)
+    console.print(table)
+    p = crit.policy
+    console.print(_(f"Time limit {p.rectify_months} months after identification; watch {p.watch_months} months "
+                    f"after acceptance; pass score {p.pass_score:g}. From {crit.path}",
+                    f"认定后整改时限 {p.rectify_months} 个月；验收后巩固观察 {p.watch_months} 个月；验收合格分 {p.pass_score:g}。"
+                    f"来自 {crit.path}"), markup=False)
