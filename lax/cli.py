@@ -123,7 +123,12 @@ def _write_check(result, format: CheckFormat, output: Optional[Path], all_: bool
     elif format is CheckFormat.xlsx:
         from lax.export import write_xlsx
 
-        _writing(output, lambda: write_xlsx(result, output))
+        bar = _progress_bar()
+        try:
+            _writing(output, lambda: write_xlsx(result, output, on_progress=bar.update if bar else None))
+        finally:
+            if bar:
+                bar.close()
     else:
         from lax.show import print_check
 
@@ -252,8 +257,6 @@ def form(
     from lax.criteria import load_criteria
     from lax.form import write_form
 
-    if output.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise LaxError(_(f"{output}: the form is an Excel file; name it .xlsx", f"{output}：表格为 Excel 文件，请以 .xlsx 结尾"))
     crit = load_criteria(criteria)
     _writing(output, lambda: write_form(crit, output, get_lang()))
     err(_(f"wrote {output}", f"已写入 {output}"))

@@ -1,0 +1,527 @@
+"""Writing a check result as a spreadsheet: CSV for any tool, and the Excel copy a county sends back.
+
+`write_csv` gives one row per village (identity, source, flagged, the standards met, one column per
+standard, the evidence). `write_xlsx` gives the copy a county returns to its townships: every field value
+of every village with a column per standard, flagged rows and the cells that decided a standard
+highlighted, undetermined standards and their blank cells marked, a sheet of input problems and a sheet
+saying which standards were applied and when (SPEC §6).
+
+Text taken from a spreadsheet can begin with `=`, `+`, `-` or `@`; written back unchanged it would run as
+a formula when the file is opened (SPEC §10). Every text written here goes through `safe_text`, which the
+ledger export shares, together with `write_sheet` (a styled, frozen, filtered header and rows).
+
+openpyxl is imported inside the functions, so that importing this module costs nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import io
+import os
+import re
+import secrets
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
+
+from lax.i18n import _
+from lax.problems import LaxError
+
+if TYPE_CHECKING:
+    from lax.check import CheckResult, VillageResult
+    from lax.criteria import Criteria
+
+# A cell whose text starts with one of these is read as a formula by Excel, WPS or LibreOffice (the
+# full-width forms too, since WPS folds them); a tab or carriage return first can smuggle one past a
+# CSV importer.
+_FORMULA_START = frozenset("=+-@\t\r＝＋－＠")
+# Characters an .xlsx file cannot hold (openpyxl refuses them).
+_ILLEGAL_XML = re.compile(r"[\000-\010\013\014\016-\037]")
+_EXCEL_MAX_TEXT = 32767
+
+HEADER_FILL = "D9E1F2"    # pale blue: header row
+FLAGGED_FILL = "FFC7CE"   # light red: a flagged village's row
+EVIDENCE_FILL = "F4B084"  # orange: a value that made a standard true, and the standard's "met" cell
+UNKNOWN_FILL = "FFF2CC"   # light yellow: an undetermined standard and the blank it depends on
+PROBLEM_FILL = "D9C3E9"   # lilac: a bad input value, shown as it was read (see the Problems sheet)
+
+
+# ------------------------------------------------------------------------------------- output files
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """A fresh temporary file beside `path`, renamed onto `path` when the block succeeds.
+
+    A missing or read-only folder fails at once, before any work, with one clear `LaxError`; a failure
+    half-way leaves the old file as it was; the reader never sees a half-written workbook.
+    """
+    target = Path(os.fspath(path))
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+
+    def fail(e: OSError) -> LaxError:
+        reason = e.strerror or str(e)
+        return LaxError(_(f"{path}: cannot write: {reason}", f"{path}：无法写入：{reason}"))
+
+    if target.is_dir():
+        raise LaxError(_(f"{path}: is a folder; give a file name", f"{path}：是文件夹，请给出文件名"))
+    try:
+        open(tmp, "xb").close()  # created with the user's umask, unlike mkstemp's 0600
+    except OSError as e:
+        raise fail(e) from None
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    except OSError as e:
+        raise fail(e) from None
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+# ------------------------------------------------------------------------------------- safe values
+
+
+def safe_text(value: Any) -> Any:
+    """Text that can never run as a formula: a leading `= + - @` (or tab, CR, full-width ＝＋－＠) gets a
+    `'` in front. Anything that is not text is returned unchanged."""
+    if isinstance(value, str) and value and value[0] in _FORMULA_START:
+        return "'" + value
+    return value
+
+
+def cell_value(value: Any) -> Any:
+    """A value ready for an .xlsx cell: text made safe, stripped of characters Excel cannot store and cut
+    to Excel's 32,767-character limit; numbers, dates and booleans unchanged."""
+    if isinstance(value, str):
+        if _ILLEGAL_XML.search(value):
+            value = _ILLEGAL_XML.sub("", value)
+        value = safe_text(value)
+        return value[:_EXCEL_MAX_TEXT] if len(value) > _EXCEL_MAX_TEXT else value
+    return value
+
+
+def make_cell(ws: Any, value: Any, *, fill: str | None = None, bold: bool = False,
+              number_format: str | None = None) -> Any:
+    """One styled cell for `ws.append` (works on write-only and ordinary sheets alike).
+
+    Text is always stored as text (data type `s`), never as a formula, whatever it starts with.
+    """
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+
+    value = cell_value(value)
+    c = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        c.data_type = "s"
+    if fill:
+        c.fill = PatternFill("solid", start_color=fill, end_color=fill)
+    if bold:
+        c.font = Font(bold=True)
+    if number_format:
+        c.number_format = number_format
+    return c
+
+
+def text_width(value: Any) -> int:
+    """Columns a value takes on screen: a Chinese character counts two."""
+    if value is None:
+        return 0
+    if isinstance(value, dt.datetime):
+        return 19
+    if isinstance(value, dt.date):
+        return 10
+    text = str(value)
+    longest = 0
+    for line in text.splitlines() or [""]:
+        w = sum(2 if ord(ch) > 0x2E7F else 1 for ch in line)
+        longest = max(longest, w)
+    return longest
+
+
+def fit_widths(header: Sequence[Any], rows: Sequence[Sequence[Any]], *, minimum: int = 6,
+               maximum: int = 40, header_maximum: int = 18) -> list[float]:
+    """Column widths from the header (wrapped beyond `header_maximum`) and the first 200 rows."""
+    widths = [min(max(text_width(h), minimum), header_maximum) for h in header]
+    for row in rows[:200]:
+        for i, v in enumerate(row):
+            if i >= len(widths):
+                break
+            v = getattr(v, "value", v)
+            widths[i] = max(widths[i], min(text_width(v), maximum))
+    return [w + 2 for w in widths]
+
+
+def write_header(ws: Any, header: Sequence[Any], widths: Sequence[float], *, freeze: str = "A2") -> None:
+    """Column widths, frozen panes and a bold, filled, wrapped header row; the sheet must still be empty.
+
+    `freeze` is the top-left cell that stays scrollable (`C2` also keeps columns A-B in view).
+    """
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    for i, w in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = freeze
+    lines = max((text_width(h) / max(w - 2, 1) for h, w in zip(header, widths)), default=1)
+    ws.row_dimensions[1].height = 15 * min(max(int(lines + 0.999), 1), 4) + 4
+
+    font = Font(bold=True)
+    fill = PatternFill("solid", start_color=HEADER_FILL, end_color=HEADER_FILL)
+    align = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    side = Side(style="thin", color="8EA9DB")
+    border = Border(left=side, right=side, top=side, bottom=side)
+    head = []
+    for h in header:
+        c = make_cell(ws, h)
+        c.font, c.fill, c.alignment, c.border = font, fill, align, border
+        head.append(c)
+    ws.append(head)
+
+
+def write_sheet(ws: Any, header: Sequence[Any], rows: Iterable[Sequence[Any]],
+                widths: Sequence[float] | None = None, *, autofilter: bool = True, freeze: str = "A2") -> int:
+    """Write a bold, filled header row (frozen, with an autofilter) and then the rows.
+
+    Works on a fresh write-only sheet (nothing written yet) or an empty ordinary one. A row may mix plain
+    values and cells from `make_cell`; plain text is made safe. Widths are fitted to the header and the
+    first rows when not given. Returns the number of data rows written.
+    """
+    from openpyxl.utils import get_column_letter
+
+    if widths is None:
+        rows = rows if isinstance(rows, list) else list(rows)
+        widths = fit_widths(header, rows)
+    write_header(ws, header, widths, freeze=freeze)
+    n = 0
+    for row in rows:
+        ws.append([safe_cell(v) for v in row])
+        n += 1
+    if autofilter and header:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{n + 1}"
+    return n
+
+
+def safe_cell(v: Any) -> Any:
+    # A cell from make_cell is already safe; a plain value still needs it.
+    return v if hasattr(v, "data_type") else cell_value(v)
+
+
+# ---------------------------------------------------------------------------------- text of values
+
+
+def yes_no(value: bool) -> str:
+    return _("yes", "是") if value else _("no", "否")
+
+
+def display(value: Any) -> str:
+    """A value as a person reads it in a message or an evidence cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return yes_no(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def status_words() -> tuple[str, str, str]:
+    """The words for a standard's outcome: met, not met, undetermined."""
+    return _("met", "符合"), _("not met", "不符合"), _("undetermined", "待定")
+
+
+def source_text(path: str, sheet: str | None, row: int | None) -> str:
+    """`dengbu.xlsx, 排查表, row 5` / `dengbu.xlsx，排查表，第5行`."""
+    parts = [str(path)]
+    if sheet:
+        parts.append(str(sheet))
+    if row is not None:
+        parts.append(_(f"row {row}", f"第{row}行"))
+    return _(", ", "，").join(parts)
+
+
+def evidence_text(result: CheckResult, village: VillageResult) -> str:
+    """`C05: Election completed = no; C13: Cadre violations = 1` (field titles in the current language)."""
+    criteria = result.criteria
+    sep, colon, comma = _("; ", "；"), _(": ", "："), _(", ", "，")
+    parts = []
+    for m in village.matches:
+        shown = comma.join(f"{criteria.field(f).title()} = {display(v)}" for f, v in m.evidence.items())
+        parts.append(f"{m.id}{colon}{shown}" if shown else m.id)
+    return sep.join(parts)
+
+
+def undetermined_text(result: CheckResult, village: VillageResult) -> str:
+    """`C15 (blank: Satisfaction (%))` for each undetermined standard."""
+    criteria = result.criteria
+    sep = _("; ", "；")
+    parts = []
+    for cid, missing in village.undetermined:
+        titles = _(", ", "、").join(criteria.field(f).title() for f in missing)
+        parts.append(_(f"{cid} (blank: {titles})", f"{cid}（空白：{titles}）") if titles else cid)
+    return sep.join(parts)
+
+
+def met_ids(village: VillageResult) -> str:
+    return _(", ", "、").join(m.id for m in village.matches)
+
+
+def _identity(result: CheckResult, village: VillageResult) -> tuple[Any, Any, Any]:
+    idx = result.criteria.index
+    values = village.record.values
+    return tuple(values[idx[f]] if f in idx else None for f in ("township", "village", "code"))
+
+
+def _identity_titles(criteria: Criteria) -> list[str]:
+    defaults = {"township": _("Township", "乡镇"), "village": _("Village", "村名"), "code": _("Code", "代码")}
+    return [criteria.field(f).title() if f in criteria.index else defaults[f] for f in defaults]
+
+
+def _standard_header(criterion: Any) -> str:
+    return f"{criterion.id} {criterion.title()}"
+
+
+# --------------------------------------------------------------------------------------------- CSV
+
+
+def csv_header(criteria: Criteria) -> list[str]:
+    return [*_identity_titles(criteria), _("Source", "来源"), _("Flagged", "认定"),
+            _("Standards met", "符合标准"), *(_standard_header(c) for c in criteria.criteria),
+            _("Evidence", "证据"), _("Undetermined", "待定")]
+
+
+def csv_rows(result: CheckResult) -> Iterable[list[Any]]:
+    """The rows of `write_csv`, text already safe."""
+    met, not_met, unknown = status_words()
+    ids = result.criteria.ids
+    for v in result.villages:
+        rec = v.record
+        outcome = dict.fromkeys(ids, not_met)
+        for m in v.matches:
+            outcome[m.id] = met
+        for cid, _missing in v.undetermined:
+            outcome[cid] = unknown
+        row = [*(display(x) for x in _identity(result, v)), source_text(rec.path, rec.sheet, rec.row),
+               yes_no(v.flagged), met_ids(v), *outcome.values(), evidence_text(result, v),
+               undetermined_text(result, v)]
+        yield [safe_text(x) for x in row]
+
+
+def write_csv(result: CheckResult, path_or_stream: str | os.PathLike | IO, *, bom: bool | None = None) -> None:
+    """One row per village, in input order. UTF-8 with a byte-order mark for a file or a byte stream,
+    so Excel on a Chinese Windows opens it correctly; none for a text stream such as stdout unless
+    `bom=True`. Header in the current language."""
+    target = path_or_stream
+    if isinstance(target, (str, os.PathLike)):
+        with atomic_path(target) as tmp:
+            with open(tmp, "w", encoding="utf-8-sig" if bom is not False else "utf-8", newline="") as f:
+                _write_csv_to(result, f)
+        return
+    if isinstance(target, (io.RawIOBase, io.BufferedIOBase)) or "b" in getattr(target, "mode", ""):
+        text = io.TextIOWrapper(target, encoding="utf-8-sig" if bom is not False else "utf-8", newline="",
+                                write_through=True)
+        try:
+            _write_csv_to(result, text)
+            text.flush()
+        finally:
+            text.detach()
+        return
+    if bom:
+        target.write("\ufeff")
+    _write_csv_to(result, target)
+
+
+def _write_csv_to(result: CheckResult, f: IO[str]) -> None:
+    w = csv.writer(f, lineterminator="\r\n")
+    w.writerow([safe_text(h) for h in csv_header(result.criteria)])
+    w.writerows(csv_rows(result))
+
+
+# -------------------------------------------------------------------------------------------- xlsx
+
+
+def write_xlsx(result: CheckResult, path: str | os.PathLike,
+               on_progress: Callable[[int, int], None] | None = None) -> None:
+    """The copy of a check a county sends back to its townships (SPEC §6).
+
+    Sheet Results/结果: a row per village with every field value, a column per standard ("met" / "符合",
+    "undetermined" / "待定", blank when not met), the outcome, the evidence and the source row. A flagged
+    row is light red; the values that made a standard true and the standard's cell are orange and bold;
+    an undetermined standard and the blanks it waits for are light yellow; a bad value is shown as it was
+    read, in lilac. Sheet Problems/问题 lists bad input; sheet About/说明 the standards applied and the
+    counts.
+
+    Written in openpyxl's streaming mode, so memory stays flat; openpyxl itself takes about half a
+    second per thousand villages. `on_progress(done, total)` is called every 1,000 villages.
+    """
+    from openpyxl import Workbook
+
+    with atomic_path(path) as tmp:
+        wb = Workbook(write_only=True)
+        _results_sheet(wb.create_sheet(_("Results", "结果")), result, on_progress)
+        _problems_sheet(wb.create_sheet(_("Problems", "问题")), result)
+        _about_sheet(wb.create_sheet(_("About", "说明")), result)
+        wb.save(tmp)
+
+
+def results_header(criteria: Criteria) -> list[str]:
+    return [*(f.title() for f in criteria.fields), *(_standard_header(c) for c in criteria.criteria),
+            _("Flagged", "认定结果"), _("Standards met", "符合标准"), _("Evidence", "证据"),
+            _("Undetermined", "待定"), _("File", "来源文件"), _("Sheet", "工作表"), _("Row", "行号")]
+
+
+def _results_sheet(ws: Any, result: CheckResult, on_progress: Callable[[int, int], None] | None = None) -> None:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles.cell_style import StyleArray
+    from openpyxl.utils import get_column_letter
+
+    criteria = result.criteria
+    fields = criteria.fields
+    nf = len(fields)
+    bool_pos = [i for i, f in enumerate(fields) if f.type == "bool"]
+    col_of = {c.id: nf + k for k, c in enumerate(criteria.criteria)}
+    header = results_header(criteria)
+    met, _not_met, unknown = status_words()
+    yes, no = _("yes", "是"), _("no", "否")
+
+    # Styles are built once and copied onto each highlighted cell: assigning fresh style objects per
+    # cell costs a hash lookup each time and would dominate the time for a large county.
+    def filled(color: str, bold: bool = False) -> Any:
+        proto = make_cell(ws, None)
+        proto.fill = PatternFill("solid", start_color=color, end_color=color)
+        if bold:
+            proto.font = Font(bold=True)
+        return proto._style
+
+    styles = {"row": filled(FLAGGED_FILL), "evidence": filled(EVIDENCE_FILL, True), "unknown": filled(UNKNOWN_FILL),
+              "problem": filled(PROBLEM_FILL)}
+    # Bad values by source row, so a township sees in place what it has to correct.
+    bad: dict[tuple[str, Any, Any], dict[int, Any]] = {}
+    for p in result.problems:
+        if p.field in criteria.index and p.row is not None and p.value is not None:
+            bad.setdefault((str(p.path), p.sheet, p.row), {})[criteria.index[p.field]] = p.value
+    date_style = make_cell(ws, dt.date(2000, 1, 1))._style
+    datetime_style = make_cell(ws, dt.datetime(2000, 1, 1))._style
+
+    def plain_row(v: VillageResult) -> list[Any]:
+        rec = v.record
+        row = list(rec.values)
+        for i in bool_pos:
+            x = row[i]
+            if x is not None:
+                row[i] = yes if x else no
+        for i in range(nf):
+            x = row[i]
+            if type(x) is str:
+                row[i] = cell_value(x)
+        outcome: list[Any] = [None] * len(col_of)  # blank = not met: the met ones stand out
+        for m in v.matches:
+            outcome[col_of[m.id] - nf] = met
+        for cid, _missing in v.undetermined:
+            outcome[col_of[cid] - nf] = unknown
+        row.extend(outcome)
+        row.extend((yes if v.matches else no, met_ids(v), cell_value(evidence_text(result, v)) if v.matches else None,
+                    cell_value(undetermined_text(result, v)) if v.undetermined else None,
+                    cell_value(str(rec.path)), cell_value(rec.sheet), rec.row))
+        return row
+
+    def styled(value: Any, style: Any) -> Any:
+        c = WriteOnlyCell(ws, value=value)
+        if isinstance(value, str):
+            c.data_type = "s"
+        base = StyleArray(style)
+        if isinstance(value, dt.datetime):
+            base.numFmtId = datetime_style.numFmtId
+        elif isinstance(value, dt.date):
+            base.numFmtId = date_style.numFmtId
+        c._style = base
+        return c
+
+    def rows() -> Iterable[list[Any]]:
+        index = criteria.index
+        for v in result.villages:
+            row = plain_row(v)
+            wrong = bad.get((str(v.record.path), v.record.sheet, v.record.row)) if bad else None
+            if not v.matches and not v.undetermined and not wrong:
+                yield row
+                continue
+            marks: dict[int, str] = {}
+            for i, value in (wrong or {}).items():
+                if row[i] is None:
+                    row[i] = cell_value(value if isinstance(value, (str, int, float)) else str(value))
+                    marks[i] = "problem"
+            for cid, missing in v.undetermined:
+                marks[col_of[cid]] = "unknown"
+                for f in missing:
+                    marks.setdefault(index[f], "unknown")
+            for m in v.matches:
+                marks[col_of[m.id]] = "evidence"
+                for f in m.evidence:
+                    marks[index[f]] = "evidence"
+            if v.matches:
+                yield [styled(x, styles[marks.get(i, "row")]) for i, x in enumerate(row)]
+            else:
+                yield [styled(x, styles[marks[i]]) if i in marks else x for i, x in enumerate(row)]
+
+    sample = [plain_row(v) for v in result.villages[:200]]
+    widths = fit_widths(header, sample)
+    for i, f in enumerate(fields):
+        if f.type == "date":
+            widths[i] = max(widths[i], 12)
+    # C2 keeps the township and village in view while scrolling right. Rows are already safe, so they go
+    # straight to the sheet: at 100,000 villages every call per cell counts.
+    write_header(ws, header, widths, freeze="C2")
+    append = ws.append
+    total = len(result.villages)
+    for n, row in enumerate(rows(), 1):
+        append(row)
+        if on_progress is not None and (n % 1000 == 0 or n == total):
+            on_progress(n, total)
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(result.villages) + 1}"
+
+
+def _problems_sheet(ws: Any, result: CheckResult) -> None:
+    criteria = result.criteria
+    header = [_("Code", "问题代码"), _("File", "文件"), _("Sheet", "工作表"), _("Row", "行号"), _("Column", "列"),
+              _("Field", "字段"), _("Value", "值"), _("Message", "说明")]
+    rows = []
+    for p in result.problems:
+        field = p.field
+        if field and field in criteria.index:
+            field = criteria.field(field).title()
+        value = p.value
+        if value is not None and not isinstance(value, (str, int, float, bool, dt.date)):
+            value = str(value)
+        row = p.row if p.row is not None else p.line
+        rows.append([p.code, str(p.path), p.sheet, row, p.column, field, value, p.message])
+    write_sheet(ws, header, rows, fit_widths(header, rows, maximum=60))
+
+
+def _about_sheet(ws: Any, result: CheckResult) -> None:
+    from lax import __version__
+
+    criteria = result.criteria
+    s = result.summary()
+    by = s["by_criterion"]
+    rows: list[list[Any]] = [
+        [_("Standards", "认定标准"), criteria.name(), None],
+        [_("Criteria file", "标准文件"), str(criteria.path), None],
+        [_("Version", "版本"), criteria.version, None],
+        [_("As of", "截至日期"), result.as_of, None],
+        [_("Villages", "村数"), s["villages"], None],
+        [_("Flagged", "认定软弱涣散"), s["flagged"], None],
+        [_("Undetermined", "存在待定标准"), s["undetermined"], None],
+        [_("Problems", "数据问题"), s["problems"], None],
+        [_("Written by", "生成工具"), f"lax {__version__}", None],
+        [None, None, None],
+        [make_cell(ws, t, bold=True, fill=HEADER_FILL)
+         for t in (_("Standard", "标准"), _("Title", "名称"), _("Villages meeting it", "符合村数"))],
+    ]
+    for c in criteria.criteria:
+        rows.append([c.id, c.title(), by.get(c.id, 0)])
+    header = [_("Item", "项目"), _("Value", "内容"), ""]
+    write_sheet(ws, header, rows, [22, 60, 16], autofilter=False)
