@@ -1,0 +1,1635 @@
+"""The ledger on disk: one YAML file per village, read, checked, appended to, and recorded from `lax check`.
+
+A ledger folder holds `<township>-<village>.yaml` per village (identity plus an append-only list of dated
+events, notes/CONTRACT-ledger.md) and `_townships/<township>.yaml` for township-level records (quarterly
+submissions). Nothing but events is stored: states come from `lax.lifecycle`.
+
+Reading is safe and fast. Files are parsed with a safe YAML loader only (no object construction); a file
+written by lax itself is read by a small exact parser for its canonical layout, and anything else (hand
+edits, comments, other styles) goes through PyYAML, so both always give the same result. A cache in
+`.cache/` keyed by each file's inode, size and timestamps skips even that for unchanged files, so a hand
+edit is always noticed. Every problem is reported as `FILE:LINE: message`.
+
+Writing is atomic and locked: one lock file (`.lock`) serialises writers; under it the village file is
+re-read, the new event checked against the lifecycle, and the new text written to a temporary file in the
+same folder, synced, and renamed over the old one. A crash leaves the old file or the new one, never a torn
+one; two processes appending at once both keep their events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import gc
+import json
+import os
+import re
+import tempfile
+import time
+import unicodedata
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import yaml
+
+from lax.criteria import Policy
+from lax.i18n import _
+from lax.lifecycle import (
+    CHANNELS, EMPTY, EVENT_KEYS, EVENT_TYPES, Event, Replay, State, add_months, history_problems, refusal,
+    state_as_of,
+)
+from lax.problems import LaxError
+
+TOWNSHIPS_DIR = "_townships"
+LOCK_NAME = ".lock"
+CACHE_DIR = ".cache"
+_TMP_PREFIX = ".tmp-"
+_MAX_FILE_BYTES = 5_000_000
+_TEXT_KEYS = {"source", "note", "reason", "by", "county_leader", "township_leader", "first_secretary", "helping_unit"}
+_CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,39}$")
+
+
+@dataclass(frozen=True)
+class Entry:
+    path: Path
+    township: str
+    village: str
+    code: str | None
+    events: tuple[Event, ...]
+
+    @property
+    def label(self) -> str:
+        """`邓埠镇/宋三村`, how a person names the village on the command line."""
+        return f"{self.township}/{self.village}"
+
+
+@dataclass
+class RecordSummary:
+    """What `record_check` did."""
+
+    opened: int = 0
+    reopened: int = 0
+    amended: int = 0
+    unchanged: int = 0
+    missed_inclusions: int = 0
+    submissions: int = 0
+    files: list[Path] = field(default_factory=list)
+
+    def describe(self) -> str:
+        """One line for the person who ran `lax check --record`."""
+        if not self.files:
+            return _(f"ledger: nothing new to record ({self.unchanged} flagged village(s) already recorded)",
+                     f"台账：无新内容需要记录（{self.unchanged} 个被认定的村已在台账中）")
+        return _(f"ledger: {self.opened} opened, {self.reopened} reopened (rebound), {self.amended} with standards added, "
+                 f"{self.unchanged} unchanged, {self.missed_inclusions} missed inclusion(s), "
+                 f"{self.submissions} submission(s); {len(self.files)} file(s) written",
+                 f"台账：新列入 {self.opened} 个，反弹重新整改 {self.reopened} 个，追加认定情形 {self.amended} 个，"
+                 f"无变化 {self.unchanged} 个，漏报 {self.missed_inclusions} 个，记录报送 {self.submissions} 次；"
+                 f"写入 {len(self.files)} 个文件")
+
+
+# ============================================================================================ names
+
+
+def safe_part(text: str, limit: int = 60) -> str:
+    """One recognisable, safe piece of a file name: no separators, no `..`, no control characters."""
+    text = unicodedata.normalize("NFC", str(text)).strip()
+    out = []
+    for ch in text:
+        if ch in '/\\:*?"<>|' or unicodedata.category(ch)[0] == "C":
+            out.append("_")
+        else:
+            out.append(ch)
+    name = "".join(out)
+    while ".." in name:
+        name = name.replace("..", "__")
+    name = re.sub(r"^[.\s]+", lambda m: "_" * len(m.group()), name)
+    name = name[:limit].rstrip(" .")
+    return name or "_"
+
+
+def village_file_name(township: str, village: str, code: str | None = None) -> str:
+    """`邓埠镇-宋三村.yaml`, or `邓埠镇-宋三村-360622101201.yaml` for a second village of the same names."""
+    stem = f"{safe_part(township)}-{safe_part(village)}"
+    if code:
+        stem += f"-{safe_part(code, 40)}"
+    return stem + ".yaml"
+
+
+def _inside(folder: Path, path: Path) -> Path:
+    """Refuse any path that would not sit directly in `folder` (a last guard; names are already safe)."""
+    if path.parent.resolve() != folder.resolve() or path.name in ("", ".", ".."):
+        raise LaxError(_(f"refusing to write outside the ledger folder: {path}", f"拒绝写入台账文件夹之外：{path}"))
+    return path
+
+
+def check_name(value: str, what: str) -> str:
+    """A township or village name as typed: trimmed, non-empty, one line, no path separators."""
+    text = unicodedata.normalize("NFC", str(value)).strip()
+    if not text:
+        raise LaxError(_(f"the {what} name is empty", f"{_what_zh(what)}名称为空"))
+    if any(unicodedata.category(ch)[0] == "C" for ch in text) or "/" in text or "\\" in text:
+        raise LaxError(_(f"{what} name '{value}' may not contain '/', '\\' or control characters",
+                         f"{_what_zh(what)}名称“{value}”不能包含“/”“\\”或控制字符"))
+    if len(text) > 100:
+        raise LaxError(_(f"{what} name is longer than 100 characters", f"{_what_zh(what)}名称超过 100 个字符"))
+    return text
+
+
+def check_code(value: str | None) -> str | None:
+    if value is None:
+        return None
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if not text:
+        return None
+    if not _CODE_RE.match(text):
+        raise LaxError(_(f"village code '{value}' must be letters and digits, such as 360622101201",
+                         f"村代码“{value}”只能由字母和数字组成，例如 360622101201"))
+    return text
+
+
+def _what_zh(what: str) -> str:
+    return {"township": "乡镇", "village": "村"}.get(what, what)
+
+
+def quarter_of(d: dt.date) -> str:
+    """`2026Q3`."""
+    return f"{d.year}Q{(d.month - 1) // 3 + 1}"
+
+
+# ========================================================================================= writing YAML
+
+
+class _FlowList(list):
+    pass
+
+
+class _FlowMap(dict):
+    pass
+
+
+_BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Dumper(_BaseDumper):  # type: ignore[misc, valid-type]
+    """Block style for the file and its events; flow style for the short lists and maps inside an event."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # two events sharing one date object must still read `date: 2026-10-08`, never `&id001`
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    # A multi-line note reads best as a literal block; PyYAML falls back to quotes where that is not possible.
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(_FlowList, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
+_Dumper.add_representer(_FlowMap, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v, flow_style=True))
+
+
+def _flow(value: Any) -> Any:
+    if isinstance(value, dict):
+        return _FlowMap((k, _flow(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return _FlowList(_flow(v) for v in value)
+    return value
+
+
+def event_dict(event: Event) -> dict:
+    """An event as written: `date`, `type`, then its other keys in their order."""
+    d: dict[str, Any] = {"date": event.date, "type": event.type}
+    for k, v in event.data.items():
+        if k not in ("date", "type"):
+            d[k] = _flow(v)
+    return d
+
+
+def _dump(data: Any) -> str:
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False,
+                     width=1 << 30, indent=2)
+
+
+def dump_village(township: str, village: str, code: str | None, events: Sequence[Event]) -> str:
+    """The canonical text of a village file; `dump_village(*read(text)) == text` for any text it wrote."""
+    return _dump({"township": township, "village": village, "code": code,
+                  "events": [event_dict(e) for e in events]})
+
+
+def dump_entry(entry: Entry) -> str:
+    return dump_village(entry.township, entry.village, entry.code, entry.events)
+
+
+def dump_township(township: str, events: Sequence[Event]) -> str:
+    return _dump({"township": township, "events": [event_dict(e) for e in events]})
+
+
+# ========================================================================================= reading YAML
+
+
+class _BadScalar(str):
+    """A scalar the YAML resolver took for a date but that is no date (`2026-13-40`); kept to report it."""
+
+    line: int = 0
+
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, plus: an impossible date becomes a reportable value instead of an exception, and any
+    other construction error carries its line."""
+
+    def construct_object(self, node, deep=False):  # noqa: D401
+        try:
+            return super().construct_object(node, deep=deep)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, OverflowError, RecursionError) as e:
+            raise yaml.constructor.ConstructorError(None, None, str(e), node.start_mark) from None
+
+
+def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        bad = _BadScalar(node.value)
+        bad.line = node.start_mark.line + 1
+        return bad
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+@dataclass
+class _Parsed:
+    doc: Any
+    key_lines: dict  # top-level key -> line
+    event_lines: list  # per item of `events`: (line of the item, {key: line})
+    cacheable: bool = True
+
+
+class _Unreadable(Exception):
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def parse_text(text: str) -> _Parsed:
+    """Parse a ledger file's text; raise `_Unreadable(line, message)` when it is not valid YAML."""
+    fast = _fast_parse(text)
+    if fast is not None:
+        return fast
+    return _slow_parse(text)
+
+
+def _slow_parse(text: str) -> _Parsed:
+    loader = _Loader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as e:
+            mark = e.problem_mark or e.context_mark
+            raise _Unreadable(mark.line + 1 if mark else 1, _("YAML syntax error: ", "YAML 语法错误：")
+                              + str(e.problem or e.context or e)) from None
+        except yaml.YAMLError as e:
+            raise _Unreadable(1, _("YAML error: ", "YAML 错误：") + str(e).splitlines()[0]) from None
+        except RecursionError:
+            raise _Unreadable(1, _("the YAML is nested too deeply", "YAML 嵌套过深")) from None
+        if node is None:
+            return _Parsed(None, {}, [], cacheable=False)
+        shared = _shared_node(node)
+        if shared is not None:
+            raise _Unreadable(shared.start_mark.line + 1, _("anchors and aliases (& and *) are not allowed in a ledger file",
+                                                            "台账文件中不允许使用锚点和别名（& 与 *）"))
+        try:
+            doc = loader.construct_document(node)
+        except yaml.MarkedYAMLError as e:
+            mark = e.problem_mark or e.context_mark
+            problem = str(e.problem or e)
+            if "could not determine a constructor" in problem:
+                problem = _(f"tag not allowed ({problem.split('tag', 1)[-1].strip()}); ledger files hold plain data only",
+                            f"不允许的标签（{problem.split('tag', 1)[-1].strip()}）；台账文件只能包含普通数据")
+            raise _Unreadable(mark.line + 1 if mark else 1, problem) from None
+        except yaml.YAMLError as e:
+            raise _Unreadable(1, str(e).splitlines()[0]) from None
+        except RecursionError:
+            raise _Unreadable(1, _("the YAML is nested too deeply", "YAML 嵌套过深")) from None
+    finally:
+        loader.dispose()
+    key_lines: dict = {}
+    event_lines: list = []
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode):
+                key_lines.setdefault(k.value, k.start_mark.line + 1)
+                if k.value == "events" and isinstance(v, yaml.SequenceNode):
+                    for item in v.value:
+                        keys = {}
+                        if isinstance(item, yaml.MappingNode):
+                            for ik, _iv in item.value:
+                                if isinstance(ik, yaml.ScalarNode):
+                                    keys.setdefault(ik.value, ik.start_mark.line + 1)
+                        event_lines.append((item.start_mark.line + 1, keys))
+    return _Parsed(doc, key_lines, event_lines, cacheable=not _has_bad(doc))
+
+
+def _shared_node(root: yaml.Node) -> yaml.Node | None:
+    """The first node reached twice (an alias), which could make later walks explode; None if none is."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return node
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                stack.append(k)
+                stack.append(v)
+    return None
+
+
+def _has_bad(value: Any) -> bool:
+    if isinstance(value, _BadScalar):
+        return True
+    if isinstance(value, dict):
+        return any(_has_bad(k) or _has_bad(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_bad(v) for v in value)
+    return False
+
+
+# --- the exact parser for the canonical layout -------------------------------------------------------
+#
+# lax writes every file in one layout (`dump_village`). Reading such a file with PyYAML costs about half a
+# millisecond, which for 10,000 villages is most of the time budget (SPEC §9). This parser reads exactly
+# that layout and gives up (returns None) on anything it is not sure of, so PyYAML reads those files; a
+# property test checks both parsers agree. Plain scalars are resolved with PyYAML's own resolver.
+
+_RESOLVER = yaml.resolver.Resolver()
+_LINE_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*): (.+)\Z")
+_INT_RE = re.compile(r"-?(?:0|[1-9][0-9]*)\Z")
+_FLOAT_RE = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+\Z")
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_BOOLS = {"yes": True, "true": True, "on": True, "no": False, "false": False, "off": False}
+_PLAIN_BAD_START = set("-?:,[]{}#&*!|>'\"%@` ")
+_FLOW_STOP = set(",[]{}")
+_ODD_BREAKS = re.compile("[\x85\u2028\u2029]")  # line breaks to YAML, not to str.split
+_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE  # PyYAML refuses these; leave the refusal to it
+
+
+class _GiveUp(Exception):
+    pass
+
+
+_RESOLVED: dict[str, Any] = {}
+
+
+def _resolve_plain(value: str) -> Any:
+    """A plain scalar's value, as PyYAML would construct it (memoised: the same words recur in every file)."""
+    try:
+        return _RESOLVED[value]
+    except KeyError:
+        pass
+    result = _resolve_plain_uncached(value)
+    if len(_RESOLVED) > 200_000:
+        _RESOLVED.clear()
+    _RESOLVED[value] = result
+    return result
+
+
+def _resolve_plain_uncached(value: str) -> Any:
+    if not value or value[0] in _PLAIN_BAD_START or value[-1] == " " or ": " in value or " #" in value \
+            or value.endswith(":") or "\t" in value:
+        raise _GiveUp
+    tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+    if tag == "tag:yaml.org,2002:str":
+        return value
+    if tag == "tag:yaml.org,2002:int" and _INT_RE.match(value):
+        return int(value)
+    if tag == "tag:yaml.org,2002:float" and _FLOAT_RE.match(value):
+        return float(value)
+    if tag == "tag:yaml.org,2002:bool":
+        return _BOOLS[value.lower()]
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:timestamp" and _DATE_RE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise _GiveUp from None
+    raise _GiveUp
+
+
+def _single_quoted(s: str, i: int) -> tuple[str, int]:
+    # s[i] == "'"; a doubled quote is a quote.
+    out = []
+    j = i + 1
+    while True:
+        k = s.find("'", j)
+        if k < 0:
+            raise _GiveUp
+        out.append(s[j:k])
+        if s.startswith("''", k):
+            out.append("'")
+            j = k + 2
+            continue
+        return "".join(out), k + 1
+
+
+def _flow_value(s: str, i: int) -> tuple[Any, int]:
+    c = s[i] if i < len(s) else ""
+    if c == "[":
+        items: list = []
+        i += 1
+        if s.startswith("]", i):
+            return items, i + 1
+        while True:
+            v, i = _flow_value(s, i)
+            items.append(v)
+            if s.startswith(", ", i):
+                i += 2
+            elif s.startswith("]", i):
+                return items, i + 1
+            else:
+                raise _GiveUp
+    if c == "{":
+        mapping: dict = {}
+        i += 1
+        if s.startswith("}", i):
+            return mapping, i + 1
+        while True:
+            k = s.find(": ", i)
+            if k < 0:
+                raise _GiveUp
+            key = _resolve_plain(s[i:k])
+            if not isinstance(key, str) or any(ch in _FLOW_STOP or ch == ":" for ch in key) or key in mapping:
+                raise _GiveUp
+            v, i = _flow_value(s, k + 2)
+            mapping[key] = v
+            if s.startswith(", ", i):
+                i += 2
+            elif s.startswith("}", i):
+                return mapping, i + 1
+            else:
+                raise _GiveUp
+    if c == "'":
+        return _single_quoted(s, i)
+    if c == "" or c == '"':
+        raise _GiveUp
+    j = i
+    while j < len(s) and s[j] not in _FLOW_STOP:
+        j += 1
+    token = s[i:j]
+    if ":" in token or "#" in token:
+        raise _GiveUp
+    return _resolve_plain(token), j
+
+
+def _block_value(s: str) -> Any:
+    c = s[0]
+    if c in "[{":
+        v, i = _flow_value(s, 0)
+        if i != len(s):
+            raise _GiveUp
+        return v
+    if c == "'":
+        v, i = _single_quoted(s, 0)
+        if i != len(s):
+            raise _GiveUp
+        return v
+    return _resolve_plain(s)
+
+
+def _fast_parse(text: str) -> _Parsed | None:
+    if "\r" in text or "\t" in text or not text.endswith("\n") or text.startswith("\ufeff") \
+            or _ODD_BREAKS.search(text) or _NON_PRINTABLE.search(text):
+        return None
+    try:
+        doc: dict = {}
+        key_lines: dict = {}
+        event_lines: list = []
+        events: list | None = None
+        current: dict | None = None
+        current_keys: dict = {}
+        lines = text.split("\n")
+        lines.pop()
+        for n, line in enumerate(lines, 1):
+            if events is None:
+                if line == "events:":
+                    events = []
+                    doc["events"] = events
+                    key_lines["events"] = n
+                    continue
+                m = _LINE_RE.match(line)
+                if not m or m.group(1) in doc or m.group(1) == "events":
+                    return None
+                key = _resolve_plain(m.group(1))
+                if not isinstance(key, str):
+                    return None
+                doc[key] = _block_value(m.group(2))
+                key_lines[key] = n
+                continue
+            if line.startswith("- "):
+                current = {}
+                current_keys = {}
+                events.append(current)
+                event_lines.append((n, current_keys))
+            elif not line.startswith("  ") or current is None:
+                return None
+            m = _LINE_RE.match(line, 2)
+            if not m or m.group(1) in current:
+                return None
+            key = _resolve_plain(m.group(1))
+            if not isinstance(key, str):
+                return None
+            current[key] = _block_value(m.group(2))
+            current_keys[key] = n
+        if events is None:
+            return None
+        return _Parsed(doc, key_lines, event_lines)
+    except (_GiveUp, IndexError, KeyError):
+        return None
+
+
+# ===================================================================================== checking a file
+
+
+def _is_date(v: Any) -> bool:
+    return isinstance(v, dt.date) and not isinstance(v, dt.datetime)
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _value_problem(key: str, value: Any, etype: str) -> str | None:
+    """What is wrong with one key of an event, or None."""
+    if isinstance(value, _BadScalar):
+        return _(f"{key}: '{value}' is not a valid date", f"{key}：“{value}”不是有效日期")
+    if key == "deadline":
+        if not _is_date(value):
+            return _(f"deadline: {value!r} is not a date like 2027-03-30", f"deadline：{value!r} 不是 2027-03-30 这样的日期")
+    elif key == "channel":
+        if value not in CHANNELS:
+            return _(f"channel: '{value}' is not one of {', '.join(CHANNELS)}", f"channel：“{value}”不在 {', '.join(CHANNELS)} 之中")
+    elif key == "criteria":
+        ids = value if isinstance(value, list) else None
+        if ids is None or not all(isinstance(c, str) for c in ids):
+            return _("criteria: must be a list of standard ids such as [C05, C13]",
+                     "criteria：应为标准编号列表，例如 [C05, C13]")
+        if not ids and etype in ("identified", "amended"):
+            return _("criteria: at least one standard is needed", "criteria：至少需要一条标准")
+    elif key == "evidence":
+        if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+            return _("evidence: must map a standard to its field values, e.g. {C05: {election_completed: false}}",
+                     "evidence：应为标准到字段值的映射，例如 {C05: {election_completed: false}}")
+    elif key == "measures":
+        if not (isinstance(value, str) or (isinstance(value, list) and all(isinstance(m, str) for m in value))):
+            return _("measures: must be a list of texts", "measures：应为文字列表")
+    elif key == "funds":
+        if not _is_number(value) or value < 0:
+            return _(f"funds: {value!r} is not an amount in yuan", f"funds：{value!r} 不是以元计的金额")
+    elif key == "score":
+        if not _is_number(value) or value < 0:
+            return _(f"score: {value!r} is not a score", f"score：{value!r} 不是有效分数")
+    elif key == "passed":
+        if not isinstance(value, bool):
+            return _(f"passed: {value!r} must be true or false", f"passed：{value!r} 应为 true 或 false")
+    elif key in _TEXT_KEYS:
+        if not isinstance(value, str):
+            return _(f"{key}: {value!r} must be text", f"{key}：{value!r} 应为文字")
+    return None
+
+
+def _id_range(ids: set[str]) -> str:
+    ordered = sorted(ids)
+    if len(ordered) > 4:
+        return f"{ordered[0]}..{ordered[-1]}"
+    return ", ".join(ordered)
+
+
+@dataclass
+class _Checked:
+    """A parsed file after the format checks (no criteria or lifecycle yet)."""
+
+    identity: dict | None
+    problems: list[tuple[int, str]]  # (line, message)
+    events: list[Event]
+    criteria_lines: list[int]  # per event: the line of its `criteria` key (for unknown-standard messages)
+
+
+def _entry_from(parsed: _Parsed, kind: str = "village") -> _Checked:
+    """Check a parsed file's format: identity, event dates and types, each key's value."""
+    problems: list[tuple[int, str]] = []
+    criteria_lines: list[int] = []
+    doc = parsed.doc
+
+    def say(line: int, message: str) -> None:
+        problems.append((line, message))
+
+    if not isinstance(doc, dict):
+        say(1, _("a ledger file must be a mapping with township, village, code and events",
+                 "台账文件应为包含 township、village、code、events 的映射") if kind == "village" else
+            _("a township file must be a mapping with township and events", "乡镇文件应为包含 township、events 的映射"))
+        return _Checked(None, problems, [], [])
+    kl = parsed.key_lines
+    allowed = ("township", "village", "code", "events") if kind == "village" else ("township", "events")
+    for key in doc:
+        if key not in allowed:
+            say(kl.get(key, 1), _(f"unknown key '{key}' (expected {', '.join(allowed)})",
+                                  f"未知的键“{key}”（应为 {', '.join(allowed)}）"))
+    identity: dict[str, Any] = {}
+    for key in allowed[:-1]:
+        value = doc.get(key)
+        if key == "code":
+            if value is None:
+                identity[key] = None
+            elif isinstance(value, str) and value.strip():
+                identity[key] = value.strip()
+            elif _is_number(value):
+                say(kl.get(key, 1), _(f"code: write the code as quoted text, e.g. code: '{value}'",
+                                      f"code：村代码应加引号写成文字，例如 code: '{value}'"))
+                identity[key] = str(value)
+            else:
+                say(kl.get(key, 1), _("code: must be text or null", "code：应为文字或 null"))
+                identity[key] = None
+        elif not isinstance(value, str) or not value.strip():
+            say(kl.get(key, 1), _(f"'{key}' is missing or not a name", f"缺少“{key}”或其值不是名称"))
+            identity = {}
+            break
+        else:
+            identity[key] = value.strip()
+    raw_events = doc.get("events")
+    events: list[Event] = []
+    if raw_events is None:
+        say(kl.get("events", 1), _("'events' is missing (write events: [] for none)", "缺少“events”（没有事件时写 events: []）"))
+        raw_events = []
+    elif not isinstance(raw_events, list):
+        say(kl.get("events", 1), _("'events' must be a list of dated events", "“events”应为带日期的事件列表"))
+        raw_events = []
+    types = EVENT_TYPES if kind == "village" else ("submission",)
+    for index, item in enumerate(raw_events):
+        line, keys = parsed.event_lines[index] if index < len(parsed.event_lines) else (kl.get("events", 1), {})
+        if not isinstance(item, dict):
+            say(line, _("an event must be a mapping with date and type", "事件应为包含 date 和 type 的映射"))
+            continue
+        date = item.get("date")
+        etype = item.get("type")
+        ok = True
+        if isinstance(date, _BadScalar):
+            say(keys.get("date", line), _(f"date: '{date}' is not a valid date", f"date：“{date}”不是有效日期"))
+            ok = False
+        elif not _is_date(date):
+            say(keys.get("date", line), _(f"date: {date!r} is not a date like 2026-09-30 (unquoted)",
+                                          f"date：{date!r} 不是 2026-09-30 这样的日期（不加引号）"))
+            ok = False
+        if etype not in types:
+            say(keys.get("type", line), _(f"unknown event type {etype!r} (expected one of {', '.join(types)})",
+                                          f"未知的事件类型 {etype!r}（应为 {', '.join(types)} 之一）"))
+            ok = False
+        if not ok:
+            continue
+        allowed_keys = EVENT_KEYS.get(etype, ("quarter", "villages", "source", "note"))
+        data = {}
+        for key, value in item.items():
+            if key in ("date", "type"):
+                continue
+            data[key] = value
+            if key not in allowed_keys:
+                say(keys.get(key, line), _(f"{etype}: unknown key '{key}' (allowed: {', '.join(allowed_keys)})",
+                                           f"{etype}：未知的键“{key}”（允许：{', '.join(allowed_keys)}）"))
+                continue
+            if kind == "township":
+                message = _township_value_problem(key, value)
+            else:
+                message = _value_problem(key, value, etype)
+            if message:
+                say(keys.get(key, line), message)
+        if etype in ("identified", "amended") and "criteria" not in data:
+            say(line, _(f"{etype}: 'criteria' is missing", f"{etype}：缺少“criteria”"))
+        if etype == "acceptance" and "passed" not in data:
+            say(line, _("acceptance: 'passed' (true or false) is missing", "acceptance：缺少“passed”（true 或 false）"))
+        if etype == "submission" and "quarter" not in data:
+            say(line, _("submission: 'quarter' is missing", "submission：缺少“quarter”"))
+        deadline = data.get("deadline")
+        if _is_date(deadline) and deadline < date:
+            say(keys.get("deadline", line), _(f"deadline {deadline} is before the event's date {date}",
+                                              f"整改时限 {deadline} 早于事件日期 {date}"))
+        if events and date < events[-1].date:
+            say(keys.get("date", line), _(f"events out of order: {date} comes after {events[-1].date}",
+                                          f"事件顺序错误：{date} 排在 {events[-1].date} 之后"))
+        events.append(Event(date, etype, data, line))
+        criteria_lines.append(keys.get("criteria", line))
+    return _Checked(identity or None, problems, events, criteria_lines)
+
+
+def _standards_problems(events: Sequence[Event], criteria_lines: Sequence[int], criteria_ids: set[str]) -> list[tuple[int, str]]:
+    """Standards in the events that the criteria file does not define."""
+    problems = []
+    for e, line in zip(events, criteria_lines):
+        ids = e.data.get("criteria")
+        if isinstance(ids, list):
+            unknown = [str(c) for c in ids if c not in criteria_ids]
+            if unknown:
+                problems.append((line, _(f"criteria: unknown standard {', '.join(unknown)} (valid: {_id_range(criteria_ids)})",
+                                         f"criteria：未知标准 {'、'.join(unknown)}（有效编号：{_id_range(criteria_ids)}）")))
+    return problems
+
+
+def _township_value_problem(key: str, value: Any) -> str | None:
+    if key == "quarter":
+        if not isinstance(value, str) or not re.match(r"^\d{4}Q[1-4]$", value):
+            return _(f"quarter: {value!r} is not a quarter like 2026Q3", f"quarter：{value!r} 不是 2026Q3 这样的季度")
+    elif key == "villages":
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            return _(f"villages: {value!r} is not a number of villages", f"villages：{value!r} 不是村数")
+    elif not isinstance(value, str):
+        return _(f"{key}: {value!r} must be text", f"{key}：{value!r} 应为文字")
+    return None
+
+
+def _read_text(path: Path, label: str) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise _Unreadable(1, _(f"cannot read the file: {e.strerror}", f"无法读取文件：{e.strerror}")) from None
+    if len(raw) > _MAX_FILE_BYTES:
+        raise _Unreadable(1, _("the file is too large for a ledger file", "文件过大，不是台账文件"))
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise _Unreadable(line, _("the file is not UTF-8 text", "文件不是 UTF-8 文本")) from None
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One village file, read and checked."""
+
+    entry: Entry | None
+    problems: tuple[str, ...]  # format and history problems, `FILE:LINE: message`
+    parsed: _Parsed | None = None
+
+
+def read_village(path: Path, policy: Policy | None = None, criteria_ids: set[str] | None = None,
+                 label: str | None = None, parsed: _Parsed | None = None) -> Checked:
+    """Read and check one village file (the history too, when a policy is given)."""
+    label = label or str(path)
+    if parsed is None:
+        try:
+            parsed = parse_text(_read_text(path, label))
+        except _Unreadable as e:
+            return Checked(None, (f"{label}:{e.line}: {e.message}",))
+    c = _entry_from(parsed)
+    entry = None
+    if c.identity is not None:
+        entry = Entry(path, c.identity["township"], c.identity["village"], c.identity.get("code"), tuple(c.events))
+    problems = c.problems + _more_problems(c.events, c.criteria_lines, policy, criteria_ids)
+    return Checked(entry, _format_problems(label, problems), parsed)
+
+
+def _more_problems(events: Sequence[Event], criteria_lines: Sequence[int], policy: Policy | None,
+                   criteria_ids: set[str] | None) -> list[tuple[int, str]]:
+    found: list[tuple[int, str]] = []
+    if criteria_ids is not None:
+        found += _standards_problems(events, criteria_lines, criteria_ids)
+    if policy is not None:
+        found += history_problems(events, policy)
+    return found
+
+
+def _format_problems(label: str, problems: list[tuple[int, str]]) -> tuple[str, ...]:
+    """`FILE:LINE: message`, in line order (stable, so a line's problems keep the order they were found)."""
+    return tuple(f"{label}:{line}: {msg}" for line, msg in sorted(problems, key=lambda p: p[0]))
+
+
+# ================================================================================ the folder and cache
+
+
+def _village_paths(folder: Path) -> list[os.DirEntry]:
+    try:
+        with os.scandir(folder) as it:
+            return [d for d in it if d.name.endswith(".yaml") and not d.name.startswith(".") and d.is_file()]
+    except FileNotFoundError:
+        return []
+    except NotADirectoryError:
+        raise LaxError(_(f"ledger folder {folder} is a file, not a folder", f"台账文件夹 {folder} 是文件而不是文件夹")) from None
+    except OSError as e:
+        raise LaxError(_(f"cannot read the ledger folder {folder}: {e.strerror}", f"无法读取台账文件夹 {folder}：{e.strerror}")) from None
+
+
+def _stat_key(st: os.stat_result) -> list[int]:
+    return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+def _plain_json(value: Any) -> bool:
+    """True when JSON holds `value` exactly (no dates, tuples, non-text keys or NaN inside)."""
+    if isinstance(value, str) or value is None or isinstance(value, (bool, int)):
+        return True
+    if isinstance(value, float):
+        return value == value
+    if isinstance(value, list):
+        return all(_plain_json(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain_json(v) for k, v in value.items())
+    return False
+
+
+class _Cache:
+    """Checked entries of unchanged, problem-free files, in `.cache/ledger.json`.
+
+    JSON, so nothing in it can run code; each file is keyed by inode, size, mtime and ctime, so any edit
+    (by lax or by hand) makes lax read the file again. Per event it keeps [date, type, line, data,
+    date-valued keys of data, line of `criteria`]; an event whose data holds dates deeper down is not
+    cached (its file is simply parsed each time).
+    """
+
+    VERSION = 3
+
+    def __init__(self, folder: Path):
+        self.path = folder / CACHE_DIR / "ledger.json"
+        self.files: dict[str, list] = {}
+        self.dirty = False
+        try:
+            raw = json.loads(self.path.read_text("utf-8"))
+            if isinstance(raw, dict) and raw.get("version") == self.VERSION and isinstance(raw.get("files"), dict):
+                self.files = raw["files"]
+        except (OSError, ValueError, TypeError, RecursionError):
+            self.files = {}
+
+    def get(self, name: str, key: list[int], path: Path) -> tuple[Entry, list[int]] | None:
+        item = self.files.get(name)
+        if not isinstance(item, list) or len(item) != 5 or item[0] != key:
+            return None
+        try:
+            _key, township, village, code, raw_events = item
+            events = []
+            lines = []
+            fromiso = dt.date.fromisoformat
+            for day, etype, line, data, date_keys, criteria_line in raw_events:
+                data = dict(data)
+                for k in date_keys:
+                    data[k] = fromiso(data[k])
+                events.append(Event(fromiso(day), etype, data, line))
+                lines.append(criteria_line)
+            if not (isinstance(township, str) and isinstance(village, str) and (code is None or isinstance(code, str))):
+                return None
+            return Entry(path, township, village, code, tuple(events)), lines
+        except (TypeError, ValueError, KeyError, AttributeError):
+            return None
+
+    def put(self, name: str, key: list[int], entry: Entry, criteria_lines: Sequence[int]) -> None:
+        # A file changed within the last two seconds could change again within the same timestamp tick
+        # without its key changing (git's "racy" case); such a file is parsed again next time instead.
+        if time.time_ns() - key[2] < 2_000_000_000:
+            return
+        raw_events = []
+        for e, criteria_line in zip(entry.events, criteria_lines):
+            data = {}
+            date_keys = []
+            for k, v in e.data.items():
+                if _is_date(v):
+                    data[k] = v.isoformat()
+                    date_keys.append(k)
+                elif _plain_json(v):
+                    data[k] = v
+                else:
+                    return
+            raw_events.append([e.date.isoformat(), e.type, e.line, data, date_keys, criteria_line])
+        self.files[name] = [key, entry.township, entry.village, entry.code, raw_events]
+        self.dirty = True
+
+    def keep_only(self, names: set[str]) -> None:
+        gone = [n for n in self.files if n not in names]
+        for n in gone:
+            del self.files[n]
+        self.dirty = self.dirty or bool(gone)
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        try:
+            self.path.parent.mkdir(exist_ok=True)
+            ignore = self.path.parent / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# lax's cache of parsed ledger files; safe to delete\n*\n", "utf-8")
+            text = json.dumps({"version": self.VERSION, "files": self.files}, ensure_ascii=False, separators=(",", ":"))
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=_TMP_PREFIX, suffix=".json")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as f:
+                    f.write(text)
+                os.replace(tmp, self.path)
+            except BaseException:
+                _unlink(Path(tmp))
+                raise
+        except OSError:
+            pass  # a read-only ledger still lists; it is just not faster next time
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Building 10,000 entries makes hundreds of thousands of small objects, none of them cyclic garbage;
+    pausing the cycle collector meanwhile saves about a third of the time."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def load_entries(folder: Path, criteria_ids: set[str] | None = None, policy: Policy | None = None,
+                 use_cache: bool = True) -> tuple[list[Entry], list[str]]:
+    """Every village of the ledger, and every problem found as `FILE:LINE: message`.
+
+    A file that cannot be read at all gives no entry; an event with a bad date or an unknown type is left
+    out of its entry. With `criteria_ids`, unknown standards are problems; with `policy`, so are impossible
+    steps in a history. A missing folder is an empty ledger.
+    """
+    with _gc_paused():
+        return _load_entries(Path(folder), criteria_ids, policy, use_cache)
+
+
+def _load_entries(folder: Path, criteria_ids: set[str] | None, policy: Policy | None,
+                  use_cache: bool) -> tuple[list[Entry], list[str]]:
+    dirents = _village_paths(folder)
+    cache = _Cache(folder) if use_cache and dirents else None
+    entries: list[Entry] = []
+    problems: list[str] = []
+    for d in sorted(dirents, key=lambda d: d.name):
+        path = folder / d.name
+        key = None
+        if cache is not None:
+            try:
+                key = _stat_key(d.stat())
+            except OSError:
+                key = None
+            hit = cache.get(d.name, key, path) if key is not None else None
+            if hit is not None:
+                entry, criteria_lines = hit
+                entries.append(entry)
+                if criteria_ids is not None or policy is not None:
+                    more = _more_problems(entry.events, criteria_lines, policy, criteria_ids)
+                    problems.extend(_format_problems(str(path), more))
+                continue
+        label = str(path)
+        try:
+            parsed = parse_text(_read_text(path, label))
+        except _Unreadable as e:
+            problems.append(f"{label}:{e.line}: {e.message}")
+            continue
+        c = _entry_from(parsed)
+        if c.identity is None:
+            problems.extend(_format_problems(label, c.problems))
+            continue
+        entry = Entry(path, c.identity["township"], c.identity["village"], c.identity.get("code"), tuple(c.events))
+        entries.append(entry)
+        if cache is not None and key is not None and not c.problems and parsed.cacheable:
+            cache.put(d.name, key, entry, c.criteria_lines)
+        problems.extend(_format_problems(label, c.problems + _more_problems(c.events, c.criteria_lines, policy,
+                                                                            criteria_ids)))
+    if cache is not None:
+        cache.keep_only({d.name for d in dirents})
+        cache.save()
+    problems.extend(_duplicates(entries))
+    return entries, problems
+
+
+def _duplicates(entries: Sequence[Entry]) -> list[str]:
+    problems = []
+    seen: dict[Any, Entry] = {}
+    for e in entries:
+        key = ("code", e.code) if e.code else ("names", e.township, e.village)
+        first = seen.get(key)
+        if first is not None:
+            problems.append(f"{e.path}:1: " + _(f"the same village as {first.path.name} ({e.label}); merge the two files",
+                                                 f"与 {first.path.name} 是同一个村（{e.label}）；请合并这两个文件"))
+        else:
+            seen[key] = e
+    return problems
+
+
+def load_townships(folder: Path) -> dict[str, tuple[Event, ...]]:
+    """Township -> its events (quarterly submissions), from `_townships/`."""
+    result, _problems = load_townships_checked(folder)
+    return result
+
+
+def load_townships_checked(folder: Path) -> tuple[dict[str, tuple[Event, ...]], list[str]]:
+    tdir = Path(folder) / TOWNSHIPS_DIR
+    result: dict[str, tuple[Event, ...]] = {}
+    problems: list[str] = []
+    for d in sorted(_village_paths(tdir), key=lambda d: d.name):
+        path = tdir / d.name
+        label = str(path)
+        try:
+            parsed = parse_text(_read_text(path, label))
+        except _Unreadable as e:
+            problems.append(f"{label}:{e.line}: {e.message}")
+            continue
+        c = _entry_from(parsed, kind="township")
+        problems.extend(_format_problems(label, c.problems))
+        if c.identity is not None:
+            name = c.identity["township"]
+            result[name] = result.get(name, ()) + tuple(c.events)
+    return result, problems
+
+
+def verify(folder: Path, policy: Policy, criteria_ids: set[str]) -> tuple[int, list[str]]:
+    """(files checked, every problem) for `lax ledger verify`."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise LaxError(_(f"no ledger folder at {folder}", f"找不到台账文件夹 {folder}"))
+    entries, problems = load_entries(folder, criteria_ids, policy, use_cache=False)
+    _towns, tproblems = load_townships_checked(folder)
+    files = len(_village_paths(folder)) + len(_village_paths(folder / TOWNSHIPS_DIR))
+    for name in sorted(os.listdir(folder)):
+        if name.startswith(_TMP_PREFIX):
+            problems.append(f"{folder / name}:1: " + _("left over from an interrupted write; safe to delete",
+                                                        "中断写入留下的临时文件，可以删除"))
+    return files, problems + tproblems
+
+
+# ================================================================================ finding a village
+
+
+def _candidates(entries: Sequence[Entry]) -> str:
+    return ", ".join(f"{e.label}" + (f" ({e.code})" if e.code else "") for e in entries)
+
+
+def find_village(entries: Sequence[Entry], query: str, folder: Path | None = None) -> Entry:
+    """The village a person named: by code, `township/village`, village name, or township and village run
+    together (`邓埠镇宋三村`). Ambiguous or unknown names are an error listing the candidates."""
+    q = unicodedata.normalize("NFC", str(query)).strip()
+    if not q:
+        raise LaxError(_("no village given", "未指定村"))
+    found = [e for e in entries if e.code and e.code == q]
+    if not found and "/" in q:
+        t, v = (p.strip() for p in q.split("/", 1))
+        found = [e for e in entries if e.township == t and e.village == v]
+    if not found:
+        found = [e for e in entries if e.village == q]
+    if not found:
+        found = [e for e in entries if e.township + e.village == q]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise LaxError(_(f"'{q}' matches {len(found)} villages: {_candidates(found)}; name it as township/village or by code",
+                         f"“{q}”对应 {len(found)} 个村：{_candidates(found)}；请写成 乡镇/村 或使用村代码"))
+    keys: dict[str, list[Entry]] = {}
+    for e in entries:
+        keys.setdefault(e.village, []).append(e)
+        keys.setdefault(e.label, []).append(e)
+    close = difflib.get_close_matches(q.split("/")[-1], list(keys), n=5, cutoff=0.5)
+    near: list[Entry] = []
+    for name in close:
+        near += [e for e in keys[name] if e not in near]
+    near += [e for e in entries if (q in e.label or e.village in q) and e not in near]
+    near = near[:5]
+    where = f" ({folder})" if folder is not None else ""
+    hint = _(f"; did you mean: {_candidates(near)}", f"；是否指：{_candidates(near)}") if near else ""
+    raise LaxError(_(f"no village '{q}' in the ledger{where}{hint}", f"台账{where}中没有“{q}”{hint}"))
+
+
+# ============================================================================================= writing
+
+
+@contextmanager
+def locked(folder: Path, timeout: float = 60.0) -> Iterator[None]:
+    """Hold the ledger's write lock (one `.lock` file per folder) for a whole read-check-write step."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fh = open(folder / LOCK_NAME, "a+b")
+    except OSError as e:
+        raise LaxError(_(f"cannot use the ledger folder {folder}: {e.strerror}", f"无法使用台账文件夹 {folder}：{e.strerror}")) from None
+    try:
+        _lock(fh, timeout)
+        try:
+            _clean_temp_files(folder)
+            yield
+        finally:
+            _unlock(fh)
+    finally:
+        fh.close()
+
+
+def _lock(fh: Any, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        while True:
+            try:
+                fh.seek(0)
+                msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise LaxError(_("the ledger is locked by another lax process; try again", "台账正被另一个 lax 进程写入，请稍后再试")) from None
+                time.sleep(0.05)
+    while True:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise LaxError(_("the ledger is locked by another lax process; try again", "台账正被另一个 lax 进程写入，请稍后再试")) from None
+            time.sleep(0.01)
+
+
+def _unlock(fh: Any) -> None:
+    try:
+        import fcntl
+
+        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    except ImportError:
+        import msvcrt
+
+        fh.seek(0)
+        msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
+
+
+def _clean_temp_files(folder: Path) -> None:
+    # Under the lock no other writer is mid-write, so any temporary file is left from a crash.
+    for d in (folder, folder / TOWNSHIPS_DIR):
+        try:
+            names = os.listdir(d)
+        except OSError:
+            continue
+        for name in names:
+            if name.startswith(_TMP_PREFIX) and name.endswith(".yaml"):
+                _unlink(d / name)
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace `path` with `text` so that a crash leaves the old file or the new one, never a torn one."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_TMP_PREFIX, suffix=".yaml")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            mode = path.stat().st_mode & 0o777
+        except FileNotFoundError:
+            mode = 0o666 & ~_umask()
+        os.chmod(tmp, mode)
+        delay = os.environ.get("LAX_TEST_WRITE_DELAY")  # lets the crash test kill a writer mid-write
+        if delay:
+            time.sleep(float(delay))
+        os.replace(tmp, path)
+    except BaseException:
+        _unlink(Path(tmp))
+        raise
+    try:
+        dfd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+    except OSError:
+        pass  # not every platform can sync a folder
+
+
+def _appended_text(old_text: str | None, old: Entry | None, new: Entry, added: Sequence[Event]) -> str:
+    """The new file text: the old text with the new events appended when that is exact (so a hand edit's
+    comments and layout survive), else the canonical text."""
+    canonical = dump_entry(new)
+    if old_text is None or old is None:
+        return canonical
+    if old_text == dump_entry(old):
+        return canonical
+    base = old_text if old_text.endswith("\n") else old_text + "\n"
+    text = base + _dump([event_dict(e) for e in added])
+    try:
+        parsed = parse_text(text)
+    except _Unreadable:
+        return canonical
+    c = _entry_from(parsed)
+    if c.identity and [(e.date, e.type, e.data) for e in c.events] == [(e.date, e.type, _plain(e.data)) for e in new.events]:
+        return text
+    return canonical
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+@dataclass
+class _Change:
+    path: Path
+    old_text: str | None
+    old: Entry | None
+    new: Entry
+    added: list[Event]
+
+
+def _fresh(path: Path, policy: Policy) -> tuple[Entry, str]:
+    """Re-read a village file under the lock; refuse to add to a file that has problems."""
+    label = str(path)
+    try:
+        text = _read_text(path, label)
+    except _Unreadable as e:
+        raise LaxError(f"{label}:{e.line}: {e.message}") from None
+    checked = read_village(path, policy, None, label, _safe_parse(text, label))
+    if checked.entry is None or checked.problems:
+        first = checked.problems[0] if checked.problems else label
+        raise LaxError(_(f"{first} (fix the file before adding to it; lax ledger verify lists every problem)",
+                         f"{first}（请先修正该文件再添加记录；lax ledger verify 会列出全部问题）"))
+    return checked.entry, text
+
+
+def _safe_parse(text: str, label: str) -> _Parsed:
+    try:
+        return parse_text(text)
+    except _Unreadable as e:
+        raise LaxError(f"{label}:{e.line}: {e.message}") from None
+
+
+def _plan(path: Path, old: Entry | None, old_text: str | None, identity: tuple[str, str, str | None],
+          events: Sequence[Event], policy: Policy) -> _Change:
+    """Check new events against the history; raise a refusal (exit 1) naming the village if one cannot follow."""
+    history = list(old.events) if old else []
+    replay = Replay(policy)
+    for e in history:
+        replay.step(e)
+    for e in events:
+        reason = refusal(replay, e, policy)
+        if reason is not None:
+            township, village, _code = identity
+            raise LaxError(_(f"refused: {township}/{village}: {reason}", f"已拒绝：{township}/{village}：{reason}"), exit_code=1)
+        replay.step(e)
+    new = Entry(path, identity[0], identity[1], identity[2], tuple(history) + tuple(events))
+    return _Change(path, old_text, old, new, list(events))
+
+
+def _commit(changes: Sequence[_Change]) -> list[Path]:
+    for c in changes:
+        try:
+            write_atomic(c.path, _appended_text(c.old_text, c.old, c.new, c.added))
+        except OSError as e:
+            raise LaxError(_(f"cannot write {c.path}: {e.strerror}", f"无法写入 {c.path}：{e.strerror}")) from None
+    return [c.path for c in changes]
+
+
+def _refuse_if_unreadable(entries: Sequence[Entry], problems: Sequence[str], folder: Path) -> None:
+    """Before adding a new village file: a file lax cannot read might be that village, and a second file for
+    it would split its history; so every village file must be readable first."""
+    known = {e.path.name for e in entries}
+    for d in _village_paths(folder):
+        if d.name not in known:
+            first = next((p for p in problems if p.startswith(str(folder / d.name) + ":")), str(folder / d.name))
+            raise LaxError(_(f"{first} (every village file must be readable before a new village is added; "
+                             f"lax ledger verify lists the problems)",
+                             f"{first}（新增村之前所有村文件都必须可读；lax ledger verify 会列出问题）"))
+
+
+def _new_path(folder: Path, township: str, village: str, code: str | None, taken: set[str]) -> Path:
+    """A file name for a village new to the ledger, never one already used by another village."""
+    names = [village_file_name(township, village)]
+    if code:
+        names.append(village_file_name(township, village, code))
+    names += [village_file_name(township, village, str(n)) for n in range(2, 1000)]
+    for name in names:
+        if name not in taken and not (folder / name).exists():
+            return _inside(folder, folder / name)
+    raise LaxError(_("too many villages with the same name", "同名村过多"))
+
+
+def _match(entries: Sequence[Entry], township: str, village: str, code: str | None) -> Entry | None:
+    """The ledger entry of a village given by its identity (code first, then names)."""
+    if code:
+        for e in entries:
+            if e.code == code:
+                return e
+    for e in entries:
+        if e.township == township and e.village == village and (not code or not e.code or e.code == code):
+            return e
+    return None
+
+
+def make_event(date: dt.date, etype: str, **data: Any) -> Event:
+    """An event with its keys in the written order and blank options left out."""
+    order = EVENT_KEYS.get(etype, ())
+    clean = {k: data[k] for k in order if k in data and data[k] is not None and data[k] != "" and data[k] != []}
+    clean.update({k: v for k, v in data.items() if k not in order and v is not None})
+    return Event(date, etype, clean)
+
+
+def open_village(folder: Path, township: str, village: str, code: str | None, event: Event,
+                 policy: Policy) -> tuple[Entry, bool]:
+    """Record an `identified` event, creating the village's file when it is new: (entry, created)."""
+    folder = Path(folder)
+    with locked(folder):
+        entries, problems = load_entries(folder)
+        existing = _match(entries, township, village, code)
+        if existing is not None and (existing.township, existing.village) != (township, village):
+            raise LaxError(_(f"code {code} belongs to {existing.label} in the ledger, not to {township}/{village}",
+                             f"村代码 {code} 在台账中属于 {existing.label}，而不是 {township}/{village}"))
+        if existing is not None:
+            old, text = _fresh(existing.path, policy)
+            change = _plan(old.path, old, text, (old.township, old.village, old.code), [event], policy)
+            _commit([change])
+            return change.new, False
+        _refuse_if_unreadable(entries, problems, folder)
+        path = _new_path(folder, township, village, code, set())
+        change = _plan(path, None, None, (township, village, code), [event], policy)
+        _commit([change])
+        return change.new, True
+
+
+def add_event(folder: Path, entry: Entry, event: Event, policy: Policy) -> Entry:
+    """Append one event to a village's file, if the lifecycle allows it (else a refusal, exit 1)."""
+    folder = Path(folder)
+    with locked(folder):
+        if not entry.path.exists():
+            raise LaxError(_(f"{entry.path} disappeared", f"{entry.path} 已不存在"))
+        old, text = _fresh(entry.path, policy)
+        change = _plan(old.path, old, text, (old.township, old.village, old.code), [event], policy)
+        _commit([change])
+        return change.new
+
+
+def prepare_event(entry: Entry, event: Event, policy: Policy) -> None:
+    """Raise the refusal `add_event` would give, without writing (used to check before asking for more)."""
+    _plan(entry.path, entry, None, (entry.township, entry.village, entry.code), [event], policy)
+
+
+# ====================================================================================== check --record
+
+
+def _jsonable(value: Any) -> Any:
+    """A value safe to write to YAML and JSON: dates stay dates, anything unusual becomes text."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, (str, bool, int, dt.date)) or value is None:
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    return str(value)
+
+
+def record_check(folder: Path, villages: list[dict], as_of: dt.date, channel: str, policy: Policy,
+                 criteria_ids: set[str], source: str | None) -> RecordSummary:
+    """Record what `lax check` found (SPEC §7, `lax check --record`).
+
+    `villages` holds every village read, flagged or not: {"township", "village", "code", "criteria": [ids met],
+    "evidence": {id: {field: value}}}. A newly flagged village (none or a closed round) is opened; one in its
+    watch year (accepted) is reopened as a rebound; one still identified or rectifying gets the standards it
+    newly meets added (`amended`), else nothing. With channel `self`, each township present gets one
+    `submission` per quarter; with `spot`, a flagged village its township had not listed (no open round)
+    also gets a `missed_inclusion`. Running it twice records nothing the second time.
+    All-or-nothing as far as checks go: a refused step (e.g. an event older than the file's last) raises
+    before any file is written.
+    """
+    if channel not in CHANNELS:
+        raise LaxError(_(f"--channel: '{channel}' is not one of {', '.join(CHANNELS)}",
+                         f"--channel：“{channel}”不在 {', '.join(CHANNELS)} 之中"))
+    folder = Path(folder)
+    summary = RecordSummary()
+    with locked(folder):
+        entries, problems = load_entries(folder)
+        changes: dict[Path, _Change] = {}
+        taken: set[str] = set()
+        refusals: list[str] = []
+        seen: set[Any] = set()
+        per_township: dict[str, int] = {}
+        pending_new: list[Entry] = []
+        handled: set[Path] = set()
+        for v in villages:
+            township = str(v.get("township") or "").strip()
+            village = str(v.get("village") or "").strip()
+            if not township or not village:
+                continue
+            code = v.get("code")
+            code = str(code).strip() if code not in (None, "") else None
+            key = ("code", code) if code else ("names", township, village)
+            if key in seen:
+                continue
+            seen.add(key)
+            per_township[township] = per_township.get(township, 0) + 1
+            met = list(dict.fromkeys(str(c) for c in (v.get("criteria") or [])))
+            unknown = [c for c in met if c not in criteria_ids]
+            if unknown:
+                raise LaxError(_(f"{township}/{village}: unknown standard {', '.join(unknown)}",
+                                 f"{township}/{village}：未知标准 {'、'.join(unknown)}"))
+            if not met:
+                continue
+            evidence = {c: _jsonable(e) for c, e in (v.get("evidence") or {}).items() if c in met}
+            entry = _match(entries, township, village, code) or _match(pending_new, township, village, code)
+            if entry is not None:
+                if entry.path in handled:
+                    continue
+                handled.add(entry.path)
+            try:
+                events = _events_for(entry, met, evidence, as_of, channel, policy, source)
+            except LaxError as e:
+                refusals.append(str(e))
+                continue
+            if events is None:
+                summary.unchanged += 1
+                continue
+            kinds = [e.type for e in events]
+            summary.opened += kinds.count("identified")
+            summary.reopened += kinds.count("reopened")
+            summary.amended += kinds.count("amended")
+            summary.missed_inclusions += kinds.count("missed_inclusion")
+            try:
+                if entry is not None:
+                    old, text = _fresh(entry.path, policy)
+                    changes[old.path] = _plan(old.path, old, text, (old.township, old.village, old.code), events, policy)
+                else:
+                    _refuse_if_unreadable(entries, problems, folder)
+                    path = _new_path(folder, township, village, code, taken)
+                    taken.add(path.name)
+                    change = _plan(path, None, None, (township, village, code), events, policy)
+                    changes[path] = change
+                    pending_new.append(change.new)
+            except LaxError as e:
+                refusals.append(str(e))
+        if refusals:
+            raise LaxError(_(f"nothing recorded: {len(refusals)} village(s) cannot take this check's results",
+                             f"未记录任何内容：{len(refusals)} 个村无法记入本次排查结果"), exit_code=1, details=refusals)
+        township_changes = _submissions(folder, per_township, as_of, source) if channel == "self" else []
+        summary.files = _commit(list(changes.values()))
+        for path, text in township_changes:
+            write_atomic(path, text)
+            summary.files.append(path)
+            summary.submissions += 1
+    return summary
+
+
+def _events_for(entry: Entry | None, met: list[str], evidence: dict, as_of: dt.date, channel: str,
+                policy: Policy, source: str | None) -> list[Event] | None:
+    """The events one flagged village gets from a check on `as_of`, or None when nothing is new."""
+    state = state_as_of(entry.events, as_of, policy) if entry else EMPTY
+    status = state.status
+    deadline = add_months(as_of, policy.rectify_months)
+    if status in (None, "closed"):
+        events = []
+        if channel == "spot":
+            events.append(make_event(as_of, "missed_inclusion", channel=channel, criteria=met, evidence=evidence or None,
+                                     source=source))
+        events.append(make_event(as_of, "identified", channel=channel, criteria=met, evidence=evidence or None,
+                                 deadline=deadline, source=source))
+        return events
+    if status == "accepted":
+        return [make_event(as_of, "reopened",
+                           reason=_(f"meets {', '.join(met)} again ({channel} check)", f"再次符合认定标准 {'、'.join(met)}（{_channel_zh(channel)}）"),
+                           channel=channel, criteria=met, evidence=evidence or None, deadline=deadline, source=source)]
+    new = [c for c in met if c not in state.criteria]
+    if not new:
+        return None
+    return [make_event(as_of, "amended", channel=channel, criteria=new,
+                       evidence={c: evidence[c] for c in new if c in evidence} or None, source=source)]
+
+
+def _channel_zh(channel: str) -> str:
+    return {"self": "乡镇自查", "mass": "群众评议", "spot": "县级抽查", "department": "部门报告"}.get(channel, channel)
+
+
+def township_file(folder: Path, township: str) -> Path:
+    tdir = Path(folder) / TOWNSHIPS_DIR
+    return _inside(tdir, tdir / (safe_part(township, 100) + ".yaml"))
+
+
+def _submissions(folder: Path, per_township: dict[str, int], as_of: dt.date, source: str | None) -> list[tuple[Path, str]]:
+    """New township-file texts for this quarter's submissions (one per township per quarter)."""
+    quarter = quarter_of(as_of)
+    out = []
+    tdir = Path(folder) / TOWNSHIPS_DIR
+    if per_township:
+        tdir.mkdir(parents=True, exist_ok=True)
+    for township, count in per_township.items():
+        path = township_file(folder, township)
+        events: list[Event] = []
+        if path.exists():
+            label = str(path)
+            parsed = _safe_parse(_read_text_or_raise(path, label), label)
+            c = _entry_from(parsed, kind="township")
+            identity, problems, events = c.identity, _format_problems(label, c.problems), c.events
+            if identity is None or problems:
+                raise LaxError(_(f"{problems[0] if problems else label} (fix the township file first)",
+                                 f"{problems[0] if problems else label}（请先修正乡镇文件）"))
+            if identity["township"] != township:
+                raise LaxError(_(f"{label}: holds township '{identity['township']}', not '{township}'",
+                                 f"{label}：记录的是乡镇“{identity['township']}”，而不是“{township}”"))
+        if any(e.type == "submission" and e.data.get("quarter") == quarter for e in events):
+            continue
+        if events and as_of < events[-1].date:
+            raise LaxError(_(f"{path}: the submission of {as_of} is older than the file's last record ({events[-1].date})",
+                             f"{path}：{as_of} 的报送早于该文件最近一条记录（{events[-1].date}）"), exit_code=1)
+        event = make_event(as_of, "submission", quarter=quarter, villages=count, source=source)
+        event = Event(as_of, "submission", {k: event.data[k] for k in ("quarter", "villages", "source") if k in event.data})
+        out.append((path, dump_township(township, [*events, event])))
+    return out
+
+
+def _read_text_or_raise(path: Path, label: str) -> str:
+    try:
+        return _read_text(path, label)
+    except _Unreadable as e:
+        raise LaxError(f"{label}:{e.line}: {e.message}") from None
+
+
+# ================================================================================== views for the CLI
+
+
+def json_value(value: Any) -> Any:
+    """Dates as ISO strings, recursively, for JSON output."""
+    if isinstance(value, dict):
+        return {str(k): json_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_value(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def summary(entry: Entry, state: State) -> dict:
+    """One village as `show`/`list` print it (SPEC §7 keys first; more keys after)."""
+    return {
+        "township": entry.township,
+        "village": entry.village,
+        "code": entry.code,
+        "status": state.status,
+        "overdue": state.overdue,
+        "deadline": state.deadline.isoformat() if state.deadline else None,
+        "watch_until": state.watch_until.isoformat() if state.watch_until else None,
+        "criteria": list(state.criteria),
+        "rounds": state.rounds,
+        "identified_on": state.identified_on.isoformat() if state.identified_on else None,
+        "channel": state.channel,
+        "rebounds": state.rebounds,
+        "funds": state.funds,
+        "file": entry.path.name,
+    }
+
+
+def show_data(entry: Entry, as_of: dt.date, policy: Policy) -> dict:
+    state = state_as_of(entry.events, as_of, policy)
+    data = summary(entry, state)
+    data["events"] = [json_value(event_dict(e)) for e in entry.events if e.date <= as_of]
+    return data
+
+
+def list_data(entries: Sequence[Entry], as_of: dt.date, policy: Policy, status: str | None = None,
+              township: str | None = None, overdue: bool = False) -> dict:
+    """`lax ledger list` as data: villages with a round opened by `as_of`, filtered, in township/village order."""
+    with _gc_paused():
+        return _list_data(entries, as_of, policy, status, township, overdue)
+
+
+def _list_data(entries: Sequence[Entry], as_of: dt.date, policy: Policy, status: str | None,
+               township: str | None, overdue: bool) -> dict:
+    rows = []
+    for e in entries:
+        if township is not None and e.township != township:
+            continue
+        replay = Replay(policy)
+        for ev in e.events:
+            if ev.date <= as_of:
+                replay.step(ev)
+        if replay.status is None:
+            continue
+        state = replay.snapshot(as_of)
+        if status is not None and state.status != status:
+            continue
+        if overdue and not state.overdue:
+            continue
+        rows.append(summary(e, state))
+    rows.sort(key=lambda r: (r["township"], r["village"], r["code"] or ""))
+    return {"as_of": as_of.isoformat(), "villages": rows}
