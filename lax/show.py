@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -41,6 +42,15 @@ def _name(result: CheckResult, v: VillageResult) -> tuple[str, str]:
     return str(result.value(v, "township") or ""), str(result.value(v, "village") or "")
 
 
+def _where(v: VillageResult, one_source: bool) -> str:
+    """The row, with its file and sheet only when the villages come from more than one place."""
+    rec = v.record
+    if one_source:
+        return str(rec.row)
+    sheet = f"!{rec.sheet}" if rec.sheet else ""
+    return f"{rec.path.rsplit('/', 1)[-1]}{sheet}:{rec.row}"
+
+
 def print_check(result: CheckResult, all_: bool = False, cap: int | None = 200, out: Console | None = None) -> None:
     """Flagged villages with standards and evidence, then undetermined ones, problems and a summary line."""
     console = out or globals()["console"]
@@ -48,29 +58,34 @@ def print_check(result: CheckResult, all_: bool = False, cap: int | None = 200, 
     shown = [v for v in result.villages if all_ or v.matches]
     if shown:
         table = Table(title=_("Villages meeting the standards", "符合认定标准的村") if not all_ else _("Villages", "各村情况"),
-                      show_lines=False, title_justify="left")
-        table.add_column(_("Township", "乡镇"))
-        table.add_column(_("Village", "村"))
+                      box=box.SIMPLE_HEAD, title_justify="left")
+        table.add_column(_("Township", "乡镇"), no_wrap=True)
+        table.add_column(_("Village", "村"), no_wrap=True)
         table.add_column(_("Row", "行"), justify="right")
-        table.add_column(_("Standards met", "符合标准"))
+        table.add_column(_("Standard", "标准"))
         table.add_column(_("Evidence", "依据"))
         limit = len(shown) if cap is None else min(cap, len(shown))
+        one_source = len({(v.record.path, v.record.sheet) for v in result.villages}) == 1
         for v in shown[:limit]:
             township, village = _name(result, v)
-            where = f"{v.record.sheet}!{v.record.row}" if v.record.sheet else str(v.record.row)
-            if v.matches:
-                standards = "\n".join(f"{m.id} {crit.criterion(m.id).title()}" for m in v.matches)
-                evidence = "\n".join(evidence_text(result, m.evidence) for m in v.matches)
-            else:
-                standards, evidence = "—", ""
-            table.add_row(township, village, where, standards, evidence)
+            where = _where(v, one_source)
+            if not v.matches:
+                table.add_row(township, village, where, "—", "")
+            # One line per standard met keeps each line short in an 80-column terminal.
+            for k, m in enumerate(v.matches):
+                first = k == 0
+                table.add_row(township if first else "", village if first else "", where if first else "",
+                              m.id, evidence_text(result, m.evidence))
         console.print(table)
+        met = sorted({m.id for v in shown for m in v.matches}, key=crit.ids.index)
+        for cid in met:  # a legend, so the table itself stays narrow
+            console.print(f"  {cid}  {crit.criterion(cid).title()}", markup=False)
         if limit < len(shown):
             console.print(_(f"… {len(shown) - limit} more not shown (use --format json, csv or xlsx for all)",
                             f"……另有 {len(shown) - limit} 个村未显示（用 --format json、csv 或 xlsx 查看全部）"))
     undetermined = [v for v in result.villages if v.undetermined]
     if undetermined:
-        table = Table(title=_("Undetermined (blank values)", "待定（有空值）"), title_justify="left")
+        table = Table(title=_("Undetermined (blank values)", "待定（有空值）"), box=box.SIMPLE_HEAD, title_justify="left")
         table.add_column(_("Township", "乡镇"))
         table.add_column(_("Village", "村"))
         table.add_column(_("Standards", "标准"))
