@@ -1,5 +1,144 @@
-"""`lax report` (placeholder until reports land)."""
+"""`lax report`: draft the quarterly or yearly summary from the ledger (SPEC §8).
+
+Thin: parse the options, load the ledger and the criteria, build the context (`lax.report`), render it
+(`lax.render`), write or print. Jinja, python-docx and Pillow are imported only when a report is drawn.
+"""
+
+from __future__ import annotations
+
+import enum
+import gc
+import json
+import os
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from lax.cli_common import CriteriaOpt, LangOpt, LedgerOpt, command, err, parse_date_option, today
+from lax.i18n import _, get_lang
+from lax.problems import LaxError
 
 
-def report() -> None:
-    """Draft the quarterly and yearly summaries from the ledger."""
+class Level(str, enum.Enum):
+    county = "county"
+    township = "township"
+    village = "village"
+
+
+class ReportFormat(str, enum.Enum):
+    md = "md"
+    html = "html"
+    docx = "docx"
+    json = "json"  # the template context itself, for people writing their own templates
+
+
+@command
+def report(
+    quarter: Annotated[Optional[str], typer.Option("--quarter", help="A quarter: 2026Q3 or 2026-Q3.",
+                                                   show_default=False)] = None,
+    year: Annotated[Optional[str], typer.Option("--year", help="A year: 2026.", show_default=False)] = None,
+    from_: Annotated[Optional[str], typer.Option("--from", help="First day of the period (with --to).",
+                                                 show_default=False)] = None,
+    to: Annotated[Optional[str], typer.Option("--to", help="Last day of the period (default: today).",
+                                              show_default=False)] = None,
+    level: Annotated[Optional[Level], typer.Option("--level", help="county, township or village (default: village "
+                                                   "with --village, township with --township, else county).",
+                                                   show_default=False)] = None,
+    township: Annotated[Optional[str], typer.Option("--township", help="The township reported on.",
+                                                    show_default=False)] = None,
+    village: Annotated[Optional[str], typer.Option("--village", help="The village reported on: a code, a name, "
+                                                   "or township/village.", show_default=False)] = None,
+    format: Annotated[ReportFormat, typer.Option("--format", help="md, html or docx (json: the template context).")]
+    = ReportFormat.md,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file "
+                                                   "(required for docx).", show_default=False)] = None,
+    templates: Annotated[Optional[Path], typer.Option("--templates", help="Folder of templates overriding the "
+                                                      "shipped ones (default: ./templates if present).",
+                                                      show_default=False)] = None,
+    org: Annotated[Optional[str], typer.Option("--org", help="The reporting organisation, for the title.",
+                                               show_default=False)] = None,
+    ledger: LedgerOpt = Path("ledger"),
+    criteria: CriteriaOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Draft the quarterly or yearly summary from the ledger, as of the period's end.
+
+    Example: lax report --quarter 2026Q3 --lang zh --format docx --output 2026Q3.docx
+    """
+    # A report builds hundreds of thousands of small objects and frees none of them before it ends; the
+    # cyclic collector's passes over them would be a third of a 10,000-village report's time (SPEC §9).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        _report(quarter, year, from_, to, level, township, village, format, output, templates, org, ledger, criteria)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _report(quarter: str | None, year: str | None, from_: str | None, to: str | None, level: Level | None,
+            township: str | None, village: str | None, format: ReportFormat, output: Path | None,
+            templates: Path | None, org: str | None, ledger: Path, criteria: Path | None) -> None:
+    from lax.criteria import default_criteria_path, load_criteria
+    from lax.ledger import find_village, load_entries, load_townships
+    from lax.render import render
+    from lax.report import build_context, make_period, resolve_township
+
+    fmt = format.value
+    if fmt == "docx" and output is None:
+        raise LaxError(_("--format docx needs --output FILE (a Word document is not printed to the terminal)",
+                         "--format docx 需要 --output 文件（Word 文档不能输出到终端）"))
+    period = make_period(today=today(), quarter=quarter, year=year,
+                         start=parse_date_option(from_, "--from"), end=parse_date_option(to, "--to"))
+    rules = load_criteria(criteria if criteria is not None else default_criteria_path())
+    if not ledger.is_dir():
+        raise LaxError(_(f"ledger folder '{ledger}' not found (give --ledger DIR or set LAX_LEDGER)",
+                         f"找不到台账文件夹“{ledger}”（请用 --ledger 指定或设置 LAX_LEDGER）"))
+    entries, problems = load_entries(ledger)
+    if problems:
+        raise LaxError(_(f"the ledger has {len(problems)} problem(s); fix them before drafting a report "
+                         "(lax ledger verify lists them):",
+                         f"台账有 {len(problems)} 处问题，请先改正再起草报告（lax ledger verify 可列出）："),
+                       details=[str(p) for p in problems])
+    township_events = load_townships(ledger)
+
+    chosen = level.value if level is not None else ("village" if village else "township" if township else "county")
+    the_township = resolve_township(township, entries, township_events) if township else None
+    the_village = None
+    if chosen == "village":
+        if not village:
+            raise LaxError(_("--level village needs --village V", "--level village 需要 --village 村"))
+        pool = [e for e in entries if the_township is None or e.township == the_township]
+        the_village = find_village(pool, village, ledger)
+    elif chosen == "township" and the_township is None:
+        raise LaxError(_("--level township needs --township T", "--level township 需要 --township 乡镇"))
+
+    lang_ = get_lang()
+    context = build_context(entries, township_events, rules, period, lang=lang_, level=chosen,
+                            township=the_township, village=the_village, org=org)
+    if fmt == "json":
+        data = (json.dumps(context, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    else:
+        data = render(context, level=chosen, lang=lang_, fmt=fmt, templates=templates)
+
+    if output is None:
+        typer.echo(data.decode("utf-8"), nl=False)
+        return
+    _write(output, data)
+    level_zh = {"county": "县级", "township": "乡镇级", "village": "村级"}[chosen]
+    err(_(f"wrote {output} ({chosen}, {period.key})", f"已写入 {output}（{level_zh}，{period.key}）"))
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write through a temporary file so an interrupted run never leaves half a document."""
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError as e:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise LaxError(_(f"cannot write {path}: {e.strerror or e}", f"无法写入 {path}：{e.strerror or e}")) from None
