@@ -205,6 +205,7 @@ def _record(result, ledger: Path, channel: str, files: list[str]) -> None:
             "code": values[idx["code"]] if "code" in idx else None,
             "criteria": [m.id for m in v.matches],
             "evidence": {m.id: dict(m.evidence) for m in v.matches},
+            "checked_on": values[idx["checked_on"]] if "checked_on" in idx else None,
         })
     summary = record_check(ledger, villages, result.as_of, channel, result.criteria.policy,
                            set(result.criteria.ids), ", ".join(files))

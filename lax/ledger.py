@@ -1407,7 +1407,7 @@ def record_check(folder: Path, villages: list[dict], as_of: dt.date, channel: st
     """Record what `lax check` found (SPEC §7, `lax check --record`).
 
     `villages` holds every village read, flagged or not: {"township", "village", "code", "criteria": [ids met],
-    "evidence": {id: {field: value}}}. A newly flagged village (none or a closed round) is opened; one in its
+    "evidence": {id: {field: value}}, optionally "checked_on": date}. A newly flagged village (none or a closed round) is opened; one in its
     watch year (accepted) is reopened as a rebound; one still identified or rectifying gets the standards it
     newly meets added (`amended`), else nothing. With channel `self`, each township present gets one
     `submission` per quarter; with `spot`, a flagged village its township had not listed (no open round)
@@ -1427,6 +1427,7 @@ def record_check(folder: Path, villages: list[dict], as_of: dt.date, channel: st
         refusals: list[str] = []
         seen: set[Any] = set()
         per_township: dict[str, int] = {}
+        examined: dict[str, dt.date] = {}  # township -> its latest 排查日期 (checked_on) in the input
         pending_new: list[Entry] = []
         handled: set[Path] = set()
         for v in villages:
@@ -1441,6 +1442,9 @@ def record_check(folder: Path, villages: list[dict], as_of: dt.date, channel: st
                 continue
             seen.add(key)
             per_township[township] = per_township.get(township, 0) + 1
+            checked = v.get("checked_on")
+            if isinstance(checked, dt.date) and (township not in examined or checked > examined[township]):
+                examined[township] = checked if not isinstance(checked, dt.datetime) else checked.date()
             met = list(dict.fromkeys(str(c) for c in (v.get("criteria") or [])))
             unknown = [c for c in met if c not in criteria_ids]
             if unknown:
@@ -1483,7 +1487,7 @@ def record_check(folder: Path, villages: list[dict], as_of: dt.date, channel: st
         if refusals:
             raise LaxError(_(f"nothing recorded: {len(refusals)} village(s) cannot take this check's results",
                              f"未记录任何内容：{len(refusals)} 个村无法记入本次排查结果"), exit_code=1, details=refusals)
-        township_changes = _submissions(folder, per_township, as_of, source) if channel == "self" else []
+        township_changes = _submissions(folder, per_township, examined, as_of, source) if channel == "self" else []
         summary.files = _commit(list(changes.values()))
         for path, text in township_changes:
             write_atomic(path, text)
@@ -1526,14 +1530,20 @@ def township_file(folder: Path, township: str) -> Path:
     return _inside(tdir, tdir / (safe_part(township, 100) + ".yaml"))
 
 
-def _submissions(folder: Path, per_township: dict[str, int], as_of: dt.date, source: str | None) -> list[tuple[Path, str]]:
-    """New township-file texts for this quarter's submissions (one per township per quarter)."""
-    quarter = quarter_of(as_of)
+def _submissions(folder: Path, per_township: dict[str, int], examined: dict[str, dt.date], as_of: dt.date,
+                 source: str | None) -> list[tuple[Path, str]]:
+    """New township-file texts for this quarter's submissions (one per township per quarter).
+
+    The quarter is the one the township examined: that of its latest 排查日期 (checked_on) when the sheet
+    has one, so a Q3 examination handed in on 8 October is recorded as a late Q3 submission; otherwise
+    the quarter of the day the check is recorded.
+    """
     out = []
     tdir = Path(folder) / TOWNSHIPS_DIR
     if per_township:
         tdir.mkdir(parents=True, exist_ok=True)
     for township, count in per_township.items():
+        quarter = quarter_of(min(examined.get(township, as_of), as_of))
         path = township_file(folder, township)
         events: list[Event] = []
         if path.exists():

@@ -216,3 +216,38 @@ def test_table_output_to_file(tmp_path):
     assert result.exit_code == 1
     text = out.read_text(encoding="utf-8")
     assert "石港村" in text and "4 villages checked" in text
+
+
+def test_record_files_the_submission_under_the_quarter_examined(tmp_path):
+    """A Q3 examination (排查日期 in September) handed in on 8 October is a late Q3 submission, not a Q4 one."""
+    import yaml
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["乡镇", "村名", "换届完成", "排查日期"])
+    ws.append(["锦江镇", "大塘村", "是", "2026-09-26"])
+    ws.append(["锦江镇", "新岭村", "否", "2026年9月27日"])
+    path = tmp_path / "jinjiang.xlsx"
+    wb.save(path)
+    ledger = tmp_path / "ledger"
+    result = runner.invoke(app, ["check", str(path), "--as-of", "2026-10-08", "--record", "--ledger", str(ledger)])
+    assert result.exit_code == 1, result.output
+    township = yaml.safe_load((ledger / "_townships" / "锦江镇.yaml").read_text(encoding="utf-8"))
+    assert [(e["type"], str(e["date"]), e["quarter"]) for e in township["events"]] == [
+        ("submission", "2026-10-08", "2026Q3")]
+    village = yaml.safe_load((ledger / "锦江镇-新岭村.yaml").read_text(encoding="utf-8"))
+    assert [(e["type"], e["criteria"]) for e in village["events"]] == [("identified", ["C05"])]
+    again = runner.invoke(app, ["check", str(path), "--as-of", "2026-10-08", "--record", "--ledger", str(ledger)])
+    assert again.exit_code == 1
+    assert (ledger / "_townships" / "锦江镇.yaml").read_text(encoding="utf-8").count("submission") == 1
+
+
+def test_record_refuses_input_with_problems(tmp_path):
+    rows = [r[:] for r in ROWS]
+    rows[0][3] = "七"
+    path = township_sheet(tmp_path / "jinjiang.xlsx", rows)
+    ledger = tmp_path / "ledger"
+    result = invoke([str(path), "--record", "--ledger", str(ledger), "--format", "json"])
+    assert result.exit_code == 2
+    assert "nothing recorded in the ledger: the input has 1 problem(s)" in result.stderr
+    assert not ledger.exists()
