@@ -1,0 +1,913 @@
+"""Reading village records from the files townships send: spreadsheets, CSV, YAML and JSON (SPEC §5).
+
+`read_records(paths, criteria)` returns `(records, problems)`. A record is one village row with its values
+in the order of `criteria.fields` and where it came from. A problem is bad input as data (a bad cell, a
+missing column, a duplicate village, a file that cannot be read); reading carries on past it, so every
+problem of every file is reported in one pass and valid rows are still checked. Nothing here raises for
+bad input and nothing prints.
+
+Spreadsheets (`.xlsx .xlsm .xlsb .xls .ods`, via python-calamine) may be messy the way township sheets
+are: title rows above the header; the header found by matching aliases in the first 10 rows; two-row
+headers with merged parent cells; the township merged down over its villages or left blank below its
+first row; footer rows (合计, 填表人：…) and blank rows; several sheets.
+
+Speed (SPEC §9): reading a 100,000-row sheet may add only a small fraction to what python-calamine itself
+takes. Rows come from calamine's iterator in chunks of `CHUNK`; each chunk is transposed into columns
+(`zip(*rows)`) and every column converted in one C-level `map` over a memo of already-converted raw
+values (see `lax.values`), so Python code runs once per *distinct* value, not per cell. Checks that a
+chunk holds only villages (no blank, footer, bad or missing value) also run per column at C speed; such
+a chunk becomes records and enters the duplicate index without a Python loop per row. Only a chunk with
+something to report goes row by row (`_slow_rows`). The sheet is never held twice: calamine's own copy,
+one chunk of Python rows, and the records.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+import operator
+import os
+import re
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from lax.i18n import _
+from lax.problems import Problem
+from lax.values import BAD, PROBLEM_CODES, convert, convert_column, expected, new_memos, to_text
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+HEADER_ROWS = 10  # the header must be within the first rows of a sheet
+CHUNK = 1024  # rows converted at a time: enough for C-speed maps, few enough to stay in the CPU cache (measured)
+
+# Footer rows are not villages: totals, signatures, notes. Matched at the start of the village and township
+# cells and of any cell left of the village name (序号), with spaces removed (so "合 计" is "合计").
+_FOOTER_WORDS = (
+    r"合计|总计|小计|共计|累计|总数|填表|填报|制表|审核|审批|负责人|单位负责人|主要负责人|分管|联系人|联系电话|电话|"
+    r"统计人|备注|注[:：]|注\d|说明|签字|签名|盖章|"
+    r"total\b|subtotal\b|sum\b|prepared\s?by|filled\s?(?:in\s?)?by|checked\s?by|reviewed\s?by|approved\s?by|"
+    r"notes?[:：]|remarks?[:：]"
+)
+_FOOTER_RE = re.compile(f"(?:{_FOOTER_WORDS})", re.IGNORECASE)
+_FOOTER_LINE_RE = re.compile(f"^(?:{_FOOTER_WORDS})", re.IGNORECASE | re.MULTILINE)  # one search per column
+# A row of column numbers under the header (栏次: 甲 乙 1 2 3 …) is not a village.
+_COLUMN_NUMBER_MARKS = frozenset("甲乙丙丁戊己庚辛")
+
+
+class Record:
+    """One village row: values in `criteria.fields` order (None where blank or bad) and its source."""
+
+    __slots__ = ("values", "path", "sheet", "row", "columns")
+
+    def __init__(self, values: tuple, path: str, sheet: str | None, row: int, columns: dict[str, str] | None):
+        self.values = values
+        self.path = path
+        self.sheet = sheet
+        self.row = row
+        self.columns = columns  # field id -> column letter, shared by every record of a sheet
+
+    def get(self, field_id: str, criteria: Any) -> Any:
+        """The value of one field (by id)."""
+        return self.values[criteria.index[field_id]]
+
+    def as_dict(self, criteria: Any) -> dict[str, Any]:
+        """Field id -> value."""
+        return {f.id: v for f, v in zip(criteria.fields, self.values)}
+
+    def where(self) -> str:
+        """`dengbu.xlsx, sheet 排查表, row 5`, for messages."""
+        parts = [self.path]
+        if self.sheet is not None:
+            parts.append(_(f"sheet {self.sheet}", f"工作表 {self.sheet}"))
+        parts.append(_(f"row {self.row}", f"第 {self.row} 行") if self.columns is not None
+                     else _(f"item {self.row}", f"第 {self.row} 项"))
+        return ", ".join(parts)
+
+    def __repr__(self) -> str:
+        return f"Record({self.path!r}, sheet={self.sheet!r}, row={self.row}, values={self.values!r})"
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def read_records(
+    paths: Iterable[str | os.PathLike],
+    criteria: Any,
+    sheet: str | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> tuple[list[Record], list[Problem]]:
+    """Read every file; return the village records in input order and the problems found.
+
+    `sheet` picks one sheet by name in each spreadsheet (CSV, YAML and JSON ignore it).
+    `on_progress(done_rows, total_rows)` is called now and then; `total_rows` grows as files are opened.
+    """
+    reader = _Reader(criteria, sheet, on_progress)
+    for p in paths:
+        reader.read_path(p)
+    return reader.records, reader.problems
+
+
+# ------------------------------------------------------------------------------------------- the reader
+
+
+class _Reader:
+    """The state of one `read_records` call: results so far, duplicate index, value memos, progress."""
+
+    def __init__(self, criteria: Any, sheet: str | None, on_progress: Callable[[int, int], None] | None):
+        self.criteria = criteria
+        self.fields = criteria.fields
+        self.index = criteria.index
+        self.sheet = sheet
+        self.on_progress = on_progress
+        self.records: list[Record] = []
+        self.problems: list[Problem] = []
+        self.memos = new_memos()
+        self.by_code: dict[str, Record] = {}
+        self.by_name: dict[tuple[str, str], Record] = {}
+        self.names_indexed = False  # see _index_names
+        self.done = 0
+        self.total = 0
+        self.ti = self.index["township"]
+        self.vi = self.index["village"]
+        self.ci = self.index.get("code")
+
+    # -- files
+
+    def read_path(self, p: str | os.PathLike) -> None:
+        shown = os.fspath(p)
+        path = Path(shown)
+        first_record = len(self.records)
+        try:
+            if not path.exists():
+                self._unreadable(shown, _("file not found", "找不到文件"))
+                return
+            if path.is_dir():
+                self._unreadable(shown, _("is a folder, not a file", "是文件夹，不是文件"))
+                return
+            suffix = path.suffix.lower()
+            if suffix in SPREADSHEET_SUFFIXES:
+                self._read_workbook(path, shown)
+            elif suffix == ".csv":
+                self._read_csv(path, shown)
+            elif suffix in (".yaml", ".yml"):
+                self._read_yaml(path, shown)
+            elif suffix == ".json":
+                self._read_json(path, shown)
+            else:
+                self._unreadable(shown, _(
+                    f"unknown file type '{path.suffix or path.name}' (expected .xlsx, .xls, .ods, .csv, .yaml or .json)",
+                    f"不支持的文件类型“{path.suffix or path.name}”（应为 .xlsx、.xls、.ods、.csv、.yaml 或 .json）"))
+        except (KeyboardInterrupt, SystemExit, GeneratorExit):
+            raise
+        except BaseException as e:  # noqa: BLE001 - calamine can panic (a BaseException); any failure is one problem
+            self._forget(first_record)
+            self._unreadable(shown, _describe_error(e))
+
+    def _forget(self, first: int) -> None:
+        """Drop the records of a file that failed part-way, so a file is read wholly or not at all."""
+        for rec in self.records[first:]:
+            code = rec.values[self.ci] if self.ci is not None else None
+            if code is not None and self.by_code.get(code) is rec:
+                del self.by_code[code]
+            key = (rec.values[self.ti], rec.values[self.vi])
+            if self.by_name.get(key) is rec:
+                del self.by_name[key]
+        del self.records[first:]
+
+    def _unreadable(self, path: str, reason: str) -> None:
+        self.problems.append(Problem("unreadable-file", _(f"cannot read the file: {reason}", f"无法读取文件：{reason}"),
+                                     path))
+
+    def _progress(self) -> None:
+        if self.on_progress is not None:
+            self.on_progress(self.done, max(self.total, self.done))
+
+    # -- spreadsheets
+
+    def _read_workbook(self, path: Path, shown: str) -> None:
+        from python_calamine import CalamineWorkbook, SheetTypeEnum
+
+        with path.open("rb") as fh:
+            magic = fh.read(512)
+        if not magic:
+            self._unreadable(shown, _("the file is empty", "文件是空的"))
+            return
+        is_zip, is_ole = magic[:4] == b"PK\x03\x04", magic[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        if not is_zip and not is_ole:
+            if _looks_like_text(magic):
+                self._unreadable(shown, _("this is a text file, not a spreadsheet (if it is CSV, name it .csv)",
+                                          "这是文本文件，不是电子表格（如果是 CSV，请以 .csv 为扩展名）"))
+            else:
+                self._unreadable(shown, _("not an Excel or OpenDocument spreadsheet", "不是 Excel 或 OpenDocument 电子表格"))
+            return
+        try:
+            wb = CalamineWorkbook.from_path(str(path))
+        except Exception as first_error:  # noqa: BLE001
+            # A workbook saved under the wrong extension (an .xlsx named .xls): let calamine look at the content.
+            try:
+                with path.open("rb") as fh:
+                    wb = CalamineWorkbook.from_filelike(fh)
+            except Exception:  # noqa: BLE001
+                raise first_error from None
+        try:
+            names = list(wb.sheet_names)
+            if self.sheet is not None:
+                wanted = self.sheet
+                if wanted not in names:  # forgive case and stray spaces when only one sheet fits
+                    close = [n for n in names if n.strip().casefold() == wanted.strip().casefold()]
+                    wanted = close[0] if len(close) == 1 else wanted
+                if wanted not in names:
+                    self.problems.append(Problem("no-sheet", _(
+                        f"no sheet named '{self.sheet}' (the sheets are: {', '.join(names)})",
+                        f"没有名为“{self.sheet}”的工作表（现有工作表：{'、'.join(names)}）"), shown, sheet=self.sheet))
+                    return
+                targets = [wanted]
+            else:
+                kinds = {m.name: m.typ for m in wb.sheets_metadata}
+                targets = [n for n in names if kinds.get(n, SheetTypeEnum.WorkSheet) == SheetTypeEnum.WorkSheet]
+            found = False
+            for name in targets:
+                ws = wb.get_sheet_by_name(name)
+                found |= self._read_sheet(ws, shown, name, explicit=self.sheet is not None)
+                del ws  # free calamine's copy of this sheet before the next one
+            if not found and self.sheet is None:
+                self.problems.append(Problem("no-header", _(
+                    f"no sheet has a header row naming the columns (such as 乡镇 and 村名) in its first {HEADER_ROWS} rows",
+                    f"没有哪个工作表在前 {HEADER_ROWS} 行中有表头（如“乡镇”“村名”）"), shown))
+        finally:
+            wb.close()
+
+    def _read_sheet(self, ws: Any, shown: str, name: str, explicit: bool) -> bool:
+        """Read one sheet; False when it has no recognisable header (a problem only if `explicit`)."""
+        start = ws.start
+        if start is None:  # an empty sheet
+            if explicit:
+                self._no_header(shown, name)
+            return False
+        start_row, start_col = start
+        rows = ws.iter_rows()
+        first = next(rows, None)
+        if first is None:
+            if explicit:
+                self._no_header(shown, name)
+            return False
+        # python-calamine's iterator yields the empty rows above the used range; skip them.
+        if start_row > 0 and first.count("") == len(first):
+            for _skipped in itertools.islice(rows, start_row - 1):
+                pass
+            first = next(rows, None)
+            if first is None:
+                return False
+        self.total += (ws.height or 0)
+        return self._read_table(itertools.chain((first,), rows), itertools.count(start_row + 1), start_col,
+                                shown, name, explicit)
+
+    def _no_header(self, shown: str, sheet: str | None) -> None:
+        self.problems.append(Problem("no-header", _(
+            f"no header row naming the columns (such as 乡镇 and 村名) in the first {HEADER_ROWS} rows",
+            f"前 {HEADER_ROWS} 行中没有表头（如“乡镇”“村名”）"), shown, sheet=sheet))
+
+    # -- CSV
+
+    def _read_csv(self, path: Path, shown: str) -> None:
+        raw = path.read_bytes()
+        if not raw.strip():
+            self._unreadable(shown, _("the file is empty", "文件是空的"))
+            return
+        text = _decode(raw)
+        if text is None:
+            self._unreadable(shown, _("the text is neither UTF-8 nor GBK/GB18030", "文本既不是 UTF-8 也不是 GBK/GB18030 编码"))
+            return
+        del raw
+        first_line = text.split("\n", 1)[0]
+        delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        rows: list[list[str]] = []
+        lines: list[int] = []
+        line = 1
+        for row in reader:
+            rows.append(row)
+            lines.append(line)
+            line = reader.line_num + 1
+        width = max(map(len, rows), default=0)
+        for k, row in enumerate(rows):
+            if len(row) < width:
+                rows[k] = row + [""] * (width - len(row))
+        self.total += len(rows)
+        self._read_table(iter(rows), iter(lines), 0, shown, None, explicit=True)
+
+    # -- tables (spreadsheet sheets and CSV)
+
+    def _read_table(self, rows: Iterator[list], rownums: Iterator[int], col0: int, path: str,
+                    sheet: str | None, explicit: bool) -> bool:
+        head = list(itertools.islice(rows, HEADER_ROWS + 1))
+        head_nums = list(itertools.islice(rownums, len(head)))
+        found = self._find_header(head[:HEADER_ROWS], head[HEADER_ROWS:])
+        if found is None:
+            if explicit:
+                self._no_header(path, sheet)
+            self.done += len(head)
+            return False
+        mapping, header_at, data_at = found  # column index -> field id; head positions
+        columns = {f: column_letter(col0 + c) for c, f in mapping.items()}
+        header_row = head_nums[header_at]
+        missing = [f for f in self.fields if f.required and f.id not in columns]
+        for f in missing:
+            self.problems.append(Problem("missing-column", _(
+                f"no column for {f.title_en} ({f.title_zh}) in the header on row {header_row}",
+                f"第 {header_row} 行的表头中没有“{f.title_zh}”列"), path, sheet=sheet, row=header_row, field=f.id))
+        if "township" not in columns or "village" not in columns:
+            self.done += len(head)
+            return True  # a header, but villages cannot be identified without these columns
+        self.done += data_at
+        rows = itertools.chain(head[data_at:], rows)
+        rownums = itertools.chain(head_nums[data_at:], rownums)
+        self._read_data(rows, rownums, mapping, columns, col0, path, sheet, first_data=head[data_at:data_at + 1])
+        return True
+
+    def _find_header(self, head: list[list], extra: list[list]) -> tuple[dict[int, str], int, int] | None:
+        """Find the header among the first rows: (column index -> field id, header position, first data position).
+
+        The header is the row naming the most fields (at least township and village, or three fields; the
+        first on a tie). A row right below it that names more fields is the lower half of a two-row header
+        (`信访情况` merged over `集体访` / `越级访`); a row right above it that names fields where the header
+        is blank is the upper half (`乡镇` merged down over two header rows).
+        """
+        rows = head + extra
+        matches = [self._match_row(r) for r in rows]
+        best, best_score = None, 0
+        for k, m in enumerate(matches[:len(head)]):
+            fields = set(m.values())
+            ok = len(fields) >= 3 or {"township", "village"} <= fields
+            if ok and len(fields) > best_score:
+                best, best_score = k, len(fields)
+        if best is None:
+            return None
+        mapping = dict(matches[best])
+        header = rows[best]
+        data_at = best + 1
+        # The row below: child cells, alone or joined to the (merged, so filled right) parent text.
+        if best + 1 < len(rows):
+            child = self._match_row(rows[best + 1], parent=header)
+            child = {c: f for c, f in child.items() if mapping.get(c) != f}
+            if child:
+                mapping.update(child)
+                data_at = best + 2
+        # The row above: headers merged down over both rows sit there.
+        if best > 0:
+            above = self._match_row(rows[best - 1])
+            upper = {c: f for c, f in above.items() if c not in mapping and _blank_cell(header, c)}
+            joined = self._match_row(header, parent=rows[best - 1])
+            mapping.update(upper)
+            for c, f in joined.items():
+                mapping.setdefault(c, f)
+        # One column per field: the first (leftmost) wins.
+        seen: set[str] = set()
+        unique = {}
+        for c in sorted(mapping):
+            if mapping[c] not in seen:
+                seen.add(mapping[c])
+                unique[c] = mapping[c]
+        return unique, best, data_at
+
+    def _match_row(self, row: list, parent: list | None = None) -> dict[int, str]:
+        """Column index -> field id for the cells of a row that name a field."""
+        out = {}
+        lookup = self.criteria.field_for_header
+        last_parent = ""
+        for c, cell in enumerate(row):
+            if parent is not None:
+                p = parent[c] if c < len(parent) else ""
+                if isinstance(p, str) and p.strip():
+                    last_parent = p
+            if not isinstance(cell, str) or not cell.strip():
+                continue
+            f = lookup(cell)
+            if f is None and parent is not None and last_parent:
+                f = lookup(last_parent + cell)
+            if f is not None:
+                out[c] = f
+        return out
+
+    def _read_data(self, rows: Iterator[list], rownums: Iterator[int], mapping: dict[int, str],
+                   columns: dict[str, str], col0: int, path: str, sheet: str | None, first_data: list) -> None:
+        """Convert the data rows of a table chunk by chunk and keep the village rows as records.
+
+        Each chunk is taken apart into one list per field and every list converted at C speed (see the
+        module docstring); `zip` puts the rows back together in field order. A chunk whose rows are all
+        villages with nothing wrong (the usual case) becomes records without a Python loop per row; a
+        chunk with a blank or footer row, a bad value or a missing value goes through `_slow_rows`.
+        """
+        fields = self.fields
+        ti, vi, ci = self.ti, self.vi, self.ci
+        col_of = {self.index[f]: c for c, f in mapping.items()}  # field position -> sheet column index
+        # Footer words (合计, 填表人：…) may sit in any column up to the village name, mapped or not (序号).
+        village_col = col_of[self.vi]
+        left_cols = [c for c in range(village_col) if c != col_of[self.ti]]
+        # Transposing the whole row is cheapest unless the sheet has many columns no field uses.
+        picked = sorted(set(col_of.values()) | set(left_cols))
+        width = len(first_data[0]) if first_data else 0
+        narrow = width <= 2 * len(picked) + 4
+        if narrow:
+            where = {c: c for c in picked}
+            pick = None
+        else:
+            where = {c: k for k, c in enumerate(picked)}
+            pick = operator.itemgetter(*picked) if len(picked) > 1 else (lambda r, c=picked[0]: (r[c],))
+        plan = []  # per field position: (index into a chunk's transposed columns or None, type)
+        for p, f in enumerate(fields):
+            c = col_of.get(p)
+            plan.append((where[c] if c is not None else None, f.type))
+        required = [p for p in col_of if fields[p].required and p not in (ti, vi)]
+        memos = self.memos
+        blank = itertools.repeat(None)
+        repeat = itertools.repeat
+        state = {"township": None}  # the township carried down from the rows above
+        skip_number_row = bool(first_data) and _is_column_number_row(first_data[0], sorted(mapping))
+        while True:
+            chunk = list(itertools.islice(rows, CHUNK))
+            if not chunk:
+                break
+            nums = list(itertools.islice(rownums, len(chunk)))
+            if skip_number_row:
+                chunk, nums, skip_number_row = chunk[1:], nums[1:], False
+            # Rows -> columns in one pass (only the wanted columns when the sheet has many others).
+            raw = list(zip(*chunk)) if narrow else list(zip(*map(pick, chunk)))
+            cols: list = []
+            bad_fields = []  # field positions whose column holds a bad value in this chunk
+            for p, (c, ftype) in enumerate(plan):
+                if c is None:
+                    cols.append(blank)
+                elif ftype == "text":
+                    cols.append(convert_column("text", raw[c], memos)[0])
+                else:
+                    memo = memos[ftype]
+                    before = memo.bad
+                    cols.append(list(map(memo.__getitem__, raw[c])))
+                    if memo.bad != before:
+                        bad_fields.append(p)
+            townships, villages = cols[ti], cols[vi]
+            if None in townships:  # merged down, or left blank below the first row
+                # (accumulate's initial=None would mean "no initial", so the carried value is chained in)
+                filled = itertools.accumulate(itertools.chain((state["township"],), townships), _carry)
+                cols[ti] = townships = list(filled)[1:]
+            if townships:
+                state["township"] = townships[-1]
+            codes = cols[ci] if ci is not None and plan[ci][0] is not None else None
+            clean = (not bad_fields and not required and None not in villages and None not in townships
+                     and _FOOTER_LINE_RE.search("\n".join(villages)) is None
+                     and not any(map(_is_footer, set(townships)))
+                     and not any(_may_hold_footer(raw[where[c]]) for c in left_cols))
+            del raw
+            if clean:
+                recs = list(map(Record, zip(*cols), repeat(path), repeat(sheet), nums, repeat(columns)))
+                self._register_many(recs, townships, villages, codes)
+            else:
+                self._slow_rows(chunk, cols, nums, col_of, left_cols, bad_fields, required, path, sheet, columns)
+            del chunk, cols
+            self.done += len(nums)
+            self._progress()
+
+    def _slow_rows(self, chunk: list, cols: list, nums: list[int], col_of: dict[int, int], left_cols: list[int],
+                   bad_fields: list[int], required: list[int], path: str, sheet: str | None,
+                   columns: dict[str, str]) -> None:
+        """The rows of a chunk one by one: skip blank and footer rows, report bad and missing values."""
+        fields = self.fields
+        ti, vi, ci = self.ti, self.vi, self.ci
+        bad: dict[int, list[int]] = {}  # chunk row -> field positions holding a bad value
+        for p in bad_fields:
+            col = cols[p]
+            for i, v in enumerate(col):
+                if v is BAD:
+                    col[i] = None
+                    bad.setdefault(i, []).append(p)
+        for i, values in enumerate(zip(*cols)):
+            rownum = nums[i]
+            village = values[vi]
+            township = values[ti]
+            footer = _is_footer(township) or any(_is_footer(chunk[i][c]) for c in left_cols)
+            if village is None:
+                if ci is not None and values[ci] is not None and not footer:
+                    self._missing_value(path, sheet, rownum, columns, fields[vi])
+                continue
+            if footer or _is_footer(village):
+                continue
+            if township is None:
+                self._missing_value(path, sheet, rownum, columns, fields[ti])
+                continue
+            for p in sorted(bad.get(i, ()), key=col_of.__getitem__):  # left to right, as a person reads
+                self._bad_value(path, sheet, rownum, columns, fields[p], chunk[i][col_of[p]])
+            for p in required:
+                if values[p] is None and p not in bad.get(i, ()):
+                    self._missing_value(path, sheet, rownum, columns, fields[p])
+            rec = Record(values, path, sheet, rownum, columns)
+            if self._register(rec):
+                self.records.append(rec)
+
+    # -- YAML and JSON
+
+    def _read_yaml(self, path: Path, shown: str) -> None:
+        import yaml
+
+        raw = path.read_bytes()
+        if not raw.strip():
+            self._unreadable(shown, _("the file is empty", "文件是空的"))
+            return
+        text = _decode(raw, gbk=False)
+        if text is None:
+            self._unreadable(shown, _("the file is not UTF-8 text", "文件不是 UTF-8 文本"))
+            return
+        loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        loader = loader_cls(text)
+        try:
+            try:
+                node = loader.get_single_node()
+                data = loader.construct_document(node) if node is not None else None
+            finally:
+                loader.dispose()
+        except yaml.MarkedYAMLError as e:
+            mark = e.problem_mark or e.context_mark
+            line = mark.line + 1 if mark is not None else None
+            reason = str(e.problem or e.context or "").strip() or type(e).__name__
+            self.problems.append(Problem("unreadable-file", _(f"YAML error: {reason}", f"YAML 错误：{reason}"),
+                                         shown, line=line))
+            return
+        except yaml.YAMLError as e:
+            self._unreadable(shown, _("YAML error: ", "YAML 错误：") + (str(e).splitlines() or [type(e).__name__])[0])
+            return
+        items, item_lines = _items_with_lines(data, node)
+        if items is None:
+            self._unreadable(shown, _("expected a list of villages, or 'villages:' followed by one",
+                                      "应为村的列表，或“villages:”下的列表"))
+            return
+        self._read_items(items, item_lines, shown)
+
+    def _read_json(self, path: Path, shown: str) -> None:
+        raw = path.read_bytes()
+        if not raw.strip():
+            self._unreadable(shown, _("the file is empty", "文件是空的"))
+            return
+        text = _decode(raw, gbk=False)
+        if text is None:
+            self._unreadable(shown, _("the file is not UTF-8 text", "文件不是 UTF-8 文本"))
+            return
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as e:
+            self.problems.append(Problem("unreadable-file", _(f"JSON error: {e.msg} (column {e.colno})",
+                                                              f"JSON 错误：{e.msg}（第 {e.colno} 列）"),
+                                         shown, line=e.lineno))
+            return
+        items, _lines = _items_with_lines(data, None)
+        if items is None:
+            self._unreadable(shown, _('expected a list of villages, or {"villages": [...]}',
+                                      '应为村的列表，或 {"villages": [...]}'))
+            return
+        self._read_items(items, None, shown)
+
+    def _read_items(self, items: list, lines: list[int] | None, path: str) -> None:
+        fields = self.fields
+        lookup = self.criteria.field_for_header
+        self.total += len(items)
+        for k, item in enumerate(items):
+            row = k + 1
+            at = lines[k] if lines is not None else None  # YAML only: the item's line and its keys' lines
+            line = int(at) if at is not None else None
+            if not isinstance(item, dict):
+                self.problems.append(Problem("bad-record", _(
+                    f"item {row} is not a village (a mapping of field: value), it is {_kind(item)}",
+                    f"第 {row} 项不是村记录（“字段: 值”的映射），而是{_kind(item)}"), path, row=row, line=line))
+                continue
+            values: list[Any] = [None] * len(fields)
+            seen: set[int] = set()
+            problems: list[Problem] = []
+            for key, raw in item.items():
+                fid = lookup(key) if isinstance(key, (str, int, float)) and not isinstance(key, bool) else None
+                if fid is None:
+                    continue  # unknown keys are ignored, like extra columns
+                p = self.index[fid]
+                if p in seen:
+                    continue  # the first spelling of a field wins
+                seen.add(p)
+                f = fields[p]
+                key_line = at.of(key) if at is not None else None
+                if isinstance(raw, (dict, list, tuple, set)):
+                    kind = _kind(raw)
+                    problems.append(Problem(PROBLEM_CODES.get(f.type, "bad-value"), _(
+                        f"{f.title_en}: expected {expected(f.type)}, found {kind}",
+                        f"{f.title_zh}：应为{expected(f.type)}，实际是{kind}"),
+                        path, row=row, field=f.id, value=kind, line=key_line))
+                    continue
+                try:
+                    values[p] = convert(f.type, raw) if f.type != "text" else to_text(raw)
+                except ValueError:
+                    problems.append(self._bad_problem(path, None, row, None, f, raw, key_line))
+            if values[self.vi] is None:
+                self.problems.append(self._missing_problem(path, None, row, None, fields[self.vi], line))
+                continue
+            if values[self.ti] is None:
+                self.problems.append(self._missing_problem(path, None, row, None, fields[self.ti], line))
+                continue
+            self.problems.extend(problems)
+            for p, f in enumerate(fields):
+                if f.required and values[p] is None and p not in (self.ti, self.vi) and \
+                        not any(q.field == f.id for q in problems):
+                    self.problems.append(self._missing_problem(path, None, row, None, f, line))
+            rec = Record(tuple(values), path, None, row, None)
+            if self._register(rec, line):
+                self.records.append(rec)
+            self.done += 1
+        self._progress()
+
+    # -- shared checks
+
+    def _register_many(self, recs: list[Record], townships: list, villages: list, codes: list | None) -> None:
+        """Register a chunk of clean records at C speed when none repeats a village; else one by one.
+
+        The fast path adds the whole chunk to the index and checks that the index grew by as many
+        entries as records were added. If not, some record repeats a village and the overwritten index
+        entries are rebuilt from the records kept so far (in order, so the first occurrence wins), and
+        the chunk is registered record by record.
+        """
+        if codes is not None and not self.names_indexed and None not in codes:
+            index, keys = self.by_code, codes
+        elif codes is None:
+            self._index_names()
+            index, keys = self.by_name, list(zip(townships, villages))
+        else:
+            index = keys = None
+        if index is not None:
+            before = len(index)
+            index.update(zip(keys, recs))
+            if len(index) == before + len(recs):
+                self.records.extend(recs)
+                return
+            self._rebuild_index()
+        for rec in recs:
+            if self._register(rec):
+                self.records.append(rec)
+
+    def _rebuild_index(self) -> None:
+        """The duplicate index from the records kept so far (after a fast path found a repeat)."""
+        ti, vi, ci = self.ti, self.vi, self.ci
+        self.by_code = {}
+        self.by_name = {}
+        for rec in self.records:
+            values = rec.values
+            code = values[ci] if ci is not None else None
+            if code is not None:
+                self.by_code.setdefault(code, rec)
+            if self.names_indexed:
+                self.by_name.setdefault((values[ti], values[vi]), rec)
+
+    def _index_names(self) -> None:
+        """Start indexing records by township and village name, from the first record without a code on.
+
+        While every record has a code, the name index is not needed (only a record without a code is
+        matched by name), so a large file with codes never builds it.
+        """
+        if self.names_indexed:
+            return
+        self.names_indexed = True
+        ti, vi = self.ti, self.vi
+        for rec in self.records:
+            self.by_name.setdefault((rec.values[ti], rec.values[vi]), rec)
+
+    def _register(self, rec: Record, line: int | None = None) -> bool:
+        """Index a record for duplicate detection; False (and a problem) when it repeats an earlier village.
+
+        Same code means the same village; a record without a code is the same village as an earlier
+        one with the same township and village name (with or without a code).
+        """
+        values = rec.values
+        name_key = (values[self.ti], values[self.vi])
+        code = values[self.ci] if self.ci is not None else None
+        if code is not None:
+            first = self.by_code.setdefault(code, rec)
+            if first is rec:
+                if not self.names_indexed:
+                    return True
+                earlier = self.by_name.setdefault(name_key, rec)
+                if earlier is rec or earlier.values[self.ci] is not None:
+                    return True
+                del self.by_code[code]
+                first = earlier
+        else:
+            self._index_names()
+            first = self.by_name.setdefault(name_key, rec)
+            if first is rec:
+                return True
+        township, village = name_key
+        where = first.where()
+        what = f"{township} {village}" + (f" ({code})" if code is not None else "")
+        self.problems.append(Problem(
+            "duplicate-village",
+            _(f"{what} appears twice: first at {where}; this row is left out",
+              f"{what}重复出现：首次出现在 {where}；本行未计入"),
+            rec.path, sheet=rec.sheet, row=rec.row,
+            column=(rec.columns or {}).get("code" if code is not None else "village"),
+            field="code" if code is not None else "village",
+            value=code if code is not None else village, line=line))
+        return False
+
+    def _bad_problem(self, path: str, sheet: str | None, row: int, column: str | None, f: Any, raw: Any,
+                     line: int | None = None) -> Problem:
+        shown = raw if isinstance(raw, str) else _show(raw)
+        return Problem(PROBLEM_CODES.get(f.type, "bad-value"), _(
+            f"{f.title_en}: '{shown}' is not {expected(f.type)}",
+            f"{f.title_zh}：“{shown}”不是{expected(f.type)}"),
+            path, sheet=sheet, row=row, column=column, field=f.id, value=raw, line=line)
+
+    def _bad_value(self, path: str, sheet: str | None, row: int, columns: dict[str, str], f: Any, raw: Any) -> None:
+        self.problems.append(self._bad_problem(path, sheet, row, columns.get(f.id), f, raw))
+
+    def _missing_problem(self, path: str, sheet: str | None, row: int, column: str | None, f: Any,
+                         line: int | None = None) -> Problem:
+        if f.id == "township":
+            msg = _(f"{f.title_en} is blank (and there is none above it to carry down)",
+                    f"“{f.title_zh}”为空（上方也没有可沿用的{f.title_zh}）")
+        else:
+            msg = _(f"{f.title_en} is blank but is required", f"“{f.title_zh}”为空，但必须填写")
+        return Problem("missing-value", msg, path, sheet=sheet, row=row, column=column, field=f.id, line=line)
+
+    def _missing_value(self, path: str, sheet: str | None, row: int, columns: dict[str, str], f: Any) -> None:
+        self.problems.append(self._missing_problem(path, sheet, row, columns.get(f.id), f))
+
+
+# ------------------------------------------------------------------------------------------- helpers
+
+
+def _blank_cell(row: list, c: int) -> bool:
+    if c >= len(row):
+        return True
+    v = row[c]
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def _carry(above: Any, cell: Any) -> Any:
+    """Fill down: a blank cell takes the value above it."""
+    return above if cell is None else cell
+
+
+def _may_hold_footer(column: tuple) -> bool:
+    """Whether a raw column of a chunk might hold a footer word (one regex search, no Python per cell)."""
+    types = set(map(type, column))
+    if str not in types:
+        return False
+    if types != {str}:
+        return True
+    return _FOOTER_LINE_RE.search("\n".join(map("".join, map(str.split, column)))) is not None
+
+
+def _is_footer(text: Any) -> bool:
+    """Whether a cell starts a footer row: 合计, 小计, 填表人：…, 审核人：…, 备注：… (spaces ignored)."""
+    if not isinstance(text, str) or not text:
+        return False
+    return _FOOTER_RE.match("".join(text.split())) is not None
+
+
+def _is_column_number_row(row: list, picked: list[int]) -> bool:
+    """A row of column numbers under a header (栏次: 甲 乙 1 2 3 …), which is not a village."""
+    cells = [row[c] for c in picked if c < len(row) and not _blank_cell(row, c)]
+    if len(cells) < 2:
+        return False
+    for v in cells:
+        if isinstance(v, bool):
+            return False
+        if isinstance(v, (int, float)):
+            continue
+        s = str(v).strip()
+        if not (s.isdigit() or s in _COLUMN_NUMBER_MARKS):
+            return False
+    return True
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """Whether the first bytes of a file are text (UTF-8 or GBK, no NUL bytes)."""
+    if b"\x00" in head:
+        return head[:2] in (b"\xff\xfe", b"\xfe\xff")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            head.decode(encoding)
+            return True
+        except UnicodeDecodeError as e:
+            if e.start >= len(head) - 4:  # a character cut at the end of the sample
+                return True
+    return False
+
+
+def _decode(raw: bytes, gbk: bool = True) -> str | None:
+    """UTF-8 (with or without BOM), UTF-16 with a BOM, else GB18030 (a superset of GBK) when allowed."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    if not gbk:
+        return None
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+
+
+def _items_with_lines(data: Any, node: Any) -> tuple[list | None, list[int] | None]:
+    """The list of village items in a YAML/JSON document, and each item's line when known."""
+    if isinstance(data, dict):
+        key = next((k for k in data if isinstance(k, str) and k.strip().lower() in ("villages", "records")), None)
+        if key is None:
+            return None, None
+        items = data[key]
+        sub = None
+        if node is not None and getattr(node, "id", "") == "mapping":
+            for k_node, v_node in node.value:
+                if getattr(k_node, "value", None) == key:
+                    sub = v_node
+                    break
+        node = sub
+    else:
+        items = data
+    if not isinstance(items, list):
+        return None, None
+    lines = None
+    if node is not None and getattr(node, "id", "") == "sequence" and len(node.value) == len(items):
+        lines = [_ItemLines(n) for n in node.value]
+    return items, lines
+
+
+class _ItemLines(int):
+    """The line of a YAML item (an int), with the line of each of its keys (`.of(key)`)."""
+
+    def __new__(cls, node: Any) -> "_ItemLines":
+        self = super().__new__(cls, node.start_mark.line + 1)
+        self.keys = {}
+        if getattr(node, "id", "") == "mapping":
+            for k_node, _v_node in node.value:
+                self.keys.setdefault(getattr(k_node, "value", None), k_node.start_mark.line + 1)
+        return self
+
+    def of(self, key: Any) -> int:
+        return self.keys.get(str(key) if not isinstance(key, str) else key, int(self))
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return _("a mapping", "映射")
+    if isinstance(value, (list, tuple, set)):
+        return _("a list", "列表")
+    if value is None:
+        return _("empty", "空值")
+    return _(f"the value '{_show(value)}'", f"值“{_show(value)}”")
+
+
+def _show(value: Any) -> str:
+    """A raw value as a person would write it (3.0 -> 3), cut short if long."""
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    elif hasattr(value, "isoformat"):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _describe_error(e: BaseException) -> str:
+    """A one-line reason for a file that cannot be read."""
+    name = type(e).__name__
+    text = " ".join(str(e).split())
+    if name == "PasswordError" or "password" in text.lower() or "encrypt" in text.lower():
+        return _("the workbook is password-protected or encrypted; save an unprotected copy",
+                 "工作簿有密码保护或已加密，请另存一份无密码的副本")
+    if isinstance(e, UnicodeDecodeError):
+        return _("the text encoding is not recognised (save as UTF-8)", "无法识别文本编码（请另存为 UTF-8）")
+    if isinstance(e, MemoryError):
+        return _("the file is too large to read", "文件太大，无法读取")
+    if isinstance(e, RecursionError):
+        return _("the file is nested too deeply", "文件嵌套过深")
+    if isinstance(e, PermissionError):
+        return _("permission denied", "没有读取权限")
+    if isinstance(e, OSError):
+        return e.strerror or name
+    if name in ("CalamineError", "XmlError", "ZipError", "PanicException") or "calamine" in type(e).__module__:
+        if len(text) > 120:
+            text = text[:117] + "..."
+        return _(f"not a readable spreadsheet, or the file is damaged ({text or name})",
+                 f"不是可读取的电子表格，或文件已损坏（{text or name}）")
+    if isinstance(e, csv.Error):
+        return _(f"not a readable CSV file ({text})", f"不是可读取的 CSV 文件（{text}）")
+    return f"{name}: {text}" if text else name
+
+
+__all__ = ["Record", "read_records", "column_letter", "SPREADSHEET_SUFFIXES"]
