@@ -106,13 +106,16 @@ def check(
 
 def _write_check(result, format: CheckFormat, output: Optional[Path], all_: bool) -> None:
     if format is CheckFormat.json:
-        from lax.check import result_to_dict
-        import json
+        from lax.check import write_json
 
-        data = result_to_dict(result)
-        indent = 2 if len(result.villages) <= 2000 else None
-        text = json.dumps(data, ensure_ascii=False, indent=indent)
-        _emit_text(text + "\n", output)
+        if output is None:
+            write_json(result, sys.stdout)
+        else:
+            def write() -> None:
+                with output.open("w", encoding="utf-8") as fh:
+                    write_json(result, fh)
+
+            _writing(output, write)
     elif format is CheckFormat.csv:
         from lax.export import write_csv
 
@@ -144,13 +147,6 @@ def _write_check(result, format: CheckFormat, output: Optional[Path], all_: bool
             _writing(output, write_table)
     if output is not None and format is not CheckFormat.table:
         err(_(f"wrote {output}", f"已写入 {output}"))
-
-
-def _emit_text(text: str, output: Optional[Path]) -> None:
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        _writing(output, lambda: output.write_text(text, encoding="utf-8"))
 
 
 def _writing(output: Path, write) -> None:

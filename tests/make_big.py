@@ -34,21 +34,23 @@ COLUMNS = [
 
 
 def _value(kind: str, rnd: random.Random, i: int):
+    # Each trigger is rare (about 0.5 %), so that about 10 % of villages meet a standard, as in a real
+    # round (SPEC §1: usually 5-15 %); most values are small and repeat, as in real sheets.
     if kind == "members":
         return float(rnd.randint(12, 160))
     if kind == "small":
-        return float(rnd.choice((0, 0, 0, 0, 0, 0, 1, 2, 3, 4)))
+        return float(rnd.choice((0,) * 150 + (1,) * 20 + (2, 3)))
     if kind == "rare":
-        return float(1 if rnd.random() < 0.02 else 0)
+        return float(1 if rnd.random() < 0.004 else 0)
     if kind == "days":
-        return float(rnd.choice((0,) * 12 + (5, 10, 30, 45)))
+        return float(rnd.choice((0,) * 150 + (5, 10, 12)) if rnd.random() > 0.005 else 45)
     if kind == "bool_rare":
-        return "是" if rnd.random() < 0.03 else "否"
+        return "是" if rnd.random() < 0.005 else "否"
     if kind == "bool_common":
-        return "否" if rnd.random() < 0.03 else "是"
+        return "否" if rnd.random() < 0.005 else "是"
     if kind == "percent":
         # Half the townships type whole numbers, half use a percent-formatted cell holding a fraction.
-        v = rnd.choice((55, 62, 70, 78, 80, 85, 88, 90, 92, 95, 98))
+        v = rnd.choice((55,) + (62, 70, 78, 80, 85, 88, 90, 92, 95, 98) * 10)
         return float(v) if i % 2 else v / 100
     if kind == "income":
         return round(rnd.uniform(0, 80), 1)

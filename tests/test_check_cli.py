@@ -251,3 +251,20 @@ def test_record_refuses_input_with_problems(tmp_path):
     assert result.exit_code == 2
     assert "nothing recorded in the ledger: the input has 1 problem(s)" in result.stderr
     assert not ledger.exists()
+
+
+def test_streamed_json_equals_the_result_as_data(tmp_path):
+    """The JSON written line by line parses to exactly the library's own result."""
+    from lax.check import result_to_dict, run_check
+    from lax.criteria import load_criteria
+    import datetime as dt
+
+    rows = [r[:] for r in ROWS] + [["锦江镇", '村"引号\\反斜杠', None, 0, "是", 90, 0]]
+    rows[0][3] = "七"
+    path = township_sheet(tmp_path / "jinjiang.xlsx", rows)
+    out = tmp_path / "out.json"
+    result = invoke([str(path), "--format", "json", "--output", str(out)])
+    assert result.exit_code == 2
+    expected = result_to_dict(run_check([str(path)], load_criteria(), dt.date(2026, 9, 30)))
+    assert json.loads(out.read_text(encoding="utf-8")) == expected
+    assert expected["villages"][4]["village"] == '村"引号\\反斜杠' and expected["villages"][4]["code"] is None
