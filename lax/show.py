@@ -103,7 +103,7 @@ def print_check(result: CheckResult, all_: bool = False, cap: int | None = 200, 
         console.print(_("Problems in the input:", "输入中的问题："), style="bold red")
         limit = len(result.problems) if cap is None else min(cap, len(result.problems))
         for p in result.problems[:limit]:
-            console.print(f"  {p}", markup=False)
+            console.print(f"  {p}", markup=False, soft_wrap=True)  # one line each, to copy or grep
         if limit < len(result.problems):
             console.print(_(f"  … {len(result.problems) - limit} more problems not shown",
                             f"  ……另有 {len(result.problems) - limit} 处问题未显示"))
@@ -112,7 +112,7 @@ def print_check(result: CheckResult, all_: bool = False, cap: int | None = 200, 
     line = _(f"{s['villages']} villages checked, {s['flagged']} flagged, {s['undetermined']} undetermined, "
              f"{s['problems']} problems",
              f"共检查 {s['villages']} 个村，{s['flagged']} 个符合认定标准，{s['undetermined']} 个待定，{s['problems']} 处问题")
-    console.print(line + (f" ({by})" if by else ""), markup=False)
+    console.print(line + (f" ({by})" if by else ""), markup=False, soft_wrap=True)
 
 
 def print_criteria(crit: Criteria) -> None:
