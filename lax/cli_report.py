@@ -7,7 +7,6 @@ Thin: parse the options, load the ledger and the criteria, build the context (`l
 from __future__ import annotations
 
 import enum
-import gc
 import json
 import os
 from pathlib import Path
@@ -66,15 +65,7 @@ def report(
 
     Example: lax report --quarter 2026Q3 --lang zh --format docx --output 2026Q3.docx
     """
-    # A report builds hundreds of thousands of small objects and frees none of them before it ends; the
-    # cyclic collector's passes over them would be a third of a 10,000-village report's time (SPEC §9).
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        _report(quarter, year, from_, to, level, township, village, format, output, templates, org, ledger, criteria)
-    finally:
-        if was_enabled:
-            gc.enable()
+    _report(quarter, year, from_, to, level, township, village, format, output, templates, org, ledger, criteria)
 
 
 def _report(quarter: str | None, year: str | None, from_: str | None, to: str | None, level: Level | None,
