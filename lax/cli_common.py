@@ -54,7 +54,11 @@ def today() -> dt.date:
     """The date a command acts on when none is given; the only place lax reads the clock."""
     fixed = os.environ.get("LAX_TODAY")  # lets tests and reproducible runs pin "today"
     if fixed:
-        return dt.date.fromisoformat(fixed)
+        try:
+            return dt.date.fromisoformat(fixed.strip())
+        except ValueError:
+            raise LaxError(_(f"LAX_TODAY: '{fixed}' is not a date like 2026-09-30",
+                             f"LAX_TODAY：“{fixed}”不是 2026-09-30 这样的日期")) from None
     return dt.date.today()
 
 
@@ -62,6 +66,15 @@ def err(message: str) -> None:
     """Print one line to stderr."""
     sys.stderr.write(message.rstrip("\n") + "\n")
     sys.stderr.flush()
+
+
+_debug = False
+
+
+def set_debug(on: bool) -> None:
+    """`lax --debug ...`: an internal error also prints its traceback (set once per run by the root command)."""
+    global _debug
+    _debug = bool(on)
 
 
 def command(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -96,10 +109,13 @@ def command(fn: Callable[..., Any]) -> Callable[..., Any]:
         except BrokenPipeError:
             raise typer.Exit(0) from None
         except Exception as e:  # noqa: BLE001 - the last line of defence: never a traceback for a user
-            if kwargs.get("debug") or os.environ.get("LAX_DEBUG"):
+            if kwargs.get("debug") or _debug or os.environ.get("LAX_DEBUG"):
                 traceback.print_exc()
-            err(_(f"internal error: {type(e).__name__}: {e} (set LAX_DEBUG=1 to see the traceback for a bug report)",
-                  f"内部错误：{type(e).__name__}：{e}（设置 LAX_DEBUG=1 可查看用于报告问题的调用栈）"))
+            what = " ".join(str(e).split())  # one line, whatever the exception's text holds
+            what = what if len(what) <= 300 else what[:297] + "..."
+            err(_(f"internal error: {type(e).__name__}: {what} (run with --debug or LAX_DEBUG=1 to see the traceback "
+                  "for a bug report)",
+                  f"内部错误：{type(e).__name__}：{what}（加 --debug 或设置 LAX_DEBUG=1 可查看用于报告问题的调用栈）"))
             raise typer.Exit(3) from None
         finally:
             if was_collecting:

@@ -268,3 +268,11 @@ def test_streamed_json_equals_the_result_as_data(tmp_path):
     expected = result_to_dict(run_check([str(path)], load_criteria(), dt.date(2026, 9, 30)))
     assert json.loads(out.read_text(encoding="utf-8")) == expected
     assert expected["villages"][4]["village"] == '村"引号\\反斜杠' and expected["villages"][4]["code"] is None
+
+
+def test_bad_lax_today_is_a_one_line_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("LAX_TODAY", "2026-13-01")
+    path = township_sheet(tmp_path / "a.xlsx", ROWS)
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "LAX_TODAY: '2026-13-01' is not a date like 2026-09-30"
