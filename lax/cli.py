@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 import typer
 
 from lax import __version__
-from lax.cli_common import CriteriaOpt, LangOpt, LedgerOpt, command, err, parse_date_option, today
+from lax.cli_common import CriteriaOpt, LangOpt, LedgerOpt, command, err, parse_date_option, set_debug, today
 from lax.i18n import _, get_lang
 from lax.problems import LaxError
 from lax.cli_ledger import app as ledger_app
@@ -41,8 +41,11 @@ def _version(value: bool) -> None:
 def _main(
     version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,
                                                     help="Show the version and exit.")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the Python traceback of an internal error "
+                                        "(for a bug report; also LAX_DEBUG=1).")] = False,
 ) -> None:
     """Identify and rectify weak and lax (软弱涣散) village-level Party organisations."""
+    set_debug(debug)
 
 
 class CheckFormat(str, enum.Enum):
@@ -112,7 +115,10 @@ def _write_check(result, format: CheckFormat, output: Optional[Path], all_: bool
             write_json(result, sys.stdout)
         else:
             def write() -> None:
-                with output.open("w", encoding="utf-8") as fh:
+                from lax.export import atomic_path
+
+                # Through a temporary file: a full disk half-way leaves the previous output as it was.
+                with atomic_path(output) as tmp, tmp.open("w", encoding="utf-8") as fh:
                     write_json(result, fh)
 
             _writing(output, write)
@@ -141,7 +147,9 @@ def _write_check(result, format: CheckFormat, output: Optional[Path], all_: bool
             def write_table() -> None:
                 from rich.console import Console
 
-                with output.open("w", encoding="utf-8") as fh:
+                from lax.export import atomic_path
+
+                with atomic_path(output) as tmp, tmp.open("w", encoding="utf-8") as fh:
                     print_check(result, all_=all_, cap=None, out=Console(file=fh, width=200, color_system=None))
 
             _writing(output, write_table)
@@ -264,4 +272,7 @@ app.command("report")(report_command)
 
 
 def main() -> None:
+    from lax.cli_common import quiet_unraisable
+
+    sys.unraisablehook = quiet_unraisable  # the process's own hook; tests driving `app` keep theirs
     app()

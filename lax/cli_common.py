@@ -77,6 +77,14 @@ def set_debug(on: bool) -> None:
     _debug = bool(on)
 
 
+def quiet_unraisable(unraisable: Any) -> None:
+    """`sys.unraisablehook` for a lax process: an exception Python could only ignore (a spreadsheet library's
+    file that failed to close after a full disk had already failed the command, which has said so in one
+    line) prints its traceback only with --debug or LAX_DEBUG."""
+    if _debug or os.environ.get("LAX_DEBUG"):
+        sys.__unraisablehook__(unraisable)
+
+
 def command(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Wrap a command: set the language, turn `LaxError` into a one-line message and its exit code,
     and any other exception into a short internal-error line (the traceback only with --debug or LAX_DEBUG)."""

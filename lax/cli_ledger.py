@@ -504,10 +504,11 @@ def _emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
-    try:
-        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-    except OSError as e:
-        raise LaxError(_(f"cannot write {output}: {e.strerror}", f"无法写入 {output}：{e.strerror}")) from None
+    from lax.export import atomic_path
+
+    # Through a temporary file: a full disk half-way leaves the previous output as it was.
+    with atomic_path(output) as tmp:
+        tmp.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
 
 
 def _warn(problems: list[str]) -> None:

@@ -196,7 +196,8 @@ def load_criteria(path: str | os.PathLike | None = None) -> Criteria:
     criteria = _build(data, shown, errors)
     if errors:
         errors.sort(key=lambda e: e[0])
-        lines = [f"{shown}:{line}: {msg}" for line, msg in errors]
+        # One line per problem, even when it quotes a key or header holding a line break.
+        lines = [f"{shown}:{line}: {' '.join(msg.split())}" for line, msg in errors]
         raise LaxError(lines[0] if len(lines) == 1 else _(
             f"{shown}: {len(lines)} problems in the criteria file", f"{shown}：标准文件有 {len(lines)} 处问题"
         ), details=lines if len(lines) > 1 else [])
@@ -279,7 +280,7 @@ def _build(data: Any, path: str, errors: list[tuple[int, str]]) -> Criteria | No
             continue
         line = _line(item)
         fid = item.get("id")
-        if not isinstance(fid, str) or not _ID_RE.match(fid):
+        if not isinstance(fid, str) or not _ID_RE.fullmatch(fid):
             errors.append((_line(item, "id"), _(f"field id {fid!r} must be lower-case letters, digits and _",
                                                 f"字段 id {fid!r} 只能由小写字母、数字和下划线组成")))
             continue
@@ -337,7 +338,7 @@ def _build(data: Any, path: str, errors: list[tuple[int, str]]) -> Criteria | No
             continue
         line = _line(item)
         cid = item.get("id")
-        if not isinstance(cid, str) or not _CRITERION_ID_RE.match(cid):
+        if not isinstance(cid, str) or not _CRITERION_ID_RE.fullmatch(cid):
             errors.append((_line(item, "id"), _(f"criterion id {cid!r} must be a short code such as C01",
                                                 f"标准编号 {cid!r} 应为 C01 这样的代码")))
             continue
@@ -491,7 +492,12 @@ def _check(node: ast.AST, types: dict[str, str], used: list[str], depth: int) ->
         raise ExpressionError(_(f"literal {v!r} is not allowed", f"不允许的字面量 {v!r}"))
     if isinstance(node, ast.BoolOp):
         for v in node.values:
-            _check(v, types, used, d)
+            # A number or text joined by and/or would be taken for its Python truth value, and the plain and
+            # the three-valued evaluators would disagree on `(satisfaction or team_disunity) == 1`.
+            if _check(v, types, used, d) not in ("bool", "any"):
+                raise ExpressionError(_("and/or join conditions: compare a number or text first "
+                                        "(e.g. satisfaction < 60 or team_disunity)",
+                                        "and/or 只能连接条件：数字或文字须先比较（例如 satisfaction < 60 or team_disunity）"))
         return "bool"
     if isinstance(node, ast.UnaryOp):
         k = _check(node.operand, types, used, d)
@@ -516,10 +522,13 @@ def _check(node: ast.AST, types: dict[str, str], used: list[str], depth: int) ->
             if type(op) not in _CMP:
                 raise ExpressionError(_(f"comparison {type(op).__name__} is not allowed", f"不允许的比较 {type(op).__name__}"))
             if isinstance(op, (ast.In, ast.NotIn)):
+                if right_node is not node.comparators[-1]:  # `x in [1, 2] == y` would compare the list itself
+                    raise ExpressionError(_("'in [...]' must end a comparison; use parentheses: (x in [1, 2]) == y",
+                                            "“in [...]”须位于比较的末尾；请加括号：(x in [1, 2]) == y"))
                 if not isinstance(right_node, (ast.List, ast.Tuple, ast.Set)):
                     raise ExpressionError(_("'in' needs a literal list such as [\"是\", \"有\"]", "“in”后应为字面量列表，例如 [\"是\", \"有\"]"))
                 for elt in right_node.elts:
-                    if not isinstance(elt, ast.Constant) or elt.value is None:
+                    if _list_item(elt) is None:
                         raise ExpressionError(_("the list after 'in' may hold only numbers, texts and true/false",
                                                 "“in”后的列表只能包含数字、文字和 true/false"))
                 left = "bool"
@@ -538,6 +547,15 @@ def _check(node: ast.AST, types: dict[str, str], used: list[str], depth: int) ->
     if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
         raise ExpressionError(_("a list is allowed only after 'in'", "列表只能用在“in”之后"))
     raise ExpressionError(_(f"{_describe(node)} are not allowed in a standard", f"标准中不允许使用{_describe(node)}"))
+
+
+def _list_item(node: ast.AST) -> Any:
+    """The value of an item of an `in [...]` list: a number, a text, or true/false (spelt either way); else None."""
+    if isinstance(node, ast.Name):
+        return _LITERAL_NAMES.get(node.id)
+    if isinstance(node, ast.Constant) and isinstance(node.value, (bool, int, float, str)):
+        return node.value
+    return None
 
 
 def _date_literal(text: str) -> dt.date:
@@ -568,7 +586,7 @@ def _emit(node: ast.AST, ctx: _Ctx) -> str:
         prev = node.left
         for op, right in zip(node.ops, node.comparators):
             if isinstance(op, (ast.In, ast.NotIn)):
-                items = tuple(e.value for e in right.elts)
+                items = tuple(map(_list_item, right.elts))
                 parts.append(f"{_CMP[type(op)]} {items!r}")
             else:
                 parts.append(f"{_CMP[type(op)]} {_emit_operand(right, prev, ctx)}")
@@ -650,7 +668,7 @@ def _tv(node: ast.AST, ctx: _Ctx) -> Callable[[tuple], Any]:
         for k, (op, right) in enumerate(zip(node.ops, node.comparators)):
             left_node = operands[k]
             if isinstance(op, (ast.In, ast.NotIn)):
-                items = tuple(e.value for e in right.elts)
+                items = tuple(map(_list_item, right.elts))
                 lf = _tv(left_node, ctx)
                 neg = isinstance(op, ast.NotIn)
                 steps.append(lambda v, lf=lf, items=items, neg=neg: None if (a := lf(v)) is None else ((a in items) != neg))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import errno
 import io
 import os
 import re
@@ -75,6 +76,14 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         os.replace(tmp, target)
     except OSError as e:
         raise fail(e) from None
+    except Exception as e:
+        # lxml, which openpyxl streams sheets through, reports a failed write (a full disk) as its own
+        # SerialisationError('IO_ENOSPC'), not as an OSError.
+        code = str(e).strip()
+        number = getattr(errno, code[3:], None) if type(e).__name__ == "SerialisationError" else None
+        if not code.startswith("IO_") or not isinstance(number, int):
+            raise
+        raise fail(OSError(number, os.strerror(number))) from None
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()

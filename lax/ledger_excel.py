@@ -689,9 +689,12 @@ def _write_xlsx(output: Path, title: str, columns: list[Column], rows: list[dict
             if isinstance(value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
     ws.freeze_panes = "A3"
+    from lax.export import atomic_path
+
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        wb.save(output)
+        with atomic_path(output) as tmp:  # a full disk half-way leaves the previous file as it was
+            wb.save(tmp)
     except OSError as e:
         raise LaxError(_(f"cannot write {output}: {e.strerror}", f"无法写入 {output}：{e.strerror}")) from None
 

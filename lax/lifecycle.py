@@ -73,9 +73,16 @@ EMPTY = State(None, False, None, None, (), 0, None, None, 0)
 
 
 def add_months(d: dt.date, months: int) -> dt.date:
-    """The same day `months` later, or the month's last day when it has fewer days: 2026-08-31 + 6 -> 2027-02-28."""
+    """The same day `months` later, or the month's last day when it has fewer days: 2026-08-31 + 6 -> 2027-02-28.
+
+    Past the calendar's ends it stays at 9999-12-31 (or 0001-01-01): a hand-typed 9999-12-01 in a ledger
+    file, or a policy of 10**8 months, must give a far deadline, not an exception in every listing."""
     index = d.year * 12 + (d.month - 1) + int(months)
     year, month = divmod(index, 12)
+    if year > dt.MAXYEAR:
+        return dt.date.max
+    if year < dt.MINYEAR:
+        return dt.date.min
     month += 1
     return dt.date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
