@@ -1411,10 +1411,17 @@ def record_check(folder: Path, villages: list[dict], as_of: dt.date, channel: st
         examined: dict[str, dt.date] = {}  # township -> its latest 排查日期 (checked_on) in the input
         pending_new: list[Entry] = []
         handled: set[Path] = set()
+        bad_names: list[str] = []
         for v in villages:
             township = str(v.get("township") or "").strip()
             village = str(v.get("village") or "").strip()
             if not township or not village:
+                continue
+            try:  # the same rule as `lax ledger open`, so whatever is recorded can be exported and imported back
+                check_name(township, "township")
+                check_name(village, "village")
+            except LaxError as e:
+                bad_names.append(f"{township}/{village}: {e}")
                 continue
             code = v.get("code")
             code = str(code).strip() if code not in (None, "") else None
@@ -1465,6 +1472,9 @@ def record_check(folder: Path, villages: list[dict], as_of: dt.date, channel: st
                     pending_new.append(change.new)
             except LaxError as e:
                 refusals.append(str(e))
+        if bad_names:
+            raise LaxError(_(f"nothing recorded: {len(bad_names)} name(s) cannot go into the ledger",
+                             f"未记录任何内容：{len(bad_names)} 个名称无法记入台账"), details=bad_names)
         if refusals:
             raise LaxError(_(f"nothing recorded: {len(refusals)} village(s) cannot take this check's results",
                              f"未记录任何内容：{len(refusals)} 个村无法记入本次排查结果"), exit_code=1, details=refusals)

@@ -494,17 +494,41 @@ ESCAPES = ["../../etc/passwd", "..", "../..", ".", "/etc/passwd", "C:\\Windows\\
            "宋三村\u202e", "宋三村\u200b", "-rf", "--help", "*", "?", "|", "<x>", "\"q\"", "a:b"]
 
 
-def test_village_names_from_a_township_sheet_cannot_leave_the_ledger_folder(tmp_path):
+def _sheet(tmp_path, names, file="in.csv"):
     rows = [("乡镇", "村名", "换届完成")]
-    rows += [("邓埠镇" if k % 3 else name, name, "否") for k, name in enumerate(ESCAPES)]
+    rows += [("邓埠镇" if k % 3 else name, name, "否") for k, name in enumerate(names)]
     buf = io.StringIO()
     csv.writer(buf).writerows(rows)
-    (tmp_path / "in.csv").write_text(buf.getvalue(), encoding="utf-8")
+    (tmp_path / file).write_text(buf.getvalue(), encoding="utf-8")
+    return tmp_path / file
+
+
+def _ledger_can_hold(name):
+    from lax.ledger import check_name
+    from lax.problems import LaxError
+
+    try:
+        check_name(name, "village")
+        return True
+    except LaxError:
+        return False
+
+
+def test_village_names_from_a_township_sheet_cannot_leave_the_ledger_folder(tmp_path):
     work = tmp_path / "work"
     work.mkdir()
     led = work / "ledger"
+    # Names with '/', '\\' or control characters are refused as `lax ledger open` refuses them: nothing recorded.
+    everything = _sheet(tmp_path, ESCAPES, "all.csv")
     before = {p for p in tmp_path.rglob("*")}
-    r = runner.invoke(app, ["check", str(tmp_path / "in.csv"), "--record", "--ledger", str(led), "--format", "json"],
+    r = runner.invoke(app, ["check", str(everything), "--record", "--ledger", str(led), "--format", "json"],
+                      env={"LAX_TODAY": "2026-10-01"})
+    assert r.exit_code == 2 and "nothing recorded" in r.stderr, r.output
+    assert not [p for p in tmp_path.rglob("*.yaml") if p not in before]
+    # Every other name, however odd (., .lock, CON, $HOME, ~ ...), is kept inside the folder under its own name.
+    held = _sheet(tmp_path, [n for n in ESCAPES if _ledger_can_hold(n)])
+    before = {p for p in tmp_path.rglob("*")}
+    r = runner.invoke(app, ["check", str(held), "--record", "--ledger", str(led), "--format", "json"],
                       env={"LAX_TODAY": "2026-10-01"})
     assert r.exit_code in (1, 2) and "Traceback" not in r.output and "internal error" not in r.output, r.output
     created = {p for p in tmp_path.rglob("*")} - before
@@ -516,15 +540,10 @@ def test_village_names_from_a_township_sheet_cannot_leave_the_ledger_folder(tmp_
     assert r.exit_code == 0, r.output
     r = runner.invoke(app, ["ledger", "list", "--format", "json", "--ledger", str(led)], env={"LAX_TODAY": "2026-10-01"})
     listed = {v["village"] for v in json.loads(r.stdout)["villages"]}
-    read, _problems = read_records([str(tmp_path / "in.csv")], CRIT)
+    read, _problems = read_records([str(held)], CRIT)
     assert listed == {rec.values[CRIT.index["village"]] for rec in read}  # every village kept, under its own name
 
 
-@pytest.mark.xfail(strict=True, reason="two rules for a village's name: check --record (lax/ledger.py record_check) "
-                                       "records names that lax ledger open and ledger import refuse ('/', '\\', "
-                                       "control characters, over 100 characters), so such a ledger exports but does "
-                                       "not import back. The lead must pick one rule (tests/test_ledger_record.py "
-                                       "test_names_that_try_to_escape_stay_inside_the_ledger expects the recording).")
 def test_a_ledger_recorded_from_a_sheet_exports_and_imports_back(tmp_path):
     rows = [("乡镇", "村名", "换届完成"), ("邓埠镇", "宋三村", "否"), ("邓埠镇", "东/西村", "否")]
     buf = io.StringIO()

@@ -246,12 +246,16 @@ def test_villages_without_names_and_duplicates_are_skipped(tmp_path):
     assert state(led, "宋三村", "2026-09-30").criteria == ("C01",)
 
 
-def test_names_that_try_to_escape_stay_inside_the_ledger(tmp_path):
+def test_names_that_try_to_escape_are_refused_and_nothing_is_written(tmp_path):
+    """The rule of `lax ledger open` holds for `check --record` too: a name with a path separator is refused."""
     led = tmp_path / "deep" / "ledger"
-    s = record(led, [village("../..", "../../evil", None, ["C01"])], "2026-09-28")
-    assert s.opened == 1
-    assert all(led in p.parents for p in s.files)
-    assert sorted(p.name for p in tmp_path.rglob("*.yaml")) == ["_____-______evil.yaml", "_____.yaml"]
+    with pytest.raises(LaxError) as e:
+        record(led, [village("邓埠镇", "宋三村", None, ["C05"]), village("../..", "../../evil", None, ["C01"])],
+               "2026-09-28")
+    assert e.value.exit_code == 2
+    assert str(e.value) == "nothing recorded: 1 name(s) cannot go into the ledger"
+    assert e.value.details == ["../../../../evil: township name '../..' may not contain '/', '\\' or control characters"]
+    assert list(tmp_path.rglob("*.yaml")) == []
 
 
 def test_lax_check_record_from_the_command_line(tmp_path, monkeypatch):
