@@ -94,7 +94,7 @@ def check(
     if format is CheckFormat.xlsx and output is None:
         raise LaxError(_("--format xlsx needs --output FILE.xlsx", "--format xlsx 需要 --output 文件.xlsx"))
     crit = load_criteria(criteria)
-    progress = _progress_bar() if format is CheckFormat.table else None
+    progress = _progress_bar(files)
     try:
         result = run_check([str(f) for f in files], crit, day, sheet=sheet,
                            on_progress=progress.update if progress else None)
@@ -166,22 +166,31 @@ def _writing(output: Path, write) -> None:
 
 
 class _Progress:
-    """A rich progress bar on stderr, shown only for large inputs read in a terminal."""
+    """A rich progress bar on stderr, shown only in a terminal and only for large inputs.
 
-    def __init__(self) -> None:
+    For large files it starts at once, without a total: python-calamine unpacks a whole sheet before the
+    first row can be counted, which takes a few seconds for a 100,000-village workbook.
+    """
+
+    def __init__(self, large: bool) -> None:
         self._bar = None
         self._task = None
+        if large:
+            self._start(None)
+
+    def _start(self, total: int | None) -> None:
+        from rich.console import Console
+        from rich.progress import Progress
+
+        self._bar = Progress(console=Console(stderr=True), transient=True)
+        self._bar.start()
+        self._task = self._bar.add_task(_("reading", "读取中"), total=total)
 
     def update(self, done: int, total: int) -> None:
         if self._bar is None:
             if total < 20000:
                 return
-            from rich.console import Console
-            from rich.progress import Progress
-
-            self._bar = Progress(console=Console(stderr=True), transient=True)
-            self._bar.start()
-            self._task = self._bar.add_task(_("reading", "读取中"), total=total)
+            self._start(total)
         self._bar.update(self._task, completed=done, total=total)
 
     def close(self) -> None:
@@ -189,8 +198,16 @@ class _Progress:
             self._bar.stop()
 
 
-def _progress_bar() -> Optional[_Progress]:
-    return _Progress() if sys.stderr.isatty() else None
+def _progress_bar(files: list[Path] | None = None) -> Optional[_Progress]:
+    if not sys.stderr.isatty():
+        return None
+    size = 0
+    for f in files or []:
+        try:
+            size += f.stat().st_size
+        except OSError:
+            pass  # the reader reports it
+    return _Progress(large=size > (2 << 20))
 
 
 def _record(result, ledger: Path, channel: str, files: list[str]) -> None:
