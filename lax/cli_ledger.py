@@ -102,18 +102,12 @@ def _amount(value: str | None, option: str) -> int | float | None:
     """Yuan: `31500`, `31,500`, `31500元`, `3.15万`."""
     if value is None:
         return None
-    text = unicodedata.normalize("NFKC", value).strip().replace(",", "").rstrip("元").strip()
-    scale = 1
-    if text.endswith("万"):
-        text, scale = text[:-1].strip(), 10000
-    try:
-        amount = float(text) * scale
-    except ValueError:
-        amount = float("nan")
-    if not math.isfinite(amount) or amount < 0:
+    from lax.values import to_yuan
+
+    amount = to_yuan(value)
+    if amount is None:
         raise LaxError(_(f"{option}: '{value}' is not an amount in yuan (e.g. 31500)", f"{option}：“{value}”不是以元计的金额（例如 31500）"))
-    amount = round(amount, 2)
-    return int(amount) if amount.is_integer() else amount
+    return amount
 
 
 def _deadline(value: str | None, on: dt.date) -> dt.date | None:

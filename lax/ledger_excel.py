@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from lax.ledger import (
 )
 from lax.lifecycle import Event, Replay, add_months, refusal, state_as_of, status_label
 from lax.problems import LaxError, Problem
+from lax.values import to_yuan
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -250,22 +250,6 @@ def _channel_of(text: str) -> str | None:
         if t == key or any(w.lower() in t for w in words):
             return key
     return None
-
-
-def _amount(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return value if math.isfinite(value) and value >= 0 else None
-    text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "").rstrip("元").strip()
-    scale = 1
-    if text.endswith("万"):
-        text, scale = text[:-1].strip(), 10000
-    try:
-        amount = float(text) * scale
-    except ValueError:
-        return None
-    return amount if math.isfinite(amount) and amount >= 0 else None
 
 
 def _number(value: float) -> int | float:
@@ -506,7 +490,7 @@ def _row_events(row: _Row, path: Path, crit: Criteria, on: dt.date, default_chan
     funds = None
     raw_funds = row.cells.get("funds", (None, ""))[0]
     if raw_funds not in (None, ""):
-        funds = _amount(raw_funds)
+        funds = to_yuan(raw_funds)
         if funds is None:
             bad("funds", "bad-number", f"'{_cell_text(raw_funds)}' is not an amount in yuan",
                 f"“{_cell_text(raw_funds)}”不是以元计的金额")

@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+import math
 import re
 import unicodedata
 from typing import Any, Callable
@@ -381,3 +382,28 @@ def convert_column(ftype: str, column: tuple | list, memos: dict[str, Memo]) -> 
     before = memo.bad
     out = list(map(memo.__getitem__, column))
     return out, memo.bad != before
+
+
+def to_yuan(value: Any) -> int | float | None:
+    """An amount of money in yuan as people write it: `31500`, `31,500`, `31500元`, `3.15万`, a number cell.
+
+    None when it is not an amount (negative, not finite, not a number); whole amounts come back as int,
+    so a ledger file says `funds: 31500`, not `31500.0`.
+    """
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        amount = float(value)
+    else:
+        text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "").rstrip("元").strip()
+        scale = 1
+        if text.endswith("万"):
+            text, scale = text[:-1].strip(), 10000
+        try:
+            amount = float(text) * scale
+        except ValueError:
+            return None
+    if not math.isfinite(amount) or amount < 0:
+        return None
+    amount = round(amount, 2)
+    return int(amount) if amount.is_integer() else amount

@@ -256,3 +256,15 @@ def test_memo_caches_good_values_only():
     assert m["3"] == 3 and "3" in m
     assert m["七"] is BAD and "七" not in m and m.bad == 1
     assert m["七"] is BAD and m.bad == 2
+
+
+@pytest.mark.parametrize("raw, yuan", [
+    ("31500", 31500), ("31,500", 31500), ("31500元", 31500), ("3.15万", 31500), ("３１５００", 31500),
+    (1200.0, 1200), (99.5, 99.5), ("-5", None), ("三万", None), ("nan", None), (True, None), (None, None),
+])
+def test_amounts_in_yuan(raw, yuan):
+    from lax.values import to_yuan
+
+    assert to_yuan(raw) == yuan
+    if yuan is not None:
+        assert type(to_yuan(raw)) is type(yuan)
