@@ -134,8 +134,9 @@ def to_text(value: Any) -> str | None:
     return clean_text(str(value))
 
 
-def to_int(value: Any) -> int | None:
-    """A count (whole number, 0 or more); raises ValueError when it is not one."""
+def _raw_number(value: Any, units: Any) -> float | None:
+    """The number a count or amount cell holds, before its own rules apply: None for blank, 0 for 无;
+    raises ValueError when it is not a number."""
     if isinstance(value, str):
         s = value.strip()
         if s in BLANK_MARKS:
@@ -144,16 +145,23 @@ def to_int(value: Any) -> int | None:
         if folded in BLANK_MARKS:
             return None
         if folded == _NONE_WORD:
-            return 0
-        v = _number_text(folded, _INT_UNITS)
+            return 0.0
+        v = _number_text(folded, units)
         if v is None:
             raise ValueError(value)
-    elif isinstance(value, (int, float)):  # bool is an int: TRUE reads as 1
-        v = float(value)
-    elif value is None:
+        return v
+    if isinstance(value, (int, float)):  # bool is an int: TRUE reads as 1
+        return float(value)
+    if value is None:
         return None
-    else:
-        raise ValueError(value)
+    raise ValueError(value)
+
+
+def to_int(value: Any) -> int | None:
+    """A count (whole number, 0 or more); raises ValueError when it is not one."""
+    v = _raw_number(value, _INT_UNITS)
+    if v is None:
+        return None
     if v != v or v < 0 or not v.is_integer():
         raise ValueError(value)
     return int(v)
@@ -161,24 +169,9 @@ def to_int(value: Any) -> int | None:
 
 def to_number(value: Any) -> int | float | None:
     """Any finite number (fractions and negative values allowed); raises ValueError when it is not one."""
-    if isinstance(value, str):
-        s = value.strip()
-        if s in BLANK_MARKS:
-            return None
-        folded = _nfkc(s).strip()
-        if folded in BLANK_MARKS:
-            return None
-        if folded == _NONE_WORD:
-            return 0
-        v = _number_text(folded, _NUMBER_UNITS)
-        if v is None:
-            raise ValueError(value)
-    elif isinstance(value, (int, float)):
-        v = float(value)
-    elif value is None:
+    v = _raw_number(value, _NUMBER_UNITS)
+    if v is None:
         return None
-    else:
-        raise ValueError(value)
     if v != v or v in (float("inf"), float("-inf")):
         raise ValueError(value)
     return _tidy(v)
