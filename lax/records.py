@@ -519,16 +519,22 @@ class _Reader:
 
     # -- YAML and JSON
 
-    def _read_yaml(self, path: Path, shown: str) -> None:
-        import yaml
-
+    def _utf8_text(self, path: Path, shown: str) -> str | None:
+        """The file's text, or None after recording why it cannot be read (empty, not UTF-8)."""
         raw = path.read_bytes()
         if not raw.strip():
             self._unreadable(shown, _("the file is empty", "文件是空的"))
-            return
+            return None
         text = _decode(raw, gbk=False)
         if text is None:
             self._unreadable(shown, _("the file is not UTF-8 text", "文件不是 UTF-8 文本"))
+        return text
+
+    def _read_yaml(self, path: Path, shown: str) -> None:
+        import yaml
+
+        text = self._utf8_text(path, shown)
+        if text is None:
             return
         loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         loader = loader_cls(text)
@@ -556,13 +562,8 @@ class _Reader:
         self._read_items(items, item_lines, shown)
 
     def _read_json(self, path: Path, shown: str) -> None:
-        raw = path.read_bytes()
-        if not raw.strip():
-            self._unreadable(shown, _("the file is empty", "文件是空的"))
-            return
-        text = _decode(raw, gbk=False)
+        text = self._utf8_text(path, shown)
         if text is None:
-            self._unreadable(shown, _("the file is not UTF-8 text", "文件不是 UTF-8 文本"))
             return
         try:
             data = json.loads(text)
