@@ -114,27 +114,25 @@ def _write_check(result, format: CheckFormat, output: Optional[Path], all_: bool
         if output is None:
             write_json(result, sys.stdout)
         else:
-            def write() -> None:
-                from lax.export import atomic_path
+            from lax.export import atomic_path
 
-                # Through a temporary file: a full disk half-way leaves the previous output as it was.
-                with atomic_path(output) as tmp, tmp.open("w", encoding="utf-8") as fh:
-                    write_json(result, fh)
-
-            _writing(output, write)
+            # Through a temporary file (as every writer here): a full disk half-way leaves the previous
+            # output as it was, and an OS error comes back as one LaxError line.
+            with atomic_path(output) as tmp, tmp.open("w", encoding="utf-8") as fh:
+                write_json(result, fh)
     elif format is CheckFormat.csv:
         from lax.export import write_csv
 
         if output is None:
             write_csv(result, sys.stdout)
         else:
-            _writing(output, lambda: write_csv(result, output))
+            write_csv(result, output)
     elif format is CheckFormat.xlsx:
         from lax.export import write_xlsx
 
         bar = _progress_bar()
         try:
-            _writing(output, lambda: write_xlsx(result, output, on_progress=bar.update if bar else None))
+            write_xlsx(result, output, on_progress=bar.update if bar else None)
         finally:
             if bar:
                 bar.close()
@@ -144,25 +142,14 @@ def _write_check(result, format: CheckFormat, output: Optional[Path], all_: bool
         if output is None:
             print_check(result, all_=all_, cap=TABLE_CAP)
         else:
-            def write_table() -> None:
-                from rich.console import Console
+            from rich.console import Console
 
-                from lax.export import atomic_path
+            from lax.export import atomic_path
 
-                with atomic_path(output) as tmp, tmp.open("w", encoding="utf-8") as fh:
-                    print_check(result, all_=all_, cap=None, out=Console(file=fh, width=200, color_system=None))
-
-            _writing(output, write_table)
+            with atomic_path(output) as tmp, tmp.open("w", encoding="utf-8") as fh:
+                print_check(result, all_=all_, cap=None, out=Console(file=fh, width=200, color_system=None))
     if output is not None and format is not CheckFormat.table:
         err(_(f"wrote {output}", f"已写入 {output}"))
-
-
-def _writing(output: Path, write) -> None:
-    """Run a write to a user-named file, turning OS errors into a one-line message."""
-    try:
-        write()
-    except OSError as e:
-        raise LaxError(_(f"{output}: cannot write: {e.strerror or e}", f"{output}：无法写入：{e.strerror or e}")) from None
 
 
 class _Progress:
@@ -280,7 +267,7 @@ def form(
     from lax.form import write_form
 
     crit = load_criteria(criteria)
-    _writing(output, lambda: write_form(crit, output, get_lang()))
+    write_form(crit, output, get_lang())  # through a temporary file; an OS error comes back as one line
     err(_(f"wrote {output}", f"已写入 {output}"))
 
 

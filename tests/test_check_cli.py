@@ -276,3 +276,19 @@ def test_bad_lax_today_is_a_one_line_error(tmp_path, monkeypatch):
     result = runner.invoke(app, ["check", str(path)])
     assert result.exit_code == 2
     assert result.stderr.strip() == "LAX_TODAY: '2026-13-01' is not a date like 2026-09-30"
+
+
+def test_progress_bar_starts_for_large_inputs_only():
+    from lax.cli import _Progress
+
+    small = _Progress(large=False)
+    small.update(100, 500)           # a small file: no bar
+    assert small._bar is None
+    small.update(1000, 50000)        # a large sheet, counted once it is unpacked: a bar with its total
+    assert small._bar is not None and small._bar.tasks[0].total == 50000
+    small.close()
+    big = _Progress(large=True)      # a large file: a bar at once, before rows can be counted
+    assert big._bar is not None and big._bar.tasks[0].total is None
+    big.update(5, 80000)
+    assert big._bar.tasks[0].completed == 5
+    big.close()
