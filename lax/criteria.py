@@ -381,7 +381,6 @@ class Compiled:
     evaluate: Callable[[tuple], bool | None]
     evidence_fields: Callable[[tuple], tuple[str, ...]]
     fast_source: str  # plain Python over x<i> locals, valid only when none of them is blank
-    node: ast.expr
 
 
 @dataclass(frozen=True)
@@ -460,7 +459,7 @@ def compile_expression(text: str, types: dict[str, str], index: dict[str, int]) 
         def evidence_fields(values: tuple, _all=fields) -> tuple[str, ...]:
             return _all
 
-    return Compiled(fields, evaluate, evidence_fields, fast, tree.body)
+    return Compiled(fields, evaluate, evidence_fields, fast)
 
 
 def _names(node: ast.AST) -> list[str]:
@@ -722,15 +721,12 @@ def _evaluate_all(criteria: Iterable[Criterion], index: dict[str, int]) -> tuple
     src = "def _all(v):\n" + "\n".join(load) + "\n    return (\n" + "\n".join(items) + "\n    )\n"
     # screen: one C-level test for blanks over the used fields, then one short-circuit `or` of all standards.
     names = ", ".join(f"x{i}" for i in positions)
-    if len(positions) > 1:
-        namespace["_used"] = operator.itemgetter(*positions)
-        get = "    t = _used(v)\n"
-    else:
-        namespace["_used"] = (lambda v, _p=tuple(positions): tuple(v[i] for i in _p))
-        get = "    t = _used(v)\n"
+    # itemgetter gives a tuple only for two or more positions; zero or one take the slower general form.
+    namespace["_used"] = (operator.itemgetter(*positions) if len(positions) > 1
+                          else (lambda v, _p=tuple(positions): tuple(v[i] for i in _p)))
     any_met = " or ".join(f"({c.fast_source})" for c in criteria) or "False"
     src += (
-        "def _screen(v):\n" + get +
+        "def _screen(v):\n    t = _used(v)\n"
         "    if None in t:\n        return _all(v)\n"
         + (f"    {names}{',' if len(positions) == 1 else ''} = t\n" if positions else "")
         + f"    if {any_met}:\n        return _all(v)\n    return None\n"
