@@ -15,7 +15,9 @@ from typing import Annotated, Optional
 import typer
 
 from lax import __version__
-from lax.cli_common import CriteriaOpt, LangOpt, LedgerOpt, command, err, parse_date_option, set_debug, today
+from lax.cli_common import (
+    CriteriaOpt, LangOpt, LedgerOpt, command, err, parse_date_option, reads_spreadsheets, set_debug, today,
+)
 from lax.i18n import _, get_lang
 from lax.problems import LaxError
 from lax.cli_ledger import app as ledger_app
@@ -67,6 +69,7 @@ TABLE_CAP = 200  # rows drawn in the terminal; the rest are counted, and json/xl
 
 @app.command("check")
 @command
+@reads_spreadsheets
 def check(
     files: Annotated[list[Path], typer.Argument(help="Spreadsheets, CSV, YAML or JSON files townships sent.",
                                                 show_default=False)],
@@ -278,5 +281,8 @@ app.command("report")(report_command)
 def main() -> None:
     from lax.cli_common import quiet_unraisable
 
+    from lax import guard
+
     sys.unraisablehook = quiet_unraisable  # the process's own hook; tests driving `app` keep theirs
+    guard.enable()  # the program itself, not a test runner driving `app` in-process: reads may be watched
     app()

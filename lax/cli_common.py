@@ -73,8 +73,11 @@ _debug = False
 
 def set_debug(on: bool) -> None:
     """`lax --debug ...`: an internal error also prints its traceback (set once per run by the root command)."""
+    from lax import guard
+
     global _debug
     _debug = bool(on)
+    guard.set_debug(_debug)
 
 
 def quiet_unraisable(unraisable: Any) -> None:
@@ -83,6 +86,22 @@ def quiet_unraisable(unraisable: Any) -> None:
     line) prints its traceback only with --debug or LAX_DEBUG."""
     if _debug or os.environ.get("LAX_DEBUG"):
         sys.__unraisablehook__(unraisable)
+
+
+def reads_spreadsheets(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Under `@command`: run the command's work in a child process watched by `lax.guard`, so a sheet that
+    makes the spreadsheet library crash becomes one problem and the rest of the input is still read."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from lax import guard
+
+        code = guard.supervise()
+        if code is not None:  # the parent: the child did the work and said everything
+            raise typer.Exit(code)
+        return fn(*args, **kwargs)
+
+    return wrapper
 
 
 def command(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -18,7 +18,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from lax.cli_common import CriteriaOpt, LangOpt, LedgerOpt, command, parse_date_option, today
+from lax.cli_common import CriteriaOpt, LangOpt, LedgerOpt, command, parse_date_option, reads_spreadsheets, today
 from lax.i18n import _
 from lax.problems import LaxError
 
@@ -545,6 +545,7 @@ def verify_cmd(
 
 @app.command("import")
 @command
+@reads_spreadsheets
 def import_cmd(
     file: Annotated[Path, typer.Argument(metavar="LEDGER.xlsx", help="An existing Excel ledger (台账).", show_default=False)],
     sheet: Annotated[Optional[str], typer.Option("--sheet", help="Read only this sheet.", show_default=False)] = None,

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from lax import guard
 from lax.criteria import Criteria, header_key
 from lax.i18n import _, get_lang
 from lax.ledger import (
@@ -30,6 +31,7 @@ from lax.ledger import (
 )
 from lax.lifecycle import Event, Replay, add_months, refusal, state_as_of, status_label
 from lax.problems import LaxError, Problem
+from lax.records import zip_bomb
 from lax.values import to_yuan
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -285,8 +287,12 @@ def _read_rows(path: Path, sheet: str | None, problems: list[Problem]) -> list[_
         raise LaxError(_(f"{shown}: file not found", f"{shown}：找不到文件"))
     if path.is_dir():
         raise LaxError(_(f"{shown}: is a folder, not a spreadsheet", f"{shown}：是文件夹而不是表格"))
+    refusal = zip_bomb(path)
+    if refusal or guard.crashed(shown, None):  # guard: opening it killed an earlier attempt of this run
+        raise LaxError(f"{shown}: {refusal or guard.crash_reason(None)}")
     try:
-        wb = CalamineWorkbook.from_path(str(path))
+        with guard.watch(shown, None), guard.native():
+            wb = CalamineWorkbook.from_path(str(path))
         names = list(wb.sheet_names)
     except Exception as e:  # noqa: BLE001 - any reader failure is one problem about this file
         raise LaxError(_(f"{shown}: cannot be read as a spreadsheet ({type(e).__name__}: {str(e)[:120]})",
@@ -299,8 +305,12 @@ def _read_rows(path: Path, sheet: str | None, problems: list[Problem]) -> list[_
     rows: list[_Row] = []
     any_header = False
     for name in names:
+        if guard.crashed(shown, name):
+            problems.append(Problem("unreadable-sheet", guard.crash_reason(name), shown, name))
+            continue
         try:
-            data = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            with guard.watch(shown, name), guard.native():
+                data = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except Exception as e:  # noqa: BLE001
             problems.append(Problem("unreadable-sheet", _(f"cannot read the sheet: {str(e)[:120]}", f"无法读取工作表：{str(e)[:120]}"),
                                     shown, name))
@@ -338,6 +348,9 @@ def _read_rows(path: Path, sheet: str | None, problems: list[Problem]) -> list[_
             if set(k for k, (v, _l) in cells.items() if v not in (None, "")) <= {"seq"}:
                 continue
             rows.append(_Row(name, r + 1, cells))
+    if not any_header and problems:  # the sheets that might have held it could not be read: say why
+        raise LaxError(_(f"nothing imported: {len(problems)} problem(s) in {shown}",
+                         f"未导入任何内容：{shown} 中有 {len(problems)} 处问题"), details=[str(p) for p in problems])
     if not any_header:
         raise LaxError(_(f"{shown}: no ledger header (乡镇, 村名, 软弱涣散情形 …) in the first 10 rows of any sheet",
                          f"{shown}：任何工作表的前 10 行中都没有台账表头（乡镇、村名、软弱涣散情形……）"))

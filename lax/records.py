@@ -33,6 +33,7 @@ import re
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+from lax import guard
 from lax.i18n import _
 from lax.problems import Problem
 from lax.values import BAD, PROBLEM_CODES, convert, convert_column, expected, new_memos, to_text
@@ -209,19 +210,24 @@ class _Reader:
                 self._unreadable(shown, _("not an Excel or OpenDocument spreadsheet", "不是 Excel 或 OpenDocument 电子表格"))
             return
         if is_zip:
-            refusal = _zip_bomb(path)
+            refusal = zip_bomb(path)
             if refusal:
                 self._unreadable(shown, refusal)
                 return
-        try:
-            wb = CalamineWorkbook.from_path(str(path))
-        except Exception as first_error:  # noqa: BLE001
-            # A workbook saved under the wrong extension (an .xlsx named .xls): let calamine look at the content.
+        if guard.crashed(shown, None):  # opening it killed an earlier attempt of this run (lax.guard)
+            self._unreadable(shown, guard.crash_reason(None))
+            return
+        with guard.watch(shown, None):  # an .xls is parsed whole when it is opened
             try:
-                with path.open("rb") as fh:
-                    wb = CalamineWorkbook.from_filelike(fh)
-            except Exception:  # noqa: BLE001
-                raise first_error from None
+                with guard.native():
+                    wb = CalamineWorkbook.from_path(str(path))
+            except Exception as first_error:  # noqa: BLE001
+                # A workbook saved under the wrong extension (an .xlsx named .xls): let calamine look at the content.
+                try:
+                    with path.open("rb") as fh, guard.native():
+                        wb = CalamineWorkbook.from_filelike(fh)
+                except Exception:  # noqa: BLE001
+                    raise first_error from None
         try:
             names = list(wb.sheet_names)
             if self.sheet is not None:
@@ -240,9 +246,15 @@ class _Reader:
                 targets = [n for n in names if kinds.get(n, SheetTypeEnum.WorkSheet) == SheetTypeEnum.WorkSheet]
             found = False
             for name in targets:
-                ws = wb.get_sheet_by_name(name)
-                found |= self._read_sheet(ws, shown, name, explicit=self.sheet is not None)
-                del ws  # free calamine's copy of this sheet before the next one
+                if guard.crashed(shown, name):
+                    self.problems.append(Problem("unreadable-file", guard.crash_reason(name), shown, sheet=name))
+                    found = True  # said already: not also "no sheet has a header"
+                    continue
+                with guard.watch(shown, name):  # calamine builds the whole sheet here, then rows as we go
+                    with guard.native():
+                        ws = wb.get_sheet_by_name(name)
+                    found |= self._read_sheet(ws, shown, name, explicit=self.sheet is not None)
+                    del ws  # free calamine's copy of this sheet before the next one
             if not found and self.sheet is None:
                 self.problems.append(Problem("no-header", _(
                     f"no sheet has a header row naming the columns (such as 乡镇 and 村名) in its first {HEADER_ROWS} rows",
@@ -757,7 +769,7 @@ ZIP_MAX_UNPACKED = 1 << 30
 ZIP_MAX_RATIO = 100
 
 
-def _zip_bomb(path: Path) -> str | None:
+def zip_bomb(path: Path) -> str | None:
     """Why a zip-based workbook must not be unpacked (a zip bomb), from its directory alone; else None."""
     import zipfile
 
