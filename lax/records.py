@@ -33,7 +33,7 @@ import re
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from lax import guard
+from lax import bigsheet, guard
 from lax.i18n import _
 from lax.problems import Problem
 from lax.values import BAD, PROBLEM_CODES, convert, convert_column, expected, new_memos, to_text
@@ -252,7 +252,8 @@ class _Reader:
                     continue
                 with guard.watch(shown, name):  # calamine builds the whole sheet here, then rows as we go
                     with guard.native():
-                        ws = wb.get_sheet_by_name(name)
+                        # a large xlsx sheet is parsed as two halves on two cores (lax.bigsheet)
+                        ws = (bigsheet.parse_in_two(path, name) if is_zip else None) or wb.get_sheet_by_name(name)
                     found |= self._read_sheet(ws, shown, name, explicit=self.sheet is not None)
                     del ws  # free calamine's copy of this sheet before the next one
             if not found and self.sheet is None:

@@ -39,7 +39,8 @@ for name in wb.sheet_names:
 def run(cmd: list[str], env: dict | None = None) -> tuple[float, float, int, float]:
     """Run a command; return (wall seconds, peak RSS in MiB, exit code, CPU seconds) for that process alone.
 
-    CPU time (user + system) is printed beside wall time: on a shared machine it varies far less."""
+    CPU time (user + system) is printed beside wall time: on a shared machine it varies far less. (lax parses
+    a large sheet on two cores (lax/bigsheet.py), so its CPU time is above its wall time; the target is time.)"""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _pid, status, usage = os.wait4(proc.pid, 0)
@@ -92,7 +93,7 @@ def main() -> int:
           f"peak {lax_m:7.1f} MiB  exit {sorted(codes)}")
     print(f"lax check (table)  : best {table_t:6.2f} s")
     print(f"CPU time (user+sys): bare best {bare_cpu:.2f} s, lax --json best {lax_cpu:.2f} s, "
-          f"ratio {lax_cpu / bare_cpu:.3f}")
+          f"ratio {lax_cpu / bare_cpu:.3f} (lax uses two cores; the target is wall time)")
     ratio_t, ratio_m = lax_t / bare_t, lax_m / bare_m
     ok_t, ok_m = ratio_t <= 1.25, ratio_m <= 2.0
     print(f"time ratio   {ratio_t:.3f}  (target <= 1.25)  {'OK' if ok_t else 'MISSED'}")

@@ -1,0 +1,193 @@
+"""One large xlsx sheet read on two cores: the sheet's rows cut in two, each half parsed by calamine at once.
+
+python-calamine parses a sheet's XML in Rust on one core, and for a 100,000-village sheet that parse is
+most of `lax check`'s time (SPEC §9 measures lax against it). The Rust parse releases the GIL, so two
+parses run truly in parallel. `parse_in_two` unpacks the sheet's XML once, cuts its `<sheetData>` at a
+`<row r="…">` near the middle, and writes two small uncompressed workbooks, each with every other part of
+the original (shared strings, styles, the workbook) and one half of the rows; two threads parse them.
+`JoinedSheet` then presents the two halves as the one sheet calamine would have built: the same start, the
+same rows (blank rows between the halves put back, columns aligned), yielded the way
+`CalamineSheet.iter_rows` yields them.
+
+Anything unusual — a small sheet, an .xls or .ods, prefixed or unnumbered rows, a comment or CDATA in the
+rows, a half calamine cannot parse, no room for the temporary files — returns None, and the caller reads the
+sheet the ordinary way, which is the authority on what the file holds. tests/test_bigsheet.py checks that a
+joined sheet yields exactly the rows of the ordinary read.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import shutil
+import tempfile
+import threading
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path, PurePosixPath
+from typing import Any, Iterator
+
+SPLIT_MIN = 24 << 20  # bytes of sheet XML below which one parse is quick enough (~0.4 s)
+
+_ROW_START = re.compile(rb'<row\s[^>]*?\br="(\d+)"')
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+class JoinedSheet:
+    """Two parsed halves of one sheet, seen as the sheet (`start`, `height`, `iter_rows` as calamine's)."""
+
+    def __init__(self, first: Any, second: Any):
+        self.parts = [p for p in (first, second) if p.start is not None]
+        if not self.parts:
+            self.start = None
+            self.height = 0
+            return
+        top = self.parts[0].start[0]
+        bottom = self.parts[-1].end[0]
+        left = min(p.start[1] for p in self.parts)
+        right = max(p.end[1] for p in self.parts)
+        self.start = (top, left)
+        self.end = (bottom, right)
+        self.height = bottom - top + 1
+        self.width = right - left + 1
+
+    def iter_rows(self) -> Iterator[list]:
+        if self.start is None:
+            return
+        width = self.width
+        # calamine's iterator first yields one empty row for each row above the sheet's first used row
+        yield from ([""] * width for _ in range(self.start[0]))
+        next_row = self.start[0]
+        for part in self.parts:
+            (top, left), (_bottom, right) = part.start, part.end
+            yield from ([""] * width for _ in range(next_row, top))  # blank rows between the halves
+            pad_left, pad_right = [""] * (left - self.start[1]), [""] * (self.end[1] - right)
+            rows = itertools.islice(part.iter_rows(), top, None)  # past this half's own empty rows above
+            if pad_left or pad_right:
+                rows = (pad_left + row + pad_right for row in rows)
+            yield from rows
+            next_row = part.end[0] + 1
+
+
+def parse_in_two(path: Path, sheet: str) -> JoinedSheet | None:
+    """The sheet `sheet` of the .xlsx/.xlsm at `path`, parsed as two halves at once; None to read it as usual."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return None
+    try:
+        with zipfile.ZipFile(path) as z:
+            member = _sheet_member(z, sheet)
+            if member is None or z.getinfo(member).file_size < SPLIT_MIN:
+                return None
+            data = z.read(member)
+            cut = _cut(data)
+            if cut is None:
+                return None
+            workdir = Path(tempfile.mkdtemp(prefix="lax-"))
+            try:
+                halves = _write_halves(z, member, data, cut, workdir)
+                del data
+                return _parse_both(halves, sheet)
+            finally:
+                shutil.rmtree(workdir, ignore_errors=True)
+    except (OSError, zipfile.BadZipFile, ValueError, KeyError, ET.ParseError, RuntimeError):
+        return None
+
+
+def _sheet_member(z: zipfile.ZipFile, sheet: str) -> str | None:
+    """The zip member holding the named sheet's XML, from xl/workbook.xml and its relationships."""
+    try:
+        book = z.read("xl/workbook.xml")
+        rels = z.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return None
+    if b"<!DOCTYPE" in book or b"<!DOCTYPE" in rels or b"<!ENTITY" in book or b"<!ENTITY" in rels:
+        return None  # nothing here parses a DTD
+    rid = None
+    for el in ET.fromstring(book).iter():
+        if el.tag.rsplit("}", 1)[-1] == "sheet" and el.get("name") == sheet:
+            rid = el.get(_REL_NS)
+            break
+    if rid is None:
+        return None
+    for el in ET.fromstring(rels).iter():
+        if el.tag.rsplit("}", 1)[-1] == "Relationship" and el.get("Id") == rid:
+            target = el.get("Target") or ""
+            if el.get("TargetMode") == "External":
+                return None
+            name = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+            return name if name in z.namelist() else None
+    return None
+
+
+def _cut(data: bytes) -> tuple[int, int, int] | None:
+    """(end of the <sheetData> start tag, where the second half's first <row> starts, where </sheetData>
+    starts), or None when the rows cannot be cut safely as plain text."""
+    opened = data.find(b"<sheetData")
+    if opened < 0:
+        return None
+    content = data.find(b">", opened) + 1
+    closed = data.rfind(b"</sheetData>")
+    if content <= 0 or data[content - 2:content] == b"/>" or closed < content:
+        return None
+    bang = data.find(b"!", content, closed)  # rare in cell text; any comment or CDATA has one
+    while bang >= 0:
+        if data[bang - 1:bang] == b"<":
+            return None
+        bang = data.find(b"!", bang + 1, closed)
+    at = content + (closed - content) // 2
+    for _attempt in range(100):
+        at = data.find(b"<row", at, closed)
+        if at < 0:
+            return None
+        match = _ROW_START.match(data, at, min(at + 300, closed))
+        if match and data[max(content, at - 64):at].rstrip().endswith(b"</row>"):
+            return content, at, closed
+        at += 4
+    return None
+
+
+def _write_halves(z: zipfile.ZipFile, member: str, data: bytes, cut: tuple[int, int, int],
+                  workdir: Path) -> list[Path]:
+    content, at, closed = cut
+    view = memoryview(data)
+    pieces = ([view[:at], view[closed:]], [view[:content], view[at:]])
+    others = [(info.filename, z.read(info)) for info in z.infolist() if info.filename != member]
+    paths = []
+    for k, parts in enumerate(pieces, start=1):
+        target = workdir / f"half{k}.xlsx"
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as out:
+            for name, blob in others:
+                out.writestr(name, blob)
+            with out.open(member, "w", force_zip64=True) as fh:
+                for piece in parts:
+                    fh.write(piece)
+        paths.append(target)
+    view.release()
+    return paths
+
+
+def _parse_both(halves: list[Path], sheet: str) -> JoinedSheet | None:
+    from python_calamine import CalamineWorkbook
+
+    results: dict[int, Any] = {}
+
+    def parse(k: int) -> None:
+        try:
+            wb = CalamineWorkbook.from_path(str(halves[k]))
+            try:
+                results[k] = wb.get_sheet_by_name(sheet)
+            finally:
+                wb.close()
+        except Exception:  # noqa: BLE001 - either half failing means: read the sheet the ordinary way
+            results[k] = None
+
+    other = threading.Thread(target=parse, args=(0,), name="lax-first-half")
+    other.start()
+    parse(1)  # the second half here while the first is parsed on the other core (the parse frees the GIL)
+    other.join()
+    first, second = results.get(0), results.get(1)
+    if first is None or second is None:
+        return None
+    if first.start is not None and second.start is not None and second.start[0] <= first.end[0]:
+        return None  # rows out of order across the cut: only the ordinary read says what calamine makes of it
+    return JoinedSheet(first, second)
