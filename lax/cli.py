@@ -279,10 +279,37 @@ app.command("report")(report_command)
 
 
 def main() -> None:
-    from lax.cli_common import quiet_unraisable
+    """The `lax` program: the app, with watched reads and one-line usage errors."""
+    from typer.main import get_command
 
     from lax import guard
+    from lax.cli_common import quiet_unraisable
 
     sys.unraisablehook = quiet_unraisable  # the process's own hook; tests driving `app` keep theirs
     guard.enable()  # the program itself, not a test runner driving `app` in-process: reads may be watched
-    app()
+    try:
+        code = get_command(app).main(prog_name="lax", standalone_mode=False)
+    except typer.TyperException as e:  # the command line itself: an unknown option, a bad choice, no argument
+        sys.exit(_usage_error(e))
+    except typer.Abort:
+        err(_("interrupted", "已中断"))
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_error(e: Exception) -> int:
+    """Say a command-line mistake in one line (the parser's own form is a usage line, a hint and the error)."""
+    from lax.i18n import set_lang
+
+    if type(e).__name__ == "NoArgsIsHelpError":  # `lax` or `lax ledger` alone: the help is the answer
+        e.show()  # type: ignore[attr-defined]
+        return 2
+    try:
+        set_lang(None)  # LAX_LANG, as the command would have
+    except ValueError:
+        pass
+    ctx = getattr(e, "ctx", None)
+    where = ctx.command_path if ctx is not None else "lax"
+    message = " ".join(e.format_message().split()) if hasattr(e, "format_message") else str(e)
+    err(_(f"{where}: {message} (see '{where} --help')", f"{where}：{message}（参见 '{where} --help'）"))
+    return int(getattr(e, "exit_code", 2))

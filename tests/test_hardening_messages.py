@@ -191,3 +191,36 @@ def test_a_problem_line_names_file_sheet_row_column_and_what_was_expected(tmp_pa
     table = invoke("check", path)
     assert f"{path}, sheet 排查表, row 3, column C: Secretary vacant (months): '七' is not a whole number of 0 or more " \
            "[bad-number]" in table.stdout
+
+
+@pytest.mark.parametrize("args, line", [
+    (["check", "{csv}", "--fromat", "json"],
+     "lax check: No such option: --fromat (Possible options: --format) (see 'lax check --help')"),
+    (["check", "{csv}", "--format", "jsn"],
+     "lax check: Invalid value for '--format': Value error, 'jsn' is not one of 'table', 'json', 'csv', 'xlsx'. "
+     "(see 'lax check --help')"),
+    (["check"], "lax check: Missing argument 'files'. (see 'lax check --help')"),
+    (["ledger", "show"], "lax ledger show: Missing argument 'VILLAGE'. (see 'lax ledger show --help')"),
+    (["核查"], "lax: No such command '核查'. (see 'lax --help')"),
+])
+def test_a_command_line_mistake_is_one_line(tmp_path, args, line):
+    csv_file = tmp_path / "邓埠镇.csv"
+    csv_file.write_text("乡镇,村名\n邓埠镇,宋三村\n", encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env.pop("LAX_LANG", None)
+    r = subprocess.run([sys.executable, "-m", "lax", *[a.format(csv=csv_file) for a in args]], capture_output=True,
+                       text=True, env=env, timeout=60)
+    assert (r.returncode, r.stdout, r.stderr) == (2, "", line + "\n")
+
+
+def test_a_command_line_mistake_in_chinese(tmp_path):
+    env = dict(os.environ, PYTHONPATH=str(ROOT), LAX_LANG="zh")
+    r = subprocess.run([sys.executable, "-m", "lax", "check"], capture_output=True, text=True, env=env, timeout=60)
+    assert (r.returncode, r.stderr) == (2, "lax check：Missing argument 'files'.（参见 'lax check --help'）\n")
+
+
+def test_lax_alone_still_shows_the_help():
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    r = subprocess.run([sys.executable, "-m", "lax"], capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 2 and "Usage: lax [OPTIONS] COMMAND [ARGS]..." in r.stdout + r.stderr
+    assert "check" in r.stdout + r.stderr and "ledger" in r.stdout + r.stderr
