@@ -95,6 +95,16 @@ def _report(quarter: str | None, year: str | None, from_: str | None, to: str | 
     township_events = load_townships(ledger)
 
     chosen = level.value if level is not None else ("village" if village else "township" if township else "county")
+    # A county report covers every township and village: a narrower choice beside it is a mistake, not a filter.
+    if chosen == "county" and (township or village):
+        given = "--township" if township else "--village"
+        raise LaxError(_(f"--level county covers every township; leave out {given}, or use --level "
+                         f"{'township' if township else 'village'}",
+                         f"--level county 覆盖全部乡镇；请去掉 {given}，或改用 --level "
+                         f"{'township' if township else 'village'}"))
+    if chosen == "township" and village:
+        raise LaxError(_("--level township covers the whole township; leave out --village, or use --level village",
+                         "--level township 覆盖整个乡镇；请去掉 --village，或改用 --level village"))
     the_township = resolve_township(township, entries, township_events) if township else None
     the_village = None
     if chosen == "village":

@@ -223,6 +223,12 @@ def test_a_missing_templates_folder_is_a_usage_error(report, ledger_en):
     (["--village", "白塔村"], "no village '白塔村' in the ledger"),
     (["--level", "village"], "--level village needs --village V"),
     (["--level", "township"], "--level township needs --township T"),
+    (["--level", "county", "--township", "邓埠镇"],
+     "--level county covers every township; leave out --township, or use --level township"),
+    (["--level", "county", "--village", "宋三村"],
+     "--level county covers every township; leave out --village, or use --level village"),
+    (["--level", "township", "--township", "邓埠镇", "--village", "宋三村"],
+     "--level township covers the whole township; leave out --village, or use --level village"),
 ])
 def test_usage_errors_exit_2_with_one_line(report, ledger_zh, args, message):
     result = report(*args, "--ledger", ledger_zh)
