@@ -358,17 +358,48 @@ def _read_rows(path: Path, sheet: str | None, problems: list[Problem]) -> list[_
 
 
 def _find_header(data: list[list[Any]]) -> tuple[int | None, dict[int, str]]:
+    """(The last header row, column index -> column key) among the first 10 rows, or (None, {}).
+
+    The header is the row naming the most columns (at least three). Hand-kept 台账 often have two header
+    rows: a parent merged over its children (整顿措施 over 县级联系领导 / 乡镇责任人, 验收 over 验收时间 /
+    验收结果) and the single columns (乡镇, 村名) merged down over both. So the row below, if it names
+    columns not yet found and holds no village name, is the header's lower half (and the data starts after
+    it); the row above names what the header leaves blank."""
+    matches = [_header_cells(values) for values in data[:10]]
     best, best_cols = None, {}
-    for r, values in enumerate(data[:10]):
-        cols: dict[int, str] = {}
-        for c, v in enumerate(values):
-            if isinstance(v, str):
-                key = _HEADERS.get(header_key(v))
-                if key and key not in cols.values():
-                    cols[c] = key
+    for r, cols in enumerate(matches):
         if len(cols) >= 3 and len(cols) > len(best_cols):
             best, best_cols = r, cols
-    return best, best_cols
+    if best is None:
+        return None, {}
+    cols = dict(best_cols)
+    last = best
+    if best > 0:
+        for c, key in matches[best - 1].items():
+            if c not in cols and key not in cols.values() and _cell_text(_at(data[best], c)) == "":
+                cols[c] = key
+    village_col = next((c for c, key in cols.items() if key == "village"), None)
+    if best + 1 < len(matches):
+        new = {c: key for c, key in matches[best + 1].items() if c not in cols and key not in cols.values()}
+        if new and (village_col is None or _cell_text(_at(data[best + 1], village_col)) == ""):
+            cols.update(new)
+            last = best + 1
+    return last, dict(sorted(cols.items()))
+
+
+def _header_cells(values: list[Any]) -> dict[int, str]:
+    """Column index -> column key for the cells of one row that name a 台账 column."""
+    cols: dict[int, str] = {}
+    for c, v in enumerate(values):
+        if isinstance(v, str):
+            key = _HEADERS.get(header_key(v))
+            if key and key not in cols.values():
+                cols[c] = key
+    return cols
+
+
+def _at(values: list[Any], c: int) -> Any:
+    return values[c] if c < len(values) else None
 
 
 def import_ledger(path: Path, folder: Path, crit: Criteria, on: dt.date, channel: str = "self",

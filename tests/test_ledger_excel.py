@@ -270,3 +270,42 @@ def test_csv_and_xlsx_output_neutralise_formulas(tmp_path, monkeypatch):
 
     cell = load_workbook(out).active["A3"]
     assert cell.value == "'=cmd|' -C calc'!A0" and cell.data_type == "s"
+
+
+def two_row_header_ledger(path: Path) -> Path:
+    """A 台账 with a two-row header: 整顿措施 and 验收 merged over their parts, the single columns merged down."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "整顿台账"
+    ws.append(["余江县软弱涣散村党组织整顿台账"])
+    ws.append(["序号", "乡镇", "村名", "认定时间", "软弱涣散情形", "整顿措施", None, None, "整改时限", "验收", None,
+               "销号时间"])
+    ws.append([None, None, None, None, None, "具体措施", "县级联系领导", "乡镇包村领导", None, "验收时间", "验收结果",
+               None])
+    for col in "ABCDEIL":
+        ws.merge_cells(f"{col}2:{col}3")
+    ws.merge_cells("F2:H2")
+    ws.merge_cells("J2:K2")
+    ws.append([1, "邓埠镇", "宋三村", D(2026, 3, 31), "C05", "召开党员大会重新选举", "刘县长", "李明", D(2026, 9, 30),
+               D(2026, 9, 20), "通过（85分）", None])
+    ws.append([2, "黄溪镇", "塔洲村", D(2026, 6, 30), "C07", "落实三会一课制度", "陈部长", "赵刚", D(2026, 12, 31),
+               None, None, None])
+    ws.append(["合计", "2个村"])
+    wb.save(path)
+    return path
+
+
+def test_a_two_row_header_imports_every_column(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    src = two_row_header_ledger(tmp_path / "台账.xlsx")
+    r = lax("import", str(src), "--date", "2026-12-31")
+    assert r.exit_code == 0, r.output
+    assert "imported 2 village(s)" in r.stdout
+    song = json.loads(lax("show", "宋三村", "--as-of", "2026-12-31", "--format", "json").stdout)
+    planned = [e for e in song["events"] if e["type"] == "planned"][0]
+    assert (planned["county_leader"], planned["township_leader"]) == ("刘县长", "李明")
+    assert song["status"] == "accepted" and song["events"][-1]["score"] == 85
+    tazhou = json.loads(lax("show", "塔洲村", "--as-of", "2026-12-31", "--format", "json").stdout)
+    assert (tazhou["township"], tazhou["criteria"], tazhou["deadline"]) == ("黄溪镇", ["C07"], "2026-12-31")
