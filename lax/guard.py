@@ -105,8 +105,9 @@ def supervise() -> int | None:
             return 128 + sig
         if reading is None or reading in _crashed or sig not in _CRASH_SIGNALS:
             name = _signal_name(sig)
-            raise LaxError(_(f"lax stopped: its work process was killed ({name}); nothing was written",
-                             f"lax 已停止：工作进程被终止（{name}），未写入任何内容"), exit_code=3)
+            # Not a read: it may have been writing, and each file it wrote is whole (written aside, then renamed).
+            raise LaxError(_(f"lax stopped: its work process was killed ({name}) before it finished",
+                             f"lax 已停止：工作进程在完成前被终止（{name}）"), exit_code=3)
         _crashed[reading] = sig  # and go round again: the next child skips this sheet
 
 

@@ -203,7 +203,7 @@ def test_a_child_killed_outside_any_read_is_reported_not_retried():
         os.kill(os.getpid(), signal.SIGKILL)
     """))
     assert code == 3
-    assert out == ["working", "parent: lax stopped: its work process was killed (SIGKILL); nothing was written 3"]
+    assert out == ["working", "parent: lax stopped: its work process was killed (SIGKILL) before it finished 3"]
 
 
 def test_the_childs_exit_code_is_the_commands():
