@@ -1198,23 +1198,27 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def _appended_text(old_text: str | None, old: Entry | None, new: Entry, added: Sequence[Event]) -> str:
-    """The new file text: the old text with the new events appended when that is exact (so a hand edit's
-    comments and layout survive), else the canonical text."""
+    """The new village file text: the old text with the new events appended when that is exact (so a hand
+    edit's comments and layout survive), else the canonical text."""
     canonical = dump_entry(new)
-    if old_text is None or old is None:
+    if old_text is None or old is None or old_text == dump_entry(old):
         return canonical
-    if old_text == dump_entry(old):
-        return canonical
+    return _appended(old_text, added, new.events, "village") or canonical
+
+
+def _appended(old_text: str, added: Sequence[Event], expected: Sequence[Event], kind: str) -> str | None:
+    """The old text with `added` appended to its event list, if reading it back gives exactly `expected`
+    (the events are the file's last block, in block style); else None."""
     base = old_text if old_text.endswith("\n") else old_text + "\n"
     text = base + _dump([event_dict(e) for e in added])
     try:
         parsed = parse_text(text)
     except _Unreadable:
-        return canonical
-    c = _entry_from(parsed)
-    if c.identity and [(e.date, e.type, e.data) for e in c.events] == [(e.date, e.type, _plain(e.data)) for e in new.events]:
+        return None
+    c = _entry_from(parsed, kind=kind)
+    if c.identity and [(e.date, e.type, e.data) for e in c.events] == [(e.date, e.type, _plain(e.data)) for e in expected]:
         return text
-    return canonical
+    return None
 
 
 def _plain(value: Any) -> Any:
@@ -1537,9 +1541,11 @@ def _submissions(folder: Path, per_township: dict[str, int], examined: dict[str,
         quarter = quarter_of(min(examined.get(township, as_of), as_of))
         path = township_file(folder, township)
         events: list[Event] = []
+        old_text = None
         if path.exists():
             label = str(path)
-            parsed = _safe_parse(_read_text_or_raise(path, label), label)
+            old_text = _read_text_or_raise(path, label)
+            parsed = _safe_parse(old_text, label)
             c = _entry_from(parsed, kind="township")
             identity, problems, events = c.identity, _format_problems(label, c.problems), c.events
             if identity is None or problems:
@@ -1555,7 +1561,11 @@ def _submissions(folder: Path, per_township: dict[str, int], examined: dict[str,
                              f"{path}：{as_of} 的报送早于该文件最近一条记录（{events[-1].date}）"), exit_code=1)
         event = make_event(as_of, "submission", quarter=quarter, villages=count, source=source)
         event = Event(as_of, "submission", {k: event.data[k] for k in ("quarter", "villages", "source") if k in event.data})
-        out.append((path, dump_township(township, [*events, event])))
+        canonical = dump_township(township, [*events, event])
+        if old_text is not None and old_text != dump_township(township, events):
+            # a hand-edited file keeps its comments and layout: the submission is appended to it
+            canonical = _appended(old_text, [event], [*events, event], "township") or canonical
+        out.append((path, canonical))
     return out
 
 

@@ -103,6 +103,26 @@ def test_next_quarter_gets_its_own_submission(tmp_path):
     assert [e.data["quarter"] for e in load_townships(led)["邓埠镇"]] == ["2026Q3", "2026Q4"]
 
 
+def test_a_hand_edited_township_file_keeps_its_comments_when_the_next_submission_is_recorded(tmp_path):
+    led = tmp_path / "ledger"
+    record(led, Q3, "2026-09-28")
+    town = led / "_townships" / "邓埠镇.yaml"
+    edited = town.read_text(encoding="utf-8").replace(
+        "township: 邓埠镇\n", "# 邓埠镇党委 每季度末报送；联系人：王芳 13907010000\ntownship: 邓埠镇\n").replace(
+        "  villages: 3\n", "  villages: 3   # 含新桥村（合并后）\n")
+    town.write_text(edited, encoding="utf-8")
+    s = record(led, Q3, "2026-12-20")
+    assert s.submissions == 2
+    assert town.read_text(encoding="utf-8") == edited + """\
+- date: 2026-12-20
+  type: submission
+  quarter: 2026Q4
+  villages: 3
+  source: dengbu.xlsx
+"""
+    assert [e.data["quarter"] for e in load_townships(led)["邓埠镇"]] == ["2026Q3", "2026Q4"]
+
+
 def test_new_standards_for_a_rectifying_village_are_added_not_reopened(tmp_path):
     led = tmp_path / "ledger"
     record(led, Q3, "2026-09-28")
