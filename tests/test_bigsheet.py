@@ -180,3 +180,57 @@ def test_other_formats_are_read_as_usual(tmp_path, suffix):
 def test_an_unknown_sheet_is_left_to_the_ordinary_read(tmp_path):
     path = township_workbook(tmp_path / "t.xlsx", 100)
     assert bigsheet.parse_in_two(path, "附表") is None
+
+
+def shared_strings_xlsx(path: Path, rows: list[list[object]]) -> Path:
+    """An xlsx written as Excel and WPS write them: text in sharedStrings.xml, cells pointing at it (t="s")."""
+    strings: dict[str, int] = {}
+    body = []
+    for r, row in enumerate(rows, start=1):
+        cells = []
+        for c, v in enumerate(row):
+            ref = f"{'ABCDEFGH'[c]}{r}"
+            if isinstance(v, str):
+                k = strings.setdefault(v, len(strings))
+                cells.append(f'<c r="{ref}" t="s"><v>{k}</v></c>')
+            elif v is not None:
+                cells.append(f'<c r="{ref}"><v>{v}</v></c>')
+        body.append(f'<row r="{r}">{"".join(cells)}</row>')
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    sst = "".join(f"<si><t>{s}</t></si>" for s in strings)
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+        'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
+        'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        'spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.'
+        'openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+        "_rels/.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+        f'package/2006/relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+        '</Relationships>',
+        "xl/workbook.xml": f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+        '<sheet name="排查表" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+        f'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/worksheet" '
+        f'Target="/xl/worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{rel}/sharedStrings" '
+        'Target="sharedStrings.xml"/></Relationships>',
+        "xl/sharedStrings.xml": f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{main}" count="{len(strings)}" '
+        f'uniqueCount="{len(strings)}">{sst}</sst>',
+        "xl/worksheets/sheet1.xml": f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}"><sheetData>'
+        f'{"".join(body)}</sheetData></worksheet>',
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in parts.items():
+            z.writestr(name, text)
+    return path
+
+
+def test_shared_strings_and_an_absolute_sheet_path_read_the_same(tmp_path):
+    rows = [["乡镇", "村名", "换届完成", "书记空缺月数"]]
+    rows += [[["邓埠镇", "黄溪镇", "洪湖乡"][k % 3], f"第{k}村", ["是", "否"][k % 2], k % 7] for k in range(300)]
+    path = shared_strings_xlsx(tmp_path / "excel.xlsx", rows)
+    got = joined(path, "排查表")
+    assert got == ordinary(path, "排查表")
+    assert got[2][150][:2] == ["洪湖乡", "第149村"]
