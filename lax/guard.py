@@ -35,6 +35,7 @@ from lax.i18n import _
 from lax.problems import LaxError
 
 DEFAULT_MEMORY_LIMIT = 4 << 30
+MINIMUM_MEMORY_LIMIT = 256 << 20
 # Deaths that mean "this read could not be survived"; an interrupt or a terminate is the user's wish.
 _CRASH_SIGNALS = {signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE, signal.SIGKILL}
 
@@ -73,7 +74,11 @@ def memory_limit() -> int | None:
                          f"LAX_MEMORY_LIMIT：“{raw}”不是 4G、1500M 或 0（不限制）这样的大小")) from None
     if value < 0:
         raise LaxError(_(f"LAX_MEMORY_LIMIT: '{raw}' is negative", f"LAX_MEMORY_LIMIT：“{raw}”是负数"))
-    return int(value * scale) or None
+    limit = int(value * scale)
+    if 0 < limit < MINIMUM_MEMORY_LIMIT:  # Python and the libraries alone need about this much address space
+        raise LaxError(_(f"LAX_MEMORY_LIMIT: '{raw}' is too small for lax to start (at least 256M, or 0 for no limit)",
+                         f"LAX_MEMORY_LIMIT：“{raw}”太小，lax 无法运行（至少 256M，或 0 表示不限制）"))
+    return limit or None
 
 
 def supervise() -> int | None:

@@ -129,13 +129,13 @@ def test_a_bad_memory_limit_is_one_line(tmp_path):
 
 
 @pytest.mark.parametrize("raw, expected", [("", 4 << 30), ("4G", 4 << 30), ("1500M", 1500 << 20), ("2GiB", 2 << 30),
-                                           ("0", None), ("1.5g", 3 << 29), ("1073741824", 1 << 30)])
+                                           ("0", None), ("1.5g", 3 << 29), ("1073741824", 1 << 30), ("256M", 256 << 20)])
 def test_memory_limit_spellings(monkeypatch, raw, expected):
     monkeypatch.setenv("LAX_MEMORY_LIMIT", raw)
     assert guard.memory_limit() == expected
 
 
-@pytest.mark.parametrize("raw", ["lots", "-1G", "G", "4 GB per core"])
+@pytest.mark.parametrize("raw", ["lots", "-1G", "G", "4 GB per core", "10M", "255M"])
 def test_memory_limit_refusals(monkeypatch, raw):
     monkeypatch.setenv("LAX_MEMORY_LIMIT", raw)
     with pytest.raises(LaxError, match="LAX_MEMORY_LIMIT"):
