@@ -78,7 +78,7 @@ def parse_in_two(path: Path, sheet: str) -> JoinedSheet | None:
             member = _sheet_member(z, sheet)
             if member is None or z.getinfo(member).file_size < SPLIT_MIN:
                 return None
-            data = z.read(member)
+            data = _read_member(z, member)
             cut = _cut(data)
             if cut is None:
                 return None
@@ -93,11 +93,25 @@ def parse_in_two(path: Path, sheet: str) -> JoinedSheet | None:
         return None
 
 
+def _read_member(z: zipfile.ZipFile, member: str | zipfile.ZipInfo) -> bytes:
+    """A zip member, never unpacking more than the size its directory entry declares.
+
+    (`ZipFile.read` inflates up to 1 GB per step before it trims to the declared size, so a member that
+    lies about its size costs gigabytes; reading exactly the declared size stops there, and the CRC check
+    at that point refuses the lie.)"""
+    info = member if isinstance(member, zipfile.ZipInfo) else z.getinfo(member)
+    with z.open(info) as fh:
+        data = fh.read(info.file_size)
+        if len(data) != info.file_size or fh.read(1):
+            raise zipfile.BadZipFile(f"{info.filename}: not the size its directory entry declares")
+    return data
+
+
 def _sheet_member(z: zipfile.ZipFile, sheet: str) -> str | None:
     """The zip member holding the named sheet's XML, from xl/workbook.xml and its relationships."""
     try:
-        book = z.read("xl/workbook.xml")
-        rels = z.read("xl/_rels/workbook.xml.rels")
+        book = _read_member(z, "xl/workbook.xml")
+        rels = _read_member(z, "xl/_rels/workbook.xml.rels")
     except KeyError:
         return None
     if b"<!DOCTYPE" in book or b"<!DOCTYPE" in rels or b"<!ENTITY" in book or b"<!ENTITY" in rels:
@@ -151,7 +165,7 @@ def _write_halves(z: zipfile.ZipFile, member: str, data: bytes, cut: tuple[int, 
     content, at, closed = cut
     view = memoryview(data)
     pieces = ([view[:at], view[closed:]], [view[:content], view[at:]])
-    others = [(info.filename, z.read(info)) for info in z.infolist() if info.filename != member]
+    others = [(info.filename, _read_member(z, info)) for info in z.infolist() if info.filename != member]
     paths = []
     for k, parts in enumerate(pieces, start=1):
         target = workdir / f"half{k}.xlsx"

@@ -234,3 +234,19 @@ def test_shared_strings_and_an_absolute_sheet_path_read_the_same(tmp_path):
     got = joined(path, "排查表")
     assert got == ordinary(path, "排查表")
     assert got[2][150][:2] == ["洪湖乡", "第149村"]
+
+
+def test_a_sheet_that_lies_about_its_size_is_not_unpacked_past_the_lie(tmp_path):
+    import tracemalloc
+
+    from test_hardening_hostile import zip_bomb_xlsx
+
+    # The directory says 32 MB; the data inflates to 3 GB. The ordinary read then refuses the file.
+    bomb = zip_bomb_xlsx(tmp_path / "liar.xlsx", 3000, declared=32 << 20)
+    tracemalloc.start()
+    try:
+        assert bigsheet.parse_in_two(bomb, "排查表") is None
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 100 << 20, f"{peak / (1 << 20):.0f} MB"
