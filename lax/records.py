@@ -154,7 +154,7 @@ class _Reader:
                 self._unreadable(shown, _("is a folder, not a file", "是文件夹，不是文件"))
                 return
             suffix = path.suffix.lower()
-            if suffix in SPREADSHEET_SUFFIXES:
+            if suffix in SPREADSHEET_SUFFIXES or suffix in _WPS_SUFFIXES:  # a WPS .et may be read as an .xls
                 self._read_workbook(path, shown)
             elif suffix == ".csv":
                 self._read_csv(path, shown)
@@ -162,6 +162,8 @@ class _Reader:
                 self._read_yaml(path, shown)
             elif suffix == ".json":
                 self._read_json(path, shown)
+            elif suffix in _OTHER_PROGRAMS:
+                self._unreadable(shown, _OTHER_PROGRAMS[suffix]())
             else:
                 self._unreadable(shown, _(
                     f"unknown file type '{path.suffix or path.name}' (expected .xlsx, .xls, .ods, .csv, .yaml or .json)",
@@ -170,7 +172,7 @@ class _Reader:
             raise
         except BaseException as e:  # noqa: BLE001 - calamine can panic (a BaseException); any failure is one problem
             self._forget(first_record)
-            self._unreadable(shown, _describe_error(e))
+            self._unreadable(shown, _wps_hint() if path.suffix.lower() in _WPS_SUFFIXES else _describe_error(e))
 
     def _forget(self, first: int) -> None:
         """Drop the records of a file that failed part-way, so a file is read wholly or not at all."""
@@ -768,6 +770,25 @@ class _Reader:
 # sheet whole, so a small file that unpacks to gigabytes would take the machine's memory with it.
 ZIP_MAX_UNPACKED = 1 << 30
 ZIP_MAX_RATIO = 100
+
+
+# WPS's own spreadsheet format: often close enough to .xls for calamine; when not, say what to do.
+_WPS_SUFFIXES = (".et", ".ett")
+
+
+def _wps_hint() -> str:
+    return _("a WPS spreadsheet (.et) that cannot be read as Excel: in WPS, save it as .xlsx and check that copy",
+             "这是无法按 Excel 读取的 WPS 表格文件（.et）：请在 WPS 中另存为 .xlsx 文件后再检查")
+
+
+# Files townships send that are not tables lax reads, with what to do about them.
+_OTHER_PROGRAMS: dict[str, Callable[[], str]] = {
+    ".numbers": lambda: _("an Apple Numbers file: export it as Excel (.xlsx) and check that copy",
+                          "这是 Apple Numbers 文件：请导出为 Excel（.xlsx）文件后再检查"),
+    **dict.fromkeys((".doc", ".docx", ".wps", ".pdf"), lambda: _(
+        "a document, not a table: lax reads the township's spreadsheet itself (.xlsx, .xls, .csv)",
+        "这是文档，不是表格：请提供乡镇的排查表格本身（.xlsx、.xls、.csv）")),
+}
 
 
 def zip_bomb(path: Path) -> str | None:

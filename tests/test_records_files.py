@@ -339,6 +339,32 @@ def test_unknown_extension(tmp_path, criteria):
     assert "unknown file type '.txt'" in one_problem(read_records([str(path)], criteria)[1]).message
 
 
+@pytest.mark.parametrize("name, message", [
+    ("邓埠镇排查表.et", "cannot read the file: a WPS spreadsheet (.et) that cannot be read as Excel: in WPS, save it as "
+                  ".xlsx and check that copy"),
+    ("排查表.numbers", "cannot read the file: an Apple Numbers file: export it as Excel (.xlsx) and check that copy"),
+    ("邓埠镇整改情况汇报.docx", "cannot read the file: a document, not a table: lax reads the township's spreadsheet "
+                           "itself (.xlsx, .xls, .csv)"),
+])
+def test_files_from_other_programs_say_what_to_do(tmp_path, criteria, name, message):
+    path = tmp_path / name
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))  # WPS and Word files are OLE like .xls
+    problem = one_problem(read_records([str(path)], criteria)[1])
+    assert (problem.code, problem.message) == ("unreadable-file", message)
+
+
+def test_a_wps_file_that_is_an_excel_workbook_inside_is_read(tmp_path, criteria):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["乡镇", "村名", "换届完成"])
+    wb.active.append(["邓埠镇", "宋三村", "否"])
+    path = tmp_path / "邓埠镇排查表.et"
+    wb.save(path)
+    records, problems = read_records([str(path)], criteria)
+    assert problems == [] and [r.values[1] for r in records] == ["宋三村"]
+
+
 def test_binary_csv(tmp_path, criteria):
     path = tmp_path / "binary.csv"
     path.write_bytes(b"\x00\x01\xff\xfe\x00" * 100)
