@@ -292,7 +292,11 @@ def _read_rows(path: Path, sheet: str | None, problems: list[Problem]) -> list[_
         raise LaxError(f"{shown}: {refusal or guard.crash_reason(None)}")
     try:
         with guard.watch(shown, None), guard.native():
-            wb = CalamineWorkbook.from_path(str(path))
+            try:
+                wb = CalamineWorkbook.from_path(str(path))
+            except Exception:  # noqa: BLE001 - a workbook under another extension (.xls for .xlsx, WPS .et)
+                with path.open("rb") as fh:
+                    wb = CalamineWorkbook.from_filelike(fh)
         names = list(wb.sheet_names)
     except Exception as e:  # noqa: BLE001 - any reader failure is one problem about this file
         raise LaxError(_(f"{shown}: cannot be read as a spreadsheet ({type(e).__name__}: {str(e)[:120]})",

@@ -309,3 +309,12 @@ def test_a_two_row_header_imports_every_column(tmp_path, monkeypatch):
     assert song["status"] == "accepted" and song["events"][-1]["score"] == 85
     tazhou = json.loads(lax("show", "塔洲村", "--as-of", "2026-12-31", "--format", "json").stdout)
     assert (tazhou["township"], tazhou["criteria"], tazhou["deadline"]) == ("黄溪镇", ["C07"], "2026-12-31")
+
+
+@pytest.mark.parametrize("name", ["整顿台账.xls", "整顿台账.et"])  # an .xlsx named .xls; WPS's own extension
+def test_a_ledger_under_another_extension_is_imported(tmp_path, monkeypatch, name):
+    monkeypatch.chdir(tmp_path)
+    src = make_ledger(tmp_path / name, REALISTIC[:1])
+    r = lax("import", str(src), "--date", "2026-12-31")
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "ledger" / "邓埠镇-宋三村.yaml").exists()
