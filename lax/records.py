@@ -145,7 +145,7 @@ class _Reader:
     def read_path(self, p: str | os.PathLike) -> None:
         shown = os.fspath(p)
         path = Path(shown)
-        first_record = len(self.records)
+        first_record, first_problem = len(self.records), len(self.problems)
         try:
             if not path.exists():
                 self._unreadable(shown, _("file not found", "找不到文件"))
@@ -171,11 +171,12 @@ class _Reader:
         except (KeyboardInterrupt, SystemExit, GeneratorExit):
             raise
         except BaseException as e:  # noqa: BLE001 - calamine can panic (a BaseException); any failure is one problem
-            self._forget(first_record)
+            self._forget(first_record)  # a file that failed part-way is read not at all: one problem says so
+            del self.problems[first_problem:]
             self._unreadable(shown, _wps_hint() if path.suffix.lower() in _WPS_SUFFIXES else _describe_error(e))
 
     def _forget(self, first: int) -> None:
-        """Drop the records of a file that failed part-way, so a file is read wholly or not at all."""
+        """Drop the records read since `first` (of a file or sheet that failed part-way)."""
         for rec in self.records[first:]:
             code = rec.values[self.ci] if self.ci is not None else None
             if code is not None and self.by_code.get(code) is rec:
@@ -252,12 +253,24 @@ class _Reader:
                     self.problems.append(Problem("unreadable-file", guard.crash_reason(name), shown, sheet=name))
                     found = True  # said already: not also "no sheet has a header"
                     continue
-                with guard.watch(shown, name):  # calamine builds the whole sheet here, then rows as we go
-                    with guard.native():
-                        # a large xlsx sheet is parsed as two halves on two cores (lax.bigsheet)
-                        ws = (bigsheet.parse_in_two(path, name) if is_zip else None) or wb.get_sheet_by_name(name)
-                    found |= self._read_sheet(ws, shown, name, explicit=self.sheet is not None)
-                    del ws  # free calamine's copy of this sheet before the next one
+                first_record, first_problem = len(self.records), len(self.problems)
+                try:
+                    with guard.watch(shown, name):  # calamine builds the whole sheet here, then rows as we go
+                        with guard.native():
+                            # a large xlsx sheet is parsed as two halves on two cores (lax.bigsheet)
+                            ws = (bigsheet.parse_in_two(path, name) if is_zip else None) or wb.get_sheet_by_name(name)
+                        found |= self._read_sheet(ws, shown, name, explicit=self.sheet is not None)
+                        ws = None  # free calamine's copy of this sheet before the next one
+                except (KeyboardInterrupt, SystemExit, GeneratorExit):
+                    raise
+                except BaseException as e:  # noqa: BLE001 - one damaged sheet costs that sheet, not the workbook
+                    ws = None
+                    self._forget(first_record)  # a sheet is read wholly or not at all
+                    del self.problems[first_problem:]
+                    self.problems.append(Problem("unreadable-file", _(
+                        f"sheet '{name}' cannot be read: {_describe_error(e)}",
+                        f"无法读取工作表“{name}”：{_describe_error(e)}"), shown, sheet=name))
+                    found = True  # said already: not also "no sheet has a header"
             if not found and self.sheet is None:
                 self.problems.append(Problem("no-header", _(
                     f"no sheet has a header row naming the columns (such as 乡镇 and 村名) in its first {HEADER_ROWS} rows",
