@@ -10,8 +10,9 @@ same rows (blank rows between the halves put back, columns aligned), yielded the
 `CalamineSheet.iter_rows` yields them.
 
 Anything unusual — a small sheet, an .xls or .ods, prefixed or unnumbered rows, a comment or CDATA in the
-rows, a half calamine cannot parse, no room for the temporary files — returns None, and the caller reads the
-sheet the ordinary way, which is the authority on what the file holds. tests/test_bigsheet.py checks that a
+rows, rows out of order across the cut, a half calamine cannot parse, a zip member bigger than it declares,
+no room for the temporary files — returns None, and the caller reads the sheet the ordinary way, which is
+the authority on what the file holds. tests/test_bigsheet.py checks that a
 joined sheet yields exactly the rows of the ordinary read.
 """
 
