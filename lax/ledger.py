@@ -1,7 +1,7 @@
 """The ledger on disk: one YAML file per village, read, checked, appended to, and recorded from `lax check`.
 
 A ledger folder holds `<township>-<village>.yaml` per village (identity plus an append-only list of dated
-events, notes/CONTRACT-ledger.md) and `_townships/<township>.yaml` for township-level records (quarterly
+events, README "The files") and `_townships/<township>.yaml` for township-level records (quarterly
 submissions). Nothing but events is stored: states come from `lax.lifecycle`.
 
 Reading is safe and fast. Files are parsed with a safe YAML loader only (no object construction); a file
