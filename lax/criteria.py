@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterable
 import yaml
 
 from lax.i18n import _
-from lax.problems import LaxError
+from lax.problems import LaxError, editor_lines
 
 FIELD_TYPES = ("text", "int", "number", "percent", "bool", "date")
 _ID_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -185,10 +185,11 @@ def load_criteria(path: str | os.PathLike | None = None) -> Criteria:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise LaxError(_(f"{shown}:1: criteria file is not UTF-8 text", f"{shown}:1：标准文件不是 UTF-8 文本")) from None
+    at = editor_lines(text)  # the line an editor shows for each line YAML counts
     try:
         data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a safe loader subclass
     except yaml.MarkedYAMLError as e:
-        line = (e.problem_mark or e.context_mark).line + 1 if (e.problem_mark or e.context_mark) else 1
+        line = at((e.problem_mark or e.context_mark).line + 1) if (e.problem_mark or e.context_mark) else 1
         raise LaxError(f"{shown}:{line}: " + _("YAML syntax error: ", "YAML 语法错误：") + str(e.problem or e)) from None
     except yaml.YAMLError as e:
         raise LaxError(f"{shown}:1: " + _("YAML error: ", "YAML 错误：") + str(e).splitlines()[0]) from None
@@ -197,7 +198,7 @@ def load_criteria(path: str | os.PathLike | None = None) -> Criteria:
     if errors:
         errors.sort(key=lambda e: e[0])
         # One line per problem, even when it quotes a key or header holding a line break.
-        lines = [f"{shown}:{line}: {' '.join(msg.split())}" for line, msg in errors]
+        lines = [f"{shown}:{at(line)}: {' '.join(msg.split())}" for line, msg in errors]
         raise LaxError(lines[0] if len(lines) == 1 else _(
             f"{shown}: {len(lines)} problems in the criteria file", f"{shown}：标准文件有 {len(lines)} 处问题"
         ), details=lines if len(lines) > 1 else [])

@@ -29,7 +29,7 @@ import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import yaml
 
@@ -39,7 +39,7 @@ from lax.lifecycle import (
     CHANNELS, EMPTY, EVENT_KEYS, EVENT_TYPES, Event, Replay, State, add_months, history_problems, refusal,
     state_as_of,
 )
-from lax.problems import LaxError
+from lax.problems import LaxError, editor_lines
 
 TOWNSHIPS_DIR = "_townships"
 LOCK_NAME = ".lock"
@@ -283,7 +283,29 @@ def parse_text(text: str) -> _Parsed:
     fast = _fast_parse(text)
     if fast is not None:
         return fast
-    return _slow_parse(text)
+    if not _ODD_BREAKS.search(text):
+        return _slow_parse(text)
+    # YAML counts NEL/LS/PS as line breaks, editors do not: every line said must be the editor's.
+    at = editor_lines(text)
+    try:
+        parsed = _slow_parse(text)
+    except _Unreadable as e:
+        raise _Unreadable(at(e.line), e.message) from None
+    _editor_bad_lines(parsed.doc, at)
+    return _Parsed(parsed.doc, {k: at(n) for k, n in parsed.key_lines.items()},
+                   [(at(n), {k: at(m) for k, m in keys.items()}) for n, keys in parsed.event_lines], parsed.cacheable)
+
+
+def _editor_bad_lines(value: Any, at: Callable[[int], int]) -> None:
+    if isinstance(value, _BadScalar):
+        value.line = at(value.line)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _editor_bad_lines(k, at)
+            _editor_bad_lines(v, at)
+    elif isinstance(value, list):
+        for v in value:
+            _editor_bad_lines(v, at)
 
 
 def _slow_parse(text: str) -> _Parsed:

@@ -11,8 +11,9 @@ village, a refused ledger transition); the CLI prints its one-line message and e
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,3 +72,24 @@ class LaxError(Exception):
         super().__init__(message)
         self.exit_code = exit_code
         self.details = details or []
+
+
+_ODD_BREAKS = re.compile("[\x85\u2028\u2029]")
+_YAML_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def editor_lines(text: str) -> Callable[[int], int]:
+    """YAML's line number -> the line an editor shows, for messages saying `FILE:LINE`.
+
+    YAML also breaks lines at NEL, LS and PS (U+0085, U+2028, U+2029); editors, and lax's other line
+    counts, break only at CR and LF. A file holding one of them (pasted from a web page or a PDF, in a note)
+    would otherwise be reported a line or more further down than the mistake."""
+    if not _ODD_BREAKS.search(text):
+        return lambda line: line
+    table = [1]  # YAML line - 1 -> editor line
+    line = 1
+    for m in _YAML_BREAKS.finditer(text):
+        if m.group() not in ("\x85", "\u2028", "\u2029"):
+            line += 1
+        table.append(line)
+    return lambda n: table[max(0, min(n - 1, len(table) - 1))]

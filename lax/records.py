@@ -35,7 +35,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from lax import bigsheet, guard
 from lax.i18n import _
-from lax.problems import Problem
+from lax.problems import Problem, editor_lines
 from lax.values import BAD, PROBLEM_CODES, convert, convert_column, expected, new_memos, to_text
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
@@ -564,6 +564,7 @@ class _Reader:
         text = self._utf8_text(path, shown)
         if text is None:
             return
+        at = editor_lines(text)  # YAML counts NEL/LS/PS as line breaks; the lines said are the editor's
         loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         loader = loader_cls(text)
         try:
@@ -574,7 +575,7 @@ class _Reader:
                 loader.dispose()
         except yaml.MarkedYAMLError as e:
             mark = e.problem_mark or e.context_mark
-            line = mark.line + 1 if mark is not None else None
+            line = at(mark.line + 1) if mark is not None else None
             reason = str(e.problem or e.context or "").strip() or type(e).__name__
             self.problems.append(Problem("unreadable-file", _(f"YAML error: {reason}", f"YAML 错误：{reason}"),
                                          shown, line=line))
@@ -582,7 +583,7 @@ class _Reader:
         except yaml.YAMLError as e:
             self._unreadable(shown, _("YAML error: ", "YAML 错误：") + (str(e).splitlines() or [type(e).__name__])[0])
             return
-        items, item_lines = _items_with_lines(data, node)
+        items, item_lines = _items_with_lines(data, node, at)
         if items is None:
             self._unreadable(shown, _("expected a list of villages, or 'villages:' followed by one",
                                       "应为村的列表，或“villages:”下的列表"))
@@ -902,8 +903,9 @@ def _decode(raw: bytes, gbk: bool = True) -> str | None:
         return None
 
 
-def _items_with_lines(data: Any, node: Any) -> tuple[list | None, list[int] | None]:
-    """The list of village items in a YAML/JSON document, and each item's line when known."""
+def _items_with_lines(data: Any, node: Any, at: Callable[[int], int] = int) -> tuple[list | None, list[int] | None]:
+    """The list of village items in a YAML/JSON document, and each item's line when known (`at`: YAML's
+    line number to the editor's, see `lax.problems.editor_lines`)."""
     if isinstance(data, dict):
         key = next((k for k in data if isinstance(k, str) and k.strip().lower() in ("villages", "records")), None)
         if key is None:
@@ -922,19 +924,19 @@ def _items_with_lines(data: Any, node: Any) -> tuple[list | None, list[int] | No
         return None, None
     lines = None
     if node is not None and getattr(node, "id", "") == "sequence" and len(node.value) == len(items):
-        lines = [_ItemLines(n) for n in node.value]
+        lines = [_ItemLines(n, at) for n in node.value]
     return items, lines
 
 
 class _ItemLines(int):
     """The line of a YAML item (an int), with the line of each of its keys (`.of(key)`)."""
 
-    def __new__(cls, node: Any) -> "_ItemLines":
-        self = super().__new__(cls, node.start_mark.line + 1)
+    def __new__(cls, node: Any, at: Callable[[int], int]) -> "_ItemLines":
+        self = super().__new__(cls, at(node.start_mark.line + 1))
         self.keys = {}
         if getattr(node, "id", "") == "mapping":
             for k_node, _v_node in node.value:
-                self.keys.setdefault(getattr(k_node, "value", None), k_node.start_mark.line + 1)
+                self.keys.setdefault(getattr(k_node, "value", None), at(k_node.start_mark.line + 1))
         return self
 
     def of(self, key: Any) -> int:

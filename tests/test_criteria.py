@@ -261,3 +261,16 @@ def test_criteria_json():
     data = json.loads(result.stdout)
     assert [c["id"] for c in data["criteria"]] == list(SPEC_TABLE)
     assert data["policy"] == {"rectify_months": 6, "watch_months": 12, "pass_score": 70}
+
+
+@pytest.mark.parametrize("odd", ["\x85", "\u2028", "\u2029"])
+def test_a_criteria_problem_below_a_unicode_line_break_names_the_editors_line(tmp_path, odd):
+    text = packaged_path("criteria.yaml").read_text(encoding="utf-8")
+    text = text.replace("Secretary post long vacant", f"Secretary post{odd}long vacant", 1)
+    text = text.replace("when: satisfaction < 60", "when: satisfacton < 60", 1)
+    path = tmp_path / "criteria.yaml"
+    path.write_text(text, encoding="utf-8")
+    line = next(n for n, t in enumerate(text.split("\n"), 1) if "satisfacton" in t)  # as an editor numbers it
+    with pytest.raises(LaxError) as e:
+        load_criteria(path)
+    assert str(e.value).startswith(f"{path}:{line}: ")

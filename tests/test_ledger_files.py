@@ -373,3 +373,18 @@ def test_two_events_sharing_objects_are_written_without_anchors():
                                                  Event(day, "identified", {"criteria": ids})])
     assert "&" not in text and "*" not in text
     assert text.count("date: 2026-10-08") == 2
+
+
+@pytest.mark.parametrize("odd", ["\x85", "\u2028", "\u2029"])
+def test_verify_gives_the_editors_line_when_a_note_holds_a_unicode_line_break(tmp_path, odd):
+    # Text pasted from a web page or a PDF can carry NEL/LS/PS, which YAML (but no editor) counts as breaks.
+    led = tmp_path / "ledger"
+    note = f"镇党委书记到村督导{odd}两次"
+    write(led, "黄溪镇-塔洲村.yaml", BROKEN.replace("type: identified\n", f"type: identified\n  note: '{note}'\n", 1))
+    r = verify(led)
+    f = str(led / "黄溪镇-塔洲村.yaml")
+    text = (led / "黄溪镇-塔洲村.yaml").read_text(encoding="utf-8")
+    editor = {n: line for n, line in enumerate(text.split("\n"), 1)}  # what an editor numbers (CR/LF only)
+    reported = [line for line in r.stdout.splitlines() if "2026-13-40" in line]
+    assert reported == [f"{f}:10: date: '2026-13-40' is not a valid date"]
+    assert "2026-13-40" in editor[10]

@@ -148,6 +148,17 @@ def test_yaml_items_that_are_not_villages(tmp_path, criteria):
         ("bad-record", 1, 1, None), ("missing-value", 2, 2, "village"), ("bad-percent", 3, 3, "satisfaction")]
 
 
+@pytest.mark.parametrize("odd", ["\x85", "\u2028", "\u2029"])
+def test_yaml_lines_are_the_editors_when_a_value_holds_a_unicode_line_break(tmp_path, criteria, odd):
+    # YAML counts NEL/LS/PS (pasted from a web page or a PDF) as line breaks; an editor does not.
+    path = tmp_path / "villages.yaml"
+    path.write_text(f"- township: 邓埠镇\n  village: '宋三村{odd}（原宋家村）'\n"
+                    "- township: 邓埠镇\n  village: 新桥村\n  satisfaction: 很高\n", encoding="utf-8")
+    records, problems = read_records([str(path)], criteria)
+    [p] = problems
+    assert (p.code, p.row, p.line) == ("bad-percent", 2, 5)
+
+
 def test_yaml_syntax_error_names_the_line(tmp_path, criteria):
     path = tmp_path / "broken.yaml"
     path.write_text("- township: 邓埠镇\n  village: 宋三村\n- township: [邓埠镇\n", encoding="utf-8")
