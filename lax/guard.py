@@ -106,6 +106,7 @@ def supervise() -> int | None:
         if not os.WIFSIGNALED(status):
             return os.waitstatus_to_exitcode(status)
         sig = os.WTERMSIG(status)
+        _tidy_terminal()
         if sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGPIPE):
             return 128 + sig
         if reading is None or reading in _crashed or sig not in _CRASH_SIGNALS:
@@ -153,6 +154,17 @@ def _watch_child(pid: int, read_end: int) -> tuple[tuple[str, str | None] | None
     finally:
         for name, handler in previous.items():
             signal.signal(name, handler)
+
+
+def _tidy_terminal() -> None:
+    """After a child died mid-way: clear its half-drawn progress line and show the cursor the progress bar
+    had hidden, so the user's terminal is as it was."""
+    try:
+        if sys.stderr.isatty():
+            sys.stderr.write("\r\x1b[2K\x1b[?25h")
+            sys.stderr.flush()
+    except (OSError, ValueError):  # pragma: no cover - a closed or odd stderr
+        pass
 
 
 def _forward(pid: int):

@@ -167,10 +167,10 @@ if code is not None:
 """
 
 
-def scripted(child: str, **popen) -> subprocess.Popen:
+def scripted(child: str, stderr=subprocess.PIPE) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(ROOT), LAX_MEMORY_LIMIT="0")
     return subprocess.Popen([sys.executable, "-c", PRELUDE + textwrap.dedent(child)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
+                            stdout=subprocess.PIPE, stderr=stderr, text=True)
 
 
 def finish(p: subprocess.Popen) -> tuple[int, list[str]]:
@@ -234,3 +234,32 @@ def test_a_terminate_sent_to_the_parent_reaches_the_child():
     assert (code, out) == (128 + signal.SIGTERM, ["parent: exit 143"])
     with pytest.raises(ProcessLookupError):
         os.kill(child, 0)
+
+
+def test_after_a_crash_the_terminal_gets_its_cursor_back():
+    import pty
+
+    master, slave = pty.openpty()
+    try:
+        p = scripted("""
+            if not guard.crashed("乡镇.xlsx", "附表"):
+                sys.stderr.write("\\x1b[?25l读取中 ━━━━━━━ 40%")  # what a progress bar leaves: cursor hidden
+                sys.stderr.flush()
+                with guard.watch("乡镇.xlsx", "附表"):
+                    os.kill(os.getpid(), signal.SIGKILL)
+        """, stderr=slave)
+        code, out = finish(p)
+    finally:
+        os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    assert (code, out) == (0, ["parent: exit 0"])
+    assert seen.endswith(b"\r\x1b[2K\x1b[?25h")  # the line cleared, the cursor shown, before the retry
