@@ -189,6 +189,9 @@ def _parse_both(halves: list[Path], sheet: str) -> JoinedSheet | None:
     def parse(k: int) -> None:
         try:
             wb = CalamineWorkbook.from_path(str(halves[k]))
+            # Gone from the folder before the parse that might kill the process (lax.guard): the open
+            # workbook still reads it, and the system frees it however the process ends.
+            halves[k].unlink(missing_ok=True)
             try:
                 results[k] = wb.get_sheet_by_name(sheet)
             finally:

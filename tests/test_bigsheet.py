@@ -250,3 +250,34 @@ def test_a_sheet_that_lies_about_its_size_is_not_unpacked_past_the_lie(tmp_path)
     finally:
         tracemalloc.stop()
     assert peak < 100 << 20, f"{peak / (1 << 20):.0f} MB"
+
+
+def test_the_halves_are_off_the_disk_before_the_parse_that_might_kill_the_process(tmp_path, monkeypatch):
+    import python_calamine
+
+    path = township_workbook(tmp_path / "邓埠镇.xlsx", 200)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(scratch))
+    seen = []
+
+    class Watching:
+        def __init__(self, wb, p):
+            self.wb, self.path = wb, Path(p)
+
+        @classmethod
+        def from_path(cls, p):
+            return cls(real.from_path(p), p)
+
+        def get_sheet_by_name(self, name):
+            seen.append((self.path.name, self.path.exists()))
+            return self.wb.get_sheet_by_name(name)
+
+        def close(self):
+            self.wb.close()
+
+    real = python_calamine.CalamineWorkbook
+    monkeypatch.setattr(python_calamine, "CalamineWorkbook", Watching)
+    assert bigsheet.parse_in_two(path, "排查表") is not None
+    assert sorted(seen) == [("half1.xlsx", False), ("half2.xlsx", False)]
+    assert list(scratch.iterdir()) == []
