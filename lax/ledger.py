@@ -39,7 +39,7 @@ from lax.lifecycle import (
     CHANNELS, EMPTY, EVENT_KEYS, EVENT_TYPES, Event, Replay, State, add_months, history_problems, refusal,
     state_as_of,
 )
-from lax.problems import LaxError, editor_lines
+from lax.problems import YAML_ONLY_BREAKS, LaxError, editor_lines
 
 TOWNSHIPS_DIR = "_townships"
 LOCK_NAME = ".lock"
@@ -283,7 +283,7 @@ def parse_text(text: str) -> _Parsed:
     fast = _fast_parse(text)
     if fast is not None:
         return fast
-    if not _ODD_BREAKS.search(text):
+    if not YAML_ONLY_BREAKS.search(text):
         return _slow_parse(text)
     # YAML counts NEL/LS/PS as line breaks, editors do not: every line said must be the editor's.
     at = editor_lines(text)
@@ -402,7 +402,6 @@ _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _BOOLS = {"yes": True, "true": True, "on": True, "no": False, "false": False, "off": False}
 _PLAIN_BAD_START = set("-?:,[]{}#&*!|>'\"%@` ")
 _FLOW_STOP = set(",[]{}")
-_ODD_BREAKS = re.compile("[\x85\u2028\u2029]")  # line breaks to YAML, not to str.split
 _NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE  # PyYAML refuses these; leave the refusal to it
 
 
@@ -531,7 +530,7 @@ def _block_value(s: str) -> Any:
 
 def _fast_parse(text: str) -> _Parsed | None:
     if "\r" in text or "\t" in text or not text.endswith("\n") or text.startswith("\ufeff") \
-            or _ODD_BREAKS.search(text) or _NON_PRINTABLE.search(text):
+            or YAML_ONLY_BREAKS.search(text) or _NON_PRINTABLE.search(text):
         return None
     try:
         doc: dict = {}

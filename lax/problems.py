@@ -74,7 +74,8 @@ class LaxError(Exception):
         self.details = details or []
 
 
-_ODD_BREAKS = re.compile("[\x85\u2028\u2029]")
+# Line breaks to YAML (and to `str.splitlines`) but not to editors: NEL, LS, PS.
+YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
 _YAML_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
@@ -84,7 +85,7 @@ def editor_lines(text: str) -> Callable[[int], int]:
     YAML also breaks lines at NEL, LS and PS (U+0085, U+2028, U+2029); editors, and lax's other line
     counts, break only at CR and LF. A file holding one of them (pasted from a web page or a PDF, in a note)
     would otherwise be reported a line or more further down than the mistake."""
-    if not _ODD_BREAKS.search(text):
+    if not YAML_ONLY_BREAKS.search(text):
         return lambda line: line
     table = [1]  # YAML line - 1 -> editor line
     line = 1
