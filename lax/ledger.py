@@ -1582,11 +1582,11 @@ def _submissions(folder: Path, per_township: dict[str, int], examined: dict[str,
                              f"{path}：{as_of} 的报送早于该文件最近一条记录（{events[-1].date}）"), exit_code=1)
         event = make_event(as_of, "submission", quarter=quarter, villages=count, source=source)
         event = Event(as_of, "submission", {k: event.data[k] for k in ("quarter", "villages", "source") if k in event.data})
-        canonical = dump_township(township, [*events, event])
+        text = dump_township(township, [*events, event])
         if old_text is not None and old_text != dump_township(township, events):
             # a hand-edited file keeps its comments and layout: the submission is appended to it
-            canonical = _appended(old_text, [event], [*events, event], "township") or canonical
-        out.append((path, canonical))
+            text = _appended(old_text, [event], [*events, event], "township") or text
+        out.append((path, text))
     return out
 
 
