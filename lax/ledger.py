@@ -29,7 +29,7 @@ import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 import yaml
 
@@ -291,21 +291,10 @@ def parse_text(text: str) -> _Parsed:
         parsed = _slow_parse(text)
     except _Unreadable as e:
         raise _Unreadable(at(e.line), e.message) from None
-    _editor_bad_lines(parsed.doc, at)
+    for bad in _bad_scalars(parsed.doc):
+        bad.line = at(bad.line)
     return _Parsed(parsed.doc, {k: at(n) for k, n in parsed.key_lines.items()},
                    [(at(n), {k: at(m) for k, m in keys.items()}) for n, keys in parsed.event_lines], parsed.cacheable)
-
-
-def _editor_bad_lines(value: Any, at: Callable[[int], int]) -> None:
-    if isinstance(value, _BadScalar):
-        value.line = at(value.line)
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            _editor_bad_lines(k, at)
-            _editor_bad_lines(v, at)
-    elif isinstance(value, list):
-        for v in value:
-            _editor_bad_lines(v, at)
 
 
 def _slow_parse(text: str) -> _Parsed:
@@ -378,13 +367,20 @@ def _shared_node(root: yaml.Node) -> yaml.Node | None:
 
 
 def _has_bad(value: Any) -> bool:
+    return next(_bad_scalars(value), None) is not None
+
+
+def _bad_scalars(value: Any) -> Iterator[_BadScalar]:
+    """Every impossible date the loader kept (to report it) in a parsed document."""
     if isinstance(value, _BadScalar):
-        return True
-    if isinstance(value, dict):
-        return any(_has_bad(k) or _has_bad(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_bad(v) for v in value)
-    return False
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _bad_scalars(k)
+            yield from _bad_scalars(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _bad_scalars(v)
 
 
 # --- the exact parser for the canonical layout -------------------------------------------------------
