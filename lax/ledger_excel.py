@@ -31,7 +31,7 @@ from lax.ledger import (
 )
 from lax.lifecycle import Event, Replay, add_months, refusal, state_as_of, status_label
 from lax.problems import LaxError, Problem
-from lax.records import zip_bomb
+from lax.records import open_workbook, zip_bomb
 from lax.values import to_yuan
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -279,7 +279,7 @@ class _Row:
 
 def _read_rows(path: Path, sheet: str | None, problems: list[Problem]) -> list[_Row]:
     try:
-        from python_calamine import CalamineWorkbook
+        import python_calamine  # noqa: F401 - opened through records.open_workbook; said plainly if missing
     except ImportError:  # pragma: no cover - a dependency
         raise LaxError(_("python-calamine is needed to read spreadsheets", "读取表格需要 python-calamine")) from None
     shown = str(path)
@@ -292,11 +292,7 @@ def _read_rows(path: Path, sheet: str | None, problems: list[Problem]) -> list[_
         raise LaxError(f"{shown}: {refusal or guard.crash_reason(None)}")
     try:
         with guard.watch(shown, None), guard.native():
-            try:
-                wb = CalamineWorkbook.from_path(str(path))
-            except Exception:  # noqa: BLE001 - a workbook under another extension (.xls for .xlsx, WPS .et)
-                with path.open("rb") as fh:
-                    wb = CalamineWorkbook.from_filelike(fh)
+            wb = open_workbook(path)  # by extension, else by content (an .xlsx named .xls, a WPS .et)
         names = list(wb.sheet_names)
     except Exception as e:  # noqa: BLE001 - any reader failure is one problem about this file
         raise LaxError(_(f"{shown}: cannot be read as a spreadsheet ({type(e).__name__}: {str(e)[:120]})",

@@ -197,7 +197,7 @@ class _Reader:
     # -- spreadsheets
 
     def _read_workbook(self, path: Path, shown: str) -> None:
-        from python_calamine import CalamineWorkbook, SheetTypeEnum
+        from python_calamine import SheetTypeEnum
 
         with path.open("rb") as fh:
             magic = fh.read(512)
@@ -221,16 +221,8 @@ class _Reader:
             self._unreadable(shown, guard.crash_reason(None))
             return
         with guard.watch(shown, None):  # an .xls is parsed whole when it is opened
-            try:
-                with guard.native():
-                    wb = CalamineWorkbook.from_path(str(path))
-            except Exception as first_error:  # noqa: BLE001
-                # A workbook saved under the wrong extension (an .xlsx named .xls): let calamine look at the content.
-                try:
-                    with path.open("rb") as fh, guard.native():
-                        wb = CalamineWorkbook.from_filelike(fh)
-                except Exception:  # noqa: BLE001
-                    raise first_error from None
+            with guard.native():
+                wb = open_workbook(path)
         try:
             names = list(wb.sheet_names)
             if self.sheet is not None:
@@ -803,6 +795,21 @@ _OTHER_PROGRAMS: dict[str, Callable[[], str]] = {
         "a document, not a table: lax reads the township's spreadsheet itself (.xlsx, .xls, .csv)",
         "这是文档，不是表格：请提供乡镇的排查表格本身（.xlsx、.xls、.csv）")),
 }
+
+
+def open_workbook(path: Path) -> Any:
+    """python-calamine's workbook for `path`: by its extension, else by its content (an .xlsx saved as .xls,
+    a WPS .et that is an Excel workbook inside); a file neither way reads raises the first error."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except Exception as first_error:  # noqa: BLE001
+        try:
+            with path.open("rb") as fh:
+                return CalamineWorkbook.from_filelike(fh)
+        except Exception:  # noqa: BLE001
+            raise first_error from None
 
 
 def zip_bomb(path: Path) -> str | None:
