@@ -20,6 +20,7 @@ from hypothesis_profiles import examples
 from lax import bigsheet
 from lax.criteria import load_criteria
 from lax.records import read_records
+from test_hardening_hostile import rewritten
 
 ROOT = Path(__file__).resolve().parent.parent
 CRIT = load_criteria(ROOT / "criteria.yaml")
@@ -129,16 +130,6 @@ def test_the_temporary_halves_are_removed(tmp_path, monkeypatch):
 
 
 # ----------------------------------------------------------------------------- when it reads as usual
-
-
-def rewritten(src: Path, dst: Path, patch) -> Path:
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = patch(data)
-            zout.writestr(item.filename, data)
-    return dst
 
 
 def test_a_small_sheet_is_read_as_usual(tmp_path, monkeypatch):

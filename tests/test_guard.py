@@ -13,7 +13,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -21,7 +20,7 @@ import pytest
 
 from lax import guard
 from lax.problems import LaxError
-from test_hardening_hostile import GB, ROOT, far_corner_xlsx, run_bounded
+from test_hardening_hostile import GB, ROOT, far_corner_xlsx, rewritten, run_bounded
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the watched reader needs fork (POSIX)")
 
@@ -44,14 +43,8 @@ def township_workbook(path: Path, bombed_second_sheet: bool) -> Path:
     for row in [HEADER, ["马荃镇", "塘头村", "否", 2]]:
         extra.append(row)
     wb.save(seed)
-    far = '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'
-    with zipfile.ZipFile(seed) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "xl/worksheets/sheet2.xml":
-                data = data.replace(b"</sheetData>", far.encode())
-            zout.writestr(item.filename, data)
-    return path
+    far = b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'
+    return rewritten(seed, path, lambda xml: xml.replace(b"</sheetData>", far), "xl/worksheets/sheet2.xml")
 
 
 def check_json(args: list[str], cwd: Path, **env: str) -> tuple[subprocess.CompletedProcess, dict]:

@@ -122,15 +122,20 @@ def zip_bomb_xlsx(path: Path, megabytes: int, unit: bytes = b" ", declared: int 
     return path
 
 
-def patched_xlsx(path: Path, patch, member: str = "xl/worksheets/sheet1.xml") -> Path:
-    src = plain_xlsx(path.with_name("seed-" + path.name))
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+def rewritten(src: Path, dst: Path, patch, member: str = "xl/worksheets/sheet1.xml") -> Path:
+    """A copy of the workbook `src` at `dst` with one part's bytes passed through `patch`."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
         for item in zin.infolist():
             data = zin.read(item.filename)
             if item.filename == member:
-                data = patch(data.decode("utf-8")).encode("utf-8")
+                data = patch(data)
             zout.writestr(item.filename, data)
-    return path
+    return dst
+
+
+def patched_xlsx(path: Path, patch, member: str = "xl/worksheets/sheet1.xml") -> Path:
+    src = plain_xlsx(path.with_name("seed-" + path.name))
+    return rewritten(src, path, lambda data: patch(data.decode("utf-8")).encode("utf-8"), member)
 
 
 def test_the_zip_bomb_is_what_it_claims(tmp_path):

@@ -599,19 +599,15 @@ def test_benchmark_workbook_reads_cleanly(tmp_path, criteria):
 
 
 def test_a_damaged_sheet_costs_that_sheet_not_the_workbook(tmp_path, criteria):
-    import zipfile
+    from test_hardening_hostile import rewritten
 
     good = book(tmp_path / "seed.xlsx", {
         "排查表": lambda ws: rows_into(ws, [["乡镇", "村名", "换届完成"], ["邓埠镇", "宋三村", "否"], ["邓埠镇", "新桥村", "是"]]),
         "附表": lambda ws: rows_into(ws, [["乡镇", "村名", "换届完成"], ["黄溪镇", "塔洲村", "否"]]),
     })
-    path = tmp_path / "邓埠镇.xlsx"
-    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "xl/worksheets/sheet2.xml":
-                data = data.replace(b"</sheetData>", b"<row r=\"9\"><c r=\"A9\"><v>1</v></row></sheetData>")  # no </c>
-            zout.writestr(item.filename, data)
+    unclosed = b'<row r="9"><c r="A9"><v>1</v></row></sheetData>'  # no </c>
+    path = rewritten(Path(good), tmp_path / "邓埠镇.xlsx", lambda xml: xml.replace(b"</sheetData>", unclosed),
+                     "xl/worksheets/sheet2.xml")
     records, problems = read_records([path], criteria)
     assert [r.values[1] for r in records] == ["宋三村", "新桥村"]
     [problem] = problems  # the other sheet's villages are read and checked as usual
