@@ -76,6 +76,8 @@ def parse_in_two(path: Path, sheet: str) -> JoinedSheet | None:
         return None
     try:
         with zipfile.ZipFile(path) as z:
+            if all(info.file_size < SPLIT_MIN for info in z.infolist()):
+                return None  # the usual township file: not worth reading the workbook's parts to find out more
             member = _sheet_member(z, sheet)
             if member is None or z.getinfo(member).file_size < SPLIT_MIN:
                 return None
