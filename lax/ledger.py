@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import math
 import os
 import re
 import tempfile
@@ -36,10 +37,9 @@ import yaml
 from lax.criteria import Policy
 from lax.i18n import _
 from lax.lifecycle import (
-    CHANNELS, EMPTY, EVENT_KEYS, EVENT_TYPES, Event, Replay, State, add_months, history_problems, refusal,
-    state_as_of,
+    CHANNELS, EMPTY, EVENT_KEYS, EVENT_TYPES, Event, Replay, State, add_months, refusal, state_as_of,
 )
-from lax.problems import YAML_ONLY_BREAKS, LaxError, editor_lines
+from lax.problems import YAML_ONLY_BREAKS, LaxError, Problem, editor_lines
 
 TOWNSHIPS_DIR = "_townships"
 LOCK_NAME = ".lock"
@@ -269,13 +269,17 @@ class _Parsed:
     key_lines: dict  # top-level key -> line
     event_lines: list  # per item of `events`: (line of the item, {key: line})
     cacheable: bool = True
+    # (line, code, message) found in the YAML itself: a key given twice in a mapping (YAML keeps only the
+    # last, silently), a control character in a text. `_entry_from` reports them with the rest.
+    problems: list = field(default_factory=list)
 
 
 class _Unreadable(Exception):
-    def __init__(self, line: int, message: str):
+    def __init__(self, line: int, message: str, code: str = "unreadable-file"):
         super().__init__(message)
         self.line = line
         self.message = message
+        self.code = code
 
 
 def parse_text(text: str) -> _Parsed:
@@ -290,11 +294,12 @@ def parse_text(text: str) -> _Parsed:
     try:
         parsed = _slow_parse(text)
     except _Unreadable as e:
-        raise _Unreadable(at(e.line), e.message) from None
+        raise _Unreadable(at(e.line), e.message, e.code) from None
     for bad in _bad_scalars(parsed.doc):
         bad.line = at(bad.line)
     return _Parsed(parsed.doc, {k: at(n) for k, n in parsed.key_lines.items()},
-                   [(at(n), {k: at(m) for k, m in keys.items()}) for n, keys in parsed.event_lines], parsed.cacheable)
+                   [(at(n), {k: at(m) for k, m in keys.items()}) for n, keys in parsed.event_lines], parsed.cacheable,
+                   [(at(n), code, message) for n, code, message in parsed.problems])
 
 
 def _slow_parse(text: str) -> _Parsed:
@@ -305,17 +310,18 @@ def _slow_parse(text: str) -> _Parsed:
         except yaml.MarkedYAMLError as e:
             mark = e.problem_mark or e.context_mark
             raise _Unreadable(mark.line + 1 if mark else 1, _("YAML syntax error: ", "YAML 语法错误：")
-                              + str(e.problem or e.context or e)) from None
+                              + str(e.problem or e.context or e), "yaml-syntax") from None
         except yaml.YAMLError as e:
-            raise _Unreadable(1, _("YAML error: ", "YAML 错误：") + str(e).splitlines()[0]) from None
+            raise _Unreadable(1, _("YAML error: ", "YAML 错误：") + str(e).splitlines()[0], "yaml-syntax") from None
         except RecursionError:
-            raise _Unreadable(1, _("the YAML is nested too deeply", "YAML 嵌套过深")) from None
+            raise _Unreadable(1, _("the YAML is nested too deeply", "YAML 嵌套过深"), "yaml-syntax") from None
         if node is None:
             return _Parsed(None, {}, [], cacheable=False)
         shared = _shared_node(node)
         if shared is not None:
             raise _Unreadable(shared.start_mark.line + 1, _("anchors and aliases (& and *) are not allowed in a ledger file",
-                                                            "台账文件中不允许使用锚点和别名（& 与 *）"))
+                                                            "台账文件中不允许使用锚点和别名（& 与 *）"), "yaml-not-allowed")
+        found = _node_problems(node)
         try:
             doc = loader.construct_document(node)
         except yaml.MarkedYAMLError as e:
@@ -324,11 +330,12 @@ def _slow_parse(text: str) -> _Parsed:
             if "could not determine a constructor" in problem:
                 problem = _(f"tag not allowed ({problem.split('tag', 1)[-1].strip()}); ledger files hold plain data only",
                             f"不允许的标签（{problem.split('tag', 1)[-1].strip()}）；台账文件只能包含普通数据")
-            raise _Unreadable(mark.line + 1 if mark else 1, problem) from None
+            code = "yaml-not-allowed" if "could not determine a constructor" in str(e.problem or e) else "yaml-syntax"
+            raise _Unreadable(mark.line + 1 if mark else 1, problem, code) from None
         except yaml.YAMLError as e:
-            raise _Unreadable(1, str(e).splitlines()[0]) from None
+            raise _Unreadable(1, str(e).splitlines()[0], "yaml-syntax") from None
         except RecursionError:
-            raise _Unreadable(1, _("the YAML is nested too deeply", "YAML 嵌套过深")) from None
+            raise _Unreadable(1, _("the YAML is nested too deeply", "YAML 嵌套过深"), "yaml-syntax") from None
     finally:
         loader.dispose()
     key_lines: dict = {}
@@ -345,7 +352,62 @@ def _slow_parse(text: str) -> _Parsed:
                                 if isinstance(ik, yaml.ScalarNode):
                                     keys.setdefault(ik.value, ik.start_mark.line + 1)
                         event_lines.append((item.start_mark.line + 1, keys))
-    return _Parsed(doc, key_lines, event_lines, cacheable=not _has_bad(doc))
+    return _Parsed(doc, key_lines, event_lines, cacheable=not _has_bad(doc) and not found, problems=found)
+
+
+_MAX_DEPTH = 64  # a ledger file needs 6 levels (file, events, event, evidence, standard, value)
+_HIDDEN_CATEGORIES = {"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"}
+
+
+def _has_control(text: str) -> bool:
+    """A control character a person cannot see or type (tabs and line breaks are fine)."""
+    return any(unicodedata.category(ch) == "Cc" and ch not in "\t\n" for ch in text)
+
+
+def _shown(text: str) -> str:
+    """A text with its control characters spelt out (`\\x07`), safe to print on one line."""
+    return "".join(ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) in _HIDDEN_CATEGORIES else ch
+                   for ch in text)
+
+
+def _node_problems(root: yaml.Node) -> list[tuple[int, str, str]]:
+    """Keys given twice in one mapping, and texts holding control characters, anywhere in the document.
+
+    YAML keeps the last of two equal keys and drops the first without a word (`events:` twice loses a whole
+    history), so a duplicate is a problem, never a choice; a control character (typed as an escape such as
+    "\\x07") cannot be seen, printed or written to a spreadsheet. Only files read by PyYAML need this walk:
+    the exact parser gives up on both."""
+    found: list[tuple[int, str, str]] = []
+    stack = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > _MAX_DEPTH:
+            raise _Unreadable(node.start_mark.line + 1, _("the YAML is nested too deeply", "YAML 嵌套过深"), "yaml-syntax")
+        if isinstance(node, yaml.ScalarNode):
+            if isinstance(node.value, str) and _has_control(node.value):
+                found.append((node.start_mark.line + 1, "control-character",
+                              _(f"control character in '{_shown(node.value)[:80]}' (remove it or write it out)",
+                                f"“{_shown(node.value)[:80]}”中含有控制字符（请删除或改写）")))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, depth + 1) for item in reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            seen: dict[tuple, int] = {}
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode):
+                    line = k.start_mark.line + 1
+                    first = seen.get((k.tag, k.value))
+                    if first is None:
+                        seen[(k.tag, k.value)] = line
+                    else:
+                        found.append((line, "duplicate-key",
+                                      _(f"'{_shown(k.value)}' is given twice in this mapping (also on line {first}); "
+                                        f"YAML would keep only the last, so merge them",
+                                        f"“{_shown(k.value)}”在同一映射中出现两次（另见第 {first} 行）；YAML 只会保留后者，请合并")))
+            for k, v in reversed(node.value):
+                stack.append((v, depth + 1))
+                stack.append((k, depth + 1))
+    found.sort(key=lambda p: p[0])
+    return found
 
 
 def _shared_node(root: yaml.Node) -> yaml.Node | None:
@@ -371,16 +433,21 @@ def _has_bad(value: Any) -> bool:
 
 
 def _bad_scalars(value: Any) -> Iterator[_BadScalar]:
-    """Every impossible date the loader kept (to report it) in a parsed document."""
-    if isinstance(value, _BadScalar):
-        yield value
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield from _bad_scalars(k)
-            yield from _bad_scalars(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _bad_scalars(v)
+    """Every impossible date the loader kept (to report it) in a parsed document, in document order.
+
+    A walk with a stack, not recursion: a hostile file nested a few thousand levels deep must be a problem
+    reported, not a RecursionError."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, _BadScalar):
+            yield v
+        elif isinstance(v, dict):
+            for k, item in reversed(list(v.items())):
+                stack.append(item)
+                stack.append(k)
+        elif isinstance(v, list):
+            stack.extend(reversed(v))
 
 
 # --- the exact parser for the canonical layout -------------------------------------------------------
@@ -586,43 +653,143 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
-def _value_problem(key: str, value: Any, etype: str) -> str | None:
-    """What is wrong with one key of an event, or None."""
+MAX_FUNDS = 10**9  # yuan in one progress report; more is a typo (an extra 0000) unless confirmed
+HARD_MAX_FUNDS = 10**15  # beyond this no amount is plausible, and floats stop holding whole yuan exactly
+FUNDS_CONFIRMED = "funds_confirmed"  # `true` on a progress event whose funds above MAX_FUNDS were confirmed (--force)
+# Keys every event may carry whatever its type: who recorded it and when (`recorded: {by, at}`).
+_EVERY_EVENT_KEYS = ("recorded",)
+_RECORDED_KEYS = ("by", "at")
+_SOURCE_KEYS = ("path", "sheet", "row")
+
+
+def funds_problem(value: Any, confirmed: bool = False) -> str | None:
+    """Why `value` is not a believable amount of yuan for one progress report, or None."""
+    if not _is_number(value) or value < 0:
+        return _(f"funds: {value!r} is not an amount in yuan", f"funds：{value!r} 不是以元计的金额")
+    if not math.isfinite(value):
+        return _(f"funds: {value!r} is not a finite amount in yuan", f"funds：{value!r} 不是有限的金额")
+    if value > HARD_MAX_FUNDS:
+        return _(f"funds: {value:g} yuan is not a plausible amount", f"funds：{value:g} 元不是可信的金额")
+    if value > MAX_FUNDS and not confirmed:
+        return _(f"funds: {value:g} yuan is more than 10^9 yuan; if it is right, add 'funds_confirmed: true' to the "
+                 f"event (what lax ledger progress --force writes)",
+                 f"funds：{value:g} 元超过 10^9 元；如确实无误，请在该事件中加上“funds_confirmed: true”"
+                 f"（即 lax ledger progress --force 所写）")
+    return None
+
+
+def _timestamp(value: Any) -> bool:
+    """`2026-11-29T23:50:00+08:00`: a date and time as ISO text."""
+    if not isinstance(value, str) or len(value) < 16 or value[10:11] not in ("T", " "):
+        return False
+    try:
+        dt.datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _value_problem(key: str, value: Any, etype: str, event: dict | None = None) -> tuple[str, str] | None:
+    """What is wrong with one key of an event, as (code, message), or None."""
     if isinstance(value, _BadScalar):
-        return _(f"{key}: '{value}' is not a valid date", f"{key}：“{value}”不是有效日期")
+        return "bad-date", _(f"{key}: '{value}' is not a valid date", f"{key}：“{value}”不是有效日期")
     if key == "deadline":
         if not _is_date(value):
-            return _(f"deadline: {value!r} is not a date like 2027-03-30", f"deadline：{value!r} 不是 2027-03-30 这样的日期")
+            return "bad-date", _(f"deadline: {value!r} is not a date like 2027-03-30",
+                                 f"deadline：{value!r} 不是 2027-03-30 这样的日期")
     elif key == "channel":
         if value not in CHANNELS:
-            return _(f"channel: '{value}' is not one of {', '.join(CHANNELS)}", f"channel：“{value}”不在 {', '.join(CHANNELS)} 之中")
+            return "bad-value", _(f"channel: '{value}' is not one of {', '.join(CHANNELS)}",
+                                  f"channel：“{value}”不在 {', '.join(CHANNELS)} 之中")
     elif key == "criteria":
         ids = value if isinstance(value, list) else None
         if ids is None or not all(isinstance(c, str) for c in ids):
-            return _("criteria: must be a list of standard ids such as [C05, C13]",
-                     "criteria：应为标准编号列表，例如 [C05, C13]")
+            return "bad-value", _("criteria: must be a list of standard ids such as [C05, C13]",
+                                  "criteria：应为标准编号列表，例如 [C05, C13]")
         if not ids and etype in ("identified", "amended"):
-            return _("criteria: at least one standard is needed", "criteria：至少需要一条标准")
+            return "missing-value", _("criteria: at least one standard is needed", "criteria：至少需要一条标准")
     elif key == "evidence":
         if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
-            return _("evidence: must map a standard to its field values, e.g. {C05: {election_completed: false}}",
-                     "evidence：应为标准到字段值的映射，例如 {C05: {election_completed: false}}")
+            return "bad-value", _("evidence: must map a standard to its field values, e.g. {C05: {election_completed: false}}",
+                                  "evidence：应为标准到字段值的映射，例如 {C05: {election_completed: false}}")
+        if _non_finite(value):
+            return "bad-amount", _("evidence: holds .nan or .inf, which is not a number",
+                                   "evidence：含有 .nan 或 .inf，不是数字")
     elif key == "measures":
         if not (isinstance(value, str) or (isinstance(value, list) and all(isinstance(m, str) for m in value))):
-            return _("measures: must be a list of texts", "measures：应为文字列表")
+            return "bad-value", _("measures: must be a list of texts", "measures：应为文字列表")
     elif key == "funds":
-        if not _is_number(value) or value < 0:
-            return _(f"funds: {value!r} is not an amount in yuan", f"funds：{value!r} 不是以元计的金额")
+        message = funds_problem(value, bool(event and event.get(FUNDS_CONFIRMED) is True))
+        if message:
+            return "bad-amount", message
+    elif key == FUNDS_CONFIRMED:
+        if value is not True:
+            return "bad-value", _(f"{key}: {value!r} must be true (or leave the key out)", f"{key}：{value!r} 应为 true（或删去该键）")
     elif key == "score":
-        if not _is_number(value) or value < 0:
-            return _(f"score: {value!r} is not a score", f"score：{value!r} 不是有效分数")
+        if not _is_number(value) or not math.isfinite(value) or value < 0:
+            return ("bad-amount" if _is_number(value) else "bad-value"), _(f"score: {value!r} is not a score",
+                                                                           f"score：{value!r} 不是有效分数")
     elif key == "passed":
         if not isinstance(value, bool):
-            return _(f"passed: {value!r} must be true or false", f"passed：{value!r} 应为 true 或 false")
+            return "bad-value", _(f"passed: {value!r} must be true or false", f"passed：{value!r} 应为 true 或 false")
+    elif key == "recorded":
+        return _recorded_problem(value)
+    elif key == "source" and isinstance(value, dict):
+        return _source_problem(value)
     elif key in _TEXT_KEYS:
         if not isinstance(value, str):
-            return _(f"{key}: {value!r} must be text", f"{key}：{value!r} 应为文字")
+            return "bad-value", _(f"{key}: {value!r} must be text", f"{key}：{value!r} 应为文字")
     return None
+
+
+def _recorded_problem(value: Any) -> tuple[str, str] | None:
+    """`recorded: {by: 李明, at: '2026-11-29T23:50:00+08:00'}`: who entered the event, and when."""
+    shape = _("recorded: must be {by: NAME, at: '2026-11-29T23:50:00+08:00'}",
+              "recorded：应为 {by: 姓名, at: '2026-11-29T23:50:00+08:00'}")
+    if not isinstance(value, dict):
+        return "bad-value", shape
+    unknown = [str(k) for k in value if k not in _RECORDED_KEYS]
+    if unknown:
+        return "unknown-key", _(f"recorded: unknown key '{unknown[0]}' (allowed: by, at)",
+                                f"recorded：未知的键“{unknown[0]}”（允许：by, at）")
+    by = value.get("by")
+    if not isinstance(by, str) or not by.strip():
+        return "bad-value", _(f"recorded: by: {by!r} must be the name of who recorded it",
+                              f"recorded：by：{by!r} 应为记录人姓名")
+    if not _timestamp(value.get("at")):
+        return "bad-value", _(f"recorded: at: {value.get('at')!r} must be a quoted time like '2026-11-29T23:50:00+08:00'",
+                              f"recorded：at：{value.get('at')!r} 应为加引号的时间，例如 '2026-11-29T23:50:00+08:00'")
+    return None
+
+
+def _source_problem(value: dict) -> tuple[str, str] | None:
+    """`source: {path: 邓埠镇.xlsx, sheet: 排查表, row: 17}` (older files hold plain text, also fine)."""
+    unknown = [str(k) for k in value if k not in _SOURCE_KEYS]
+    if unknown:
+        return "unknown-key", _(f"source: unknown key '{unknown[0]}' (allowed: path, sheet, row)",
+                                f"source：未知的键“{unknown[0]}”（允许：path, sheet, row）")
+    path, sheet, row = value.get("path"), value.get("sheet"), value.get("row")
+    if not isinstance(path, str) or not path.strip():
+        return "bad-value", _(f"source: path: {path!r} must be the name of the file read",
+                              f"source：path：{path!r} 应为所读文件的名称")
+    if sheet is not None and not isinstance(sheet, str):
+        return "bad-value", _(f"source: sheet: {sheet!r} must be text", f"source：sheet：{sheet!r} 应为文字")
+    if not isinstance(row, int) or isinstance(row, bool) or row < 1:
+        return "bad-value", _(f"source: row: {row!r} must be a row number", f"source：row：{row!r} 应为行号")
+    return None
+
+
+def _non_finite(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, float) and not math.isfinite(v):
+            return True
+        if isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return False
 
 
 def _id_range(ids: set[str]) -> str:
@@ -637,22 +804,22 @@ class _Checked:
     """A parsed file after the format checks (no criteria or lifecycle yet)."""
 
     identity: dict | None
-    problems: list[tuple[int, str]]  # (line, message)
+    problems: list[tuple[int, str, str]]  # (line, code, message)
     events: list[Event]
     criteria_lines: list[int]  # per event: the line of its `criteria` key (for unknown-standard messages)
 
 
 def _entry_from(parsed: _Parsed, kind: str = "village") -> _Checked:
     """Check a parsed file's format: identity, event dates and types, each key's value."""
-    problems: list[tuple[int, str]] = []
+    problems: list[tuple[int, str, str]] = list(parsed.problems)
     criteria_lines: list[int] = []
     doc = parsed.doc
 
-    def say(line: int, message: str) -> None:
-        problems.append((line, message))
+    def say(line: int, code: str, message: str) -> None:
+        problems.append((line, code, message))
 
     if not isinstance(doc, dict):
-        say(1, _("a ledger file must be a mapping with township, village, code and events",
+        say(1, "bad-structure", _("a ledger file must be a mapping with township, village, code and events",
                  "台账文件应为包含 township、village、code、events 的映射") if kind == "village" else
             _("a township file must be a mapping with township and events", "乡镇文件应为包含 township、events 的映射"))
         return _Checked(None, problems, [], [])
@@ -660,7 +827,7 @@ def _entry_from(parsed: _Parsed, kind: str = "village") -> _Checked:
     allowed = ("township", "village", "code", "events") if kind == "village" else ("township", "events")
     for key in doc:
         if key not in allowed:
-            say(kl.get(key, 1), _(f"unknown key '{key}' (expected {', '.join(allowed)})",
+            say(kl.get(key, 1), "unknown-key", _(f"unknown key '{key}' (expected {', '.join(allowed)})",
                                   f"未知的键“{key}”（应为 {', '.join(allowed)}）"))
     identity: dict[str, Any] = {}
     for key in allowed[:-1]:
@@ -671,14 +838,14 @@ def _entry_from(parsed: _Parsed, kind: str = "village") -> _Checked:
             elif isinstance(value, str) and value.strip():
                 identity[key] = value.strip()
             elif _is_number(value):
-                say(kl.get(key, 1), _(f"code: write the code as quoted text, e.g. code: '{value}'",
+                say(kl.get(key, 1), "bad-code", _(f"code: write the code as quoted text, e.g. code: '{value}'",
                                       f"code：村代码应加引号写成文字，例如 code: '{value}'"))
                 identity[key] = str(value)
             else:
-                say(kl.get(key, 1), _("code: must be text or null", "code：应为文字或 null"))
+                say(kl.get(key, 1), "bad-code", _("code: must be text or null", "code：应为文字或 null"))
                 identity[key] = None
         elif not isinstance(value, str) or not value.strip():
-            say(kl.get(key, 1), _(f"'{key}' is missing or not a name", f"缺少“{key}”或其值不是名称"))
+            say(kl.get(key, 1), "missing-value", _(f"'{key}' is missing or not a name", f"缺少“{key}”或其值不是名称"))
             identity = {}
             break
         else:
@@ -686,68 +853,74 @@ def _entry_from(parsed: _Parsed, kind: str = "village") -> _Checked:
     raw_events = doc.get("events")
     events: list[Event] = []
     if raw_events is None:
-        say(kl.get("events", 1), _("'events' is missing (write events: [] for none)", "缺少“events”（没有事件时写 events: []）"))
+        say(kl.get("events", 1), "missing-value", _("'events' is missing (write events: [] for none)", "缺少“events”（没有事件时写 events: []）"))
         raw_events = []
     elif not isinstance(raw_events, list):
-        say(kl.get("events", 1), _("'events' must be a list of dated events", "“events”应为带日期的事件列表"))
+        say(kl.get("events", 1), "bad-structure", _("'events' must be a list of dated events", "“events”应为带日期的事件列表"))
         raw_events = []
     types = EVENT_TYPES if kind == "village" else ("submission",)
     for index, item in enumerate(raw_events):
         line, keys = parsed.event_lines[index] if index < len(parsed.event_lines) else (kl.get("events", 1), {})
         if not isinstance(item, dict):
-            say(line, _("an event must be a mapping with date and type", "事件应为包含 date 和 type 的映射"))
+            say(line, "bad-structure", _("an event must be a mapping with date and type", "事件应为包含 date 和 type 的映射"))
             continue
         date = item.get("date")
         etype = item.get("type")
         ok = True
         if isinstance(date, _BadScalar):
-            say(keys.get("date", line), _(f"date: '{date}' is not a valid date", f"date：“{date}”不是有效日期"))
+            say(keys.get("date", line), "bad-date", _(f"date: '{date}' is not a valid date", f"date：“{date}”不是有效日期"))
             ok = False
         elif not _is_date(date):
-            say(keys.get("date", line), _(f"date: {date!r} is not a date like 2026-09-30 (unquoted)",
+            say(keys.get("date", line), "bad-date", _(f"date: {date!r} is not a date like 2026-09-30 (unquoted)",
                                           f"date：{date!r} 不是 2026-09-30 这样的日期（不加引号）"))
             ok = False
         if etype not in types:
-            say(keys.get("type", line), _(f"unknown event type {etype!r} (expected one of {', '.join(types)})",
+            say(keys.get("type", line), "unknown-event-type", _(f"unknown event type {etype!r} (expected one of {', '.join(types)})",
                                           f"未知的事件类型 {etype!r}（应为 {', '.join(types)} 之一）"))
             ok = False
         if not ok:
             continue
         allowed_keys = EVENT_KEYS.get(etype, ("quarter", "villages", "source", "note"))
+        if etype == "progress":
+            allowed_keys = (*allowed_keys, FUNDS_CONFIRMED)
         data = {}
         for key, value in item.items():
             if key in ("date", "type"):
                 continue
             data[key] = value
-            if key not in allowed_keys:
-                say(keys.get(key, line), _(f"{etype}: unknown key '{key}' (allowed: {', '.join(allowed_keys)})",
-                                           f"{etype}：未知的键“{key}”（允许：{', '.join(allowed_keys)}）"))
+            if key not in allowed_keys and key not in _EVERY_EVENT_KEYS:
+                shown = EVENT_KEYS.get(etype, allowed_keys)
+                say(keys.get(key, line), "unknown-key",
+                    _(f"{etype}: unknown key '{key}' (allowed: {', '.join(shown)})",
+                      f"{etype}：未知的键“{key}”（允许：{', '.join(shown)}）"))
                 continue
             if kind == "township":
-                message = _township_value_problem(key, value)
+                found = _township_value_problem(key, value)
             else:
-                message = _value_problem(key, value, etype)
-            if message:
-                say(keys.get(key, line), message)
+                found = _value_problem(key, value, etype, item)
+            if found:
+                say(keys.get(key, line), *found)
         if etype in ("identified", "amended") and "criteria" not in data:
-            say(line, _(f"{etype}: 'criteria' is missing", f"{etype}：缺少“criteria”"))
+            say(line, "missing-value", _(f"{etype}: 'criteria' is missing", f"{etype}：缺少“criteria”"))
         if etype == "acceptance" and "passed" not in data:
-            say(line, _("acceptance: 'passed' (true or false) is missing", "acceptance：缺少“passed”（true 或 false）"))
+            say(line, "missing-value", _("acceptance: 'passed' (true or false) is missing",
+                                         "acceptance：缺少“passed”（true 或 false）"))
         if etype == "submission" and "quarter" not in data:
-            say(line, _("submission: 'quarter' is missing", "submission：缺少“quarter”"))
+            say(line, "missing-value", _("submission: 'quarter' is missing", "submission：缺少“quarter”"))
         deadline = data.get("deadline")
         if _is_date(deadline) and deadline < date:
-            say(keys.get("deadline", line), _(f"deadline {deadline} is before the event's date {date}",
+            say(keys.get("deadline", line), "bad-deadline", _(f"deadline {deadline} is before the event's date {date}",
                                               f"整改时限 {deadline} 早于事件日期 {date}"))
         if events and date < events[-1].date:
-            say(keys.get("date", line), _(f"events out of order: {date} comes after {events[-1].date}",
+            say(keys.get("date", line), "event-order", _(f"events out of order: {date} comes after {events[-1].date}",
                                           f"事件顺序错误：{date} 排在 {events[-1].date} 之后"))
         events.append(Event(date, etype, data, line))
         criteria_lines.append(keys.get("criteria", line))
     return _Checked(identity or None, problems, events, criteria_lines)
 
 
-def _standards_problems(events: Sequence[Event], criteria_lines: Sequence[int], criteria_ids: set[str]) -> list[tuple[int, str]]:
+def _standards_problems(events: Sequence[Event], criteria_lines: Sequence[int],
+                        criteria_ids: set[str]) -> list[tuple[int, str, str]]:
     """Standards in the events that the criteria file does not define."""
     problems = []
     for e, line in zip(events, criteria_lines):
@@ -755,20 +928,26 @@ def _standards_problems(events: Sequence[Event], criteria_lines: Sequence[int], 
         if isinstance(ids, list):
             unknown = [str(c) for c in ids if c not in criteria_ids]
             if unknown:
-                problems.append((line, _(f"criteria: unknown standard {', '.join(unknown)} (valid: {_id_range(criteria_ids)})",
+                problems.append((line, "unknown-standard", _(f"criteria: unknown standard {', '.join(unknown)} (valid: {_id_range(criteria_ids)})",
                                          f"criteria：未知标准 {'、'.join(unknown)}（有效编号：{_id_range(criteria_ids)}）")))
     return problems
 
 
-def _township_value_problem(key: str, value: Any) -> str | None:
+def _township_value_problem(key: str, value: Any) -> tuple[str, str] | None:
+    if isinstance(value, _BadScalar):
+        return "bad-date", _(f"{key}: '{value}' is not a valid date", f"{key}：“{value}”不是有效日期")
     if key == "quarter":
         if not isinstance(value, str) or not re.match(r"^\d{4}Q[1-4]$", value):
-            return _(f"quarter: {value!r} is not a quarter like 2026Q3", f"quarter：{value!r} 不是 2026Q3 这样的季度")
+            return "bad-value", _(f"quarter: {value!r} is not a quarter like 2026Q3", f"quarter：{value!r} 不是 2026Q3 这样的季度")
     elif key == "villages":
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            return _(f"villages: {value!r} is not a number of villages", f"villages：{value!r} 不是村数")
+            return "bad-value", _(f"villages: {value!r} is not a number of villages", f"villages：{value!r} 不是村数")
+    elif key == "recorded":
+        return _recorded_problem(value)
+    elif key == "source" and isinstance(value, dict):
+        return _source_problem(value)
     elif not isinstance(value, str):
-        return _(f"{key}: {value!r} must be text", f"{key}：{value!r} 应为文字")
+        return "bad-value", _(f"{key}: {value!r} must be text", f"{key}：{value!r} 应为文字")
     return None
 
 
@@ -786,6 +965,12 @@ def _read_text(path: Path, label: str) -> str:
         raise _Unreadable(line, _("the file is not UTF-8 text", "文件不是 UTF-8 文本")) from None
 
 
+# Problems that mean the file does not read as what it says: a key given twice (YAML kept only the last), an
+# amount that is NaN, infinite or absurd, a control character no one can see. Every command treats such a file
+# as unreadable (no entry, the problem reported), as `verify` does, so none works on a silently wrong reading.
+UNTRUSTED = frozenset({"duplicate-key", "bad-amount", "control-character"})
+
+
 @dataclass(frozen=True)
 class Checked:
     """One village file, read and checked."""
@@ -793,6 +978,16 @@ class Checked:
     entry: Entry | None
     problems: tuple[str, ...]  # format and history problems, `FILE:LINE: message`
     parsed: _Parsed | None = None
+    typed: tuple[Problem, ...] = ()  # the same problems as `Problem`s (code, path, line, message)
+
+
+def problem_text(p: Problem) -> str:
+    """A ledger problem as `verify` prints it: `FILE:LINE: message`."""
+    return f"{p.path}:{p.line}: {p.message}"
+
+
+def _unreadable_problem(label: str, e: _Unreadable) -> Problem:
+    return Problem(e.code, e.message, label, line=e.line)
 
 
 def read_village(path: Path, policy: Policy | None = None, criteria_ids: set[str] | None = None,
@@ -803,39 +998,75 @@ def read_village(path: Path, policy: Policy | None = None, criteria_ids: set[str
         try:
             parsed = parse_text(_read_text(path, label))
         except _Unreadable as e:
-            return Checked(None, (f"{label}:{e.line}: {e.message}",))
+            p = _unreadable_problem(label, e)
+            return Checked(None, (problem_text(p),), None, (p,))
     c = _entry_from(parsed)
     entry = None
     if c.identity is not None:
         entry = Entry(path, c.identity["township"], c.identity["village"], c.identity.get("code"), tuple(c.events))
-    problems = c.problems + _more_problems(c.events, c.criteria_lines, policy, criteria_ids)
-    return Checked(entry, _format_problems(label, problems), parsed)
+    typed = _typed(label, c.problems + _more_problems(c.events, c.criteria_lines, policy, criteria_ids))
+    return Checked(entry, tuple(problem_text(p) for p in typed), parsed, tuple(typed))
 
 
 def _more_problems(events: Sequence[Event], criteria_lines: Sequence[int], policy: Policy | None,
-                   criteria_ids: set[str] | None) -> list[tuple[int, str]]:
-    found: list[tuple[int, str]] = []
+                   criteria_ids: set[str] | None) -> list[tuple[int, str, str]]:
+    found: list[tuple[int, str, str]] = []
     if criteria_ids is not None:
         found += _standards_problems(events, criteria_lines, criteria_ids)
     if policy is not None:
-        found += history_problems(events, policy)
+        found += _history_problems(events, policy)
     return found
 
 
-def _format_problems(label: str, problems: list[tuple[int, str]]) -> tuple[str, ...]:
-    """`FILE:LINE: message`, in line order (stable, so a line's problems keep the order they were found)."""
-    return tuple(f"{label}:{line}: {msg}" for line, msg in sorted(problems, key=lambda p: p[0]))
+def _history_problems(events: Sequence[Event], policy: Policy) -> list[tuple[int, str, str]]:
+    """`lifecycle.history_problems`, each with its code: `event-order` for a date before the last one's,
+    `impossible-step` for a step the lifecycle would have refused."""
+    found: list[tuple[int, str, str]] = []
+    r = Replay(policy)
+    for event in events:
+        reason = refusal(r, event, policy)
+        if reason is not None:
+            code = "event-order" if r.last_date is not None and event.date < r.last_date else "impossible-step"
+            found.append((event.line, code, _(f"{event.type} on {event.date}: {reason}", f"{event.date} 的 {event.type}：{reason}")))
+        r.step(event)
+    return found
+
+
+def _typed(label: str, problems: Sequence[tuple[int, str, str]]) -> list[Problem]:
+    """`Problem`s in line order (stable, so a line's problems keep the order they were found)."""
+    return [Problem(code, msg, label, line=line) for line, code, msg in sorted(problems, key=lambda p: p[0])]
+
+
+def _format_problems(label: str, problems: Sequence[tuple[int, str, str]]) -> tuple[str, ...]:
+    """`FILE:LINE: message`, in line order."""
+    return tuple(problem_text(p) for p in _typed(label, problems))
 
 
 # ================================================================================ the folder and cache
 
 
 def _village_paths(folder: Path) -> list[os.DirEntry]:
+    return _scan(folder)[0]
+
+
+def _scan(folder: Path) -> tuple[list[os.DirEntry], list[str]]:
+    """The ledger files of a folder (`*.yaml`), and the names of its other files, which lax does not read
+    (`邓埠镇-宋三村.yml`, `.YAML`, `notes.txt`); hidden files (`.lock`, `.gitignore`) and folders are neither."""
+    files: list[os.DirEntry] = []
+    stray: list[str] = []
     try:
         with os.scandir(folder) as it:
-            return [d for d in it if d.name.endswith(".yaml") and not d.name.startswith(".") and d.is_file()]
+            for d in it:
+                if d.name.startswith("."):
+                    continue
+                if d.name.endswith(".yaml"):
+                    if d.is_file():
+                        files.append(d)
+                elif d.is_file():
+                    stray.append(d.name)
+        return files, sorted(stray)
     except FileNotFoundError:
-        return []
+        return [], []
     except NotADirectoryError:
         raise LaxError(_(f"ledger folder {folder} is a file, not a folder", f"台账文件夹 {folder} 是文件而不是文件夹")) from None
     except OSError as e:
@@ -868,7 +1099,7 @@ class _Cache:
     cached (its file is simply parsed each time).
     """
 
-    VERSION = 3
+    VERSION = 4  # 4: files with duplicate keys or control characters are no longer entries (never cached)
 
     def __init__(self, folder: Path):
         self.path = folder / CACHE_DIR / "ledger.json"
@@ -954,15 +1185,24 @@ def load_entries(folder: Path, criteria_ids: set[str] | None = None, policy: Pol
                  use_cache: bool = True) -> tuple[list[Entry], list[str]]:
     """Every village of the ledger, and every problem found as `FILE:LINE: message`.
 
-    A file that cannot be read at all gives no entry; an event with a bad date or an unknown type is left
-    out of its entry. With `criteria_ids`, unknown standards are problems; with `policy`, so are impossible
-    steps in a history. A missing folder is an empty ledger.
+    A file that cannot be read at all, or does not read as what it says (`UNTRUSTED`: a key given twice, an
+    amount that is NaN or absurd, a control character), gives no entry; an event with a bad date or an
+    unknown type is left out of its entry. With `criteria_ids`, unknown standards are problems; with
+    `policy`, so are impossible steps in a history. A file lax does not read (`.yml`, other case) is a
+    problem too. A missing folder is an empty ledger.
     """
+    entries, problems = load_entries_checked(folder, criteria_ids, policy, use_cache)
+    return entries, [problem_text(p) for p in problems]
+
+
+def load_entries_checked(folder: Path, criteria_ids: set[str] | None = None, policy: Policy | None = None,
+                         use_cache: bool = True) -> tuple[list[Entry], list[Problem]]:
+    """`load_entries`, with the problems as `Problem`s (code, path, line, message)."""
     folder = Path(folder)
-    dirents = _village_paths(folder)
+    dirents, stray = _scan(folder)
     cache = _Cache(folder) if use_cache and dirents else None
     entries: list[Entry] = []
-    problems: list[str] = []
+    problems: list[Problem] = []
     for d in sorted(dirents, key=lambda d: d.name):
         path = folder / d.name
         key = None
@@ -977,40 +1217,63 @@ def load_entries(folder: Path, criteria_ids: set[str] | None = None, policy: Pol
                 entries.append(entry)
                 if criteria_ids is not None or policy is not None:
                     more = _more_problems(entry.events, criteria_lines, policy, criteria_ids)
-                    problems.extend(_format_problems(str(path), more))
+                    problems.extend(_typed(str(path), more))
                 continue
         label = str(path)
         try:
             parsed = parse_text(_read_text(path, label))
         except _Unreadable as e:
-            problems.append(f"{label}:{e.line}: {e.message}")
+            problems.append(_unreadable_problem(label, e))
             continue
         c = _entry_from(parsed)
         if c.identity is None:
-            problems.extend(_format_problems(label, c.problems))
+            problems.extend(_typed(label, c.problems))
+            continue
+        if any(code in UNTRUSTED for _line, code, _msg in c.problems):
+            # every problem is still named (verify lists them all), but no command works on this reading
+            problems.extend(_typed(label, c.problems + _more_problems(c.events, c.criteria_lines, policy, criteria_ids)))
             continue
         entry = Entry(path, c.identity["township"], c.identity["village"], c.identity.get("code"), tuple(c.events))
         entries.append(entry)
         if cache is not None and key is not None and not c.problems and parsed.cacheable:
             cache.put(d.name, key, entry, c.criteria_lines)
-        problems.extend(_format_problems(label, c.problems + _more_problems(c.events, c.criteria_lines, policy,
-                                                                            criteria_ids)))
+        problems.extend(_typed(label, c.problems + _more_problems(c.events, c.criteria_lines, policy, criteria_ids)))
     if cache is not None:
         cache.keep_only({d.name for d in dirents})
         cache.save()
     problems.extend(_duplicates(entries))
+    problems.extend(_stray_problems(folder, stray))
     return entries, problems
 
 
-def _duplicates(entries: Sequence[Entry]) -> list[str]:
+def _stray_problems(folder: Path, names: Sequence[str]) -> list[Problem]:
+    """A file in the ledger folder that lax does not read: a village file saved as `.yml` or `.YAML` would be
+    left out of every list, and the next `check --record` would open a second history for its village."""
+    out = []
+    for name in names:
+        stem, dot, ext = name.rpartition(".")
+        if dot and ext.lower() in ("yaml", "yml"):
+            message = _(f"is not read by lax: rename it to {stem}.yaml", f"lax 不会读取该文件：请改名为 {stem}.yaml")
+            if (folder / f"{stem}.yaml").exists():
+                message = _(f"is not read by lax, and {stem}.yaml is there too: merge the two into {stem}.yaml",
+                            f"lax 不会读取该文件，且已有 {stem}.yaml：请将两者合并到 {stem}.yaml")
+        else:
+            message = _("is not a ledger file (lax reads only *.yaml here): move it out of the ledger folder",
+                        "不是台账文件（此处 lax 只读取 *.yaml）：请移出台账文件夹")
+        out.append(Problem("stray-file", message, str(folder / name), line=1))
+    return out
+
+
+def _duplicates(entries: Sequence[Entry]) -> list[Problem]:
     problems = []
     seen: dict[Any, Entry] = {}
     for e in entries:
         key = ("code", e.code) if e.code else ("names", e.township, e.village)
         first = seen.get(key)
         if first is not None:
-            problems.append(f"{e.path}:1: " + _(f"the same village as {first.path.name} ({e.label}); merge the two files",
-                                                 f"与 {first.path.name} 是同一个村（{e.label}）；请合并这两个文件"))
+            problems.append(Problem("duplicate-village",
+                                    _(f"the same village as {first.path.name} ({e.label}); merge the two files",
+                                      f"与 {first.path.name} 是同一个村（{e.label}）；请合并这两个文件"), str(e.path), line=1))
         else:
             seen[key] = e
     return problems
@@ -1023,37 +1286,50 @@ def load_townships(folder: Path) -> dict[str, tuple[Event, ...]]:
 
 
 def load_townships_checked(folder: Path) -> tuple[dict[str, tuple[Event, ...]], list[str]]:
+    result, problems = _load_townships(folder)
+    return result, [problem_text(p) for p in problems]
+
+
+def _load_townships(folder: Path) -> tuple[dict[str, tuple[Event, ...]], list[Problem]]:
     tdir = Path(folder) / TOWNSHIPS_DIR
     result: dict[str, tuple[Event, ...]] = {}
-    problems: list[str] = []
-    for d in sorted(_village_paths(tdir), key=lambda d: d.name):
+    problems: list[Problem] = []
+    dirents, stray = _scan(tdir)
+    for d in sorted(dirents, key=lambda d: d.name):
         path = tdir / d.name
         label = str(path)
         try:
             parsed = parse_text(_read_text(path, label))
         except _Unreadable as e:
-            problems.append(f"{label}:{e.line}: {e.message}")
+            problems.append(_unreadable_problem(label, e))
             continue
         c = _entry_from(parsed, kind="township")
-        problems.extend(_format_problems(label, c.problems))
-        if c.identity is not None:
+        problems.extend(_typed(label, c.problems))
+        if c.identity is not None and not any(code in UNTRUSTED for _line, code, _msg in c.problems):
             name = c.identity["township"]
             result[name] = result.get(name, ()) + tuple(c.events)
+    problems.extend(_stray_problems(tdir, stray))
     return result, problems
 
 
 def verify(folder: Path, policy: Policy, criteria_ids: set[str]) -> tuple[int, list[str]]:
-    """(files checked, every problem) for `lax ledger verify`."""
+    """(files checked, every problem as `FILE:LINE: message`) for `lax ledger verify`."""
+    files, problems = verify_checked(folder, policy, criteria_ids)
+    return files, [problem_text(p) for p in problems]
+
+
+def verify_checked(folder: Path, policy: Policy, criteria_ids: set[str]) -> tuple[int, list[Problem]]:
+    """(files checked, every problem as a `Problem` with its code) for `lax ledger verify`."""
     folder = Path(folder)
     if not folder.is_dir():
         raise LaxError(_(f"no ledger folder at {folder}", f"找不到台账文件夹 {folder}"))
-    entries, problems = load_entries(folder, criteria_ids, policy, use_cache=False)
-    _towns, tproblems = load_townships_checked(folder)
+    entries, problems = load_entries_checked(folder, criteria_ids, policy, use_cache=False)
+    _towns, tproblems = _load_townships(folder)
     files = len(_village_paths(folder)) + len(_village_paths(folder / TOWNSHIPS_DIR))
     for name in sorted(os.listdir(folder)):
         if name.startswith(_TMP_PREFIX):
-            problems.append(f"{folder / name}:1: " + _("left over from an interrupted write; safe to delete",
-                                                        "中断写入留下的临时文件，可以删除"))
+            problems.append(Problem("leftover-temp-file", _("left over from an interrupted write; safe to delete",
+                                                            "中断写入留下的临时文件，可以删除"), str(folder / name), line=1))
     return files, problems + tproblems
 
 
@@ -1313,6 +1589,14 @@ def _refuse_if_unreadable(entries: Sequence[Entry], problems: Sequence[str], fol
             raise LaxError(_(f"{first} (every village file must be readable before a new village is added; "
                              f"lax ledger verify lists the problems)",
                              f"{first}（新增村之前所有村文件都必须可读；lax ledger verify 会列出问题）"))
+    # A village file saved as `.yml` or `.YAML` is not read, so its village would look new: refuse rather
+    # than open a second history beside it.
+    stray = [n for n in _scan(folder)[1] if n.rpartition(".")[2].lower() in ("yaml", "yml")]
+    for p in _stray_problems(folder, stray[:1]):
+        first = problem_text(p)
+        raise LaxError(_(f"{first} (every village file must be readable before a new village is added; "
+                         f"lax ledger verify lists the problems)",
+                         f"{first}（新增村之前所有村文件都必须可读；lax ledger verify 会列出问题）"))
 
 
 def _new_path(folder: Path, township: str, village: str, code: str | None, taken: set[str]) -> Path:
