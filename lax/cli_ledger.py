@@ -98,15 +98,23 @@ def _text(value: str | None, option: str) -> str | None:
     return text or None
 
 
-def _amount(value: str | None, option: str) -> int | float | None:
-    """Yuan: `31500`, `31,500`, `31500元`, `3.15万`."""
+def _amount(value: str | None, option: str, force: bool = False) -> int | float | None:
+    """Yuan: `31500`, `31,500`, `31500元`, `3.15万`; NaN, infinite and negative amounts are refused, and one
+    above 10^9 yuan (a typo such as an extra 0000, most likely) needs --force."""
     if value is None:
         return None
+    from lax.ledger import HARD_MAX_FUNDS, MAX_FUNDS
     from lax.values import to_yuan
 
     amount = to_yuan(value)
     if amount is None:
-        raise LaxError(_(f"{option}: '{value}' is not an amount in yuan (e.g. 31500)", f"{option}：“{value}”不是以元计的金额（例如 31500）"))
+        raise LaxError(_(f"{option}: '{value}' is not an amount in yuan (a number from 0, e.g. 31500)",
+                         f"{option}：“{value}”不是以元计的金额（应为不小于 0 的数，例如 31500）"))
+    if amount > HARD_MAX_FUNDS:
+        raise LaxError(_(f"{option}: '{value}' is not a plausible amount in yuan", f"{option}：“{value}”不是可信的金额"))
+    if amount > MAX_FUNDS and not force:
+        raise LaxError(_(f"{option}: {amount:,.0f} yuan is more than 10^9 yuan; check it, and give --force if it is right",
+                         f"{option}：{amount:,.0f} 元超过 10^9 元；请核对，确实无误时加 --force"))
     return amount
 
 
@@ -117,22 +125,33 @@ def _deadline(value: str | None, on: dt.date) -> dt.date | None:
     return d
 
 
-def _entries(folder: Path):
-    from lax.ledger import load_entries
+def _entries(folder: Path, typed: bool = False):
+    from lax.ledger import load_entries, load_entries_checked
 
     if not folder.exists():
         raise LaxError(_(f"no ledger at {folder} (use --ledger DIR or LAX_LEDGER; lax ledger open creates one)",
                          f"{folder} 处没有台账（用 --ledger DIR 或 LAX_LEDGER 指定；lax ledger open 会新建）"))
     if not folder.is_dir():
         raise LaxError(_(f"ledger folder {folder} is a file, not a folder", f"台账文件夹 {folder} 是文件而不是文件夹"))
-    return load_entries(folder)
+    return load_entries_checked(folder) if typed else load_entries(folder)
 
 
 def _find(folder: Path, query: str):
     from lax.ledger import find_village
 
-    entries, _problems = _entries(folder)
-    return find_village(entries, query, folder)
+    from lax.ledger import problem_text
+
+    entries, problems = _entries(folder, typed=True)
+    try:
+        return find_village(entries, query, folder)
+    except LaxError as e:
+        # The village may be in a file lax refuses to read: say which, so the person knows where to look.
+        read = {str(x.path) for x in entries}
+        unread = [problem_text(p) for p in problems if p.path not in read]
+        if not unread:
+            raise
+        raise LaxError(_(f"{e}; {len(unread)} problem(s) in files that cannot be read, the first: {unread[0]}",
+                         f"{e}；无法读取的文件中有 {len(unread)} 处问题，第一处：{unread[0]}"), e.exit_code) from None
 
 
 def _record(folder: Path, query: str, event, policy):
@@ -268,12 +287,15 @@ def progress_cmd(
     village: VillageArg,
     note: Annotated[str, typer.Argument(metavar="NOTE", help="What was done.", show_default=False)],
     funds: Annotated[Optional[str], typer.Option("--funds", help="Funds spent, in yuan (e.g. 31500).", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Accept funds above 10^9 yuan (recorded as confirmed).")] = False,
     date: DateOpt = None,
     criteria: CriteriaOpt = None,
     ledger: LedgerOpt = DEFAULT_LEDGER,
     lang: LangOpt = None,
 ) -> None:
     """Record a dated progress report, with the funds spent.
+
+    --funds above 10^9 yuan is refused unless --force is given (then the event says funds_confirmed: true).
 
     Example: lax ledger progress 宋三村 "完成支部换届选举" --funds 31500 --date 2026-11-15
     """
@@ -284,8 +306,12 @@ def progress_cmd(
         raise LaxError(_("NOTE is empty: say what was done", "NOTE 为空：请说明完成了什么"))
     crit = _criteria(criteria)
     on = _date(date, "--date")
-    amount = _amount(funds, "--funds")
-    event = make_event(on, "progress", note=text, funds=amount)
+    amount = _amount(funds, "--funds", force)
+    from lax.ledger import FUNDS_CONFIRMED, MAX_FUNDS
+
+    # An amount above the limit is marked confirmed, so `verify` knows it was meant and not a typo.
+    confirmed = {FUNDS_CONFIRMED: True} if amount is not None and amount > MAX_FUNDS else {}
+    event = make_event(on, "progress", note=text, funds=amount, **confirmed)
     entry = _record(ledger, village, event, crit.policy)
     spent = _(f", {amount} yuan", f"，投入 {amount} 元") if amount is not None else ""
     _out(_(f"progress recorded for {_where(entry)} on {on}{spent}", f"已记录 {_where(entry)} 的整改进展：{on}{spent}"))
@@ -522,21 +548,29 @@ def _warn(problems: list[str]) -> None:
 @app.command("verify")
 @command
 def verify_cmd(
+    format: Annotated[str, typer.Option("--format", help="table (FILE:LINE: message) or json.")] = "table",
     criteria: CriteriaOpt = None,
     ledger: LedgerOpt = DEFAULT_LEDGER,
     lang: LangOpt = None,
 ) -> None:
     """Check every file of the ledger, hand edits included: FILE:LINE: message for each problem (exit 2 if any).
 
-    Example: lax ledger verify --ledger ledger
+    --format json prints {"files": N, "problems": [{"code", "path", "line", "message", ...}]}, the same
+    problem shape as lax check.
+
+    Example: lax ledger verify --ledger ledger --format json
     """
     from lax.cli_common import err
-    from lax.ledger import verify
+    from lax.ledger import problem_text, verify_checked
 
+    fmt = _format(format, ("table", "json"))
     crit = _criteria(criteria)
-    files, problems = verify(ledger, crit.policy, set(crit.ids))
-    for line in problems:
-        _out(line)
+    files, problems = verify_checked(ledger, crit.policy, set(crit.ids))
+    if fmt == "json":
+        _out(json.dumps({"files": files, "problems": [p.to_dict() for p in problems]}, ensure_ascii=False, indent=2))
+    else:
+        for p in problems:
+            _out(problem_text(p))
     if problems:
         err(_(f"{len(problems)} problem(s) in {files} file(s)", f"{files} 个文件中有 {len(problems)} 处问题"))
         raise typer.Exit(2)

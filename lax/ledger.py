@@ -109,6 +109,51 @@ def safe_part(text: str, limit: int = 60) -> str:
     return name or "_"
 
 
+# Characters Windows does not allow in a file name, and `%`, which starts an escape.
+_UNSAFE_IN_NAME = set('<>:"/\\|?*%')
+_RESERVED_NAMES = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)), *(f"LPT{n}" for n in range(1, 10))}
+_MAX_NAME_BYTES = 200  # well under the 255 bytes most file systems allow, with room for `.yaml`
+
+
+def _escape(ch: str) -> str:
+    n = ord(ch)
+    return f"%{n:02X}" if n < 0x100 else f"%u{n:04X}" if n < 0x10000 else f"%U{n:06X}"
+
+
+def township_file_name(township: str) -> str:
+    """`黄溪镇.yaml`: a township's file in `_townships/`, one file per name (an injective function of it).
+
+    Nothing is dropped or replaced, which could give two townships one file (`黄溪镇` and `黄溪镇.`, or
+    `新城镇:东区` and `新城镇*东区`): a character not safe in a file name on Windows or Linux (`<>:"/\\|?*`,
+    a control character, a leading dot, a trailing dot or space) is written as `%` and its code, as in a web
+    address (`新城镇%3A东区.yaml`), and `%` itself as `%25`; a device name (CON, NUL, COM1 ...) has its
+    first letter escaped. A name too long for a file keeps its beginning and ends with `%~` and a hash of
+    the whole name, which no escaped name contains."""
+    text = unicodedata.normalize("NFC", str(township)).strip()
+    out = [_escape(ch) if ch in _UNSAFE_IN_NAME or unicodedata.category(ch)[0] == "C" else ch for ch in text]
+    if out and out[0] == ".":
+        out[0] = _escape(".")
+    i = len(out) - 1
+    while i >= 0 and out[i] in (".", " "):
+        out[i] = _escape(out[i])
+        i -= 1
+    if out and text.split(".")[0].strip().upper() in _RESERVED_NAMES:
+        out[0] = _escape(out[0])
+    name = "".join(out)
+    if not name or len(name.encode("utf-8")) > _MAX_NAME_BYTES:
+        import hashlib
+
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+        keep, size = [], 0
+        for part in out:
+            size += len(part.encode("utf-8"))
+            if size > _MAX_NAME_BYTES - 20:
+                break
+            keep.append(part)
+        name = "".join(keep) + "%~" + digest
+    return name + ".yaml"
+
+
 def village_file_name(township: str, village: str, code: str | None = None) -> str:
     """`邓埠镇-宋三村.yaml`, or `邓埠镇-宋三村-360622101201.yaml` for a second village of the same names."""
     stem = f"{safe_part(township)}-{safe_part(village)}"
@@ -671,9 +716,9 @@ def funds_problem(value: Any, confirmed: bool = False) -> str | None:
     if value > HARD_MAX_FUNDS:
         return _(f"funds: {value:g} yuan is not a plausible amount", f"funds：{value:g} 元不是可信的金额")
     if value > MAX_FUNDS and not confirmed:
-        return _(f"funds: {value:g} yuan is more than 10^9 yuan; if it is right, add 'funds_confirmed: true' to the "
+        return _(f"funds: {value:,.0f} yuan is more than 10^9 yuan; if it is right, add 'funds_confirmed: true' to the "
                  f"event (what lax ledger progress --force writes)",
-                 f"funds：{value:g} 元超过 10^9 元；如确实无误，请在该事件中加上“funds_confirmed: true”"
+                 f"funds：{value:,.0f} 元超过 10^9 元；如确实无误，请在该事件中加上“funds_confirmed: true”"
                  f"（即 lax ledger progress --force 所写）")
     return None
 
@@ -1822,8 +1867,26 @@ def _channel_zh(channel: str) -> str:
 
 
 def township_file(folder: Path, township: str) -> Path:
+    """The file of a township's own records in `_townships/`: `township_file_name`, or the file an earlier
+    lax named it by (`safe_part`, which could give two townships one name) when that file holds this
+    township, so an existing ledger keeps its township files."""
     tdir = Path(folder) / TOWNSHIPS_DIR
-    return _inside(tdir, tdir / (safe_part(township, 100) + ".yaml"))
+    path = _inside(tdir, tdir / township_file_name(township))
+    if path.exists():
+        return path
+    legacy = tdir / (safe_part(township, 100) + ".yaml")
+    if legacy != path and legacy.exists() and _township_of(legacy) in (township, None):
+        return _inside(tdir, legacy)  # an unreadable one too: recording then names its problem instead of splitting
+    return path
+
+
+def _township_of(path: Path) -> str | None:
+    """The township a township file holds, or None when it cannot be read."""
+    try:
+        c = _entry_from(parse_text(_read_text(path, str(path))), kind="township")
+    except _Unreadable:
+        return None
+    return c.identity["township"] if c.identity else None
 
 
 def _submissions(folder: Path, per_township: dict[str, int], examined: dict[str, dt.date], as_of: dt.date,
@@ -1838,9 +1901,14 @@ def _submissions(folder: Path, per_township: dict[str, int], examined: dict[str,
     tdir = Path(folder) / TOWNSHIPS_DIR
     if per_township:
         tdir.mkdir(parents=True, exist_ok=True)
+    paths: dict[Path, str] = {}
     for township, count in per_township.items():
         quarter = quarter_of(min(examined.get(township, as_of), as_of))
         path = township_file(folder, township)
+        other = paths.setdefault(path, township)
+        if other != township:  # cannot happen with township_file_name; a last guard against merging two townships
+            raise LaxError(_(f"townships '{other}' and '{township}' would share {path}; nothing recorded",
+                             f"乡镇“{other}”与“{township}”会共用 {path}；未记录任何内容"))
         events: list[Event] = []
         old_text = None
         if path.exists():
@@ -1853,8 +1921,11 @@ def _submissions(folder: Path, per_township: dict[str, int], examined: dict[str,
                 raise LaxError(_(f"{problems[0] if problems else label} (fix the township file first)",
                                  f"{problems[0] if problems else label}（请先修正乡镇文件）"))
             if identity["township"] != township:
-                raise LaxError(_(f"{label}: holds township '{identity['township']}', not '{township}'",
-                                 f"{label}：记录的是乡镇“{identity['township']}”，而不是“{township}”"))
+                other = identity["township"]
+                raise LaxError(_(f"{label}: holds township '{other}', not '{township}' (two names, one file); "
+                                 f"rename it to {township_file_name(other)}, the file name of '{other}'",
+                                 f"{label}：记录的是乡镇“{other}”，而不是“{township}”（两个名称对应同一文件）；"
+                                 f"请将其改名为 {township_file_name(other)}，即“{other}”的文件名"))
         if any(e.type == "submission" and e.data.get("quarter") == quarter for e in events):
             continue
         if events and as_of < events[-1].date:
