@@ -1274,9 +1274,12 @@ def load_entries_checked(folder: Path, criteria_ids: set[str] | None = None, pol
         if c.identity is None:
             problems.extend(_typed(label, c.problems))
             continue
-        if any(code in UNTRUSTED for _line, code, _msg in c.problems):
-            # every problem is still named (verify lists them all), but no command works on this reading
-            problems.extend(_typed(label, c.problems + _more_problems(c.events, c.criteria_lines, policy, criteria_ids)))
+        untrusted = {code for _line, code, _msg in c.problems} & UNTRUSTED
+        if untrusted:
+            # Every problem is still named (verify lists them all), but no command works on this reading. With a
+            # key given twice the events read are not the file's, so their history is not judged.
+            more = [] if "duplicate-key" in untrusted else _more_problems(c.events, c.criteria_lines, policy, criteria_ids)
+            problems.extend(_typed(label, c.problems + more))
             continue
         entry = Entry(path, c.identity["township"], c.identity["village"], c.identity.get("code"), tuple(c.events))
         entries.append(entry)
