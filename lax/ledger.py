@@ -155,10 +155,22 @@ def township_file_name(township: str) -> str:
 
 
 def village_file_name(township: str, village: str, code: str | None = None) -> str:
-    """`邓埠镇-宋三村.yaml`, or `邓埠镇-宋三村-360622101201.yaml` for a second village of the same names."""
+    """`邓埠镇-宋三村.yaml`, or `邓埠镇-宋三村-360622101201.yaml` for a second village of the same names.
+
+    Villages are found by their file's content, not its name, and a new village never takes a name already
+    used (`_new_path`), so two villages whose names read alike here still get two files. A name longer than
+    a file system allows (two 60-character Chinese names are 360 bytes) keeps its beginning and ends with
+    `~` and a hash of the names."""
     stem = f"{safe_part(township)}-{safe_part(village)}"
     if code:
         stem += f"-{safe_part(code, 40)}"
+    if len(stem.encode("utf-8")) > _MAX_NAME_BYTES:
+        import hashlib
+
+        digest = hashlib.sha256(f"{township}\0{village}\0{code or ''}".encode("utf-8")).hexdigest()[:16]
+        while len(stem.encode("utf-8")) > _MAX_NAME_BYTES - 17:
+            stem = stem[:-1]
+        stem = stem.rstrip(" .") + "~" + digest
     return stem + ".yaml"
 
 
@@ -1878,9 +1890,16 @@ def township_file(folder: Path, township: str) -> Path:
     if path.exists():
         return path
     legacy = tdir / (safe_part(township, 100) + ".yaml")
-    if legacy != path and legacy.exists() and _township_of(legacy) in (township, None):
+    if legacy != path and _exists(legacy) and _township_of(legacy) in (township, None):
         return _inside(tdir, legacy)  # an unreadable one too: recording then names its problem instead of splitting
     return path
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # e.g. a name too long for the file system, as the earlier names of long townships were
+        return False
 
 
 def _township_of(path: Path) -> str | None:
