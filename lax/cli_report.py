@@ -72,7 +72,7 @@ def _report(quarter: str | None, year: str | None, from_: str | None, to: str | 
             township: str | None, village: str | None, format: ReportFormat, output: Path | None,
             templates: Path | None, org: str | None, ledger: Path, criteria: Path | None) -> None:
     from lax.criteria import default_criteria_path, load_criteria
-    from lax.ledger import find_village, load_entries, load_townships
+    from lax.ledger import find_village, load_entries, load_townships_checked
     from lax.render import render
     from lax.report import build_context, make_period, resolve_township
 
@@ -87,12 +87,14 @@ def _report(quarter: str | None, year: str | None, from_: str | None, to: str | 
         raise LaxError(_(f"ledger folder '{ledger}' not found (give --ledger DIR or set LAX_LEDGER)",
                          f"找不到台账文件夹“{ledger}”（请用 --ledger 指定或设置 LAX_LEDGER）"))
     entries, problems = load_entries(ledger)
+    # A township file that cannot be trusted would silently drop its submissions from the report.
+    township_events, township_problems = load_townships_checked(ledger)
+    problems = problems + township_problems
     if problems:
         raise LaxError(_(f"the ledger has {len(problems)} problem(s); fix them before drafting a report "
                          "(lax ledger verify lists them):",
                          f"台账有 {len(problems)} 处问题，请先改正再起草报告（lax ledger verify 可列出）："),
                        details=[str(p) for p in problems])
-    township_events = load_townships(ledger)
 
     chosen = level.value if level is not None else ("village" if village else "township" if township else "county")
     # A county report covers every township and village: a narrower choice beside it is a mistake, not a filter.

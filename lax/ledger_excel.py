@@ -27,7 +27,7 @@ from lax import guard
 from lax.criteria import Criteria, header_key
 from lax.i18n import _, get_lang
 from lax.ledger import (
-    Entry, _commit, _match, _new_path, _plan, _refuse_if_unreadable, load_entries, locked, make_event,
+    MAX_FUNDS, Entry, _commit, _match, _new_path, _plan, _refuse_if_unreadable, load_entries, locked, make_event,
 )
 from lax.lifecycle import Event, Replay, add_months, refusal, state_as_of, status_label
 from lax.problems import LaxError, Problem
@@ -538,6 +538,11 @@ def _row_events(row: _Row, path: Path, crit: Criteria, on: dt.date, default_chan
         if funds is None:
             bad("funds", "bad-number", f"'{_cell_text(raw_funds)}' is not an amount in yuan",
                 f"“{_cell_text(raw_funds)}”不是以元计的金额")
+        elif funds > MAX_FUNDS:  # `ledger verify` would reject the file written; likely a typo in the cell
+            bad("funds", "bad-amount", f"{funds:,.0f} yuan is more than 10^9 yuan: check the cell (if it is right, "
+                f"record it with lax ledger progress --force)",
+                f"{funds:,.0f} 元超过 10^9 元：请核对该单元格（如确实无误，请用 lax ledger progress --force 记录）")
+            funds = None
     accepted_on = date("accepted_on")
     passed, score, understood = _verdict(text("acceptance"))
     if not understood:

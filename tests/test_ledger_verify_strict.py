@@ -410,3 +410,32 @@ def test_a_cached_clean_file_edited_to_hold_a_duplicate_key_is_read_again(tmp_pa
     assert r.exit_code == 2
     assert json.loads(r.stdout)["villages"] == []
     assert f"{f}:20: 'funds' is given twice in this mapping (also on line 19)" in r.stderr
+
+
+def test_a_report_refuses_a_township_file_with_a_key_twice(tmp_path):
+    led = tmp_path / "ledger"
+    write(led, "邓埠镇-宋三村.yaml", SONGSAN)
+    t = write(led / "_townships", "邓埠镇.yaml", "township: 邓埠镇\nevents:\n- date: 2026-09-28\n  type: submission\n"
+              "  quarter: 2026Q3\n  villages: 12\nevents: []\n")
+    r = lax("report", "--quarter", "2026Q4", "--ledger", str(led))
+    assert r.exit_code == 2
+    assert f"{t}:7: 'events' is given twice in this mapping (also on line 2)" in r.stderr
+    assert "internal error" not in r.output
+
+
+def test_import_refuses_an_absurd_amount_in_a_cell(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "整顿台账"
+    ws.append(["乡镇", "村名", "认定时间", "软弱涣散情形", "整改时限", "整改进展", "投入资金（元）"])
+    ws.append(["邓埠镇", "宋三村", "2026-03-31", "C05", "2026-09-30", "完成支部换届选举", 31500000000])
+    path = tmp_path / "台账.xlsx"
+    wb.save(path)
+    led = tmp_path / "ledger"
+    r = lax("ledger", "import", str(path), "--ledger", str(led), "--date", "2026-12-31")
+    assert r.exit_code == 2
+    assert ("row 2, column G: 31,500,000,000 yuan is more than 10^9 yuan: check the cell (if it is right, record it "
+            "with lax ledger progress --force)") in r.output
+    assert not led.exists() or not list(led.glob("*.yaml"))  # nothing imported
