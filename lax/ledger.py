@@ -1741,9 +1741,15 @@ def _jsonable(value: Any) -> Any:
         return [_jsonable(v) for v in value]
     if isinstance(value, dt.datetime):
         return value.date()
-    if isinstance(value, (str, bool, int, dt.date)) or value is None:
+    if isinstance(value, str):
+        # A control character read from a cell would make the file fail `verify` (and be read by no command)
+        return "".join("\ufffd" if unicodedata.category(ch) == "Cc" and ch not in "\t\n" else ch for ch in value) \
+            if _has_control(value) else value
+    if isinstance(value, (bool, int, dt.date)) or value is None:
         return value
     if isinstance(value, float):
+        if not math.isfinite(value):
+            return None  # NaN or infinity is no evidence; `verify` would reject the file
         return int(value) if value.is_integer() else value
     return str(value)
 

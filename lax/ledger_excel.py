@@ -27,7 +27,7 @@ from lax import guard
 from lax.criteria import Criteria, header_key
 from lax.i18n import _, get_lang
 from lax.ledger import (
-    MAX_FUNDS, Entry, _commit, _match, _new_path, _plan, _refuse_if_unreadable, load_entries, locked, make_event,
+    MAX_FUNDS, Entry, _commit, _has_control, _match, _new_path, _plan, _refuse_if_unreadable, load_entries, locked, make_event,
 )
 from lax.lifecycle import Event, Replay, add_months, refusal, state_as_of, status_label
 from lax.problems import LaxError, Problem
@@ -478,7 +478,11 @@ def _row_events(row: _Row, path: Path, crit: Criteria, on: dt.date, default_chan
                                 raw if not isinstance(raw, (dt.date, dt.datetime)) else raw.isoformat()))
 
     def text(key: str) -> str:
-        return _cell_text(row.cells[key][0]) if key in row.cells else ""
+        value = _cell_text(row.cells[key][0]) if key in row.cells else ""
+        if _has_control(value):  # the file written would fail `ledger verify` and be read by no command
+            bad(key, "control-character", "the cell holds a control character (remove it)", "单元格中含有控制字符（请删除）")
+            return "".join(ch for ch in value if not _has_control(ch))
+        return value
 
     def date(key: str) -> dt.date | None:
         raw = row.cells.get(key, (None, ""))[0]

@@ -439,3 +439,28 @@ def test_import_refuses_an_absurd_amount_in_a_cell(tmp_path):
     assert ("row 2, column G: 31,500,000,000 yuan is more than 10^9 yuan: check the cell (if it is right, record it "
             "with lax ledger progress --force)") in r.output
     assert not led.exists() or not list(led.glob("*.yaml"))  # nothing imported
+
+
+def test_import_refuses_a_control_character_in_a_cell(tmp_path):
+    # `_x0007_` is how a spreadsheet stores the BEL character; the file written from it would fail verify.
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "整顿台账"
+    ws.append(["乡镇", "村名", "认定时间", "软弱涣散情形", "整改时限", "整改进展"])
+    ws.append(["邓埠镇", "宋三村", "2026-03-31", "C05", "2026-09-30", "完成_x0007_换届选举"])
+    path = tmp_path / "台账.xlsx"
+    wb.save(path)
+    led = tmp_path / "ledger"
+    r = lax("ledger", "import", str(path), "--ledger", str(led), "--date", "2026-12-31")
+    assert r.exit_code == 2
+    assert f"{path}, sheet 整顿台账, row 2, column F: the cell holds a control character (remove it)" in r.output
+    assert not led.exists() or not list(led.glob("*.yaml"))
+
+
+def test_check_record_never_writes_a_control_character_or_nan_into_evidence(tmp_path):
+    from lax.ledger import _jsonable
+
+    assert _jsonable({"C05": {"remark": "换届\x07未完成", "rate": float("nan"), "note": "两行\n文字"}}) == {
+        "C05": {"remark": "换届\ufffd未完成", "rate": None, "note": "两行\n文字"}}
