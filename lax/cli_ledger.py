@@ -108,8 +108,7 @@ def _amount(value: str | None, option: str, force: bool = False) -> int | float 
 
     amount = to_yuan(value)
     if amount is None:
-        raise LaxError(_(f"{option}: '{value}' is not an amount in yuan (a number from 0, e.g. 31500)",
-                         f"{option}：“{value}”不是以元计的金额（应为不小于 0 的数，例如 31500）"))
+        raise LaxError(_(f"{option}: '{value}' is not an amount in yuan (e.g. 31500)", f"{option}：“{value}”不是以元计的金额（例如 31500）"))
     if amount > HARD_MAX_FUNDS:
         raise LaxError(_(f"{option}: '{value}' is not a plausible amount in yuan", f"{option}：“{value}”不是可信的金额"))
     if amount > MAX_FUNDS and not force:

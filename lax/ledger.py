@@ -457,9 +457,9 @@ def _node_problems(root: yaml.Node) -> list[tuple[int, str, str]]:
                         seen[(k.tag, k.value)] = line
                     else:
                         found.append((line, "duplicate-key",
-                                      _(f"'{_shown(k.value)}' is given twice in this mapping (also on line {first}); "
+                                      _(f"'{_shown(k.value)[:80]}' is given twice in this mapping (also on line {first}); "
                                         f"YAML would keep only the last, so merge them",
-                                        f"“{_shown(k.value)}”在同一映射中出现两次（另见第 {first} 行）；YAML 只会保留后者，请合并")))
+                                        f"“{_shown(k.value)[:80]}”在同一映射中出现两次（另见第 {first} 行）；YAML 只会保留后者，请合并")))
             for k, v in reversed(node.value):
                 stack.append((v, depth + 1))
                 stack.append((k, depth + 1))
