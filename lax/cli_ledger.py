@@ -18,7 +18,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from lax.cli_common import CriteriaOpt, LangOpt, LedgerOpt, command, parse_date_option, reads_spreadsheets, today
+from lax.cli_common import (
+    CriteriaOpt, LangOpt, LedgerOpt, RecordedByOpt, command, parse_date_option, reads_spreadsheets, recorded_stamp, today,
+)
 from lax.i18n import _
 from lax.problems import LaxError
 
@@ -174,6 +176,7 @@ def open_cmd(
     note: NoteOpt = None,
     criteria_file: CriteriaFileOpt = None,
     ledger: LedgerOpt = DEFAULT_LEDGER,
+    recorded_by: RecordedByOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """List a village for rectification (identified); a closed village starts a new round.
@@ -216,7 +219,7 @@ def open_cmd(
 
     limit = _deadline(deadline, on) or add_months(on, crit.policy.rectify_months)
     event = make_event(on, "identified", channel=_channel(channel), criteria=ids, deadline=limit,
-                       note=_text(note, "--note"))
+                       note=_text(note, "--note"), recorded=recorded_stamp(recorded_by, ledger))
     entry, _created = open_village(ledger, township_, village_, code_, event, crit.policy)
     rounds = sum(1 for e in entry.events if e.type == "identified")
     _out(_(f"opened {_where(entry)}: round {rounds}, {', '.join(ids)}, identified {on}, time limit {limit}",
@@ -240,6 +243,7 @@ def plan_cmd(
     note: NoteOpt = None,
     criteria: CriteriaOpt = None,
     ledger: LedgerOpt = DEFAULT_LEDGER,
+    recorded_by: RecordedByOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Record the rectification plan: measures and the people responsible (status becomes rectifying).
@@ -257,7 +261,7 @@ def plan_cmd(
                        township_leader=_text(township_leader, "--township-leader"),
                        first_secretary=_text(first_secretary, "--first-secretary"),
                        helping_unit=_text(helping_unit, "--helping-unit"), deadline=_deadline(deadline, on),
-                       note=_text(note, "--note"))
+                       note=_text(note, "--note"), recorded=recorded_stamp(recorded_by, ledger))
     entry = _record(ledger, village, event, crit.policy)
     _out(_(f"planned {_where(entry)}: {len(measures)} measure(s) on {on}", f"已录入整改措施 {_where(entry)}：{on}，{len(measures)} 条"))
 
@@ -271,6 +275,7 @@ def progress_cmd(
     date: DateOpt = None,
     criteria: CriteriaOpt = None,
     ledger: LedgerOpt = DEFAULT_LEDGER,
+    recorded_by: RecordedByOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Record a dated progress report, with the funds spent.
@@ -285,7 +290,7 @@ def progress_cmd(
     crit = _criteria(criteria)
     on = _date(date, "--date")
     amount = _amount(funds, "--funds")
-    event = make_event(on, "progress", note=text, funds=amount)
+    event = make_event(on, "progress", note=text, funds=amount, recorded=recorded_stamp(recorded_by, ledger))
     entry = _record(ledger, village, event, crit.policy)
     spent = _(f", {amount} yuan", f"，投入 {amount} 元") if amount is not None else ""
     _out(_(f"progress recorded for {_where(entry)} on {on}{spent}", f"已记录 {_where(entry)} 的整改进展：{on}{spent}"))
@@ -306,6 +311,7 @@ def accept_cmd(
     note: NoteOpt = None,
     criteria: CriteriaOpt = None,
     ledger: LedgerOpt = DEFAULT_LEDGER,
+    recorded_by: RecordedByOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Record the county's acceptance inspection: --pass or --fail, or --score alone to decide by the pass score.
@@ -349,7 +355,7 @@ def accept_cmd(
     if not passed:
         limit = limit or add_months(on, crit.policy.rectify_months)
     event = make_event(on, "acceptance", passed=bool(passed), score=value, by=_text(by, "--by"), deadline=limit,
-                       note=_text(note, "--note"))
+                       note=_text(note, "--note"), recorded=recorded_stamp(recorded_by, ledger))
     entry = _record(ledger, village, event, crit.policy)
     if passed:
         watch = add_months(on, crit.policy.watch_months)
@@ -370,6 +376,7 @@ def reopen_cmd(
     date: DateOpt = None,
     criteria_file: CriteriaFileOpt = None,
     ledger: LedgerOpt = DEFAULT_LEDGER,
+    recorded_by: RecordedByOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Reopen an accepted village whose problem rebounded in its watch year (status back to rectifying).
@@ -386,7 +393,8 @@ def reopen_cmd(
     ids = _standards(criteria, crit) if criteria else None
     on = _date(date, "--date")
     limit = _deadline(deadline, on) or add_months(on, crit.policy.rectify_months)
-    event = make_event(on, "reopened", reason=text, criteria=ids, deadline=limit)
+    event = make_event(on, "reopened", reason=text, criteria=ids, deadline=limit,
+                       recorded=recorded_stamp(recorded_by, ledger))
     entry = _record(ledger, village, event, crit.policy)
     _out(_(f"reopened {_where(entry)} on {on} (rebound); time limit {limit}",
            f"{_where(entry)} 于 {on} 反弹，重新整改；整改时限 {limit}"))
@@ -401,6 +409,7 @@ def close_cmd(
     note: NoteOpt = None,
     criteria: CriteriaOpt = None,
     ledger: LedgerOpt = DEFAULT_LEDGER,
+    recorded_by: RecordedByOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Cancel the account (销号): refused unless the last acceptance passed and the watch period ended with no rebound.
@@ -411,7 +420,8 @@ def close_cmd(
 
     crit = _criteria(criteria)
     on = _date(date, "--date")
-    event = make_event(on, "closed", by=_text(by, "--by"), note=_text(note, "--note"))
+    event = make_event(on, "closed", by=_text(by, "--by"), note=_text(note, "--note"),
+                       recorded=recorded_stamp(recorded_by, ledger))
     entry = _record(ledger, village, event, crit.policy)
     _out(_(f"closed {_where(entry)} on {on} (account cancelled)", f"{_where(entry)} 已于 {on} 销号"))
 
@@ -554,6 +564,7 @@ def import_cmd(
     channel: Annotated[str, typer.Option("--channel", help="Channel for the imported rounds.")] = "self",
     criteria: CriteriaOpt = None,
     ledger: LedgerOpt = DEFAULT_LEDGER,
+    recorded_by: RecordedByOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Read an existing Excel ledger (台账) into village files: all rows or, if any cell is bad, none.
@@ -564,7 +575,7 @@ def import_cmd(
 
     crit = _criteria(criteria)
     on = _date(date, "--date")
-    result = import_ledger(file, ledger, crit, on, _channel(channel), sheet)
+    result = import_ledger(file, ledger, crit, on, _channel(channel), sheet, recorded=recorded_stamp(recorded_by, ledger))
     _out(_(f"imported {result.villages} village(s) from {file} into {ledger}: {result.created} new file(s), "
            f"{result.unchanged} already there",
            f"已从 {file} 导入 {result.villages} 个村到 {ledger}：新建 {result.created} 个文件，{result.unchanged} 个已存在"))
