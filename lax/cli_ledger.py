@@ -553,6 +553,39 @@ def verify_cmd(
     err(_(f"{files} file(s) checked, no problems", f"已检查 {files} 个文件，没有问题"))
 
 
+@app.command("log")
+@command
+def log_cmd(
+    since: Annotated[Optional[str], typer.Option("--since", help="Only events recorded on or after this date.",
+                                                 show_default=False)] = None,
+    village: Annotated[Optional[str], typer.Option("--village", help="Only this village (code, name, or township/village).",
+                                                   show_default=False)] = None,
+    by: Annotated[Optional[str], typer.Option("--by", help="Only events recorded by this name.", show_default=False)] = None,
+    format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    ledger: LedgerOpt = DEFAULT_LEDGER,
+    lang: LangOpt = None,
+) -> None:
+    """List the events of the whole ledger in the order they were recorded, with who recorded each.
+
+    Events typed by hand (without `recorded`) come first, by their date, marked as not recorded by lax.
+
+    Example: lax ledger log --since 2026-10-01 --by 李明
+    """
+    from lax.ledger import find_village, log_data
+
+    fmt = _format(format, ("table", "json"))
+    day = parse_date_option(since, "--since")
+    entries, problems = _entries(ledger)
+    one = find_village(entries, village, ledger) if village is not None else None
+    rows, more = log_data(ledger, entries, day, one, by)
+    if fmt == "json":
+        lines = ",\n".join(json.dumps(r, ensure_ascii=False) for r in rows)
+        _out('{"events": [' + (f"\n{lines}\n" if lines else "") + "]}")
+    else:
+        sys.stdout.write(_log_table(rows))
+    _warn(problems + more)
+
+
 @app.command("import")
 @command
 @reads_spreadsheets
@@ -618,6 +651,7 @@ _EVENT_LABELS = {
     "identified": ("identified", "认定"), "planned": ("plan", "整改措施"), "progress": ("progress", "整改进展"),
     "acceptance": ("acceptance", "验收"), "reopened": ("rebound", "反弹"), "closed": ("closed", "销号"),
     "missed_inclusion": ("missed inclusion", "漏报"), "amended": ("standards added", "追加认定情形"),
+    "submission": ("submission", "报送"),
 }
 _KEY_LABELS = {
     "channel": ("channel", "渠道"), "criteria": ("standards", "情形"), "evidence": ("evidence", "依据"),
@@ -626,6 +660,7 @@ _KEY_LABELS = {
     "township_leader": ("township leader", "乡镇责任人"), "first_secretary": ("first secretary", "第一书记"),
     "helping_unit": ("helping unit", "帮扶单位"), "funds": ("funds (yuan)", "资金（元）"), "passed": ("passed", "通过"),
     "score": ("score", "得分"), "by": ("by", "单位"), "reason": ("reason", "原因"),
+    "recorded": ("recorded", "录入"), "quarter": ("quarter", "季度"), "villages": ("villages", "村数"),
 }
 
 
@@ -649,6 +684,48 @@ def _fmt_value(value) -> str:
         return "; ".join(f"{k} " + ", ".join(f"{fk}={_fmt_value(fv)}" for fk, fv in v.items()) if isinstance(v, dict)
                          else f"{k}={_fmt_value(v)}" for k, v in value.items())
     return str(value)
+
+
+def _detail(key: str, value) -> str:
+    """One key of an event for people: a channel by its name, `source` as FILE:SHEET:ROW, `recorded` as who, when."""
+    if key == "channel":
+        return _channel_label(value)
+    if key == "source":
+        from lax.recorder import source_text
+
+        return source_text(value)
+    if key == "recorded" and isinstance(value, dict):
+        return f"{value.get('by')}, {value.get('at')}"
+    return _fmt_value(value)
+
+
+def _details(event: dict, skip: tuple[str, ...]) -> str:
+    return "; ".join(f"{_label(_KEY_LABELS.get(k), k)}: {_detail(k, v)}" for k, v in event.items() if k not in skip)
+
+
+def _log_table(rows: list[dict]) -> str:
+    """`ledger log` as an aligned table (CJK-width aware): when and by whom, the event, the village, its details."""
+    from rich.cells import cell_len
+
+    headers = [_("Recorded at", "录入时间"), _("By", "录入人"), _("Date", "日期"), _("Event", "事件"),
+               _("Village", "村"), _("Details", "详情")]
+    table = []
+    for r in rows:
+        rec = r["recorded"]
+        when, who = (rec["at"], rec["by"]) if rec else (_("not recorded by lax", "手工录入"), "")
+        where = f"{r['township']}/{r['village']}" if r["village"] else r["township"]
+        event = {k: v for k, v in r.items() if k not in ("township", "village", "code", "date", "type", "recorded",
+                                                         "path", "line")}
+        table.append([when, who, r["date"], _label(_EVENT_LABELS.get(r["type"]), r["type"]), where,
+                      " ".join(_details(event, ()).split())])
+    widths = [max([cell_len(h)] + [cell_len(t[i]) for t in table]) for i, h in enumerate(headers)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c + " " * (w - cell_len(c)) for c, w in zip(cells, widths)).rstrip()
+
+    out = [line(headers), line(["─" * w for w in widths])] + [line(t) for t in table]
+    out.append(_(f"{len(rows)} event(s)", f"共 {len(rows)} 条记录"))
+    return "\n".join(out) + "\n"
 
 
 def _channel_label(channel) -> str:
@@ -684,8 +761,7 @@ def _print_show(data: dict, on: dt.date) -> None:
     table.add_column(_("Event", "事件"), no_wrap=True)
     table.add_column(_("Details", "详情"))
     for e in data["events"]:
-        details = "; ".join(f"{_label(_KEY_LABELS.get(k), k)}: {_channel_label(v) if k == 'channel' else _fmt_value(v)}"
-                            for k, v in e.items() if k not in ("date", "type"))
+        details = _details(e, ("date", "type"))
         table.add_row(e["date"], _label(_EVENT_LABELS.get(e["type"]), e["type"]), escape(details))
     console.print(table)
 

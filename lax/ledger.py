@@ -1497,12 +1497,12 @@ def record_check(folder: Path, villages: list[dict], as_of: dt.date, channel: st
             try:
                 entry, adopt = index.match(township, village, code, where)
             except LaxError as e:
-                refusals.append(str(e))
+                conflicts.append(str(e))
                 continue
             if entry is not None:
                 if entry.path in handled:
-                    refusals.append(_(f"{handled[entry.path]} and {where} both match {entry.path}; give each its village code",
-                                      f"{handled[entry.path]} 与 {where} 都对应 {entry.path}；请为每行填写村代码"))
+                    conflicts.append(_(f"{handled[entry.path]} and {where} both match {entry.path}; give each its village code",
+                                       f"{handled[entry.path]} 与 {where} 都对应 {entry.path}；请为每行填写村代码"))
                     continue
                 handled[entry.path] = where
             try:
@@ -1539,6 +1539,8 @@ def record_check(folder: Path, villages: list[dict], as_of: dt.date, channel: st
                     handled[path] = where
             except LaxError as e:
                 refusals.append(str(e))
+        if conflicts:  # which ledger village a row is cannot be told: a problem of identity, not a refused step
+            raise LaxError(_(f"nothing recorded: {conflicts[0]}", f"未记录任何内容：{conflicts[0]}"), details=conflicts[1:])
         if bad_names:
             raise LaxError(_(f"nothing recorded: {len(bad_names)} name(s) cannot go into the ledger",
                              f"未记录任何内容：{len(bad_names)} 个名称无法记入台账"), details=bad_names)
@@ -1813,3 +1815,69 @@ def list_data(entries: Sequence[Entry], as_of: dt.date, policy: Policy, status: 
         rows.append(summary(e, state))
     rows.sort(key=lambda r: (r["township"], r["village"], r["code"] or ""))
     return {"as_of": as_of.isoformat(), "villages": rows}
+
+
+def _township_files(folder: Path) -> tuple[list[tuple[Path, str, list[Event]]], list[str]]:
+    """Each readable township file with its path, township and events (for `ledger log`), and the problems."""
+    tdir = Path(folder) / TOWNSHIPS_DIR
+    out: list[tuple[Path, str, list[Event]]] = []
+    problems: list[str] = []
+    for d in sorted(_village_paths(tdir), key=lambda d: d.name):
+        path = tdir / d.name
+        label = str(path)
+        try:
+            parsed = parse_text(_read_text(path, label))
+        except _Unreadable as e:
+            problems.append(f"{label}:{e.line}: {e.message}")
+            continue
+        c = _entry_from(parsed, kind="township")
+        problems.extend(_format_problems(label, c.problems))
+        if c.identity is not None:
+            out.append((path, c.identity["township"], c.events))
+    return out, problems
+
+
+def log_data(folder: Path, entries: Sequence[Entry], since: dt.date | None = None, village: Entry | None = None,
+             by: str | None = None) -> tuple[list[dict], list[str]]:
+    """`lax ledger log` as data: every event of the ledger (village and township files) in the order it was
+    recorded, and the problems of township files that could not be read.
+
+    Events lax wrote carry `recorded: {by, at}` and are ordered by `at`, then by file and line; events
+    without it (typed by hand, or from before lax kept it) come first, by their own date. `since` keeps
+    events recorded on or after that day (events without `recorded`: dated on or after it); `village` keeps
+    one village's events; `by` keeps the events recorded by that name.
+    """
+    from lax.recorder import clean_name, parse_timestamp
+
+    who = clean_name(by) if by is not None else None
+    if by is not None and who is None:
+        raise LaxError(_(f"--by: '{by}' is not a name", f"--by：“{by}”不是姓名"))
+    sources: list[tuple[Path, str, str | None, str | None, Sequence[Event]]] = []
+    for e in sorted(entries, key=lambda e: e.path.name):
+        if village is None or e.path == village.path:
+            sources.append((e.path, e.township, e.village, e.code, e.events))
+    problems: list[str] = []
+    if village is None:
+        towns, problems = _township_files(folder)
+        sources += [(path, township, None, None, events) for path, township, events in towns]
+    rows: list[tuple[tuple, dict]] = []
+    order = 0
+    for path, township, name, code, events in sources:
+        for ev in events:
+            order += 1
+            rec = ev.data.get("recorded")
+            stamp = parse_timestamp(rec.get("at")) if isinstance(rec, dict) else None
+            if stamp is None:
+                rec = None
+            if who is not None and (rec is None or rec.get("by") != who):
+                continue
+            day = stamp.date() if stamp is not None else ev.date
+            if since is not None and day < since:
+                continue
+            key = (1, stamp.timestamp(), order) if stamp is not None else (0, ev.date.toordinal(), order)
+            row = {"township": township, "village": name, "code": code, "date": ev.date.isoformat(), "type": ev.type,
+                   "recorded": json_value(rec) if rec is not None else None, "path": str(path), "line": ev.line}
+            row.update({k: json_value(v) for k, v in ev.data.items() if k != "recorded" and k not in row})
+            rows.append((key, row))
+    rows.sort(key=lambda r: r[0])
+    return [r for _key, r in rows], problems
