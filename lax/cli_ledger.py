@@ -19,7 +19,8 @@ from typing import Annotated, Optional
 import typer
 
 from lax.cli_common import (
-    CriteriaOpt, LangOpt, LedgerOpt, RecordedByOpt, command, parse_date_option, reads_spreadsheets, recorded_stamp, today,
+    CriteriaOpt, LangOpt, LedgerOpt, RecordedByOpt, command, parse_date_option, reads_spreadsheets, recorded_stamp,
+    today,
 )
 from lax.i18n import _
 from lax.problems import LaxError
@@ -558,9 +559,10 @@ def verify_cmd(
 def log_cmd(
     since: Annotated[Optional[str], typer.Option("--since", help="Only events recorded on or after this date.",
                                                  show_default=False)] = None,
-    village: Annotated[Optional[str], typer.Option("--village", help="Only this village (code, name, or township/village).",
-                                                   show_default=False)] = None,
-    by: Annotated[Optional[str], typer.Option("--by", help="Only events recorded by this name.", show_default=False)] = None,
+    village: Annotated[Optional[str], typer.Option("--village", show_default=False,
+                                                   help="Only this village (code, name, or township/village).")] = None,
+    by: Annotated[Optional[str], typer.Option("--by", help="Only events recorded by this name.",
+                                              show_default=False)] = None,
     format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
     ledger: LedgerOpt = DEFAULT_LEDGER,
     lang: LangOpt = None,
@@ -608,7 +610,8 @@ def import_cmd(
 
     crit = _criteria(criteria)
     on = _date(date, "--date")
-    result = import_ledger(file, ledger, crit, on, _channel(channel), sheet, recorded=recorded_stamp(recorded_by, ledger))
+    result = import_ledger(file, ledger, crit, on, _channel(channel), sheet,
+                           recorded=recorded_stamp(recorded_by, ledger))
     _out(_(f"imported {result.villages} village(s) from {file} into {ledger}: {result.created} new file(s), "
            f"{result.unchanged} already there",
            f"已从 {file} 导入 {result.villages} 个村到 {ledger}：新建 {result.created} 个文件，{result.unchanged} 个已存在"))

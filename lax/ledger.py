@@ -1501,7 +1501,8 @@ def record_check(folder: Path, villages: list[dict], as_of: dt.date, channel: st
                 continue
             if entry is not None:
                 if entry.path in handled:
-                    conflicts.append(_(f"{handled[entry.path]} and {where} both match {entry.path}; give each its village code",
+                    conflicts.append(_(f"{handled[entry.path]} and {where} both match {entry.path}; "
+                                       f"give each its village code",
                                        f"{handled[entry.path]} 与 {where} 都对应 {entry.path}；请为每行填写村代码"))
                     continue
                 handled[entry.path] = where
@@ -1686,7 +1687,8 @@ def _events_for(entry: Entry | None, met: list[str], evidence: dict, as_of: dt.d
     if not new:
         return None
     return [make_event(as_of, "amended", channel=channel, criteria=new,
-                       evidence={c: evidence[c] for c in new if c in evidence} or None, source=source, recorded=recorded)]
+                       evidence={c: evidence[c] for c in new if c in evidence} or None, source=source,
+                       recorded=recorded)]
 
 
 def _channel_zh(channel: str) -> str:

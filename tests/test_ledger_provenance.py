@@ -347,3 +347,23 @@ def test_a_coded_row_is_never_merged_into_a_village_with_another_code(tmp_path, 
     assert files(led) == ["_townships/甲镇.yaml", "甲镇-一村-360622100009.yaml", "甲镇-一村.yaml"]
     assert "code: '360622100009'\n" in (led / "甲镇-一村-360622100009.yaml").read_text(encoding="utf-8")
     assert "amended" not in (led / "甲镇-一村.yaml").read_text(encoding="utf-8")
+
+
+def test_a_yaml_input_names_the_item_and_check_takes_recorded_by(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "黄庄乡.yaml").write_text("""\
+villages:
+  - township: 黄庄乡
+    village: 大路村
+    code: "360622105202"
+    election_completed: true
+  - township: 黄庄乡
+    village: 方丘村
+    code: "360622105201"
+    election_completed: false
+""", encoding="utf-8")
+    r = lax("check", "黄庄乡.yaml", "--as-of", "2026-09-30", "--record", "--ledger", "led", "--recorded-by", "吴十")
+    assert r.exit_code == 1, r.output
+    text = (tmp_path / "led" / "黄庄乡-方丘村.yaml").read_text(encoding="utf-8")
+    assert "  evidence: {C05: {election_completed: false}}\n  deadline: 2027-03-30\n" \
+           "  source: {path: 黄庄乡.yaml, row: 2}\n  recorded: {by: 吴十, at: '2026-09-30T10:15:00+08:00'}\n" in text
