@@ -16,7 +16,8 @@ import typer
 
 from lax import __version__
 from lax.cli_common import (
-    CriteriaOpt, LangOpt, LedgerOpt, command, err, parse_date_option, reads_spreadsheets, set_debug, today,
+    CriteriaOpt, LangOpt, LedgerOpt, RecordedByOpt, command, err, parse_date_option, reads_spreadsheets, recorded_stamp,
+    set_debug, today,
 )
 from lax.i18n import _, get_lang
 from lax.problems import LaxError
@@ -82,6 +83,7 @@ def check(
     record: Annotated[bool, typer.Option("--record", help="Record the results in the ledger.")] = False,
     channel: Annotated[Channel, typer.Option("--channel", help="How the villages were examined (with --record).")] = Channel.self_,
     ledger: LedgerOpt = Path("ledger"),
+    recorded_by: RecordedByOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Apply the definition standards to township spreadsheets and show which villages meet them.
@@ -106,7 +108,7 @@ def check(
             progress.close()
     _write_check(result, format, output, all_)
     if record:
-        _record(result, ledger, channel.value, [str(f) for f in files])
+        _record(result, ledger, channel.value, [str(f) for f in files], recorded_by)
     raise typer.Exit(result.exit_code)
 
 
@@ -200,7 +202,7 @@ def _progress_bar(files: list[Path] | None = None) -> Optional[_Progress]:
     return _Progress(large=size > (2 << 20))
 
 
-def _record(result, ledger: Path, channel: str, files: list[str]) -> None:
+def _record(result, ledger: Path, channel: str, files: list[str], recorded_by: str | None = None) -> None:
     from lax.ledger import record_check
 
     if result.problems:
@@ -217,9 +219,11 @@ def _record(result, ledger: Path, channel: str, files: list[str]) -> None:
             "criteria": [m.id for m in v.matches],
             "evidence": {m.id: dict(m.evidence) for m in v.matches},
             "checked_on": values[idx["checked_on"]] if "checked_on" in idx else None,
+            # the row itself: file as given, sheet (spreadsheets only) and row (or item of a YAML/JSON list)
+            "source": {"path": v.record.path, "sheet": v.record.sheet, "row": v.record.row},
         })
     summary = record_check(ledger, villages, result.as_of, channel, result.criteria.policy,
-                           set(result.criteria.ids), ", ".join(files))
+                           set(result.criteria.ids), ", ".join(files), recorded_stamp(recorded_by, ledger))
     err(summary.describe() if hasattr(summary, "describe") else str(summary))
 
 

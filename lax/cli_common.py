@@ -34,6 +34,11 @@ CriteriaOpt = Annotated[
     typer.Option("--criteria", help="Criteria file (default: ./criteria.yaml if present, else the packaged one).",
                  show_default=False),
 ]
+RecordedByOpt = Annotated[
+    Optional[str],
+    typer.Option("--recorded-by", help="Who is recording, kept with every event written (default: LAX_USER, else "
+                 "git's user.name in the ledger folder, else the login name).", show_default=False),
+]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the Python traceback of an internal error.", hidden=True)]
 
 
@@ -60,6 +65,27 @@ def today() -> dt.date:
             raise LaxError(_(f"LAX_TODAY: '{fixed}' is not a date like 2026-09-30",
                              f"LAX_TODAY：“{fixed}”不是 2026-09-30 这样的日期")) from None
     return dt.date.today()
+
+
+def now() -> dt.datetime:
+    """The moment a writing command records its events (with the local UTC offset); `LAX_NOW` pins it."""
+    fixed = os.environ.get("LAX_NOW")  # reproducible runs and tests: an ISO timestamp with its offset
+    if fixed:
+        from lax.recorder import parse_timestamp
+
+        stamp = parse_timestamp(fixed.strip())
+        if stamp is None:
+            raise LaxError(_(f"LAX_NOW: '{fixed}' is not a timestamp like 2026-09-30T10:15:00+08:00",
+                             f"LAX_NOW：“{fixed}”不是 2026-09-30T10:15:00+08:00 这样的时间")) from None
+        return stamp
+    return dt.datetime.now().astimezone()
+
+
+def recorded_stamp(given: str | None, ledger: Path) -> dict[str, str]:
+    """`recorded: {by, at}` for the events of this command: the name resolved by `lax.recorder`, the time now."""
+    from lax.recorder import recorded, recorder_name
+
+    return recorded(recorder_name(given, ledger), now())
 
 
 def err(message: str) -> None:

@@ -18,7 +18,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from lax.cli_common import CriteriaOpt, LangOpt, LedgerOpt, command, parse_date_option, reads_spreadsheets, today
+from lax.cli_common import (
+    CriteriaOpt, LangOpt, LedgerOpt, RecordedByOpt, command, parse_date_option, reads_spreadsheets, recorded_stamp,
+    today,
+)
 from lax.i18n import _
 from lax.problems import LaxError
 
@@ -192,6 +195,7 @@ def open_cmd(
     note: NoteOpt = None,
     criteria_file: CriteriaFileOpt = None,
     ledger: LedgerOpt = DEFAULT_LEDGER,
+    recorded_by: RecordedByOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """List a village for rectification (identified); a closed village starts a new round.
@@ -234,7 +238,7 @@ def open_cmd(
 
     limit = _deadline(deadline, on) or add_months(on, crit.policy.rectify_months)
     event = make_event(on, "identified", channel=_channel(channel), criteria=ids, deadline=limit,
-                       note=_text(note, "--note"))
+                       note=_text(note, "--note"), recorded=recorded_stamp(recorded_by, ledger))
     entry, _created = open_village(ledger, township_, village_, code_, event, crit.policy)
     rounds = sum(1 for e in entry.events if e.type == "identified")
     _out(_(f"opened {_where(entry)}: round {rounds}, {', '.join(ids)}, identified {on}, time limit {limit}",
@@ -258,6 +262,7 @@ def plan_cmd(
     note: NoteOpt = None,
     criteria: CriteriaOpt = None,
     ledger: LedgerOpt = DEFAULT_LEDGER,
+    recorded_by: RecordedByOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Record the rectification plan: measures and the people responsible (status becomes rectifying).
@@ -275,7 +280,7 @@ def plan_cmd(
                        township_leader=_text(township_leader, "--township-leader"),
                        first_secretary=_text(first_secretary, "--first-secretary"),
                        helping_unit=_text(helping_unit, "--helping-unit"), deadline=_deadline(deadline, on),
-                       note=_text(note, "--note"))
+                       note=_text(note, "--note"), recorded=recorded_stamp(recorded_by, ledger))
     entry = _record(ledger, village, event, crit.policy)
     _out(_(f"planned {_where(entry)}: {len(measures)} measure(s) on {on}", f"已录入整改措施 {_where(entry)}：{on}，{len(measures)} 条"))
 
@@ -290,6 +295,7 @@ def progress_cmd(
     date: DateOpt = None,
     criteria: CriteriaOpt = None,
     ledger: LedgerOpt = DEFAULT_LEDGER,
+    recorded_by: RecordedByOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Record a dated progress report, with the funds spent.
@@ -310,7 +316,8 @@ def progress_cmd(
 
     # An amount above the limit is marked confirmed, so `verify` knows it was meant and not a typo.
     confirmed = {FUNDS_CONFIRMED: True} if amount is not None and amount > MAX_FUNDS else {}
-    event = make_event(on, "progress", note=text, funds=amount, **confirmed)
+    event = make_event(on, "progress", note=text, funds=amount, **confirmed,
+                       recorded=recorded_stamp(recorded_by, ledger))
     entry = _record(ledger, village, event, crit.policy)
     spent = _(f", {amount} yuan", f"，投入 {amount} 元") if amount is not None else ""
     _out(_(f"progress recorded for {_where(entry)} on {on}{spent}", f"已记录 {_where(entry)} 的整改进展：{on}{spent}"))
@@ -331,6 +338,7 @@ def accept_cmd(
     note: NoteOpt = None,
     criteria: CriteriaOpt = None,
     ledger: LedgerOpt = DEFAULT_LEDGER,
+    recorded_by: RecordedByOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Record the county's acceptance inspection: --pass or --fail, or --score alone to decide by the pass score.
@@ -374,7 +382,7 @@ def accept_cmd(
     if not passed:
         limit = limit or add_months(on, crit.policy.rectify_months)
     event = make_event(on, "acceptance", passed=bool(passed), score=value, by=_text(by, "--by"), deadline=limit,
-                       note=_text(note, "--note"))
+                       note=_text(note, "--note"), recorded=recorded_stamp(recorded_by, ledger))
     entry = _record(ledger, village, event, crit.policy)
     if passed:
         watch = add_months(on, crit.policy.watch_months)
@@ -395,6 +403,7 @@ def reopen_cmd(
     date: DateOpt = None,
     criteria_file: CriteriaFileOpt = None,
     ledger: LedgerOpt = DEFAULT_LEDGER,
+    recorded_by: RecordedByOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Reopen an accepted village whose problem rebounded in its watch year (status back to rectifying).
@@ -411,7 +420,8 @@ def reopen_cmd(
     ids = _standards(criteria, crit) if criteria else None
     on = _date(date, "--date")
     limit = _deadline(deadline, on) or add_months(on, crit.policy.rectify_months)
-    event = make_event(on, "reopened", reason=text, criteria=ids, deadline=limit)
+    event = make_event(on, "reopened", reason=text, criteria=ids, deadline=limit,
+                       recorded=recorded_stamp(recorded_by, ledger))
     entry = _record(ledger, village, event, crit.policy)
     _out(_(f"reopened {_where(entry)} on {on} (rebound); time limit {limit}",
            f"{_where(entry)} 于 {on} 反弹，重新整改；整改时限 {limit}"))
@@ -426,6 +436,7 @@ def close_cmd(
     note: NoteOpt = None,
     criteria: CriteriaOpt = None,
     ledger: LedgerOpt = DEFAULT_LEDGER,
+    recorded_by: RecordedByOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Cancel the account (销号): refused unless the last acceptance passed and the watch period ended with no rebound.
@@ -436,7 +447,8 @@ def close_cmd(
 
     crit = _criteria(criteria)
     on = _date(date, "--date")
-    event = make_event(on, "closed", by=_text(by, "--by"), note=_text(note, "--note"))
+    event = make_event(on, "closed", by=_text(by, "--by"), note=_text(note, "--note"),
+                       recorded=recorded_stamp(recorded_by, ledger))
     entry = _record(ledger, village, event, crit.policy)
     _out(_(f"closed {_where(entry)} on {on} (account cancelled)", f"{_where(entry)} 已于 {on} 销号"))
 
@@ -576,6 +588,40 @@ def verify_cmd(
     err(_(f"{files} file(s) checked, no problems", f"已检查 {files} 个文件，没有问题"))
 
 
+@app.command("log")
+@command
+def log_cmd(
+    since: Annotated[Optional[str], typer.Option("--since", help="Only events recorded on or after this date.",
+                                                 show_default=False)] = None,
+    village: Annotated[Optional[str], typer.Option("--village", show_default=False,
+                                                   help="Only this village (code, name, or township/village).")] = None,
+    by: Annotated[Optional[str], typer.Option("--by", help="Only events recorded by this name.",
+                                              show_default=False)] = None,
+    format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    ledger: LedgerOpt = DEFAULT_LEDGER,
+    lang: LangOpt = None,
+) -> None:
+    """List the events of the whole ledger in the order they were recorded, with who recorded each.
+
+    Events typed by hand (without `recorded`) come first, by their date, marked as not recorded by lax.
+
+    Example: lax ledger log --since 2026-10-01 --by 李明
+    """
+    from lax.ledger import find_village, log_data
+
+    fmt = _format(format, ("table", "json"))
+    day = parse_date_option(since, "--since")
+    entries, problems = _entries(ledger)
+    one = find_village(entries, village, ledger) if village is not None else None
+    rows, more = log_data(ledger, entries, day, one, by)
+    if fmt == "json":
+        lines = ",\n".join(json.dumps(r, ensure_ascii=False) for r in rows)
+        _out('{"events": [' + (f"\n{lines}\n" if lines else "") + "]}")
+    else:
+        sys.stdout.write(_log_table(rows))
+    _warn(problems + more)
+
+
 @app.command("import")
 @command
 @reads_spreadsheets
@@ -587,6 +633,7 @@ def import_cmd(
     channel: Annotated[str, typer.Option("--channel", help="Channel for the imported rounds.")] = "self",
     criteria: CriteriaOpt = None,
     ledger: LedgerOpt = DEFAULT_LEDGER,
+    recorded_by: RecordedByOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Read an existing Excel ledger (台账) into village files: all rows or, if any cell is bad, none.
@@ -597,7 +644,8 @@ def import_cmd(
 
     crit = _criteria(criteria)
     on = _date(date, "--date")
-    result = import_ledger(file, ledger, crit, on, _channel(channel), sheet)
+    result = import_ledger(file, ledger, crit, on, _channel(channel), sheet,
+                           recorded=recorded_stamp(recorded_by, ledger))
     _out(_(f"imported {result.villages} village(s) from {file} into {ledger}: {result.created} new file(s), "
            f"{result.unchanged} already there",
            f"已从 {file} 导入 {result.villages} 个村到 {ledger}：新建 {result.created} 个文件，{result.unchanged} 个已存在"))
@@ -640,6 +688,7 @@ _EVENT_LABELS = {
     "identified": ("identified", "认定"), "planned": ("plan", "整改措施"), "progress": ("progress", "整改进展"),
     "acceptance": ("acceptance", "验收"), "reopened": ("rebound", "反弹"), "closed": ("closed", "销号"),
     "missed_inclusion": ("missed inclusion", "漏报"), "amended": ("standards added", "追加认定情形"),
+    "submission": ("submission", "报送"),
 }
 _KEY_LABELS = {
     "channel": ("channel", "渠道"), "criteria": ("standards", "情形"), "evidence": ("evidence", "依据"),
@@ -648,6 +697,7 @@ _KEY_LABELS = {
     "township_leader": ("township leader", "乡镇责任人"), "first_secretary": ("first secretary", "第一书记"),
     "helping_unit": ("helping unit", "帮扶单位"), "funds": ("funds (yuan)", "资金（元）"), "passed": ("passed", "通过"),
     "score": ("score", "得分"), "by": ("by", "单位"), "reason": ("reason", "原因"),
+    "recorded": ("recorded", "录入"), "quarter": ("quarter", "季度"), "villages": ("villages", "村数"),
 }
 
 
@@ -671,6 +721,48 @@ def _fmt_value(value) -> str:
         return "; ".join(f"{k} " + ", ".join(f"{fk}={_fmt_value(fv)}" for fk, fv in v.items()) if isinstance(v, dict)
                          else f"{k}={_fmt_value(v)}" for k, v in value.items())
     return str(value)
+
+
+def _detail(key: str, value) -> str:
+    """One key of an event for people: a channel by its name, `source` as FILE:SHEET:ROW, `recorded` as who, when."""
+    if key == "channel":
+        return _channel_label(value)
+    if key == "source":
+        from lax.recorder import source_text
+
+        return source_text(value)
+    if key == "recorded" and isinstance(value, dict):
+        return f"{value.get('by')}, {value.get('at')}"
+    return _fmt_value(value)
+
+
+def _details(event: dict, skip: tuple[str, ...]) -> str:
+    return "; ".join(f"{_label(_KEY_LABELS.get(k), k)}: {_detail(k, v)}" for k, v in event.items() if k not in skip)
+
+
+def _log_table(rows: list[dict]) -> str:
+    """`ledger log` as an aligned table (CJK-width aware): when and by whom, the event, the village, its details."""
+    from rich.cells import cell_len
+
+    headers = [_("Recorded at", "录入时间"), _("By", "录入人"), _("Date", "日期"), _("Event", "事件"),
+               _("Village", "村"), _("Details", "详情")]
+    table = []
+    for r in rows:
+        rec = r["recorded"]
+        when, who = (rec["at"], rec["by"]) if rec else (_("not recorded by lax", "手工录入"), "")
+        where = f"{r['township']}/{r['village']}" if r["village"] else r["township"]
+        event = {k: v for k, v in r.items() if k not in ("township", "village", "code", "date", "type", "recorded",
+                                                         "path", "line")}
+        table.append([when, who, r["date"], _label(_EVENT_LABELS.get(r["type"]), r["type"]), where,
+                      " ".join(_details(event, ()).split())])
+    widths = [max([cell_len(h)] + [cell_len(t[i]) for t in table]) for i, h in enumerate(headers)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c + " " * (w - cell_len(c)) for c, w in zip(cells, widths)).rstrip()
+
+    out = [line(headers), line(["─" * w for w in widths])] + [line(t) for t in table]
+    out.append(_(f"{len(rows)} event(s)", f"共 {len(rows)} 条记录"))
+    return "\n".join(out) + "\n"
 
 
 def _channel_label(channel) -> str:
@@ -706,8 +798,7 @@ def _print_show(data: dict, on: dt.date) -> None:
     table.add_column(_("Event", "事件"), no_wrap=True)
     table.add_column(_("Details", "详情"))
     for e in data["events"]:
-        details = "; ".join(f"{_label(_KEY_LABELS.get(k), k)}: {_channel_label(v) if k == 'channel' else _fmt_value(v)}"
-                            for k, v in e.items() if k not in ("date", "type"))
+        details = _details(e, ("date", "type"))
         table.add_row(e["date"], _label(_EVENT_LABELS.get(e["type"]), e["type"]), escape(details))
     console.print(table)
 

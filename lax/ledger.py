@@ -40,6 +40,7 @@ from lax.lifecycle import (
     CHANNELS, EMPTY, EVENT_KEYS, EVENT_TYPES, Event, Replay, State, add_months, refusal, state_as_of,
 )
 from lax.problems import YAML_ONLY_BREAKS, LaxError, Problem, editor_lines
+from lax.recorder import source_text
 
 TOWNSHIPS_DIR = "_townships"
 LOCK_NAME = ".lock"
@@ -75,9 +76,16 @@ class RecordSummary:
     missed_inclusions: int = 0
     submissions: int = 0
     files: list[Path] = field(default_factory=list)
+    adopted: list[str] = field(default_factory=list)  # ledger villages without a code that took the sheet's
 
     def describe(self) -> str:
         """One line for the person who ran `lax check --record`."""
+        line = self._counts()
+        if self.adopted:
+            line += _(f"; code taken from the input: {'; '.join(self.adopted)}", f"；采用输入中的村代码：{'；'.join(self.adopted)}")
+        return line
+
+    def _counts(self) -> str:
         if not self.files:
             return _(f"ledger: nothing new to record ({self.unchanged} flagged village(s) already recorded)",
                      f"台账：无新内容需要记录（{self.unchanged} 个被认定的村已在台账中）")
@@ -1755,15 +1763,20 @@ def _jsonable(value: Any) -> Any:
 
 
 def record_check(folder: Path, villages: list[dict], as_of: dt.date, channel: str, policy: Policy,
-                 criteria_ids: set[str], source: str | None) -> RecordSummary:
+                 criteria_ids: set[str], source: str | None, recorded: dict | None = None) -> RecordSummary:
     """Record what `lax check` found (SPEC §7, `lax check --record`).
 
     `villages` holds every village read, flagged or not: {"township", "village", "code", "criteria": [ids met],
-    "evidence": {id: {field: value}}, optionally "checked_on": date}. A newly flagged village (none or a closed round) is opened; one in its
+    "evidence": {id: {field: value}}, optionally "checked_on": date and "source": {path, sheet, row}}. A newly
+    flagged village (none or a closed round) is opened; one in its
     watch year (accepted) is reopened as a rebound; one still identified or rectifying gets the standards it
     newly meets added (`amended`), else nothing. With channel `self`, each township present gets one
     `submission` per quarter; with `spot`, a flagged village its township had not listed (no open round)
     also gets a `missed_inclusion`. Running it twice records nothing the second time.
+    Each event keeps the row it came from (`source`, else the text `source` given) and, when given,
+    `recorded` ({by, at}: who ran the check and when).
+    Villages are matched by code when either side has one (`_match_row`); a ledger village without a code
+    takes the code of the one row of its names (said in the summary), and an ambiguous match is refused.
     All-or-nothing as far as checks go: a refused step (e.g. an event older than the file's last) raises
     before any file is written.
     """
@@ -1779,10 +1792,12 @@ def record_check(folder: Path, villages: list[dict], as_of: dt.date, channel: st
         refusals: list[str] = []
         seen: set[Any] = set()
         per_township: dict[str, int] = {}
+        township_sources: dict[str, dict[str, None]] = {}  # township -> the files its rows came from, in order
         examined: dict[str, dt.date] = {}  # township -> its latest 排查日期 (checked_on) in the input
-        pending_new: list[Entry] = []
-        handled: set[Path] = set()
+        index = _LedgerIndex(entries)
+        handled: dict[Path, str] = {}  # ledger file -> the row that matched it
         bad_names: list[str] = []
+        rows: list[tuple[str, str, str | None, dict]] = []
         for v in villages:
             township = str(v.get("township") or "").strip()
             village = str(v.get("village") or "").strip()
@@ -1796,11 +1811,19 @@ def record_check(folder: Path, villages: list[dict], as_of: dt.date, channel: st
                 continue
             code = v.get("code")
             code = str(code).strip() if code not in (None, "") else None
+            rows.append((township, village, code, v))
+        conflicts = index.conflicts(rows)
+        if conflicts:
+            raise LaxError(_(f"nothing recorded: {conflicts[0]}", f"未记录任何内容：{conflicts[0]}"), details=conflicts[1:])
+        for township, village, code, v in rows:
             key = ("code", code) if code else ("names", township, village)
             if key in seen:
                 continue
             seen.add(key)
             per_township[township] = per_township.get(township, 0) + 1
+            row_source = _row_source(v.get("source"))
+            if row_source is not None:
+                township_sources.setdefault(township, {})[row_source["path"]] = None
             checked = v.get("checked_on")
             if isinstance(checked, dt.date) and (township not in examined or checked > examined[township]):
                 examined[township] = checked if not isinstance(checked, dt.datetime) else checked.date()
@@ -1812,13 +1835,22 @@ def record_check(folder: Path, villages: list[dict], as_of: dt.date, channel: st
             if not met:
                 continue
             evidence = {c: _jsonable(e) for c, e in (v.get("evidence") or {}).items() if c in met}
-            entry = _match(entries, township, village, code) or _match(pending_new, township, village, code)
+            where = _row_label(township, village, code, v)
+            try:
+                entry, adopt = index.match(township, village, code, where)
+            except LaxError as e:
+                conflicts.append(str(e))
+                continue
             if entry is not None:
                 if entry.path in handled:
+                    conflicts.append(_(f"{handled[entry.path]} and {where} both match {entry.path}; "
+                                       f"give each its village code",
+                                       f"{handled[entry.path]} 与 {where} 都对应 {entry.path}；请为每行填写村代码"))
                     continue
-                handled.add(entry.path)
+                handled[entry.path] = where
             try:
-                events = _events_for(entry, met, evidence, as_of, channel, policy, source)
+                events = _events_for(entry, met, evidence, as_of, channel, policy,
+                                     row_source if row_source is not None else source, recorded)
             except LaxError as e:
                 refusals.append(str(e))
                 continue
@@ -1833,23 +1865,34 @@ def record_check(folder: Path, villages: list[dict], as_of: dt.date, channel: st
             try:
                 if entry is not None:
                     old, text = _fresh(entry.path, policy)
-                    changes[old.path] = _plan(old.path, old, text, (old.township, old.village, old.code), events, policy)
+                    new_code = old.code
+                    if adopt and old.code is None:
+                        new_code = code
+                        text = _with_code(text, old, code)
+                        summary.adopted.append(_(f"{old.label} ({old.path.name}) takes code {code} from {where}",
+                                                 f"{old.label}（{old.path.name}）采用 {where} 的村代码 {code}"))
+                    changes[old.path] = _plan(old.path, old, text, (old.township, old.village, new_code), events, policy)
                 else:
                     _refuse_if_unreadable(entries, problems, folder)
                     path = _new_path(folder, township, village, code, taken)
                     taken.add(path.name)
                     change = _plan(path, None, None, (township, village, code), events, policy)
                     changes[path] = change
-                    pending_new.append(change.new)
+                    index.add(change.new)
+                    handled[path] = where
             except LaxError as e:
                 refusals.append(str(e))
+        if conflicts:  # which ledger village a row is cannot be told: a problem of identity, not a refused step
+            raise LaxError(_(f"nothing recorded: {conflicts[0]}", f"未记录任何内容：{conflicts[0]}"), details=conflicts[1:])
         if bad_names:
             raise LaxError(_(f"nothing recorded: {len(bad_names)} name(s) cannot go into the ledger",
                              f"未记录任何内容：{len(bad_names)} 个名称无法记入台账"), details=bad_names)
         if refusals:
             raise LaxError(_(f"nothing recorded: {len(refusals)} village(s) cannot take this check's results",
                              f"未记录任何内容：{len(refusals)} 个村无法记入本次排查结果"), exit_code=1, details=refusals)
-        township_changes = _submissions(folder, per_township, examined, as_of, source) if channel == "self" else []
+        sources = {t: ", ".join(paths) for t, paths in township_sources.items()}
+        township_changes = _submissions(folder, per_township, examined, as_of, source, sources,
+                                        recorded) if channel == "self" else []
         summary.files = _commit(list(changes.values()))
         for path, text in township_changes:
             write_atomic(path, text)
@@ -1858,8 +1901,113 @@ def record_check(folder: Path, villages: list[dict], as_of: dt.date, channel: st
     return summary
 
 
+def _row_source(value: Any) -> dict | None:
+    """A row's `source` as written to an event: {path, sheet (spreadsheets only), row}; None if not given."""
+    if not isinstance(value, dict) or not value.get("path"):
+        return None
+    out: dict[str, Any] = {"path": str(value["path"])}
+    if value.get("sheet") not in (None, ""):
+        out["sheet"] = str(value["sheet"])
+    row = value.get("row")
+    if isinstance(row, int) and not isinstance(row, bool) and row >= 1:
+        out["row"] = row
+    return out
+
+
+def _row_label(township: str, village: str, code: str | None, v: dict) -> str:
+    """`dengbu.xlsx:排查表:5 (甲镇/一村, code 360622101201)`: a row as named in a conflict message."""
+    src = _row_source(v.get("source"))
+    what = f"{township}/{village}" + (_(f", code {code}", f"，村代码 {code}") if code else _(", no code", "，无村代码"))
+    if src is None:
+        return what
+    return f"{source_text(src)} ({what})"
+
+
+class _LedgerIndex:
+    """The ledger's villages by code and by names, for matching the rows of one `check --record`.
+
+    The rule: villages are matched by code when either side has one. A row with a code is the ledger
+    village with that code; failing that, a ledger village of the same names that has no code (which
+    then takes the row's code). A row without a code is the one ledger village of its names. Anything
+    that could be two villages is refused, never guessed.
+    """
+
+    def __init__(self, entries: Sequence[Entry]):
+        self.by_code: dict[str, Entry] = {}
+        self.by_names: dict[tuple[str, str], list[Entry]] = {}
+        for e in entries:
+            self.add(e)
+
+    def add(self, e: Entry) -> None:
+        if e.code:
+            self.by_code.setdefault(e.code, e)
+        self.by_names.setdefault((e.township, e.village), []).append(e)
+
+    def conflicts(self, rows: Sequence[tuple[str, str, str | None, dict]]) -> list[str]:
+        """Two rows of the same names with different codes, against a ledger village of those names without a
+        code: which of them the ledger file is cannot be told."""
+        coded: dict[tuple[str, str], dict[str, str]] = {}
+        for township, village, code, v in rows:
+            if code and code not in self.by_code:
+                coded.setdefault((township, village), {}).setdefault(code, _row_label(township, village, code, v))
+        out = []
+        for names, codes in coded.items():
+            bare = [e for e in self.by_names.get(names, []) if not e.code]
+            if bare and len(codes) > 1:
+                labels = list(codes.values())
+                out.append(_(f"{bare[0].path} has no village code and the input has {len(codes)} villages "
+                             f"{names[0]}/{names[1]} with different codes: {'; '.join(labels)}; write the right code "
+                             f"into the ledger file (code: '...') and run again",
+                             f"{bare[0].path} 没有村代码，而输入中有 {len(codes)} 个村代码不同的 {names[0]}/{names[1]}："
+                             f"{'；'.join(labels)}；请在台账文件中写明村代码（code: '...'）后重新运行"))
+        return out
+
+    def match(self, township: str, village: str, code: str | None, where: str) -> tuple[Entry | None, bool]:
+        """(the ledger village of a row or None, whether it takes the row's code)."""
+        same = self.by_names.get((township, village), [])
+        if code:
+            found = self.by_code.get(code)
+            if found is not None:
+                return found, False
+            bare = [e for e in same if not e.code]
+            if len(bare) > 1:
+                raise LaxError(_(f"{where}: the ledger has {len(bare)} files for {township}/{village} without a code: "
+                                 f"{', '.join(e.path.name for e in bare)}",
+                                 f"{where}：台账中有 {len(bare)} 个无村代码的 {township}/{village} 文件："
+                                 f"{'、'.join(e.path.name for e in bare)}"))
+            return (bare[0], True) if bare else (None, False)
+        if len(same) > 1:
+            files = [(e.path.name, e.code or "-") for e in same]
+            raise LaxError(_(f"{where} matches {len(same)} villages of the ledger: "
+                             f"{', '.join(f'{n} ({c})' for n, c in files)}; give the row its village code",
+                             f"{where} 对应台账中 {len(same)} 个村："
+                             f"{'、'.join(f'{n}（{c}）' for n, c in files)}；请为该行填写村代码"))
+        return (same[0], False) if same else (None, False)
+
+
+_CODE_LINE = re.compile(r"^code:[ \t]*(?:null|Null|NULL|~)?[ \t]*(?:#.*)?$", re.M)
+
+
+def _with_code(text: str, old: Entry, code: str) -> str | None:
+    """The village file's text with `code: null` replaced by the adopted code (a hand edit's comments kept);
+    None, for the canonical text, when that line cannot be found or the result would read otherwise."""
+    if text == dump_entry(old):
+        return text  # the canonical text: the new file is written in full anyway
+    found = _CODE_LINE.findall(text)
+    if len(found) != 1:
+        return None
+    new_text = _CODE_LINE.sub(_dump({"code": code}).rstrip("\n").replace("\\", "\\\\"), text, count=1)
+    try:
+        c = _entry_from(parse_text(new_text))
+    except _Unreadable:
+        return None
+    if c.identity is None or c.identity.get("code") != code or c.problems or len(c.events) != len(old.events):
+        return None
+    return new_text
+
+
 def _events_for(entry: Entry | None, met: list[str], evidence: dict, as_of: dt.date, channel: str,
-                policy: Policy, source: str | None) -> list[Event] | None:
+                policy: Policy, source: str | dict | None, recorded: dict | None = None) -> list[Event] | None:
     """The events one flagged village gets from a check on `as_of`, or None when nothing is new."""
     state = state_as_of(entry.events, as_of, policy) if entry else EMPTY
     status = state.status
@@ -1868,19 +2016,21 @@ def _events_for(entry: Entry | None, met: list[str], evidence: dict, as_of: dt.d
         events = []
         if channel == "spot":
             events.append(make_event(as_of, "missed_inclusion", channel=channel, criteria=met, evidence=evidence or None,
-                                     source=source))
+                                     source=source, recorded=recorded))
         events.append(make_event(as_of, "identified", channel=channel, criteria=met, evidence=evidence or None,
-                                 deadline=deadline, source=source))
+                                 deadline=deadline, source=source, recorded=recorded))
         return events
     if status == "accepted":
         return [make_event(as_of, "reopened",
                            reason=_(f"meets {', '.join(met)} again ({channel} check)", f"再次符合认定标准 {'、'.join(met)}（{_channel_zh(channel)}）"),
-                           channel=channel, criteria=met, evidence=evidence or None, deadline=deadline, source=source)]
+                           channel=channel, criteria=met, evidence=evidence or None, deadline=deadline, source=source,
+                           recorded=recorded)]
     new = [c for c in met if c not in state.criteria]
     if not new:
         return None
     return [make_event(as_of, "amended", channel=channel, criteria=new,
-                       evidence={c: evidence[c] for c in new if c in evidence} or None, source=source)]
+                       evidence={c: evidence[c] for c in new if c in evidence} or None, source=source,
+                       recorded=recorded)]
 
 
 def _channel_zh(channel: str) -> str:
@@ -1918,7 +2068,8 @@ def _township_of(path: Path) -> str | None:
 
 
 def _submissions(folder: Path, per_township: dict[str, int], examined: dict[str, dt.date], as_of: dt.date,
-                 source: str | None) -> list[tuple[Path, str]]:
+                 source: str | None, sources: dict[str, str] | None = None,
+                 recorded: dict | None = None) -> list[tuple[Path, str]]:
     """New township-file texts for this quarter's submissions (one per township per quarter).
 
     The quarter is the one the township examined: that of its latest 排查日期 (checked_on) when the sheet
@@ -1959,8 +2110,11 @@ def _submissions(folder: Path, per_township: dict[str, int], examined: dict[str,
         if events and as_of < events[-1].date:
             raise LaxError(_(f"{path}: the submission of {as_of} is older than the file's last record ({events[-1].date})",
                              f"{path}：{as_of} 的报送早于该文件最近一条记录（{events[-1].date}）"), exit_code=1)
-        event = make_event(as_of, "submission", quarter=quarter, villages=count, source=source)
-        event = Event(as_of, "submission", {k: event.data[k] for k in ("quarter", "villages", "source") if k in event.data})
+        # the files this township's rows came from (older callers give one text for the whole check)
+        event = make_event(as_of, "submission", quarter=quarter, villages=count,
+                           source=(sources or {}).get(township) or source, recorded=recorded)
+        event = Event(as_of, "submission", {k: event.data[k] for k in ("quarter", "villages", "source", "recorded")
+                                            if k in event.data})
         text = dump_township(township, [*events, event])
         if old_text is not None and old_text != dump_township(township, events):
             # a hand-edited file keeps its comments and layout: the submission is appended to it
@@ -2038,3 +2192,69 @@ def list_data(entries: Sequence[Entry], as_of: dt.date, policy: Policy, status: 
         rows.append(summary(e, state))
     rows.sort(key=lambda r: (r["township"], r["village"], r["code"] or ""))
     return {"as_of": as_of.isoformat(), "villages": rows}
+
+
+def _township_files(folder: Path) -> tuple[list[tuple[Path, str, list[Event]]], list[str]]:
+    """Each readable township file with its path, township and events (for `ledger log`), and the problems."""
+    tdir = Path(folder) / TOWNSHIPS_DIR
+    out: list[tuple[Path, str, list[Event]]] = []
+    problems: list[str] = []
+    for d in sorted(_village_paths(tdir), key=lambda d: d.name):
+        path = tdir / d.name
+        label = str(path)
+        try:
+            parsed = parse_text(_read_text(path, label))
+        except _Unreadable as e:
+            problems.append(f"{label}:{e.line}: {e.message}")
+            continue
+        c = _entry_from(parsed, kind="township")
+        problems.extend(_format_problems(label, c.problems))
+        if c.identity is not None:
+            out.append((path, c.identity["township"], c.events))
+    return out, problems
+
+
+def log_data(folder: Path, entries: Sequence[Entry], since: dt.date | None = None, village: Entry | None = None,
+             by: str | None = None) -> tuple[list[dict], list[str]]:
+    """`lax ledger log` as data: every event of the ledger (village and township files) in the order it was
+    recorded, and the problems of township files that could not be read.
+
+    Events lax wrote carry `recorded: {by, at}` and are ordered by `at`, then by file and line; events
+    without it (typed by hand, or from before lax kept it) come first, by their own date. `since` keeps
+    events recorded on or after that day (events without `recorded`: dated on or after it); `village` keeps
+    one village's events; `by` keeps the events recorded by that name.
+    """
+    from lax.recorder import clean_name, parse_timestamp
+
+    who = clean_name(by) if by is not None else None
+    if by is not None and who is None:
+        raise LaxError(_(f"--by: '{by}' is not a name", f"--by：“{by}”不是姓名"))
+    sources: list[tuple[Path, str, str | None, str | None, Sequence[Event]]] = []
+    for e in sorted(entries, key=lambda e: e.path.name):
+        if village is None or e.path == village.path:
+            sources.append((e.path, e.township, e.village, e.code, e.events))
+    problems: list[str] = []
+    if village is None:
+        towns, problems = _township_files(folder)
+        sources += [(path, township, None, None, events) for path, township, events in towns]
+    rows: list[tuple[tuple, dict]] = []
+    order = 0
+    for path, township, name, code, events in sources:
+        for ev in events:
+            order += 1
+            rec = ev.data.get("recorded")
+            stamp = parse_timestamp(rec.get("at")) if isinstance(rec, dict) else None
+            if stamp is None:
+                rec = None
+            if who is not None and (rec is None or rec.get("by") != who):
+                continue
+            day = stamp.date() if stamp is not None else ev.date
+            if since is not None and day < since:
+                continue
+            key = (1, stamp.timestamp(), order) if stamp is not None else (0, ev.date.toordinal(), order)
+            row = {"township": township, "village": name, "code": code, "date": ev.date.isoformat(), "type": ev.type,
+                   "recorded": json_value(rec) if rec is not None else None, "path": str(path), "line": ev.line}
+            row.update({k: json_value(v) for k, v in ev.data.items() if k != "recorded" and k not in row})
+            rows.append((key, row))
+    rows.sort(key=lambda r: r[0])
+    return [r for _key, r in rows], problems

@@ -403,8 +403,10 @@ def _at(values: list[Any], c: int) -> Any:
 
 
 def import_ledger(path: Path, folder: Path, crit: Criteria, on: dt.date, channel: str = "self",
-                  sheet: str | None = None) -> ImportResult:
-    """Read an Excel 台账 into the ledger folder; all rows or none (a LaxError lists every problem)."""
+                  sheet: str | None = None, recorded: dict | None = None) -> ImportResult:
+    """Read an Excel 台账 into the ledger folder; all rows or none (a LaxError lists every problem).
+
+    `recorded` ({by, at}), when given, is kept with every event written: who imported the sheet and when."""
     path, folder = Path(path), Path(folder)
     problems: list[Problem] = []
     rows = _read_rows(path, sheet, problems)
@@ -438,7 +440,9 @@ def import_ledger(path: Path, folder: Path, crit: Criteria, on: dt.date, channel
         for row, township, village, code, events in planned:
             existing = _match(entries, township, village, code)
             if existing is not None:
-                same = [(e.date, e.type, e.data) for e in existing.events] == [(e.date, e.type, e.data) for e in events]
+                # who recorded the events and when is no part of what they say: a second import is the same
+                same = [(e.date, e.type, _unrecorded(e.data)) for e in existing.events] == \
+                    [(e.date, e.type, e.data) for e in events]
                 if same:
                     unchanged += 1
                     continue
@@ -452,6 +456,8 @@ def import_ledger(path: Path, folder: Path, crit: Criteria, on: dt.date, channel
                 continue
             new_path = _new_path(folder, township, village, code, taken)
             taken.add(new_path.name)
+            if recorded is not None:
+                events = [Event(e.date, e.type, {**e.data, "recorded": recorded}, e.line) for e in events]
             changes.append(_plan(new_path, None, None, (township, village, code), events, policy))
             created += 1
         if problems:
@@ -460,6 +466,10 @@ def import_ledger(path: Path, folder: Path, crit: Criteria, on: dt.date, channel
                              f"未导入任何内容：{path} 中有 {len(problems)} 处问题"), details=[str(p) for p in problems])
         files = _commit(changes)
     return ImportResult(len(planned), created, unchanged, files)
+
+
+def _unrecorded(data: dict) -> dict:
+    return {k: v for k, v in data.items() if k != "recorded"}
 
 
 def _row_events(row: _Row, path: Path, crit: Criteria, on: dt.date, default_channel: str,

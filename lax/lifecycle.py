@@ -28,16 +28,18 @@ CHANNELS = ("self", "mass", "spot", "department")
 # `check --record` when a rectifying village is found meeting further standards.
 EVENT_TYPES = ("identified", "planned", "progress", "acceptance", "reopened", "closed", "missed_inclusion", "amended")
 
-# The keys each event type may carry besides `date` and `type`, in the order they are written.
+# The keys each event type may carry besides `date` and `type`, in the order they are written. `recorded`
+# ({by, at}: who entered the event and when) is last in every type, as lax writes it.
 EVENT_KEYS: dict[str, tuple[str, ...]] = {
-    "identified": ("channel", "criteria", "evidence", "deadline", "source", "note"),
-    "planned": ("measures", "county_leader", "township_leader", "first_secretary", "helping_unit", "deadline", "note"),
-    "progress": ("note", "funds"),
-    "acceptance": ("passed", "score", "by", "deadline", "note"),
-    "reopened": ("reason", "channel", "criteria", "evidence", "deadline", "source", "note"),
-    "closed": ("by", "note"),
-    "missed_inclusion": ("channel", "criteria", "evidence", "source", "note"),
-    "amended": ("channel", "criteria", "evidence", "source", "note"),
+    "identified": ("channel", "criteria", "evidence", "deadline", "source", "note", "recorded"),
+    "planned": ("measures", "county_leader", "township_leader", "first_secretary", "helping_unit", "deadline", "note",
+                "recorded"),
+    "progress": ("note", "funds", "funds_confirmed", "recorded"),
+    "acceptance": ("passed", "score", "by", "deadline", "note", "recorded"),
+    "reopened": ("reason", "channel", "criteria", "evidence", "deadline", "source", "note", "recorded"),
+    "closed": ("by", "note", "recorded"),
+    "missed_inclusion": ("channel", "criteria", "evidence", "source", "note", "recorded"),
+    "amended": ("channel", "criteria", "evidence", "source", "note", "recorded"),
 }
 
 

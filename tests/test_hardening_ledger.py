@@ -361,7 +361,8 @@ def test_hand_edits_of_a_file_never_raise_and_a_clean_edit_keeps_its_history(tmp
     assert after.problems == ()
     old = [(e.date, e.type, e.data) for e in checked.entry.events]
     assert [(e.date, e.type, e.data) for e in after.entry.events][:len(old)] == old  # no history lost
-    assert after.entry.events[-1].data == {"note": "再记一条", "funds": 100}
+    assert after.entry.events[-1].data == {"note": "再记一条", "funds": 100,
+                                           "recorded": {"by": "测试员", "at": "2026-09-30T10:15:00+08:00"}}
 
 
 # ===================================================================================== hostile files

@@ -74,6 +74,7 @@ events:
   channel: self
   criteria: [C05, C13]
   deadline: 2027-03-30
+  recorded: {by: 测试员, at: '2026-09-30T10:15:00+08:00'}
 - date: 2026-10-10
   type: planned
   measures: [召开党员大会重新选举, 县乡联合督导]
@@ -81,26 +82,32 @@ events:
   township_leader: 李明
   first_secretary: 王强
   helping_unit: 县财政局
+  recorded: {by: 测试员, at: '2026-09-30T10:15:00+08:00'}
 - date: 2026-11-15
   type: progress
   note: 完成支部换届选举
   funds: 31500
+  recorded: {by: 测试员, at: '2026-09-30T10:15:00+08:00'}
 - date: 2027-03-20
   type: acceptance
   passed: false
   score: 62
   deadline: 2027-06-30
+  recorded: {by: 测试员, at: '2026-09-30T10:15:00+08:00'}
 - date: 2027-05-10
   type: progress
   note: 查处违纪干部，健全监督机制
   funds: 8000
+  recorded: {by: 测试员, at: '2026-09-30T10:15:00+08:00'}
 - date: 2027-06-25
   type: acceptance
   passed: true
   score: 85
   by: 县委组织部
+  recorded: {by: 测试员, at: '2026-09-30T10:15:00+08:00'}
 - date: 2028-06-25
   type: closed
+  recorded: {by: 测试员, at: '2026-09-30T10:15:00+08:00'}
 """
     data = show("宋三村", "--as-of", "2030-01-01")
     assert {k: data[k] for k in ("township", "village", "code", "status", "overdue", "deadline", "watch_until",
@@ -111,7 +118,8 @@ events:
     assert [e["type"] for e in data["events"]] == ["identified", "planned", "progress", "acceptance", "progress",
                                                    "acceptance", "closed"]
     assert data["events"][3] == {"date": "2027-03-20", "type": "acceptance", "passed": False, "score": 62,
-                                 "deadline": "2027-06-30"}
+                                 "deadline": "2027-06-30",
+                                 "recorded": {"by": "测试员", "at": "2026-09-30T10:15:00+08:00"}}
     assert ok("verify").exit_code == 0
 
 
@@ -338,7 +346,8 @@ def test_hand_edits_with_comments_survive_an_append(led):
     text = p.read_text(encoding="utf-8").replace("events:\n", "# 2026年第三季度乡镇自查认定\nevents:\n")
     p.write_text(text, encoding="utf-8")
     ok("progress", "宋三村", "完成支部换届选举", "--date", "2026-10-05")
-    assert p.read_text(encoding="utf-8") == text + "- date: 2026-10-05\n  type: progress\n  note: 完成支部换届选举\n"
+    assert p.read_text(encoding="utf-8") == text + ("- date: 2026-10-05\n  type: progress\n  note: 完成支部换届选举\n"
+                                                    "  recorded: {by: 测试员, at: '2026-09-30T10:15:00+08:00'}\n")
 
 
 # ------------------------------------------------------------------------------------------- list

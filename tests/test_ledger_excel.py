@@ -105,18 +105,22 @@ events:
   deadline: 2026-09-30
   source: 2026年整顿台账.xlsx
   note: 换届选举未完成；村干部违规发放补贴
+  recorded: {by: 测试员, at: '2026-09-30T10:15:00+08:00'}
 - date: 2026-03-31
   type: planned
   measures: [召开党员大会重新选举, 县乡联合督导]
   township_leader: 李明
+  recorded: {by: 测试员, at: '2026-09-30T10:15:00+08:00'}
 - date: 2026-09-20
   type: progress
   note: 完成支部换届选举
   funds: 31500
+  recorded: {by: 测试员, at: '2026-09-30T10:15:00+08:00'}
 - date: 2026-09-20
   type: acceptance
   passed: true
   score: 85
+  recorded: {by: 测试员, at: '2026-09-30T10:15:00+08:00'}
 """
     def show(name, day):
         r = lax("show", name, "--as-of", day, "--format", "json")

@@ -1,6 +1,7 @@
 """Ledger files: the exact text lax writes, safe names, safe and fast reading, the cache, and `verify`."""
 
 import datetime as dt
+import json
 import os
 import time
 from pathlib import Path
@@ -247,7 +248,7 @@ def test_verify_names_every_problem_of_a_hand_broken_file(tmp_path):
         f"{f}:13: unknown event type 'inspected' (expected one of identified, planned, progress, acceptance, "
         "reopened, closed, missed_inclusion, amended)",
         f"{f}:17: funds: '三万' is not an amount in yuan",
-        f"{f}:18: progress: unknown key 'dealine' (allowed: note, funds)",
+        f"{f}:18: progress: unknown key 'dealine' (allowed: note, funds, funds_confirmed, recorded)",
         f"{f}:19: date: '2026-11-01' is not a date like 2026-09-30 (unquoted)",
         f"{f}:21: acceptance on 2026-11-15: no rectification plan is recorded yet (lax ledger plan)",
         f"{f}:24: closed on 2026-12-01: still in the watch year after passing acceptance on 2026-11-15: it can be "
@@ -388,3 +389,58 @@ def test_verify_gives_the_editors_line_when_a_note_holds_a_unicode_line_break(tm
     reported = [line for line in r.stdout.splitlines() if "2026-13-40" in line]
     assert reported == [f"{f}:10: date: '2026-13-40' is not a valid date"]
     assert "2026-13-40" in editor[10]
+
+
+# ------------------------------------------------------------- provenance and authorship: `source`, `recorded`
+
+stamps = st.builds(
+    lambda d, h, m, s, off: dt.datetime(d.year, d.month, d.day, h, m, s,
+                                        tzinfo=dt.timezone(dt.timedelta(minutes=off))).isoformat(),
+    st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)), st.integers(0, 23), st.integers(0, 59), st.integers(0, 59),
+    st.sampled_from([0, 480, -300, 330]))
+recorders = st.one_of(names, tricky.filter(bool), st.sampled_from(["李明", "Li Ming", "王 芳", "o'brien", "a, b", "x: y"]))
+row_sources = st.one_of(
+    texts,
+    st.builds(lambda p, sh, r: {"path": p, **({"sheet": sh} if sh is not None else {}), "row": r},
+              st.one_of(names, tricky.filter(bool), st.sampled_from(["乡镇/邓埠镇.xlsx", "C:\\报表\\q3.xlsx", "a b.csv"])),
+              st.one_of(st.none(), names, st.sampled_from(["排查表", "Sheet1", "2026年三季度"])),
+              st.integers(1, 1_048_576)))
+provenance_events = st.lists(st.builds(
+    lambda d, t, src, by, at, note: Event(d, t, {"criteria": ["C05"], "source": src, "note": note,
+                                                  "recorded": {"by": by, "at": at}}),
+    st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)), st.sampled_from(["identified", "amended", "reopened"]),
+    row_sources, recorders, stamps, st.one_of(st.none(), texts)), max_size=4)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(township=names, village=names, evs=provenance_events)
+def test_source_and_recorded_round_trip_and_both_parsers_agree(township, village, evs):
+    text = dump_village(township, village, None, evs)
+    slow = _slow_parse(text)
+    fast = _fast_parse(text)
+    if fast is not None:
+        assert (fast.doc, fast.key_lines, fast.event_lines) == (slow.doc, slow.key_lines, slow.event_lines)
+    e = read_village(Path("x.yaml"), None, None, "x.yaml", parse_text(text)).entry
+    assert [ev.data for ev in e.events] == [{k: v for k, v in ev.data.items()} for ev in evs]
+    assert all(isinstance(ev.data["recorded"]["at"], str) for ev in e.events)  # quoted: never read as a datetime
+    assert dump_village(e.township, e.village, e.code, e.events) == text
+
+
+def test_the_canonical_layout_of_provenance_takes_the_fast_path_and_the_cache(tmp_path):
+    led = tmp_path / "ledger"
+    text = SONGSAN.replace(
+        "  source: dengbu.xlsx\n",
+        "  source: {path: 邓埠镇.xlsx, sheet: 排查表, row: 5}\n"
+        "  recorded: {by: 李明, at: '2026-09-30T10:15:00+08:00'}\n", 1)
+    assert _fast_parse(text) is not None
+    p = write(led, "邓埠镇-宋三村.yaml", text)
+    old = time.time() - 3600
+    os.utime(p, (old, old))
+    first, problems = load_entries(led)
+    assert problems == []
+    data = first[0].events[0].data
+    assert data["source"] == {"path": "邓埠镇.xlsx", "sheet": "排查表", "row": 5}
+    assert data["recorded"] == {"by": "李明", "at": "2026-09-30T10:15:00+08:00"}
+    assert p.name in json.loads((led / ".cache" / "ledger.json").read_text(encoding="utf-8"))["files"]
+    again, _ = load_entries(led)  # from the cache
+    assert again == first

@@ -176,13 +176,14 @@ def test_progress_with_force_records_a_large_amount_as_confirmed(tmp_path):
             "--ledger", str(led))
     assert r.exit_code == 0, r.output
     assert f.read_text(encoding="utf-8").endswith(
-        "- date: 2026-11-20\n  type: progress\n  note: 县级统筹项目资金\n  funds: 1500000000\n  funds_confirmed: true\n")
+        "- date: 2026-11-20\n  type: progress\n  note: 县级统筹项目资金\n  funds: 1500000000\n  funds_confirmed: true\n"
+        "  recorded: {by: 测试员, at: '2026-09-30T10:15:00+08:00'}\n")
     assert lax("ledger", "verify", "--ledger", str(led)).exit_code == 0
     # an ordinary amount gets no mark, --force or not
     r = lax("ledger", "progress", "宋三村", "购置办公设备", "--funds", "8000", "--force", "--date", "2026-11-21",
             "--ledger", str(led))
     assert r.exit_code == 0
-    assert f.read_text(encoding="utf-8").endswith("  note: 购置办公设备\n  funds: 8000\n")
+    assert f.read_text(encoding="utf-8").endswith("  note: 购置办公设备\n  funds: 8000\n  recorded: {by: 测试员, at: '2026-09-30T10:15:00+08:00'}\n")
 
 
 # ----------------------------------------------------------------------------------- control characters
@@ -301,7 +302,7 @@ def test_unknown_keys_at_top_level_and_in_events_and_events_out_of_order(tmp_pat
     assert r.stdout.splitlines()[:2] == [
         f"{f}:4: unknown key 'remark' (expected township, village, code, events)",
         f"{f}:17: planned: unknown key 'leader_phone' (allowed: measures, county_leader, township_leader, first_secretary, "
-        "helping_unit, deadline, note)",
+        "helping_unit, deadline, note, recorded)",
     ]
 
 
