@@ -68,6 +68,11 @@ _COLUMN_NUMBER_MARKS = frozenset("甲乙丙丁戊己庚辛")
 NON_FIELD_HEADERS = frozenset(header_key(h) for h in (
     "序号", "编号", "序", "排序", "顺序号", "行号", "栏次", "备注", "备注说明", "说明", "附注",
     "No", "No.", "#", "S/N", "Remark", "Remarks", "Note", "Notes"))
+# The columns lax itself adds to a results sheet or CSV (lax.export), read back without a notice; with them,
+# each standard's column (`C05`, `C05 Two-committee election not completed`), see `_Reader.quiet`.
+_LAX_OUTPUT_HEADERS = frozenset(header_key(h) for h in (
+    "Source", "来源", "Flagged", "认定", "认定结果", "Standards met", "符合标准", "Evidence", "证据", "Undetermined",
+    "待定", "File", "来源文件", "Sheet", "工作表", "Row", "行号"))
 SUGGEST_MIN = 0.6  # header similarity (difflib ratio) from which a field is suggested for an unknown column
 # Words of a question form that say nothing about which field is meant (是否完成换届 ~ 完成换届).
 _QUESTION_WORDS = re.compile(r"是否|有无|与否|情况|如何|\(?是/否\)?")
@@ -174,6 +179,10 @@ class _Reader:
             for fid in c.fields:
                 self.used.setdefault(fid, []).append(c.id)
         self.used = {f.id: self.used[f.id] for f in self.fields if f.id in self.used}
+        # Headers that name no field but need no notice: see NON_FIELD_HEADERS and _LAX_OUTPUT_HEADERS.
+        self.quiet = set(NON_FIELD_HEADERS | _LAX_OUTPUT_HEADERS)
+        for c in getattr(criteria, "criteria", ()):
+            self.quiet.update(header_key(h) for h in (c.id, f"{c.id} {c.title_zh}", f"{c.id} {c.title_en}"))
         self.names: dict[Any, Any] = {None: None}  # a spelling as read -> the name it stands for (normal_name)
         self.names_noticed: set[tuple[str, str]] = set()  # (field id, spelling) already said
         self.townships: dict[str, tuple] = {}  # each township spelling -> where it first appears
@@ -481,7 +490,7 @@ class _Reader:
             for r, n in zip(rows, nums):
                 if not _blank_cell(r, c):
                     text, row = " ".join(str(r[c]).split()), n
-            if text is None or header_key(text) in NON_FIELD_HEADERS:
+            if text is None or header_key(text) in self.quiet:
                 continue
             self.notices.append(self._unknown_column(text, path, sheet, row, column_letter(col0 + c)))
 
@@ -544,10 +553,10 @@ class _Reader:
         for v in new:
             names[v] = normal_name(v, township=fid == "township") if isinstance(v, str) else v
         out = list(map(names.__getitem__, values))
-        for v in new:
-            if names[v] != v and (fid, v) not in self.names_noticed and not _is_footer(v):
-                k = values.index(v)
-                self._name_notice(fid, v, names[v], path, sheet, nums[k], columns, lines[k] if lines else None)
+        changed = [v for v in set(values) if names[v] != v and (fid, v) not in self.names_noticed and not _is_footer(v)]
+        for k in sorted(map(values.index, changed)):  # in the order of the rows
+            v = values[k]
+            self._name_notice(fid, v, names[v], path, sheet, nums[k], columns, lines[k] if lines else None)
         return out
 
     def _name_notice(self, fid: str, spelling: str, name: str, path: str, sheet: str | None, row: int,
@@ -566,10 +575,9 @@ class _Reader:
                         columns: dict[str, str] | None, line: int | None = None) -> None:
         """Remember where each township spelling first appears (for `merge_townships`)."""
         seen = self.townships
-        for t in set(townships):
-            if isinstance(t, str) and t not in seen:
-                k = townships.index(t)
-                seen[t] = (path, sheet, nums[k], (columns or {}).get("township"), line)
+        new = [t for t in set(townships) if isinstance(t, str) and t not in seen]
+        for k in sorted(map(townships.index, new)):  # in the order of the rows
+            seen[townships[k]] = (path, sheet, nums[k], (columns or {}).get("township"), line)
 
     def merge_townships(self) -> None:
         """After every file: a township written both without and with its 镇/乡 (邓埠, 邓埠镇) is the suffixed
@@ -584,7 +592,8 @@ class _Reader:
                 values = list(rec.values)
                 values[ti] = merges[t]
                 rec.values = tuple(values)
-        for spelling, name in merges.items():
+        for spelling in [t for t in self.townships if t in merges]:  # in input order
+            name = merges[spelling]
             path, sheet, row, column, line = self.townships[spelling]
             target = self.townships[name]
             also = Record(None, target[0], target[1], target[2], {} if target[3] is not None else None).where()
@@ -822,7 +831,7 @@ class _Reader:
                 fid = lookup(key) if isinstance(key, (str, int, float)) and not isinstance(key, bool) else None
                 if fid is None:  # not read, like a column that names no field: said once per key
                     text = " ".join(str(key).split())
-                    if text and text not in unknown and header_key(text) not in NON_FIELD_HEADERS:
+                    if text and text not in unknown and header_key(text) not in self.quiet:
                         unknown.add(text)
                         self.notices.append(self._unknown_column(
                             text, path, None, row, None, at.of(key) if at is not None else None))
