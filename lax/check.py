@@ -206,12 +206,13 @@ def notice_lines(result: CheckResult) -> list[str]:
     groups: dict[tuple, dict[str, list[str]]] = {}
     for n in result.notices:
         parts = groups.setdefault((n.path, n.sheet), {})
-        if n.code == "unknown-column":
+        if n.code in ("unknown-column", "repeated-column"):
             text = f"{n.column} {n.value}" if n.column else f"{n.value}"
             if n.field in crit.index:
                 f = crit.field(n.field)
                 title = f.title_zh if any("\u4e00" <= ch <= "\u9fff" for ch in str(n.value)) else f.title_en
-                text += _(f" (did you mean {title}?)", f"（是否应为“{title}”？）")
+                text += (_(f" (did you mean {title}?)", f"（是否应为“{title}”？）") if n.code == "unknown-column"
+                         else _(f" ({title} again, not read)", f"（重复的“{title}”，未读取）"))
             parts.setdefault("unknown", []).append(text)
         elif n.code == "missing-field":
             name = crit.field(n.field).title_zh if zh and n.field in crit.index else n.field

@@ -183,7 +183,8 @@ class _Reader:
         self.quiet = set(NON_FIELD_HEADERS | _LAX_OUTPUT_HEADERS)
         for c in getattr(criteria, "criteria", ()):
             self.quiet.update(header_key(h) for h in (c.id, f"{c.id} {c.title_zh}", f"{c.id} {c.title_en}"))
-        self.names: dict[Any, Any] = {None: None}  # a spelling as read -> the name it stands for (normal_name)
+        # Per field (township, village): a spelling as read -> the name it stands for (normal_name).
+        self.names: dict[str, dict[Any, Any]] = {"township": {None: None}, "village": {None: None}}
         self.names_noticed: set[tuple[str, str]] = set()  # (field id, spelling) already said
         self.townships: dict[str, tuple] = {}  # each township spelling -> where it first appears
         self.memos = new_memos()
@@ -492,6 +493,16 @@ class _Reader:
                     text, row = " ".join(str(r[c]).split()), n
             if text is None or header_key(text) in self.quiet:
                 continue
+            fid = self.criteria.field_for_header(text)
+            if fid is not None and fid in mapping.values():  # a second column for a field: the first is read
+                f = self.fields[self.index[fid]]
+                read = column_letter(col0 + min(k for k, v in mapping.items() if v == fid))
+                letter = column_letter(col0 + c)
+                self.notices.append(Notice("repeated-column", _(
+                    f'column {letter} "{_show(text)}" names {f.title_en} ({fid}) again: only column {read} is read',
+                    f"第 {letter} 列“{_show(text)}”与第 {read} 列同为“{f.title_zh}”：只读取第 {read} 列"),
+                    path, sheet=sheet, row=row, column=letter, field=fid, value=text))
+                continue
             self.notices.append(self._unknown_column(text, path, sheet, row, column_letter(col0 + c)))
 
     def _unknown_column(self, text: str, path: str, sheet: str | None, row: int | None, column: str | None,
@@ -548,7 +559,7 @@ class _Reader:
         """A column of village (or township) names as the places they stand for (`normal_name`), with a
         `name-normalised` notice for each spelling changed, where it first appears. Python runs once per
         distinct spelling (the memo `self.names`), the column is mapped at C speed."""
-        names = self.names
+        names = self.names[fid]
         new = [v for v in set(values) if v not in names]
         for v in new:
             names[v] = normal_name(v, township=fid == "township") if isinstance(v, str) else v

@@ -242,3 +242,15 @@ def test_a_check_dated_far_from_the_day_it_runs_is_noticed(tmp_path):
     notice = as_json(r)["notices"][0]
     assert (notice["code"], notice["path"], notice["message"]) == (
         "as-of-future", "--as-of", "the check date 2026-10-30 is 30 days after today (2026-09-30)")
+
+
+def test_a_second_column_for_the_same_field_is_said_and_the_first_is_read(tmp_path):
+    path = township_sheet(tmp_path / "dengbu.xlsx", ["乡镇", "村名", "换届完成", "满意度"],
+                          [["邓埠镇", "宋三村", "是", 40]])  # 群众满意度 (90) comes later, among the usual columns
+    r = check(str(path), "--format", "json")
+    assert r.exit_code == 1, r.output
+    data = as_json(r)
+    assert [m["evidence"] for v in data["villages"] for m in v["matches"]] == [{"satisfaction": 40}]
+    assert [(n["code"], n["column"], n["field"], n["message"]) for n in data["notices"]] == [
+        ("repeated-column", "X", "satisfaction", 'column X "群众满意度" names Satisfaction (%) (satisfaction) again: '
+                                                  "only column D is read")]
