@@ -208,6 +208,8 @@ def notice_lines(result: CheckResult) -> list[str]:
         parts = groups.setdefault((n.path, n.sheet), {})
         if n.code in ("unknown-column", "repeated-column"):
             text = f"{n.column} {n.value}" if n.column else f"{n.value}"
+            if n.column and not n.value:
+                text = f"{n.column} " + _("(no header, has values)", "（无表头，有数据）")
             if n.field in crit.index:
                 f = crit.field(n.field)
                 title = f.title_zh if any("\u4e00" <= ch <= "\u9fff" for ch in str(n.value)) else f.title_en

@@ -413,7 +413,8 @@ class _Reader:
         mapping, header_at, data_at, top = found  # column index -> field id; head positions
         columns = {f: column_letter(col0 + c) for c, f in mapping.items()}
         header_row = head_nums[header_at]
-        self._column_notices(head[top:data_at], head_nums[top:data_at], mapping, col0, path, sheet)
+        self._column_notices(head[top:data_at], head_nums[top:data_at], mapping, col0, path, sheet,
+                             head[data_at:HEADER_ROWS], head_nums[data_at:HEADER_ROWS])
         missing = [f for f in self.fields if f.required and f.id not in columns]
         for f in missing:
             self.problems.append(Problem("missing-column", _(
@@ -480,18 +481,34 @@ class _Reader:
         return unique, best, data_at, top
 
     def _column_notices(self, rows: list[list], nums: list[int], mapping: dict[int, str], col0: int, path: str,
-                        sheet: str | None) -> None:
+                        sheet: str | None, data: list[list] = (), data_nums: list[int] = ()) -> None:
         """An `unknown-column` notice for each column whose header (the lowest text in the header rows)
-        names no field, unless it is a row-number or remarks column (`NON_FIELD_HEADERS`)."""
+        names no field, unless it is a row-number or remarks column (`NON_FIELD_HEADERS`); for a column with
+        no header at all, when the first data rows (`data`) hold a value in it; a `repeated-column` notice for
+        a second column naming a field already read."""
+        # The first data rows, without footer rows and the 栏次 row (甲 乙 1 2 3), show whether a column
+        # without a header holds values.
+        data = [(r, n) for k, (r, n) in enumerate(zip(data, data_nums))
+                if not any(_is_footer(v) for v in r) and not (k == 0 and _is_column_number_row(r, sorted(mapping)))]
         width = max(map(len, rows), default=0)
-        for c in range(width):
+        for c in range(max([width] + [len(r) for r, _n in data])):
             if c in mapping:
                 continue
             text, row = None, None
             for r, n in zip(rows, nums):
                 if not _blank_cell(r, c):
                     text, row = " ".join(str(r[c]).split()), n
-            if text is None or header_key(text) in self.quiet:
+            if text is None:
+                held = next(((r[c], n) for r, n in data if not _blank_cell(r, c)), None)
+                if held is not None:
+                    letter = column_letter(col0 + c)
+                    self.notices.append(Notice("unknown-column", _(
+                        f"column {letter} has no header but holds values (“{_show(held[0])}” on row {held[1]}); "
+                        f"they are not read",
+                        f"第 {letter} 列没有表头但有数据（第 {held[1]} 行为“{_show(held[0])}”），未读取"),
+                        path, sheet=sheet, row=nums[-1] if nums else None, column=letter, value=""))
+                continue
+            if header_key(text) in self.quiet:
                 continue
             fid = self.criteria.field_for_header(text)
             if fid is not None and fid in mapping.values():  # a second column for a field: the first is read

@@ -254,3 +254,16 @@ def test_a_second_column_for_the_same_field_is_said_and_the_first_is_read(tmp_pa
     assert [(n["code"], n["column"], n["field"], n["message"]) for n in data["notices"]] == [
         ("repeated-column", "X", "satisfaction", 'column X "群众满意度" names Satisfaction (%) (satisfaction) again: '
                                                   "only column D is read")]
+
+
+def test_a_column_without_a_header_that_holds_values_is_said(tmp_path):
+    path = township_sheet(tmp_path / "dengbu.xlsx", ["乡镇", "村名", "换届完成"], [["邓埠镇", "宋三村", "是"]])
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    ws["Z4"] = "已整改"  # a note typed right of the table, under no header
+    wb.save(path)
+    data = as_json(check(str(path), "--format", "json"))
+    assert [(n["code"], n["row"], n["column"], n["value"], n["message"]) for n in data["notices"]] == [
+        ("unknown-column", 3, "Z", "", "column Z has no header but holds values (“已整改” on row 4); they are not read")]
+    assert as_json(check(str(township_sheet(tmp_path / "clean.xlsx", ["乡镇", "村名", "换届完成"],
+                                             [["邓埠镇", "宋三村", "是"]])), "--format", "json"))["notices"] == []
