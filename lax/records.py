@@ -1,10 +1,10 @@
 """Reading village records from the files townships send: spreadsheets, CSV, YAML and JSON (SPEC §5).
 
-`read_records(paths, criteria)` returns `(records, problems)`, with `.notices` beside them (see `ReadResult`). A record is one village row with its values
-in the order of `criteria.fields` and where it came from. A problem is bad input as data (a bad cell, a
-missing column, a duplicate village, a file that cannot be read); reading carries on past it, so every
-problem of every file is reported in one pass and valid rows are still checked. Nothing here raises for
-bad input and nothing prints.
+`read_records(paths, criteria)` returns `(records, problems)`, with `.notices` beside them (`ReadResult`).
+A record is one village row with its values in the order of `criteria.fields` and where it came from. A
+problem is bad input as data (a bad cell, a missing column, a duplicate village, a file that cannot be
+read); reading carries on past it, so every problem of every file is reported in one pass and valid rows
+are still checked. Nothing here raises for bad input and nothing prints.
 
 Spreadsheets (`.xlsx .xlsm .xlsb .xls .ods`, via python-calamine) may be messy the way township sheets
 are: title rows above the header; the header found by matching aliases in the first 10 rows; two-row
@@ -21,9 +21,10 @@ something to report goes row by row (`_slow_rows`). The sheet is never held twic
 one chunk of Python rows, and the records.
 
 Notices (`lax.problems.Notice`, SPEC §12): what was read but not as a person might expect is said, never
-silently dropped: a column whose header names no field (`unknown-column`, with the closest field by header
-similarity), a field the standards use that a sheet lacks (`missing-field`), and a village or township
-spelled two ways and read as one place (`name-normalised`, see `normal_name` and `township_merges`).
+silently dropped: a column whose header names no field, or that has values but no header (`unknown-column`,
+with the closest field by header similarity), a second column for a field already read (`repeated-column`),
+a field the standards use that a sheet lacks (`missing-field`), and a village or township spelled two ways
+and read as one place (`name-normalised`, see `normal_name` and `township_merges`).
 """
 
 from __future__ import annotations
