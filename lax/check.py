@@ -195,6 +195,9 @@ def date_notices(records: Sequence[Record], criteria: Criteria, as_of: dt.date) 
     return out
 
 
+NOTICE_COLUMNS = 20  # columns named in a sheet's notice line; JSON and the notices themselves hold them all
+
+
 def notice_lines(result: CheckResult) -> list[str]:
     """The notices as a person reads them: one line per sheet (or file), the columns not understood and the
     fields missing gathered (`邓埠镇.xlsx, sheet 排查表: columns not understood: E 是否完成换届 (did you mean
@@ -228,7 +231,11 @@ def notice_lines(result: CheckResult) -> list[str]:
     for (path, sheet), parts in groups.items():
         segments = []
         if "unknown" in parts:
-            segments.append(_("columns not understood: ", "未识别的列：") + (", " if not zh else "、").join(parts["unknown"]))
+            shown = parts["unknown"][:NOTICE_COLUMNS]  # a sheet of 16,384 columns stays one readable line
+            more = len(parts["unknown"]) - len(shown)
+            if more:
+                shown.append(_(f"… and {more} more", f"……另有 {more} 列"))
+            segments.append(_("columns not understood: ", "未识别的列：") + (", " if not zh else "、").join(shown))
         if "missing" in parts:
             segments.append(_("fields missing: ", "缺少的字段：") + (", " if not zh else "、").join(parts["missing"]))
         segments.extend(parts.get("names", []))

@@ -75,6 +75,10 @@ _LAX_OUTPUT_HEADERS = frozenset(header_key(h) for h in (
     "Source", "来源", "Flagged", "认定", "认定结果", "Standards met", "符合标准", "Evidence", "证据", "Undetermined",
     "待定", "File", "来源文件", "Sheet", "工作表", "Row", "行号"))
 SUGGEST_MIN = 0.6  # header similarity (difflib ratio) from which a field is suggested for an unknown column
+# Suggestions cost a comparison with every header spelling: made for headers of a readable length and for the
+# first columns of a sheet only, so a hostile sheet (16,384 columns, a 10 MB header cell) stays fast.
+SUGGEST_MAX_LEN = 40
+SUGGEST_MAX_COLUMNS = 50
 # Words of a question form that say nothing about which field is meant (是否完成换届 ~ 完成换届).
 _QUESTION_WORDS = re.compile(r"是否|有无|与否|情况|如何|\(?是/否\)?")
 _NEGATIONS = re.compile(r"[不未无没非]")
@@ -176,6 +180,7 @@ class _Reader:
         self.notices: list[Notice] = []
         # The fields the standards use, each with the standards using it (for `missing-field`).
         self.used: dict[str, list[str]] = {}
+        self._suggested = 0  # suggestions made for the sheet (or file) being read, see SUGGEST_MAX_COLUMNS
         for c in getattr(criteria, "criteria", ()):
             for fid in c.fields:
                 self.used.setdefault(fid, []).append(c.id)
@@ -492,6 +497,7 @@ class _Reader:
         data = [(r, n) for k, (r, n) in enumerate(zip(data, data_nums))
                 if not any(_is_footer(v) for v in r) and not (k == 0 and _is_column_number_row(r, sorted(mapping)))]
         width = max(map(len, rows), default=0)
+        self._suggested = 0
         for c in range(max([width] + [len(r) for r, _n in data])):
             if c in mapping:
                 continue
@@ -546,13 +552,21 @@ class _Reader:
     def _suggest(self, text: str) -> Any:
         """The field whose header spellings are most like `text` (difflib ratio >= SUGGEST_MIN), or None."""
         key = header_key(text)
+        self._suggested += 1
+        if len(key) > SUGGEST_MAX_LEN or self._suggested > SUGGEST_MAX_COLUMNS:
+            return None
         bare = _QUESTION_WORDS.sub("", key)
-        best, score = None, 0.0
+        best, score = None, SUGGEST_MIN - 1e-9
         for alias, fid in self.criteria.headers.items():
+            if len(alias) > 2 * SUGGEST_MAX_LEN:
+                continue
             for k in {key, bare}:
                 if not k:
                     continue
-                r = difflib.SequenceMatcher(None, k, alias, autojunk=False).ratio()
+                m = difflib.SequenceMatcher(None, k, alias, autojunk=False)
+                if m.real_quick_ratio() <= score or m.quick_ratio() <= score:
+                    continue  # cannot beat the best so far (upper bounds, cheap)
+                r = m.ratio()
                 if r > score:
                     best, score = fid, r
         return self.fields[self.index[best]] if best is not None and score >= SUGGEST_MIN else None
@@ -841,6 +855,7 @@ class _Reader:
         lookup = self.criteria.field_for_header
         self.total += len(items)
         present: set[str] = set()  # the fields some item has a key for (for `missing-field`)
+        self._suggested = 0
         unknown: set[str] = set()  # the keys naming no field already said (one notice per key and file)
         any_item = False
         for k, item in enumerate(items):
