@@ -3,7 +3,8 @@
 A *finding* (`Match`) says a village meets a standard, with the evidence (the field values that made the
 expression true). A standard whose outcome depends on a blank value is *undetermined* for that village,
 listed with the blank fields. Bad input is not here: it arrives as `Problem`s from `lax.records` and is
-carried in the result beside the findings.
+carried in the result beside the findings, and so are the *notices* (`lax.problems.Notice`): what was read
+but not as a person might expect, and examination dates far from the check (`date_notices`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from json.encoder import encode_basestring as _encode_str  # the C escaper json.
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from lax.criteria import Criteria
-from lax.problems import Problem
+from lax.i18n import _
+from lax.problems import Notice, Problem
 
 if TYPE_CHECKING:
     from lax.records import Record
@@ -47,6 +49,7 @@ class CheckResult:
     as_of: dt.date
     villages: list[VillageResult]
     problems: list[Problem] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)  # shown, never counted in the exit code
 
     def summary(self) -> dict[str, Any]:
         by: dict[str, int] = {}
@@ -64,6 +67,7 @@ class CheckResult:
             "flagged": flagged,
             "undetermined": undetermined,
             "problems": len(self.problems),
+            "notices": len(self.notices),
             "by_criterion": dict(sorted(by.items(), key=lambda kv: order.get(kv[0], 0))),
         }
 
@@ -117,12 +121,128 @@ def run_check(
     as_of: dt.date,
     sheet: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    today: dt.date | None = None,
 ) -> CheckResult:
-    """Read the files and apply the standards: the whole of `lax check` without the printing."""
+    """Read the files and apply the standards: the whole of `lax check` without the printing.
+
+    `today` is the date of the run when it differs from `as_of` (a check dated with `--as-of`): an `as_of`
+    far from it, or after it, is a notice. Examination dates are compared with `as_of` (`date_notices`)."""
     from lax.records import read_records
 
-    records, problems = read_records(paths, criteria, sheet=sheet, on_progress=on_progress)
-    return CheckResult(criteria, as_of, check_records(records, criteria), problems)
+    read = read_records(paths, criteria, sheet=sheet, on_progress=on_progress)
+    records, problems = read
+    notices = list(read.notices)
+    if today is not None:
+        notices.extend(as_of_notices(as_of, today))
+    notices.extend(date_notices(records, criteria, as_of))
+    return CheckResult(criteria, as_of, check_records(records, criteria), problems, notices)
+
+
+FAR_DAYS = 92  # a quarter: an examination date further than this from the check is said
+
+
+def as_of_notices(as_of: dt.date, today: dt.date) -> list[Notice]:
+    """An `as-of-future` or `as-of-far` notice when the check's date (`--as-of`) is after the day of the run
+    or more than a quarter before it."""
+    days = (today - as_of).days
+    if days < 0:
+        return [Notice("as-of-future", _(f"the check date {as_of} is {-days} days after today ({today})",
+                                         f"检查日期 {as_of} 比今天（{today}）晚 {-days} 天"), "--as-of",
+                       value=as_of.isoformat())]
+    if days > FAR_DAYS:
+        return [Notice("as-of-far", _(f"the check date {as_of} is {days} days before today ({today})",
+                                      f"检查日期 {as_of} 比今天（{today}）早 {days} 天"), "--as-of",
+                       value=as_of.isoformat())]
+    return []
+
+
+def date_notices(records: Sequence[Record], criteria: Criteria, as_of: dt.date) -> list[Notice]:
+    """Per sheet (or file), one `checked-on-future` notice when an examination date (排查日期) is after the
+    check date, and one `checked-on-far` when one is more than a quarter (`FAR_DAYS`) before it; each names
+    the furthest date, its row and how many villages are so dated. A sheet examined last year, or dated
+    with a typing slip (2062), is then seen before its findings are recorded as this quarter's."""
+    if "checked_on" not in criteria.index:
+        return []
+    fi = criteria.index["checked_on"]
+    f = criteria.fields[fi]
+    by_sheet: dict[tuple, list] = {}
+    for rec in records:
+        day = rec.values[fi]
+        if day is None or not isinstance(day, dt.date):
+            continue
+        if day > as_of or (as_of - day).days > FAR_DAYS:
+            by_sheet.setdefault((rec.path, rec.sheet), []).append(rec)
+    out: list[Notice] = []
+    for (path, sheet), recs in by_sheet.items():
+        total = sum(1 for r in records if r.path == path and r.sheet == sheet)
+        late = [r for r in recs if r.values[fi] > as_of]
+        early = [r for r in recs if r.values[fi] < as_of]
+        for code, group in (("checked-on-future", late), ("checked-on-far", early)):
+            if not group:
+                continue
+            rec = max(group, key=lambda r: abs((r.values[fi] - as_of).days))
+            day = rec.values[fi]
+            days = abs((day - as_of).days)
+            n = len(group)
+            if code == "checked-on-future":
+                msg = _(f"{f.title_en} {day} is {days} days after the check date {as_of} ({n} of {total} villages)",
+                        f"{f.title_zh} {day} 比检查日期 {as_of} 晚 {days} 天（{total} 个村中有 {n} 个）")
+            else:
+                msg = _(f"{f.title_en} {day} is {days} days before the check date {as_of} ({n} of {total} villages)",
+                        f"{f.title_zh} {day} 比检查日期 {as_of} 早 {days} 天（{total} 个村中有 {n} 个）")
+            out.append(Notice(code, msg, path, sheet=sheet, row=rec.row,
+                              column=(rec.columns or {}).get("checked_on"), field="checked_on", value=day.isoformat()))
+    return out
+
+
+NOTICE_COLUMNS = 20  # columns named in a sheet's notice line; JSON and the notices themselves hold them all
+
+
+def notice_lines(result: CheckResult) -> list[str]:
+    """The notices as a person reads them: one line per sheet (or file), the columns not understood and the
+    fields missing gathered (`邓埠镇.xlsx, sheet 排查表: columns not understood: E 是否完成换届 (did you mean
+    换届完成?); fields missing: satisfaction (C15)`), names merged and dates after them."""
+    from lax.i18n import get_lang
+
+    zh = get_lang() == "zh"
+    crit = result.criteria
+    groups: dict[tuple, dict[str, list[str]]] = {}
+    for n in result.notices:
+        parts = groups.setdefault((n.path, n.sheet), {})
+        if n.code in ("unknown-column", "repeated-column"):
+            text = f"{n.column} {n.value}" if n.column else f"{n.value}"
+            if n.column and not n.value:
+                text = f"{n.column} " + _("(no header, has values)", "（无表头，有数据）")
+            if n.field in crit.index:
+                f = crit.field(n.field)
+                title = f.title_zh if any("\u4e00" <= ch <= "\u9fff" for ch in str(n.value)) else f.title_en
+                text += (_(f" (did you mean {title}?)", f"（是否应为“{title}”？）") if n.code == "unknown-column"
+                         else _(f" ({title} again, not read)", f"（重复的“{title}”，未读取）"))
+            parts.setdefault("unknown", []).append(text)
+        elif n.code == "missing-field":
+            name = crit.field(n.field).title_zh if zh and n.field in crit.index else n.field
+            parts.setdefault("missing", []).append(f"{name} ({n.value})" if not zh else f"{name}（{n.value}）")
+        elif n.code == "name-normalised":
+            parts.setdefault("names", []).append(n.message)
+        else:
+            parts.setdefault("other", []).append(n.message)
+    lines = []
+    sep = "; " if not zh else "；"
+    for (path, sheet), parts in groups.items():
+        segments = []
+        if "unknown" in parts:
+            shown = parts["unknown"][:NOTICE_COLUMNS]  # a sheet of 16,384 columns stays one readable line
+            more = len(parts["unknown"]) - len(shown)
+            if more:
+                shown.append(_(f"… and {more} more", f"……另有 {more} 列"))
+            segments.append(_("columns not understood: ", "未识别的列：") + (", " if not zh else "、").join(shown))
+        if "missing" in parts:
+            segments.append(_("fields missing: ", "缺少的字段：") + (", " if not zh else "、").join(parts["missing"]))
+        segments.extend(parts.get("names", []))
+        segments.extend(parts.get("other", []))
+        where = path if sheet is None else _(f"{path}, sheet {sheet}", f"{path}，工作表 {sheet}")
+        lines.append(f"{where}: " + sep.join(segments))
+    return lines
 
 
 def json_value(value: Any) -> Any:
@@ -162,6 +282,7 @@ def write_json(result: CheckResult, out: IO[str]) -> None:
     dumps = functools.partial(json.dumps, ensure_ascii=False)
     head = result_to_dict(result, villages=False)
     problems = head.pop("problems")
+    notices = head.pop("notices")
     out.write(dumps(head)[:-1] + ',\n"villages": [')
     idx = result.criteria.index
     it, iv = idx["township"], idx["village"]
@@ -192,7 +313,8 @@ def write_json(result: CheckResult, out: IO[str]) -> None:
             batch.clear()
     if batch:
         out.write(sep + ",\n".join(batch))
-    out.write('\n],\n"problems": [' + ",\n".join(dumps(p) for p in problems) + "]}\n")
+    out.write('\n],\n"problems": [' + ",\n".join(dumps(p) for p in problems) + "],\n"
+              '"notices": [' + ",\n".join(dumps(n) for n in notices) + "]}\n")
 
 
 def _enc(value: Any) -> str:
@@ -210,6 +332,7 @@ def result_to_dict(result: CheckResult, villages: bool = True) -> dict[str, Any]
         "summary": result.summary(),
         "villages": [village_to_dict(result, v) for v in result.villages] if villages else [],
         "problems": [p.to_dict() for p in result.problems],
+        "notices": [n.to_dict() for n in result.notices],
     }
     if not villages:
         del data["villages"]

@@ -102,7 +102,8 @@ def check(
     progress = _progress_bar(files)
     try:
         result = run_check([str(f) for f in files], crit, day, sheet=sheet,
-                           on_progress=progress.update if progress else None)
+                           on_progress=progress.update if progress else None,
+                           today=today() if as_of is not None else None)
     finally:
         if progress:
             progress.close()
@@ -132,6 +133,7 @@ def _write_check(result, format: CheckFormat, output: Optional[Path], all_: bool
             write_csv(result, sys.stdout)
         else:
             write_csv(result, output)
+        _notices_to_stderr(result)
     elif format is CheckFormat.xlsx:
         from lax.export import write_xlsx
 
@@ -141,6 +143,7 @@ def _write_check(result, format: CheckFormat, output: Optional[Path], all_: bool
         finally:
             if bar:
                 bar.close()
+        _notices_to_stderr(result)
     else:
         from lax.show import print_check
 
@@ -155,6 +158,15 @@ def _write_check(result, format: CheckFormat, output: Optional[Path], all_: bool
                 print_check(result, all_=all_, cap=None, out=Console(file=fh, width=200, color_system=None))
     if output is not None and format is not CheckFormat.table:
         err(_(f"wrote {output}", f"已写入 {output}"))
+
+
+def _notices_to_stderr(result) -> None:
+    """The notices, one line per sheet, on stderr: beside CSV or an Excel file they have no place of their own
+    (the Excel file also lists them on its About sheet)."""
+    from lax.check import notice_lines
+
+    for line in notice_lines(result):
+        err(_("notice: ", "提示：") + line)
 
 
 class _Progress:

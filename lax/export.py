@@ -525,6 +525,7 @@ def _about_sheet(ws: Any, result: CheckResult) -> None:
         [_("Flagged", "认定软弱涣散"), s["flagged"], None],
         [_("Undetermined", "存在待定标准"), s["undetermined"], None],
         [_("Problems", "数据问题"), s["problems"], None],
+        [_("Notices", "提示"), s["notices"], None],
         [_("Written by", "生成工具"), f"lax {__version__}", None],
         [None, None, None],
         [make_cell(ws, t, bold=True, fill=HEADER_FILL)
@@ -532,5 +533,11 @@ def _about_sheet(ws: Any, result: CheckResult) -> None:
     ]
     for c in criteria.criteria:
         rows.append([c.id, c.title(), by.get(c.id, 0)])
+    if result.notices:  # read, but to be checked: columns not understood, fields missing, names merged, dates
+        from lax.check import notice_lines
+
+        rows.append([None, None, None])
+        rows.append([make_cell(ws, _("Notices", "提示"), bold=True, fill=HEADER_FILL), None, None])
+        rows.extend([None, safe_text(line), None] for line in notice_lines(result))
     header = [_("Item", "项目"), _("Value", "内容"), ""]
     write_sheet(ws, header, rows, [22, 60, 16], autofilter=False)

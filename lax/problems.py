@@ -3,7 +3,9 @@
 A *problem* is bad input found while reading (a bad cell, a missing column, a duplicate village, a file
 that cannot be read). It is data, never an exception: readers collect every problem of a file in one
 pass and carry on with the valid rows. It is different from a *finding* (a village meets a standard),
-which lives in `lax.check`.
+which lives in `lax.check`. A *notice* has the same shape but is not bad input: something read in a way
+the person should know about (a column that names no field, a merged spelling, a far examination date);
+it is shown beside the problems and never changes the exit code.
 
 `LaxError` is raised when a command cannot go on at all (a malformed criteria file, an unknown
 village, a refused ledger transition); the CLI prints its one-line message and exits with its code.
@@ -63,6 +65,13 @@ class Problem:
         if self.line is not None:
             d["line"] = self.line
         return d
+
+
+@dataclass(frozen=True, slots=True)
+class Notice(Problem):
+    """Something the reader did not take as written, said so a person can judge it: a column that names no
+    field, a field the standards use that a sheet lacks, a name spelled two ways and merged, an examination
+    date far from the check. Same shape as a `Problem`, but it does not change the exit code (SPEC §12)."""
 
 
 class LaxError(Exception):

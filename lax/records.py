@@ -1,10 +1,10 @@
 """Reading village records from the files townships send: spreadsheets, CSV, YAML and JSON (SPEC §5).
 
-`read_records(paths, criteria)` returns `(records, problems)`. A record is one village row with its values
-in the order of `criteria.fields` and where it came from. A problem is bad input as data (a bad cell, a
-missing column, a duplicate village, a file that cannot be read); reading carries on past it, so every
-problem of every file is reported in one pass and valid rows are still checked. Nothing here raises for
-bad input and nothing prints.
+`read_records(paths, criteria)` returns `(records, problems)`, with `.notices` beside them (`ReadResult`).
+A record is one village row with its values in the order of `criteria.fields` and where it came from. A
+problem is bad input as data (a bad cell, a missing column, a duplicate village, a file that cannot be
+read); reading carries on past it, so every problem of every file is reported in one pass and valid rows
+are still checked. Nothing here raises for bad input and nothing prints.
 
 Spreadsheets (`.xlsx .xlsm .xlsb .xls .ods`, via python-calamine) may be messy the way township sheets
 are: title rows above the header; the header found by matching aliases in the first 10 rows; two-row
@@ -19,11 +19,18 @@ chunk holds only villages (no blank, footer, bad or missing value) also run per 
 a chunk becomes records and enters the duplicate index without a Python loop per row. Only a chunk with
 something to report goes row by row (`_slow_rows`). The sheet is never held twice: calamine's own copy,
 one chunk of Python rows, and the records.
+
+Notices (`lax.problems.Notice`, SPEC §12): what was read but not as a person might expect is said, never
+silently dropped: a column whose header names no field, or that has values but no header (`unknown-column`,
+with the closest field by header similarity), a second column for a field already read (`repeated-column`),
+a field the standards use that a sheet lacks (`missing-field`), and a village or township spelled two ways
+and read as one place (`name-normalised`, see `normal_name` and `township_merges`).
 """
 
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import itertools
 import json
@@ -35,7 +42,8 @@ from typing import Any, Callable, Iterable, Iterator
 
 from lax import bigsheet, guard
 from lax.i18n import _
-from lax.problems import Problem, editor_lines
+from lax.criteria import header_key
+from lax.problems import Notice, Problem, editor_lines
 from lax.values import BAD, PROBLEM_CODES, convert, convert_column, expected, new_memos, to_text
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
@@ -54,6 +62,43 @@ _FOOTER_RE = re.compile(f"(?:{_FOOTER_WORDS})", re.IGNORECASE)
 _FOOTER_LINE_RE = re.compile(f"^(?:{_FOOTER_WORDS})", re.IGNORECASE | re.MULTILINE)  # one search per column
 # A row of column numbers under the header (栏次: 甲 乙 1 2 3 …) is not a village.
 _COLUMN_NUMBER_MARKS = frozenset("甲乙丙丁戊己庚辛")
+
+
+# Headers that name no field and need no notice: row numbers and remarks columns townships add to every
+# sheet. Compared after `header_key` folding (no spaces, lower case, full-width folded).
+NON_FIELD_HEADERS = frozenset(header_key(h) for h in (
+    "序号", "编号", "序", "排序", "顺序号", "行号", "栏次", "备注", "备注说明", "说明", "附注",
+    "No", "No.", "#", "S/N", "Remark", "Remarks", "Note", "Notes"))
+# The columns lax itself adds to a results sheet or CSV (lax.export), read back without a notice; with them,
+# each standard's column (`C05`, `C05 Two-committee election not completed`), see `_Reader.quiet`.
+_LAX_OUTPUT_HEADERS = frozenset(header_key(h) for h in (
+    "Source", "来源", "Flagged", "认定", "认定结果", "Standards met", "符合标准", "Evidence", "证据", "Undetermined",
+    "待定", "File", "来源文件", "Sheet", "工作表", "Row", "行号"))
+SUGGEST_MIN = 0.6  # header similarity (difflib ratio) from which a field is suggested for an unknown column
+# Suggestions cost a comparison with every header spelling: made for headers of a readable length and for the
+# first columns of a sheet only, so a hostile sheet (16,384 columns, a 10 MB header cell) stays fast.
+SUGGEST_MAX_LEN = 40
+SUGGEST_MAX_COLUMNS = 50
+# Words of a question form that say nothing about which field is meant (是否完成换届 ~ 完成换届).
+_QUESTION_WORDS = re.compile(r"是否|有无|与否|情况|如何|\(?是/否\)?")
+_NEGATIONS = re.compile(r"[不未无没非]")
+
+
+class ReadResult(tuple):
+    """What `read_records` returns: `(records, problems)`, unpacked as before, and `.notices` beside them."""
+
+    def __new__(cls, records: list, problems: list, notices: list) -> "ReadResult":
+        self = super().__new__(cls, (records, problems))
+        self.notices = notices
+        return self
+
+    @property
+    def records(self) -> list:
+        return self[0]
+
+    @property
+    def problems(self) -> list:
+        return self[1]
 
 
 class Record:
@@ -104,8 +149,9 @@ def read_records(
     criteria: Any,
     sheet: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
-) -> tuple[list[Record], list[Problem]]:
-    """Read every file; return the village records in input order and the problems found.
+) -> ReadResult:
+    """Read every file; return the village records in input order and the problems found (and, as
+    `.notices` of the result, the notices: see the module docstring).
 
     `sheet` picks one sheet by name in each spreadsheet (CSV, YAML and JSON ignore it).
     `on_progress(done_rows, total_rows)` is called now and then; `total_rows` grows as files are opened.
@@ -113,7 +159,8 @@ def read_records(
     reader = _Reader(criteria, sheet, on_progress)
     for p in paths:
         reader.read_path(p)
-    return reader.records, reader.problems
+    reader.merge_townships()
+    return ReadResult(reader.records, reader.problems, reader.notices)
 
 
 # ------------------------------------------------------------------------------------------- the reader
@@ -130,6 +177,22 @@ class _Reader:
         self.on_progress = on_progress
         self.records: list[Record] = []
         self.problems: list[Problem] = []
+        self.notices: list[Notice] = []
+        # The fields the standards use, each with the standards using it (for `missing-field`).
+        self.used: dict[str, list[str]] = {}
+        self._suggested = 0  # suggestions made for the sheet (or file) being read, see SUGGEST_MAX_COLUMNS
+        for c in getattr(criteria, "criteria", ()):
+            for fid in c.fields:
+                self.used.setdefault(fid, []).append(c.id)
+        self.used = {f.id: self.used[f.id] for f in self.fields if f.id in self.used}
+        # Headers that name no field but need no notice: see NON_FIELD_HEADERS and _LAX_OUTPUT_HEADERS.
+        self.quiet = set(NON_FIELD_HEADERS | _LAX_OUTPUT_HEADERS)
+        for c in getattr(criteria, "criteria", ()):
+            self.quiet.update(header_key(h) for h in (c.id, f"{c.id} {c.title_zh}", f"{c.id} {c.title_en}"))
+        # Per field (township, village): a spelling as read -> the name it stands for (normal_name).
+        self.names: dict[str, dict[Any, Any]] = {"township": {None: None}, "village": {None: None}}
+        self.names_noticed: set[tuple[str, str]] = set()  # (field id, spelling) already said
+        self.townships: dict[str, tuple] = {}  # each township spelling -> where it first appears
         self.memos = new_memos()
         self.by_code: dict[str, Record] = {}
         self.by_name: dict[tuple[str, str], Record] = {}
@@ -145,7 +208,7 @@ class _Reader:
     def read_path(self, p: str | os.PathLike) -> None:
         shown = os.fspath(p)
         path = Path(shown)
-        first_record, first_problem = len(self.records), len(self.problems)
+        first_record, first_problem, first_notice = len(self.records), len(self.problems), len(self.notices)
         try:
             if not path.exists():
                 self._unreadable(shown, _("file not found", "找不到文件"))
@@ -173,6 +236,7 @@ class _Reader:
         except BaseException as e:  # noqa: BLE001 - calamine can panic (a BaseException); any failure is one problem
             self._forget(first_record)  # a file that failed part-way is read not at all: one problem says so
             del self.problems[first_problem:]
+            self._forget_notices(first_notice, shown, None)
             self._unreadable(shown, _wps_hint() if path.suffix.lower() in _WPS_SUFFIXES else _describe_error(e))
 
     def _forget(self, first: int) -> None:
@@ -185,6 +249,16 @@ class _Reader:
             if self.by_name.get(key) is rec:
                 del self.by_name[key]
         del self.records[first:]
+
+    def _forget_notices(self, first: int, path: str, sheet: str | None) -> None:
+        """Drop the notices since `first` and the spellings seen in a file (or one of its sheets) that failed."""
+        for n in self.notices[first:]:
+            if n.code == "name-normalised":
+                self.names_noticed.discard((n.field, n.value))
+        del self.notices[first:]
+        for t, at in list(self.townships.items()):
+            if at[0] == path and (sheet is None or at[1] == sheet):
+                del self.townships[t]
 
     def _unreadable(self, path: str, reason: str) -> None:
         self.problems.append(Problem("unreadable-file", _(f"cannot read the file: {reason}", f"无法读取文件：{reason}"),
@@ -245,7 +319,7 @@ class _Reader:
                     self.problems.append(Problem("unreadable-file", guard.crash_reason(name), shown, sheet=name))
                     found = True  # said already: not also "no sheet has a header"
                     continue
-                first_record, first_problem = len(self.records), len(self.problems)
+                first_record, first_problem, first_notice = len(self.records), len(self.problems), len(self.notices)
                 try:
                     with guard.watch(shown, name):  # calamine builds the whole sheet here, then rows as we go
                         with guard.native():
@@ -259,6 +333,7 @@ class _Reader:
                     ws = None
                     self._forget(first_record)  # a sheet is read wholly or not at all
                     del self.problems[first_problem:]
+                    self._forget_notices(first_notice, shown, name)
                     self.problems.append(Problem("unreadable-file", _(
                         f"sheet '{name}' cannot be read: {_describe_error(e)}",
                         f"无法读取工作表“{name}”：{_describe_error(e)}"), shown, sheet=name))
@@ -341,9 +416,11 @@ class _Reader:
                 self._no_header(path, sheet)
             self.done += len(head)
             return False
-        mapping, header_at, data_at = found  # column index -> field id; head positions
+        mapping, header_at, data_at, top = found  # column index -> field id; head positions
         columns = {f: column_letter(col0 + c) for c, f in mapping.items()}
         header_row = head_nums[header_at]
+        self._column_notices(head[top:data_at], head_nums[top:data_at], mapping, col0, path, sheet,
+                             head[data_at:HEADER_ROWS], head_nums[data_at:HEADER_ROWS])
         missing = [f for f in self.fields if f.required and f.id not in columns]
         for f in missing:
             self.problems.append(Problem("missing-column", _(
@@ -352,14 +429,16 @@ class _Reader:
         if "township" not in columns or "village" not in columns:
             self.done += len(head)
             return True  # a header, but villages cannot be identified without these columns
+        self._missing_field_notices(columns, path, sheet, header_row)
         self.done += data_at
         rows = itertools.chain(head[data_at:], rows)
         rownums = itertools.chain(head_nums[data_at:], rownums)
         self._read_data(rows, rownums, mapping, columns, col0, path, sheet, first_data=head[data_at:data_at + 1])
         return True
 
-    def _find_header(self, head: list[list], extra: list[list]) -> tuple[dict[int, str], int, int] | None:
-        """Find the header among the first rows: (column index -> field id, header position, first data position).
+    def _find_header(self, head: list[list], extra: list[list]) -> tuple[dict[int, str], int, int, int] | None:
+        """Find the header among the first rows: (column index -> field id, header position, first data position,
+        position of the header's top row).
 
         The header is the row naming the most fields (at least township and village, or three fields; the
         first on a tie). A row right below it that names more fields is the lower half of a two-row header
@@ -387,13 +466,17 @@ class _Reader:
                 mapping.update(child)
                 data_at = best + 2
         # The row above: headers merged down over both rows sit there.
+        top = best
         if best > 0:
             above = self._match_row(rows[best - 1])
             upper = {c: f for c, f in above.items() if c not in mapping and _blank_cell(header, c)}
             joined = self._match_row(header, parent=rows[best - 1])
+            joined = {c: f for c, f in joined.items() if c not in mapping}
             mapping.update(upper)
             for c, f in joined.items():
                 mapping.setdefault(c, f)
+            if upper or joined:
+                top = best - 1  # a header row too: its texts are the headers of the columns it names
         # One column per field: the first (leftmost) wins.
         seen: set[str] = set()
         unique = {}
@@ -401,7 +484,171 @@ class _Reader:
             if mapping[c] not in seen:
                 seen.add(mapping[c])
                 unique[c] = mapping[c]
-        return unique, best, data_at
+        return unique, best, data_at, top
+
+    def _column_notices(self, rows: list[list], nums: list[int], mapping: dict[int, str], col0: int, path: str,
+                        sheet: str | None, data: list[list] = (), data_nums: list[int] = ()) -> None:
+        """An `unknown-column` notice for each column whose header (the lowest text in the header rows)
+        names no field, unless it is a row-number or remarks column (`NON_FIELD_HEADERS`); for a column with
+        no header at all, when the first data rows (`data`) hold a value in it; a `repeated-column` notice for
+        a second column naming a field already read."""
+        # The first data rows, without footer rows and the 栏次 row (甲 乙 1 2 3), show whether a column
+        # without a header holds values.
+        data = [(r, n) for k, (r, n) in enumerate(zip(data, data_nums))
+                if not any(_is_footer(v) for v in r) and not (k == 0 and _is_column_number_row(r, sorted(mapping)))]
+        width = max(map(len, rows), default=0)
+        self._suggested = 0
+        for c in range(max([width] + [len(r) for r, _n in data])):
+            if c in mapping:
+                continue
+            text, row = None, None
+            for r, n in zip(rows, nums):
+                if not _blank_cell(r, c):
+                    text, row = " ".join(str(r[c]).split()), n
+            if text is None:
+                held = next(((r[c], n) for r, n in data if not _blank_cell(r, c)), None)
+                if held is not None:
+                    letter = column_letter(col0 + c)
+                    self.notices.append(Notice("unknown-column", _(
+                        f"column {letter} has no header but holds values (“{_show(held[0])}” on row {held[1]}); "
+                        f"they are not read",
+                        f"第 {letter} 列没有表头但有数据（第 {held[1]} 行为“{_show(held[0])}”），未读取"),
+                        path, sheet=sheet, row=nums[-1] if nums else None, column=letter, value=""))
+                continue
+            if header_key(text) in self.quiet:
+                continue
+            fid = self.criteria.field_for_header(text)
+            if fid is not None and fid in mapping.values():  # a second column for a field: the first is read
+                f = self.fields[self.index[fid]]
+                read = column_letter(col0 + min(k for k, v in mapping.items() if v == fid))
+                letter = column_letter(col0 + c)
+                self.notices.append(Notice("repeated-column", _(
+                    f'column {letter} "{_show(text)}" names {f.title_en} ({fid}) again: only column {read} is read',
+                    f"第 {letter} 列“{_show(text)}”与第 {read} 列同为“{f.title_zh}”：只读取第 {read} 列"),
+                    path, sheet=sheet, row=row, column=letter, field=fid, value=text))
+                continue
+            self.notices.append(self._unknown_column(text, path, sheet, row, column_letter(col0 + c)))
+
+    def _unknown_column(self, text: str, path: str, sheet: str | None, row: int | None, column: str | None,
+                        line: int | None = None) -> Notice:
+        f = self._suggest(text)
+        shown = _show(text)
+        what = (_(f'column {column} "{shown}"', f"第 {column} 列“{shown}”") if column is not None
+                else _(f'key "{shown}"', f"键“{shown}”"))
+        if f is None:
+            msg = _(f"{what} is not a known field; its values are not read",
+                    f"{what}不是已知字段，该列的值未读取")
+        else:
+            title = f.title_zh if _has_cjk(text) else f.title_en
+            msg = _(f"{what} is not a known field (not read) — did you mean {title} ({f.id})?",
+                    f"{what}不是已知字段（未读取）——是否应为“{title}”（{f.id}）？")
+            if f.type == "bool" and bool(_NEGATIONS.search(_QUESTION_WORDS.sub("", text))) != \
+                    bool(_NEGATIONS.search(title)):
+                msg += _(f" Mind the sense: {title} asks the opposite question, so its yes is this column's no",
+                         f"注意：“{title}”的问法与本列相反，其“是”即本列的“否”")
+        return Notice("unknown-column", msg, path, sheet=sheet, row=row, column=column,
+                      field=f.id if f is not None else None, value=text, line=line)
+
+    def _suggest(self, text: str) -> Any:
+        """The field whose header spellings are most like `text` (difflib ratio >= SUGGEST_MIN), or None."""
+        key = header_key(text)
+        self._suggested += 1
+        if len(key) > SUGGEST_MAX_LEN or self._suggested > SUGGEST_MAX_COLUMNS:
+            return None
+        bare = _QUESTION_WORDS.sub("", key)
+        best, score = None, SUGGEST_MIN - 1e-9
+        for alias, fid in self.criteria.headers.items():
+            if len(alias) > 2 * SUGGEST_MAX_LEN:
+                continue
+            for k in {key, bare}:
+                if not k:
+                    continue
+                m = difflib.SequenceMatcher(None, k, alias, autojunk=False)
+                if m.real_quick_ratio() <= score or m.quick_ratio() <= score:
+                    continue  # cannot beat the best so far (upper bounds, cheap)
+                r = m.ratio()
+                if r > score:
+                    best, score = fid, r
+        return self.fields[self.index[best]] if best is not None and score >= SUGGEST_MIN else None
+
+    def _missing_field_notices(self, present: Iterable[str], path: str, sheet: str | None, row: int | None,
+                               line: int | None = None) -> None:
+        """A `missing-field` notice for each field the standards use that a sheet (or file) has no column for."""
+        present = set(present)
+        for fid, ids in self.used.items():
+            if fid in present:
+                continue
+            f = self.fields[self.index[fid]]
+            names = ", ".join(ids)
+            self.notices.append(Notice("missing-field", _(
+                f"no column for {f.title_en} ({fid}), which {names} use(s): undetermined for every village "
+                f"whose outcome depends on it",
+                f"没有“{f.title_zh}”列（{names} 要用到）：凡结果取决于此项的村，均为待定"),
+                path, sheet=sheet, row=row, field=fid, value=names, line=line))
+
+    def _normal_names(self, values: list, fid: str, path: str, sheet: str | None, nums: list,
+                      columns: dict[str, str] | None, lines: list | None = None) -> list:
+        """A column of village (or township) names as the places they stand for (`normal_name`), with a
+        `name-normalised` notice for each spelling changed, where it first appears. Python runs once per
+        distinct spelling (the memo `self.names`), the column is mapped at C speed."""
+        names = self.names[fid]
+        new = [v for v in set(values) if v not in names]
+        for v in new:
+            names[v] = normal_name(v, township=fid == "township") if isinstance(v, str) else v
+        out = list(map(names.__getitem__, values))
+        changed = [v for v in set(values) if names[v] != v and (fid, v) not in self.names_noticed and not _is_footer(v)]
+        for k in sorted(map(values.index, changed)):  # in the order of the rows
+            v = values[k]
+            self._name_notice(fid, v, names[v], path, sheet, nums[k], columns, lines[k] if lines else None)
+        return out
+
+    def _name_notice(self, fid: str, spelling: str, name: str, path: str, sheet: str | None, row: int,
+                     columns: dict[str, str] | None, line: int | None = None, also: str | None = None) -> None:
+        self.names_noticed.add((fid, spelling))
+        if fid == "township":
+            msg = _(f'township "{spelling}" is read as {name}, the same place' + (f" (as in {also})" if also else ""),
+                    f"乡镇“{spelling}”按“{name}”读取，视为同一乡镇" + (f"（见 {also}）" if also else ""))
+        else:
+            msg = _(f'village "{spelling}" is read as {name}, the same place (the organisation\'s name stripped)',
+                    f"村“{spelling}”按“{name}”读取，视为同一个村（去掉了组织名称）")
+        self.notices.append(Notice("name-normalised", msg, path, sheet=sheet, row=row,
+                                   column=(columns or {}).get(fid), field=fid, value=spelling, line=line))
+
+    def _seen_townships(self, townships: list, path: str, sheet: str | None, nums: list,
+                        columns: dict[str, str] | None, line: int | None = None) -> None:
+        """Remember where each township spelling first appears (for `merge_townships`)."""
+        seen = self.townships
+        new = [t for t in set(townships) if isinstance(t, str) and t not in seen]
+        for k in sorted(map(townships.index, new)):  # in the order of the rows
+            seen[townships[k]] = (path, sheet, nums[k], (columns or {}).get("township"), line)
+
+    def merge_townships(self) -> None:
+        """After every file: a township written both without and with its 镇/乡 (邓埠, 邓埠镇) is the suffixed
+        one; records are renamed, one notice per spelling merged, and duplicates looked for again."""
+        merges = township_merges(self.townships)
+        if not merges:
+            return
+        ti = self.ti
+        for rec in self.records:
+            t = rec.values[ti]
+            if t in merges:
+                values = list(rec.values)
+                values[ti] = merges[t]
+                rec.values = tuple(values)
+        for spelling in [t for t in self.townships if t in merges]:  # in input order
+            name = merges[spelling]
+            path, sheet, row, column, line = self.townships[spelling]
+            target = self.townships[name]
+            also = Record(None, target[0], target[1], target[2], {} if target[3] is not None else None).where()
+            self._name_notice("township", spelling, name, path, sheet, row,
+                              {"township": column} if column else None, line, also)
+        # The same village may now be there twice (邓埠/宋三村 and 邓埠镇/宋三村): look again, in input order.
+        self.by_code, self.by_name, self.names_indexed = {}, {}, False
+        kept = []
+        for rec in self.records:
+            if self._register(rec):
+                kept.append(rec)
+        self.records[:] = kept
 
     def _match_row(self, row: list, parent: list | None = None) -> dict[int, str]:
         """Column index -> field id for the cells of a row that name a field."""
@@ -486,6 +733,9 @@ class _Reader:
                 cols[ti] = townships = list(filled)[1:]
             if townships:
                 state["township"] = townships[-1]
+            cols[ti] = townships = self._normal_names(townships, "township", path, sheet, nums, columns)
+            cols[vi] = villages = self._normal_names(villages, "village", path, sheet, nums, columns)
+            self._seen_townships(townships, path, sheet, nums, columns)
             codes = cols[ci] if ci is not None and plan[ci][0] is not None else None
             clean = (not bad_fields and not required and None not in villages and None not in townships
                      and _FOOTER_LINE_RE.search("\n".join(villages)) is None
@@ -604,6 +854,10 @@ class _Reader:
         fields = self.fields
         lookup = self.criteria.field_for_header
         self.total += len(items)
+        present: set[str] = set()  # the fields some item has a key for (for `missing-field`)
+        self._suggested = 0
+        unknown: set[str] = set()  # the keys naming no field already said (one notice per key and file)
+        any_item = False
         for k, item in enumerate(items):
             row = k + 1
             at = lines[k] if lines is not None else None  # YAML only: the item's line and its keys' lines
@@ -616,10 +870,17 @@ class _Reader:
             values: list[Any] = [None] * len(fields)
             seen: set[int] = set()
             problems: list[Problem] = []
+            any_item = True
             for key, raw in item.items():
                 fid = lookup(key) if isinstance(key, (str, int, float)) and not isinstance(key, bool) else None
-                if fid is None:
-                    continue  # unknown keys are ignored, like extra columns
+                if fid is None:  # not read, like a column that names no field: said once per key
+                    text = " ".join(str(key).split())
+                    if text and text not in unknown and header_key(text) not in self.quiet:
+                        unknown.add(text)
+                        self.notices.append(self._unknown_column(
+                            text, path, None, row, None, at.of(key) if at is not None else None))
+                    continue
+                present.add(fid)
                 p = self.index[fid]
                 if p in seen:
                     continue  # the first spelling of a field wins
@@ -643,6 +904,9 @@ class _Reader:
             if values[self.ti] is None:
                 self.problems.append(self._missing_problem(path, None, row, None, fields[self.ti], line))
                 continue
+            values[self.ti], = self._normal_names([values[self.ti]], "township", path, None, [row], None, [line])
+            values[self.vi], = self._normal_names([values[self.vi]], "village", path, None, [row], None, [line])
+            self._seen_townships([values[self.ti]], path, None, [row], None, line)
             self.problems.extend(problems)
             for p, f in enumerate(fields):
                 if f.required and values[p] is None and p not in (self.ti, self.vi) and \
@@ -652,6 +916,8 @@ class _Reader:
             if self._register(rec, line):
                 self.records.append(rec)
             self.done += 1
+        if any_item:
+            self._missing_field_notices(present, path, None, None)
         self._progress()
 
     # -- shared checks
@@ -767,6 +1033,85 @@ class _Reader:
 
     def _missing_value(self, path: str, sheet: str | None, row: int, columns: dict[str, str], f: Any) -> None:
         self.problems.append(self._missing_problem(path, sheet, row, columns.get(f.id), f))
+
+
+# ------------------------------------------------------------------------------------------- names
+
+
+# The names of a village's organisations, written after the village's own name: 坪上村村委会, 坪上村党支部 and
+# 坪上村委会 are all 坪上村. Only organisational words, never 村 itself (新村 is a village). Longest first.
+_VILLAGE_ORGS = tuple(sorted((
+    "村民委员会", "村委会", "村委", "村两委", "村党总支部委员会", "村党支部委员会", "村党总支部", "村党总支", "村党支部",
+    "村党委", "村总支", "村支部", "党总支部委员会", "党支部委员会", "党总支部", "党总支", "党支部", "党委", "两委",
+    "总支部委员会", "支部委员会", "委员会", "总支", "支部",
+), key=len, reverse=True))
+_COMMUNITY_ORGS = ("居民委员会", "居委会")  # only after 社区: 城关社区居委会 is 城关社区
+_TOWNSHIP_ORGS = ("人民政府", "党委", "政府")  # only after 镇/乡/街道: 邓埠镇人民政府 is 邓埠镇
+_TOWNSHIP_ENDS = ("镇", "乡", "街道", "民族乡")
+_ENGLISH_ORGS = re.compile(r"\s+(?:(?:villagers'?|village)\s+committee|party\s+(?:general\s+)?branch|"
+                           r"party\s+committee)$", re.IGNORECASE)
+
+
+def normal_name(name: str, township: bool = False) -> str:
+    """The place a village (or township) name stands for, with the name of an organisation of it removed.
+
+    `坪上村村委会`, `坪上村党支部`, `坪上村党总支`, `坪上村委会`, `中共坪上村支部委员会` -> `坪上村`; `坪上党支部` -> `坪上`;
+    `城关社区居委会` -> `城关社区`; `Pingshang Village Committee` -> `Pingshang Village`; for a township,
+    `邓埠镇人民政府`, `邓埠镇党委` -> `邓埠镇`. A name that would be left empty is kept as written.
+    Pure: the same text gives the same name, whatever else was read (see `township_merges` for that).
+    """
+    text = name
+    m = _ENGLISH_ORGS.search(text)
+    if m and m.start() > 0:
+        stem = text[:m.start()]
+        if re.search(r"(?i)villagers'?\s+committee|village\s+committee", m.group()) and \
+                not stem.lower().endswith("village"):
+            stem += " Village"
+        return stem
+    if township:
+        for suffix in _TOWNSHIP_ORGS:
+            stem = text[:-len(suffix)]
+            if text.endswith(suffix) and stem.endswith(_TOWNSHIP_ENDS) and len(stem) > 1:
+                return stem
+        return text
+    for suffix in _COMMUNITY_ORGS:
+        stem = text[:-len(suffix)]
+        if text.endswith(suffix) and stem.endswith("社区") and len(stem) > 2:
+            return stem
+    for suffix in _VILLAGE_ORGS:
+        if not text.endswith(suffix):
+            continue
+        stem = text[:-len(suffix)]
+        if stem.startswith("中共"):
+            stem = stem[2:]
+        if not stem or stem in ("村", "社区"):
+            return text
+        if suffix.startswith("村") and not stem.endswith("村"):
+            stem += "村"  # 坪上村委会: the 村 belongs to both
+        return stem
+    return text
+
+
+def township_merges(names: Iterable[str]) -> dict[str, str]:
+    """Township spellings to read as another in the same input: `邓埠` -> `邓埠镇` when both are there.
+
+    A name without 镇/乡/街道 is merged only into the one suffixed name it can be (`邓埠` with `邓埠镇`; not
+    when both `邓埠镇` and `邓埠乡` are there); a bare name alone stays as written; `Dengbu` -> `Dengbu Town`
+    the same way in English."""
+    names = set(n for n in names if isinstance(n, str) and n)
+    out = {}
+    for n in names:
+        if n.endswith(_TOWNSHIP_ENDS) or re.search(r"(?i)\s(?:town|township)$", n):
+            continue
+        fits = [n + end for end in ("镇", "乡", "街道") if n + end in names]
+        fits += [f"{n} {end}" for end in ("Town", "Township") if f"{n} {end}" in names]
+        if len(fits) == 1:
+            out[n] = fits[0]
+    return out
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 # ------------------------------------------------------------------------------------------- helpers
@@ -998,4 +1343,5 @@ def _describe_error(e: BaseException) -> str:
     return f"{name}: {text}" if text else name
 
 
-__all__ = ["Record", "read_records", "column_letter", "SPREADSHEET_SUFFIXES"]
+__all__ = ["Record", "ReadResult", "read_records", "column_letter", "normal_name", "township_merges",
+           "NON_FIELD_HEADERS", "SPREADSHEET_SUFFIXES"]

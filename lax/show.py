@@ -95,7 +95,10 @@ def print_check(result: CheckResult, all_: bool = False, cap: int | None = 200, 
             township, village = _name(result, v)
             ids = ", ".join(cid for cid, _m in v.undetermined)
             missing = sorted({f for _c, fs in v.undetermined for f in fs}, key=lambda f: crit.index[f])
-            table.add_row(township, village, ids, ", ".join(crit.field(f).title() for f in missing))
+            cols = v.record.columns  # None for YAML/JSON items, where a blank and an absent key are alike
+            table.add_row(township, village, ids, ", ".join(
+                crit.field(f).title() + (_(" (no column)", "（无此列）") if cols is not None and f not in cols else "")
+                for f in missing))
         console.print(table)
         if limit < len(undetermined):
             console.print(_(f"… {len(undetermined) - limit} more not shown", f"……另有 {len(undetermined) - limit} 个未显示"))
@@ -107,11 +110,18 @@ def print_check(result: CheckResult, all_: bool = False, cap: int | None = 200, 
         if limit < len(result.problems):
             console.print(_(f"  … {len(result.problems) - limit} more problems not shown",
                             f"  ……另有 {len(result.problems) - limit} 处问题未显示"))
+    if result.notices:
+        from lax.check import notice_lines
+
+        console.print(_("Notices (read, but check these):", "提示（已读取，请核对）："), style="bold yellow")
+        for line in notice_lines(result):
+            console.print(f"  {line}", markup=False, soft_wrap=True)
     s = result.summary()
     by = ", ".join(f"{k}: {n}" for k, n in s["by_criterion"].items())
     line = _(f"{s['villages']} villages checked, {s['flagged']} flagged, {s['undetermined']} undetermined, "
-             f"{s['problems']} problems",
-             f"共检查 {s['villages']} 个村，{s['flagged']} 个符合认定标准，{s['undetermined']} 个待定，{s['problems']} 处问题")
+             f"{s['problems']} problems" + (f", {s['notices']} notices" if s["notices"] else ""),
+             f"共检查 {s['villages']} 个村，{s['flagged']} 个符合认定标准，{s['undetermined']} 个待定，{s['problems']} 处问题"
+             + (f"，{s['notices']} 条提示" if s["notices"] else ""))
     console.print(line + (f" ({by})" if by else ""), markup=False, soft_wrap=True)
 
 

@@ -47,7 +47,8 @@ ROWS = [
 
 
 def invoke(args):
-    return runner.invoke(app, ["check", *args, "--as-of", "2026-09-30"])
+    # The run's day pinned too: a check dated far from the day it runs carries an `as-of-far` notice.
+    return runner.invoke(app, ["check", *args, "--as-of", "2026-09-30"], env={"LAX_TODAY": "2026-09-30"})
 
 
 def test_json_has_exactly_the_spec_shape(tmp_path):
@@ -55,10 +56,10 @@ def test_json_has_exactly_the_spec_shape(tmp_path):
     result = invoke([str(path), "--format", "json"])
     assert result.exit_code == 1, result.output
     data = json.loads(result.stdout)
-    assert list(data) == ["criteria", "as_of", "summary", "villages", "problems"]
+    assert list(data) == ["criteria", "as_of", "summary", "villages", "problems", "notices"]
     assert data["criteria"]["version"] == 1 and data["criteria"]["count"] == 15
     assert data["as_of"] == "2026-09-30"
-    assert data["summary"] == {"villages": 4, "flagged": 2, "undetermined": 1, "problems": 0,
+    assert data["summary"] == {"villages": 4, "flagged": 2, "undetermined": 1, "problems": 0, "notices": 0,
                                "by_criterion": {"C01": 1, "C05": 1, "C14": 1}}
     assert [v["village"] for v in data["villages"]] == ["大塘村", "石港村", "新岭村", "下陂村"]
     shigang = data["villages"][1]
@@ -76,6 +77,7 @@ def test_json_has_exactly_the_spec_shape(tmp_path):
     assert data["villages"][3]["undetermined"] == [{"id": "C15", "missing": ["satisfaction"]}]
     assert data["villages"][3]["flagged"] is False
     assert data["problems"] == []
+    assert data["notices"] == []
 
 
 def test_problems_exit_2_and_valid_rows_are_still_checked(tmp_path):

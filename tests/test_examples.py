@@ -126,10 +126,11 @@ def test_yaml_example_reads_back(script, criteria):
 
 
 def test_readme_first_command_flags_yujiang_villages():
-    r = CliRunner().invoke(app, ["check", str(EXAMPLES / "yujiang.xlsx"), "--format", "json", "--as-of", "2026-09-30"])
+    r = CliRunner().invoke(app, ["check", str(EXAMPLES / "yujiang.xlsx"), "--format", "json", "--as-of", "2026-09-30"],
+                           env={"LAX_TODAY": "2026-09-30"})
     assert r.exit_code == 1, r.output
     data = json.loads(r.stdout)
-    assert data["summary"] == {"villages": 20, "flagged": 10, "undetermined": 2, "problems": 0,
+    assert data["summary"] == {"villages": 20, "flagged": 10, "undetermined": 2, "problems": 0, "notices": 0,
                                "by_criterion": {"C02": 1, "C05": 3, "C11": 1, "C12": 1, "C13": 2, "C14": 4, "C15": 2}}
     flagged = [(v["township"], v["village"]) for v in data["villages"] if v["flagged"]]
     assert flagged == [
