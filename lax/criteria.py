@@ -28,11 +28,11 @@ import yaml
 
 from lax.i18n import _
 from lax.problems import LaxError, editor_lines
+from lax.yamlsafe import SafeLoader as _Loader
 
 FIELD_TYPES = ("text", "int", "number", "percent", "bool", "date")
 _ID_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
 _CRITERION_ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 # --------------------------------------------------------------------------------------------- model

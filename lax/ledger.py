@@ -40,6 +40,7 @@ from lax.lifecycle import (
     CHANNELS, EMPTY, EVENT_KEYS, EVENT_TYPES, Event, Replay, State, add_months, refusal, state_as_of,
 )
 from lax.problems import YAML_ONLY_BREAKS, LaxError, Problem, editor_lines
+from lax.yamlsafe import SafeLoader as _BaseLoader
 from lax.recorder import source_text
 
 TOWNSHIPS_DIR = "_townships"
@@ -300,7 +301,6 @@ class _BadScalar(str):
     line: int = 0
 
 
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]

@@ -807,7 +807,7 @@ class _Reader:
         if text is None:
             return
         at = editor_lines(text)  # YAML counts NEL/LS/PS as line breaks; the lines said are the editor's
-        loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        from lax.yamlsafe import SafeLoader as loader_cls
         loader = loader_cls(text)
         try:
             try:

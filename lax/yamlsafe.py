@@ -1,0 +1,46 @@
+"""The one safe YAML loader base every YAML file lax reads goes through (criteria, ledger, village lists).
+
+PyYAML's safe loader builds no objects, but its merge keys (`<<: [*a, *a, ...]`) copy the merged entries
+into each mapping: eleven lines of nested merges ask for 10^11 entries and the load never ends (a
+"merge-key bomb", the YAML cousin of the billion laughs). `SafeLoader` counts what a mapping's merges
+would expand to, from the node graph and before copying anything, and refuses more than `MERGE_LIMIT`
+entries as a YAML error at the line of the mapping.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when PyYAML has it: much faster
+MERGE_TAG = "tag:yaml.org,2002:merge"
+MERGE_LIMIT = 10_000  # far above any hand-written file, far below what hangs
+
+
+def merged_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    """How many entries a mapping node holds once its merge keys are expanded (aliases counted each time)."""
+    known = memo.get(id(node))
+    if known is not None:
+        return known
+    memo[id(node)] = 0  # a merge cycle counts as nothing here; PyYAML refuses it itself
+    size = 0
+    for key, value in node.value:
+        if key.tag != MERGE_TAG:
+            size += 1
+        elif isinstance(value, yaml.MappingNode):
+            size += merged_size(value, memo)
+        elif isinstance(value, yaml.SequenceNode):
+            size += sum(merged_size(v, memo) for v in value.value if isinstance(v, yaml.MappingNode))
+        size = min(size, MERGE_LIMIT + 1)  # enough to refuse; keeps the numbers small
+    memo[id(node)] = size
+    return size
+
+
+class SafeLoader(_Base):  # type: ignore[misc, valid-type]
+    """PyYAML's safe loader with merge keys bounded."""
+
+    def flatten_mapping(self, node):  # noqa: D401
+        if any(key.tag == MERGE_TAG for key, _value in node.value) and merged_size(node, {}) > MERGE_LIMIT:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"merge keys (<<) would expand this mapping past {MERGE_LIMIT:,} entries",
+                node.start_mark)
+        super().flatten_mapping(node)
