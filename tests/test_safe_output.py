@@ -258,3 +258,12 @@ def test_with_stderr_closed_too_the_exit_code_still_says_it(work):
     r = subprocess.run(["bash", "-c", f'"{sys.executable}" -m lax ledger list >&- 2>&-'], capture_output=True,
                        text=True, env=env(), cwd=work, timeout=60)
     assert r.returncode == 2 and r.stdout == "" and r.stderr == ""
+
+
+def test_stdout_on_a_full_device_is_one_line(work):
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    with open("/dev/full", "w") as full:
+        r = subprocess.run([sys.executable, "-m", "lax", "ledger", "list", "--format", "json"], stdout=full,
+                           stderr=subprocess.PIPE, text=True, env=env(), cwd=work, timeout=60)
+    assert r.returncode == 2 and r.stderr == "stdout: cannot write: No space left on device\n"
