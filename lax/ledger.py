@@ -1363,7 +1363,11 @@ def _recover(folder: Path) -> None:
         base = os.path.realpath(folder)
         for t, p, h in data["renames"]:
             tmp, path = folder / t, folder / p
-            for q in (tmp, path):  # a journal names files inside its own ledger folder, nothing else
+            # A journal names lax's own temporary files and ledger files inside its folder, nothing else
+            # (a damaged or hand-made one cannot delete or overwrite anything outside).
+            if not tmp.name.startswith(_TMP_PREFIX) or path.name.startswith(".") or not path.name.endswith(".yaml"):
+                raise ValueError(t)
+            for q in (tmp, path):
                 if os.path.commonpath([base, os.path.realpath(q.parent)]) != base:
                     raise ValueError(q)
             renames.append((tmp, path, str(h)))

@@ -278,6 +278,14 @@ def test_a_journal_cannot_name_files_outside_its_ledger(tmp_path):
     assert json.loads(listed(led))["villages"] == []
     assert victim.read_text(encoding="utf-8") == "村务公开栏照片说明" and not (led / "x.yaml").exists()
     assert leftovers(led) == []
+    # Nor can it delete a village file by naming it as a temporary file.
+    r = lax("ledger", "open", "东阳村", "--township", "洪湖乡", "--criteria", "C05", "--date", "2026-09-30", "--ledger", led)
+    assert r.returncode == 0, r.stderr
+    kept = files(led)
+    (led / ".journal").write_text(json.dumps({"lax-journal": 1, "renames": [["洪湖乡-东阳村.yaml", "y.yaml", "0"]],
+                                              "end": True}), encoding="utf-8")
+    assert len(json.loads(listed(led))["villages"]) == 1
+    assert files(led) == kept and leftovers(led) == []
 
 
 # ------------------------------------------------------------------------------ a full disk mid-record
