@@ -98,6 +98,12 @@ def check(
     day = parse_date_option(as_of, "--as-of") or today()
     if format is CheckFormat.xlsx and output is None:
         raise LaxError(_("--format xlsx needs --output FILE.xlsx", "--format xlsx 需要 --output 文件.xlsx"))
+    # The output may overwrite none of the inputs (nor go into the ledger it records to), said before any work.
+    keep = [*files, *([criteria] if criteria is not None else []), *([ledger] if record else [])]
+    if output is not None:
+        from lax.export import check_output
+
+        check_output(output, keep)
     crit = load_criteria(criteria)
     progress = _progress_bar(files)
     try:
@@ -107,13 +113,20 @@ def check(
     finally:
         if progress:
             progress.close()
-    _write_check(result, format, output, all_)
-    if record:
+    # Record first, then print: the ledger is written before any result is shown, so a pager that closes
+    # the pipe early, or a full disk under the output, cannot cost the record; and a record that fails
+    # prints no result as if it had succeeded. Input with problems is not recorded: its results (which
+    # list the problems) are printed, then the refusal.
+    recorded_first = record and not result.problems
+    if recorded_first:
+        _record(result, ledger, channel.value, [str(f) for f in files], recorded_by)
+    _write_check(result, format, output, all_, keep)
+    if record and not recorded_first:
         _record(result, ledger, channel.value, [str(f) for f in files], recorded_by)
     raise typer.Exit(result.exit_code)
 
 
-def _write_check(result, format: CheckFormat, output: Optional[Path], all_: bool) -> None:
+def _write_check(result, format: CheckFormat, output: Optional[Path], all_: bool, keep=()) -> None:
     if format is CheckFormat.json:
         from lax.check import write_json
 
@@ -124,7 +137,7 @@ def _write_check(result, format: CheckFormat, output: Optional[Path], all_: bool
 
             # Through a temporary file (as every writer here): a full disk half-way leaves the previous
             # output as it was, and an OS error comes back as one LaxError line.
-            with atomic_path(output) as tmp, tmp.open("w", encoding="utf-8") as fh:
+            with atomic_path(output, keep) as tmp, tmp.open("w", encoding="utf-8") as fh:
                 write_json(result, fh)
     elif format is CheckFormat.csv:
         from lax.export import write_csv
@@ -132,14 +145,14 @@ def _write_check(result, format: CheckFormat, output: Optional[Path], all_: bool
         if output is None:
             write_csv(result, sys.stdout)
         else:
-            write_csv(result, output)
+            write_csv(result, output, keep=keep)
         _notices_to_stderr(result)
     elif format is CheckFormat.xlsx:
         from lax.export import write_xlsx
 
         bar = _progress_bar()
         try:
-            write_xlsx(result, output, on_progress=bar.update if bar else None)
+            write_xlsx(result, output, on_progress=bar.update if bar else None, keep=keep)
         finally:
             if bar:
                 bar.close()
@@ -154,7 +167,7 @@ def _write_check(result, format: CheckFormat, output: Optional[Path], all_: bool
 
             from lax.export import atomic_path
 
-            with atomic_path(output) as tmp, tmp.open("w", encoding="utf-8") as fh:
+            with atomic_path(output, keep) as tmp, tmp.open("w", encoding="utf-8") as fh:
                 print_check(result, all_=all_, cap=None, out=Console(file=fh, width=200, color_system=None))
     if output is not None and format is not CheckFormat.table:
         err(_(f"wrote {output}", f"已写入 {output}"))
@@ -286,7 +299,10 @@ def form(
     from lax.form import write_form
 
     crit = load_criteria(criteria)
-    write_form(crit, output, get_lang())  # through a temporary file; an OS error comes back as one line
+    # through a temporary file; an OS error comes back as one line; the criteria file is never overwritten
+    from lax.criteria import default_criteria_path
+
+    write_form(crit, output, get_lang(), keep=[criteria if criteria is not None else default_criteria_path()])
     err(_(f"wrote {output}", f"已写入 {output}"))
 
 
@@ -299,17 +315,21 @@ def main() -> None:
     from typer.main import get_command
 
     from lax import guard
-    from lax.cli_common import quiet_unraisable
+    from lax.cli_common import StdoutError, flush_stdout, install_stdout, quiet_unraisable, stdout_failed
 
+    install_stdout()  # a failed print (closed pipe, full disk, closed stdout) is told apart, said, exit 2
     sys.unraisablehook = quiet_unraisable  # the process's own hook; tests driving `app` keep theirs
     guard.enable()  # the program itself, not a test runner driving `app` in-process: reads may be watched
     try:
         code = get_command(app).main(prog_name="lax", standalone_mode=False)
+        flush_stdout()
     except typer.TyperException as e:  # the command line itself: an unknown option, a bad choice, no argument
         sys.exit(_usage_error(e))
     except typer.Abort:
         err(_("interrupted", "已中断"))
         sys.exit(130)
+    except StdoutError as e:  # --help or --version into a closed pipe (commands say it themselves)
+        sys.exit(stdout_failed(e))
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -8,8 +8,10 @@ commands that need them.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import functools
 import gc
+import io
 import os
 import sys
 import traceback
@@ -89,9 +91,118 @@ def recorded_stamp(given: str | None, ledger: Path) -> dict[str, str]:
 
 
 def err(message: str) -> None:
-    """Print one line to stderr."""
-    sys.stderr.write(message.rstrip("\n") + "\n")
-    sys.stderr.flush()
+    """Print one line to stderr (if stderr is gone, as `2>&-` or a closed pipe, the exit code alone speaks)."""
+    try:
+        sys.stderr.write(message.rstrip("\n") + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the rest of the process
+
+
+# ------------------------------------------------------------------------------------- standard output
+
+
+class StdoutError(OSError):
+    """A write to standard output failed: the reader closed the pipe (`| head`), the disk it is redirected
+    to is full, or stdout was closed (`>&-`). Raised by the `lax` program's own stdout (`install_stdout`),
+    so that it is told apart from every other failed write."""
+
+
+class _StdoutRaw(io.RawIOBase):
+    """File descriptor 1 under the `lax` program's `sys.stdout`: its write errors become `StdoutError`; after
+    one (`discard`), later writes go nowhere, so Python's own flush at exit has nothing left to complain of."""
+
+    def __init__(self, closed: bool) -> None:
+        super().__init__()
+        self.gone = closed  # stdout was closed when lax started (fd 1 now holds /dev/null)
+        self.discard = False
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return 1
+
+    def isatty(self) -> bool:
+        return not self.gone and os.isatty(1)
+
+    def write(self, b: Any) -> int:
+        if self.discard:
+            return len(b)
+        if self.gone:
+            raise StdoutError(errno.EBADF, "standard output is closed")
+        try:
+            return os.write(1, b)
+        except BlockingIOError:
+            raise
+        except OSError as e:
+            raise StdoutError(e.errno, e.strerror) from None
+
+
+_stdout_raw: _StdoutRaw | None = None
+
+
+def install_stdout() -> None:
+    """For the `lax` program (not a test runner driving `app`): keep file descriptors 0-2 open (a closed one
+    is given /dev/null, so no ledger or output file ever gets its number and receives printed text), and
+    put `sys.stdout` over `_StdoutRaw`."""
+    global _stdout_raw
+    closed = set()
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+            closed.add(fd)
+    if 2 in closed or sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    old = sys.stdout
+    _stdout_raw = _StdoutRaw(1 in closed or old is None)
+    sys.stdout = io.TextIOWrapper(io.BufferedWriter(_stdout_raw), encoding=getattr(old, "encoding", None) or "utf-8",
+                                  errors=getattr(old, "errors", None) or "strict",
+                                  line_buffering=bool(getattr(old, "line_buffering", False)))
+
+
+def flush_stdout() -> None:
+    """Push out what is buffered for stdout (a failure raises, here, while the command can still say so)."""
+    if sys.stdout is not None:
+        sys.stdout.flush()
+
+
+def _discard_stdout() -> None:
+    """After stdout failed: nothing more is written to it, not even by Python's flush at exit."""
+    if _stdout_raw is None:
+        return
+    _stdout_raw.discard = True
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.close(null)
+    except OSError:  # pragma: no cover
+        pass
+    try:
+        sys.stdout.flush()  # empties the buffer into the void
+    except (OSError, ValueError):  # pragma: no cover
+        pass
+
+
+def stdout_failed(e: OSError) -> int:
+    """Say in one line that the output could not be written, stop writing it, and give the exit code (2).
+    Anything the command recorded before printing is already safe."""
+    if e.errno == errno.EPIPE:
+        err(_("stdout: the output was cut short: the program reading it closed the pipe",
+              "标准输出：输出被截断：读取输出的程序已关闭管道"))
+    elif e.errno == errno.EBADF:
+        err(_("stdout: cannot write: standard output is closed", "标准输出：无法写入：标准输出已关闭"))
+    else:
+        from lax.problems import os_reason
+
+        err(_(f"stdout: cannot write: {os_reason(e)}", f"标准输出：无法写入：{os_reason(e)}"))
+    _discard_stdout()
+    return 2
 
 
 _debug = False
@@ -130,6 +241,7 @@ def reads_spreadsheets(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+
 def command(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Wrap a command: set the language, turn `LaxError` into a one-line message and its exit code,
     and any other exception into a short internal-error line (the traceback only with --debug or LAX_DEBUG)."""
@@ -148,10 +260,19 @@ def command(fn: Callable[..., Any]) -> Callable[..., Any]:
         was_collecting = gc.isenabled()
         gc.disable()
         try:
-            return fn(*args, **kwargs)
+            try:
+                outcome = fn(*args, **kwargs)
+            except typer.Exit:
+                flush_stdout()  # still inside the guard: a failed print is said, not lost at exit
+                raise
+            flush_stdout()
+            return outcome
         except typer.Exit:
             raise
+        except (StdoutError, BrokenPipeError) as e:
+            raise typer.Exit(stdout_failed(e)) from None
         except LaxError as e:
+            _flush_quietly()
             err(str(e))
             for line in e.details:
                 err(line)
@@ -159,9 +280,8 @@ def command(fn: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt:
             err(_("interrupted", "已中断"))
             raise typer.Exit(130) from None
-        except BrokenPipeError:
-            raise typer.Exit(0) from None
         except Exception as e:  # noqa: BLE001 - the last line of defence: never a traceback for a user
+            _flush_quietly()
             if kwargs.get("debug") or _debug or os.environ.get("LAX_DEBUG"):
                 traceback.print_exc()
             what = " ".join(str(e).split())  # one line, whatever the exception's text holds
@@ -175,3 +295,11 @@ def command(fn: Callable[..., Any]) -> Callable[..., Any]:
                 gc.enable()
 
     return wrapper
+
+
+def _flush_quietly() -> None:
+    """Before an error line: what the command printed goes first; if stdout fails too, the error is the news."""
+    try:
+        flush_stdout()
+    except (OSError, ValueError):
+        _discard_stdout()

@@ -509,6 +509,11 @@ def list_cmd(
     if fmt == "xlsx" and output is None:
         raise LaxError(_("--format xlsx needs --output FILE.xlsx", "--format xlsx 需要 --output FILE.xlsx"))
     crit = _criteria(criteria)
+    keep = [ledger, *([criteria] if criteria is not None else [])]  # an output never lands on what it reads
+    if output is not None:
+        from lax.export import check_output
+
+        check_output(output, keep)
     on = _date(as_of, "--as-of")
     entries, problems = _entries(ledger)
     data = list_data(entries, on, crit.policy, status.strip().lower() if status else None,
@@ -516,29 +521,29 @@ def list_cmd(
     if fmt == "json":
         # One village per line: readable, diff-friendly, and written by json's fast C encoder (10,000 villages).
         rows = ",\n".join(json.dumps(v, ensure_ascii=False) for v in data["villages"])
-        _emit(f'{{"as_of": "{data["as_of"]}", "villages": [' + (f"\n{rows}\n" if rows else "") + "]}", output)
+        _emit(f'{{"as_of": "{data["as_of"]}", "villages": [' + (f"\n{rows}\n" if rows else "") + "]}", output, keep)
     elif fmt == "csv":
         from lax.ledger_excel import list_csv
 
-        _emit(list_csv(data["villages"]), output)
+        _emit(list_csv(data["villages"]), output, keep)
     elif fmt == "xlsx":
         from lax.ledger_excel import write_list_xlsx
 
-        write_list_xlsx(data["villages"], output, crit)
+        write_list_xlsx(data["villages"], output, crit, keep=keep)
         _out(_(f"wrote {len(data['villages'])} village(s) to {output}", f"已将 {len(data['villages'])} 个村写入 {output}"))
     else:
-        _emit(_list_table(data), output)
+        _emit(_list_table(data), output, keep)
     _warn(problems)
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _emit(text: str, output: Path | None, keep: list[Path] | tuple = ()) -> None:
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     from lax.export import atomic_path
 
     # Through a temporary file: a full disk half-way leaves the previous output as it was.
-    with atomic_path(output) as tmp:
+    with atomic_path(output, keep) as tmp:
         tmp.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
 
 
@@ -673,10 +678,14 @@ def export_cmd(
         raise LaxError(_(f"--status: '{status}' is not one of {', '.join(STATUSES)}",
                          f"--status：“{status}”不在 {', '.join(STATUSES)} 之中"))
     crit = _criteria(criteria)
+    keep = [ledger, *([criteria] if criteria is not None else [])]  # the 台账 never lands in the ledger itself
+    from lax.export import check_output
+
+    check_output(output, keep)
     on = _date(as_of, "--as-of")
     entries, problems = _entries(ledger)
     count = export_ledger(entries, output, crit, on, status.strip().lower() if status else None,
-                          township.strip() if township else None)
+                          township.strip() if township else None, keep=keep)
     _out(_(f"wrote {count} village(s) to {output}", f"已将 {count} 个村写入 {output}"))
     _warn(problems)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import enum
 import json
-import os
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -83,6 +82,12 @@ def _report(quarter: str | None, year: str | None, from_: str | None, to: str | 
     period = make_period(today=today(), quarter=quarter, year=year,
                          start=parse_date_option(from_, "--from"), end=parse_date_option(to, "--to"))
     rules = load_criteria(criteria if criteria is not None else default_criteria_path())
+    # The report never lands on the criteria file or inside the ledger it reads (said before any work).
+    keep = [ledger, criteria if criteria is not None else default_criteria_path()]
+    if output is not None:
+        from lax.export import check_output
+
+        check_output(output, keep)
     if not ledger.is_dir():
         raise LaxError(_(f"ledger folder '{ledger}' not found (give --ledger DIR or set LAX_LEDGER)",
                          f"找不到台账文件夹“{ledger}”（请用 --ledger 指定或设置 LAX_LEDGER）"))
@@ -128,20 +133,15 @@ def _report(quarter: str | None, year: str | None, from_: str | None, to: str | 
     if output is None:
         typer.echo(data.decode("utf-8"), nl=False)
         return
-    _write(output, data)
+    _write(output, data, keep)
     level_zh = {"county": "县级", "township": "乡镇级", "village": "村级"}[chosen]
     err(_(f"wrote {output} ({chosen}, {period.key})", f"已写入 {output}（{level_zh}，{period.key}）"))
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Write through a temporary file so an interrupted run never leaves half a document."""
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
+def _write(path: Path, data: bytes, keep: list[Path] | tuple = ()) -> None:
+    """Write through a temporary file (lax's one output writer) so an interrupted run never leaves half a
+    document, a symlink is written through, and nothing in `keep` is overwritten."""
+    from lax.export import atomic_path
+
+    with atomic_path(path, keep) as tmp:
         tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError as e:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        raise LaxError(_(f"cannot write {path}: {e.strerror or e}", f"无法写入 {path}：{e.strerror or e}")) from None

@@ -23,11 +23,12 @@ import io
 import os
 import re
 import secrets
+import stat
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from lax.i18n import _
-from lax.problems import LaxError
+from lax.problems import LaxError, os_reason
 
 if TYPE_CHECKING:
     from lax.check import CheckResult, VillageResult
@@ -51,22 +52,66 @@ PROBLEM_FILL = "D9C3E9"   # lilac: a bad input value, shown as it was read (see 
 # ------------------------------------------------------------------------------------- output files
 
 
-@contextlib.contextmanager
-def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
-    """A fresh temporary file beside `path`, renamed onto `path` when the block succeeds.
-
-    A missing or read-only folder fails at once, before any work, with one clear `LaxError`; a failure
-    half-way leaves the old file as it was; the reader never sees a half-written workbook.
+def check_output(path: str | os.PathLike, keep: Iterable[str | os.PathLike] = ()) -> Path:
+    """The file an output given as `path` is written to: `path` itself, or through a symlink the file it
+    points to (so the link stays a link). Refused in one `LaxError` line naming `path` (exit 2): a folder,
+    a named pipe (FIFO), a device or a socket, which a rename would replace or a write could hang on;
+    any file in `keep` (the command's inputs: the same file by device and inode, whatever name or hard
+    link it is given by); any place inside a folder in `keep` (the ledger a command reads or records to).
     """
-    target = Path(os.fspath(path))
+    target = Path(os.path.realpath(os.fspath(path)))  # through every symlink, also one to a folder on the way
+    try:
+        st: os.stat_result | None = os.stat(target)
+    except FileNotFoundError:
+        st = None
+    except OSError as e:
+        raise LaxError(_(f"{path}: cannot write: {os_reason(e)}", f"{path}：无法写入：{os_reason(e)}")) from None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        mode = st.st_mode
+        if stat.S_ISDIR(mode):
+            raise LaxError(_(f"{path}: is a folder; give a file name", f"{path}：是文件夹，请给出文件名"))
+        what = (_("a named pipe (FIFO)", "命名管道（FIFO）") if stat.S_ISFIFO(mode)
+                else _("a device", "设备文件") if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                else _("a socket", "套接字") if stat.S_ISSOCK(mode)
+                else _("not a regular file", "不是普通文件"))
+        raise LaxError(_(f"{path}: is {what}, not a file lax can write an output to; give a file name",
+                         f"{path}：是{what}，lax 不能把输出写入其中；请给出文件名"))
+    for k in keep:
+        real = os.path.realpath(os.fspath(k))
+        try:
+            kst: os.stat_result | None = os.stat(real)
+        except OSError:
+            kst = None  # not there (yet): compared by name
+        if (kst is None or stat.S_ISDIR(kst.st_mode)) and str(target).startswith(real + os.sep):
+            raise LaxError(_(f"{path}: is inside the ledger folder {k}; write the output outside it",
+                             f"{path}：位于台账文件夹 {k} 之中；请把输出写到台账文件夹之外"))
+        same = (kst.st_dev, kst.st_ino) == (st.st_dev, st.st_ino) if kst is not None and st is not None \
+            else kst is None and real == str(target)
+        if same:
+            raise LaxError(_(f"{path}: is an input of this command ({k}); writing the output there would destroy "
+                             "it; give another file name",
+                             f"{path}：是本命令的输入文件（{k}），写入输出会毁掉它；请换一个文件名"))
+    return target
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike, keep: Iterable[str | os.PathLike] = ()) -> Iterator[Path]:
+    """A fresh temporary file beside the output, renamed onto it when the block succeeds.
+
+    Every output file lax writes (`--output`, `lax form`, `ledger export`) goes through here. What it may
+    not overwrite is refused first (`check_output`: folders, FIFOs, devices, sockets, the command's own
+    inputs given in `keep`, anything inside a ledger folder in `keep`); a symlink is written through to the
+    file it points to, atomically in that file's folder. A missing or read-only folder fails at once,
+    before any work, with one clear `LaxError`; a failure half-way leaves the old file as it was; the
+    reader never sees a half-written workbook.
+    """
+    target = check_output(path, keep)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
 
     def fail(e: OSError) -> LaxError:
-        reason = e.strerror or str(e)
+        reason = os_reason(e)
         return LaxError(_(f"{path}: cannot write: {reason}", f"{path}：无法写入：{reason}"))
 
-    if target.is_dir():
-        raise LaxError(_(f"{path}: is a folder; give a file name", f"{path}：是文件夹，请给出文件名"))
     try:
         open(tmp, "xb").close()  # created with the user's umask, unlike mkstemp's 0600
     except OSError as e:
@@ -319,13 +364,14 @@ def csv_rows(result: CheckResult) -> Iterable[list[Any]]:
         yield [safe_text(x) for x in row]
 
 
-def write_csv(result: CheckResult, path_or_stream: str | os.PathLike | IO, *, bom: bool | None = None) -> None:
+def write_csv(result: CheckResult, path_or_stream: str | os.PathLike | IO, *, bom: bool | None = None,
+              keep: Iterable[str | os.PathLike] = ()) -> None:
     """One row per village, in input order. UTF-8 with a byte-order mark for a file or a byte stream,
     so Excel on a Chinese Windows opens it correctly; none for a text stream such as stdout unless
-    `bom=True`. Header in the current language."""
+    `bom=True`. Header in the current language. A file never overwrites one in `keep` (`atomic_path`)."""
     target = path_or_stream
     if isinstance(target, (str, os.PathLike)):
-        with atomic_path(target) as tmp:
+        with atomic_path(target, keep) as tmp:
             with open(tmp, "w", encoding="utf-8-sig" if bom is not False else "utf-8", newline="") as f:
                 _write_csv_to(result, f)
         return
@@ -353,7 +399,8 @@ def _write_csv_to(result: CheckResult, f: IO[str]) -> None:
 
 
 def write_xlsx(result: CheckResult, path: str | os.PathLike,
-               on_progress: Callable[[int, int], None] | None = None) -> None:
+               on_progress: Callable[[int, int], None] | None = None,
+               keep: Iterable[str | os.PathLike] = ()) -> None:
     """The copy of a check a county sends back to its townships (SPEC §6).
 
     Sheet Results/结果: a row per village with every field value, a column per standard ("met" / "符合",
@@ -364,11 +411,12 @@ def write_xlsx(result: CheckResult, path: str | os.PathLike,
     counts.
 
     Written in openpyxl's streaming mode, so memory stays flat; openpyxl itself takes about half a
-    second per thousand villages. `on_progress(done, total)` is called every 1,000 villages.
+    second per thousand villages. `on_progress(done, total)` is called every 1,000 villages. It never
+    overwrites a file in `keep` (`atomic_path`).
     """
     from openpyxl import Workbook
 
-    with atomic_path(path) as tmp:
+    with atomic_path(path, keep) as tmp:
         wb = Workbook(write_only=True)
         _results_sheet(wb.create_sheet(_("Results", "结果")), result, on_progress)
         _problems_sheet(wb.create_sheet(_("Problems", "问题")), result)

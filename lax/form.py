@@ -16,7 +16,7 @@ import ast
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from lax.criteria import Criteria, Criterion, Field
 from lax.i18n import _, get_lang
@@ -200,10 +200,11 @@ def _validation(f: Field, sqref: str, bilingual: bool) -> Any:
 
 
 def write_form(criteria: Criteria, path: str | os.PathLike, lang: str | None = None, *,
-               township: str | None = None, rows: int = 200) -> None:
+               township: str | None = None, rows: int = 200, keep: Sequence[str | os.PathLike] = ()) -> None:
     """Write the blank form: sheet 排查表 to fill in and sheet 填表说明 with the fields and standards.
 
-    `township` goes into the title (default “XX乡镇”); `rows` rows are prepared with validation.
+    `township` goes into the title (default “XX乡镇”); `rows` rows are prepared with validation; `keep`
+    lists files the form may not overwrite (`lax.export.atomic_path`).
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -275,7 +276,7 @@ def write_form(criteria: Criteria, path: str | os.PathLike, lang: str | None = N
     wb.properties.title = ws["A1"].value
     from lax.export import atomic_path
 
-    with atomic_path(out) as tmp:
+    with atomic_path(out, keep) as tmp:
         wb.save(tmp)
 
 

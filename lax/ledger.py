@@ -13,13 +13,17 @@ edit is always noticed. Every problem is reported as `FILE:LINE: message`.
 Writing is atomic and locked: one lock file (`.lock`) serialises writers; under it the village file is
 re-read, the new event checked against the lifecycle, and the new text written to a temporary file in the
 same folder, synced, and renamed over the old one. A crash leaves the old file or the new one, never a torn
-one; two processes appending at once both keep their events.
+one; two processes appending at once both keep their events. A step that writes several files (one
+`check --record`: village files and township files; an import) is one transaction: every text is written
+aside first, a journal (`.journal`) then decides the record, and the renames follow; the next command that
+takes the lock finishes a journal a killed writer left, so a record lands whole or not at all.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
 import json
 import math
 import os
@@ -39,12 +43,14 @@ from lax.i18n import _
 from lax.lifecycle import (
     CHANNELS, EMPTY, EVENT_KEYS, EVENT_TYPES, Event, Replay, State, add_months, refusal, state_as_of,
 )
-from lax.problems import YAML_ONLY_BREAKS, LaxError, Problem, editor_lines
+from lax.problems import YAML_ONLY_BREAKS, LaxError, Problem, editor_lines, os_reason
 from lax.yamlsafe import SafeLoader as _BaseLoader
 from lax.recorder import source_text
 
 TOWNSHIPS_DIR = "_townships"
 LOCK_NAME = ".lock"
+JOURNAL_NAME = ".journal"  # a record being written: the renames that complete it (see `_write_all`)
+JOURNAL_SUFFIX = ".journal"
 CACHE_DIR = ".cache"
 _TMP_PREFIX = ".tmp-"
 _MAX_FILE_BYTES = 5_000_000
@@ -1264,6 +1270,7 @@ def load_entries_checked(folder: Path, criteria_ids: set[str] | None = None, pol
                          use_cache: bool = True) -> tuple[list[Entry], list[Problem]]:
     """`load_entries`, with the problems as `Problem`s (code, path, line, message)."""
     folder = Path(folder)
+    _settle(folder)
     dirents, stray = _scan(folder)
     cache = _Cache(folder) if use_cache and dirents else None
     entries: list[Entry] = []
@@ -1359,6 +1366,7 @@ def load_townships_checked(folder: Path) -> tuple[dict[str, tuple[Event, ...]], 
 
 
 def _load_townships(folder: Path) -> tuple[dict[str, tuple[Event, ...]], list[Problem]]:
+    _settle(Path(folder))
     tdir = Path(folder) / TOWNSHIPS_DIR
     result: dict[str, tuple[Event, ...]] = {}
     problems: list[Problem] = []
@@ -1398,6 +1406,11 @@ def verify_checked(folder: Path, policy: Policy, criteria_ids: set[str]) -> tupl
         if name.startswith(_TMP_PREFIX):
             problems.append(Problem("leftover-temp-file", _("left over from an interrupted write; safe to delete",
                                                             "中断写入留下的临时文件，可以删除"), str(folder / name), line=1))
+        elif name == JOURNAL_NAME:  # only when this process could not take the lock to finish it
+            problems.append(Problem("interrupted-record", _("an interrupted record; the next lax command that can write "
+                                                            "to the ledger finishes it",
+                                                            "中断的记录；下一次能写入台账的 lax 命令会完成它"),
+                                    str(folder / name), line=1))
     return files, problems + tproblems
 
 
@@ -1445,6 +1458,9 @@ def find_village(entries: Sequence[Entry], query: str, folder: Path | None = Non
 # ============================================================================================= writing
 
 
+_held: set[str] = set()  # ledger folders whose lock this process holds (real paths)
+
+
 @contextmanager
 def locked(folder: Path, timeout: float = 60.0) -> Iterator[None]:
     """Hold the ledger's write lock (one `.lock` file per folder) for a whole read-check-write step."""
@@ -1456,10 +1472,14 @@ def locked(folder: Path, timeout: float = 60.0) -> Iterator[None]:
         raise LaxError(_(f"cannot use the ledger folder {folder}: {e.strerror}", f"无法使用台账文件夹 {folder}：{e.strerror}")) from None
     try:
         _lock(fh, timeout)
+        key = os.path.realpath(folder)
+        _held.add(key)
         try:
+            _recover(folder)  # a record a killed writer left half-renamed is finished (or undone) first
             _clean_temp_files(folder)
             yield
         finally:
+            _held.discard(key)
             _unlock(fh)
     finally:
         fh.close()
@@ -1511,7 +1531,7 @@ def _clean_temp_files(folder: Path) -> None:
         except OSError:
             continue
         for name in names:
-            if name.startswith(_TMP_PREFIX) and name.endswith(".yaml"):
+            if name.startswith(_TMP_PREFIX) and name.endswith((".yaml", JOURNAL_SUFFIX)):
                 _unlink(d / name)
 
 
@@ -1529,7 +1549,82 @@ def _umask() -> int:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Replace `path` with `text` so that a crash leaves the old file or the new one, never a torn one."""
+    """Replace `path` with `text` so that a crash leaves the old file or the new one, never a torn one.
+    A failure is one `LaxError` line ("cannot write PATH: No space left on device"), the old file kept."""
+    _write_all(path.parent, [(path, text)])
+
+
+def _write_all(folder: Path, files: Sequence[tuple[Path, str]]) -> None:
+    """Write several ledger files as one transaction, under the lock: all of them land, or none.
+
+    Every new text goes to a temporary file beside its final name first (written, synced). Then, for more
+    than one file, a journal (`.journal` in the ledger folder, itself written aside, synced and renamed
+    into place) lists the renames to do with a digest of each text: once it is there the record is
+    decided. Then every temporary file is renamed over its final name, the folders are synced, and the
+    journal is deleted. A process killed before the journal leaves only temporary files, which the next
+    writer deletes (nothing happened); killed after it, the next command that takes the lock finishes the
+    renames (`_recover`). One file needs no journal: its rename alone is atomic.
+    """
+    if not files:
+        return
+    made: list[Path] = []
+    temps: list[tuple[Path, Path]] = []  # (temporary, final)
+
+    def fail(path: Path, e: OSError) -> LaxError:
+        return LaxError(_(f"cannot write {path}: {os_reason(e)}", f"无法写入 {path}：{os_reason(e)}"))
+
+    try:
+        for path, text in files:
+            if not path.parent.is_dir():
+                try:
+                    path.parent.mkdir(parents=True)
+                    made.append(path.parent)
+                except FileExistsError:
+                    pass
+                except OSError as e:
+                    raise fail(path, e) from None
+            try:
+                temps.append((_write_temp(path, text), path))
+            except OSError as e:
+                raise fail(path, e) from None
+        delay = os.environ.get("LAX_TEST_WRITE_DELAY")  # lets the crash tests kill a writer mid-write
+        if delay:
+            time.sleep(float(delay))
+        if len(temps) == 1:
+            tmp, path = temps[0]
+            try:
+                os.replace(tmp, path)
+            except OSError as e:
+                raise fail(path, e) from None
+            _sync_folder(path.parent)
+            return
+        journal = Path(folder) / JOURNAL_NAME
+        try:
+            _write_journal(Path(folder), [(t, p, _digest(text)) for (t, p), (_p, text) in zip(temps, files)])
+        except OSError as e:
+            raise fail(journal, e) from None
+    except BaseException:
+        for tmp, _path in temps:
+            _unlink(tmp)
+        for d in made:  # a `_townships/` folder made for this record goes with it
+            _rmdir_if_empty(d)
+        raise
+    # The record is decided: from here a failure is finished by the next command that takes the lock.
+    try:
+        for tmp, path in temps:
+            os.replace(tmp, path)
+        for d in dict.fromkeys(p.parent for _t, p in temps):
+            _sync_folder(d)
+        journal.unlink()
+        _sync_folder(Path(folder))
+    except OSError as e:
+        raise LaxError(_(f"cannot finish writing the ledger {folder}: {os_reason(e)}; the next lax command "
+                         "on it finishes the record",
+                         f"无法完成写入台账 {folder}：{os_reason(e)}；下一次对该台账运行 lax 命令时会完成这次记录")) from None
+
+
+def _write_temp(path: Path, text: str) -> Path:
+    """`text` in a new synced temporary file beside `path`, with the mode `path` has (or would get)."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_TMP_PREFIX, suffix=".yaml")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
@@ -1541,21 +1636,125 @@ def write_atomic(path: Path, text: str) -> None:
         except FileNotFoundError:
             mode = 0o666 & ~_umask()
         os.chmod(tmp, mode)
-        delay = os.environ.get("LAX_TEST_WRITE_DELAY")  # lets the crash test kill a writer mid-write
-        if delay:
-            time.sleep(float(delay))
-        os.replace(tmp, path)
     except BaseException:
         _unlink(Path(tmp))
         raise
+    return Path(tmp)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _write_journal(folder: Path, renames: Sequence[tuple[Path, Path, str]]) -> None:
+    """The journal of one transaction, in place only when whole (written aside, synced, renamed)."""
+    data = {"lax-journal": 1,
+            "renames": [[os.path.relpath(t, folder), os.path.relpath(p, folder), h] for t, p, h in renames],
+            "end": True}
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=_TMP_PREFIX, suffix=JOURNAL_SUFFIX)
     try:
-        dfd = os.open(path.parent, os.O_RDONLY)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(json.dumps(data, ensure_ascii=False) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, folder / JOURNAL_NAME)
+    except BaseException:
+        _unlink(Path(tmp))
+        raise
+    _sync_folder(folder)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the renames in a folder durable (not every platform can sync a folder)."""
+    try:
+        dfd = os.open(folder, os.O_RDONLY)
         try:
             os.fsync(dfd)
         finally:
             os.close(dfd)
     except OSError:
-        pass  # not every platform can sync a folder
+        pass
+
+
+def _rmdir_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:
+        pass
+
+
+def _file_digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _recover(folder: Path) -> None:
+    """Under the lock: finish the transaction a killed writer left (its journal is in place and every
+    file is either still its temporary file or already renamed, each with the text the journal names),
+    or undo it (a journal that does not hold: delete its temporary files). Then delete the journal."""
+    journal = folder / JOURNAL_NAME
+    try:
+        raw = journal.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return
+    except (OSError, UnicodeDecodeError):
+        raw = ""
+    renames: list[tuple[Path, Path, str]] = []
+    whole = False
+    try:
+        data = json.loads(raw)
+        base = os.path.realpath(folder)
+        for t, p, h in data["renames"]:
+            tmp, path = folder / t, folder / p
+            # A journal names lax's own temporary files and ledger files inside its folder, nothing else
+            # (a damaged or hand-made one cannot delete or overwrite anything outside).
+            if not tmp.name.startswith(_TMP_PREFIX) or path.name.startswith(".") or not path.name.endswith(".yaml"):
+                raise ValueError(t)
+            for q in (tmp, path):
+                if os.path.commonpath([base, os.path.realpath(q.parent)]) != base:
+                    raise ValueError(q)
+            renames.append((tmp, path, str(h)))
+        whole = data.get("lax-journal") == 1 and data.get("end") is True and bool(renames)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        whole = False
+    if whole:
+        for tmp, path, h in renames:
+            if tmp.exists():
+                whole = _file_digest(tmp) == h
+            else:  # renamed before the writer was killed
+                whole = _file_digest(path) == h
+            if not whole:
+                break
+    try:
+        if whole:
+            for tmp, path, _h in renames:
+                if tmp.exists():
+                    os.replace(tmp, path)
+            for d in dict.fromkeys(p.parent for _t, p, _h in renames):
+                _sync_folder(d)
+        else:
+            for tmp, _path, _h in renames:
+                _unlink(tmp)
+        journal.unlink()
+        _sync_folder(folder)
+    except OSError as e:
+        raise LaxError(_(f"cannot finish the interrupted write in {folder}: {os_reason(e)}",
+                         f"无法完成 {folder} 中中断的写入：{os_reason(e)}")) from None
+
+
+def _settle(folder: Path) -> None:
+    """Before reading: if a killed writer left a journal, take the lock so it is finished (or undone) and
+    the reader sees a whole record. A ledger this process cannot lock (read-only) is read as it is; verify
+    names the journal."""
+    if not os.path.lexists(Path(folder) / JOURNAL_NAME) or os.path.realpath(folder) in _held:
+        return
+    try:
+        with locked(folder):
+            pass
+    except LaxError:
+        pass
 
 
 def _appended_text(old_text: str | None, old: Entry | None, new: Entry, added: Sequence[Event]) -> str:
@@ -1638,12 +1837,12 @@ def _plan(path: Path, old: Entry | None, old_text: str | None, identity: tuple[s
     return _Change(path, old_text, old, new, list(events))
 
 
-def _commit(changes: Sequence[_Change]) -> list[Path]:
-    for c in changes:
-        try:
-            write_atomic(c.path, _appended_text(c.old_text, c.old, c.new, c.added))
-        except OSError as e:
-            raise LaxError(_(f"cannot write {c.path}: {e.strerror}", f"无法写入 {c.path}：{e.strerror}")) from None
+def _commit(changes: Sequence[_Change], more: Sequence[tuple[Path, str]] = (),
+            folder: Path | None = None) -> list[Path]:
+    """Write the changed village files (and `more` files, e.g. township files) as one transaction."""
+    files = [(c.path, _appended_text(c.old_text, c.old, c.new, c.added)) for c in changes] + list(more)
+    if files:
+        _write_all(Path(folder) if folder is not None else files[0][0].parent, files)
     return [c.path for c in changes]
 
 
@@ -1893,11 +2092,10 @@ def record_check(folder: Path, villages: list[dict], as_of: dt.date, channel: st
         sources = {t: ", ".join(paths) for t, paths in township_sources.items()}
         township_changes = _submissions(folder, per_township, examined, as_of, source, sources,
                                         recorded) if channel == "self" else []
-        summary.files = _commit(list(changes.values()))
-        for path, text in township_changes:
-            write_atomic(path, text)
-            summary.files.append(path)
-            summary.submissions += 1
+        # One transaction: the village files and the township files land together or not at all.
+        summary.files = _commit(list(changes.values()), township_changes, folder)
+        summary.files += [path for path, _text in township_changes]
+        summary.submissions += len(township_changes)
     return summary
 
 
@@ -2077,9 +2275,6 @@ def _submissions(folder: Path, per_township: dict[str, int], examined: dict[str,
     the quarter of the day the check is recorded.
     """
     out = []
-    tdir = Path(folder) / TOWNSHIPS_DIR
-    if per_township:
-        tdir.mkdir(parents=True, exist_ok=True)
     paths: dict[Path, str] = {}
     for township, count in per_township.items():
         quarter = quarter_of(min(examined.get(township, as_of), as_of))

@@ -694,16 +694,18 @@ def export_rows(entries: Sequence[Entry], crit: Criteria, as_of: dt.date, status
 
 
 def export_ledger(entries: Sequence[Entry], output: Path, crit: Criteria, as_of: dt.date, status: str | None = None,
-                  township: str | None = None) -> int:
-    """Write the ledger as a styled Excel 台账; returns the number of villages written."""
+                  township: str | None = None, keep: Sequence[Path] = ()) -> int:
+    """Write the ledger as a styled Excel 台账; returns the number of villages written. `keep`: files and
+    folders (the ledger) the output may not overwrite or land in (`lax.export.atomic_path`)."""
     rows = export_rows(entries, crit, as_of, status, township)
     title = _(f"Ledger of weak and lax village Party organisations (as of {as_of})",
               f"软弱涣散村党组织整顿台账（截至 {as_of.year}年{as_of.month}月{as_of.day}日）")
-    _write_xlsx(output, title, list(COLUMNS), rows, _("Ledger", "台账"))
+    _write_xlsx(output, title, list(COLUMNS), rows, _("Ledger", "台账"), keep)
     return len(rows)
 
 
-def _write_xlsx(output: Path, title: str, columns: list[Column], rows: list[dict[str, Any]], sheet_name: str) -> None:
+def _write_xlsx(output: Path, title: str, columns: list[Column], rows: list[dict[str, Any]], sheet_name: str,
+                keep: Sequence[Path] = ()) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -736,11 +738,12 @@ def _write_xlsx(output: Path, title: str, columns: list[Column], rows: list[dict
             if isinstance(value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
     ws.freeze_panes = "A3"
-    from lax.export import atomic_path
+    from lax.export import atomic_path, check_output
 
+    check_output(output, keep)  # refused before a folder is made for it
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_path(output) as tmp:  # a full disk half-way leaves the previous file as it was
+        with atomic_path(output, keep) as tmp:  # a full disk half-way leaves the previous file as it was
             wb.save(tmp)
     except OSError as e:
         raise LaxError(_(f"cannot write {output}: {e.strerror}", f"无法写入 {output}：{e.strerror}")) from None
@@ -779,7 +782,7 @@ def list_csv(villages: Iterable[dict]) -> str:
     return buf.getvalue()
 
 
-def write_list_xlsx(villages: Sequence[dict], output: Path, crit: Criteria) -> None:
+def write_list_xlsx(villages: Sequence[dict], output: Path, crit: Criteria, keep: Sequence[Path] = ()) -> None:
     columns = [Column(k, *_LIST_TITLES[k], (), 14 if k not in ("criteria",) else 20) for k in LIST_KEYS]
     rows = []
     for v in villages:
@@ -790,4 +793,4 @@ def write_list_xlsx(villages: Sequence[dict], output: Path, crit: Criteria) -> N
         for k in ("deadline", "watch_until", "identified_on"):
             row[k] = dt.date.fromisoformat(v[k]) if v.get(k) else None
         rows.append(row)
-    _write_xlsx(output, _("Ledger list", "台账清单"), columns, rows, _("List", "清单"))
+    _write_xlsx(output, _("Ledger list", "台账清单"), columns, rows, _("List", "清单"), keep)

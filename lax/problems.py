@@ -13,6 +13,8 @@ village, a refused ledger transition); the CLI prints its one-line message and e
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -81,6 +83,25 @@ class LaxError(Exception):
         super().__init__(message)
         self.exit_code = exit_code
         self.details = details or []
+
+
+# The operating system's reasons a write fails, in Chinese (its own text, `strerror`, is English).
+_OS_REASONS_ZH = {
+    errno.ENOSPC: "磁盘空间不足", errno.EFBIG: "文件过大", errno.EDQUOT: "超出磁盘配额",
+    errno.EACCES: "没有权限", errno.EPERM: "不允许此操作", errno.EROFS: "只读文件系统",
+    errno.EIO: "输入/输出错误", errno.EPIPE: "管道已关闭", errno.EBADF: "文件描述符无效",
+    errno.ENOENT: "文件或文件夹不存在", errno.ENOTDIR: "不是文件夹", errno.EISDIR: "是文件夹",
+    errno.ENAMETOOLONG: "文件名过长", errno.EMFILE: "打开的文件过多", errno.EXDEV: "跨文件系统",
+}
+
+
+def os_reason(e: OSError) -> str:
+    """Why an operating-system call failed, in the current language: `No space left on device` /
+    `磁盘空间不足` (the English is the system's own `strerror`)."""
+    from lax.i18n import _
+
+    english = e.strerror or (os.strerror(e.errno) if e.errno else str(e))
+    return _(english, _OS_REASONS_ZH.get(e.errno, english) if e.errno is not None else english)
 
 
 # Line breaks to YAML (and to `str.splitlines`) but not to editors: NEL, LS, PS.
