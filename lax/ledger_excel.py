@@ -1031,8 +1031,9 @@ def _events_sheet(path: Path, sheet: str | None) -> tuple[str, list[list[Any]]] 
     return None
 
 
-def _rebuild_files(path: Path, sheet: str, data: list[list[Any]], problems: list[Problem]) -> list[tuple[LedgerFile, int]]:
-    """The files the events sheet stands for, each with the spreadsheet row of its first line."""
+def _rebuild_files(path: Path, sheet: str, data: list[list[Any]],
+                   problems: list[Problem]) -> list[tuple[LedgerFile, int, list[int]]]:
+    """The files the events sheet stands for, each with the spreadsheet rows of its first line and events."""
     shown = str(path)
     header = data[0]
     keys: dict[int, str] = {}
@@ -1041,6 +1042,7 @@ def _rebuild_files(path: Path, sheet: str, data: list[list[Any]], problems: list
         if isinstance(h, str) and h:
             keys[c] = h
     files: dict[str, dict[str, Any]] = {}
+    spoilt: set[Any] = set()  # files with a bad row: no "event missing" for them on top
     for r in range(1, len(data)):
         values = data[r]
         if all(v in (None, "") for v in values):
@@ -1106,6 +1108,9 @@ def _rebuild_files(path: Path, sheet: str, data: list[list[Any]], problems: list
                 other = value
             else:
                 data_items[key] = value
+        if not ok:
+            spoilt.add(fixed.get("file"))
+            continue
         if fixed["event"] is not None:
             if not _is_plain_date(fixed["date"]):
                 bad(5, "bad-date", "the event has no date", "事件没有日期")
@@ -1114,6 +1119,7 @@ def _rebuild_files(path: Path, sheet: str, data: list[list[Any]], problems: list
         elif data_items or other or fixed["date"] is not None or fixed["type"] is not None:
             bad(4, "missing-value", "an event needs its number", "事件需要序号")
         if not ok:
+            spoilt.add(fixed.get("file"))
             continue
         if other:
             clash = [k for k in other if k in data_items or k in ("date", "type")]
@@ -1145,13 +1151,16 @@ def _rebuild_files(path: Path, sheet: str, data: list[list[Any]], problems: list
     out = []
     for name, f in files.items():
         numbers = sorted(f["events"])
+        if name in spoilt:
+            continue
         if numbers != list(range(1, len(numbers) + 1)):
             missing = next(n for n in range(1, len(numbers) + 2) if n not in f["events"])
             problems.append(Problem("missing-event", _(f"{name}: event {missing} is missing", f"{name}：缺少事件 {missing}"),
                                     shown, sheet, f["row"], "E", "event"))
             continue
         township, village, code = f["ident"]
-        out.append((LedgerFile(name, township, village, code, tuple(f["events"][n][0] for n in numbers)), f["row"]))
+        out.append((LedgerFile(name, township, village, code, tuple(f["events"][n][0] for n in numbers)), f["row"],
+                    [f["events"][n][1] for n in numbers]))
     return out
 
 
@@ -1159,8 +1168,9 @@ def _is_plain_date(value: Any) -> bool:
     return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
 
-def _file_text(folder: Path, f: LedgerFile, crit: Criteria) -> tuple[Path | None, str | None, str | None]:
-    """(path, canonical text) of a rebuilt file, or (None, None, why it cannot be a ledger file)."""
+def _file_text(folder: Path, f: LedgerFile, crit: Criteria) -> tuple[Path | None, str | None, str | None, int | None]:
+    """(path, canonical text, None, None) of a rebuilt file, or (None, None, why it cannot be a ledger file,
+    the number of the event at fault or None)."""
     from lax.ledger import (
         TOWNSHIPS_DIR, _entry_from, _more_problems, _Unreadable, check_code, check_name, dump_township,
         dump_village, parse_text,
@@ -1170,32 +1180,33 @@ def _file_text(folder: Path, f: LedgerFile, crit: Criteria) -> tuple[Path | None
     is_town = f.village is None
     if is_town and (len(parts) != 2 or parts[0] != TOWNSHIPS_DIR) or not is_town and len(parts) != 1:
         return None, None, _(f"'{f.name}' is not a {'township' if is_town else 'village'} file name",
-                             f"“{f.name}”不是{'乡镇' if is_town else '村'}文件名")
+                             f"“{f.name}”不是{'乡镇' if is_town else '村'}文件名"), None
     base = parts[-1]
     if not base.endswith(".yaml") or base.startswith((".", "_")) or "\\" in base or base != base.strip() or \
             any(unicodedata.category(ch)[0] == "C" for ch in base) or base == ".yaml":
-        return None, None, _(f"'{f.name}' is not a ledger file name", f"“{f.name}”不是台账文件名")
+        return None, None, _(f"'{f.name}' is not a ledger file name", f"“{f.name}”不是台账文件名"), None
     try:
         names_ok = check_name(f.township, "township") == f.township and (
             is_town or check_name(f.village, "village") == f.village) and check_code(f.code) == f.code
     except LaxError as e:
-        return None, None, str(e)
+        return None, None, str(e), None
     if not names_ok:
-        return None, None, _("names must be trimmed and in NFC form", "名称不能有首尾空白，且须为 NFC 形式")
+        return None, None, _("names must be trimmed and in NFC form", "名称不能有首尾空白，且须为 NFC 形式"), None
     try:
         text = dump_township(f.township, f.events) if is_town else dump_village(f.township, f.village, f.code, f.events)
         parsed = parse_text(text)
     except (_Unreadable, yaml_errors()) as e:
-        return None, None, _(f"{f.name}: cannot be written as a ledger file ({e})", f"{f.name}：无法写成台账文件（{e}）")
+        return None, None, _(f"{f.name}: cannot be written as a ledger file ({e})", f"{f.name}：无法写成台账文件（{e}）"), None
     c = _entry_from(parsed, kind="township" if is_town else "village")
     found = c.problems + ([] if is_town else _more_problems(c.events, c.criteria_lines, crit.policy, set(crit.ids)))
     if found:
         line, message = sorted(found, key=lambda p: p[0])[0]
-        return None, None, _(f"{f.name}:{line}: {message}", f"{f.name}:{line}：{message}")
+        at = [i for i, e in enumerate(c.events) if e.line <= line]
+        return None, None, _(f"{f.name}:{line}: {message}", f"{f.name}:{line}：{message}"), at[-1] if at else None
     if [(e.date, e.type, e.data) for e in c.events] != [(e.date, e.type, e.data) for e in f.events]:
-        return None, None, _(f"{f.name}: its events would not read back as given", f"{f.name}：事件写出后无法原样读回")
+        return None, None, _(f"{f.name}: its events would not read back as given", f"{f.name}：事件写出后无法原样读回"), None
     path = folder / TOWNSHIPS_DIR / base if is_town else folder / base
-    return path, text, None
+    return path, text, None, None
 
 
 def yaml_errors() -> type:
@@ -1217,10 +1228,10 @@ def import_events(path: Path, folder: Path, crit: Criteria, sheet: str, data: li
     files = _rebuild_files(path, sheet, data, problems)
     texts: list[tuple[LedgerFile, int, Path, str]] = []
     seen: dict[Any, int] = {}
-    for f, row in files:
-        target, text, why = _file_text(folder, f, crit)
+    for f, row, rows in files:
+        target, text, why, at = _file_text(folder, f, crit)
         if why is not None:
-            problems.append(Problem("bad-file", why, shown, sheet, row, "A", "file", f.name))
+            problems.append(Problem("bad-file", why, shown, sheet, rows[at] if at is not None else row, "A", "file", f.name))
             continue
         if f.village is not None:
             key = ("code", f.code) if f.code else ("names", f.township, f.village)
