@@ -671,7 +671,7 @@ def export_cmd(
 
     Example: lax ledger export 台账.xlsx --as-of 2026-12-31
     """
-    from lax.ledger_excel import export_ledger
+    from lax.ledger_excel import export_ledger, township_files
     from lax.lifecycle import STATUSES
 
     if status is not None and status.strip().lower() not in STATUSES:
@@ -684,10 +684,11 @@ def export_cmd(
     check_output(output, keep)
     on = _date(as_of, "--as-of")
     entries, problems = _entries(ledger)
+    towns, town_problems = township_files(ledger)
     count = export_ledger(entries, output, crit, on, status.strip().lower() if status else None,
-                          township.strip() if township else None, keep=keep)
+                          township.strip() if township else None, towns, keep=keep)
     _out(_(f"wrote {count} village(s) to {output}", f"已将 {count} 个村写入 {output}"))
-    _warn(problems)
+    _warn(problems + town_problems)
 
 
 # ------------------------------------------------------------------------------------------- tables

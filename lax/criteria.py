@@ -149,7 +149,8 @@ def packaged_path(name: str) -> Path:
 def default_criteria_path(cwd: Path | None = None) -> Path:
     """`./criteria.yaml` when present, else the packaged default (SPEC §6)."""
     local = (cwd or Path.cwd()) / "criteria.yaml"
-    return local if local.is_file() else packaged_path("criteria.yaml")
+    # Anything by that name counts (a FIFO or a folder is then refused by name), never silently passed over.
+    return local if os.path.lexists(local) else packaged_path("criteria.yaml")
 
 
 class _LineLoader(_Loader):  # type: ignore[misc, valid-type]
@@ -173,14 +174,7 @@ def load_criteria(path: str | os.PathLike | None = None) -> Criteria:
     """Load and compile a criteria file; raise `LaxError` listing every problem as `FILE:LINE: message`."""
     p = Path(path) if path is not None else default_criteria_path()
     shown = str(path) if path is not None else (p.name if p.parent == Path.cwd() else str(p))
-    try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise LaxError(_(f"{shown}: criteria file not found", f"{shown}：找不到标准文件")) from None
-    except IsADirectoryError:
-        raise LaxError(_(f"{shown}: is a folder, not a criteria file", f"{shown}：是文件夹，不是标准文件")) from None
-    except OSError as e:
-        raise LaxError(f"{shown}: {e.strerror}") from None
+    raw = _read_file(p, shown)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -204,6 +198,46 @@ def load_criteria(path: str | os.PathLike | None = None) -> Criteria:
         ), details=lines if len(lines) > 1 else [])
     assert criteria is not None
     return criteria
+
+
+# A criteria file is a page or two of YAML; anything this large is not one (and is not read into memory).
+MAX_CRITERIA_BYTES = 2_000_000
+
+
+def _read_file(p: Path, shown: str) -> bytes:
+    """The bytes of a criteria file, which must be a regular file of at most MAX_CRITERIA_BYTES: a FIFO is
+    opened without waiting for a writer and refused, like a device (`/dev/zero`) or a folder."""
+    import stat
+
+    try:
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise LaxError(_(f"{shown}: criteria file not found", f"{shown}：找不到标准文件")) from None
+    except IsADirectoryError:
+        raise LaxError(_(f"{shown}: is a folder, not a criteria file", f"{shown}：是文件夹，不是标准文件")) from None
+    except OSError as e:
+        raise LaxError(f"{shown}: {e.strerror}") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise LaxError(_(f"{shown}: is a folder, not a criteria file", f"{shown}：是文件夹，不是标准文件"))
+        if not stat.S_ISREG(st.st_mode):
+            kind = _("a FIFO", "管道") if stat.S_ISFIFO(st.st_mode) else _("a device or special file", "设备或特殊文件")
+            raise LaxError(_(f"{shown}: is {kind}, not a criteria file", f"{shown}：是{kind}，不是标准文件"))
+        if st.st_size > MAX_CRITERIA_BYTES:
+            raise LaxError(_(f"{shown}: {st.st_size:,} bytes is too large for a criteria file "
+                             f"(at most {MAX_CRITERIA_BYTES:,})",
+                             f"{shown}：{st.st_size:,} 字节，标准文件过大（最多 {MAX_CRITERIA_BYTES:,}）"))
+        with os.fdopen(os.dup(fd), "rb") as f:
+            raw = f.read(MAX_CRITERIA_BYTES + 1)  # a file growing while read is still bounded
+    except OSError as e:
+        raise LaxError(f"{shown}: {e.strerror}") from None
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_CRITERIA_BYTES:
+        raise LaxError(_(f"{shown}: too large for a criteria file (at most {MAX_CRITERIA_BYTES:,} bytes)",
+                         f"{shown}：标准文件过大（最多 {MAX_CRITERIA_BYTES:,} 字节）"))
+    return raw
 
 
 def _line(m: dict, key: str | None = None) -> int:

@@ -25,6 +25,7 @@ A death outside a read (the operating system killing lax for some other reason) 
 from __future__ import annotations
 
 import json
+import math
 import os
 import signal
 import sys
@@ -36,6 +37,7 @@ from lax.problems import LaxError
 
 DEFAULT_MEMORY_LIMIT = 4 << 30
 MINIMUM_MEMORY_LIMIT = 256 << 20
+MAXIMUM_MEMORY_LIMIT = 1 << 50  # 1024T; setrlimit takes no more than a C long
 # Deaths that mean "this read could not be survived"; an interrupt or a terminate is the user's wish.
 _CRASH_SIGNALS = {signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE, signal.SIGKILL}
 
@@ -72,8 +74,14 @@ def memory_limit() -> int | None:
     except ValueError:
         raise LaxError(_(f"LAX_MEMORY_LIMIT: '{raw}' is not a size like 4G, 1500M or 0 (no limit)",
                          f"LAX_MEMORY_LIMIT：“{raw}”不是 4G、1500M 或 0（不限制）这样的大小")) from None
+    if math.isnan(value):  # float() takes `nan` and `inf`, which are no sizes
+        raise LaxError(_(f"LAX_MEMORY_LIMIT: '{raw}' is not a size like 4G, 1500M or 0 (no limit)",
+                         f"LAX_MEMORY_LIMIT：“{raw}”不是 4G、1500M 或 0（不限制）这样的大小"))
     if value < 0:
         raise LaxError(_(f"LAX_MEMORY_LIMIT: '{raw}' is negative", f"LAX_MEMORY_LIMIT：“{raw}”是负数"))
+    if value * scale > MAXIMUM_MEMORY_LIMIT:  # inf, 1e30: more than the system can be asked for
+        raise LaxError(_(f"LAX_MEMORY_LIMIT: '{raw}' is too large (at most 1024T, or 0 for no limit)",
+                         f"LAX_MEMORY_LIMIT：“{raw}”过大（最多 1024T，或 0 表示不限制）"))
     limit = int(value * scale)
     if 0 < limit < MINIMUM_MEMORY_LIMIT:  # Python and the libraries alone need about this much address space
         raise LaxError(_(f"LAX_MEMORY_LIMIT: '{raw}' is too small for lax to start (at least 256M, or 0 for no limit)",

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from lax.i18n import _, get_lang
 from lax.ledger import (
     MAX_FUNDS, Entry, _commit, _has_control, _match, _new_path, _plan, _refuse_if_unreadable, load_entries, locked, make_event,
 )
-from lax.lifecycle import Event, Replay, add_months, refusal, state_as_of, status_label
+from lax.lifecycle import EVENT_KEYS, Event, Replay, add_months, refusal, state_as_of, status_label
 from lax.problems import LaxError, Problem
 from lax.records import open_workbook, zip_bomb
 from lax.values import to_yuan
@@ -408,6 +409,9 @@ def import_ledger(path: Path, folder: Path, crit: Criteria, on: dt.date, channel
 
     `recorded` ({by, at}), when given, is kept with every event written: who imported the sheet and when."""
     path, folder = Path(path), Path(folder)
+    exported = _events_sheet(path, sheet)
+    if exported is not None:  # a workbook `ledger export` wrote: its events sheet holds every event exactly
+        return import_events(path, folder, crit, *exported)
     problems: list[Problem] = []
     rows = _read_rows(path, sheet, problems)
     policy = crit.policy
@@ -694,18 +698,20 @@ def export_rows(entries: Sequence[Entry], crit: Criteria, as_of: dt.date, status
 
 
 def export_ledger(entries: Sequence[Entry], output: Path, crit: Criteria, as_of: dt.date, status: str | None = None,
-                  township: str | None = None, keep: Sequence[Path] = ()) -> int:
-    """Write the ledger as a styled Excel 台账; returns the number of villages written. `keep`: files and
-    folders (the ledger) the output may not overwrite or land in (`lax.export.atomic_path`)."""
+                  township: str | None = None, towns: Sequence[LedgerFile] = (), keep: Sequence[Path] = ()) -> int:
+    """Write the ledger as a styled Excel 台账, plus the events sheet that holds every event of the villages
+    (and of the township files `towns`, see `township_files`) exactly; returns the number of 台账 rows.
+    `keep`: files and folders (the ledger) the output may not overwrite or land in (`lax.export.atomic_path`)."""
     rows = export_rows(entries, crit, as_of, status, township)
     title = _(f"Ledger of weak and lax village Party organisations (as of {as_of})",
               f"软弱涣散村党组织整顿台账（截至 {as_of.year}年{as_of.month}月{as_of.day}日）")
-    _write_xlsx(output, title, list(COLUMNS), rows, _("Ledger", "台账"), keep)
+    _write_xlsx(output, title, list(COLUMNS), rows, _("Ledger", "台账"), keep,
+                events=export_files(entries, towns, rows, status, township))
     return len(rows)
 
 
 def _write_xlsx(output: Path, title: str, columns: list[Column], rows: list[dict[str, Any]], sheet_name: str,
-                keep: Sequence[Path] = ()) -> None:
+                keep: Sequence[Path] = (), events: Sequence[LedgerFile] | None = None) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -738,6 +744,8 @@ def _write_xlsx(output: Path, title: str, columns: list[Column], rows: list[dict
             if isinstance(value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
     ws.freeze_panes = "A3"
+    if events is not None:
+        _add_events_sheet(wb, events)
     from lax.export import atomic_path, check_output
 
     check_output(output, keep)  # refused before a folder is made for it
@@ -794,3 +802,522 @@ def write_list_xlsx(villages: Sequence[dict], output: Path, crit: Criteria, keep
             row[k] = dt.date.fromisoformat(v[k]) if v.get(k) else None
         rows.append(row)
     _write_xlsx(output, _("Ledger list", "台账清单"), columns, rows, _("List", "清单"), keep)
+
+
+# ------------------------------------------------------------------------------ the events sheet (lossless)
+#
+# `ledger export` adds, after the 台账 people read, a sheet holding every event of every village and township
+# file exactly: one row per event, a column per known event key, a column with the order of the keys when
+# it is not the usual one, and a column with any other keys. `ledger import` of a workbook with this sheet
+# rebuilds the files from it alone, byte for byte (the 台账 sheet is then only for reading).
+#
+# Every cell is text in one unambiguous encoding, so that values come back exactly whatever a spreadsheet
+# does with numbers and dates: a plain string is written as itself when it cannot be mistaken for anything
+# else (`宋三村`, a note with line breaks); a date as `2026-03-31`; anything else, or a string that could be
+# mistaken (`500`, `true`, `2026-03-31`, `=SUM(A1)`, ` padded`), as JSON, with dates inside it as
+# {"$date": "..."}. Such JSON starting with `-` (a negative number) gets the usual formula quote.
+
+EVENTS_SHEET = "事件 events"
+_FIXED = ("file", "township", "village", "code", "event", "date", "type")
+_ORDER_COLUMN = "(key order)"
+_OTHER_COLUMN = "(other keys)"
+# Keys of township-file events (quarterly submissions), in the order lax writes them.
+_TOWNSHIP_KEYS = ("quarter", "villages", "source", "note")
+_DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_TAGS = ("$date", "$datetime", "$map", "$bytes")
+
+
+def _usual_order(etype: str) -> tuple[str, ...]:
+    return _TOWNSHIP_KEYS if etype == "submission" else EVENT_KEYS.get(etype, ())
+
+
+def _event_columns() -> list[str]:
+    """The key columns: every key of `EVENT_KEYS` (first appearance order), then the township keys."""
+    keys: dict[str, None] = {}
+    for etype in EVENT_KEYS:
+        keys.update(dict.fromkeys(EVENT_KEYS[etype]))
+    keys.update(dict.fromkeys(_TOWNSHIP_KEYS))
+    return list(keys)
+
+
+def _tag(value: Any) -> Any:
+    """A YAML value as plain JSON data, dates and other non-JSON values tagged so they come back as they were."""
+    if value is None or isinstance(value, (bool, str, int, float)):
+        return value
+    if isinstance(value, dt.datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, (list, tuple)):
+        return [_tag(v) for v in value]
+    if isinstance(value, dict):
+        if all(isinstance(k, str) and not k.startswith("$") for k in value):
+            return {k: _tag(v) for k, v in value.items()}
+        return {"$map": [[_tag(k), _tag(v)] for k, v in value.items()]}
+    if isinstance(value, bytes):
+        import base64
+
+        return {"$bytes": base64.b64encode(value).decode("ascii")}
+    raise ValueError(f"{type(value).__name__} value {value!r}")
+
+
+def _untag(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_untag(v) for v in value]
+    if isinstance(value, dict):
+        if len(value) == 1:
+            (tag, inner), = value.items()
+            if tag == "$date":
+                return dt.date.fromisoformat(inner)
+            if tag == "$datetime":
+                return dt.datetime.fromisoformat(inner)
+            if tag == "$map":
+                return {_hashable(_untag(k)): _untag(v) for k, v in inner}
+            if tag == "$bytes":
+                import base64
+
+                return base64.b64decode(inner.encode("ascii"), validate=True)
+        if any(k.startswith("$") for k in value):
+            raise ValueError(f"unknown tag in {sorted(value)}")
+        return {k: _untag(v) for k, v in value.items()}
+    return value
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _json_text(value: Any) -> str:
+    """Canonical JSON (key order kept: it is the order in the file), every non-printing character escaped."""
+    text = json.dumps(_tag(value), ensure_ascii=False, separators=(",", ":"))
+    return "".join(ch if unicodedata.category(ch)[0] != "C" else json.dumps(ch)[1:-1] for ch in text)
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _plain_ok(text: str) -> bool:
+    """Whether a string may stand in a cell as itself: nothing it could be mistaken for, nothing a sheet alters."""
+    return bool(text) and not text[0].isspace() and not text[-1].isspace() and text[0] not in "'\"[{" \
+        and not text.startswith(_FORMULA_START) and not _DATE_SHAPE.match(text) \
+        and all(ch == "\n" or unicodedata.category(ch)[0] != "C" for ch in text) and not _is_json(text)
+
+
+def encode_cell(value: Any) -> str:
+    """One value as the text of an events-sheet cell (see above); `decode_cell` gives it back exactly."""
+    if isinstance(value, str) and _plain_ok(value):
+        return value
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    return neutralise(_json_text(value))
+
+
+def decode_cell(text: str) -> Any:
+    """The value an events-sheet cell stands for; ValueError when it is not a value `encode_cell` writes."""
+    text = _unneutralise(text)
+    if _DATE_SHAPE.match(text):
+        return dt.date.fromisoformat(text)
+    try:
+        data = json.loads(text)
+    except ValueError:
+        if not _plain_ok(text):
+            raise ValueError("neither plain text nor JSON") from None
+        return text
+    return _untag(data)
+
+
+@dataclass(frozen=True)
+class LedgerFile:
+    """One file of the ledger as the events sheet holds it: its name relative to the ledger folder."""
+
+    name: str  # `邓埠镇-宋三村.yaml` or `_townships/邓埠镇.yaml`
+    township: str
+    village: str | None  # None for a township file
+    code: str | None
+    events: tuple[Event, ...]
+
+
+def township_files(folder: Path) -> tuple[list[LedgerFile], list[str]]:
+    """Every readable township file of the ledger, one by one (files, problems as FILE:LINE: message)."""
+    from lax.ledger import TOWNSHIPS_DIR, _entry_from, _format_problems, _read_text, _Unreadable, _village_paths, parse_text
+
+    tdir = Path(folder) / TOWNSHIPS_DIR
+    files, problems = [], []
+    for d in sorted(_village_paths(tdir), key=lambda d: d.name):
+        label = str(tdir / d.name)
+        try:
+            parsed = parse_text(_read_text(tdir / d.name, label))
+        except _Unreadable as e:
+            problems.append(f"{label}:{e.line}: {e.message}")
+            continue
+        c = _entry_from(parsed, kind="township")
+        problems.extend(_format_problems(label, c.problems))
+        if c.identity is not None:
+            files.append(LedgerFile(f"{TOWNSHIPS_DIR}/{d.name}", c.identity["township"], None, None, tuple(c.events)))
+    return files, problems
+
+
+def event_rows(files: Sequence[LedgerFile]) -> tuple[list[str], list[list[str | int | None]]]:
+    """(header, rows) of the events sheet: one row per event (a file without events: one row, no event)."""
+    keys = _event_columns()
+    known = set(keys)
+    header = [*_FIXED, *keys, _ORDER_COLUMN, _OTHER_COLUMN]
+    rows: list[list[str | int | None]] = []
+    for f in files:
+        ident = [encode_cell(f.name), encode_cell(f.township),
+                 encode_cell(f.village) if f.village is not None else None,
+                 encode_cell(f.code) if f.code is not None else None]
+        if not f.events:
+            rows.append(ident + [None] * (len(header) - len(ident)))
+        for i, e in enumerate(f.events, 1):
+            data = {k: v for k, v in e.data.items() if k not in ("date", "type")}
+            cells: list[str | int | None] = [*ident, i, encode_cell(e.date), encode_cell(e.type)]
+            cells += [encode_cell(data[k]) if k in data else None for k in keys]
+            other = {k: v for k, v in data.items() if k not in known}
+            order = list(data)
+            cells.append(_json_text(order) if order != _rebuilt_order(e.type, data.keys(), list(other)) else None)
+            cells.append(_json_text(other) if other else None)
+            rows.append(cells)
+    return header, rows
+
+
+def _rebuilt_order(etype: str, present: Iterable[str], other: list[str]) -> list[str]:
+    """The key order import gives when no order is written: the usual order of the type, then the other
+    column keys in column order, then the other keys as listed."""
+    present = set(present)
+    usual = [k for k in _usual_order(etype) if k in present]
+    rest = [k for k in _event_columns() if k in present and k not in usual]
+    return usual + rest + [k for k in other if k not in usual and k not in rest]
+
+
+def _add_events_sheet(wb: Any, files: Sequence[LedgerFile]) -> None:
+    from openpyxl.styles import Font
+
+    header, rows = event_rows(files)
+    ws = wb.create_sheet(EVENTS_SHEET)
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append(row)
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, never a formula, whatever it starts with
+    ws.freeze_panes = "A2"
+
+
+def export_files(entries: Sequence[Entry], towns: Sequence[LedgerFile], rows: Sequence[dict[str, Any]],
+                 status: str | None, township: str | None) -> list[LedgerFile]:
+    """The files the events sheet holds: all of them, or those of `--township`, or with `--status` the
+    villages of the 台账 rows (no township files)."""
+    files = []
+    listed = {(r["township"], r["village"], r["code"]) for r in rows}
+    for e in sorted(entries, key=lambda e: e.path.name):
+        if township is not None and e.township != township:
+            continue
+        if status is not None and (e.township, e.village, e.code) not in listed:
+            continue
+        files.append(LedgerFile(e.path.name, e.township, e.village, e.code, e.events))
+    if status is None:
+        files += [t for t in towns if township is None or t.township == township]
+    return files
+
+
+def _events_sheet(path: Path, sheet: str | None) -> tuple[str, list[list[Any]]] | None:
+    """(name, cells) of the workbook's events sheet, if it has one (the sheet asked for with --sheet only);
+    None otherwise, and whenever the workbook cannot be read (the 台账 reading then says why)."""
+    if not path.is_file() or zip_bomb(path) or guard.crashed(str(path), None):
+        return None
+    try:
+        with guard.watch(str(path), None), guard.native():
+            wb = open_workbook(path)
+        names = list(wb.sheet_names)
+    except Exception:  # noqa: BLE001 - reported by the ordinary 台账 reading
+        return None
+    for name in names if sheet is None else [n for n in names if n == sheet]:
+        if guard.crashed(str(path), name):
+            continue
+        try:
+            with guard.watch(str(path), name), guard.native():
+                data = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception:  # noqa: BLE001
+            continue
+        if data and [v if isinstance(v, str) else None for v in data[0][:len(_FIXED)]] == list(_FIXED):
+            return name, data
+    return None
+
+
+def _rebuild_files(path: Path, sheet: str, data: list[list[Any]],
+                   problems: list[Problem]) -> list[tuple[LedgerFile, int, list[int]]]:
+    """The files the events sheet stands for, each with the spreadsheet rows of its first line and events."""
+    shown = str(path)
+    header = data[0]
+    keys: dict[int, str] = {}
+    for c in range(len(_FIXED), len(header)):
+        h = header[c]
+        if isinstance(h, str) and h:
+            keys[c] = h
+    files: dict[str, dict[str, Any]] = {}
+    spoilt: set[Any] = set()  # files with a bad row: no "event missing" for them on top
+    for r in range(1, len(data)):
+        values = data[r]
+        if all(v in (None, "") for v in values):
+            continue
+        row = r + 1
+        ok = True
+
+        def bad(c: int, code: str, en: str, zh: str) -> None:
+            nonlocal ok
+            ok = False
+            raw = values[c] if c < len(values) else None
+            problems.append(Problem(code, _(en, zh), shown, sheet, row, _column_letter(c),
+                                    str(header[c]) if c < len(header) else None,
+                                    raw if not isinstance(raw, (dt.date, dt.datetime)) else raw.isoformat()))
+
+        def cell(c: int) -> tuple[bool, Any]:
+            raw = values[c] if c < len(values) else None
+            if raw is None or raw == "":
+                return False, None
+            if not isinstance(raw, str):
+                bad(c, "bad-cell", f"{raw!r} is not a value as lax writes it (text; edit the ledger, not this sheet)",
+                    f"{raw!r} 不是 lax 写出的值（应为文字；请修改台账，不要修改此表）")
+                return False, None
+            try:
+                return True, decode_cell(raw)
+            except (ValueError, TypeError, KeyError, OverflowError) as e:
+                bad(c, "bad-cell", f"'{raw[:60]}' is not a value as lax writes it ({e})",
+                    f"“{raw[:60]}”不是 lax 写出的值（{e}）")
+                return False, None
+
+        fixed = {}
+        for c, name in enumerate(_FIXED):
+            if name == "event":
+                raw = values[c] if c < len(values) else None
+                if raw in (None, ""):
+                    fixed[name] = None
+                elif isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer() and raw >= 1:
+                    fixed[name] = int(raw)
+                else:
+                    bad(c, "bad-cell", f"{raw!r} is not an event number", f"{raw!r} 不是事件序号")
+                continue
+            present, value = cell(c)
+            fixed[name] = value if present else None
+        for name, c, kind in (("file", 0, str), ("township", 1, str)):
+            if ok and not isinstance(fixed[name], kind):
+                bad(c, "missing-value", f"the {name} is missing", f"缺少 {name}")
+        if ok and (fixed["village"] is not None and not isinstance(fixed["village"], str)
+                   or fixed["code"] is not None and not isinstance(fixed["code"], str)):
+            bad(2, "bad-cell", "village and code must be text", "村名和村代码应为文字")
+        data_items: dict[str, Any] = {}
+        order = other = None
+        for c, key in keys.items():
+            present, value = cell(c)
+            if not present:
+                continue
+            if key == _ORDER_COLUMN:
+                if not (isinstance(value, list) and all(isinstance(k, str) for k in value)):
+                    bad(c, "bad-cell", "the key order must be a list of keys", "键顺序应为键的列表")
+                order = value
+            elif key == _OTHER_COLUMN:
+                if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+                    bad(c, "bad-cell", "the other keys must be a JSON object", "其他键应为 JSON 对象")
+                other = value
+            else:
+                data_items[key] = value
+        if not ok:
+            spoilt.add(fixed.get("file"))
+            continue
+        if fixed["event"] is not None:
+            if not _is_plain_date(fixed["date"]):
+                bad(5, "bad-date", "the event has no date", "事件没有日期")
+            if not isinstance(fixed["type"], str):
+                bad(6, "missing-value", "the event has no type", "事件没有类型")
+        elif data_items or other or fixed["date"] is not None or fixed["type"] is not None:
+            bad(4, "missing-value", "an event needs its number", "事件需要序号")
+        if not ok:
+            spoilt.add(fixed.get("file"))
+            continue
+        if other:
+            clash = [k for k in other if k in data_items or k in ("date", "type")]
+            if clash:
+                bad(next(c for c, k in keys.items() if k == _OTHER_COLUMN), "bad-cell", f"key {clash[0]} is given twice", f"键 {clash[0]} 出现两次")
+                continue
+            data_items.update(other)
+        if order is not None:
+            if sorted(order) != sorted(data_items) or len(set(order)) != len(order):
+                bad(next(c for c, k in keys.items() if k == _ORDER_COLUMN), "bad-cell",
+                    "the key order does not list the event's keys", "键顺序与事件的键不一致")
+                continue
+            ordered = {k: data_items[k] for k in order}
+        else:
+            ordered = {k: data_items[k] for k in _rebuilt_order(fixed["type"] or "", data_items, list(other or ()))}
+        f = files.setdefault(fixed["file"], {"ident": (fixed["township"], fixed["village"], fixed["code"]),
+                                             "row": row, "events": {}})
+        if f["ident"] != (fixed["township"], fixed["village"], fixed["code"]):
+            bad(1, "inconsistent-file", f"{fixed['file']} has another township, village or code on row {f['row']}",
+                f"{fixed['file']} 在第 {f['row']} 行的乡镇、村名或村代码与此不同")
+            continue
+        if fixed["event"] is not None:
+            if fixed["event"] in f["events"]:
+                bad(4, "duplicate-event", f"event {fixed['event']} of {fixed['file']} is already on row "
+                    f"{f['events'][fixed['event']][1]}", f"{fixed['file']} 的事件 {fixed['event']} 已在第 "
+                    f"{f['events'][fixed['event']][1]} 行")
+                continue
+            f["events"][fixed["event"]] = (Event(fixed["date"], fixed["type"], ordered), row)
+    out = []
+    for name, f in files.items():
+        numbers = sorted(f["events"])
+        if name in spoilt:
+            continue
+        if numbers != list(range(1, len(numbers) + 1)):
+            missing = next(n for n in range(1, len(numbers) + 2) if n not in f["events"])
+            problems.append(Problem("missing-event", _(f"{name}: event {missing} is missing", f"{name}：缺少事件 {missing}"),
+                                    shown, sheet, f["row"], "E", "event"))
+            continue
+        township, village, code = f["ident"]
+        out.append((LedgerFile(name, township, village, code, tuple(f["events"][n][0] for n in numbers)), f["row"],
+                    [f["events"][n][1] for n in numbers]))
+    return out
+
+
+def _is_plain_date(value: Any) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+def _file_text(folder: Path, f: LedgerFile, crit: Criteria) -> tuple[Path | None, str | None, str | None, int | None]:
+    """(path, canonical text, None, None) of a rebuilt file, or (None, None, why it cannot be a ledger file,
+    the number of the event at fault or None)."""
+    from lax.ledger import (
+        TOWNSHIPS_DIR, _entry_from, _more_problems, _Unreadable, check_code, check_name, dump_township,
+        dump_village, parse_text,
+    )
+
+    parts = f.name.split("/")
+    is_town = f.village is None
+    if is_town and (len(parts) != 2 or parts[0] != TOWNSHIPS_DIR) or not is_town and len(parts) != 1:
+        return None, None, _(f"'{f.name}' is not a {'township' if is_town else 'village'} file name",
+                             f"“{f.name}”不是{'乡镇' if is_town else '村'}文件名"), None
+    base = parts[-1]
+    if not base.endswith(".yaml") or base.startswith((".", "_")) or "\\" in base or base != base.strip() or \
+            any(unicodedata.category(ch)[0] == "C" for ch in base) or base == ".yaml":
+        return None, None, _(f"'{f.name}' is not a ledger file name", f"“{f.name}”不是台账文件名"), None
+    try:
+        names_ok = check_name(f.township, "township") == f.township and (
+            is_town or check_name(f.village, "village") == f.village) and check_code(f.code) == f.code
+    except LaxError as e:
+        return None, None, str(e), None
+    if not names_ok:
+        return None, None, _("names must be trimmed and in NFC form", "名称不能有首尾空白，且须为 NFC 形式"), None
+    try:
+        text = dump_township(f.township, f.events) if is_town else dump_village(f.township, f.village, f.code, f.events)
+        parsed = parse_text(text)
+    except (_Unreadable, yaml_errors()) as e:
+        return None, None, _(f"{f.name}: cannot be written as a ledger file ({e})", f"{f.name}：无法写成台账文件（{e}）"), None
+    c = _entry_from(parsed, kind="township" if is_town else "village")
+    found = c.problems + ([] if is_town else _more_problems(c.events, c.criteria_lines, crit.policy, set(crit.ids)))
+    if found:
+        line, _kind, message = sorted(found, key=lambda p: p[0])[0]
+        at = [i for i, e in enumerate(c.events) if e.line <= line]
+        return None, None, _(f"{f.name}:{line}: {message}", f"{f.name}:{line}：{message}"), at[-1] if at else None
+    if [(e.date, e.type, e.data) for e in c.events] != [(e.date, e.type, e.data) for e in f.events]:
+        return None, None, _(f"{f.name}: its events would not read back as given", f"{f.name}：事件写出后无法原样读回"), None
+    path = folder / TOWNSHIPS_DIR / base if is_town else folder / base
+    return path, text, None, None
+
+
+def yaml_errors() -> type:
+    import yaml
+
+    return yaml.YAMLError
+
+
+def import_events(path: Path, folder: Path, crit: Criteria, sheet: str, data: list[list[Any]]) -> ImportResult:
+    """Rebuild the ledger files from an exported workbook's events sheet: byte for byte the files that were
+    exported; all or nothing. Into a ledger that already has some of them, the rules of the 台账 import hold:
+    a village (or township file) with exactly these events is left as it is, one with other records is a
+    problem and nothing is imported."""
+    from lax.ledger import TOWNSHIPS_DIR, _inside, _read_text, _Unreadable, parse_text, _entry_from, write_atomic
+
+    path, folder = Path(path), Path(folder)
+    shown = str(path)
+    problems: list[Problem] = []
+    files = _rebuild_files(path, sheet, data, problems)
+    texts: list[tuple[LedgerFile, int, Path, str]] = []
+    seen: dict[Any, int] = {}
+    for f, row, rows in files:
+        target, text, why, at = _file_text(folder, f, crit)
+        if why is not None:
+            problems.append(Problem("bad-file", why, shown, sheet, rows[at] if at is not None else row, "A", "file", f.name))
+            continue
+        if f.village is not None:
+            key = ("code", f.code) if f.code else ("names", f.township, f.village)
+            if key in seen:
+                problems.append(Problem("duplicate-village", _(f"{f.township}/{f.village} is already on row {seen[key]}",
+                                                               f"{f.township}/{f.village} 已在第 {seen[key]} 行出现"),
+                                        shown, sheet, row, "C", "village", f.village))
+                continue
+            seen[key] = row
+        texts.append((f, row, target, text))
+    if not files and not problems:
+        raise LaxError(_(f"{shown}: the events sheet has no rows", f"{shown}：事件表没有数据行"))
+    with locked(folder):
+        entries, found = load_entries(folder)
+        if any(f.village is not None for f, *_rest in texts):
+            _refuse_if_unreadable(entries, found, folder)
+        changes, towns = [], []
+        taken: set[str] = set()
+        created = unchanged = 0
+        for f, row, target, text in texts:
+            if f.village is None:
+                if target.exists() or target.is_symlink():
+                    try:
+                        c = _entry_from(parse_text(_read_text(target, str(target))), kind="township")
+                        same = c.identity is not None and c.identity["township"] == f.township and not c.problems and \
+                            [(e.date, e.type, e.data) for e in c.events] == [(e.date, e.type, e.data) for e in f.events]
+                    except _Unreadable:
+                        same = False
+                    if same:
+                        unchanged += 1
+                        continue
+                    problems.append(Problem("already-in-ledger", _(
+                        f"{f.name} is already in the ledger with other records; remove its rows or fix the file",
+                        f"{f.name} 已在台账中且记录不同；请删去这些行或修正该文件"), shown, sheet, row, "A", "file", f.name))
+                    continue
+                towns.append((target, text))
+                created += 1
+                continue
+            existing = _match(entries, f.township, f.village, f.code)
+            if existing is not None:
+                if [(e.date, e.type, e.data) for e in existing.events] == [(e.date, e.type, e.data) for e in f.events]:
+                    unchanged += 1
+                    continue
+                problems.append(Problem("already-in-ledger", _(
+                    f"{f.township}/{f.village} is already in the ledger as {existing.path.name} with other records; "
+                    f"remove its rows or record changes with lax ledger commands",
+                    f"{f.township}/{f.village} 已在台账中（{existing.path.name}），记录不同；请删去这些行，"
+                    f"或用 lax ledger 命令记录变化"), shown, sheet, row, "C", "village", f.village))
+                continue
+            name = target.name
+            new_path = _inside(folder, folder / name) if name not in taken and not (folder / name).exists() else \
+                _new_path(folder, f.township, f.village, f.code, taken)
+            taken.add(new_path.name)
+            changes.append(_plan(new_path, None, None, (f.township, f.village, f.code), list(f.events), crit.policy))
+            created += 1
+        if problems:
+            problems.sort(key=lambda p: (p.row or 0, len(p.column or ""), p.column or ""))
+            raise LaxError(_(f"nothing imported: {len(problems)} problem(s) in {shown}",
+                             f"未导入任何内容：{shown} 中有 {len(problems)} 处问题"), details=[str(p) for p in problems])
+        written = _commit(changes)
+        for target, text in towns:
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(_inside(folder / TOWNSHIPS_DIR, target), text)
+            except OSError as e:
+                raise LaxError(_(f"cannot write {target}: {e.strerror}", f"无法写入 {target}：{e.strerror}")) from None
+            written.append(target)
+    return ImportResult(sum(1 for f, *_rest in texts if f.village is not None), created, unchanged, written)
