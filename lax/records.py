@@ -251,8 +251,11 @@ class _Reader:
                     with guard.watch(shown, name):  # calamine builds the whole sheet here, then rows as we go
                         with guard.native():
                             # a large xlsx sheet is parsed as two halves on two cores (lax.bigsheet)
+                            # the Excel error cells are looked for on another thread meanwhile (unpacking
+                            # releases the GIL, as calamine's parse does)
+                            scan = _Background(excel_error_cells, path, name) if is_zip else None
                             ws = (bigsheet.parse_in_two(path, name) if is_zip else None) or wb.get_sheet_by_name(name)
-                        errors = excel_error_cells(path, name) if is_zip else None
+                            errors = scan.result() if scan is not None else None
                         found |= self._read_sheet(ws, shown, name, explicit=self.sheet is not None,
                                                   errors=errors)
                         ws = None  # free calamine's copy of this sheet before the next one
@@ -877,6 +880,8 @@ class _Reader:
     def _extra_cells(self, chunk: list, nums: list[int], width: int, col0: int, path: str, sheet: str | None) -> None:
         """A problem for each non-blank cell right of the header's last cell: a value there belongs to no
         column (a row shifted right, or cells typed past the table), so it was not read."""
+        if max(map(len, chunk), default=0) <= width:
+            return
         tails = list(map(operator.itemgetter(slice(width, None)), chunk))
         if set(itertools.chain.from_iterable(tails)) <= {"", None}:  # the usual case, seen at C speed
             return
@@ -1000,6 +1005,30 @@ def _yaml_loader() -> Any:
     return _LOADER
 
 
+class _Background:
+    """A function run on a thread; `result()` waits for it (and raises what it raised)."""
+
+    def __init__(self, fn: Callable, *args: Any):
+        import threading
+
+        self._out: list = []
+        self._thread = threading.Thread(target=self._run, args=(fn, args), daemon=True)
+        self._thread.start()
+
+    def _run(self, fn: Callable, args: tuple) -> None:
+        try:
+            self._out.append((True, fn(*args)))
+        except BaseException as e:  # noqa: BLE001 - handed to the caller of result()
+            self._out.append((False, e))
+
+    def result(self) -> Any:
+        self._thread.join()
+        ok, value = self._out[0]
+        if not ok:
+            raise value
+        return value
+
+
 def excel_error_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
     """The Excel error values (`#DIV/0!`, `#N/A` …) of an xlsx sheet: (row, column) from 0 -> the error.
 
@@ -1018,6 +1047,10 @@ def excel_error_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
             tail = b""
             hit = False
             with z.open(info) as fh:
+                # Only looked through: calamine reads (and checks) the part itself, so the CRC is not
+                # computed twice (a sixth of this scan's time).
+                if hasattr(fh, "_expected_crc"):
+                    fh._expected_crc = None
                 read = 0
                 while read < info.file_size:
                     block = fh.read(min(1 << 20, info.file_size - read))
@@ -1086,7 +1119,8 @@ def _odd_name(value: Any) -> bool:
 
 def _odd_names(column: tuple) -> bool:
     """Whether a raw name column of a chunk holds an odd name (C-speed scans; no Python per cell)."""
-    texts = [v for v in column if v.__class__ is str] if str in set(map(type, column)) else ()
+    types = set(map(type, column))
+    texts = column if types == {str} else [v for v in column if v.__class__ is str] if str in types else ()
     if not texts:
         return False
     joined = "\x00".join(map(str.strip, texts))

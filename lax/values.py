@@ -629,10 +629,11 @@ def convert_column(ftype: str, column: tuple | list, memos: dict[str, Memo]) -> 
     """
     if ftype == "text":
         types = set(map(type, column))
-        if str in types and any(map(str.__contains__, ("|".join(v for v in column if v.__class__ is str),) * 2,
-                                    ("#", "＃"))):
-            out = list(map(_text_or_bad, column))  # an Excel error value (#N/A) among the texts
-            return out, BAD in out
+        if str in types:
+            joined = "|".join(column if types == {str} else [v for v in column if v.__class__ is str])
+            if "#" in joined or "＃" in joined:
+                out = list(map(_text_or_bad, column))  # an Excel error value (#N/A) among the texts?
+                return out, BAD in out
         if types <= {str}:
             # Usually every cell is already clean: check the whole column at once and keep it as it is.
             joined = "|".join(column)
