@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _encode_str  # the C escaper json.dumps uses for str
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
-from lax.criteria import Criteria
+from lax.criteria import Criteria, undetermined_reason
 from lax.i18n import _
 from lax.problems import Notice, Problem
 
@@ -30,6 +30,20 @@ class Match:
 
     id: str
     evidence: dict[str, Any]
+
+
+class Undetermined(tuple):
+    """(standard id, blank field ids) of an undetermined standard; `reason` and `detail` say why when no
+    blank did (`"division by zero"`, `"party_members = 0"`)."""
+
+    def __new__(cls, cid: str, missing: tuple[str, ...], reason: str | None = None, detail: str | None = None):
+        self = super().__new__(cls, (cid, missing))
+        self.reason = reason
+        self.detail = detail
+        return self
+
+    def __getnewargs__(self):  # pickles with its reason
+        return (self[0], self[1], self.reason, self.detail)
 
 
 @dataclass(slots=True)
@@ -110,7 +124,11 @@ def check_records(records: Iterable[Record], criteria: Criteria) -> list[Village
                 matches.append(Match(c.id, {f: values[index[f]] for f in c.evidence_fields(values)
                                             if values[index[f]] is not None}))
             elif r is None:
-                undetermined.append((c.id, tuple(f for f in c.fields if values[index[f]] is None)))
+                missing = tuple(f for f in c.fields if values[index[f]] is None)
+                why = undetermined_reason(criteria, c, values) if not missing else None
+                if why is None and not missing:
+                    why = ("cannot be evaluated", "")
+                undetermined.append(Undetermined(c.id, missing, *why) if why else (c.id, missing))
         append(VillageResult(record, matches, undetermined))
     return results
 
@@ -268,8 +286,30 @@ def village_to_dict(result: CheckResult, v: VillageResult) -> dict[str, Any]:
              "evidence": {k: json_value(x) for k, x in m.evidence.items()}}
             for m in v.matches
         ],
-        "undetermined": [{"id": cid, "missing": list(missing)} for cid, missing in v.undetermined],
+        "undetermined": [_undetermined_dict(u) for u in v.undetermined],
     }
+
+
+def _undetermined_dict(u: tuple) -> dict[str, Any]:
+    d: dict[str, Any] = {"id": u[0], "missing": list(u[1])}
+    reason = getattr(u, "reason", None)
+    if reason:  # undetermined with no blank: e.g. a division by zero
+        d["reason"] = reason
+        if u.detail:
+            d["detail"] = u.detail
+    return d
+
+
+def undetermined_words(u: tuple) -> str | None:
+    """`division by zero (party_members = 0)` for an undetermined standard with a reason, in the user's language."""
+    from lax.i18n import _
+
+    reason = getattr(u, "reason", None)
+    if not reason:
+        return None
+    words = {"division by zero": _("division by zero", "除数为零"),
+             "cannot be evaluated": _("cannot be evaluated", "无法计算")}.get(reason, reason)
+    return f"{words} ({u.detail})" if u.detail else words
 
 
 def write_json(result: CheckResult, out: IO[str]) -> None:

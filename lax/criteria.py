@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import functools
 import operator
 import os
 import re
@@ -53,6 +54,9 @@ class Field:
     title_zh: str
     title_en: str
     aliases: tuple[str, ...] = ()
+    # The unit of a count or amount (`months`, `days`, `years`, `persons`, `times`, `yuan`, `10k_yuan`; see
+    # lax.values.UNITS): a cell written in another unit is converted when exact, else reported. None: no unit.
+    unit: str | None = None
 
     def title(self, lang: str | None = None) -> str:
         from lax.i18n import get_lang
@@ -352,7 +356,25 @@ def _build(data: Any, path: str, errors: list[tuple[int, str]]) -> Criteria | No
                                                          f"字段“{fid}”：表头“{text}”已用于字段“{other}”")))
                 continue
             headers[key] = fid
-        fields.append(Field(fid, ftype, required, zh, en, aliases))
+        unit = item.get("unit")
+        if unit is not None:
+            from lax.values import UNIT_NAMES
+
+            canonical = UNIT_NAMES.get(unit.strip() if isinstance(unit, str) else unit) \
+                if isinstance(unit, str) else None
+            if ftype not in ("int", "number"):
+                errors.append((_line(item, "unit"), _(
+                    f"field '{fid}': only a count (int) or number field has a unit, not a {ftype} field",
+                    f"字段“{fid}”：只有计数（int）或数字（number）字段可以有单位，{ftype} 字段不能")))
+                unit = None
+            elif canonical is None:
+                names = "months, days, years, persons, times, yuan, 10k_yuan"
+                errors.append((_line(item, "unit"), _(f"field '{fid}': unit {unit!r} is not one of {names}",
+                                                      f"字段“{fid}”：单位 {unit!r} 不在 {names} 之中")))
+                unit = None
+            else:
+                unit = canonical
+        fields.append(Field(fid, ftype, required, zh, en, aliases, unit))
     for needed in ("township", "village"):
         if raw_fields and needed not in seen_ids:
             errors.append((_line(data, "fields"), _(f"the fields must include '{needed}' (it identifies a village)",
@@ -422,6 +444,7 @@ class Compiled:
 class _Ctx:
     index: dict[str, int]  # field id -> position in the values tuple
     dates: frozenset[str]  # date fields: a text literal compared with one is read as a date
+    bools: frozenset[str] = frozenset()  # yes/no fields: a yes/no word in an `in` list is read as true/false
 
 
 _CMP = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=",
@@ -467,7 +490,8 @@ def compile_expression(text: str, types: dict[str, str], index: dict[str, int]) 
         raise ExpressionError(_("expression must be a condition (a comparison, and/or/not, or a yes/no field)",
                                 "表达式应为条件（比较、and/or/not 或是/否字段）"))
     fields = tuple(dict.fromkeys(used))
-    ctx = _Ctx(index, frozenset(f for f, t in types.items() if t == "date"))
+    ctx = _Ctx(index, frozenset(f for f, t in types.items() if t == "date"),
+               frozenset(f for f, t in types.items() if t == "bool"))
     fast = _emit(tree.body, ctx)
     slow = _tv(tree.body, ctx)
 
@@ -562,9 +586,24 @@ def _check(node: ast.AST, types: dict[str, str], used: list[str], depth: int) ->
                 if not isinstance(right_node, (ast.List, ast.Tuple, ast.Set)):
                     raise ExpressionError(_("'in' needs a literal list such as [\"是\", \"有\"]", "“in”后应为字面量列表，例如 [\"是\", \"有\"]"))
                 for elt in right_node.elts:
-                    if _list_item(elt) is None:
+                    item = _list_item(elt)
+                    if item is None:
                         raise ExpressionError(_("the list after 'in' may hold only numbers, texts and true/false",
                                                 "“in”后的列表只能包含数字、文字和 true/false"))
+                    # Each item is compared like `==`: a text is read as a date for a date, and a number
+                    # never equals a text (it would load and never match).
+                    kind = "bool" if isinstance(item, bool) else "num" if isinstance(item, (int, float)) else "text"
+                    shown = _show_item(item)
+                    if left == "date":
+                        if kind != "text":
+                            raise ExpressionError(_(f"{shown} in the list is not a date like \"2026-09-30\"",
+                                                    f"列表中的 {shown} 不是 \"2026-09-30\" 这样的日期"))
+                        _date_literal(item)
+                    elif left == "bool" and kind == "text":
+                        _bool_word(item)
+                    elif left != "any" and left != kind and not {left, kind} <= {"num", "bool"}:
+                        raise ExpressionError(_(f"cannot compare {left} with {kind} {shown} in the list after 'in'",
+                                                f"无法将 {left} 与“in”后列表中的 {kind} {shown} 比较"))
                 left = "bool"
                 continue
             right = _check(right_node, types, used, d)
@@ -589,6 +628,59 @@ def _list_item(node: ast.AST) -> Any:
         return _LITERAL_NAMES.get(node.id)
     if isinstance(node, ast.Constant) and isinstance(node.value, (bool, int, float, str)):
         return node.value
+    return None
+
+
+def _show_item(item: Any) -> str:
+    return f'"{item}"' if isinstance(item, str) else ("true" if item is True else "false" if item is False
+                                                      else repr(item))
+
+
+def _in_items(node: ast.AST, left: ast.AST, ctx: _Ctx) -> tuple:
+    """The items of an `in [...]` list, texts read as dates when the left side is a date field."""
+    items = tuple(map(_list_item, node.elts))
+    if _is_date_field(left, ctx):
+        items = tuple(_date_literal(i) for i in items)
+    elif isinstance(left, ast.Name) and left.id in ctx.bools:
+        items = tuple(_bool_word(i) if isinstance(i, str) else i for i in items)
+    return items
+
+
+def _bool_word(text: str) -> bool:
+    """A yes/no word in an `in` list of a yes/no field (`"否"` is false), read as a cell would be."""
+    from lax.values import to_bool
+
+    try:
+        value = to_bool(text)
+    except ValueError:
+        value = None
+    if value is None:
+        raise ExpressionError(_(f'"{text}" in the list is not yes or no (是/否, true/false)',
+                                f"列表中的“{text}”不是是或否（是/否、true/false）"))
+    return value
+
+
+@functools.lru_cache(maxsize=256)
+def _divisors(when: str, index_items: tuple, dates: frozenset) -> tuple:
+    """(evaluator, field ids) of each divisor in a checked expression, for `undetermined_reason`."""
+    tree = ast.parse(" ".join(when.split()), mode="eval")
+    ctx = _Ctx(dict(index_items), dates)
+    return tuple((_tv(n.right, ctx), tuple(dict.fromkeys(_names(n.right))))
+                 for n in ast.walk(tree) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Div))
+
+
+def undetermined_reason(criteria: "Criteria", criterion: Criterion, values: tuple) -> tuple[str, str] | None:
+    """Why a standard none of whose fields is blank is undetermined: ("division by zero", "party_members = 0")
+    when a divisor is 0 for this village; None when no reason is found."""
+    dates = frozenset(f.id for f in criteria.fields if f.type == "date")
+    for fn, names in _divisors(criterion.when, tuple(criteria.index.items()), dates):
+        try:
+            divisor = fn(values)
+        except Exception:  # noqa: BLE001 - a nested division by zero: the outer one is named
+            divisor = None
+        if divisor == 0 and divisor is not None and divisor is not False:
+            shown = ", ".join(f"{n} = {values[criteria.index[n]]!r}" for n in names) or "0"
+            return "division by zero", shown
     return None
 
 
@@ -620,8 +712,12 @@ def _emit(node: ast.AST, ctx: _Ctx) -> str:
         prev = node.left
         for op, right in zip(node.ops, node.comparators):
             if isinstance(op, (ast.In, ast.NotIn)):
-                items = tuple(map(_list_item, right.elts))
-                parts.append(f"{_CMP[type(op)]} {items!r}")
+                items = _in_items(right, prev, ctx)
+                if items and isinstance(items[0], dt.date):
+                    items_src = "(" + "".join(f"_date({d.year}, {d.month}, {d.day}), " for d in items) + ")"
+                else:
+                    items_src = repr(items)
+                parts.append(f"{_CMP[type(op)]} {items_src}")
             else:
                 parts.append(f"{_CMP[type(op)]} {_emit_operand(right, prev, ctx)}")
             prev = right
@@ -702,7 +798,7 @@ def _tv(node: ast.AST, ctx: _Ctx) -> Callable[[tuple], Any]:
         for k, (op, right) in enumerate(zip(node.ops, node.comparators)):
             left_node = operands[k]
             if isinstance(op, (ast.In, ast.NotIn)):
-                items = tuple(map(_list_item, right.elts))
+                items = _in_items(right, left_node, ctx)
                 lf = _tv(left_node, ctx)
                 neg = isinstance(op, ast.NotIn)
                 steps.append(lambda v, lf=lf, items=items, neg=neg: None if (a := lf(v)) is None else ((a in items) != neg))

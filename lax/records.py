@@ -44,7 +44,8 @@ from lax import bigsheet, guard
 from lax.i18n import _
 from lax.criteria import header_key
 from lax.problems import Notice, Problem, editor_lines
-from lax.values import BAD, PROBLEM_CODES, convert, convert_column, expected, new_memos, to_text
+from lax.values import (AMBIGUOUS, BAD, PROBLEM_CODES, bad_reason, convert, convert_column, excel_error, expected,
+                        memo_for, new_memos, settle_percents, to_text, unit_title)
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 HEADER_ROWS = 10  # the header must be within the first rows of a sheet
@@ -324,8 +325,13 @@ class _Reader:
                     with guard.watch(shown, name):  # calamine builds the whole sheet here, then rows as we go
                         with guard.native():
                             # a large xlsx sheet is parsed as two halves on two cores (lax.bigsheet)
+                            # the Excel error cells are looked for on another thread meanwhile (unpacking
+                            # releases the GIL, as calamine's parse does)
+                            scan = _Background(excel_error_cells, path, name) if is_zip else None
                             ws = (bigsheet.parse_in_two(path, name) if is_zip else None) or wb.get_sheet_by_name(name)
-                        found |= self._read_sheet(ws, shown, name, explicit=self.sheet is not None)
+                            errors = scan.result() if scan is not None else None
+                        found |= self._read_sheet(ws, shown, name, explicit=self.sheet is not None,
+                                                  errors=errors)
                         ws = None  # free calamine's copy of this sheet before the next one
                 except (KeyboardInterrupt, SystemExit, GeneratorExit):
                     raise
@@ -345,8 +351,11 @@ class _Reader:
         finally:
             wb.close()
 
-    def _read_sheet(self, ws: Any, shown: str, name: str, explicit: bool) -> bool:
-        """Read one sheet; False when it has no recognisable header (a problem only if `explicit`)."""
+    def _read_sheet(self, ws: Any, shown: str, name: str, explicit: bool,
+                    errors: dict[tuple[int, int], str] | None = None) -> bool:
+        """Read one sheet; False when it has no recognisable header (a problem only if `explicit`).
+        `errors`: the sheet's Excel error cells, (row, column) from 0 -> `#DIV/0!`, which calamine reads as
+        blank; they are put back into the rows so that they are reported, never read as blank."""
         start = ws.start
         if start is None:  # an empty sheet
             if explicit:
@@ -367,8 +376,10 @@ class _Reader:
             if first is None:
                 return False
         self.total += (ws.height or 0)
-        return self._read_table(itertools.chain((first,), rows), itertools.count(start_row + 1), start_col,
-                                shown, name, explicit)
+        all_rows: Iterator[list] = itertools.chain((first,), rows)
+        if errors:
+            all_rows = _with_errors(all_rows, start_row + 1, start_col, errors)
+        return self._read_table(all_rows, itertools.count(start_row + 1), start_col, shown, name, explicit)
 
     def _no_header(self, shown: str, sheet: str | None) -> None:
         self.problems.append(Problem("no-header", _(
@@ -392,17 +403,60 @@ class _Reader:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         rows: list[list[str]] = []
         lines: list[int] = []
+        spans: list[int] = []  # index of each row that spans more than one line (a quoted line break)
         line = 1
         for row in reader:
+            if reader.line_num > line:
+                spans.append(len(rows))
             rows.append(row)
             lines.append(line)
             line = reader.line_num + 1
+        if spans:
+            self._csv_quotes(rows, lines, spans, line - 1, shown)
         width = max(map(len, rows), default=0)
         for k, row in enumerate(rows):
             if len(row) < width:
                 rows[k] = row + [""] * (width - len(row))
         self.total += len(rows)
         self._read_table(iter(rows), iter(lines), 0, shown, None, explicit=True)
+
+    def _csv_quotes(self, rows: list[list[str]], lines: list[int], spans: list[int], last_line: int,
+                    shown: str) -> None:
+        """Rows whose quoting swallowed line breaks into a cell where none belongs: a `csv-quote` problem at
+        the line where the quote opened, naming the lines swallowed, and the row is not read (its cells
+        hold the following lines, not its values). A line break may stand in a free-text field (a note);
+        in a name or code, or in a field of any other type, it means a quote left open (`"宋三村` swallows
+        every line up to the next `"`). Such rows are taken out of `rows`/`lines` in place."""
+        found = self._find_header(rows[:HEADER_ROWS], rows[HEADER_ROWS:HEADER_ROWS + 1])
+        if found is None:
+            return  # no header: said by the table reader
+        mapping, header_at, data_at, _top = found
+        strict = {c: f for c, f in mapping.items()
+                  if f in ("township", "village", "code") or self.fields[self.index[f]].type != "text"}
+        drop = []
+        for k in spans:
+            if k < data_at:
+                continue
+            row = rows[k]
+            start = lines[k]
+            end = lines[k + 1] - 1 if k + 1 < len(lines) else last_line
+            at = start  # the line each cell starts on
+            for c, cell in enumerate(row):
+                breaks = len(_BREAK_RE.findall(cell))
+                if breaks and c in strict:
+                    f = self.fields[self.index[strict[c]]]
+                    swallowed = end - at
+                    self.problems.append(Problem("csv-quote", _(
+                        f"a quote opened in {f.title_en} on line {at} swallows the next {swallowed} line(s) "
+                        f"(to line {end}) into one cell: lines {start}-{end} are not read; close or remove the quote",
+                        f"第 {at} 行“{f.title_zh}”中的引号未闭合，把其后 {swallowed} 行（至第 {end} 行）并入了一个单元格："
+                        f"第 {start}-{end} 行未读取；请补全或删去该引号"),
+                        shown, row=at, column=column_letter(c), field=f.id, value=_show(cell), line=at))
+                    drop.append(k)
+                    break
+                at += breaks
+        for k in reversed(drop):
+            del rows[k], lines[k]
 
     # -- tables (spreadsheet sheets and CSV)
 
@@ -433,7 +487,11 @@ class _Reader:
         self.done += data_at
         rows = itertools.chain(head[data_at:], rows)
         rownums = itertools.chain(head_nums[data_at:], rownums)
-        self._read_data(rows, rownums, mapping, columns, col0, path, sheet, first_data=head[data_at:data_at + 1])
+        # The header's width: up to its last non-blank cell (of either row of a two-row header).
+        header_width = max((max((c + 1 for c in range(len(r)) if not _blank_cell(r, c)), default=0)
+                            for r in head[header_at:data_at]), default=0)
+        self._read_data(rows, rownums, mapping, columns, col0, path, sheet, first_data=head[data_at:data_at + 1],
+                        header_width=header_width or None)
         return True
 
     def _find_header(self, head: list[list], extra: list[list]) -> tuple[dict[int, str], int, int, int] | None:
@@ -670,7 +728,8 @@ class _Reader:
         return out
 
     def _read_data(self, rows: Iterator[list], rownums: Iterator[int], mapping: dict[int, str],
-                   columns: dict[str, str], col0: int, path: str, sheet: str | None, first_data: list) -> None:
+                   columns: dict[str, str], col0: int, path: str, sheet: str | None, first_data: list,
+                   header_width: int | None = None) -> None:
         """Convert the data rows of a table chunk by chunk and keep the village rows as records.
 
         Each chunk is taken apart into one list per field and every list converted at C speed (see the
@@ -694,16 +753,23 @@ class _Reader:
         else:
             where = {c: k for k, c in enumerate(picked)}
             pick = operator.itemgetter(*picked) if len(picked) > 1 else (lambda r, c=picked[0]: (r[c],))
-        plan = []  # per field position: (index into a chunk's transposed columns or None, type)
+        plan = []  # per field position: (index into a chunk's transposed columns or None, type, its memo)
         for p, f in enumerate(fields):
             c = col_of.get(p)
-            plan.append((where[c] if c is not None else None, f.type))
+            memo = None if f.type == "text" else memo_for(self.memos, "percent-raw" if f.type == "percent" else f.type,
+                                                          f.unit)
+            plan.append((where[c] if c is not None else None, f.type, memo))
+        # A percent column is read as a whole (lax.values.settle_percents): its decision, per field position.
+        percent_mode: dict[int, str | None] = {}
+        vcol = col_of[vi]
+        tcol = col_of[ti]
         required = [p for p in col_of if fields[p].required and p not in (ti, vi)]
         memos = self.memos
         blank = itertools.repeat(None)
         repeat = itertools.repeat
         state = {"township": None}  # the township carried down from the rows above
         skip_number_row = bool(first_data) and _is_column_number_row(first_data[0], sorted(mapping))
+        extra = header_width  # cells right of the header's last cell are no column's (see _extra_cells)
         while True:
             chunk = list(itertools.islice(rows, CHUNK))
             if not chunk:
@@ -715,17 +781,27 @@ class _Reader:
             raw = list(zip(*chunk)) if narrow else list(zip(*map(pick, chunk)))
             cols: list = []
             bad_fields = []  # field positions whose column holds a bad value in this chunk
-            for p, (c, ftype) in enumerate(plan):
+            for p, (c, ftype, memo) in enumerate(plan):
                 if c is None:
                     cols.append(blank)
                 elif ftype == "text":
-                    cols.append(convert_column("text", raw[c], memos)[0])
-                else:
-                    memo = memos[ftype]
-                    before = memo.bad
-                    cols.append(list(map(memo.__getitem__, raw[c])))
-                    if memo.bad != before:
+                    out, has_bad = convert_column("text", raw[c], memos)
+                    cols.append(out)
+                    if has_bad:  # an Excel error value (#N/A) in a name or code
                         bad_fields.append(p)
+                else:
+                    before = memo.bad
+                    out = list(map(memo.__getitem__, raw[c]))
+                    if ftype == "percent":
+                        out, percent_mode[p] = settle_percents(out, percent_mode.get(p))
+                        if AMBIGUOUS in out and p not in bad_fields:
+                            bad_fields.append(p)
+                    cols.append(out)
+                    if memo.bad != before and p not in bad_fields:
+                        bad_fields.append(p)
+            # Names that are no village's: a line break inside, or longer than any real one (a CSV quote left
+            # open swallows the following lines into one cell). Seen in the raw cells, before spaces fold.
+            odd_names = _odd_names(raw[where[vcol]]) or _odd_names(raw[where[tcol]])
             townships, villages = cols[ti], cols[vi]
             if None in townships:  # merged down, or left blank below the first row
                 # (accumulate's initial=None would mean "no initial", so the carried value is chained in)
@@ -737,7 +813,7 @@ class _Reader:
             cols[vi] = villages = self._normal_names(villages, "village", path, sheet, nums, columns)
             self._seen_townships(townships, path, sheet, nums, columns)
             codes = cols[ci] if ci is not None and plan[ci][0] is not None else None
-            clean = (not bad_fields and not required and None not in villages and None not in townships
+            clean = (not bad_fields and not required and not odd_names and None not in villages and None not in townships
                      and _FOOTER_LINE_RE.search("\n".join(villages)) is None
                      and not any(map(_is_footer, set(townships)))
                      and not any(_may_hold_footer(raw[where[c]]) for c in left_cols))
@@ -747,6 +823,8 @@ class _Reader:
                 self._register_many(recs, townships, villages, codes)
             else:
                 self._slow_rows(chunk, cols, nums, col_of, left_cols, bad_fields, required, path, sheet, columns)
+            if extra is not None:
+                self._extra_cells(chunk, nums, extra, col0, path, sheet)
             del chunk, cols
             self.done += len(nums)
             self._progress()
@@ -758,10 +836,13 @@ class _Reader:
         fields = self.fields
         ti, vi, ci = self.ti, self.vi, self.ci
         bad: dict[int, list[int]] = {}  # chunk row -> field positions holding a bad value
+        ambiguous: set[tuple[int, int]] = set()  # (chunk row, field position) of a percent read two ways
         for p in bad_fields:
             col = cols[p]
             for i, v in enumerate(col):
-                if v is BAD:
+                if v is BAD or v is AMBIGUOUS:
+                    if v is AMBIGUOUS:
+                        ambiguous.add((i, p))
                     col[i] = None
                     bad.setdefault(i, []).append(p)
         for i, values in enumerate(zip(*cols)):
@@ -769,16 +850,31 @@ class _Reader:
             village = values[vi]
             township = values[ti]
             footer = _is_footer(township) or any(_is_footer(chunk[i][c]) for c in left_cols)
+            identity_bad = [p for p in bad.get(i, ()) if p in (vi, ti)]
+            if identity_bad:  # an Excel error where the name should be: the row is no village's
+                for p in identity_bad:
+                    self._bad_value(path, sheet, rownum, columns, fields[p], chunk[i][col_of[p]])
+                continue
             if village is None:
                 if ci is not None and values[ci] is not None and not footer:
                     self._missing_value(path, sheet, rownum, columns, fields[vi])
                 continue
             if footer or _is_footer(village):
                 continue
+            odd = [p for p in (ti, vi) if _odd_name(chunk[i][col_of[p]])]
+            if odd:
+                for p in odd:
+                    self.problems.append(self._bad_name(path, sheet, rownum, columns.get(fields[p].id), fields[p],
+                                                        chunk[i][col_of[p]]))
+                continue
             if township is None:
                 self._missing_value(path, sheet, rownum, columns, fields[ti])
                 continue
             for p in sorted(bad.get(i, ()), key=col_of.__getitem__):  # left to right, as a person reads
+                if (i, p) in ambiguous:
+                    self.problems.append(self._ambiguous_percent(path, sheet, rownum, columns.get(fields[p].id),
+                                                                 fields[p], chunk[i][col_of[p]]))
+                    continue
                 self._bad_value(path, sheet, rownum, columns, fields[p], chunk[i][col_of[p]])
             for p in required:
                 if values[p] is None and p not in bad.get(i, ()):
@@ -807,8 +903,7 @@ class _Reader:
         if text is None:
             return
         at = editor_lines(text)  # YAML counts NEL/LS/PS as line breaks; the lines said are the editor's
-        from lax.yamlsafe import SafeLoader as loader_cls
-        loader = loader_cls(text)
+        loader = _yaml_loader()(text)
         try:
             try:
                 node = loader.get_single_node()
@@ -895,7 +990,9 @@ class _Reader:
                         path, row=row, field=f.id, value=kind, line=key_line))
                     continue
                 try:
-                    values[p] = convert(f.type, raw) if f.type != "text" else to_text(raw)
+                    if raw.__class__ is _ImpossibleDate and f.type != "text":
+                        raise ValueError(raw)  # a date-shaped value that is no date is no count or yes/no either
+                    values[p] = convert(f.type, raw, f.unit) if f.type != "text" else to_text(raw)
                 except ValueError:
                     problems.append(self._bad_problem(path, None, row, None, f, raw, key_line))
             if values[self.vi] is None:
@@ -1014,10 +1111,58 @@ class _Reader:
     def _bad_problem(self, path: str, sheet: str | None, row: int, column: str | None, f: Any, raw: Any,
                      line: int | None = None) -> Problem:
         shown = _show(raw)  # one line, cut short: a 10 MB cell must not become a 10 MB message
+        reason = bad_reason(f.type, f.unit, raw)  # an Excel error value, or a unit that is not the column's
+        if reason is not None:
+            code, en, zh = reason
+            return Problem(code, _(f"{f.title_en}: '{shown}': {en}", f"{f.title_zh}：“{shown}”：{zh}"),
+                           path, sheet=sheet, row=row, column=column, field=f.id, value=raw, line=line)
         return Problem(PROBLEM_CODES.get(f.type, "bad-value"), _(
             f"{f.title_en}: '{shown}' is not {expected(f.type)}",
             f"{f.title_zh}：“{shown}”不是{expected(f.type)}"),
             path, sheet=sheet, row=row, column=column, field=f.id, value=raw, line=line)
+
+    def _ambiguous_percent(self, path: str, sheet: str | None, row: int, column: str | None, f: Any,
+                           raw: Any) -> Problem:
+        shown = _show(raw)
+        return Problem("ambiguous-percent", _(
+            f"{f.title_en}: '{shown}' reads two ways in this column (its other numbers are "
+            f"{'fractions such as 0.85' if _is_fraction_like(raw) is False else 'percentages such as 85'}): "
+            f"write it with a percent sign, e.g. 85%",
+            f"{f.title_zh}：“{shown}”在本列中有两种读法（本列其他数值为"
+            f"{'0.85 这样的小数' if _is_fraction_like(raw) is False else '85 这样的百分数'}）：请带百分号填写，如 85%"),
+            path, sheet=sheet, row=row, column=column, field=f.id, value=raw)
+
+    def _bad_name(self, path: str, sheet: str | None, row: int, column: str | None, f: Any, raw: Any) -> Problem:
+        text = str(raw)
+        lines = len(text.splitlines())
+        why = (_(f"holds {lines - 1} line break(s)", f"含有 {lines - 1} 个换行") if lines > 1
+               else _(f"is {len(text.strip())} characters long (no real name is longer than {NAME_MAX})",
+                      f"长达 {len(text.strip())} 个字符（真实名称不超过 {NAME_MAX} 个字符）"))
+        return Problem("bad-name", _(
+            f"{f.title_en} '{_show(raw)}' {why}: not a name; the row is left out",
+            f"{f.title_zh}“{_show(raw)}”{why}，不是名称；本行未计入"),
+            path, sheet=sheet, row=row, column=column, field=f.id, value=_show(raw))
+
+    def _extra_cells(self, chunk: list, nums: list[int], width: int, col0: int, path: str, sheet: str | None) -> None:
+        """A problem for each non-blank cell right of the header's last cell: a value there belongs to no
+        column (a row shifted right, or cells typed past the table), so it was not read."""
+        if max(map(len, chunk), default=0) <= width:
+            return
+        tails = list(map(operator.itemgetter(slice(width, None)), chunk))
+        if set(itertools.chain.from_iterable(tails)) <= {"", None}:  # the usual case, seen at C speed
+            return
+        for row, num, tail in zip(chunk, nums, tails):
+            if not tail or all(v is None or (isinstance(v, str) and not v.strip()) for v in tail):
+                continue
+            if any(_is_footer(v) for v in row):  # a signature or date beside a footer row is not data
+                continue
+            for c in range(width, len(row)):
+                if not _blank_cell(row, c):
+                    self.problems.append(Problem("extra-cells", _(
+                        f"a value '{_show(row[c])}' right of the header's last column: it belongs to no column and "
+                        f"was not read (is the row shifted?)",
+                        f"表头最后一列右侧有值“{_show(row[c])}”：不属于任何列，未读取（是否整行错位？）"),
+                        path, sheet=sheet, row=num, column=column_letter(col0 + c), value=_show(row[c])))
 
     def _bad_value(self, path: str, sheet: str | None, row: int, columns: dict[str, str], f: Any, raw: Any) -> None:
         self.problems.append(self._bad_problem(path, sheet, row, columns.get(f.id), f, raw))
@@ -1175,6 +1320,164 @@ def zip_bomb(path: Path) -> str | None:
     return _(f"the workbook would unpack to {total / (1 << 20):,.0f} MB from {path.stat().st_size / (1 << 20):,.1f} MB "
              f"(a zip bomb?); refused",
              f"工作簿解压后将达 {total / (1 << 20):,.0f} MB（文件仅 {path.stat().st_size / (1 << 20):,.1f} MB，疑为压缩炸弹），已拒绝读取")
+
+
+class _ImpossibleDate(str):
+    """An unquoted YAML date that is no date (`checked_on: 2026-02-30`): PyYAML raises while building it,
+    which would lose the whole file; kept as its text, it is a `bad-date` problem for its item and line."""
+
+
+_LOADER = None
+
+
+def _yaml_loader() -> Any:
+    """The safe YAML loader (the C one when present) whose impossible dates stay text (`_ImpossibleDate`)."""
+    global _LOADER
+    if _LOADER is None:
+        from lax.yamlsafe import SafeLoader as base  # merge keys bounded
+
+        class Loader(base):  # type: ignore[misc, valid-type]
+            def construct_yaml_timestamp(self, node):  # noqa: D401
+                try:
+                    return super().construct_yaml_timestamp(node)
+                except (ValueError, OverflowError):
+                    return _ImpossibleDate(node.value)
+
+        Loader.add_constructor("tag:yaml.org,2002:timestamp", Loader.construct_yaml_timestamp)
+        _LOADER = Loader
+    return _LOADER
+
+
+class _Background:
+    """A function run on a thread; `result()` waits for it (and raises what it raised)."""
+
+    def __init__(self, fn: Callable, *args: Any):
+        import threading
+
+        self._out: list = []
+        self._thread = threading.Thread(target=self._run, args=(fn, args), daemon=True)
+        self._thread.start()
+
+    def _run(self, fn: Callable, args: tuple) -> None:
+        try:
+            self._out.append((True, fn(*args)))
+        except BaseException as e:  # noqa: BLE001 - handed to the caller of result()
+            self._out.append((False, e))
+
+    def result(self) -> Any:
+        self._thread.join()
+        ok, value = self._out[0]
+        if not ok:
+            raise value
+        return value
+
+
+def excel_error_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
+    """The Excel error values (`#DIV/0!`, `#N/A` …) of an xlsx sheet: (row, column) from 0 -> the error.
+
+    python-calamine reads an error cell as blank (python-calamine issue #105), which would make a failed
+    formula look like a value nobody filled in. The sheet's XML marks them `t="e"`; it is scanned as it is
+    unpacked, a C-level search per megabyte, and parsed further only where one is found."""
+    import zipfile
+
+    out: dict[tuple[int, int], str] = {}
+    try:
+        with zipfile.ZipFile(path) as z:
+            member = bigsheet._sheet_member(z, sheet)
+            if member is None:
+                return out
+            info = z.getinfo(member)
+            tail = b""
+            hit = False
+            with z.open(info) as fh:
+                # Only looked through: calamine reads (and checks) the part itself, so the CRC is not
+                # computed twice (a sixth of this scan's time).
+                if hasattr(fh, "_expected_crc"):
+                    fh._expected_crc = None
+                read = 0
+                while read < info.file_size:
+                    block = fh.read(min(1 << 20, info.file_size - read))
+                    if not block:
+                        break
+                    read += len(block)
+                    if b't="e"' in tail + block[:16] or b't="e"' in block:
+                        hit = True
+                        break
+                    tail = block[-16:]
+            if not hit:
+                return out
+            data = bigsheet._read_member(z, info)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, RuntimeError, EOFError):
+        return out  # damaged: calamine says so in its own words
+    pos = data.find(b't="e"')
+    while pos != -1:
+        start = data.rfind(b"<c", 0, pos)
+        end = data.find(b">", pos)
+        if start != -1 and end != -1 and data[end - 1:end] != b"/":
+            tag = data[start:end]
+            ref = _CELL_REF_RE.search(tag)
+            close = data.find(b"</c>", end)
+            value = _CELL_V_RE.search(data, end, close if close != -1 else len(data))
+            if ref and value:
+                col = 0
+                for ch in ref.group(1):
+                    col = col * 26 + ch - 64
+                text = value.group(1).decode("utf-8", "replace").strip()
+                out[(int(ref.group(2)) - 1, col - 1)] = text if text.startswith("#") else "#" + text
+        pos = data.find(b't="e"', pos + 5)
+    return out
+
+
+_CELL_REF_RE = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_CELL_V_RE = re.compile(rb"<v>([^<]*)</v>")
+
+
+def _with_errors(rows: Iterator[list], first_num: int, start_col: int,
+                 errors: dict[tuple[int, int], str]) -> Iterator[list]:
+    """The rows of a sheet with its Excel error values put back where calamine left blank."""
+    by_row: dict[int, dict[int, str]] = {}
+    for (r, c), text in errors.items():
+        by_row.setdefault(r + 1, {})[c - start_col] = text
+    for num, row in zip(itertools.count(first_num), rows):
+        fix = by_row.get(num)
+        if fix:
+            row = list(row)
+            for c, text in fix.items():
+                if 0 <= c < len(row) and (row[c] == "" or row[c] is None):
+                    row[c] = text
+        yield row
+
+
+_BREAK_RE = re.compile(r"\r\n|\r|\n")
+NAME_MAX = 30  # characters: longer than any real township or village name
+
+
+def _odd_name(value: Any) -> bool:
+    """A name cell that is no name: a line break inside (spaces around it do not count), or too long."""
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    return "\n" in text or "\r" in text or len(text) > NAME_MAX
+
+
+def _odd_names(column: tuple) -> bool:
+    """Whether a raw name column of a chunk holds an odd name (C-speed scans; no Python per cell)."""
+    types = set(map(type, column))
+    texts = column if types == {str} else [v for v in column if v.__class__ is str] if str in types else ()
+    if not texts:
+        return False
+    joined = "\x00".join(map(str.strip, texts))
+    return "\n" in joined or "\r" in joined or max(map(len, texts)) > NAME_MAX and any(map(_odd_name, texts))
+
+
+def _is_fraction_like(raw: Any) -> bool | None:
+    """For the ambiguous-percent message: True when the raw value is itself a fraction (0 < v <= 1), so the
+    column's other numbers are percentages; False when it is above 1; None when not a number."""
+    try:
+        v = float(raw) if not isinstance(raw, str) else float(raw.strip().replace(",", ""))
+    except (TypeError, ValueError):
+        return None
+    return 0 < v <= 1
 
 
 def _blank_cell(row: list, c: int) -> bool:

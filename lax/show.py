@@ -12,7 +12,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from lax.check import CheckResult, VillageResult
+from lax.check import CheckResult, VillageResult, undetermined_words
 from lax.criteria import Criteria
 from lax.i18n import _
 
@@ -96,9 +96,12 @@ def print_check(result: CheckResult, all_: bool = False, cap: int | None = 200, 
             ids = ", ".join(cid for cid, _m in v.undetermined)
             missing = sorted({f for _c, fs in v.undetermined for f in fs}, key=lambda f: crit.index[f])
             cols = v.record.columns  # None for YAML/JSON items, where a blank and an absent key are alike
-            table.add_row(township, village, ids, ", ".join(
+            # a standard undetermined with no blank says why: "undetermined: division by zero (party_members = 0)"
+            reasons = [f"{u[0]} " + _("undetermined: ", "待定：") + w
+                       for u in v.undetermined if (w := undetermined_words(u))]
+            table.add_row(township, village, ids, ", ".join([
                 crit.field(f).title() + (_(" (no column)", "（无此列）") if cols is not None and f not in cols else "")
-                for f in missing))
+                for f in missing] + reasons))
         console.print(table)
         if limit < len(undetermined):
             console.print(_(f"… {len(undetermined) - limit} more not shown", f"……另有 {len(undetermined) - limit} 个未显示"))

@@ -27,6 +27,19 @@ What a cell may hold, by field type (SPEC §5):
 
 A TRUE/FALSE cell in a number column reads as 1/0 (in Python `True == 1`, and converted values are
 cached per raw value).
+
+Units (a field's optional `unit:` in criteria.yaml, see `UNITS`): a count or amount written with a unit is
+read against the column's unit. A unit that converts exactly converts (`1年` is 12 in a months column,
+`2周` is 14 in a days column, `1.5万元` is 15000 in a yuan column, `3万` is 3 in a 万元 column); one that does
+not (`3个月` in a days column, `90天` in a months column, `18个月` in a whole-years column) or an unknown one
+(`3斤`) is bad (`bad-unit`, naming the column's unit). A field without a unit keeps the old reading: a
+trailing count word (`个月 人 次 …`, or `万元` for a number) is dropped.
+
+Excel error values (`#DIV/0!`, `#N/A`, `#VALUE!`, `#REF!`, `#NAME?`, `#NUM!`, `#NULL!` …) are bad in every
+field, text included (`bad-value`), never blank: the cell holds a formula that failed, not a value.
+
+Percent columns are settled as a whole by `settle_percents` (see there): a bare number <= 1 is a fraction
+only in a column of fractions, so a percent-formatted 150 % (1.5) is never read as 1.5 %.
 """
 
 from __future__ import annotations
@@ -37,6 +50,8 @@ import itertools
 import math
 import re
 import unicodedata
+from collections import Counter
+from fractions import Fraction
 from typing import Any, Callable
 
 # -------------------------------------------------------------------------------------------- dates
@@ -107,15 +122,106 @@ def _number_text(s: str, units: tuple[str, ...]) -> float | None:
     return float(s.replace(",", ""))
 
 
+# Excel's error values: a formula that failed. Never a value, never blank (calamine reads them as blank, so
+# `lax.records` finds them in the sheet's XML and puts the error text back in the cell).
+EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA",
+                          "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
+
+
+def excel_error(value: Any) -> str | None:
+    """The Excel error a cell holds (`#DIV/0!`), or None."""
+    if isinstance(value, str) and value[:1] in ("#", "＃"):
+        s = _nfkc(value).strip().upper()
+        if s in EXCEL_ERRORS:
+            return s
+    return None
+
+
+class UnitError(ValueError):
+    """A count or amount written with a unit that is not the column's and does not convert exactly, or that
+    lax does not know; `args` = (raw value, the unit written, whether lax knows that unit)."""
+
+
+# A field's unit: its words (how criteria.yaml may name it) and the units written in a cell that convert
+# to it exactly, with the factor. Units of the same kind that do not convert exactly (a month is not a whole
+# number of days) are absent, so they are refused.
+UNITS: dict[str, dict[str, Fraction]] = {
+    "months": {"个月": Fraction(1), "月": Fraction(1), "年": Fraction(12), "季度": Fraction(3), "个季度": Fraction(3)},
+    "days": {"天": Fraction(1), "日": Fraction(1), "周": Fraction(7), "个星期": Fraction(7), "星期": Fraction(7)},
+    "years": {"年": Fraction(1), "个月": Fraction(1, 12), "月": Fraction(1, 12)},
+    "persons": {"人": Fraction(1), "名": Fraction(1), "人次": Fraction(1), "位": Fraction(1), "个": Fraction(1)},
+    "times": {"次": Fraction(1), "起": Fraction(1), "件": Fraction(1), "户": Fraction(1), "个": Fraction(1),
+              "处": Fraction(1), "宗": Fraction(1), "例": Fraction(1)},
+    "yuan": {"元": Fraction(1), "万元": Fraction(10000), "万": Fraction(10000), "千元": Fraction(1000)},
+    "10k_yuan": {"万元": Fraction(1), "万": Fraction(1), "元": Fraction(1, 10000), "千元": Fraction(1, 10)},
+}
+# How criteria.yaml may spell a unit (`unit: months` or `unit: 月`).
+UNIT_NAMES = {
+    "months": "months", "month": "months", "月": "months", "个月": "months",
+    "days": "days", "day": "days", "天": "days", "日": "days",
+    "years": "years", "year": "years", "年": "years",
+    "persons": "persons", "people": "persons", "人": "persons", "名": "persons", "人次": "persons",
+    "times": "times", "cases": "times", "count": "times", "次": "times", "起": "times", "件": "times",
+    "户": "times", "个": "times",
+    "yuan": "yuan", "元": "yuan",
+    "10k_yuan": "10k_yuan", "万元": "10k_yuan", "万": "10k_yuan",
+}
+# Every unit word lax knows, longest first (so 个月 is tried before 月).
+_KNOWN_UNITS = tuple(sorted({u for table in UNITS.values() for u in table} | set(_INT_UNITS) | {"周"},
+                            key=len, reverse=True))
+_UNIT_SPLIT_RE = re.compile(r"^([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d*)?)\s*([^\d\s.,+-].*)$")
+
+
+def unit_title(unit: str) -> str:
+    """A unit as a person reads it: `months (月)`."""
+    from lax.i18n import _
+
+    return {
+        "months": _("months (月)", "月"), "days": _("days (天)", "天"), "years": _("years (年)", "年"),
+        "persons": _("persons (人)", "人"), "times": _("times/cases (次、起、件、户)", "次/起/件/户"),
+        "yuan": _("yuan (元)", "元"), "10k_yuan": _("10,000 yuan (万元)", "万元"),
+    }.get(unit, unit)
+
+
+def _unit_number(s: str, unit: str) -> float | None:
+    """The number in a folded text cell of a column in `unit`, converted to that unit; None when it is no
+    number at all; raises UnitError for a unit that does not convert exactly or is unknown."""
+    m = _NUMBER_RE.match(s)
+    if m is not None:
+        if m.group(2) is None and not m.group(3):
+            return None
+        return float(s.replace(",", ""))
+    m = _UNIT_SPLIT_RE.match(s)
+    if m is None or not m.group(1) or m.group(1) in ("+", "-") or not any(ch.isdigit() for ch in m.group(1)):
+        return None
+    number, written = m.group(1).replace(",", ""), m.group(2).strip()
+    factor = UNITS[unit].get(written)
+    if factor is None:
+        raise UnitError(s, written, written in _KNOWN_UNITS)
+    exact = Fraction(number) * factor
+    return float(exact) if exact.denominator == 1 or factor.denominator == 1 else _exact_float(exact, s, written)
+
+
+def _exact_float(value: Fraction, s: str, written: str) -> float:
+    """A converted value that must come out exactly (18个月 is 1.5 years: fine for a number, not for a count);
+    the caller of a count checks that it is whole. Refuse a result a float cannot hold exactly."""
+    f = float(value)
+    if Fraction(f) != value and Fraction(round(f, 9)).limit_denominator(10**9) != value:
+        raise UnitError(s, written, True)
+    return f
+
+
 def _tidy(v: float) -> int | float:
     """A whole float as an int (85.0 -> 85), so results read and print naturally."""
     return int(v) if v.is_integer() else v
 
 
 def to_text(value: Any) -> str | None:
-    """A text field's value; never bad."""
+    """A text field's value; bad (ValueError) only for an Excel error value such as `#N/A`."""
     if isinstance(value, str):
         s = clean_text(value)
+        if s[:1] == "#" and s.upper() in EXCEL_ERRORS:
+            raise ValueError(value)  # a formula that failed is not a name or a code
         return None if s in BLANK_MARKS or s == _NONE_WORD else s
     if value is None:
         return None
@@ -177,6 +283,87 @@ def to_number(value: Any) -> int | float | None:
     return _tidy(v)
 
 
+def _raw_unit_number(value: Any, unit: str) -> float | None:
+    """As `_raw_number`, for a column with a unit: a unit written in the cell is converted to the column's
+    (UnitError when it does not convert exactly or is unknown)."""
+    if isinstance(value, str):
+        s = value.strip()
+        if s in BLANK_MARKS:
+            return None
+        folded = _nfkc(s).strip()
+        if folded in BLANK_MARKS:
+            return None
+        if folded == _NONE_WORD:
+            return 0.0
+        v = _unit_number(folded, unit)
+        if v is None:
+            raise ValueError(value)
+        return v
+    if isinstance(value, (int, float)):
+        return float(value)
+    if value is None:
+        return None
+    raise ValueError(value)
+
+
+def to_int_in(value: Any, unit: str) -> int | None:
+    """A count in a column with a unit (`1年` is 12 in a months column); raises ValueError when it is not one."""
+    v = _raw_unit_number(value, unit)
+    if v is None:
+        return None
+    if v != v or v < 0 or not v.is_integer():
+        raise ValueError(value)
+    return int(v)
+
+
+def to_number_in(value: Any, unit: str) -> int | float | None:
+    """An amount in a column with a unit (`1.5万元` is 15000 in a yuan column); raises ValueError when it is not one."""
+    v = _raw_unit_number(value, unit)
+    if v is None:
+        return None
+    if v != v or v in (float("inf"), float("-inf")):
+        raise ValueError(value)
+    return _tidy(round(v, 9) if not v.is_integer() else v)
+
+
+def converter(ftype: str, unit: str | None = None) -> Callable[[Any], Any]:
+    """The converter for a field: by its type, and by its unit for a count or amount that has one."""
+    if unit is not None and ftype in ("int", "number"):
+        fn = to_int_in if ftype == "int" else to_number_in
+        return functools.partial(fn, unit=unit)
+    return CONVERTERS[ftype]
+
+
+def bad_reason(ftype: str, unit: str | None, raw: Any) -> tuple[str, str, str] | None:
+    """(problem code, English, Chinese) for a bad value that is an Excel error or written in a wrong or
+    unknown unit; None for any other bad value (the type's own code and message say it)."""
+    err = excel_error(raw)
+    if err is not None:
+        return ("bad-value", f"the cell holds the Excel error {err} (a formula that failed), not a value",
+                f"单元格是 Excel 错误值 {err}（公式出错），不是数值")
+    if unit is None or ftype not in ("int", "number") or not isinstance(raw, str):
+        return None
+    folded = _nfkc(raw).strip()
+    try:
+        v = _unit_number(folded, unit)
+    except UnitError as e:
+        written, known = e.args[1], e.args[2]
+        if known:
+            return ("bad-unit", f"'{written}' does not convert exactly to the column's unit, {unit_title(unit)}",
+                    f"“{written}”不能准确换算为本列的单位（{unit_title(unit)}）")
+        return ("bad-unit", f"unknown unit '{written}' (the column is in {unit_title(unit)})",
+                f"不认识的单位“{written}”（本列单位为{unit_title(unit)}）")
+    if v is not None and ftype == "int" and v >= 0 and not v.is_integer() and _NUMBER_RE.match(folded) is None:
+        return ("bad-unit", f"'{_show_short(raw)}' is not a whole number of {unit_title(unit)}",
+                f"“{_show_short(raw)}”换算后不是整数{unit_title(unit)}")
+    return None
+
+
+def _show_short(value: Any) -> str:
+    text = " ".join(str(value).split())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def to_percent(value: Any) -> int | float | None:
     """A percentage 0-100 (`85`, `85%`, or a fraction 0.85 written without a percent sign);
     raises ValueError when it is not one."""
@@ -203,6 +390,76 @@ def to_percent(value: Any) -> int | float | None:
     if v != v or not 0 <= v <= 100:
         raise ValueError(value)
     return _tidy(v)
+
+
+def to_percent_raw(value: Any) -> float | None:
+    """A percent cell before its column is settled: `(v,)` for a value written with `%` (0-100; a tuple so
+    that it never counts as, or is confused with, a bare number of the same value), a plain float for a bare
+    number (0-100, not yet read as a fraction or not); raises ValueError when it is neither."""
+    if isinstance(value, str):
+        s = value.strip()
+        if s in BLANK_MARKS:
+            return None
+        folded = _nfkc(s).strip()
+        if folded in BLANK_MARKS or folded == _NONE_WORD:
+            return None
+        signed = folded.endswith("%")
+        v = _number_text(folded[:-1].rstrip() if signed else folded, ())
+        if v is None:
+            raise ValueError(value)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        signed = False
+        v = float(value)
+    elif value is None:
+        return None
+    else:
+        raise ValueError(value)
+    if v != v or not 0 <= v <= 100:
+        raise ValueError(value)
+    return (v,) if signed else v
+
+
+AMBIGUOUS = object()  # a percent cell that reads two ways in its column (see `settle_percents`)
+
+
+def settle_percents(values: list, mode: str | None) -> tuple[list, str | None]:
+    """Read the bare numbers of a percent column (from `to_percent_raw`) as a whole: (values, mode).
+
+    A percent-formatted cell showing 85 % holds 0.85, so a bare number in 0 < v <= 1 is a fraction (x100,
+    so 1 is 100 %), as `to_percent` reads it. But a percent-formatted cell showing 150 % holds 1.5, which
+    alone would read as 1.5 %. So the column decides, by its bare nonzero numbers (`85%` written with its
+    sign does not vote; 0 and 1 do not either):
+    - more fractions (0 < v < 1) than numbers above 1: a column of fractions. There a bare number above 1
+      that is not whole (1.5: 150 % or 1.5 %?) is AMBIGUOUS, a problem, never a guess; a whole number
+      above 1 (85) was typed as a percentage into an unformatted cell (Excel turns 85 typed into a
+      percent-formatted cell into 0.85) and stands.
+    - otherwise: bare numbers above 1 stand (88 beside a formatted 0.55 is 88 %).
+    `mode` ("fraction", "percent" or None when no number voted) is the decision of the column's earlier
+    chunks; once made it holds for the rest of the sheet. Blanks stay None and bad values stay BAD.
+    """
+    counts = Counter(values)
+    if mode is None:
+        small = large = 0
+        for v, n in counts.items():
+            if v.__class__ is float or v.__class__ is int:
+                if 0 < v < 1:
+                    small += n
+                elif v > 1:
+                    large += n
+        mode = "fraction" if small > large else "percent" if large else None
+    table = {}
+    for v in counts:
+        if v is None or v is BAD:
+            continue
+        if v.__class__ is tuple:
+            table[v] = _tidy(v[0])
+        elif v <= 1:
+            table[v] = _tidy(round(v * 100, 9))
+        elif mode == "fraction" and not v.is_integer():
+            table[v] = AMBIGUOUS
+        else:
+            table[v] = _tidy(v)
+    return list(map(table.get, values, values)), mode
 
 
 def to_bool(value: Any) -> bool | None:
@@ -270,10 +527,10 @@ PROBLEM_CODES = {
 }
 
 
-def convert(ftype: str, value: Any) -> Any:
-    """Convert one raw value to a field type; None for blank; raises ValueError for a bad value."""
+def convert(ftype: str, value: Any, unit: str | None = None) -> Any:
+    """Convert one raw value to a field type (and unit); None for blank; raises ValueError for a bad value."""
     try:
-        return CONVERTERS[ftype](value)
+        return converter(ftype, unit)(value)
     except (TypeError, OverflowError) as e:
         raise ValueError(value) from e
 
@@ -343,6 +600,22 @@ def new_memos() -> dict[str, Memo]:
     return {ftype: Memo(conv) for ftype, conv in CONVERTERS.items() if ftype != "text"}
 
 
+def memo_for(memos: dict[str, Memo], ftype: str, unit: str | None = None) -> Memo:
+    """The memo of a field's converter in `memos` (from `new_memos`), made on first use for a unit."""
+    key = ftype if unit is None or ftype not in ("int", "number") else f"{ftype}:{unit}"
+    memo = memos.get(key)
+    if memo is None:
+        memo = memos[key] = Memo(converter(ftype, unit) if key != "percent-raw" else to_percent_raw)
+    return memo
+
+
+def _text_or_bad(value: Any) -> Any:
+    try:
+        return to_text(value)
+    except ValueError:
+        return BAD
+
+
 _BLANK_TEXT = dict.fromkeys(BLANK_MARKS | {_NONE_WORD})  # value -> None for blank marks
 
 
@@ -356,6 +629,11 @@ def convert_column(ftype: str, column: tuple | list, memos: dict[str, Memo]) -> 
     """
     if ftype == "text":
         types = set(map(type, column))
+        if str in types:
+            joined = "|".join(column if types == {str} else [v for v in column if v.__class__ is str])
+            if "#" in joined or "＃" in joined:
+                out = list(map(_text_or_bad, column))  # an Excel error value (#N/A) among the texts?
+                return out, BAD in out
         if types <= {str}:
             # Usually every cell is already clean: check the whole column at once and keep it as it is.
             joined = "|".join(column)

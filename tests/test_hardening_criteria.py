@@ -78,9 +78,11 @@ def cond(depth: int):
         st.tuples(st.just("tcmp"), st.sampled_from(BY_KIND["text"]), st.sampled_from(["==", "!=", "<", ">="]),
                   st.sampled_from(TEXTS)),
         st.tuples(st.just("dcmp"), st.sampled_from(list(CMP)), st.sampled_from(DATES)),
-        st.tuples(st.just("in"), st.one_of(st.sampled_from(BY_KIND["num"]), st.sampled_from(BY_KIND["text"])),
-                  st.lists(st.one_of(st.integers(0, 5), st.sampled_from(TEXTS), st.booleans()), min_size=1, max_size=4),
-                  st.booleans()),
+        # an `in` list is type-checked like `==`: numbers (or true/false) for a number, texts for a text
+        st.tuples(st.just("in"), st.sampled_from(BY_KIND["num"]),
+                  st.lists(st.one_of(st.integers(0, 5), st.booleans()), min_size=1, max_size=4), st.booleans()),
+        st.tuples(st.just("in"), st.sampled_from(BY_KIND["text"]),
+                  st.lists(st.sampled_from(TEXTS), min_size=1, max_size=4), st.booleans()),
         st.tuples(st.just("bcmp"), st.sampled_from(BY_KIND["bool"]), st.sampled_from(["==", "!="]),
                   st.sampled_from(["true", "false", "1", "0"])),
     )
