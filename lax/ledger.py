@@ -2389,8 +2389,9 @@ def list_data(entries: Sequence[Entry], as_of: dt.date, policy: Policy, status: 
     return {"as_of": as_of.isoformat(), "villages": rows}
 
 
-def _township_files(folder: Path) -> tuple[list[tuple[Path, str, list[Event]]], list[str]]:
-    """Each readable township file with its path, township and events (for `ledger log`), and the problems."""
+def township_files_read(folder: Path) -> tuple[list[tuple[Path, str, list[Event]]], list[str]]:
+    """Each readable township file with its path, township and events (for `ledger log` and the export's
+    events sheet), and the problems as `FILE:LINE: message`."""
     tdir = Path(folder) / TOWNSHIPS_DIR
     out: list[tuple[Path, str, list[Event]]] = []
     problems: list[str] = []
@@ -2430,7 +2431,7 @@ def log_data(folder: Path, entries: Sequence[Entry], since: dt.date | None = Non
             sources.append((e.path, e.township, e.village, e.code, e.events))
     problems: list[str] = []
     if village is None:
-        towns, problems = _township_files(folder)
+        towns, problems = township_files_read(folder)
         sources += [(path, township, None, None, events) for path, township, events in towns]
     rows: list[tuple[tuple, dict]] = []
     order = 0

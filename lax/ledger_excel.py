@@ -944,22 +944,11 @@ class LedgerFile:
 
 def township_files(folder: Path) -> tuple[list[LedgerFile], list[str]]:
     """Every readable township file of the ledger, one by one (files, problems as FILE:LINE: message)."""
-    from lax.ledger import TOWNSHIPS_DIR, _entry_from, _format_problems, _read_text, _Unreadable, _village_paths, parse_text
+    from lax.ledger import TOWNSHIPS_DIR, township_files_read
 
-    tdir = Path(folder) / TOWNSHIPS_DIR
-    files, problems = [], []
-    for d in sorted(_village_paths(tdir), key=lambda d: d.name):
-        label = str(tdir / d.name)
-        try:
-            parsed = parse_text(_read_text(tdir / d.name, label))
-        except _Unreadable as e:
-            problems.append(f"{label}:{e.line}: {e.message}")
-            continue
-        c = _entry_from(parsed, kind="township")
-        problems.extend(_format_problems(label, c.problems))
-        if c.identity is not None:
-            files.append(LedgerFile(f"{TOWNSHIPS_DIR}/{d.name}", c.identity["township"], None, None, tuple(c.events)))
-    return files, problems
+    found, problems = township_files_read(folder)
+    return [LedgerFile(f"{TOWNSHIPS_DIR}/{path.name}", township, None, None, tuple(events))
+            for path, township, events in found], problems
 
 
 def event_rows(files: Sequence[LedgerFile]) -> tuple[list[str], list[list[str | int | None]]]:

@@ -240,9 +240,11 @@ def to_text(value: Any) -> str | None:
     return clean_text(str(value))
 
 
-def _raw_number(value: Any, units: Any) -> float | None:
+def _raw_number(value: Any, units: Any, unit: str | None = None) -> float | None:
     """The number a count or amount cell holds, before its own rules apply: None for blank, 0 for 无;
-    raises ValueError when it is not a number."""
+    raises ValueError when it is not a number. With `unit` (the column's), a unit written in the cell is
+    converted to it (UnitError when it does not convert exactly or is unknown); else `units` are the
+    suffixes that may follow the number."""
     if isinstance(value, str):
         s = value.strip()
         if s in BLANK_MARKS:
@@ -252,7 +254,7 @@ def _raw_number(value: Any, units: Any) -> float | None:
             return None
         if folded == _NONE_WORD:
             return 0.0
-        v = _number_text(folded, units)
+        v = _unit_number(folded, unit) if unit else _number_text(folded, units)
         if v is None:
             raise ValueError(value)
         return v
@@ -283,32 +285,9 @@ def to_number(value: Any) -> int | float | None:
     return _tidy(v)
 
 
-def _raw_unit_number(value: Any, unit: str) -> float | None:
-    """As `_raw_number`, for a column with a unit: a unit written in the cell is converted to the column's
-    (UnitError when it does not convert exactly or is unknown)."""
-    if isinstance(value, str):
-        s = value.strip()
-        if s in BLANK_MARKS:
-            return None
-        folded = _nfkc(s).strip()
-        if folded in BLANK_MARKS:
-            return None
-        if folded == _NONE_WORD:
-            return 0.0
-        v = _unit_number(folded, unit)
-        if v is None:
-            raise ValueError(value)
-        return v
-    if isinstance(value, (int, float)):
-        return float(value)
-    if value is None:
-        return None
-    raise ValueError(value)
-
-
 def to_int_in(value: Any, unit: str) -> int | None:
     """A count in a column with a unit (`1年` is 12 in a months column); raises ValueError when it is not one."""
-    v = _raw_unit_number(value, unit)
+    v = _raw_number(value, None, unit)
     if v is None:
         return None
     if v != v or v < 0 or not v.is_integer():
@@ -318,7 +297,7 @@ def to_int_in(value: Any, unit: str) -> int | None:
 
 def to_number_in(value: Any, unit: str) -> int | float | None:
     """An amount in a column with a unit (`1.5万元` is 15000 in a yuan column); raises ValueError when it is not one."""
-    v = _raw_unit_number(value, unit)
+    v = _raw_number(value, None, unit)
     if v is None:
         return None
     if v != v or v in (float("inf"), float("-inf")):
