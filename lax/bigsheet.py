@@ -26,7 +26,7 @@ import threading
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 SPLIT_MIN = 24 << 20  # bytes of sheet XML below which one parse is quick enough (~0.4 s)
 
@@ -38,6 +38,7 @@ class JoinedSheet:
     """Two parsed halves of one sheet, seen as the sheet (`start`, `height`, `iter_rows` as calamine's)."""
 
     def __init__(self, first: Any, second: Any):
+        self.inspected: Any = None  # what `parse_in_two`'s `inspect` found in the sheet's XML
         self.parts = [p for p in (first, second) if p.start is not None]
         if not self.parts:
             self.start = None
@@ -70,8 +71,12 @@ class JoinedSheet:
             next_row = part.end[0] + 1
 
 
-def parse_in_two(path: Path, sheet: str) -> JoinedSheet | None:
-    """The sheet `sheet` of the .xlsx/.xlsm at `path`, parsed as two halves at once; None to read it as usual."""
+def parse_in_two(path: Path, sheet: str, inspect: Callable[[bytes], Any] | None = None) -> JoinedSheet | None:
+    """The sheet `sheet` of the .xlsx/.xlsm at `path`, parsed as two halves at once; None to read it as usual.
+
+    `inspect`, when given, is called with the sheet's unpacked XML and its result kept as `.inspected` on
+    the sheet returned: the XML is unpacked here anyway, so a caller that must look into it (lax.records,
+    for Excel's error cells) does not unpack 100 MB a second time."""
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return None
     try:
@@ -85,11 +90,15 @@ def parse_in_two(path: Path, sheet: str) -> JoinedSheet | None:
             cut = _cut(data)
             if cut is None:
                 return None
+            inspected = inspect(data) if inspect is not None else None
             workdir = Path(tempfile.mkdtemp(prefix="lax-"))
             try:
                 halves = _write_halves(z, member, data, cut, workdir)
                 del data
-                return _parse_both(halves, sheet)
+                joined = _parse_both(halves, sheet)
+                if joined is not None:
+                    joined.inspected = inspected
+                return joined
             finally:
                 shutil.rmtree(workdir, ignore_errors=True)
     except Exception:  # noqa: BLE001 - whatever goes wrong here, the ordinary read is the authority

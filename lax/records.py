@@ -327,9 +327,13 @@ class _Reader:
                             # a large xlsx sheet is parsed as two halves on two cores (lax.bigsheet)
                             # the Excel error cells are looked for on another thread meanwhile (unpacking
                             # releases the GIL, as calamine's parse does)
-                            scan = _Background(excel_error_cells, path, name) if is_zip else None
-                            ws = (bigsheet.parse_in_two(path, name) if is_zip else None) or wb.get_sheet_by_name(name)
-                            errors = scan.result() if scan is not None else None
+                            ws = bigsheet.parse_in_two(path, name, inspect=error_cells_in) if is_zip else None
+                            if ws is not None:
+                                errors = ws.inspected  # found in the XML bigsheet unpacked anyway
+                            else:
+                                scan = _Background(excel_error_cells, path, name) if is_zip else None
+                                ws = wb.get_sheet_by_name(name)
+                                errors = scan.result() if scan is not None else None
                         found |= self._read_sheet(ws, shown, name, explicit=self.sheet is not None,
                                                   errors=errors)
                         ws = None  # free calamine's copy of this sheet before the next one
@@ -1409,6 +1413,12 @@ def excel_error_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
             data = bigsheet._read_member(z, info)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, RuntimeError, EOFError):
         return out  # damaged: calamine says so in its own words
+    return error_cells_in(data)
+
+
+def error_cells_in(data: bytes) -> dict[tuple[int, int], str]:
+    """The Excel error values in a sheet's XML: (row, column) from 0 -> the error (`#DIV/0!`)."""
+    out: dict[tuple[int, int], str] = {}
     pos = data.find(b't="e"')
     while pos != -1:
         start = data.rfind(b"<c", 0, pos)

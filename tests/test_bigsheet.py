@@ -272,3 +272,37 @@ def test_the_halves_are_off_the_disk_before_the_parse_that_might_kill_the_proces
     assert bigsheet.parse_in_two(path, "排查表") is not None
     assert sorted(seen) == [("half1.xlsx", False), ("half2.xlsx", False)]
     assert list(scratch.iterdir()) == []
+
+
+def test_excel_error_cells_are_found_in_the_xml_the_two_halves_path_unpacked(tmp_path, monkeypatch):
+    # An error cell (a formula that failed) is a bad-value problem on either path, found once: the two-halves
+    # read hands its unpacked XML to the error scan instead of the scan unpacking the sheet again.
+    from openpyxl import load_workbook
+
+    path = township_workbook(tmp_path / "邓埠镇.xlsx", 300)
+    wb = load_workbook(path)
+    wb.active["G250"] = "=1/0"
+    wb.save(path)
+    # openpyxl writes no cached value: put Excel's own cached error in, as Excel saves it
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i.filename) for i in z.infolist()}
+    sheet = next(n for n in parts if n.startswith("xl/worksheets/sheet"))
+    parts[sheet] = parts[sheet].replace(b'<c r="G250"><f>1/0</f><v></v></c>',
+                                        b'<c r="G250" t="e"><f>1/0</f><v>#DIV/0!</v></c>')
+    assert b't="e"' in parts[sheet]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    unpacked = []
+    real = bigsheet._read_member
+    monkeypatch.setattr(bigsheet, "_read_member", lambda z, m: unpacked.append(m) or real(z, m))
+    split_records, split_problems = read_records([path], CRIT)
+    sheets = [m for m in unpacked if "worksheets/" in getattr(m, "filename", m)]
+    assert len(sheets) == 1  # the sheet's XML left the zip once (bigsheet's own read, nothing else)
+    monkeypatch.setattr(bigsheet, "SPLIT_MIN", 1 << 60)
+    plain_records, plain_problems = read_records([path], CRIT)
+    assert [str(p) for p in split_problems] == [str(p) for p in plain_problems]
+    bad = [p for p in split_problems if p.row == 250 and p.column == "G"]
+    assert [(p.code, p.value) for p in bad] == [("bad-value", "#DIV/0!")]
