@@ -1389,6 +1389,9 @@ def excel_error_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
         with zipfile.ZipFile(path) as z:
             member = bigsheet._sheet_member(z, sheet)
             if member is None:
+                if "content.xml" in z.namelist():  # an .ods (or an .xlsx named so): its own error cells
+                    data = bigsheet._read_member(z, "content.xml")
+                    return ods_error_cells(data, sheet) if b'value-type="error"' in data else out
                 return out
             info = z.getinfo(member)
             tail = b""
@@ -1414,6 +1417,49 @@ def excel_error_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, RuntimeError, EOFError):
         return out  # damaged: calamine says so in its own words
     return error_cells_in(data)
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_TEXT_P = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}p"
+_ODS_CALCEXT_TYPE = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"
+
+
+def ods_error_cells(data: bytes, sheet: str) -> dict[tuple[int, int], str]:
+    """The error values of an .ods sheet (content.xml): (row, column) from 0 -> the error (`#DIV/0!`).
+
+    LibreOffice keeps a failed formula's last number beside the error (`office:value="0"
+    calcext:value-type="error"`), and calamine reads that number: a 群众满意度 of #DIV/0! would be read as
+    0 % and flagged. Rows and cells are counted as calamine counts them, repeats included."""
+    import io
+    import xml.etree.ElementTree as ET
+
+    out: dict[tuple[int, int], str] = {}
+    row = -1
+    inside = False
+    for event, el in ET.iterparse(io.BytesIO(data), events=("start", "end")):
+        tag = el.tag
+        if tag == _ODS_TABLE + "table":
+            if event == "start":
+                inside, row = el.get(_ODS_TABLE + "name") == sheet, -1
+            elif inside:
+                break
+            continue
+        if not inside or event != "end":
+            continue
+        if tag == _ODS_TABLE + "table-row":
+            repeat = int(el.get(_ODS_TABLE + "number-rows-repeated", "1") or 1)
+            col = 0
+            for cell in el:
+                span = int(cell.get(_ODS_TABLE + "number-columns-repeated", "1") or 1)
+                if cell.get(_ODS_CALCEXT_TYPE) == "error":
+                    text = "".join("".join(p.itertext()) for p in cell.iter(_ODS_TEXT_P)).strip() or "#VALUE!"
+                    for r in range(row + 1, row + 1 + min(repeat, 1000)):
+                        for c in range(col, col + min(span, 1000)):
+                            out[(r, c)] = text if text.startswith("#") else "#" + text
+                col += span
+            row += repeat
+            el.clear()
+    return out
 
 
 def error_cells_in(data: bytes) -> dict[tuple[int, int], str]:
@@ -1444,7 +1490,8 @@ _CELL_V_RE = re.compile(rb"<v>([^<]*)</v>")
 
 def _with_errors(rows: Iterator[list], first_num: int, start_col: int,
                  errors: dict[tuple[int, int], str]) -> Iterator[list]:
-    """The rows of a sheet with its Excel error values put back where calamine left blank."""
+    """The rows of a sheet with its Excel error values put back where calamine left a blank (xlsx) or the
+    failed formula's stale number (ods): the file says the cell is an error, so it reads as one."""
     by_row: dict[int, dict[int, str]] = {}
     for (r, c), text in errors.items():
         by_row.setdefault(r + 1, {})[c - start_col] = text
@@ -1453,7 +1500,7 @@ def _with_errors(rows: Iterator[list], first_num: int, start_col: int,
         if fix:
             row = list(row)
             for c, text in fix.items():
-                if 0 <= c < len(row) and (row[c] == "" or row[c] is None):
+                if 0 <= c < len(row):
                     row[c] = text
         yield row
 

@@ -159,6 +159,52 @@ def test_an_excel_error_cell_is_a_bad_value_naming_the_error(tmp_path, error):
     assert any(u["id"] == "C15" and u["missing"] == ["satisfaction"] for u in und["宋三村"])
 
 
+ODS_CELL = '<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>'
+
+
+def ods(path, rows_xml):
+    """A LibreOffice spreadsheet as LibreOffice saves one: content.xml with its namespaces."""
+    import zipfile
+
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+        'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="说明"><table:table-row>'
+        + ODS_CELL.format("填表说明") + '</table:table-row></table:table><table:table table:name="排查表">'
+        + "".join(rows_xml) + "</table:table></office:spreadsheet></office:body></office:document-content>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        z.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                   'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                   '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.'
+                   'opendocument.spreadsheet"/></manifest:manifest>')
+        z.writestr("content.xml", content)
+    return path
+
+
+def test_an_ods_error_cell_is_a_bad_value_not_its_stale_number(tmp_path):
+    # LibreOffice keeps a failed formula's last number (0) beside the error; read as 0 % it would flag C15.
+    row = "<table:table-row>{}</table:table-row>"
+    error = ('<table:table-cell table:formula="of:=[.D3]/[.E3]" office:value-type="float" office:value="0" '
+             'calcext:value-type="error"><text:p>#DIV/0!</text:p></table:table-cell>')
+    path = ods(tmp_path / "邓埠镇.ods", [
+        row.format(ODS_CELL.format("邓埠镇村级班子情况排查表")),
+        '<table:table-row table:number-rows-repeated="2"><table:table-cell/></table:table-row>',  # blank rows
+        row.format("".join(ODS_CELL.format(h) for h in ("乡镇", "村名", "备注", "群众满意度"))),
+        row.format("".join(ODS_CELL.format(v) for v in ("邓埠镇", "宋三村", "")) + ODS_CELL.format("85")),
+        row.format("".join(ODS_CELL.format(v) for v in ("邓埠镇", "塔洲村"))
+                   + '<table:table-cell table:number-columns-repeated="1"/>' + error),
+    ])
+    result, data = check(path)
+    assert result.exit_code == 2
+    assert problems(data) == [("bad-value", 6, "D", "satisfaction")]
+    assert data["problems"][0]["value"] == "#DIV/0!"
+    assert [(v["village"], v["flagged"]) for v in data["villages"]] == [("宋三村", False), ("塔洲村", False)]
+
+
 def test_an_excel_error_in_a_csv_is_a_bad_value_too(tmp_path):
     path = tmp_path / "黄庄乡.csv"
     path.write_text("乡镇,村名,群众满意度\n黄庄乡,方丘村,#N/A\n黄庄乡,#REF!,80\n", encoding="utf-8")
