@@ -333,7 +333,8 @@ class _Reader:
                             else:
                                 scan = _Background(excel_error_cells, path, name) if is_zip else None
                                 ws = wb.get_sheet_by_name(name)
-                                errors = scan.result() if scan is not None else None
+                                errors = scan.result() if scan is not None else (
+                                    xls_error_cells(path, name) if is_ole else None)
                         found |= self._read_sheet(ws, shown, name, explicit=self.sheet is not None,
                                                   errors=errors)
                         ws = None  # free calamine's copy of this sheet before the next one
@@ -1417,6 +1418,32 @@ def excel_error_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, RuntimeError, EOFError):
         return out  # damaged: calamine says so in its own words
     return error_cells_in(data)
+
+
+def xls_error_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
+    """The Excel error values of a legacy .xls sheet: (row, column) from 0 -> the error (`#DIV/0!`).
+
+    python-calamine reads them as blank and BIFF keeps no text to search for, so the sheet is read a second
+    time with xlrd (pure Python, which reports an error cell's type); township .xls files are small (a
+    600-village sheet takes a few hundredths of a second). Anything xlrd cannot read is calamine's to judge."""
+    try:
+        import xlrd
+
+        book = xlrd.open_workbook(str(path), on_demand=True)
+        try:
+            ws = book.sheet_by_name(sheet)
+            out: dict[tuple[int, int], str] = {}
+            for r in range(ws.nrows):
+                types = ws.row_types(r)
+                if xlrd.XL_CELL_ERROR in types:
+                    for c, t in enumerate(types):
+                        if t == xlrd.XL_CELL_ERROR:
+                            out[(r, c)] = xlrd.error_text_from_code.get(ws.cell_value(r, c), "#VALUE!")
+            return out
+        finally:
+            book.release_resources()
+    except Exception:  # noqa: BLE001 - a file xlrd cannot read (WPS .et, damage): calamine's read stands
+        return {}
 
 
 _ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"

@@ -205,6 +205,19 @@ def test_an_ods_error_cell_is_a_bad_value_not_its_stale_number(tmp_path):
     assert [(v["village"], v["flagged"]) for v in data["villages"]] == [("宋三村", False), ("塔洲村", False)]
 
 
+def test_a_legacy_xls_error_cell_is_a_bad_value_naming_the_error():
+    # tests/data/errors.xls (made by tests/data/make_fixtures.py with xlwt): calamine reads its error cells as
+    # blank, which would leave 东阳村 "undetermined" for C15 as if nobody had filled in 群众满意度.
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "data" / "errors.xls"
+    result, data = check(path)
+    assert result.exit_code == 2
+    assert [(p["code"], p["row"], p["column"], p["field"], p["value"]) for p in data["problems"]] == [
+        ("bad-value", 3, "E", "satisfaction", "#DIV/0!"), ("bad-value", 4, "C", "party_members", "#N/A")]
+    assert [v["village"] for v in data["villages"]] == ["东阳村", "塘桥村"]
+
+
 def test_an_excel_error_in_a_csv_is_a_bad_value_too(tmp_path):
     path = tmp_path / "黄庄乡.csv"
     path.write_text("乡镇,村名,群众满意度\n黄庄乡,方丘村,#N/A\n黄庄乡,#REF!,80\n", encoding="utf-8")

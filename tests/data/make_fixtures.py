@@ -5,6 +5,8 @@
 
 - `legacy.xls`: a township sheet in the old Excel 97-2003 format (BIFF8), written with xlwt: a title row,
   the header on row 2, three villages (numbers, 是/否, a date cell, a percent as 0.85), a 合计 footer.
+- `errors.xls`: the same kind of sheet where formulas failed: 群众满意度 `#DIV/0!` in one village, 党员人数
+  `#N/A` in another, as Excel 97-2003 stores a failed formula's value (an error cell).
 - `encrypted.xlsx`: a workbook protected with the password "lax" (Office "agile" encryption), written
   with openpyxl and encrypted with msoffcrypto-tool.
 """
@@ -40,6 +42,29 @@ def legacy_xls(path: Path) -> None:
     wb.save(str(path))
 
 
+def errors_xls(path: Path) -> None:
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("填表说明")
+    ws.write(0, 0, "群众满意度由公式计算")
+    ws = wb.add_sheet("排查表")
+    ws.write(0, 0, "洪湖乡村级班子情况排查表")
+    for c, h in enumerate(["乡镇", "村名", "党员人数", "书记空缺月数", "群众满意度"]):
+        ws.write(1, c, h)
+    ws.write(2, 0, "洪湖乡")
+    ws.write(2, 1, "东阳村")
+    ws.write(2, 2, 41)
+    ws.write(2, 3, 0)
+    ws.row(2).set_cell_error(4, "#DIV/0!")
+    ws.write(3, 0, "洪湖乡")
+    ws.write(3, 1, "塘桥村")
+    ws.row(3).set_cell_error(2, 0x2A)  # #N/A (xlwt knows it by code only)
+    ws.write(3, 3, 4)
+    ws.write(3, 4, 88)
+    wb.save(str(path))
+
+
 def encrypted_xlsx(path: Path) -> None:
     import openpyxl
     from msoffcrypto.format.ooxml import OOXMLFile
@@ -59,4 +84,5 @@ def encrypted_xlsx(path: Path) -> None:
 
 if __name__ == "__main__":
     legacy_xls(HERE / "legacy.xls")
+    errors_xls(HERE / "errors.xls")
     encrypted_xlsx(HERE / "encrypted.xlsx")
