@@ -327,7 +327,7 @@ class _Reader:
                             # a large xlsx sheet is parsed as two halves on two cores (lax.bigsheet)
                             # the Excel error cells are looked for on another thread meanwhile (unpacking
                             # releases the GIL, as calamine's parse does)
-                            ws = bigsheet.parse_in_two(path, name, inspect=error_cells_in) if is_zip else None
+                            ws = bigsheet.parse_in_two(path, name, inspect=_sheet_inspector(path)) if is_zip else None
                             if ws is not None:
                                 errors = ws.inspected  # found in the XML bigsheet unpacked anyway
                             else:
@@ -1395,6 +1395,9 @@ def excel_error_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
                     return ods_error_cells(data, sheet) if b'value-type="error"' in data else out
                 return out
             info = z.getinfo(member)
+            percents = percent_styles(z)
+            if percents:  # number formats that show a percent: every cell's style must be looked at
+                return sheet_marks(bigsheet._read_member(z, info), percents)
             tail = b""
             hit = False
             with z.open(info) as fh:
@@ -1418,6 +1421,60 @@ def excel_error_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, RuntimeError, EOFError):
         return out  # damaged: calamine says so in its own words
     return error_cells_in(data)
+
+
+# In the cell marks of a sheet, beside error texts: a number cell whose format shows it as a percent.
+PERCENT_CELL = object()
+_BUILTIN_PERCENT_FORMATS = {"9", "10"}  # 0% and 0.00%
+_QUOTED_RE = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def percent_styles(z: Any) -> list[str]:
+    """The cell styles (xf indices) of an xlsx whose number format shows a percent (`0%`, `0.0%`, …).
+
+    calamine gives a cell formatted as 150 % as the number 1.5, which the percent column would read as
+    1.5 %; the cell's style says what a person sees."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        data = bigsheet._read_member(z, "xl/styles.xml")
+        root = ET.fromstring(data)
+    except Exception:  # noqa: BLE001 - no styles part (or a damaged one): nothing is shown as a percent
+        return []
+    ns = root.tag[:-len("styleSheet")] if root.tag.endswith("styleSheet") else ""
+    percent = set(_BUILTIN_PERCENT_FORMATS)
+    for fmt in root.iter(ns + "numFmt"):
+        code = _QUOTED_RE.sub("", fmt.get("formatCode", ""))
+        if "%" in code:
+            percent.add(fmt.get("numFmtId", ""))
+    xfs = root.find(ns + "cellXfs")
+    if xfs is None:
+        return []
+    return [str(i) for i, xf in enumerate(xfs.iter(ns + "xf")) if xf.get("numFmtId", "0") in percent]
+
+
+def sheet_marks(data: bytes, percents: list[str]) -> dict[tuple[int, int], Any]:
+    """A sheet's error cells (`error_cells_in`) and, with `percents` (see `percent_styles`), its cells
+    styled as a percent, marked `PERCENT_CELL`: (row, column) from 0."""
+    out: dict[tuple[int, int], Any] = error_cells_in(data) if b't="e"' in data else {}
+    if percents:
+        styled = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"[^>]*?\bs="(?:' + "|".join(percents).encode() + rb')"')
+        for m in styled.finditer(data):
+            col = 0
+            for ch in m.group(1):
+                col = col * 26 + ch - 64
+            out.setdefault((int(m.group(2)) - 1, col - 1), PERCENT_CELL)
+    return out
+
+
+def _sheet_inspector(path: Path) -> Callable[[bytes], dict[tuple[int, int], Any]]:
+    """For `bigsheet.parse_in_two`: the cell marks of the XML it unpacks."""
+    def inspect(data: bytes) -> dict[tuple[int, int], Any]:
+        import zipfile
+
+        with zipfile.ZipFile(path) as z:
+            return sheet_marks(data, percent_styles(z))
+    return inspect
 
 
 def xls_error_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
@@ -1518,7 +1575,8 @@ _CELL_V_RE = re.compile(rb"<v>([^<]*)</v>")
 def _with_errors(rows: Iterator[list], first_num: int, start_col: int,
                  errors: dict[tuple[int, int], str]) -> Iterator[list]:
     """The rows of a sheet with its Excel error values put back where calamine left a blank (xlsx) or the
-    failed formula's stale number (ods): the file says the cell is an error, so it reads as one."""
+    failed formula's stale number (ods): the file says the cell is an error, so it reads as one. A number
+    styled as a percent (`PERCENT_CELL`) reads as what the cell shows: 1.5 as `150%`."""
     by_row: dict[int, dict[int, str]] = {}
     for (r, c), text in errors.items():
         by_row.setdefault(r + 1, {})[c - start_col] = text
@@ -1527,7 +1585,13 @@ def _with_errors(rows: Iterator[list], first_num: int, start_col: int,
         if fix:
             row = list(row)
             for c, text in fix.items():
-                if 0 <= c < len(row):
+                if not 0 <= c < len(row):
+                    continue
+                if text is PERCENT_CELL:
+                    v = row[c]
+                    if isinstance(v, (int, float)) and not isinstance(v, bool):
+                        row[c] = f"{v * 100:.10g}%"
+                else:
                     row[c] = text
         yield row
 

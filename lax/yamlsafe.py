@@ -3,7 +3,7 @@
 PyYAML's safe loader builds no objects, but its merge keys (`<<: [*a, *a, ...]`) copy the merged entries
 into each mapping: eleven lines of nested merges ask for 10^11 entries and the load never ends (a
 "merge-key bomb", the YAML cousin of the billion laughs). `SafeLoader` counts what a mapping's merges
-would expand to, from the node graph and before copying anything, and refuses more than `MERGE_LIMIT`
+would expand to, from the node graph and before PyYAML merges anything, and refuses more than `MERGE_LIMIT`
 entries as a YAML error at the line of the mapping.
 """
 
@@ -38,9 +38,30 @@ def merged_size(node: yaml.Node, memo: dict[int, int]) -> int:
 class SafeLoader(_Base):  # type: ignore[misc, valid-type]
     """PyYAML's safe loader with merge keys bounded."""
 
-    def flatten_mapping(self, node):  # noqa: D401
-        if any(key.tag == MERGE_TAG for key, _value in node.value) and merged_size(node, {}) > MERGE_LIMIT:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"merge keys (<<) would expand this mapping past {MERGE_LIMIT:,} entries",
-                node.start_mark)
-        super().flatten_mapping(node)
+    # Checked once over the whole document before anything is built: PyYAML merges in place as it builds
+    # (6.0.3 copying every merged entry, later releases dropping repeats), so only the document as written
+    # gives the same answer under every PyYAML.
+    def construct_document(self, node):  # noqa: D401
+        check_merges(node)
+        return super().construct_document(node)
+
+
+def check_merges(root: yaml.Node) -> None:
+    """Raise a YAML error at the first mapping whose merge keys would expand past `MERGE_LIMIT` entries."""
+    memo: dict[int, int] = {}
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            if any(key.tag == MERGE_TAG for key, _value in node.value) and merged_size(node, memo) > MERGE_LIMIT:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"merge keys (<<) would expand this mapping past {MERGE_LIMIT:,} entries",
+                    node.start_mark)
+            for key, value in node.value:
+                stack += (key, value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack += node.value

@@ -110,9 +110,32 @@ def test_a_percent_formatted_150_percent_is_a_problem_not_1_5_percent(tmp_path):
     ], formats={"C3": "0%", "C4": "0%", "C5": "0%"})
     result, data = check(path)
     assert result.exit_code == 2
-    assert problems(data) == [("ambiguous-percent", 4, "C", "satisfaction"), ("bad-percent", 6, "C", "satisfaction")]
+    # the cell's percent format says what a person sees: 150 %, out of range, never 1.5 %
+    assert problems(data) == [("bad-percent", 4, "C", "satisfaction"), ("bad-percent", 6, "C", "satisfaction")]
+    assert data["problems"][0]["value"] == "150%"
     assert evidence(data, "坪上村", "C15") == {"satisfaction": 55}
     assert evidence(data, "东阳村", "C15") is None  # never flagged as 1.5 %
+
+
+def test_a_lone_percent_formatted_cell_reads_as_it_shows(tmp_path):
+    # no fraction beside it to tell the column's habit: only the cell's format says 1.5 is 150 %
+    path = sheet(tmp_path / "洪湖乡.xlsx", ["乡镇", "村名", "群众满意度"], [
+        ["洪湖乡", "东阳村", 1.5], ["洪湖乡", "塘桥村", 1], ["洪湖乡", "坪上村", 0.555],
+    ], formats={"C3": "0%", "C4": "0%", "C5": "0.0%"})
+    result, data = check(path)
+    assert problems(data) == [("bad-percent", 3, "C", "satisfaction")]
+    assert evidence(data, "东阳村", "C15") is None
+    assert evidence(data, "坪上村", "C15") == {"satisfaction": 55.5}
+    assert [v["village"] for v in data["villages"] if v["flagged"]] == ["坪上村"]  # 塘桥村's 1 is 100 %
+
+
+def test_an_unformatted_fraction_beside_a_non_integer_is_ambiguous(tmp_path):
+    # no format to go by (as in a sheet saved without styles): the column's habit decides, and 1.5 is asked about
+    path = sheet(tmp_path / "洪湖乡.xlsx", ["乡镇", "村名", "群众满意度"], [
+        ["洪湖乡", "塘桥村", 0.85], ["洪湖乡", "东阳村", 1.5], ["洪湖乡", "坪上村", 0.55],
+    ])
+    result, data = check(path)
+    assert problems(data) == [("ambiguous-percent", 4, "C", "satisfaction")]
     assert "fractions such as 0.85" in data["problems"][0]["message"]
 
 
