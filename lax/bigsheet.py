@@ -90,14 +90,24 @@ def parse_in_two(path: Path, sheet: str, inspect: Callable[[bytes], Any] | None 
             cut = _cut(data)
             if cut is None:
                 return None
-            inspected = inspect(data) if inspect is not None else None
+            # The caller's look into the XML runs beside the two parses (which free the GIL).
+            looked: dict[str, Any] = {}
+            # (the XML is passed in, not closed over: `del data` below must not take it from the thread)
+            look = threading.Thread(target=lambda xml: looked.update(result=inspect(xml)), args=(data,),
+                                    name="lax-inspect") if inspect is not None else None
             workdir = Path(tempfile.mkdtemp(prefix="lax-"))
             try:
                 halves = _write_halves(z, member, data, cut, workdir)
+                if look is not None:
+                    look.start()
                 del data
                 joined = _parse_both(halves, sheet)
+                if look is not None:
+                    look.join()
+                    if "result" not in looked:
+                        return None  # the look failed: the ordinary read (and its own look) decides
                 if joined is not None:
-                    joined.inspected = inspected
+                    joined.inspected = looked.get("result")
                 return joined
             finally:
                 shutil.rmtree(workdir, ignore_errors=True)

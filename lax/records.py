@@ -1454,16 +1454,29 @@ def percent_styles(z: Any) -> list[str]:
 
 
 def sheet_marks(data: bytes, percents: list[str]) -> dict[tuple[int, int], Any]:
-    """A sheet's error cells (`error_cells_in`) and, with `percents` (see `percent_styles`), its cells
-    styled as a percent, marked `PERCENT_CELL`: (row, column) from 0."""
+    """A sheet's error cells (`error_cells_in`) and, with `percents` (see `percent_styles`), its number
+    cells above 1 styled as a percent (150 % stored as 1.5), marked `PERCENT_CELL`: (row, column) from 0."""
     out: dict[tuple[int, int], Any] = error_cells_in(data) if b't="e"' in data else {}
     if percents:
-        styled = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"[^>]*?\bs="(?:' + "|".join(percents).encode() + rb')"')
+        # Found by one C-level search for number cells with such a style whose value may be above 1 (at or
+        # below 1 the percent column reads a bare number as a fraction anyway, `lax.values.settle_percents`,
+        # so the format changes nothing there); each candidate's value is then read exactly. `<` cannot
+        # stand inside an attribute value, so the `<` before the style attribute opens the cell's tag.
+        styled = re.compile(rb' s="(?:' + "|".join(percents).encode() + rb')"(?: t="n")?>'
+                            rb'(?:<f[^>]*>[^<]*</f>|<f[^>]*/>)?<v>([1-9][^<]*)</v>')
         for m in styled.finditer(data):
-            col = 0
-            for ch in m.group(1):
-                col = col * 26 + ch - 64
-            out.setdefault((int(m.group(2)) - 1, col - 1), PERCENT_CELL)
+            try:
+                if float(m.group(1)) <= 1:
+                    continue
+            except ValueError:
+                continue
+            start = data.rfind(b"<", 0, m.start())
+            ref = _CELL_REF_RE.search(data, start, m.start()) if data[start:start + 3] == b"<c " else None
+            if ref:
+                col = 0
+                for ch in ref.group(1):
+                    col = col * 26 + ch - 64
+                out.setdefault((int(ref.group(2)) - 1, col - 1), PERCENT_CELL)
     return out
 
 
