@@ -344,30 +344,15 @@ def _show_short(value: Any) -> str:
 
 
 def to_percent(value: Any) -> int | float | None:
-    """A percentage 0-100 (`85`, `85%`, or a fraction 0.85 written without a percent sign);
-    raises ValueError when it is not one."""
-    if isinstance(value, str):
-        s = value.strip()
-        if s in BLANK_MARKS:
-            return None
-        folded = _nfkc(s).strip()
-        if folded in BLANK_MARKS or folded == _NONE_WORD:
-            return None
-        signed = folded.endswith("%")
-        v = _number_text(folded[:-1].rstrip() if signed else folded, ())
-        if v is None:
-            raise ValueError(value)
-    elif isinstance(value, (int, float)):
-        signed = False
-        v = float(value)
-    elif value is None:
+    """A percentage 0-100 (`85`, `85%`, or a fraction 0.85 written without a percent sign), one value on its
+    own (a sheet's column is read as a whole: `settle_percents`); raises ValueError when it is not one."""
+    v = to_percent_raw(value)
+    if v is None:
         return None
-    else:
-        raise ValueError(value)
-    if not signed and 0 < v <= 1:
+    if v.__class__ is tuple:  # written with its sign
+        return _tidy(v[0])
+    if 0 < v <= 1:
         v = round(v * 100, 9)  # 0.85 * 100 is 85.00000000000001 in binary floating point
-    if v != v or not 0 <= v <= 100:
-        raise ValueError(value)
     return _tidy(v)
 
 
