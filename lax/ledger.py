@@ -41,11 +41,12 @@ import yaml
 from lax.criteria import Policy
 from lax.i18n import _
 from lax.lifecycle import (
-    CHANNELS, EMPTY, EVENT_KEYS, EVENT_TYPES, Event, Replay, State, add_months, refusal, state_as_of,
+    CHANNELS, EMPTY, EVENT_KEYS, EVENT_TYPES, Event, Replay, State, add_months, history_refusals, refusal,
+    state_as_of,
 )
 from lax.problems import YAML_ONLY_BREAKS, LaxError, Problem, editor_lines, os_reason
 from lax.yamlsafe import SafeLoader as _BaseLoader
-from lax.recorder import source_text
+from lax.recorder import parse_timestamp, source_text
 
 TOWNSHIPS_DIR = "_townships"
 LOCK_NAME = ".lock"
@@ -156,8 +157,6 @@ def township_file_name(township: str) -> str:
         out[0] = _escape(out[0])
     name = "".join(out)
     if not name or len(name.encode("utf-8")) > _MAX_NAME_BYTES:
-        import hashlib
-
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
         keep, size = [], 0
         for part in out:
@@ -180,8 +179,6 @@ def village_file_name(township: str, village: str, code: str | None = None) -> s
     if code:
         stem += f"-{safe_part(code, 40)}"
     if len(stem.encode("utf-8")) > _MAX_NAME_BYTES:
-        import hashlib
-
         digest = hashlib.sha256(f"{township}\0{village}\0{code or ''}".encode("utf-8")).hexdigest()[:16]
         while len(stem.encode("utf-8")) > _MAX_NAME_BYTES - 17:
             stem = stem[:-1]
@@ -750,14 +747,9 @@ def funds_problem(value: Any, confirmed: bool = False) -> str | None:
 
 
 def _timestamp(value: Any) -> bool:
-    """`2026-11-29T23:50:00+08:00`: a date and time as ISO text."""
-    if not isinstance(value, str) or len(value) < 16 or value[10:11] not in ("T", " "):
-        return False
-    try:
-        dt.datetime.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
+    """`'2026-11-29T23:50:00+08:00'`: a time with its UTC offset, written as text (`recorder.parse_timestamp`,
+    by which `ledger log` orders events, so every `at` that verifies can be ordered)."""
+    return isinstance(value, str) and parse_timestamp(value) is not None
 
 
 def _value_problem(key: str, value: Any, etype: str, event: dict | None = None) -> tuple[str, str] | None:
@@ -952,8 +944,6 @@ def _entry_from(parsed: _Parsed, kind: str = "village") -> _Checked:
         if not ok:
             continue
         allowed_keys = EVENT_KEYS.get(etype, ("quarter", "villages", "source", "note"))
-        if etype == "progress":
-            allowed_keys = (*allowed_keys, FUNDS_CONFIRMED)
         data = {}
         for key, value in item.items():
             if key in ("date", "type"):
@@ -1090,17 +1080,11 @@ def _more_problems(events: Sequence[Event], criteria_lines: Sequence[int], polic
 
 
 def _history_problems(events: Sequence[Event], policy: Policy) -> list[tuple[int, str, str]]:
-    """`lifecycle.history_problems`, each with its code: `event-order` for a date before the last one's,
+    """`lifecycle.history_problems` with codes: `event-order` for a date before the last one's,
     `impossible-step` for a step the lifecycle would have refused."""
-    found: list[tuple[int, str, str]] = []
-    r = Replay(policy)
-    for event in events:
-        reason = refusal(r, event, policy)
-        if reason is not None:
-            code = "event-order" if r.last_date is not None and event.date < r.last_date else "impossible-step"
-            found.append((event.line, code, _(f"{event.type} on {event.date}: {reason}", f"{event.date} 的 {event.type}：{reason}")))
-        r.step(event)
-    return found
+    return [(event.line, "event-order" if out_of_order else "impossible-step",
+             _(f"{event.type} on {event.date}: {reason}", f"{event.date} 的 {event.type}：{reason}"))
+            for event, reason, out_of_order in history_refusals(events, policy)]
 
 
 def _typed(label: str, problems: Sequence[tuple[int, str, str]]) -> list[Problem]:
@@ -2420,7 +2404,7 @@ def log_data(folder: Path, entries: Sequence[Entry], since: dt.date | None = Non
     events recorded on or after that day (events without `recorded`: dated on or after it); `village` keeps
     one village's events; `by` keeps the events recorded by that name.
     """
-    from lax.recorder import clean_name, parse_timestamp
+    from lax.recorder import clean_name
 
     who = clean_name(by) if by is not None else None
     if by is not None and who is None:

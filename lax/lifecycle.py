@@ -291,14 +291,20 @@ def status_label(status: str | None) -> str:
     return _(_status_en(status), _status_zh(status))
 
 
-def history_problems(events: Sequence[Event], policy: Policy) -> list[tuple[int, str]]:
-    """Every step of a (possibly hand-edited) history that could not have been recorded: (line, message)."""
-    problems: list[tuple[int, str]] = []
+def history_refusals(events: Sequence[Event], policy: Policy) -> list[tuple[Event, str, bool]]:
+    """Every step of a (possibly hand-edited) history that could not have been recorded: (the event, why,
+    whether it is out of date order)."""
+    found: list[tuple[Event, str, bool]] = []
     r = Replay(policy)
     for event in events:
         reason = refusal(r, event, policy)
         if reason is not None:
-            problems.append((event.line, _(f"{event.type} on {event.date}: {reason}",
-                                           f"{event.date} 的 {event.type}：{reason}")))
+            found.append((event, reason, r.last_date is not None and event.date < r.last_date))
         r.step(event)
-    return problems
+    return found
+
+
+def history_problems(events: Sequence[Event], policy: Policy) -> list[tuple[int, str]]:
+    """Every step of a (possibly hand-edited) history that could not have been recorded: (line, message)."""
+    return [(event.line, _(f"{event.type} on {event.date}: {reason}", f"{event.date} 的 {event.type}：{reason}"))
+            for event, reason, _order in history_refusals(events, policy)]
