@@ -41,8 +41,8 @@ import yaml
 from lax.criteria import Policy
 from lax.i18n import _
 from lax.lifecycle import (
-    CHANNELS, EMPTY, EVENT_KEYS, EVENT_TYPES, Event, Replay, State, add_months, history_refusals, refusal,
-    state_as_of,
+    CHANNELS, EMPTY, EVENT_KEYS, EVENT_TYPES, Event, Replay, State, add_months, event_keys, history_refusals,
+    refusal, state_as_of,
 )
 from lax.problems import YAML_ONLY_BREAKS, LaxError, Problem, editor_lines, os_reason
 from lax.yamlsafe import SafeLoader as _BaseLoader
@@ -943,17 +943,16 @@ def _entry_from(parsed: _Parsed, kind: str = "village") -> _Checked:
             ok = False
         if not ok:
             continue
-        allowed_keys = EVENT_KEYS.get(etype, ("quarter", "villages", "source", "note"))
+        allowed_keys = event_keys(etype)
         data = {}
         for key, value in item.items():
             if key in ("date", "type"):
                 continue
             data[key] = value
             if key not in allowed_keys and key not in _EVERY_EVENT_KEYS:
-                shown = EVENT_KEYS.get(etype, allowed_keys)
                 say(keys.get(key, line), "unknown-key",
-                    _(f"{etype}: unknown key '{key}' (allowed: {', '.join(shown)})",
-                      f"{etype}：未知的键“{key}”（允许：{', '.join(shown)}）"))
+                    _(f"{etype}: unknown key '{key}' (allowed: {', '.join(allowed_keys)})",
+                      f"{etype}：未知的键“{key}”（允许：{', '.join(allowed_keys)}）"))
                 continue
             if kind == "township":
                 found = _township_value_problem(key, value)
@@ -1350,9 +1349,19 @@ def load_townships_checked(folder: Path) -> tuple[dict[str, tuple[Event, ...]], 
 
 
 def _load_townships(folder: Path) -> tuple[dict[str, tuple[Event, ...]], list[Problem]]:
+    result: dict[str, tuple[Event, ...]] = {}
+    files, problems = _township_files(folder)
+    for _path, name, events in files:
+        result[name] = result.get(name, ()) + events
+    return result, problems
+
+
+def _township_files(folder: Path) -> tuple[list[tuple[Path, str, tuple[Event, ...]]], list[Problem]]:
+    """Each township file that reads as what it says (path, township, events), and every problem: the one
+    walk over `_townships/` for reports, `verify`, `ledger log` and the export's events sheet."""
     _settle(Path(folder))
     tdir = Path(folder) / TOWNSHIPS_DIR
-    result: dict[str, tuple[Event, ...]] = {}
+    out: list[tuple[Path, str, tuple[Event, ...]]] = []
     problems: list[Problem] = []
     dirents, stray = _scan(tdir)
     for d in sorted(dirents, key=lambda d: d.name):
@@ -1366,10 +1375,9 @@ def _load_townships(folder: Path) -> tuple[dict[str, tuple[Event, ...]], list[Pr
         c = _entry_from(parsed, kind="township")
         problems.extend(_typed(label, c.problems))
         if c.identity is not None and not any(code in UNTRUSTED for _line, code, _msg in c.problems):
-            name = c.identity["township"]
-            result[name] = result.get(name, ()) + tuple(c.events)
+            out.append((path, c.identity["township"], tuple(c.events)))
     problems.extend(_stray_problems(tdir, stray))
-    return result, problems
+    return out, problems
 
 
 def verify(folder: Path, policy: Policy, criteria_ids: set[str]) -> tuple[int, list[str]]:
@@ -1876,7 +1884,7 @@ def _match(entries: Sequence[Entry], township: str, village: str, code: str | No
 
 def make_event(date: dt.date, etype: str, **data: Any) -> Event:
     """An event with its keys in the written order and blank options left out."""
-    order = EVENT_KEYS.get(etype, ())
+    order = event_keys(etype)
     clean = {k: data[k] for k in order if k in data and data[k] is not None and data[k] != "" and data[k] != []}
     clean.update({k: v for k, v in data.items() if k not in order and v is not None})
     return Event(date, etype, clean)
@@ -2292,8 +2300,6 @@ def _submissions(folder: Path, per_township: dict[str, int], examined: dict[str,
         # the files this township's rows came from (older callers give one text for the whole check)
         event = make_event(as_of, "submission", quarter=quarter, villages=count,
                            source=(sources or {}).get(township) or source, recorded=recorded)
-        event = Event(as_of, "submission", {k: event.data[k] for k in ("quarter", "villages", "source", "recorded")
-                                            if k in event.data})
         text = dump_township(township, [*events, event])
         if old_text is not None and old_text != dump_township(township, events):
             # a hand-edited file keeps its comments and layout: the submission is appended to it
@@ -2373,25 +2379,11 @@ def list_data(entries: Sequence[Entry], as_of: dt.date, policy: Policy, status: 
     return {"as_of": as_of.isoformat(), "villages": rows}
 
 
-def township_files_read(folder: Path) -> tuple[list[tuple[Path, str, list[Event]]], list[str]]:
-    """Each readable township file with its path, township and events (for `ledger log` and the export's
-    events sheet), and the problems as `FILE:LINE: message`."""
-    tdir = Path(folder) / TOWNSHIPS_DIR
-    out: list[tuple[Path, str, list[Event]]] = []
-    problems: list[str] = []
-    for d in sorted(_village_paths(tdir), key=lambda d: d.name):
-        path = tdir / d.name
-        label = str(path)
-        try:
-            parsed = parse_text(_read_text(path, label))
-        except _Unreadable as e:
-            problems.append(f"{label}:{e.line}: {e.message}")
-            continue
-        c = _entry_from(parsed, kind="township")
-        problems.extend(_format_problems(label, c.problems))
-        if c.identity is not None:
-            out.append((path, c.identity["township"], c.events))
-    return out, problems
+def township_files_read(folder: Path) -> tuple[list[tuple[Path, str, tuple[Event, ...]]], list[str]]:
+    """Each township file that reads as what it says, with its path, township and events (for `ledger log`
+    and the export's events sheet), and the problems as `FILE:LINE: message`."""
+    files, problems = _township_files(folder)
+    return files, [problem_text(p) for p in problems]
 
 
 def log_data(folder: Path, entries: Sequence[Entry], since: dt.date | None = None, village: Entry | None = None,

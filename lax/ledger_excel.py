@@ -30,7 +30,7 @@ from lax.i18n import _, get_lang
 from lax.ledger import (
     MAX_FUNDS, Entry, _commit, _has_control, _match, _new_path, _plan, _refuse_if_unreadable, load_entries, locked, make_event,
 )
-from lax.lifecycle import EVENT_KEYS, Event, Replay, add_months, refusal, state_as_of, status_label
+from lax.lifecycle import EVENT_KEYS, TOWNSHIP_EVENT_KEYS, Event, event_keys, Replay, add_months, refusal, state_as_of, status_label
 from lax.problems import LaxError, Problem
 from lax.records import open_workbook, zip_bomb
 from lax.values import to_yuan
@@ -821,14 +821,8 @@ EVENTS_SHEET = "事件 events"
 _FIXED = ("file", "township", "village", "code", "event", "date", "type")
 _ORDER_COLUMN = "(key order)"
 _OTHER_COLUMN = "(other keys)"
-# Keys of township-file events (quarterly submissions), in the order lax writes them.
-_TOWNSHIP_KEYS = ("quarter", "villages", "source", "note")
 _DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _TAGS = ("$date", "$datetime", "$map", "$bytes")
-
-
-def _usual_order(etype: str) -> tuple[str, ...]:
-    return _TOWNSHIP_KEYS if etype == "submission" else EVENT_KEYS.get(etype, ())
 
 
 def _event_columns() -> list[str]:
@@ -836,7 +830,7 @@ def _event_columns() -> list[str]:
     keys: dict[str, None] = {}
     for etype in EVENT_KEYS:
         keys.update(dict.fromkeys(EVENT_KEYS[etype]))
-    keys.update(dict.fromkeys(_TOWNSHIP_KEYS))
+    keys.update(dict.fromkeys(TOWNSHIP_EVENT_KEYS))
     return list(keys)
 
 
@@ -979,7 +973,7 @@ def _rebuilt_order(etype: str, present: Iterable[str], other: list[str]) -> list
     """The key order import gives when no order is written: the usual order of the type, then the other
     column keys in column order, then the other keys as listed."""
     present = set(present)
-    usual = [k for k in _usual_order(etype) if k in present]
+    usual = [k for k in event_keys(etype) if k in present]
     rest = [k for k in _event_columns() if k in present and k not in usual]
     return usual + rest + [k for k in other if k not in usual and k not in rest]
 
@@ -1230,7 +1224,7 @@ def import_events(path: Path, folder: Path, crit: Criteria, sheet: str, data: li
     exported; all or nothing. Into a ledger that already has some of them, the rules of the 台账 import hold:
     a village (or township file) with exactly these events is left as it is, one with other records is a
     problem and nothing is imported."""
-    from lax.ledger import TOWNSHIPS_DIR, _inside, _read_text, _Unreadable, parse_text, _entry_from, write_atomic
+    from lax.ledger import TOWNSHIPS_DIR, _inside, _read_text, _Unreadable, parse_text, _entry_from
 
     path, folder = Path(path), Path(folder)
     shown = str(path)
@@ -1301,12 +1295,7 @@ def import_events(path: Path, folder: Path, crit: Criteria, sheet: str, data: li
             problems.sort(key=lambda p: (p.row or 0, len(p.column or ""), p.column or ""))
             raise LaxError(_(f"nothing imported: {len(problems)} problem(s) in {shown}",
                              f"未导入任何内容：{shown} 中有 {len(problems)} 处问题"), details=[str(p) for p in problems])
-        written = _commit(changes)
-        for target, text in towns:
-            try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                write_atomic(_inside(folder / TOWNSHIPS_DIR, target), text)
-            except OSError as e:
-                raise LaxError(_(f"cannot write {target}: {e.strerror}", f"无法写入 {target}：{e.strerror}")) from None
-            written.append(target)
+        towns = [(_inside(folder / TOWNSHIPS_DIR, target), text) for target, text in towns]
+        # One transaction, as a record is: the village files and the township files land together or not at all.
+        written = _commit(changes, towns, folder) + [target for target, _text in towns]
     return ImportResult(sum(1 for f, *_rest in texts if f.village is not None), created, unchanged, written)

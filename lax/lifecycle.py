@@ -41,6 +41,13 @@ EVENT_KEYS: dict[str, tuple[str, ...]] = {
     "missed_inclusion": ("channel", "criteria", "evidence", "source", "note", "recorded"),
     "amended": ("channel", "criteria", "evidence", "source", "note", "recorded"),
 }
+# The keys of a township file's events (its quarterly submissions), in the order they are written.
+TOWNSHIP_EVENT_KEYS = ("quarter", "villages", "source", "note", "recorded")
+
+
+def event_keys(etype: str) -> tuple[str, ...]:
+    """The keys an event of this type may carry besides `date` and `type`, in their written order."""
+    return TOWNSHIP_EVENT_KEYS if etype == "submission" else EVENT_KEYS.get(etype, ())
 
 
 @dataclass(frozen=True)

@@ -119,3 +119,16 @@ def test_log_of_a_ledger_with_a_broken_file_lists_the_rest_and_exits_2(led):
     assert r.exit_code == 2
     assert len(json.loads(r.stdout)["events"]) == 6
     assert r.stderr == "led/_townships/黄溪镇.yaml:3: date: '2026-13-40' is not a valid date\n"
+
+
+def test_a_township_file_with_a_key_given_twice_is_named_and_none_of_its_events_are_listed(led):
+    # YAML keeps the last of two `quarter:` keys silently: the file does not read as what it says, so `log`
+    # (like every command) lists none of its events and names the problem, exit 2.
+    town = led / "_townships" / "黄溪镇.yaml"
+    town.write_text(town.read_text(encoding="utf-8").replace("  quarter: 2026Q3\n",
+                                                             "  quarter: 2026Q3\n  quarter: 2026Q4\n"),
+                    encoding="utf-8")
+    r = lax("ledger", "log", "--format", "json", "--ledger", str(led))
+    assert r.exit_code == 2
+    assert [e["township"] for e in json.loads(r.stdout)["events"] if e["type"] == "submission"] == ["邓埠镇"]
+    assert f"{town}:" in r.stderr and "is given twice in this mapping" in r.stderr
