@@ -241,7 +241,6 @@ def reads_spreadsheets(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-
 def command(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Wrap a command: set the language, turn `LaxError` into a one-line message and its exit code,
     and any other exception into a short internal-error line (the traceback only with --debug or LAX_DEBUG)."""

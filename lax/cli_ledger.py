@@ -139,9 +139,7 @@ def _entries(folder: Path, typed: bool = False):
 
 
 def _find(folder: Path, query: str):
-    from lax.ledger import find_village
-
-    from lax.ledger import problem_text
+    from lax.ledger import find_village, problem_text
 
     entries, problems = _entries(folder, typed=True)
     try:
@@ -752,8 +750,6 @@ def _details(event: dict, skip: tuple[str, ...]) -> str:
 
 def _log_table(rows: list[dict]) -> str:
     """`ledger log` as an aligned table (CJK-width aware): when and by whom, the event, the village, its details."""
-    from rich.cells import cell_len
-
     headers = [_("Recorded at", "录入时间"), _("By", "录入人"), _("Date", "日期"), _("Event", "事件"),
                _("Village", "村"), _("Details", "详情")]
     table = []
@@ -765,14 +761,7 @@ def _log_table(rows: list[dict]) -> str:
                                                          "path", "line")}
         table.append([when, who, r["date"], _label(_EVENT_LABELS.get(r["type"]), r["type"]), where,
                       " ".join(_details(event, ()).split())])
-    widths = [max([cell_len(h)] + [cell_len(t[i]) for t in table]) for i, h in enumerate(headers)]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(c + " " * (w - cell_len(c)) for c, w in zip(cells, widths)).rstrip()
-
-    out = [line(headers), line(["─" * w for w in widths])] + [line(t) for t in table]
-    out.append(_(f"{len(rows)} event(s)", f"共 {len(rows)} 条记录"))
-    return "\n".join(out) + "\n"
+    return _aligned(headers, table, _(f"{len(rows)} event(s)", f"共 {len(rows)} 条记录"))
 
 
 def _channel_label(channel) -> str:
@@ -825,6 +814,12 @@ def _list_table(data: dict) -> str:
              _("yes", "是") if v["overdue"] else "", v["deadline"] or "", v["watch_until"] or "",
              ",".join(v["criteria"]), str(v["rounds"])] for v in villages]
     footer = _(f"{len(villages)} village(s) as of {data['as_of']}", f"截至 {data['as_of']} 共 {len(villages)} 个村")
+    return _aligned(headers, rows, footer)
+
+
+def _aligned(headers: list[str], rows: list[list[str]], footer: str) -> str:
+    """Text columns aligned by display width (a Chinese character is two columns), a rule under the header,
+    then a footer line: never cropped, and fast for 10,000 rows (rich's Table is not)."""
     from rich.cells import cell_len
 
     widths = [max([cell_len(h)] + [cell_len(r[i]) for r in rows]) for i, h in enumerate(headers)]
@@ -832,7 +827,4 @@ def _list_table(data: dict) -> str:
     def line(cells: list[str]) -> str:
         return "  ".join(c + " " * (w - cell_len(c)) for c, w in zip(cells, widths)).rstrip()
 
-    out = [line(headers), line(["─" * w for w in widths])]
-    out += [line(r) for r in rows]
-    out.append(footer)
-    return "\n".join(out) + "\n"
+    return "\n".join([line(headers), line(["─" * w for w in widths]), *map(line, rows), footer]) + "\n"
