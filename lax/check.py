@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _encode_str  # the C escaper json.dumps uses for str
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from lax.criteria import Criteria, undetermined_reason
-from lax.i18n import _
+from lax.i18n import _, has_cjk
 from lax.problems import Notice, Problem
 
 if TYPE_CHECKING:
@@ -191,8 +192,9 @@ def date_notices(records: Sequence[Record], criteria: Criteria, as_of: dt.date) 
         if day > as_of or (as_of - day).days > FAR_DAYS:
             by_sheet.setdefault((rec.path, rec.sheet), []).append(rec)
     out: list[Notice] = []
+    totals = Counter((r.path, r.sheet) for r in records) if by_sheet else Counter()
     for (path, sheet), recs in by_sheet.items():
-        total = sum(1 for r in records if r.path == path and r.sheet == sheet)
+        total = totals[(path, sheet)]
         late = [r for r in recs if r.values[fi] > as_of]
         early = [r for r in recs if r.values[fi] < as_of]
         for code, group in (("checked-on-future", late), ("checked-on-far", early)):
@@ -233,7 +235,7 @@ def notice_lines(result: CheckResult) -> list[str]:
                 text = f"{n.column} " + _("(no header, has values)", "（无表头，有数据）")
             if n.field in crit.index:
                 f = crit.field(n.field)
-                title = f.title_zh if any("\u4e00" <= ch <= "\u9fff" for ch in str(n.value)) else f.title_en
+                title = f.title_zh if has_cjk(str(n.value)) else f.title_en
                 text += (_(f" (did you mean {title}?)", f"（是否应为“{title}”？）") if n.code == "unknown-column"
                          else _(f" ({title} again, not read)", f"（重复的“{title}”，未读取）"))
             parts.setdefault("unknown", []).append(text)
@@ -302,8 +304,6 @@ def _undetermined_dict(u: tuple) -> dict[str, Any]:
 
 def undetermined_words(u: tuple) -> str | None:
     """`division by zero (party_members = 0)` for an undetermined standard with a reason, in the user's language."""
-    from lax.i18n import _
-
     reason = getattr(u, "reason", None)
     if not reason:
         return None

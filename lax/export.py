@@ -313,11 +313,11 @@ def undetermined_text(result: CheckResult, village: VillageResult) -> str:
     criteria = result.criteria
     sep = _("; ", "；")
     parts = []
+    from lax.check import undetermined_words
+
     for u in village.undetermined:
         cid, missing = u
         titles = _(", ", "、").join(criteria.field(f).title() for f in missing)
-        from lax.check import undetermined_words
-
         why = undetermined_words(u)
         parts.append(_(f"{cid} (blank: {titles})", f"{cid}（空白：{titles}）") if titles
                      else _(f"{cid} ({why})", f"{cid}（{why}）") if why else cid)

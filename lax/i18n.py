@@ -27,6 +27,11 @@ def get_lang() -> str:
     return _current
 
 
+def has_cjk(text: str) -> bool:
+    """Whether a text holds Chinese characters: a header written in Chinese is answered with Chinese titles."""
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
 def _(en: str, zh: str) -> str:
     """Pick the sentence for the current language."""
     return zh if _current == "zh" else en

@@ -41,11 +41,12 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from lax import bigsheet, guard
-from lax.i18n import _
+from lax.i18n import _, has_cjk
 from lax.criteria import header_key
 from lax.problems import Notice, Problem, editor_lines
 from lax.values import (AMBIGUOUS, BAD, PROBLEM_CODES, bad_reason, convert, convert_column, excel_error, expected,
-                        memo_for, new_memos, settle_percents, to_text, unit_title)
+                        memo_for, new_memos, settle_percents, show_value as _show, to_text,
+                        unit_title)
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 HEADER_ROWS = 10  # the header must be within the first rows of a sheet
@@ -602,7 +603,7 @@ class _Reader:
             msg = _(f"{what} is not a known field; its values are not read",
                     f"{what}不是已知字段，该列的值未读取")
         else:
-            title = f.title_zh if _has_cjk(text) else f.title_en
+            title = f.title_zh if has_cjk(text) else f.title_en
             msg = _(f"{what} is not a known field (not read) — did you mean {title} ({f.id})?",
                     f"{what}不是已知字段（未读取）——是否应为“{title}”（{f.id}）？")
             if f.type == "bool" and bool(_NEGATIONS.search(_QUESTION_WORDS.sub("", text))) != \
@@ -1260,10 +1261,6 @@ def township_merges(names: Iterable[str]) -> dict[str, str]:
     return out
 
 
-def _has_cjk(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
-
-
 # ------------------------------------------------------------------------------------------- helpers
 
 
@@ -1377,12 +1374,14 @@ class _Background:
         return value
 
 
-def excel_error_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
-    """The Excel error values (`#DIV/0!`, `#N/A` …) of an xlsx sheet: (row, column) from 0 -> the error.
+def excel_error_cells(path: Path, sheet: str) -> dict[tuple[int, int], Any]:
+    """The marks of an xlsx or ods sheet's cells that calamine does not read as they show: (row, column)
+    from 0 -> the Excel error (`#DIV/0!`), or `PERCENT_CELL` (`sheet_marks`, `ods_error_cells`).
 
     python-calamine reads an error cell as blank (python-calamine issue #105), which would make a failed
-    formula look like a value nobody filled in. The sheet's XML marks them `t="e"`; it is scanned as it is
-    unpacked, a C-level search per megabyte, and parsed further only where one is found."""
+    formula look like a value nobody filled in. The sheet's XML marks them `t="e"`; without percent styles
+    it is scanned as it is unpacked, a C-level search per megabyte, and parsed further only where one is
+    found."""
     import zipfile
 
     out: dict[tuple[int, int], str] = {}
@@ -1473,10 +1472,7 @@ def sheet_marks(data: bytes, percents: list[str]) -> dict[tuple[int, int], Any]:
             start = data.rfind(b"<", 0, m.start())
             ref = _CELL_REF_RE.search(data, start, m.start()) if data[start:start + 3] == b"<c " else None
             if ref:
-                col = 0
-                for ch in ref.group(1):
-                    col = col * 26 + ch - 64
-                out.setdefault((int(ref.group(2)) - 1, col - 1), PERCENT_CELL)
+                out.setdefault(_cell_at(ref), PERCENT_CELL)
     return out
 
 
@@ -1572,17 +1568,22 @@ def error_cells_in(data: bytes) -> dict[tuple[int, int], str]:
             close = data.find(b"</c>", end)
             value = _CELL_V_RE.search(data, end, close if close != -1 else len(data))
             if ref and value:
-                col = 0
-                for ch in ref.group(1):
-                    col = col * 26 + ch - 64
                 text = value.group(1).decode("utf-8", "replace").strip()
-                out[(int(ref.group(2)) - 1, col - 1)] = text if text.startswith("#") else "#" + text
+                out[_cell_at(ref)] = text if text.startswith("#") else "#" + text
         pos = data.find(b't="e"', pos + 5)
     return out
 
 
 _CELL_REF_RE = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _CELL_V_RE = re.compile(rb"<v>([^<]*)</v>")
+
+
+def _cell_at(ref: re.Match) -> tuple[int, int]:
+    """(row, column) from 0 of a cell's `r="AB12"` (a `_CELL_REF_RE` match)."""
+    col = 0
+    for ch in ref.group(1):
+        col = col * 26 + ch - 64
+    return int(ref.group(2)) - 1, col - 1
 
 
 def _with_errors(rows: Iterator[list], first_num: int, start_col: int,
@@ -1767,17 +1768,6 @@ def _kind(value: Any) -> str:
     if value is None:
         return _("empty", "空值")
     return _(f"the value '{_show(value)}'", f"值“{_show(value)}”")
-
-
-def _show(value: Any) -> str:
-    """A raw value as a person would write it (3.0 -> 3), cut short if long."""
-    if isinstance(value, float) and value.is_integer():
-        text = str(int(value))
-    elif hasattr(value, "isoformat"):
-        text = value.isoformat()
-    else:
-        text = " ".join(str(value).split())
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _describe_error(e: BaseException) -> str:

@@ -38,8 +38,9 @@ trailing count word (`个月 人 次 …`, or `万元` for a number) is dropped.
 Excel error values (`#DIV/0!`, `#N/A`, `#VALUE!`, `#REF!`, `#NAME?`, `#NUM!`, `#NULL!` …) are bad in every
 field, text included (`bad-value`), never blank: the cell holds a formula that failed, not a value.
 
-Percent columns are settled as a whole by `settle_percents` (see there): a bare number <= 1 is a fraction
-only in a column of fractions, so a percent-formatted 150 % (1.5) is never read as 1.5 %.
+Percent columns are settled as a whole by `settle_percents` (see there): a bare number <= 1 is a fraction,
+and in a column of fractions a bare number above 1 that is not whole (a percent-formatted 150 %, stored as
+1.5) is a problem, never 1.5 %; `lax.records` reads an xlsx cell's percent format first.
 """
 
 from __future__ import annotations
@@ -333,13 +334,20 @@ def bad_reason(ftype: str, unit: str | None, raw: Any) -> tuple[str, str, str] |
         return ("bad-unit", f"unknown unit '{written}' (the column is in {unit_title(unit)})",
                 f"不认识的单位“{written}”（本列单位为{unit_title(unit)}）")
     if v is not None and ftype == "int" and v >= 0 and not v.is_integer() and _NUMBER_RE.match(folded) is None:
-        return ("bad-unit", f"'{_show_short(raw)}' is not a whole number of {unit_title(unit)}",
-                f"“{_show_short(raw)}”换算后不是整数{unit_title(unit)}")
+        return ("bad-unit", f"'{show_value(raw)}' is not a whole number of {unit_title(unit)}",
+                f"“{show_value(raw)}”换算后不是整数{unit_title(unit)}")
     return None
 
 
-def _show_short(value: Any) -> str:
-    text = " ".join(str(value).split())
+def show_value(value: Any) -> str:
+    """A raw value as a person would write it (3.0 -> 3), on one line, cut short if long (a 10 MB cell must
+    not become a 10 MB message)."""
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    elif hasattr(value, "isoformat"):
+        text = value.isoformat()
+    else:
+        text = " ".join(str(value).split())
     return text if len(text) <= 60 else text[:57] + "..."
 
 
