@@ -360,8 +360,7 @@ def _build(data: Any, path: str, errors: list[tuple[int, str]]) -> Criteria | No
         if unit is not None:
             from lax.values import UNIT_NAMES
 
-            canonical = UNIT_NAMES.get(unit.strip() if isinstance(unit, str) else unit) \
-                if isinstance(unit, str) else None
+            canonical = UNIT_NAMES.get(unit.strip()) if isinstance(unit, str) else None
             if ftype not in ("int", "number"):
                 errors.append((_line(item, "unit"), _(
                     f"field '{fid}': only a count (int) or number field has a unit, not a {ftype} field",
@@ -678,7 +677,7 @@ def undetermined_reason(criteria: "Criteria", criterion: Criterion, values: tupl
             divisor = fn(values)
         except Exception:  # noqa: BLE001 - a nested division by zero: the outer one is named
             divisor = None
-        if divisor == 0 and divisor is not None and divisor is not False:
+        if divisor == 0 and divisor is not False:  # (None == 0 is false; False == 0 is not)
             shown = ", ".join(f"{n} = {values[criteria.index[n]]!r}" for n in names) or "0"
             return "division by zero", shown
     return None

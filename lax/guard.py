@@ -71,12 +71,11 @@ def memory_limit() -> int | None:
     number = text[:-1] if text[-1:] in units else text
     try:
         value = float(number)
+        if math.isnan(value):  # float() takes `nan` (and `inf`, refused below as too large): no size
+            raise ValueError(number)
     except ValueError:
         raise LaxError(_(f"LAX_MEMORY_LIMIT: '{raw}' is not a size like 4G, 1500M or 0 (no limit)",
                          f"LAX_MEMORY_LIMIT：“{raw}”不是 4G、1500M 或 0（不限制）这样的大小")) from None
-    if math.isnan(value):  # float() takes `nan` and `inf`, which are no sizes
-        raise LaxError(_(f"LAX_MEMORY_LIMIT: '{raw}' is not a size like 4G, 1500M or 0 (no limit)",
-                         f"LAX_MEMORY_LIMIT：“{raw}”不是 4G、1500M 或 0（不限制）这样的大小"))
     if value < 0:
         raise LaxError(_(f"LAX_MEMORY_LIMIT: '{raw}' is negative", f"LAX_MEMORY_LIMIT：“{raw}”是负数"))
     if value * scale > MAXIMUM_MEMORY_LIMIT:  # inf, 1e30: more than the system can be asked for

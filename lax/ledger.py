@@ -1840,19 +1840,16 @@ def _commit(changes: Sequence[_Change], more: Sequence[tuple[Path, str]] = (),
 
 def _refuse_if_unreadable(entries: Sequence[Entry], problems: Sequence[str], folder: Path) -> None:
     """Before adding a new village file: a file lax cannot read might be that village, and a second file for
-    it would split its history; so every village file must be readable first."""
+    it would split its history; so every village file must be readable first. A village file saved as
+    `.yml` or `.YAML` is not read at all, so its village would look new: refused the same way."""
     known = {e.path.name for e in entries}
-    for d in _village_paths(folder):
-        if d.name not in known:
-            first = next((p for p in problems if p.startswith(str(folder / d.name) + ":")), str(folder / d.name))
-            raise LaxError(_(f"{first} (every village file must be readable before a new village is added; "
-                             f"lax ledger verify lists the problems)",
-                             f"{first}（新增村之前所有村文件都必须可读；lax ledger verify 会列出问题）"))
-    # A village file saved as `.yml` or `.YAML` is not read, so its village would look new: refuse rather
-    # than open a second history beside it.
-    stray = [n for n in _scan(folder)[1] if n.rpartition(".")[2].lower() in ("yaml", "yml")]
-    for p in _stray_problems(folder, stray[:1]):
-        first = problem_text(p)
+    files, stray = _scan(folder)
+    first = next((next((p for p in problems if p.startswith(str(folder / d.name) + ":")), str(folder / d.name))
+                  for d in files if d.name not in known), None)
+    if first is None:
+        copies = [n for n in stray if n.rpartition(".")[2].lower() in ("yaml", "yml")]
+        first = problem_text(_stray_problems(folder, copies[:1])[0]) if copies else None
+    if first is not None:
         raise LaxError(_(f"{first} (every village file must be readable before a new village is added; "
                          f"lax ledger verify lists the problems)",
                          f"{first}（新增村之前所有村文件都必须可读；lax ledger verify 会列出问题）"))

@@ -57,10 +57,14 @@ def check_merges(root: yaml.Node) -> None:
             continue
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
-            if any(key.tag == MERGE_TAG for key, _value in node.value) and merged_size(node, memo) > MERGE_LIMIT:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"merge keys (<<) would expand this mapping past {MERGE_LIMIT:,} entries",
-                    node.start_mark)
+            if any(key.tag == MERGE_TAG for key, _value in node.value):
+                try:
+                    why = (f"merge keys (<<) would expand this mapping past {MERGE_LIMIT:,} entries"
+                           if merged_size(node, memo) > MERGE_LIMIT else None)
+                except RecursionError:  # merges chained thousands deep: no file of lax's needs that either
+                    why = "merge keys (<<) are chained too deeply"
+                if why is not None:
+                    raise yaml.constructor.ConstructorError(None, None, why, node.start_mark)
             for key, value in node.value:
                 stack += (key, value)
         elif isinstance(node, yaml.SequenceNode):

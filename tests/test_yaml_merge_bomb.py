@@ -47,3 +47,12 @@ def test_an_ordinary_merge_key_still_reads(tmp_path):
                  "villages:\n- {<<: *b, village: 宋三村}\n- {<<: *b, village: 江头村}\n", encoding="utf-8")
     r = run("check", f, "--criteria", crit, "--format", "json")
     assert '"flagged": 2' in r.stdout
+
+
+def test_merge_keys_chained_thousands_deep_are_one_line_not_an_internal_error(tmp_path):
+    crit = tmp_path / "criteria.yaml"
+    crit.write_text("\n".join(["a0: &a0 {k0: 1}"] + [f"a{i}: &a{i} {{<<: *a{i - 1}, k{i}: 1}}" for i in range(1, 3000)])
+                    + "\n", encoding="utf-8")
+    r = run("criteria", "--criteria", crit)
+    assert r.exit_code == 2
+    assert r.output.strip() == f"{crit}:3000: YAML syntax error: merge keys (<<) are chained too deeply"
