@@ -2,7 +2,7 @@
 
 A *finding* (`Match`) says a village meets a standard, with the evidence (the field values that made the
 expression true). A standard whose outcome depends on a blank value is *undetermined* for that village,
-listed with the blank fields. Bad input is not here: it arrives as `Problem`s from `lax.records` and is
+listed with the blank fields. Bad input is not here: it arrives as `Problem`s from `lax.read.records` and is
 carried in the result beside the findings, and so are the *notices* (`lax.problems.Notice`): what was read
 but not as a person might expect, and examination dates far from the check (`date_notices`).
 """
@@ -22,7 +22,7 @@ from lax.i18n import _, has_cjk
 from lax.problems import Notice, Problem
 
 if TYPE_CHECKING:
-    from lax.records import Record
+    from lax.read.records import Record
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +146,7 @@ def run_check(
 
     `today` is the date of the run when it differs from `as_of` (a check dated with `--as-of`): an `as_of`
     far from it, or after it, is a notice. Examination dates are compared with `as_of` (`date_notices`)."""
-    from lax.records import read_records
+    from lax.read.records import read_records
 
     read = read_records(paths, criteria, sheet=sheet, on_progress=on_progress)
     records, problems = read

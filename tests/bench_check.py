@@ -40,7 +40,7 @@ def run(cmd: list[str], env: dict | None = None) -> tuple[float, float, int, flo
     """Run a command; return (wall seconds, peak RSS in MiB, exit code, CPU seconds) for that process alone.
 
     CPU time (user + system) is printed beside wall time: on a shared machine it varies far less. (lax parses
-    a large sheet on two cores (lax/bigsheet.py), so its CPU time is above its wall time; the target is time.)"""
+    a large sheet on two cores (lax/read/bigsheet.py), so its CPU time is above its wall time; the target is time.)"""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _pid, status, usage = os.wait4(proc.pid, 0)

@@ -1,4 +1,4 @@
-"""A large sheet read as two halves on two cores (lax/bigsheet.py) yields exactly the ordinary read's rows.
+"""A large sheet read as two halves on two cores (lax/read/bigsheet.py) yields exactly the ordinary read's rows.
 
 `SPLIT_MIN` is lowered to 0 here so small workbooks built with openpyxl take the two-halves path.
 """
@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from hypothesis_profiles import examples
-from lax import bigsheet
+from lax.read import bigsheet
 from lax.criteria import load_criteria
-from lax.records import read_records
+from lax.read.records import read_records
 from test_hardening_hostile import rewritten
 
 ROOT = Path(__file__).resolve().parent.parent

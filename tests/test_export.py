@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from lax.check import CheckResult, check_records
 from lax.criteria import load_criteria, packaged_path
-from lax.export import (EVIDENCE_FILL, FLAGGED_FILL, HEADER_FILL, PROBLEM_FILL, UNKNOWN_FILL, csv_header,
+from lax.render.results import (EVIDENCE_FILL, FLAGGED_FILL, HEADER_FILL, PROBLEM_FILL, UNKNOWN_FILL, csv_header,
                         make_cell, safe_text, write_csv, write_sheet, write_xlsx)
 from lax.i18n import set_lang
 from lax.problems import LaxError, Problem

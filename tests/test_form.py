@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from lax.criteria import load_criteria, packaged_path
-from lax.form import FORM_SHEET, HELP_SHEET, describe_when, write_form
+from lax.render.form import FORM_SHEET, HELP_SHEET, describe_when, write_form
 from lax.i18n import set_lang
 from lax.problems import LaxError
 

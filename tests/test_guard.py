@@ -1,4 +1,4 @@
-"""The watched reader (lax/guard.py): a sheet that kills the spreadsheet library costs only that sheet.
+"""The watched reader (lax/read/guard.py): a sheet that kills the spreadsheet library costs only that sheet.
 
 Everything here runs `python -m lax` (the program, which watches its reads) in a real process under a 1 GB
 address-space limit; the in-process CliRunner never forks. The far-corner workbook and its cousins come
@@ -18,7 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from lax import guard
+from lax.read import guard
 from lax.problems import LaxError
 from test_hardening_hostile import GB, ROOT, far_corner_xlsx, rewritten, run_bounded
 
@@ -146,7 +146,7 @@ def test_unwatched_the_work_runs_in_this_process():
 
 PRELUDE = """
 import os, signal, sys, time
-from lax import guard
+from lax.read import guard
 from lax.problems import LaxError
 guard.enable()
 try:

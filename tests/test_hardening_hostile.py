@@ -7,7 +7,7 @@ Templates reaching for Python internals. Village names that try to leave the led
 with = + - @ written to CSV and xlsx.
 
 The two memory bombs calamine cannot survive (a cell at XFD1048576, an .ods cell repeated 99 million times)
-are caught by `lax.guard`'s watched child process; tests/test_guard.py tests the watching itself.
+are caught by `lax.read.guard`'s watched child process; tests/test_guard.py tests the watching itself.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from typer.testing import CliRunner
 from hypothesis_profiles import examples
 from lax.cli import app
 from lax.criteria import load_criteria
-from lax.records import read_records
+from lax.read.records import read_records
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from hypothesis_profiles import examples
 from lax.check import check_records
 from lax.criteria import load_criteria
-from lax.records import column_letter, read_records
+from lax.read.records import column_letter, read_records
 
 ROOT = Path(__file__).resolve().parent.parent
 CRIT = load_criteria(ROOT / "criteria.yaml")

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from lax.cli import app
 from lax.criteria import load_criteria, packaged_path
-from lax.records import column_letter, read_records
+from lax.read.records import column_letter, read_records
 
 CRIT = load_criteria(packaged_path("criteria.yaml"))
 FIELDS = {f.id: f for f in CRIT.fields}

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from lax.cli import app
 from lax.criteria import load_criteria
-from lax.ledger_excel import neutralise, parse_standards
+from lax.ledger.excel import neutralise, parse_standards
 
 runner = CliRunner()
 D = dt.date

@@ -12,7 +12,7 @@ from hypothesis_profiles import examples
 from lax.cli import app
 from lax.criteria import load_criteria
 from lax.ledger import TOWNSHIPS_DIR, add_event, dump_township, make_event, open_village, write_atomic
-from lax.ledger_excel import (
+from lax.ledger.excel import (
     EVENTS_SHEET, LedgerFile, _events_sheet, _rebuild_files, decode_cell, encode_cell, event_rows,
 )
 from lax.lifecycle import Event, Replay, add_months, refusal

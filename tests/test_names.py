@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from lax.cli import app
-from lax.records import normal_name, township_merges
+from lax.read.records import normal_name, township_merges
 
 runner = CliRunner()
 

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from lax.criteria import load_criteria
-from lax.records import read_records
+from lax.read.records import read_records
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

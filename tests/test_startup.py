@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-HEAVY = ("python_calamine", "openpyxl", "jinja2", "docx", "PIL", "lax.records", "lax.report", "lax.render")
+HEAVY = ("python_calamine", "openpyxl", "jinja2", "docx", "PIL", "lax.read.records", "lax.report", "lax.render")
 
 
 @pytest.mark.parametrize("args", [["--help"], ["--version"], ["ledger", "--help"], ["check", "--help"]])

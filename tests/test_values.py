@@ -1,10 +1,10 @@
-"""Cell values as townships type them, turned into typed values (lax.values)."""
+"""Cell values as townships type them, turned into typed values (lax.read.values)."""
 
 import datetime as dt
 
 import pytest
 
-from lax.values import (
+from lax.read.values import (
     BAD,
     PROBLEM_CODES,
     Memo,
@@ -263,7 +263,7 @@ def test_memo_caches_good_values_only():
     (1200.0, 1200), (99.5, 99.5), ("-5", None), ("三万", None), ("nan", None), (True, None), (None, None),
 ])
 def test_amounts_in_yuan(raw, yuan):
-    from lax.values import to_yuan
+    from lax.read.values import to_yuan
 
     assert to_yuan(raw) == yuan
     if yuan is not None:

@@ -75,7 +75,7 @@ def parse_in_two(path: Path, sheet: str, inspect: Callable[[bytes], Any] | None 
     """The sheet `sheet` of the .xlsx/.xlsm at `path`, parsed as two halves at once; None to read it as usual.
 
     `inspect`, when given, is called with the sheet's unpacked XML and its result kept as `.inspected` on
-    the sheet returned: the XML is unpacked here anyway, so a caller that must look into it (lax.records,
+    the sheet returned: the XML is unpacked here anyway, so a caller that must look into it (lax.read.records,
     for Excel's error cells) does not unpack 100 MB a second time."""
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return None
@@ -210,7 +210,7 @@ def _parse_both(halves: list[Path], sheet: str) -> JoinedSheet | None:
     def parse(k: int) -> None:
         try:
             wb = CalamineWorkbook.from_path(str(halves[k]))
-            # Gone from the folder before the parse that might kill the process (lax.guard): the open
+            # Gone from the folder before the parse that might kill the process (lax.read.guard): the open
             # workbook still reads it, and the system frees it however the process ends.
             halves[k].unlink(missing_ok=True)
             try:

@@ -46,7 +46,7 @@ from lax.lifecycle import (
 )
 from lax.problems import YAML_ONLY_BREAKS, LaxError, Problem, editor_lines, os_reason
 from lax.yamlsafe import SafeLoader as _BaseLoader
-from lax.recorder import parse_timestamp, source_text
+from lax.ledger.recorder import parse_timestamp, source_text
 
 TOWNSHIPS_DIR = "_townships"
 LOCK_NAME = ".lock"
@@ -2393,7 +2393,7 @@ def log_data(folder: Path, entries: Sequence[Entry], since: dt.date | None = Non
     events recorded on or after that day (events without `recorded`: dated on or after it); `village` keeps
     one village's events; `by` keeps the events recorded by that name.
     """
-    from lax.recorder import clean_name
+    from lax.ledger.recorder import clean_name
 
     who = clean_name(by) if by is not None else None
     if by is not None and who is None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from lax import guard
+from lax.read import guard
 from lax.criteria import Criteria, header_key
 from lax.i18n import _, get_lang
 from lax.ledger import (
@@ -32,8 +32,8 @@ from lax.ledger import (
 )
 from lax.lifecycle import EVENT_KEYS, TOWNSHIP_EVENT_KEYS, Event, event_keys, Replay, add_months, refusal, state_as_of, status_label
 from lax.problems import LaxError, Problem
-from lax.records import open_workbook, zip_bomb
-from lax.values import to_yuan
+from lax.read.records import open_workbook, zip_bomb
+from lax.read.values import to_yuan
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -136,7 +136,7 @@ def _cell_text(value: Any) -> str:
 
 def _cell_date(value: Any) -> dt.date:
     """A date cell, an Excel serial number, or text like 2026-09-30 / 2026年9月30日; ValueError otherwise."""
-    from lax.values import parse_date
+    from lax.read.values import parse_date
 
     if isinstance(value, bool):
         raise ValueError(value)
@@ -701,7 +701,7 @@ def export_ledger(entries: Sequence[Entry], output: Path, crit: Criteria, as_of:
                   township: str | None = None, towns: Sequence[LedgerFile] = (), keep: Sequence[Path] = ()) -> int:
     """Write the ledger as a styled Excel 台账, plus the events sheet that holds every event of the villages
     (and of the township files `towns`, see `township_files`) exactly; returns the number of 台账 rows.
-    `keep`: files and folders (the ledger) the output may not overwrite or land in (`lax.export.atomic_path`)."""
+    `keep`: files and folders (the ledger) the output may not overwrite or land in (`lax.render.results.atomic_path`)."""
     rows = export_rows(entries, crit, as_of, status, township)
     title = _(f"Ledger of weak and lax village Party organisations (as of {as_of})",
               f"软弱涣散村党组织整顿台账（截至 {as_of.year}年{as_of.month}月{as_of.day}日）")
@@ -746,7 +746,7 @@ def _write_xlsx(output: Path, title: str, columns: list[Column], rows: list[dict
     ws.freeze_panes = "A3"
     if events is not None:
         _add_events_sheet(wb, events)
-    from lax.export import atomic_path, check_output
+    from lax.render.results import atomic_path, check_output
 
     check_output(output, keep)  # refused before a folder is made for it
     try:

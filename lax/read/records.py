@@ -14,7 +14,7 @@ first row; footer rows (合计, 填表人：…) and blank rows; several sheets.
 Speed (SPEC §9): reading a 100,000-row sheet may add only a small fraction to what python-calamine itself
 takes. Rows come from calamine's iterator in chunks of `CHUNK`; each chunk is transposed into columns
 (`zip(*rows)`) and every column converted in one C-level `map` over a memo of already-converted raw
-values (see `lax.values`), so Python code runs once per *distinct* value, not per cell. Checks that a
+values (see `lax.read.values`), so Python code runs once per *distinct* value, not per cell. Checks that a
 chunk holds only villages (no blank, footer, bad or missing value) also run per column at C speed; such
 a chunk becomes records and enters the duplicate index without a Python loop per row. Only a chunk with
 something to report goes row by row (`_slow_rows`). The sheet is never held twice: calamine's own copy,
@@ -40,11 +40,11 @@ import re
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from lax import bigsheet, guard
+from lax.read import bigsheet, guard
 from lax.i18n import _, has_cjk
 from lax.criteria import header_key
 from lax.problems import Notice, Problem, editor_lines
-from lax.values import (AMBIGUOUS, BAD, PROBLEM_CODES, bad_reason, convert, convert_column, excel_error, expected,
+from lax.read.values import (AMBIGUOUS, BAD, PROBLEM_CODES, bad_reason, convert, convert_column, excel_error, expected,
                         memo_for, new_memos, settle_percents, show_value as _show, to_text,
                         unit_title)
 
@@ -71,7 +71,7 @@ _COLUMN_NUMBER_MARKS = frozenset("甲乙丙丁戊己庚辛")
 NON_FIELD_HEADERS = frozenset(header_key(h) for h in (
     "序号", "编号", "序", "排序", "顺序号", "行号", "栏次", "备注", "备注说明", "说明", "附注",
     "No", "No.", "#", "S/N", "Remark", "Remarks", "Note", "Notes"))
-# The columns lax itself adds to a results sheet or CSV (lax.export), read back without a notice; with them,
+# The columns lax itself adds to a results sheet or CSV (lax.render.results), read back without a notice; with them,
 # each standard's column (`C05`, `C05 Two-committee election not completed`), see `_Reader.quiet`.
 _LAX_OUTPUT_HEADERS = frozenset(header_key(h) for h in (
     "Source", "来源", "Flagged", "认定", "认定结果", "Standards met", "符合标准", "Evidence", "证据", "Undetermined",
@@ -293,7 +293,7 @@ class _Reader:
             if refusal:
                 self._unreadable(shown, refusal)
                 return
-        if guard.crashed(shown, None):  # opening it killed an earlier attempt of this run (lax.guard)
+        if guard.crashed(shown, None):  # opening it killed an earlier attempt of this run (lax.read.guard)
             self._unreadable(shown, guard.crash_reason(None))
             return
         with guard.watch(shown, None):  # an .xls is parsed whole when it is opened
@@ -325,7 +325,7 @@ class _Reader:
                 try:
                     with guard.watch(shown, name):  # calamine builds the whole sheet here, then rows as we go
                         with guard.native():
-                            # a large xlsx sheet is parsed as two halves on two cores (lax.bigsheet)
+                            # a large xlsx sheet is parsed as two halves on two cores (lax.read.bigsheet)
                             # the Excel error cells are looked for on another thread meanwhile (unpacking
                             # releases the GIL, as calamine's parse does)
                             ws = bigsheet.parse_in_two(path, name, inspect=_sheet_inspector(path)) if is_zip else None
@@ -765,7 +765,7 @@ class _Reader:
             memo = None if f.type == "text" else memo_for(self.memos, "percent-raw" if f.type == "percent" else f.type,
                                                           f.unit)
             plan.append((where[c] if c is not None else None, f.type, memo))
-        # A percent column is read as a whole (lax.values.settle_percents): its decision, per field position.
+        # A percent column is read as a whole (lax.read.values.settle_percents): its decision, per field position.
         percent_mode: dict[int, str | None] = {}
         vcol = col_of[vi]
         tcol = col_of[ti]
@@ -1458,7 +1458,7 @@ def sheet_marks(data: bytes, percents: list[str]) -> dict[tuple[int, int], Any]:
     out: dict[tuple[int, int], Any] = error_cells_in(data) if b't="e"' in data else {}
     if percents:
         # Found by one C-level search for number cells with such a style whose value may be above 1 (at or
-        # below 1 the percent column reads a bare number as a fraction anyway, `lax.values.settle_percents`,
+        # below 1 the percent column reads a bare number as a fraction anyway, `lax.read.values.settle_percents`,
         # so the format changes nothing there); each candidate's value is then read exactly. `<` cannot
         # stand inside an attribute value, so the `<` before the style attribute opens the cell's tag.
         styled = re.compile(rb' s="(?:' + "|".join(percents).encode() + rb')"(?: t="n")?>'

@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from lax.cli_common import CriteriaOpt, LangOpt, LedgerOpt, command, err, parse_date_option, today
+from lax.cli.common import CriteriaOpt, LangOpt, LedgerOpt, command, err, parse_date_option, today
 from lax.i18n import _, get_lang
 from lax.problems import LaxError
 
@@ -85,7 +85,7 @@ def _report(quarter: str | None, year: str | None, from_: str | None, to: str | 
     # The report never lands on the criteria file or inside the ledger it reads (said before any work).
     keep = [ledger, criteria if criteria is not None else default_criteria_path()]
     if output is not None:
-        from lax.export import check_output
+        from lax.render.results import check_output
 
         check_output(output, keep)
     if not ledger.is_dir():
@@ -141,7 +141,7 @@ def _report(quarter: str | None, year: str | None, from_: str | None, to: str | 
 def _write(path: Path, data: bytes, keep: list[Path] | tuple = ()) -> None:
     """Write through a temporary file (lax's one output writer) so an interrupted run never leaves half a
     document, a symlink is written through, and nothing in `keep` is overwritten."""
-    from lax.export import atomic_path
+    from lax.render.results import atomic_path
 
     with atomic_path(path, keep) as tmp:
         tmp.write_bytes(data)

@@ -1,6 +1,6 @@
 """What every command group of the CLI shares: common options, date parsing, and error handling.
 
-Imported by `lax.cli`, `lax.cli_ledger` and `lax.cli_report`. It imports Typer and nothing heavy, so that
+Imported by `lax.cli`, `lax.cli.ledger` and `lax.cli.report`. It imports Typer and nothing heavy, so that
 `lax --help` stays fast (SPEC §9): spreadsheet, template and report libraries are imported inside the
 commands that need them.
 """
@@ -48,7 +48,7 @@ def parse_date_option(value: str | None, option: str) -> dt.date | None:
     """A command-line date: `2026-09-30`, also `2026/9/30`, `2026.9.30`, `2026年9月30日`."""
     if value is None:
         return None
-    from lax.values import parse_date
+    from lax.read.values import parse_date
 
     try:
         return parse_date(value)
@@ -73,7 +73,7 @@ def now() -> dt.datetime:
     """The moment a writing command records its events (with the local UTC offset); `LAX_NOW` pins it."""
     fixed = os.environ.get("LAX_NOW")  # reproducible runs and tests: an ISO timestamp with its offset
     if fixed:
-        from lax.recorder import parse_timestamp
+        from lax.ledger.recorder import parse_timestamp
 
         stamp = parse_timestamp(fixed.strip())
         if stamp is None:
@@ -84,8 +84,8 @@ def now() -> dt.datetime:
 
 
 def recorded_stamp(given: str | None, ledger: Path) -> dict[str, str]:
-    """`recorded: {by, at}` for the events of this command: the name resolved by `lax.recorder`, the time now."""
-    from lax.recorder import recorded, recorder_name
+    """`recorded: {by, at}` for the events of this command: the name resolved by `lax.ledger.recorder`, the time now."""
+    from lax.ledger.recorder import recorded, recorder_name
 
     return recorded(recorder_name(given, ledger), now())
 
@@ -210,7 +210,7 @@ _debug = False
 
 def set_debug(on: bool) -> None:
     """`lax --debug ...`: an internal error also prints its traceback (set once per run by the root command)."""
-    from lax import guard
+    from lax.read import guard
 
     global _debug
     _debug = bool(on)
@@ -226,12 +226,12 @@ def quiet_unraisable(unraisable: Any) -> None:
 
 
 def reads_spreadsheets(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Under `@command`: run the command's work in a child process watched by `lax.guard`, so a sheet that
+    """Under `@command`: run the command's work in a child process watched by `lax.read.guard`, so a sheet that
     makes the spreadsheet library crash becomes one problem and the rest of the input is still read."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from lax import guard
+        from lax.read import guard
 
         code = guard.supervise()
         if code is not None:  # the parent: the child did the work and said everything

@@ -1,7 +1,7 @@
 """The `lax` command line: a thin Typer layer over the library.
 
 Each command parses its options, calls one library function, and prints. `lax ledger ...` lives in
-`lax.cli_ledger` and `lax report` in `lax.cli_report`. Heavy libraries (spreadsheets, templates, Word)
+`lax.cli.ledger` and `lax report` in `lax.cli.report`. Heavy libraries (spreadsheets, templates, Word)
 are imported inside commands so that `lax --help` and `lax --version` stay instant (SPEC §9).
 """
 
@@ -15,14 +15,14 @@ from typing import Annotated, Optional
 import typer
 
 from lax import __version__
-from lax.cli_common import (
+from lax.cli.common import (
     CriteriaOpt, LangOpt, LedgerOpt, RecordedByOpt, command, err, parse_date_option, reads_spreadsheets, recorded_stamp,
     set_debug, today,
 )
 from lax.i18n import _, get_lang
 from lax.problems import LaxError
-from lax.cli_ledger import app as ledger_app
-from lax.cli_report import report as report_command
+from lax.cli.ledger import app as ledger_app
+from lax.cli.report import report as report_command
 
 app = typer.Typer(
     name="lax",
@@ -101,7 +101,7 @@ def check(
     # The output may overwrite none of the inputs (nor go into the ledger it records to), said before any work.
     keep = [*files, *([criteria] if criteria is not None else []), *([ledger] if record else [])]
     if output is not None:
-        from lax.export import check_output
+        from lax.render.results import check_output
 
         check_output(output, keep)
     crit = load_criteria(criteria)
@@ -133,14 +133,14 @@ def _write_check(result, format: CheckFormat, output: Optional[Path], all_: bool
         if output is None:
             write_json(result, sys.stdout)
         else:
-            from lax.export import atomic_path
+            from lax.render.results import atomic_path
 
             # Through a temporary file (as every writer here): a full disk half-way leaves the previous
             # output as it was, and an OS error comes back as one LaxError line.
             with atomic_path(output, keep) as tmp, tmp.open("w", encoding="utf-8") as fh:
                 write_json(result, fh)
     elif format is CheckFormat.csv:
-        from lax.export import write_csv
+        from lax.render.results import write_csv
 
         if output is None:
             write_csv(result, sys.stdout)
@@ -148,7 +148,7 @@ def _write_check(result, format: CheckFormat, output: Optional[Path], all_: bool
             write_csv(result, output, keep=keep)
         _notices_to_stderr(result)
     elif format is CheckFormat.xlsx:
-        from lax.export import write_xlsx
+        from lax.render.results import write_xlsx
 
         bar = _progress_bar()
         try:
@@ -158,14 +158,14 @@ def _write_check(result, format: CheckFormat, output: Optional[Path], all_: bool
                 bar.close()
         _notices_to_stderr(result)
     else:
-        from lax.show import print_check
+        from lax.render.terminal import print_check
 
         if output is None:
             print_check(result, all_=all_, cap=TABLE_CAP)
         else:
             from rich.console import Console
 
-            from lax.export import atomic_path
+            from lax.render.results import atomic_path
 
             with atomic_path(output, keep) as tmp, tmp.open("w", encoding="utf-8") as fh:
                 print_check(result, all_=all_, cap=None, out=Console(file=fh, width=200, color_system=None))
@@ -264,7 +264,7 @@ def criteria_cmd(
     Example: lax criteria --lang zh
     """
     from lax.criteria import load_criteria
-    from lax.show import print_criteria
+    from lax.render.terminal import print_criteria
 
     crit = load_criteria(criteria)
     if format == "json":
@@ -296,7 +296,7 @@ def form(
     Example: lax form 排查表.xlsx
     """
     from lax.criteria import load_criteria
-    from lax.form import write_form
+    from lax.render.form import write_form
 
     crit = load_criteria(criteria)
     # through a temporary file; an OS error comes back as one line; the criteria file is never overwritten
@@ -314,8 +314,8 @@ def main() -> None:
     """The `lax` program: the app, with watched reads and one-line usage errors."""
     from typer.main import get_command
 
-    from lax import guard
-    from lax.cli_common import StdoutError, flush_stdout, install_stdout, quiet_unraisable, stdout_failed
+    from lax.read import guard
+    from lax.cli.common import StdoutError, flush_stdout, install_stdout, quiet_unraisable, stdout_failed
 
     install_stdout()  # a failed print (closed pipe, full disk, closed stdout) is told apart, said, exit 2
     sys.unraisablehook = quiet_unraisable  # the process's own hook; tests driving `app` keep theirs

@@ -55,7 +55,7 @@ class Field:
     title_en: str
     aliases: tuple[str, ...] = ()
     # The unit of a count or amount (`months`, `days`, `years`, `persons`, `times`, `yuan`, `10k_yuan`; see
-    # lax.values.UNITS): a cell written in another unit is converted when exact, else reported. None: no unit.
+    # lax.read.values.UNITS): a cell written in another unit is converted when exact, else reported. None: no unit.
     unit: str | None = None
 
     def title(self, lang: str | None = None) -> str:
@@ -143,7 +143,7 @@ def packaged_path(name: str) -> Path:
 
     An editable install runs from the source tree, where the defaults sit at the project root.
     """
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the `lax` package folder
     for candidate in (here / "data" / name, here.parent / name):
         if candidate.exists():
             return candidate
@@ -358,7 +358,7 @@ def _build(data: Any, path: str, errors: list[tuple[int, str]]) -> Criteria | No
             headers[key] = fid
         unit = item.get("unit")
         if unit is not None:
-            from lax.values import UNIT_NAMES
+            from lax.read.values import UNIT_NAMES
 
             canonical = UNIT_NAMES.get(unit.strip()) if isinstance(unit, str) else None
             if ftype not in ("int", "number"):
@@ -647,7 +647,7 @@ def _in_items(node: ast.AST, left: ast.AST, ctx: _Ctx) -> tuple:
 
 def _bool_word(text: str) -> bool:
     """A yes/no word in an `in` list of a yes/no field (`"否"` is false), read as a cell would be."""
-    from lax.values import to_bool
+    from lax.read.values import to_bool
 
     try:
         value = to_bool(text)

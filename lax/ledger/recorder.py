@@ -3,7 +3,7 @@
 The name is resolved here, in one place, for every writing command: the name given on the command line
 (`--recorded-by`), else `LAX_USER`, else `git config user.name` as seen from the ledger folder (the office
 keeps its ledger under git), else the account's user name. The time is not read here: the command line
-takes it once per command (`lax.cli_common.now`) and passes it in, so one run stamps all its events alike
+takes it once per command (`lax.cli.common.now`) and passes it in, so one run stamps all its events alike
 and tests can pin it with `LAX_NOW`.
 """
 

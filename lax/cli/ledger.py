@@ -1,7 +1,7 @@
 """`lax ledger ...`: the per-village rectification ledger on the command line (SPEC §7).
 
 Thin: each command parses its options, calls `lax.ledger` (files), `lax.lifecycle` (rules) or
-`lax.ledger_excel` (spreadsheets), and prints. Exit codes: 0 done; 1 a refused step (nothing written);
+`lax.ledger.excel` (spreadsheets), and prints. Exit codes: 0 done; 1 a refused step (nothing written);
 2 a usage or input error. Library modules are imported inside the commands so `lax --help` stays fast.
 """
 
@@ -18,7 +18,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from lax.cli_common import (
+from lax.cli.common import (
     CriteriaOpt, LangOpt, LedgerOpt, RecordedByOpt, command, parse_date_option, reads_spreadsheets, recorded_stamp,
     today,
 )
@@ -107,7 +107,7 @@ def _amount(value: str | None, option: str, force: bool = False) -> int | float 
     if value is None:
         return None
     from lax.ledger import HARD_MAX_FUNDS, MAX_FUNDS
-    from lax.values import to_yuan
+    from lax.read.values import to_yuan
 
     amount = to_yuan(value)
     if amount is None:
@@ -509,7 +509,7 @@ def list_cmd(
     crit = _criteria(criteria)
     keep = [ledger, *([criteria] if criteria is not None else [])]  # an output never lands on what it reads
     if output is not None:
-        from lax.export import check_output
+        from lax.render.results import check_output
 
         check_output(output, keep)
     on = _date(as_of, "--as-of")
@@ -521,11 +521,11 @@ def list_cmd(
         rows = ",\n".join(json.dumps(v, ensure_ascii=False) for v in data["villages"])
         _emit(f'{{"as_of": "{data["as_of"]}", "villages": [' + (f"\n{rows}\n" if rows else "") + "]}", output, keep)
     elif fmt == "csv":
-        from lax.ledger_excel import list_csv
+        from lax.ledger.excel import list_csv
 
         _emit(list_csv(data["villages"]), output, keep)
     elif fmt == "xlsx":
-        from lax.ledger_excel import write_list_xlsx
+        from lax.ledger.excel import write_list_xlsx
 
         write_list_xlsx(data["villages"], output, crit, keep=keep)
         _out(_(f"wrote {len(data['villages'])} village(s) to {output}", f"已将 {len(data['villages'])} 个村写入 {output}"))
@@ -538,7 +538,7 @@ def _emit(text: str, output: Path | None, keep: list[Path] | tuple = ()) -> None
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
-    from lax.export import atomic_path
+    from lax.render.results import atomic_path
 
     # Through a temporary file: a full disk half-way leaves the previous output as it was.
     with atomic_path(output, keep) as tmp:
@@ -549,7 +549,7 @@ def _warn(problems: list[str]) -> None:
     """A ledger with broken files still lists; the problems go to stderr and the exit code is 2."""
     if not problems:
         return
-    from lax.cli_common import err
+    from lax.cli.common import err
 
     for line in problems[:20]:
         err(line)
@@ -574,7 +574,7 @@ def verify_cmd(
 
     Example: lax ledger verify --ledger ledger --format json
     """
-    from lax.cli_common import err
+    from lax.cli.common import err
     from lax.ledger import problem_text, verify_checked
 
     fmt = _format(format, ("table", "json"))
@@ -643,7 +643,7 @@ def import_cmd(
 
     Example: lax ledger import 2026年软弱涣散村整顿台账.xlsx --ledger ledger
     """
-    from lax.ledger_excel import import_ledger
+    from lax.ledger.excel import import_ledger
 
     crit = _criteria(criteria)
     on = _date(date, "--date")
@@ -669,7 +669,7 @@ def export_cmd(
 
     Example: lax ledger export 台账.xlsx --as-of 2026-12-31
     """
-    from lax.ledger_excel import export_ledger, township_files
+    from lax.ledger.excel import export_ledger, township_files
     from lax.lifecycle import STATUSES
 
     if status is not None and status.strip().lower() not in STATUSES:
@@ -677,7 +677,7 @@ def export_cmd(
                          f"--status：“{status}”不在 {', '.join(STATUSES)} 之中"))
     crit = _criteria(criteria)
     keep = [ledger, *([criteria] if criteria is not None else [])]  # the 台账 never lands in the ledger itself
-    from lax.export import check_output
+    from lax.render.results import check_output
 
     check_output(output, keep)
     on = _date(as_of, "--as-of")
@@ -736,7 +736,7 @@ def _detail(key: str, value) -> str:
     if key == "channel":
         return _channel_label(value)
     if key == "source":
-        from lax.recorder import source_text
+        from lax.ledger.recorder import source_text
 
         return source_text(value)
     if key == "recorded" and isinstance(value, dict):
