@@ -4,7 +4,7 @@ Not collected by pytest (the name does not start with `test_`). Run it by hand:
 
     python tests/bench_report.py [--villages 10000] [--runs 3] [--keep DIR]
 
-It writes a ledger in the ledger's file format (README "The files") straight to disk — 10,000 villages
+It writes a ledger in the ledger's file format (docs/ledger.md "The file format") straight to disk — 10,000 villages
 in 400 townships, every one with a round of identification, plan, progress and acceptance at various stages,
 plus the townships' quarterly submissions — then times `lax report` in a fresh process: cold (no lax cache)
 and warm (the cache in place), for md, and once warm for html and docx.

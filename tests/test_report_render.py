@@ -286,7 +286,7 @@ def _keys(value, prefix=""):
 
 
 def test_readme_documents_every_context_variable(report, ledger_zh):
-    doc = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    doc = (Path(__file__).parent.parent / "docs" / "reports.md").read_text(encoding="utf-8")
     names = set()
     for level in (["--quarter", "2026Q3"], ["--year", "2026", "--village", "团黄村"], ["--year", "2026", "--township", "平定乡"]):
         result = report(*level, "--format", "json", "--ledger", ledger_zh)
