@@ -171,7 +171,7 @@ def test_readme_is_short_and_says_how_to_set_up():
              "lax check examples/yujiang.xlsx")
     tests = "python3 -m venv .venv && . .venv/bin/activate && python3 -m pip install '.[test]' && python3 -m pytest"
     assert linux in readme and tests in readme
-    assert r"py -m venv .venv; .venv\Scripts\Activate.ps1;" in readme
+    assert r"py -m venv .venv; .\.venv\Scripts\Activate.ps1; python -m pip install .; lax check examples\yujiang.xlsx" in readme
 
 
 def test_ci_runs_the_readmes_test_command_as_written():
@@ -183,7 +183,7 @@ def test_ci_runs_the_readmes_test_command_as_written():
 
 
 def test_the_first_setup_command_exits_1_as_the_readme_says():
-    assert "The first command exits with status 1" in README.read_text(encoding="utf-8")
+    assert "The set-up command exits with status 1" in README.read_text(encoding="utf-8")
     result = CliRunner().invoke(lax.cli.app, ["check", str(ROOT / "examples" / "yujiang.xlsx")])
     assert result.exit_code == 1, result.output
     assert "0 problems" in result.output
