@@ -32,7 +32,7 @@ from lax.ledger import (
 )
 from lax.lifecycle import EVENT_KEYS, TOWNSHIP_EVENT_KEYS, Event, event_keys, Replay, add_months, refusal, state_as_of, status_label
 from lax.problems import LaxError, Problem
-from lax.read.records import open_workbook, zip_bomb
+from lax.read.files import open_workbook, zip_bomb
 from lax.read.values import to_yuan
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
