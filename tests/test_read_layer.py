@@ -119,8 +119,8 @@ def test_a_first_village_under_a_header_is_not_read_as_the_headers_lower_half(tm
 
 
 def test_one_header_finder_for_any_column_names():
-    rows = [["余江县整顿台账"], ["序号", "乡镇", "村名", "整顿措施", None], [None, None, None, "县级联系领导", "乡镇包村领导"],
-            [1, "邓埠镇", "宋三村", "刘县长", "李明"]]
+    rows = [["余江县整顿台账"], ["序号", "乡镇", "村名", "整顿措施", None],
+            [None, None, None, "县级联系领导", "乡镇包村领导"], [1, "邓埠镇", "宋三村", "刘县长", "李明"]]
     names = {"乡镇": "township", "村名": "village", "整顿措施县级联系领导": "county_leader",
              "整顿措施乡镇包村领导": "township_leader"}
     found = find_header(rows, [], names.get)

@@ -28,6 +28,23 @@ from lax.read.rows import BREAK_RE, read_table
 from lax.read.values import show_value as _show
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+# A real workbook's XML packs about 10:1 (a 100,000-village sheet: 111 MB in 9.6 MB). calamine unpacks a
+# sheet whole, so a small file that unpacks to gigabytes would take the machine's memory with it.
+ZIP_MAX_UNPACKED = 1 << 30
+ZIP_MAX_RATIO = 100
+# WPS's own spreadsheet format: often close enough to .xls for calamine; when not, say what to do.
+_WPS_SUFFIXES = (".et", ".ett")
+
+# Files townships send that are not tables lax reads, with what to do about them.
+_OTHER_PROGRAMS: dict[str, Callable[[], str]] = {
+    ".numbers": lambda: _("an Apple Numbers file: export it as Excel (.xlsx) and check that copy",
+                          "这是 Apple Numbers 文件：请导出为 Excel（.xlsx）文件后再检查"),
+    **dict.fromkeys((".doc", ".docx", ".wps", ".pdf"), lambda: _(
+        "a document, not a table: lax reads the township's spreadsheet itself (.xlsx, .xls, .csv)",
+        "这是文档，不是表格：请提供乡镇的排查表格本身（.xlsx、.xls、.csv）")),
+}
+
+
 def read_file(reader: Any, p: str | os.PathLike) -> None:
     """Read one file of any kind into `reader`; a file that fails part-way is read not at all."""
     from lax.read.items import read_json, read_yaml
@@ -195,30 +212,9 @@ def _read_sheet(reader: Any, ws: Any, shown: str, name: str, explicit: bool,
     return read_table(reader, all_rows, itertools.count(start_row + 1), start_col, shown, name, explicit)
 
 
-
-# A real workbook's XML packs about 10:1 (a 100,000-village sheet: 111 MB in 9.6 MB). calamine unpacks a
-# sheet whole, so a small file that unpacks to gigabytes would take the machine's memory with it.
-ZIP_MAX_UNPACKED = 1 << 30
-ZIP_MAX_RATIO = 100
-
-
-# WPS's own spreadsheet format: often close enough to .xls for calamine; when not, say what to do.
-_WPS_SUFFIXES = (".et", ".ett")
-
-
 def _wps_hint() -> str:
     return _("a WPS spreadsheet (.et) that cannot be read as Excel: in WPS, save it as .xlsx and check that copy",
              "这是无法按 Excel 读取的 WPS 表格文件（.et）：请在 WPS 中另存为 .xlsx 文件后再检查")
-
-
-# Files townships send that are not tables lax reads, with what to do about them.
-_OTHER_PROGRAMS: dict[str, Callable[[], str]] = {
-    ".numbers": lambda: _("an Apple Numbers file: export it as Excel (.xlsx) and check that copy",
-                          "这是 Apple Numbers 文件：请导出为 Excel（.xlsx）文件后再检查"),
-    **dict.fromkeys((".doc", ".docx", ".wps", ".pdf"), lambda: _(
-        "a document, not a table: lax reads the township's spreadsheet itself (.xlsx, .xls, .csv)",
-        "这是文档，不是表格：请提供乡镇的排查表格本身（.xlsx、.xls、.csv）")),
-}
 
 
 def open_workbook(path: Path) -> Any:
@@ -254,6 +250,7 @@ def zip_bomb(path: Path) -> str | None:
     return _(f"the workbook would unpack to {total / (1 << 20):,.0f} MB from {path.stat().st_size / (1 << 20):,.1f} MB "
              f"(a zip bomb?); refused",
              f"工作簿解压后将达 {total / (1 << 20):,.0f} MB（文件仅 {path.stat().st_size / (1 << 20):,.1f} MB，疑为压缩炸弹），已拒绝读取")
+
 
 class _Background:
     """A function run on a thread; `result()` waits for it (and raises what it raised)."""

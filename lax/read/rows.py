@@ -208,8 +208,8 @@ class TableRows:
         self.plan = []  # per field position: (index into a chunk's transposed columns or None, type, its memo)
         for p, f in enumerate(fields):
             c = col_of.get(p)
-            memo = None if f.type == "text" else memo_for(reader.memos, "percent-raw" if f.type == "percent" else f.type,
-                                                          f.unit)
+            kind = "percent-raw" if f.type == "percent" else f.type
+            memo = None if f.type == "text" else memo_for(reader.memos, kind, f.unit)
             self.plan.append((self.where[c] if c is not None else None, f.type, memo))
         # A percent column is read as a whole (lax.read.values.settle_percents): its decision, per field position.
         self.percent_mode: dict[int, str | None] = {}
