@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-import lax.read.records
+import lax.read.rows
 from lax.criteria import load_criteria
 from lax.read.records import Record, column_letter, read_records
 
@@ -531,7 +531,7 @@ def test_results_do_not_depend_on_chunk_size(tmp_path, criteria, monkeypatch):
         ws.append(["合计", None, "40个村"])
     path = book(tmp_path / "county.xlsx", {"排查表": fill})
     whole = read_records([path], criteria)
-    monkeypatch.setattr(lax.read.records, "CHUNK", 3)
+    monkeypatch.setattr(lax.read.rows, "CHUNK", 3)
     chunked = read_records([path], criteria)
     assert [(r.row, r.values) for r in whole[0]] == [(r.row, r.values) for r in chunked[0]]
     assert whole[1] == chunked[1]
@@ -543,7 +543,7 @@ def test_results_do_not_depend_on_chunk_size(tmp_path, criteria, monkeypatch):
 
 def test_progress_is_reported(tmp_path, criteria, monkeypatch):
     path = book(tmp_path / "county.xlsx", {"排查表": lambda ws: _county(ws, 30)})
-    monkeypatch.setattr(lax.read.records, "CHUNK", 8)
+    monkeypatch.setattr(lax.read.rows, "CHUNK", 8)
     seen = []
     records, problems = read_records([path], criteria, on_progress=lambda done, total: seen.append((done, total)))
     assert len(records) == 30 and problems == []

@@ -32,7 +32,9 @@ from lax.ledger import (
 )
 from lax.lifecycle import EVENT_KEYS, TOWNSHIP_EVENT_KEYS, Event, event_keys, Replay, add_months, refusal, state_as_of, status_label
 from lax.problems import LaxError, Problem
-from lax.read.records import open_workbook, zip_bomb
+from lax.read.files import open_workbook, zip_bomb
+from lax.read.header import HEADER_ROWS, column_letter, find_header
+from lax.read.rows import carry_down, is_column_number_row, is_footer_row
 from lax.read.values import to_yuan
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -100,7 +102,6 @@ COLUMNS: tuple[Column, ...] = (
 )
 _BY_KEY = {c.key: c for c in COLUMNS}
 _HEADERS = {header_key(a): c.key for c in COLUMNS for a in (c.zh, c.en, *c.aliases)}
-_FOOTER = ("合计", "小计", "总计", "填表人", "填报人", "审核人", "制表人", "负责人：", "负责人:", "联系电话", "Total", "Prepared by")
 
 _CHANNEL_WORDS = {
     "self": ("乡镇自查", "自查", "乡镇排查", "排查", "self"),
@@ -110,15 +111,6 @@ _CHANNEL_WORDS = {
 }
 _CHANNEL_ZH = {"self": "乡镇自查", "mass": "群众评议", "spot": "县级抽查", "department": "部门报告"}
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    n = index + 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        letters = chr(65 + r) + letters
-    return letters
 
 
 # ------------------------------------------------------------------------------------------ cell values
@@ -280,7 +272,7 @@ class _Row:
 
 def _read_rows(path: Path, sheet: str | None, problems: list[Problem]) -> list[_Row]:
     try:
-        import python_calamine  # noqa: F401 - opened through records.open_workbook; said plainly if missing
+        import python_calamine  # noqa: F401 - opened through lax.read.files.open_workbook; said plainly if missing
     except ImportError:  # pragma: no cover - a dependency
         raise LaxError(_("python-calamine is needed to read spreadsheets", "读取表格需要 python-calamine")) from None
     shown = str(path)
@@ -316,36 +308,41 @@ def _read_rows(path: Path, sheet: str | None, problems: list[Problem]) -> list[_
             problems.append(Problem("unreadable-sheet", _(f"cannot read the sheet: {str(e)[:120]}", f"无法读取工作表：{str(e)[:120]}"),
                                     shown, name))
             continue
-        header_at, columns = _find_header(data)
-        if header_at is None:
+        # The header and the rows are found as `lax check` finds them (lax.read.header, lax.read.rows).
+        found = find_header(data[:HEADER_ROWS], data[HEADER_ROWS:HEADER_ROWS + 1], _column_key)
+        if found is None:
             continue
         any_header = True
+        columns = dict(sorted(found.columns.items()))
         missing = [k for k in ("township", "village") if k not in columns.values()]
         if missing:
             for k in missing:
                 col = _BY_KEY[k]
                 problems.append(Problem("missing-column", _(f"no '{col.zh}' column in the header row",
-                                                            f"表头行中没有“{col.zh}”列"), shown, name, header_at + 1, field=k))
+                                                            f"表头行中没有“{col.zh}”列"), shown, name, found.data_at, field=k))
             continue
-        township = ""
-        for r in range(header_at + 1, len(data)):
+        at = {key: c for c, key in columns.items()}
+        left = [c for c in range(at["village"]) if c != at["township"]]  # 序号 and the like: footer words there too
+        start = found.data_at
+        if start < len(data) and is_column_number_row(data[start], sorted(columns)):
+            start += 1  # the 栏次 row (甲 乙 1 2 3) under the header
+        township = None  # carried down from the rows above
+        for r in range(start, len(data)):
             values = data[r]
             cells = {}
             for c, key in columns.items():
                 v = values[c] if c < len(values) else None
                 if isinstance(v, str) and not v.strip():
                     v = None
-                cells[key] = (v, _column_letter(c))
-            texts = [_cell_text(v) for v in values if v not in (None, "")]
-            if not texts:
+                cells[key] = (v, column_letter(c))
+            if all(v in (None, "") for v in values):
                 continue
-            if any(texts[0].startswith(f) for f in _FOOTER) or (len(texts) > 1 and any(texts[1].startswith(f) for f in _FOOTER)):
+            written = _cell_text(cells["township"][0]) or None
+            (t,), township = carry_down([written], township)  # merged or left blank below its first row
+            if is_footer_row(t, _cell_text(cells["village"][0]) or None, values, left):
                 continue
-            t = _cell_text(cells["township"][0])
-            if t:
-                township = t
-            elif township:
-                cells["township"] = (township, cells["township"][1])  # merged or left blank below its first row
+            if written is None and t is not None:
+                cells["township"] = (t, cells["township"][1])
             if set(k for k, (v, _l) in cells.items() if v not in (None, "")) <= {"seq"}:
                 continue
             rows.append(_Row(name, r + 1, cells))
@@ -358,49 +355,9 @@ def _read_rows(path: Path, sheet: str | None, problems: list[Problem]) -> list[_
     return rows
 
 
-def _find_header(data: list[list[Any]]) -> tuple[int | None, dict[int, str]]:
-    """(The last header row, column index -> column key) among the first 10 rows, or (None, {}).
-
-    The header is the row naming the most columns (at least three). Hand-kept 台账 often have two header
-    rows: a parent merged over its children (整顿措施 over 县级联系领导 / 乡镇责任人, 验收 over 验收时间 /
-    验收结果) and the single columns (乡镇, 村名) merged down over both. So the row below, if it names
-    columns not yet found and holds no village name, is the header's lower half (and the data starts after
-    it); the row above names what the header leaves blank."""
-    matches = [_header_cells(values) for values in data[:10]]
-    best, best_cols = None, {}
-    for r, cols in enumerate(matches):
-        if len(cols) >= 3 and len(cols) > len(best_cols):
-            best, best_cols = r, cols
-    if best is None:
-        return None, {}
-    cols = dict(best_cols)
-    last = best
-    if best > 0:
-        for c, key in matches[best - 1].items():
-            if c not in cols and key not in cols.values() and _cell_text(_at(data[best], c)) == "":
-                cols[c] = key
-    village_col = next((c for c, key in cols.items() if key == "village"), None)
-    if best + 1 < len(matches):
-        new = {c: key for c, key in matches[best + 1].items() if c not in cols and key not in cols.values()}
-        if new and (village_col is None or _cell_text(_at(data[best + 1], village_col)) == ""):
-            cols.update(new)
-            last = best + 1
-    return last, dict(sorted(cols.items()))
-
-
-def _header_cells(values: list[Any]) -> dict[int, str]:
-    """Column index -> column key for the cells of one row that name a 台账 column."""
-    cols: dict[int, str] = {}
-    for c, v in enumerate(values):
-        if isinstance(v, str):
-            key = _HEADERS.get(header_key(v))
-            if key and key not in cols.values():
-                cols[c] = key
-    return cols
-
-
-def _at(values: list[Any], c: int) -> Any:
-    return values[c] if c < len(values) else None
+def _column_key(cell: Any) -> str | None:
+    """The 台账 column a header cell names (`COLUMNS`' spellings), or None: `find_header`'s lookup."""
+    return _HEADERS.get(header_key(cell)) if isinstance(cell, str) else None
 
 
 def import_ledger(path: Path, folder: Path, crit: Criteria, on: dt.date, channel: str = "self",
@@ -1058,7 +1015,7 @@ def _rebuild_files(path: Path, sheet: str, data: list[list[Any]],
             nonlocal ok
             ok = False
             raw = values[c] if c < len(values) else None
-            problems.append(Problem(code, _(en, zh), shown, sheet, row, _column_letter(c),
+            problems.append(Problem(code, _(en, zh), shown, sheet, row, column_letter(c),
                                     str(header[c]) if c < len(header) else None,
                                     raw if not isinstance(raw, (dt.date, dt.datetime)) else raw.isoformat()))
 

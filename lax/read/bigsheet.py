@@ -75,7 +75,7 @@ def parse_in_two(path: Path, sheet: str, inspect: Callable[[bytes], Any] | None 
     """The sheet `sheet` of the .xlsx/.xlsm at `path`, parsed as two halves at once; None to read it as usual.
 
     `inspect`, when given, is called with the sheet's unpacked XML and its result kept as `.inspected` on
-    the sheet returned: the XML is unpacked here anyway, so a caller that must look into it (lax.read.records,
+    the sheet returned: the XML is unpacked here anyway, so a caller that must look into it (lax.read.cells,
     for Excel's error cells) does not unpack 100 MB a second time."""
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return None

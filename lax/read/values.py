@@ -1,7 +1,7 @@
 """Turning cell values into typed values: text, whole numbers, numbers, percents, yes/no and dates.
 
 Pure functions, no I/O. `parse_date` serves command-line options and ledger files; the per-type
-converters (`to_text`, `to_int`, `to_number`, `to_percent`, `to_bool`, `to_date`) serve `lax.read.records`,
+converters (`to_text`, `to_int`, `to_number`, `to_percent`, `to_bool`, `to_date`) serve `lax.read.rows`,
 which converts whole columns at once with `convert_column`.
 
 What a cell may hold, by field type (SPEC §5):
@@ -40,7 +40,7 @@ field, text included (`bad-value`), never blank: the cell holds a formula that f
 
 Percent columns are settled as a whole by `settle_percents` (see there): a bare number <= 1 is a fraction,
 and in a column of fractions a bare number above 1 that is not whole (a percent-formatted 150 %, stored as
-1.5) is a problem, never 1.5 %; `lax.read.records` reads an xlsx cell's percent format first.
+1.5) is a problem, never 1.5 %; `lax.read.cells` reads an xlsx cell's percent format first.
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ def _number_text(s: str, units: tuple[str, ...]) -> float | None:
 
 
 # Excel's error values: a formula that failed. Never a value, never blank (calamine reads them as blank, so
-# `lax.read.records` finds them in the sheet's XML and puts the error text back in the cell).
+# `lax.read.cells` finds them in the sheet's XML and puts the error text back in the cell).
 EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA",
                           "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
 
