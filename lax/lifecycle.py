@@ -283,14 +283,20 @@ def _months_en(n: int) -> str:
     return f"{n} month" + ("" if n == 1 else "s")
 
 
+def _status_term(status: str | None) -> Any:
+    from lax import terms
+
+    return terms.NOT_LISTED if status is None else terms.STATUSES.get(status)
+
+
 def _status_en(status: str | None) -> str:
-    return {"identified": "identified", "rectifying": "rectifying", "accepted": "accepted",
-            "closed": "closed", None: "not listed"}.get(status, str(status))
+    term = _status_term(status)
+    return term.en if term is not None else str(status)
 
 
 def _status_zh(status: str | None) -> str:
-    return {"identified": "已认定", "rectifying": "整改中", "accepted": "已验收（观察期）",
-            "closed": "已销号", None: "未列入"}.get(status, str(status))
+    term = _status_term(status)
+    return term.zh if term is not None else str(status)
 
 
 def status_label(status: str | None) -> str:

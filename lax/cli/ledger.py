@@ -22,6 +22,7 @@ from lax.cli.common import (
     CriteriaOpt, LangOpt, LedgerOpt, RecordedByOpt, command, parse_date_option, reads_spreadsheets, recorded_stamp,
     today,
 )
+from lax import terms
 from lax.i18n import _
 from lax.problems import LaxError
 
@@ -692,18 +693,12 @@ def export_cmd(
 # ------------------------------------------------------------------------------------------- tables
 
 
-_EVENT_LABELS = {
-    "identified": ("identified", "认定"), "planned": ("plan", "整改措施"), "progress": ("progress", "整改进展"),
-    "acceptance": ("acceptance", "验收"), "reopened": ("rebound", "反弹"), "closed": ("closed", "销号"),
-    "missed_inclusion": ("missed inclusion", "漏报"), "amended": ("standards added", "追加认定情形"),
-    "submission": ("submission", "报送"),
-}
+_EVENT_LABELS = {key: (t.en, t.zh) for key, t in terms.EVENT_TYPES.items()}
 _KEY_LABELS = {
     "channel": ("channel", "渠道"), "criteria": ("standards", "情形"), "evidence": ("evidence", "依据"),
     "deadline": ("time limit", "时限"), "source": ("source", "来源"), "note": ("note", "备注"),
-    "measures": ("measures", "措施"), "county_leader": ("county leader", "县级联系领导"),
-    "township_leader": ("township leader", "乡镇责任人"), "first_secretary": ("first secretary", "第一书记"),
-    "helping_unit": ("helping unit", "帮扶单位"), "funds": ("funds (yuan)", "资金（元）"), "passed": ("passed", "通过"),
+    "measures": ("measures", "措施"), **{key: (t.en, t.zh) for key, t in terms.ROLES.items()},
+    "funds": ("funds (yuan)", "资金（元）"), "passed": ("passed", "通过"),
     "score": ("score", "得分"), "by": ("by", "单位"), "reason": ("reason", "原因"),
     "recorded": ("recorded", "录入"), "quarter": ("quarter", "季度"), "villages": ("villages", "村数"),
 }
@@ -720,15 +715,15 @@ def _console():
 
 
 def _fmt_value(value) -> str:
-    if isinstance(value, bool):
-        return _("yes", "是") if value else _("no", "否")
+    from lax.show import value_text
+
     if isinstance(value, list):
         return "、".join(_fmt_value(v) for v in value)
     if isinstance(value, dict):
         # evidence: {C05: {election_completed: false}} -> "C05 election_completed=no"
         return "; ".join(f"{k} " + ", ".join(f"{fk}={_fmt_value(fv)}" for fk, fv in v.items()) if isinstance(v, dict)
                          else f"{k}={_fmt_value(v)}" for k, v in value.items())
-    return str(value)
+    return value_text(value, blank="None")  # a null a hand edit left, shown as it was written
 
 
 def _detail(key: str, value) -> str:
@@ -765,10 +760,8 @@ def _log_table(rows: list[dict]) -> str:
 
 
 def _channel_label(channel) -> str:
-    labels = {"self": ("township self-check", "乡镇自查"), "mass": ("mass evaluation", "群众评议"),
-              "spot": ("county spot check", "县级抽查"), "department": ("department report", "部门报告")}
-    pair = labels.get(channel)
-    return _(*pair) if pair else str(channel)
+    term = terms.CHANNELS.get(channel) if isinstance(channel, str) else None
+    return term.label() if term else str(channel)
 
 
 def _print_show(data: dict, on: dt.date) -> None:

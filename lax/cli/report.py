@@ -73,7 +73,7 @@ def _report(quarter: str | None, year: str | None, from_: str | None, to: str | 
     from lax.criteria import default_criteria_path, load_criteria
     from lax.ledger import find_village, load_entries, load_townships_checked
     from lax.render import render
-    from lax.report import build_context, make_period, resolve_township
+    from lax.report import build_context, choose_level, make_period, resolve_township
 
     fmt = format.value
     if fmt == "docx" and output is None:
@@ -101,17 +101,7 @@ def _report(quarter: str | None, year: str | None, from_: str | None, to: str | 
                          f"台账有 {len(problems)} 处问题，请先改正再起草报告（lax ledger verify 可列出）："),
                        details=[str(p) for p in problems])
 
-    chosen = level.value if level is not None else ("village" if village else "township" if township else "county")
-    # A county report covers every township and village: a narrower choice beside it is a mistake, not a filter.
-    if chosen == "county" and (township or village):
-        given = "--township" if township else "--village"
-        raise LaxError(_(f"--level county covers every township; leave out {given}, or use --level "
-                         f"{'township' if township else 'village'}",
-                         f"--level county 覆盖全部乡镇；请去掉 {given}，或改用 --level "
-                         f"{'township' if township else 'village'}"))
-    if chosen == "township" and village:
-        raise LaxError(_("--level township covers the whole township; leave out --village, or use --level village",
-                         "--level township 覆盖整个乡镇；请去掉 --village，或改用 --level village"))
+    chosen = choose_level(level.value if level is not None else None, township, village)
     the_township = resolve_township(township, entries, township_events) if township else None
     the_village = None
     if chosen == "village":
@@ -134,8 +124,9 @@ def _report(quarter: str | None, year: str | None, from_: str | None, to: str | 
         typer.echo(data.decode("utf-8"), nl=False)
         return
     _write(output, data, keep)
-    level_zh = {"county": "县级", "township": "乡镇级", "village": "村级"}[chosen]
-    err(_(f"wrote {output} ({chosen}, {period.key})", f"已写入 {output}（{level_zh}，{period.key}）"))
+    from lax import terms
+
+    err(_(f"wrote {output} ({chosen}, {period.key})", f"已写入 {output}（{terms.LEVELS[chosen].zh}，{period.key}）"))
 
 
 def _write(path: Path, data: bytes, keep: list[Path] | tuple = ()) -> None:

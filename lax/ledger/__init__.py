@@ -2221,7 +2221,9 @@ def _events_for(entry: Entry | None, met: list[str], evidence: dict, as_of: dt.d
 
 
 def _channel_zh(channel: str) -> str:
-    return {"self": "乡镇自查", "mass": "群众评议", "spot": "县级抽查", "department": "部门报告"}.get(channel, channel)
+    from lax import terms
+
+    return terms.CHANNELS[channel].zh if channel in terms.CHANNELS else channel
 
 
 def township_file(folder: Path, township: str) -> Path:

@@ -32,9 +32,11 @@ from lax.ledger import (
 )
 from lax.lifecycle import EVENT_KEYS, TOWNSHIP_EVENT_KEYS, Event, event_keys, Replay, add_months, refusal, state_as_of, status_label
 from lax.problems import LaxError, Problem
+from lax import terms
 from lax.read.files import open_workbook, zip_bomb
 from lax.read.header import HEADER_ROWS, column_letter, find_header
 from lax.read.rows import carry_down, is_column_number_row, is_footer_row
+from lax.show import yes_no
 from lax.read.values import to_yuan
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -83,7 +85,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("measures", "整改措施", "Measures", ("整改措施", "整顿措施", "整改举措", "主要措施", "Measures", "Rectification measures"), 30),
     Column("county_leader", "县级联系领导", "County contact leader", ("县级联系领导", "联系县领导", "县领导", "县级领导", "县级联系领导干部",
                                                                     "County contact leader", "County leader"), 12),
-    Column("township_leader", "乡镇责任人", "Township leader", ("乡镇责任人", "乡镇包村领导", "包村领导", "乡镇领导", "责任人", "整改责任人",
+    Column("township_leader", terms.ROLES["township_leader"].zh, "Township leader", ("乡镇责任人", "乡镇包村领导", "包村领导", "乡镇领导", "责任人", "整改责任人",
                                                               "Township leader", "Responsible person"), 12),
     Column("first_secretary", "第一书记", "First secretary", ("第一书记", "驻村第一书记", "First secretary"), 12),
     Column("helping_unit", "结对帮扶单位", "Helping unit", ("结对帮扶单位", "帮扶单位", "结对单位", "挂点单位", "Helping unit", "Paired unit"), 14),
@@ -103,13 +105,8 @@ COLUMNS: tuple[Column, ...] = (
 _BY_KEY = {c.key: c for c in COLUMNS}
 _HEADERS = {header_key(a): c.key for c in COLUMNS for a in (c.zh, c.en, *c.aliases)}
 
-_CHANNEL_WORDS = {
-    "self": ("乡镇自查", "自查", "乡镇排查", "排查", "self"),
-    "mass": ("群众评议", "群众满意度测评", "群众", "mass"),
-    "spot": ("县级抽查", "抽查", "县委抽查", "spot"),
-    "department": ("部门报告", "部门移交", "部门", "department"),
-}
-_CHANNEL_ZH = {"self": "乡镇自查", "mass": "群众评议", "spot": "县级抽查", "department": "部门报告"}
+_CHANNEL_WORDS = {key: (*words, key) for key, words in terms.spellings(terms.CHANNELS).items()}
+_CHANNEL_ZH = {key: t.zh for key, t in terms.CHANNELS.items()}
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
@@ -487,8 +484,8 @@ def _row_events(row: _Row, path: Path, crit: Criteria, on: dt.date, default_chan
     if text("channel"):
         channel = _channel_of(text("channel"))
         if channel is None:
-            bad("channel", "bad-channel", f"'{text('channel')}' is not a channel (乡镇自查, 群众评议, 县级抽查, 部门报告)",
-                f"“{text('channel')}”不是认定渠道（乡镇自查、群众评议、县级抽查、部门报告）")
+            bad("channel", "bad-channel", f"'{text('channel')}' is not a channel ({', '.join(_CHANNEL_ZH.values())})",
+                f"“{text('channel')}”不是认定渠道（{'、'.join(_CHANNEL_ZH.values())}）")
             channel = default_channel
     ids: list[str] = []
     if not text("criteria"):
@@ -619,7 +616,7 @@ def export_rows(entries: Sequence[Entry], crit: Criteria, as_of: dt.date, status
             "problems": first.data.get("note"),
             "deadline": first.data.get("deadline"),
             "status": status_label(state.status),
-            "overdue": _("yes", "是") if state.overdue else _("no", "否"),
+            "overdue": yes_no(state.overdue),
         }
         notes, funds, measures = [], None, []
         for e in events[1:]:
@@ -753,7 +750,7 @@ def write_list_xlsx(villages: Sequence[dict], output: Path, crit: Criteria, keep
     for v in villages:
         row = dict(v)
         row["status"] = status_label(v["status"])
-        row["overdue"] = _("yes", "是") if v["overdue"] else _("no", "否")
+        row["overdue"] = yes_no(v["overdue"])
         row["criteria"] = "、".join(v["criteria"])
         for k in ("deadline", "watch_until", "identified_on"):
             row[k] = dt.date.fromisoformat(v[k]) if v.get(k) else None

@@ -339,16 +339,7 @@ def bad_reason(ftype: str, unit: str | None, raw: Any) -> tuple[str, str, str] |
     return None
 
 
-def show_value(value: Any) -> str:
-    """A raw value as a person would write it (3.0 -> 3), on one line, cut short if long (a 10 MB cell must
-    not become a 10 MB message)."""
-    if isinstance(value, float) and value.is_integer():
-        text = str(int(value))
-    elif hasattr(value, "isoformat"):
-        text = value.isoformat()
-    else:
-        text = " ".join(str(value).split())
-    return text if len(text) <= 60 else text[:57] + "..."
+from lax.show import raw_text as show_value  # noqa: E402 - a raw value in a message: lax's one value formatter
 
 
 def to_percent(value: Any) -> int | float | None:

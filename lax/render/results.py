@@ -265,21 +265,8 @@ def safe_cell(v: Any) -> Any:
 # ---------------------------------------------------------------------------------- text of values
 
 
-def yes_no(value: bool) -> str:
-    return _("yes", "是") if value else _("no", "否")
-
-
-def display(value: Any) -> str:
-    """A value as a person reads it in a message or an evidence cell."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return yes_no(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return str(value)
+# A value as a person reads it in a message or an evidence cell: lax's one value formatter.
+from lax.show import value_text as display, yes_no  # noqa: E402
 
 
 def status_words() -> tuple[str, str, str]:

@@ -1,11 +1,11 @@
 """Terminal display of check results and of the standards, with rich.
 
-Data first, rendered second: this module only draws what `lax.check` and `lax.criteria` computed.
+Data first, rendered second: this module only draws what `lax.check` and `lax.criteria` computed (and
+gives `lax criteria --format json` its data). Values read as everywhere else: `lax.show`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from rich import box
@@ -15,22 +15,14 @@ from rich.table import Table
 from lax.check import CheckResult, VillageResult, undetermined_words
 from lax.criteria import Criteria
 from lax.i18n import _
+from lax.show import value_text
 
 console = Console(highlight=False, soft_wrap=False)
 
 
 def format_value(value: Any) -> str:
-    if value is True:
-        return _("yes", "是")
-    if value is False:
-        return _("no", "否")
-    if value is None:
-        return _("(blank)", "（空）")
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return str(value)
+    """A value of the evidence as the CSV and Excel results show it (`lax.show`), a blank said as such."""
+    return value_text(value, blank=_("(blank)", "（空）"))
 
 
 def evidence_text(result: CheckResult, evidence: dict[str, Any]) -> str:
@@ -141,3 +133,14 @@ def print_criteria(crit: Criteria) -> None:
                     f"after acceptance; pass score {p.pass_score:g}. From {crit.path}",
                     f"认定后整改时限 {p.rectify_months} 个月；验收后巩固观察 {p.watch_months} 个月；验收合格分 {p.pass_score:g}。"
                     f"来自 {crit.path}"), markup=False)
+
+
+def criteria_data(crit: Criteria) -> dict[str, Any]:
+    """The standards in force and the policy, as `lax criteria --format json` prints them."""
+    return {
+        "path": crit.path, "version": crit.version, "name": crit.name(),
+        "policy": {"rectify_months": crit.policy.rectify_months, "watch_months": crit.policy.watch_months,
+                   "pass_score": crit.policy.pass_score},
+        "criteria": [{"id": c.id, "title": c.title(), "when": c.when} for c in crit.criteria],
+        "fields": [{"id": f.id, "type": f.type, "required": f.required, "title": f.title()} for f in crit.fields],
+    }

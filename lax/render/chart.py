@@ -1,0 +1,78 @@
+"""The bar chart of villages by standard in html and Word reports, drawn with Pillow (imported inside)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from lax.show import in_lang as _t
+from lax.show import long_date
+
+
+def chart_png(standards: list[dict[str, Any]], as_of: str, lang: str) -> bytes:
+    """A bar chart of villages by standard as PNG bytes. Bars are labelled with the standard ids and the
+    counts only: Pillow's own font draws those everywhere, Chinese glyphs it may not have."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    scale = 2  # drawn at twice the display size so it prints sharply
+    width, height = 900 * scale, 420 * scale
+    left, right, top, bottom = 70 * scale, 20 * scale, 60 * scale, 60 * scale
+    img = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(img)
+
+    def font(size: int) -> Any:
+        try:
+            return ImageFont.load_default(size=size * scale)
+        except (TypeError, OSError, ImportError):  # Pillow built without FreeType: the small bitmap font
+            return ImageFont.load_default()
+
+    title_font, label_font, small_font = font(18), font(13), font(12)
+    counts = [int(s.get("count") or 0) for s in standards]
+    top_count = max(counts, default=0)
+    step = _nice_step(top_count)
+    y_max = max(step * ((top_count + step - 1) // step), step)
+    plot_w, plot_h = width - left - right, height - top - bottom
+    x0, y0 = left, top + plot_h  # the axes' origin
+
+    title = "Villages by standard" + (f" (as of {as_of})" if as_of else "")
+    draw.text((width // 2, 18 * scale), title, fill="black", font=title_font, anchor="mt")
+    for tick in range(0, y_max + 1, step):
+        y = y0 - plot_h * tick / y_max
+        draw.line([(x0, y), (x0 + plot_w, y)], fill=(225, 225, 225) if tick else "black", width=scale)
+        draw.text((x0 - 8 * scale, y), str(tick), fill="black", font=small_font, anchor="rm")
+    draw.line([(x0, top), (x0, y0)], fill="black", width=scale)
+    draw.text((14 * scale, top - 22 * scale), "villages", fill=(80, 80, 80), font=small_font, anchor="lm")
+
+    n = max(len(standards), 1)
+    slot = plot_w / n
+    bar_w = slot * 0.62
+    for k, (s, count) in enumerate(zip(standards, counts)):
+        cx = x0 + slot * (k + 0.5)
+        if count:
+            y = y0 - plot_h * count / y_max
+            draw.rectangle([cx - bar_w / 2, y, cx + bar_w / 2, y0 - scale], fill=(178, 34, 34))
+            draw.text((cx, y - 4 * scale), str(count), fill="black", font=label_font, anchor="mb")
+        draw.text((cx, y0 + 8 * scale), _ascii(str(s.get("id", ""))), fill="black", font=label_font, anchor="mt")
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def _ascii(text: str) -> str:
+    return text if text.isascii() else "?"
+
+
+def _nice_step(top: int) -> int:
+    """A tick step of 1, 2 or 5 times a power of ten giving at most six ticks."""
+    step = 1
+    while True:
+        for m in (1, 2, 5):
+            if top / (step * m) <= 6:
+                return step * m
+        step *= 10
+
+
+def chart_caption(context: dict[str, Any], lang: str) -> str:
+    as_of = long_date(context["period"]["as_of"], lang)
+    return _t(lang, f"Figure: villages identified by standard, as of {as_of}",
+              f"图：按界定标准统计的软弱涣散村数（截至{as_of}）")

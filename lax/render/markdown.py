@@ -1,0 +1,184 @@
+"""The small Markdown subset the report templates write, tidied and parsed into blocks.
+
+Owns headings, paragraphs, bullet and numbered lists, pipe tables, bold, block quotes (the places the author
+must write) and the chart's marker: `tidy_markdown` spaces the blocks of a rendered template, and
+`parse_markdown` gives the blocks the html and Word converters draw.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# A line a template writes where html and docx put the chart; dropped from Markdown output.
+CHART_MARKER = "<!-- chart -->"
+
+
+def _line_kind(line: str) -> str:
+    s = line.strip()
+    if s.startswith(">"):
+        return "quote"
+    if s.startswith("|"):
+        return "table"
+    if _HEADING.match(s):
+        return "heading"
+    if s == CHART_MARKER:
+        return "chart"
+    if _BULLET.match(s) or _NUMBER.match(s):
+        return "list"
+    if line[:1] in (" ", "\t"):
+        return "indented"  # a list item's continuation
+    return "text"
+
+
+def tidy_markdown(text: str, keep_chart_marker: bool = False) -> str:
+    """No trailing spaces; a blank line between blocks of different kinds (so a heading, table, list or
+    quote always stands apart, whatever the template's whitespace control did) and never two in a row;
+    one final newline; the chart marker only when html or docx will replace it."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    if not keep_chart_marker:
+        lines = [line for line in lines if line.strip() != CHART_MARKER]
+    out: list[str] = []
+    for line in lines:
+        if not line:
+            if out and out[-1]:
+                out.append("")
+            continue
+        if out and out[-1]:
+            before, kind = _line_kind(out[-1]), _line_kind(line)
+            if "heading" in (before, kind) or (before != kind and not (before == "list" and kind == "indented")):
+                out.append("")
+        out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+@dataclass
+class Block:
+    kind: str  # heading | para | ul | ol | table | quote | chart | hr
+    level: int = 0  # heading level; first number of an ordered list
+    text: str = ""
+    items: list[str] = field(default_factory=list)  # list items
+    header: list[str] = field(default_factory=list)  # table header cells
+    rows: list[list[str]] = field(default_factory=list)  # table body rows
+    children: list["Block"] = field(default_factory=list)  # a block quote's blocks
+
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_BULLET = re.compile(r"^[-*+]\s+(.*)$")
+_NUMBER = re.compile(r"^(\d{1,9})[.)]\s+(.*)$")
+_RULE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,})$")
+_TABLE_SEP = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+
+
+def _join(a: str, b: str) -> str:
+    """Join two lines of one paragraph: no space between Chinese characters."""
+    if not a:
+        return b
+    if _CJK.match(a[-1]) or _CJK.match(b[:1] or " "):
+        return a + b
+    return a + " " + b
+
+
+def _split_row(line: str) -> list[str]:
+    line = line.strip()
+    if line.startswith("|"):
+        line = line[1:]
+    if line.endswith("|") and not line.endswith("\\|"):
+        line = line[:-1]
+    cells = re.split(r"(?<!\\)\|", line)
+    return [c.strip().replace("\\|", "|") for c in cells]
+
+
+def _starts_block(line: str, next_line: str | None) -> bool:
+    s = line.strip()
+    return bool(s == CHART_MARKER or _HEADING.match(s) or _BULLET.match(s) or _NUMBER.match(s) or s.startswith(">")
+                or _RULE.match(s)
+                or (s.startswith("|") and next_line is not None and _TABLE_SEP.match(next_line.strip())))
+
+
+def parse_markdown(text: str) -> list[Block]:
+    """The blocks of the Markdown subset the templates write."""
+    lines = text.splitlines()
+    blocks: list[Block] = []
+    i, n = 0, len(lines)
+    while i < n:
+        s = lines[i].strip()
+        nxt = lines[i + 1] if i + 1 < n else None
+        if not s:
+            i += 1
+        elif s == CHART_MARKER:
+            blocks.append(Block("chart"))
+            i += 1
+        elif m := _HEADING.match(s):
+            blocks.append(Block("heading", level=len(m.group(1)), text=m.group(2)))
+            i += 1
+        elif _RULE.match(s):
+            blocks.append(Block("hr"))
+            i += 1
+        elif s.startswith(">"):
+            inner = []
+            while i < n and lines[i].strip().startswith(">"):
+                inner.append(re.sub(r"^\s*>\s?", "", lines[i]))
+                i += 1
+            blocks.append(Block("quote", children=parse_markdown("\n".join(inner))))
+        elif s.startswith("|") and nxt is not None and _TABLE_SEP.match(nxt.strip()):
+            header = _split_row(s)
+            rows = []
+            i += 2
+            while i < n and lines[i].strip().startswith("|"):
+                row = _split_row(lines[i])
+                rows.append((row + [""] * len(header))[: max(len(header), 1)])
+                i += 1
+            blocks.append(Block("table", header=header, rows=rows))
+        elif _BULLET.match(s) or _NUMBER.match(s):
+            ordered = not _BULLET.match(s)
+            pattern = _NUMBER if ordered else _BULLET
+            items: list[str] = []
+            first = int(_NUMBER.match(s).group(1)) if ordered else 0
+            while i < n and lines[i].strip():
+                cur = lines[i].strip()
+                m = pattern.match(cur)
+                if m:
+                    items.append(m.group(m.lastindex))
+                elif lines[i][:1] in (" ", "\t") and items:
+                    items[-1] = _join(items[-1], cur)  # an indented continuation line
+                else:
+                    break
+                i += 1
+            blocks.append(Block("ol" if ordered else "ul", level=first, items=items))
+        else:
+            para = ""
+            while i < n and lines[i].strip():
+                if para and _starts_block(lines[i], lines[i + 1] if i + 1 < n else None):
+                    break
+                para = _join(para, lines[i].strip())
+                i += 1
+            blocks.append(Block("para", text=para))
+    return blocks
+
+
+def inline(text: str) -> list[tuple[str, bool]]:
+    """A line's runs: (text, bold). Only `**bold**` is marked up; `\\*` is a literal star."""
+    runs: list[tuple[str, bool]] = []
+    for k, part in enumerate(re.split(r"(?<!\\)\*\*", text)):
+        part = part.replace("\\*", "*")
+        if part:
+            runs.append((part, k % 2 == 1))
+    return runs
+
+
+def place_chart(blocks: list[Block], level: str) -> list[Block]:
+    """Where the chart goes: at the template's marker; else, for county and township reports, at the end
+    of the first section (before the second `##` heading)."""
+    if any(b.kind == "chart" for b in blocks) or level == "village":
+        return blocks
+    seen = 0
+    for k, b in enumerate(blocks):
+        if b.kind == "heading" and b.level == 2:
+            seen += 1
+            if seen == 2:
+                return blocks[:k] + [Block("chart")] + blocks[k:]
+    return blocks + [Block("chart")]

@@ -1,0 +1,561 @@
+"""What a report says, computed from the ledger as of the period's end: the template context.
+
+Owns the figures (villages identified by standard, channel and township, the villages named in each
+figure, acceptance, watch year, rebounds, funds, missed inclusions, late quarterly submissions, and per
+village its standards, measures, responsible people, progress and acceptance), one step per section of
+the report (`build_context` lists them), and finding a township by name.
+
+Pure: ledger entries, township records, criteria and a period come in; plain dicts, lists, strings and
+numbers go out, so a template can only read them and the whole context can be dumped as JSON. Every event
+dated after the period's end is ignored, so a past quarter's report comes out the same whenever it is
+drafted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Mapping, Sequence
+
+from lax import terms
+from lax.i18n import _
+from lax.problems import LaxError
+from lax.report.period import Period, quarter_bounds, quarter_key, quarter_label, quarters_ending_in
+from lax.report.words import channel_text, evidence_text, full_name, status_text
+from lax.show import as_date, decimal, long_date
+from lax.show import in_lang as _t
+
+LEVELS = tuple(terms.LEVELS)  # county, township, village
+
+
+def _plain_number(d: int | Decimal) -> int | float:
+    """An amount for the context: an int when whole, else a float rounded to the fen."""
+    if type(d) is int:
+        return d
+    if d == d.to_integral_value():
+        return int(d)
+    return float(d.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def build_context(entries: Sequence[Any], townships: Mapping[str, Sequence[Any]], criteria: Any, period: Period,
+                  *, lang: str = "en", level: str = "county", township: str | None = None,
+                  village: Any = None, org: str | None = None) -> dict[str, Any]:
+    """The template context for one report (every key is documented in the README).
+
+    `entries` are ledger entries (`lax.ledger.Entry`), `townships` the township records
+    (`lax.ledger.load_townships`), `village` the entry of a village-level report. Figures cover the
+    villages *on the ledger during the period*: a round opened by its end and not closed before it began.
+    Each section of the report is one step below, in the order the context lists them.
+    """
+    if level not in LEVELS:
+        raise LaxError(_(f"--level: '{level}' is not county, township or village",
+                         f"--level：“{level}”不是 county、township 或 village"))
+    order = known_townships(entries, townships)
+    rank = {t: i for i, t in enumerate(order)}
+    scope_entries, scope_townships = _scope(entries, order, level, township, village)
+    villages, missed, funds_by_township = _villages(scope_entries, rank, criteria, period, level, lang)
+    if level == "village" and not villages:
+        raise LaxError(_(f"{village.township}/{village.village} had not been identified by "
+                         f"{period.as_of.isoformat()}: there is nothing to report for it",
+                         f"截至 {period.as_of.isoformat()}，{village.township}{village.village}尚未被确定为整顿对象，"
+                         "无可报告的内容"))
+    funds_total = sum(funds_by_township.values())
+    funds_period = sum(v["_funds_period"] for v in villages)
+    funds_period_by_township = _settle_funds(villages)
+    titles = _Titles(criteria, lang)
+    groups = _groups(villages)
+    missed_rows = _missed_by_township(missed, scope_entries, period, rank)
+    quarters = quarters_ending_in(period)
+    submission_rows, late = _submissions(scope_townships, townships, quarters, period, lang)
+    township_rows = _township_rows(scope_townships, villages, groups, missed_rows, submission_rows,
+                                   funds_period_by_township, funds_by_township)
+    policy = criteria.policy
+    return {
+        "lang": lang,
+        "level": level,
+        "org": org or "",
+        "scope": _scope_names(level, township, village, lang),
+        "period": {
+            "kind": period.kind, "key": period.key, "label": period.label(lang),
+            "start": period.start.isoformat(), "end": period.end.isoformat(), "as_of": period.as_of.isoformat(),
+            "year": period.year, "quarter": period.quarter, "complete": period.as_of == period.end,
+        },
+        "criteria": {"name": criteria.name(lang), "version": criteria.version, "count": len(criteria.criteria),
+                     "rectify_months": policy.rectify_months, "watch_months": policy.watch_months,
+                     "pass_score": policy.pass_score},
+        "standards": _by_standard(villages, criteria, titles),
+        "channels": _by_channel(villages, lang),
+        **groups,
+        "funds": {"period": _plain_number(funds_period), "total": _plain_number(funds_total)},
+        "responsible": {role: sum(1 for v in villages if v[role]) for role in terms.ROLES},
+        "missed_inclusions": {"count": len(missed), "villages": missed, "townships": missed_rows,
+                              "escalated": [m["township"] for m in missed_rows if m["escalate"]]},
+        "submissions": {
+            "quarters": [{"key": f"{y}Q{q}", "label": quarter_label(y, q, lang),
+                          "due": quarter_bounds(y, q)[1].isoformat()} for y, q in quarters],
+            "late": late,
+            "late_count": sum(1 for r in late if r["status"] == "late"),
+            "missing_count": sum(1 for r in late if r["status"] == "missing"),
+        },
+        "townships": township_rows,
+        "villages": villages,
+        "village": villages[0] if level == "village" else None,
+    }
+
+
+def choose_level(level: str | None, township: str | None, village: str | None) -> str:
+    """The level of a report: as asked, else village with a village named, township with a township, else
+    county. A county report covers every township and village, so a narrower choice beside it is a mistake,
+    not a filter; likewise a village beside a township report."""
+    chosen = level if level is not None else ("village" if village else "township" if township else "county")
+    if chosen == "county" and (township or village):
+        given = "--township" if township else "--village"
+        raise LaxError(_(f"--level county covers every township; leave out {given}, or use --level "
+                         f"{'township' if township else 'village'}",
+                         f"--level county 覆盖全部乡镇；请去掉 {given}，或改用 --level "
+                         f"{'township' if township else 'village'}"))
+    if chosen == "township" and village:
+        raise LaxError(_("--level township covers the whole township; leave out --village, or use --level village",
+                         "--level township 覆盖整个乡镇；请去掉 --village，或改用 --level village"))
+    return chosen
+
+
+def _scope(entries: Sequence[Any], order: list[str], level: str, township: str | None,
+           village: Any) -> tuple[list[Any], list[str]]:
+    """The entries and the townships a report of `level` covers."""
+    if level == "village":
+        if village is None:
+            raise LaxError(_("a village-level report needs --village", "村级报告需要给出 --village"))
+        return [village], [village.township]
+    if level == "township":
+        if township is None:
+            raise LaxError(_("a township-level report needs --township", "乡镇级报告需要给出 --township"))
+        return [e for e in entries if e.township == township], [township]
+    return list(entries), order
+
+
+def _scope_names(level: str, township: str | None, village: Any, lang: str) -> dict[str, Any]:
+    """`scope`: what the report is about, by name."""
+    if level == "village":
+        name = full_name(village.township, village.village, lang)
+    elif level == "township":
+        name = township
+    else:
+        name = _t(lang, "the county", "全县")
+    return {"level": level, "name": name, "township": township if level == "township"
+            else (village.township if level == "village" else None),
+            "village": village.village if level == "village" else None}
+
+
+def _villages(scope_entries: list[Any], rank: dict[str, int], criteria: Any, period: Period, level: str,
+              lang: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, int | Decimal]]:
+    """`villages`: every village on the ledger during the period, in report order (township, code, name);
+    with the missed inclusions dated in the period, and each township's funds over all rounds."""
+    from lax.lifecycle import state_as_of
+
+    as_of, policy = period.as_of, criteria.policy
+
+    def entry_key(e: Any) -> tuple:
+        return (rank.get(e.township, len(rank)), str(e.code) if e.code else "\uffff", e.village)
+
+    titles = _Titles(criteria, lang)
+    villages: list[dict[str, Any]] = []
+    missed: list[dict[str, Any]] = []
+    funds_by_township: dict[str, int | Decimal] = {}
+    for entry in sorted(scope_entries, key=entry_key):
+        events = [ev for ev in entry.events if ev.date <= as_of]
+        for ev in events:
+            if ev.type == "missed_inclusion" and period.contains(ev.date):
+                missed.append({**_ref(entry, lang), "date": ev.date.isoformat(),
+                               "criteria": _as_list(ev.data.get("criteria"))})
+        state = state_as_of(entry.events, as_of, policy)
+        if state.status is None:
+            continue
+        record = _village_record(entry, events, state, period, titles, lang)
+        funds_by_township[entry.township] = funds_by_township.get(entry.township, 0) + record["_funds_all"]
+        if (level != "village" and record["status"] == "closed" and record["_closed_on"] is not None
+                and record["_closed_on"] < period.start):
+            continue  # its account was cancelled before this period began: not part of this report
+        villages.append(record)
+    return villages, missed, funds_by_township
+
+
+def _settle_funds(villages: list[dict[str, Any]]) -> dict[str, int | Decimal]:
+    """Each township's funds spent in the period, from the villages' exact sums, which are then removed
+    (the context holds only plain numbers)."""
+    by_township: dict[str, int | Decimal] = {}
+    for v in villages:
+        t = v["township"]
+        by_township[t] = by_township.get(t, 0) + v["_funds_period"]
+        del v["_funds_period"], v["_funds_all"], v["_closed_on"]
+    return by_township
+
+
+def _by_standard(villages: list[dict[str, Any]], criteria: Any, titles: _Titles) -> list[dict[str, Any]]:
+    """`standards`: every standard of the criteria in order, then any other standard the ledger names."""
+    by_standard: dict[str, list[dict[str, Any]]] = {}
+    for v in villages:
+        for st in v["standards"]:
+            by_standard.setdefault(st["id"], []).append(v)
+    standard_ids = list(criteria.ids) + sorted(set(by_standard) - set(criteria.ids))
+    standards = []
+    for cid in standard_ids:
+        named = by_standard.get(cid, [])
+        standards.append({"id": cid, "title": titles.standard(cid), "count": len(named),
+                          "in_period": sum(1 for v in named if v["identified_in_period"]), "villages": named})
+    return standards
+
+
+def _by_channel(villages: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """`channels`: the four channels in the documents' order, then any other the ledger names."""
+    by_channel: dict[str, list[dict[str, Any]]] = {}
+    for v in villages:
+        if v["channel"]:
+            by_channel.setdefault(str(v["channel"]), []).append(v)
+    channel_ids = list(terms.CHANNELS) + sorted(set(by_channel) - set(terms.CHANNELS))
+    channels = []
+    for ch in channel_ids:
+        named = by_channel.get(ch, [])
+        channels.append({"id": ch, "title": channel_text(ch, lang), "count": len(named),
+                         "in_period": sum(1 for v in named if v["identified_in_period"]), "villages": named})
+    return channels
+
+
+_NOT_ACCEPTED = ("identified", "rectifying")
+
+
+def _groups(villages: list[dict[str, Any]]) -> dict[str, Any]:
+    """The named groups (`identified`, `accepted_in_period`, `overdue`, `rebounds`…): a count and the villages."""
+
+    def pick(pred) -> dict[str, Any]:
+        named = [v for v in villages if pred(v)]
+        return {"count": len(named), "villages": named}
+
+    def passed_in_period(v: dict[str, Any], passed: bool) -> bool:
+        return any(a["in_period"] and a["passed"] == passed for a in v["acceptances"])
+
+    return {
+        "identified": pick(lambda v: True),
+        "identified_in_period": pick(lambda v: v["identified_in_period"]),
+        "carried_over": pick(lambda v: not v["identified_in_period"]),
+        "rectifying": pick(lambda v: v["status"] in _NOT_ACCEPTED),
+        "awaiting_plan": pick(lambda v: v["status"] == "identified"),
+        "overdue": pick(lambda v: v["overdue"]),
+        "accepted": pick(lambda v: v["status"] in ("accepted", "closed")),
+        "accepted_in_period": pick(lambda v: passed_in_period(v, True)),
+        "failed": pick(lambda v: v["status"] in _NOT_ACCEPTED and v["acceptance"] is not None
+                       and not v["acceptance"]["passed"]),
+        "failed_in_period": pick(lambda v: passed_in_period(v, False)),
+        "watching": pick(lambda v: v["watching"]),
+        "closable": pick(lambda v: v["status"] == "accepted" and not v["watching"]),
+        "closed": pick(lambda v: v["status"] == "closed"),
+        "rebounds": pick(lambda v: bool(v["reopened"])),
+        "rebounds_in_period": pick(lambda v: any(r["in_period"] for r in v["reopened"])),
+    }
+
+
+def _missed_by_township(missed: list[dict[str, Any]], scope_entries: list[Any], period: Period,
+                        rank: dict[str, int]) -> list[dict[str, Any]]:
+    """`missed_inclusions.townships`: the source documents criticise a township for one missed inclusion and
+    escalate on a second within one (calendar) year, so each year the period touches is counted up to the
+    period's end."""
+    as_of = period.as_of
+    years = range(period.start.year, as_of.year + 1)
+    missed_by_township: dict[str, list[dict[str, Any]]] = {}
+    for m in missed:
+        missed_by_township.setdefault(m["township"], []).append(m)
+    year_counts: dict[str, dict[int, int]] = {}
+    for entry in scope_entries:
+        for ev in entry.events:
+            if ev.type == "missed_inclusion" and ev.date <= as_of and ev.date.year in years:
+                per = year_counts.setdefault(entry.township, {})
+                per[ev.date.year] = per.get(ev.date.year, 0) + 1
+    missed_rows = []
+    for t in sorted(missed_by_township, key=lambda t: rank.get(t, len(rank))):
+        per_year = year_counts.get(t, {})
+        missed_rows.append({"township": t, "count": len(missed_by_township[t]),
+                            "year_counts": {str(y): n for y, n in sorted(per_year.items())},
+                            "escalate": any(n >= 2 for n in per_year.values()),
+                            "villages": missed_by_township[t]})
+    return missed_rows
+
+
+def _submissions(scope_townships: list[str], townships: Mapping[str, Sequence[Any]],
+                 quarters: list[tuple[int, int]], period: Period,
+                 lang: str) -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]]]:
+    """`submissions`: each township's quarterly examinations, due by each quarter's last day; later is
+    late, none by the period's end missing. Returns the rows by township and those not on time."""
+    as_of = period.as_of
+    submission_rows: dict[str, list[dict[str, Any]]] = {}
+    late: list[dict[str, Any]] = []
+    for t in scope_townships:
+        rows = []
+        for y, q in quarters:
+            key = f"{y}Q{q}"
+            last = quarter_bounds(y, q)[1]
+            dates = [ev.date for ev in townships.get(t, ())
+                     if ev.type == "submission" and ev.date <= as_of and quarter_key(ev.data.get("quarter")) == key]
+            first = min(dates) if dates else None
+            status = "missing" if first is None else ("on_time" if first <= last else "late")
+            text = {"on_time": _t(lang, "on time", "按时报送"),
+                    "late": _t(lang, f"late ({long_date(first, lang)})" if first else "late",
+                               f"逾期报送（{long_date(first, lang)}）" if first else "逾期报送"),
+                    "missing": _t(lang, "not submitted", "未报送")}[status]
+            row = {"township": t, "quarter": key, "quarter_label": quarter_label(y, q, lang),
+                   "due": last.isoformat(), "date": _iso(first), "status": status, "status_text": text}
+            rows.append(row)
+            if status != "on_time":
+                late.append(row)
+        submission_rows[t] = rows
+    return submission_rows, late
+
+
+def _township_rows(scope_townships: list[str], villages: list[dict[str, Any]], groups: dict[str, Any],
+                   missed_rows: list[dict[str, Any]], submission_rows: dict[str, list[dict[str, Any]]],
+                   funds_period_by_township: Mapping[str, int | Decimal],
+                   funds_by_township: Mapping[str, int | Decimal]) -> list[dict[str, Any]]:
+    """`townships`: the table per township."""
+    by_township: dict[str, list[dict[str, Any]]] = {}
+    for v in villages:
+        by_township.setdefault(v["township"], []).append(v)
+    failed_ids = {id(v) for v in groups["failed"]["villages"]}
+    missed_row = {m["township"]: m for m in missed_rows}
+    township_rows = []
+    for t in scope_townships:
+        vs = by_township.get(t, [])
+        mrow = missed_row.get(t)
+        subs = submission_rows.get(t, [])
+        township_rows.append({
+            "township": t,
+            "identified": len(vs),
+            "identified_in_period": sum(1 for v in vs if v["identified_in_period"]),
+            "rectifying": sum(1 for v in vs if v["status"] in _NOT_ACCEPTED),
+            "overdue": sum(1 for v in vs if v["overdue"]),
+            "accepted": sum(1 for v in vs if v["status"] in ("accepted", "closed")),
+            "failed": sum(1 for v in vs if id(v) in failed_ids),
+            "watching": sum(1 for v in vs if v["watching"]),
+            "closed": sum(1 for v in vs if v["status"] == "closed"),
+            "rebounds": sum(1 for v in vs if v["reopened"]),
+            "funds": _plain_number(funds_period_by_township.get(t, 0)),
+            "funds_total": _plain_number(funds_by_township.get(t, 0)),
+            "missed_inclusions": mrow["count"] if mrow else 0,
+            "escalate": bool(mrow and mrow["escalate"]),
+            "submissions": subs,
+            "late": sum(1 for s in subs if s["status"] == "late"),
+            "missing": sum(1 for s in subs if s["status"] == "missing"),
+            "villages": vs,
+        })
+    return township_rows
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        out = []
+        for x in value:
+            if x is not None:
+                text = x if type(x) is str else str(x)
+                if text.strip():
+                    out.append(text)
+        return out
+    text = str(value).strip()
+    return [text] if text else []
+
+
+def _amount(entry: Any, event: Any) -> int | Decimal:
+    value = event.data.get("funds")
+    if value is None or value == "":
+        return 0
+    if type(value) is int:  # the common case, kept exact and fast; other numbers go through Decimal
+        return value
+    try:
+        return decimal(value)
+    except TypeError:
+        raise LaxError(_(f"{entry.path}:{event.line}: funds '{value}' is not an amount in yuan",
+                         f"{entry.path}:{event.line}：资金“{value}”不是以元为单位的金额")) from None
+
+
+def _iso(d: dt.date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+class _Titles:
+    """Standard and field titles in the report's language, looked up once per report."""
+
+    def __init__(self, criteria: Any, lang: str):
+        self.criteria, self.lang = criteria, lang
+        self.standards = {c.id: c.title(lang) for c in criteria.criteria}
+        self.fields: dict[str, str] = {}
+
+    def standard(self, cid: str) -> str:
+        return self.standards.get(cid, cid)
+
+    def field(self, field_id: str) -> str:
+        title = self.fields.get(field_id)
+        if title is None:
+            try:
+                title = self.criteria.field(field_id).title(self.lang)
+            except (KeyError, IndexError):
+                title = field_id
+            self.fields[field_id] = title
+        return title
+
+
+def _village_record(entry: Any, events: list[Any], state: Any, period: Period, titles: _Titles,
+                    lang: str) -> dict[str, Any]:
+    """One village as of the period's end: the current round's standards, plan, progress and acceptance.
+
+    Written for speed (a county report builds one for each of thousands of villages): one pass over the
+    round's events, plain type checks, the period's bounds in locals."""
+    start = 0
+    for i, ev in enumerate(events):
+        if ev.type == "identified":
+            start = i
+    round_events = events[start:] if start else events
+    identified = round_events[0] if round_events and round_events[0].type == "identified" else None
+    first, last = period.start, period.as_of
+
+    evidence: dict[str, Any] = {}
+    measures: list[str] = []
+    people: dict[str, str] = {}
+    progress: list[dict[str, Any]] = []
+    acceptances: list[dict[str, Any]] = []
+    reopened: list[dict[str, Any]] = []
+    closed_on = None
+    planned_on = None
+    funds_round: int | Decimal = 0
+    funds_period: int | Decimal = 0
+    for ev in round_events:
+        etype, data, day = ev.type, ev.data, ev.date
+        if etype == "progress":
+            amount = _amount(entry, ev)
+            funds_round += amount
+            in_period = first <= day <= last
+            if in_period:
+                funds_period += amount
+            note = data.get("note")
+            progress.append({"date": day.isoformat(), "note": note if type(note) is str else str(note or ""),
+                             "funds": amount if type(amount) is int else _plain_number(amount),
+                             "in_period": in_period})
+        elif etype == "planned":
+            planned_on = planned_on or day
+            for m in _as_list(data.get("measures")):
+                if m not in measures:
+                    measures.append(m)
+            for role in terms.ROLES:
+                value = data.get(role)
+                if value is not None:
+                    value = str(value).strip()
+                    if value:
+                        people[role] = value
+        elif etype == "acceptance":
+            score = data.get("score")
+            deadline = data.get("deadline")
+            acceptances.append({
+                "date": day.isoformat(), "passed": bool(data.get("passed")),
+                "score": score if isinstance(score, (int, float)) and not isinstance(score, bool) else None,
+                "by": str(data.get("by") or ""), "note": str(data.get("note") or ""),
+                "deadline": as_date(deadline).isoformat() if deadline else None,
+                "in_period": first <= day <= last})
+        elif etype == "reopened":
+            reopened.append({"date": day.isoformat(), "reason": str(data.get("reason") or ""),
+                             "criteria": _as_list(data.get("criteria")), "in_period": first <= day <= last})
+        elif etype == "closed":
+            closed_on = day
+        # Evidence comes with the identification and with any standards added later in the round
+        # (an `amended` event, or a rebound that names the standards met again).
+        if etype in ("identified", "amended", "reopened"):
+            shown = data.get("evidence")
+            if isinstance(shown, dict):
+                for cid, fields in shown.items():
+                    evidence.setdefault(str(cid), fields)
+    funds_all = funds_round
+    if start:
+        funds_all += sum(_amount(entry, ev) for ev in events[:start] if ev.type == "progress")
+
+    standards = []
+    for cid in state.criteria:
+        shown = evidence.get(cid)
+        items = []
+        if isinstance(shown, dict):
+            for field_id, value in shown.items():
+                field_id = str(field_id)
+                items.append({"field": field_id, "title": titles.field(field_id),
+                              "value": value if value is None or isinstance(value, (str, int, float, bool))
+                              else str(value),
+                              "text": evidence_text(value, lang)})
+        standards.append({"id": cid, "title": titles.standard(cid), "evidence": items})
+
+    watching = bool(state.watching)
+    identified_on = state.identified_on
+    return {
+        "township": entry.township,
+        "village": entry.village,
+        "code": str(entry.code) if entry.code else None,
+        "name": full_name(entry.township, entry.village, lang),
+        "status": state.status,
+        "status_text": status_text(state.status, watching, lang),
+        "overdue": bool(state.overdue),
+        "deadline": _iso(state.deadline),
+        "watch_until": _iso(state.watch_until),
+        "watching": watching,
+        "identified_on": _iso(identified_on),
+        "identified_in_period": bool(identified_on and first <= identified_on <= last),
+        "channel": state.channel,
+        "channel_text": channel_text(state.channel, lang),
+        "note": str(identified.data.get("note") or "") if identified is not None else "",
+        "rounds": state.rounds,
+        "rebounds": state.rebounds,
+        "standards": standards,
+        "planned_on": _iso(planned_on),
+        "measures": measures,
+        "people": [{"role": role, "title": term.text(lang), "name": people[role]}
+                   for role, term in terms.ROLES.items() if role in people],
+        "county_leader": people.get("county_leader"),
+        "township_leader": people.get("township_leader"),
+        "first_secretary": people.get("first_secretary"),
+        "helping_unit": people.get("helping_unit"),
+        "progress": progress,
+        "funds": _plain_number(funds_round),
+        "funds_in_period": _plain_number(funds_period),
+        "funds_total": _plain_number(funds_all),
+        "acceptances": acceptances,
+        "acceptance": acceptances[-1] if acceptances else None,
+        "reopened": reopened,
+        "closed_on": _iso(closed_on),
+        "_funds_period": funds_period,  # exact sums for the totals; removed before the context is returned
+        "_funds_all": funds_all,
+        "_closed_on": closed_on,
+    }
+
+
+def _ref(entry: Any, lang: str) -> dict[str, Any]:
+    return {"township": entry.township, "village": entry.village, "code": str(entry.code) if entry.code else None,
+            "name": full_name(entry.township, entry.village, lang)}
+
+
+def known_townships(entries: Sequence[Any], townships: Mapping[str, Any]) -> list[str]:
+    """Every township the ledger knows, in report order (by village code where codes exist, then name)."""
+    first_code: dict[str, str] = {}
+    for e in entries:
+        code = str(e.code) if e.code else "\uffff"
+        if e.township not in first_code or code < first_code[e.township]:
+            first_code[e.township] = code
+    for t in townships:
+        first_code.setdefault(str(t), "\uffff")
+    return sorted(first_code, key=lambda t: (first_code[t], t))
+
+
+def resolve_township(name: str, entries: Sequence[Any], townships: Mapping[str, Any]) -> str:
+    known = known_townships(entries, townships)
+    if name in known:
+        return name
+    folded = unicodedata.normalize("NFKC", name).strip()
+    matches = [t for t in known if unicodedata.normalize("NFKC", t).strip().lower() == folded.lower()]
+    if len(matches) == 1:
+        return matches[0]
+    listing = "、".join(known) if known else _("none", "无")
+    raise LaxError(_(f"--township: '{name}' is not in the ledger (townships: {listing})",
+                     f"--township：台账中没有“{name}”（已有乡镇：{listing}）"))

@@ -1,0 +1,116 @@
+"""A report's words: numbers, dates and amounts as people write them, named lists, a village's status.
+
+Owns numbers in Chinese for headings (一, 十五, 一百零五), lists in the report's language (`A, B and C` /
+`A、B、C`), villages named and grouped by township in the documents' manner ("Dongyang Village and Tangqiao
+Village in Honghu Township", "洪湖乡东阳村、塘桥村"), a village's full name, and the sentence for its status
+and for its channel. Amounts (31,500 yuan; 3.15万元) and dates in words are `lax.show`'s, re-exported here
+because templates and callers know them as the report's.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+from lax import terms
+from lax.show import in_lang as _t
+from lax.show import long_date, money, value_text, wan, yuan
+
+__all__ = ["chinese_number", "series", "group_by_township", "names_by_township", "full_name", "status_text",
+           "channel_text", "evidence_text", "long_date", "money", "wan", "yuan"]
+
+_DIGITS_ZH = "零一二三四五六七八九"
+
+
+def chinese_number(n: Any) -> str:
+    """1 -> 一, 10 -> 十, 15 -> 十五, 21 -> 二十一, 105 -> 一百零五: for （一）（二）… headings."""
+    n = int(n)
+    if n < 0:
+        return "负" + chinese_number(-n)
+    if n < 10:
+        return _DIGITS_ZH[n]
+    if n < 20:
+        return "十" + (_DIGITS_ZH[n % 10] if n % 10 else "")
+    if n < 100:
+        return _DIGITS_ZH[n // 10] + "十" + (_DIGITS_ZH[n % 10] if n % 10 else "")
+    if n < 1000:
+        rest = n % 100
+        tail = "" if not rest else ("零" + _DIGITS_ZH[rest] if rest < 10 else
+                                    ("一" + chinese_number(rest) if rest < 20 else chinese_number(rest)))
+        return _DIGITS_ZH[n // 100] + "百" + tail
+    return str(n)
+
+
+# ------------------------------------------------------------------------------------- named lists
+
+
+def series(items: Iterable[Any], lang: str, last_sep: str | None = None) -> str:
+    """`A, B and C` / `A、B、C`."""
+    items = [str(x) for x in items]
+    if lang == "zh":
+        return "、".join(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + (last_sep if last_sep is not None else " and ") + items[-1]
+
+
+def group_by_township(villages: Iterable[Mapping[str, Any]]) -> list[tuple[str, list[Mapping[str, Any]]]]:
+    """Villages grouped by township, townships in order of first appearance, villages in given order."""
+    groups: dict[str, list[Mapping[str, Any]]] = {}
+    for v in villages:
+        groups.setdefault(str(v["township"]), []).append(v)
+    return list(groups.items())
+
+
+def names_by_township(villages: Iterable[Mapping[str, Any]], lang: str, limit: int | None = None) -> str:
+    """Villages named and grouped by township in the documents' manner.
+
+    en: `Song San Village in Dengbu Town, Tazhou Village in Huangxi Town, and Dongyang Village and
+    Tangqiao Village in Honghu Township`; zh: `邓埠镇宋三村，黄溪镇塔洲村，洪湖乡东阳村、塘桥村`
+    (groups are separated by `、` when every group has one village). With `limit`, only the first
+    `limit` villages are named and the rest counted (`……等20个村` / `and 12 other villages`).
+    """
+    villages = list(villages)
+    total = len(villages)
+    shown = villages if limit is None or total <= limit else villages[: max(int(limit), 0)]
+    groups = group_by_township(shown)
+    rest = total - len(shown)
+    if lang == "zh":
+        parts = [f"{township}{'、'.join(str(v['village']) for v in vs)}" for township, vs in groups]
+        text = ("，" if any(len(vs) > 1 for _township, vs in groups) else "、").join(parts)
+        return f"{text}等{total}个村" if rest else text
+    parts = [f"{series((v['village'] for v in vs), lang)} in {township}" for township, vs in groups]
+    if rest:
+        parts.append(f"{rest} other village{'s' if rest != 1 else ''}")
+    # A serial comma before the last group when that group names several villages keeps the
+    # outer "and" from reading as part of the inner list.
+    last_multi = (len(groups[-1][1]) > 1) if groups and not rest else False
+    return series(parts, lang, last_sep=", and " if (last_multi and len(parts) > 2) else None)
+
+
+def full_name(township: str, village: str, lang: str) -> str:
+    """`洪湖乡东阳村` / `Dongyang Village in Honghu Township`."""
+    return _t(lang, f"{village} in {township}", f"{township}{village}")
+
+
+def status_text(status: str | None, watching: bool, lang: str) -> str:
+    """A village's status as a report says it (a sentence, longer than `ledger list`'s one word)."""
+    if status == "identified":
+        return _t(lang, "identified, plan not yet recorded", "已确定，待制定整改方案")
+    if status == "rectifying":
+        return _t(lang, "rectifying", "整改中")
+    if status == "accepted":
+        return (_t(lang, "accepted, in the watch year", "验收合格，巩固观察期内") if watching
+                else _t(lang, "accepted, watch year over (ready to close)", "验收合格，观察期满待销号"))
+    if status == "closed":
+        return _t(lang, "closed", "已销号")
+    return ""
+
+
+def channel_text(channel: str | None, lang: str) -> str:
+    """How a village came onto the list, by the glossary's name (`lax.terms.CHANNELS`)."""
+    return terms.name(terms.CHANNELS, channel, lang)
+
+
+def evidence_text(value: Any, lang: str) -> str:
+    """One value of a standard's evidence: `lax.show.value_text`, a blank said as such."""
+    return value_text(value, lang, blank=_t(lang, "blank", "空"))

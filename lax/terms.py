@@ -1,0 +1,96 @@
+"""The one glossary: the channels, statuses, event types, roles and report levels lax names, each in
+English and Chinese.
+
+Every place that shows one of these words to a person (a report, `ledger show` and `ledger log`, the
+Excel ledger, a rebound's reason) takes it from here, so the ledger and the report cannot call one
+channel by two names. The Chinese names follow the SPEC's terms (§2: "mass satisfaction evaluation"
+群众满意度测评, reports from county departments 县直部门通报, the township leader 乡镇包村领导); the other
+spellings offices write are kept in `accepted`, read on input (an imported Excel ledger) but never written.
+
+Pure data and two lookups; importing this module costs nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Term:
+    key: str  # as the ledger files and the JSON spell it
+    en: str
+    zh: str
+    accepted: tuple[str, ...] = ()  # other spellings read on input
+
+    def text(self, lang: str) -> str:
+        """The name in a document's language (a report's, which is not always the messages')."""
+        return self.zh if lang == "zh" else self.en
+
+    def label(self) -> str:
+        """The name in the language of lax's messages (`--lang`, LAX_LANG)."""
+        from lax.i18n import _
+
+        return _(self.en, self.zh)
+
+
+def _table(*terms: Term) -> dict[str, Term]:
+    return {t.key: t for t in terms}
+
+
+# The four ways a village comes onto the list (SPEC §2.1), in the order the documents give them.
+CHANNELS = _table(
+    Term("self", "township self-examination", "乡镇自查", ("自查", "乡镇排查", "排查")),
+    Term("mass", "mass satisfaction evaluation", "群众满意度测评", ("群众评议", "群众")),
+    Term("spot", "county spot check", "县级抽查", ("抽查", "县委抽查")),
+    Term("department", "county department report", "县直部门通报", ("部门报告", "部门移交", "部门")),
+)
+
+# The people a plan names (SPEC §2.2), as the ledger's `planned` events spell them.
+ROLES = _table(
+    Term("county_leader", "county contact leader", "县级联系领导", ("联系县领导", "县领导", "县级领导", "县级联系领导干部")),
+    Term("township_leader", "township leader", "乡镇包村领导", ("乡镇责任人", "包村领导", "乡镇领导")),
+    Term("first_secretary", "first secretary", "第一书记", ("驻村第一书记",)),
+    Term("helping_unit", "paired helping unit", "结对帮扶单位", ("帮扶单位", "结对单位", "挂点单位")),
+)
+
+# A village's status as of a date (SPEC §7), and "not listed" for a village with no open round.
+STATUSES = _table(
+    Term("identified", "identified", "已认定"),
+    Term("rectifying", "rectifying", "整改中"),
+    Term("accepted", "accepted", "已验收（观察期）"),
+    Term("closed", "closed", "已销号"),
+)
+NOT_LISTED = Term("", "not listed", "未列入")
+
+# The levels a report is drafted at (SPEC §8).
+LEVELS = _table(
+    Term("county", "county", "县级"),
+    Term("township", "township", "乡镇级"),
+    Term("village", "village", "村级"),
+)
+
+# The events of a ledger file, as `ledger show` and `ledger log` name them.
+EVENT_TYPES = _table(
+    Term("identified", "identified", "认定"),
+    Term("planned", "plan", "整改措施"),
+    Term("progress", "progress", "整改进展"),
+    Term("acceptance", "acceptance", "验收"),
+    Term("reopened", "rebound", "反弹"),
+    Term("closed", "closed", "销号"),
+    Term("missed_inclusion", "missed inclusion", "漏报"),
+    Term("amended", "standards added", "追加认定情形"),
+    Term("submission", "submission", "报送"),
+)
+
+
+def name(table: dict[str, Term], key: object, lang: str | None = None) -> str:
+    """`key`'s name from `table` in `lang` (None: the messages' language); an unknown key as it is."""
+    term = table.get(key) if isinstance(key, str) else None
+    if term is None:
+        return str(key or "")
+    return term.label() if lang is None else term.text(lang)
+
+
+def spellings(table: dict[str, Term]) -> dict[str, tuple[str, ...]]:
+    """Every spelling read on input for each key: the Chinese name, then the accepted others."""
+    return {k: (t.zh, *t.accepted) for k, t in table.items()}
