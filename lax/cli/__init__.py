@@ -23,6 +23,7 @@ from lax.i18n import _, get_lang
 from lax.problems import LaxError
 from lax.cli.ledger import app as ledger_app
 from lax.cli.report import report as report_command
+from lax.cli.site import site as site_command
 
 app = typer.Typer(
     name="lax",
@@ -308,6 +309,7 @@ def form(
 
 app.add_typer(ledger_app, name="ledger")
 app.command("report")(report_command)
+app.command("site")(site_command)
 
 
 def main() -> None:
