@@ -315,3 +315,35 @@ def test_empty_ledger_gives_an_empty_site(tmp_path):
     done = lax("site", str(out), "--ledger", str(tmp_path / "ledger"))
     assert done.returncode == 0, done.stderr
     assert "No village is on the ledger yet." in (out / "wall.html").read_text(encoding="utf-8")
+
+
+def test_site_run_again_remakes_only_changed_village_pages(ledger, tmp_path):
+    out = tmp_path / "site"
+    assert lax("site", str(out), "--ledger", str(ledger)).returncode == 0
+    before = {p.name: p.stat().st_ino for p in (out / "v").iterdir()}
+    edited = next(ledger.glob("*塔洲村*"))
+    edited.write_text(edited.read_text(encoding="utf-8").replace("完成支部换届选举", "完成村务公开栏建设"), encoding="utf-8")
+    done = lax("site", str(out), "--ledger", str(ledger))
+    assert done.returncode == 0, done.stderr
+    after = {p.name: p.stat().st_ino for p in (out / "v").iterdir()}
+    changed = [name for name in after if after[name] != before[name]]
+    assert len(changed) == 1
+    assert "完成村务公开栏建设" in (out / "v" / changed[0]).read_text(encoding="utf-8")
+    # Another day changes every page (today's line, the days left).
+    assert lax("site", str(out), "--ledger", str(ledger), "--as-of", "2026-10-01").returncode == 0
+    again = {p.name: p.stat().st_ino for p in (out / "v").iterdir()}
+    assert all(again[name] != after[name] for name in again)
+    assert "2026-10-01" in (out / "v" / changed[0]).read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes to a read-only folder")
+def test_site_out_in_a_read_only_folder(ledger, tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        done = lax("site", str(locked / "site"), "--ledger", str(ledger))
+        assert done.returncode == 2
+        assert done.stderr == f"{locked / 'site'}: cannot write: the folder {locked} is not writable\n"
+    finally:
+        locked.chmod(0o755)

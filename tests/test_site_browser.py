@@ -55,9 +55,11 @@ class Browser:
         to_browser_r, self._to_browser = os.pipe()
         self._from_browser, from_browser_w = os.pipe()
 
-        def fds() -> None:  # in the child: the protocol's fixed descriptors
-            os.dup2(to_browser_r, 3)
-            os.dup2(from_browser_w, 4)
+        def fds() -> None:  # in the child: the protocol's fixed descriptors (moved up first: either may be 3 or 4)
+            r, w = os.dup(to_browser_r), os.dup(from_browser_w)
+            r, w = os.dup2(r, 100), os.dup2(w, 101)
+            os.dup2(r, 3)
+            os.dup2(w, 4)
 
         self.proc = subprocess.Popen([executable, *self.FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -74,7 +74,7 @@ def site(
     from lax.i18n import get_lang
     from lax.ledger import load_entries, load_townships_checked
     from lax.problems import os_reason
-    from lax.site import build_site, publish, write_pages
+    from lax.site import MARKER, build_site, publish, write_pages
 
     on = parse_date_option(as_of, "--as-of") or today()
     check_out(out, ledger)
@@ -86,7 +86,8 @@ def site(
     towns, town_problems = load_townships_checked(ledger)
     model = build_site(entries, towns, rules, on, get_lang())
     try:
-        files = publish(out, lambda folder: write_pages(model, folder))
+        previous = out if (out / MARKER).is_file() else None  # its unchanged village pages are reused
+        files = publish(out, lambda folder: write_pages(model, folder, previous))
     except OSError as e:
         raise LaxError(_(f"{out}: cannot write: {os_reason(e)}", f"{out}：无法写入：{os_reason(e)}")) from None
     err(_(f"wrote {files} files to {out} ({len(model['villages'])} villages as of {on}); open {out / 'index.html'}",

@@ -92,7 +92,7 @@ def _timeline(entry: Any, as_of: dt.date, titles: Mapping[str, str]) -> list[dic
             continue
         d = ev.data
         rec = d.get("recorded")
-        item = {"date": ev.date.isoformat(), "type": ev.type, "line": ev.line,
+        item = {"date": ev.date.isoformat(), "day": ev.date, "type": ev.type, "line": ev.line,
                 "by": str(rec.get("by")) if isinstance(rec, dict) and rec.get("by") is not None else None,
                 "at": str(json_value(rec.get("at"))) if isinstance(rec, dict) and rec.get("at") is not None
                 else None,
@@ -221,8 +221,12 @@ def build_site(entries: Sequence[Any], townships: Mapping[str, Sequence[Any]], c
     headline["funds_total"] = context["funds"]["total"]
     headline["funds_period"] = context["funds"]["period"]
 
+    import lax
+
+    fingerprint = hashlib.sha1(repr((lax.__version__, criteria.name(lang), criteria.version, sorted(titles.items()), policy)).encode())
     return {
-        "as_of": as_of.isoformat(), "lang": lang, "within": within,
+        "as_of": as_of.isoformat(), "as_of_date": as_of, "lang": lang, "within": within,
+        "fingerprint": fingerprint.hexdigest()[:16],
         "criteria_name": criteria.name(lang),
         "period": context["period"],
         "headline": headline,

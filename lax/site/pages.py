@@ -13,6 +13,7 @@ failure half-way leaves the previous site as it was.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 from importlib import resources
@@ -311,63 +312,80 @@ _EVENT_CLASS = {"identified": "e-identified", "planned": "e-planned", "progress"
                 "missed_inclusion": "e-missed", "amended": "e-amended"}
 
 
-def village(site: Mapping[str, Any], v: Mapping[str, Any], labels: Mapping[str, Mapping[str, str]]) -> str:
+def village_labels(site: Mapping[str, Any]) -> dict[str, Any]:
+    """What every village page shares, made once per site: the page frame around the title, and the labels
+    (already escaped)."""
+    head = _head("\0", site, 1, "village").split("\0")
+    return {"head": (head[0], head[1]), "foot": _foot(site),
+            "status": status_names(), "event": event_names(), "key": key_names(), "channel": channel_names(),
+            "anchors": {t["township"]: t["anchor"] for t in site["townships"]},
+            "overdue": esc(_("overdue", "已超期")), "soon": esc(_("time limit within 30 days", "30天内到期")),
+            "today": _("today", "今天"), "timeline": _("Timeline", "时间线"), "limit": _("time limit", "整改时限"),
+            "watch": _("watch year ends", "观察期满"),
+            "h_standards": esc(_("Standards met", "认定情形")), "h_timeline": esc(_("Timeline", "时间线")),
+            "evidence": esc(_("Evidence", "依据")), "source": esc(_("Source", "来源")),
+            "source_key": _("source", "来源"), "none": esc(_("none recorded", "未记录")),
+            "not_recorded": esc(_("not recorded", "未记录")),
+            "table_head": (f'<table class="events"><thead><tr><th>{esc(_("Date", "日期"))}</th>'
+                           f'<th>{esc(_("Event", "事件"))}</th><th>{esc(_("Details", "详情"))}</th>'
+                           f'<th>{esc(_("Recorded by", "录入人"))}</th></tr></thead><tbody>'),
+            "facts": [_("Township", "乡镇"), _("Village code", "村代码"), _("Status", "状态"), _("Time limit", "整改时限"),
+                      _("Watched until", "观察期至"), _("Identified on", "确定日期"), _("Channel", "发现渠道"),
+                      _("Rounds", "轮次"), _("Rebounds", "反弹次数"), _("Funds this round", "本轮投入资金")],
+            "roles": [(role, zh if site["lang"] == "zh" else en) for role, en, zh in site["roles"]],
+            "file": _("Ledger file", "台账文件")}
+
+
+def village(site: Mapping[str, Any], v: Mapping[str, Any], labels: Mapping[str, Any]) -> str:
     lang = site["lang"]
     detail = village_detail(site, v)
     names, events, keys, channels = labels["status"], labels["event"], labels["key"], labels["channel"]
-    as_of = dt.date.fromisoformat(site["as_of"])
-    title = f'{v["township"]} {v["village"]}'
-    out = [_head(title, site, 1, "village"),
-           f'<p class="crumbs"><a href="../wall.html#{esc(_anchor(site, v["township"]))}">{esc(v["township"])}</a></p>'
+    as_of = site["as_of_date"]
+    shade = v["shade"]
+    out = [labels["head"][0], esc(f'{v["township"]} {v["village"]}'), labels["head"][1],
+           f'<p class="crumbs"><a href="../wall.html#{labels["anchors"].get(v["township"], "")}">{esc(v["township"])}</a></p>'
            f'<h1>{esc(v["village"])} <small>{esc(v["code"] or "")}</small> '
-           f'<span class="badge s-{v["shade"]}">{esc(names[v["shade"]])}</span>'
-           + (f' <span class="badge flag-overdue">{esc(_("overdue", "已超期"))}</span>' if v["overdue"] else "")
-           + (f' <span class="badge flag-due">{esc(_("time limit within 30 days", "30天内到期"))}</span>'
-              if v["due_soon"] else "") + "</h1>"]
-    days = (dt.date.fromisoformat(v["deadline"]) - as_of).days if v["deadline"] else None
+           f'<span class="badge s-{shade}">{esc(names[shade])}</span>'
+           + (f' <span class="badge flag-overdue">{labels["overdue"]}</span>' if v["overdue"] else "")
+           + (f' <span class="badge flag-due">{labels["soon"]}</span>' if v["due_soon"] else "") + "</h1>"]
+    state = v["state"]
+    deadline = state.deadline
     limit = v["deadline"] or "—"
-    if days is not None and v["status"] in ("identified", "rectifying"):
+    if deadline is not None and v["status"] in ("identified", "rectifying"):
+        days = (deadline - as_of).days
         limit += " (" + (_(f"{-days} days over", f"超期 {-days} 天") if days < 0 else _(f"{days} days left", f"剩 {days} 天")) + ")"
-    facts = [(_("Township", "乡镇"), v["township"]), (_("Village code", "村代码"), v["code"] or "—"),
-             (_("Status", "状态"), names[v["shade"]]), (_("Time limit", "整改时限"), limit),
-             (_("Watched until", "观察期至"), v["watch_until"] or "—"),
-             (_("Identified on", "确定日期"), v["identified_on"] or "—"),
-             (_("Channel", "发现渠道"), channels.get(v["channel"], v["channel"] or "—")),
-             (_("Rounds", "轮次"), str(v["rounds"])), (_("Rebounds", "反弹次数"), str(v["rebounds"])),
-             (_("Funds this round", "本轮投入资金"), _money(v["funds"], lang))]
-    for role, en, zh in site["roles"]:
-        if role in detail["people"]:
-            facts.append((zh if lang == "zh" else en, detail["people"][role]))
-    facts.append((_("Ledger file", "台账文件"), v["file"]))
+    values = [v["township"], v["code"] or "—", names[shade], limit, v["watch_until"] or "—", v["identified_on"] or "—",
+              channels.get(v["channel"], v["channel"] or "—"), str(v["rounds"]), str(v["rebounds"]),
+              _money(v["funds"], lang)]
+    facts = list(zip(labels["facts"], values))
+    people = detail["people"]
+    for role, title in labels["roles"]:
+        if role in people:
+            facts.append((title, people[role]))
+    facts.append((labels["file"], v["file"]))
     out.append('<section class="profile"><dl>' + "".join(f"<dt>{esc(k)}</dt><dd>{esc(val)}</dd>" for k, val in facts)
-               + "</dl></section>")
-
-    out.append(f'<h2>{esc(_("Standards met", "认定情形"))}</h2><ul class="standards">')
+               + f'</dl></section><h2>{labels["h_standards"]}</h2><ul class="standards">')
     for s in detail["standards"]:
         ev = "; ".join(f'{e["title"]} = {_value(e["value"])}' for e in s["evidence"])
         src = s["source"]
         out.append(f'<li><b>{esc(s["id"])}</b> {esc(s["title"])}'
-                   + (f'<div class="evidence">{esc(_("Evidence", "依据"))}: {esc(ev)}</div>' if ev else "")
-                   + (f'<div class="source">{esc(_("Source", "来源"))}: <code>{esc(src)}</code>'
-                      f'{" (" + esc(s["date"]) + ")" if s["date"] else ""}</div>' if src else "")
+                   + (f'<div class="evidence">{labels["evidence"]}: {esc(ev)}</div>' if ev else "")
+                   + (f'<div class="source">{labels["source"]}: <code>{esc(src)}</code>'
+                      f'{" (" + s["date"] + ")" if s["date"] else ""}</div>' if src else "")
                    + "</li>")
     if not detail["standards"]:
-        out.append(f"<li>{esc(_('none recorded', '未记录'))}</li>")
-    out.append("</ul>")
-
+        out.append(f"<li>{labels['none']}</li>")
+    out.append(f'</ul><h2>{labels["h_timeline"]}</h2>')
     timeline = detail["timeline"]
-    out.append(f'<h2>{esc(_("Timeline", "时间线"))}</h2>')
     if timeline:
-        dots = [(dt.date.fromisoformat(e["date"]), _EVENT_CLASS.get(e["type"], "e-other"),
-                 events.get(e["type"], e["type"])) for e in timeline]
+        dots = [(e["day"], _EVENT_CLASS.get(e["type"], "e-other"), events.get(e["type"], e["type"])) for e in timeline]
         marks = []
-        if v["deadline"] and v["status"] in ("identified", "rectifying"):
-            marks.append((dt.date.fromisoformat(v["deadline"]), "m-deadline", _("time limit", "整改时限")))
-        if v["watch_until"] and v["status"] == "accepted":
-            marks.append((dt.date.fromisoformat(v["watch_until"]), "m-watch", _("watch year ends", "观察期满")))
-        out.append(svg.time_axis(dots, marks, as_of, _("today", "今天"), _("Timeline", "时间线")))
-    out.append(f'<table class="events"><thead><tr><th>{esc(_("Date", "日期"))}</th><th>{esc(_("Event", "事件"))}</th>'
-               f'<th>{esc(_("Details", "详情"))}</th><th>{esc(_("Recorded by", "录入人"))}</th></tr></thead><tbody>')
+        if deadline is not None and v["status"] in ("identified", "rectifying"):
+            marks.append((deadline, "m-deadline", labels["limit"]))
+        if state.watch_until is not None and v["status"] == "accepted":
+            marks.append((state.watch_until, "m-watch", labels["watch"]))
+        out.append(svg.time_axis(dots, marks, as_of, labels["today"], labels["timeline"]))
+    out.append(labels["table_head"])
     for e in timeline:
         details = []
         for k, val in e["details"].items():
@@ -377,28 +395,49 @@ def village(site: Mapping[str, Any], v: Mapping[str, Any], labels: Mapping[str, 
                 val = _money(val, lang)
             details.append(f"{keys.get(k, k)}: {_value(val)}")
         if e["source"]:
-            details.append(f'{_("source", "来源")}: {e["source"]}')
+            details.append(f'{labels["source_key"]}: {e["source"]}')
         who = (e["by"] or "") + (f' · {e["at"]}' if e["at"] else "")
-        out.append(f'<tr class="{_EVENT_CLASS.get(e["type"], "e-other")}"><td>{esc(e["date"])}</td>'
+        out.append(f'<tr class="{_EVENT_CLASS.get(e["type"], "e-other")}"><td>{e["date"]}</td>'
                    f'<td>{esc(events.get(e["type"], e["type"]))}</td><td>{esc("; ".join(details))}</td>'
-                   f'<td>{esc(who or _("not recorded", "未记录"))}</td></tr>')
-    out.append("</tbody></table>" + _foot(site))
+                   f'<td>{esc(who) if who else labels["not_recorded"]}</td></tr>')
+    out.append("</tbody></table>")
+    out.append(labels["foot"])
     return "".join(out)
-
-
-def _anchor(site: Mapping[str, Any], township: str) -> str:
-    anchors = site.get("_anchors")
-    if anchors is None:
-        anchors = {t["township"]: t["anchor"] for t in site["townships"]}
-        site["_anchors"] = anchors  # type: ignore[index]
-    return anchors.get(township, "")
 
 
 # ------------------------------------------------------------------------------------------- writing
 
 
-def write_pages(site: Mapping[str, Any], folder: Path) -> int:
-    """Every page and asset of the site into `folder` (new and empty); the number of files written."""
+def _village_key(site: Mapping[str, Any], v: Mapping[str, Any], anchor: str) -> str | None:
+    """What a village page is made from, as one text: the ledger file as it is on disk (the ledger's own
+    cache key: inode, size, modification and change times, so a hand edit is noticed), the date, the
+    language, the criteria, lax's version and the township's place. None when the file cannot be stat'ed."""
+    try:
+        st = os.stat(v["entry"].path)
+    except OSError:
+        return None
+    return (f'{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}|{site["as_of"]}|{site["lang"]}|'
+            f'{site["within"]}|{anchor}|{site["fingerprint"]}')
+
+
+def _previous(folder: Path | None) -> dict[str, str]:
+    """The keys of the village pages of the site in `folder` (written by the last run), if any."""
+    if folder is None:
+        return {}
+    try:
+        data = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+        pages = data.get("pages") if isinstance(data, dict) else None
+        return {str(k): str(val) for k, val in pages.items()} if isinstance(pages, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def write_pages(site: Mapping[str, Any], folder: Path, previous: Path | None = None) -> int:
+    """Every page and asset of the site into `folder` (new and empty); the number of files written.
+
+    A village page whose inputs are unchanged since the site in `previous` (the folder this one replaces) is
+    taken from it (a hard link, or a copy) instead of being made again: a large ledger's site is rewritten in
+    a moment when few villages changed, and a hand-edited file is always made again."""
     (folder / "assets").mkdir()
     (folder / "v").mkdir()
     base = resources.files("lax.site") / "assets"
@@ -408,12 +447,31 @@ def write_pages(site: Mapping[str, Any], folder: Path) -> int:
     for name, make in (("index.html", overview), ("wall.html", wall), ("todo.html", todo)):
         (folder / name).write_text(make(site), encoding="utf-8")
         files += 1
-    labels = {"status": status_names(), "event": event_names(), "key": key_names(), "channel": channel_names()}
+    labels = village_labels(site)
+    old = _previous(previous)
+    keys: dict[str, str] = {}
     for v in site["villages"]:
-        with open(folder / v["page"], "w", encoding="utf-8") as fh:
+        page = v["page"]
+        key = _village_key(site, v, labels["anchors"].get(v["township"], ""))
+        if key is not None:
+            keys[page] = key
+            if old.get(page) == key:
+                try:
+                    os.link(previous / page, folder / page)  # type: ignore[operator]
+                    files += 1
+                    continue
+                except OSError:
+                    try:
+                        shutil.copyfile(previous / page, folder / page)  # type: ignore[operator]
+                        files += 1
+                        continue
+                    except OSError:
+                        pass
+        with open(folder / page, "w", encoding="utf-8") as fh:
             fh.write(village(site, v, labels))
         files += 1
-    (folder / MARKER).write_text("written by `lax site`; the next run replaces this folder\n", encoding="utf-8")
+    (folder / MARKER).write_text(json.dumps({"written_by": "lax site; the next run replaces this folder",
+                                             "pages": keys}, ensure_ascii=False), encoding="utf-8")
     return files
 
 
