@@ -17,7 +17,17 @@ def esc(value: object) -> str:
     return escape(str(value), quote=True)
 
 
-def bars(items: Sequence[tuple[str, str, int]], title: str, width: int = 560) -> str:
+def _clip(text: str, room: int) -> str:
+    """`text` cut to `room` columns (a Chinese character takes two), with an ellipsis when cut."""
+    used = 0
+    for i, ch in enumerate(text):
+        used += 2 if ord(ch) > 0x2E80 else 1
+        if used > room:
+            return text[:i - 1] + "…"
+    return text
+
+
+def bars(items: Sequence[tuple[str, str, int]], title: str, width: int = 520) -> str:
     """Horizontal bars: (key, label, value) each, the value written at the bar's end."""
     row, label_w, pad = 22, 230, 40
     height = row * len(items) + 8
@@ -28,7 +38,7 @@ def bars(items: Sequence[tuple[str, str, int]], title: str, width: int = 560) ->
     for i, (key, label, value) in enumerate(items):
         y = 4 + i * row
         w = round(span * value / top, 1)
-        short = label if len(label) <= 18 else label[:17] + "…"
+        short = _clip(label, 33)
         out.append(f'<g class="bar" data-key="{esc(key)}"><text x="{label_w - 6}" y="{y + 15}" text-anchor="end">'
                    f'{esc(key)} {esc(short)}</text><rect class="b-{esc(key)}" x="{label_w}" y="{y + 3}" width="{w}" '
                    f'height="{row - 6}"><title>{esc(key)} {esc(label)}: {value}</title></rect>'
@@ -38,7 +48,7 @@ def bars(items: Sequence[tuple[str, str, int]], title: str, width: int = 560) ->
 
 
 def columns(groups: Sequence[tuple[str, Sequence[int]]], series: Sequence[tuple[str, str]], title: str,
-            width: int = 560, height: int = 200) -> str:
+            width: int = 520, height: int = 200) -> str:
     """Grouped columns: (label, values) per group, one value per (css class, series name)."""
     base, left = height - 34, 30
     top = max([v for _l, vs in groups for v in vs] + [1])
@@ -69,7 +79,7 @@ def columns(groups: Sequence[tuple[str, Sequence[int]]], series: Sequence[tuple[
     return "".join(out)
 
 
-def stacked(parts: Sequence[tuple[str, str, int]], scale: int, width: int = 220) -> str:
+def stacked(parts: Sequence[tuple[str, str, int]], scale: int, width: int = 160) -> str:
     """One bar of (css class, name, count) parts; `scale` is the count the full width stands for, so the
     townships' bars compare."""
     total = sum(n for _c, _n, n in parts)
@@ -102,6 +112,9 @@ def time_axis(events: Sequence[tuple[dt.date, str, str]], marks: Sequence[tuple[
     def x(d: dt.date) -> float:
         return round(left + (right - left) * (d - first).days / span, 1)
 
+    def label_at(at: float) -> str:  # a label near the right edge runs leftwards, so it is not cut off
+        return f'x="{at - 3}" text-anchor="end"' if at > width - 160 else f'x="{at + 3}"'
+
     out = [f'<svg class="chart timeline" role="img" viewBox="0 0 {width} {height}" width="{width}" '
            f'height="{height}" aria-label="{esc(title)}"><title>{esc(title)}</title>',
            f'<line class="axis" x1="{left}" y1="{axis_y}" x2="{right}" y2="{axis_y}"/>']
@@ -124,14 +137,14 @@ def time_axis(events: Sequence[tuple[dt.date, str, str]], marks: Sequence[tuple[
         y += 1
     for d, cls, label in marks:
         out.append(f'<g class="mark {esc(cls)}"><line x1="{x(d)}" y1="{axis_y - 26}" x2="{x(d)}" y2="{axis_y}"/>'
-                   f'<text x="{x(d) + 3}" y="{axis_y - 28}">{esc(label)} {d.isoformat()}</text></g>')
+                   f'<text {label_at(x(d))} y="{axis_y - 28}">{esc(label)} {d.isoformat()}</text></g>')
     tx = x(today)
     out.append(f'<g class="today"><line x1="{tx}" y1="12" x2="{tx}" y2="{height - 6}"/>'
-               f'<text x="{tx + 3}" y="10">{esc(today_label)} {today.isoformat()}</text></g>')
+               f'<text {label_at(tx)} y="10">{esc(today_label)} {today.isoformat()}</text></g>')
     for i, (d, cls, label) in enumerate(events):
         lane = axis_y + 30 + 16 * (i % 3)
         out.append(f'<g class="ev {esc(cls)}"><line x1="{x(d)}" y1="{axis_y}" x2="{x(d)}" y2="{lane - 4}"/>'
                    f'<circle cx="{x(d)}" cy="{axis_y}" r="5"><title>{d.isoformat()} {esc(label)}</title></circle>'
-                   f'<text x="{x(d) + 3}" y="{lane}">{esc(label)}</text></g>')
+                   f'<text {label_at(x(d))} y="{lane}">{esc(label)}</text></g>')
     out.append("</svg>")
     return "".join(out)
