@@ -38,7 +38,7 @@ def bars(items: Sequence[tuple[str, str, int]], title: str, width: int = 520) ->
     for i, (key, label, value) in enumerate(items):
         y = 4 + i * row
         w = round(span * value / top, 1)
-        short = _clip(label, 33)
+        short = _clip(label, 27)
         out.append(f'<g class="bar" data-key="{esc(key)}"><text x="{label_w - 6}" y="{y + 15}" text-anchor="end">'
                    f'{esc(key)} {esc(short)}</text><rect class="b-{esc(key)}" x="{label_w}" y="{y + 3}" width="{w}" '
                    f'height="{row - 6}"><title>{esc(key)} {esc(label)}: {value}</title></rect>'
