@@ -347,3 +347,16 @@ def test_site_out_in_a_read_only_folder(ledger, tmp_path):
         assert done.stderr == f"{locked / 'site'}: cannot write: the folder {locked} is not writable\n"
     finally:
         locked.chmod(0o755)
+
+
+def test_long_todo_sections_are_cut_into_tables_laid_out_when_seen(ledger, monkeypatch):
+    from lax.site import pages
+
+    site = _model(ledger)
+    monkeypatch.setattr(pages, "CHUNK", 1)
+    html = pages.todo(site)
+    overdue = html[html.index('<section id="overdue">'):html.index('<section id="due30">')]
+    assert overdue.count('<div class="chunk"><table class="todo fixed">') == 2
+    assert overdue.index("宋三村") < overdue.index("塘桥村")  # the most overdue first, in one order across the tables
+    monkeypatch.setattr(pages, "CHUNK", 200)
+    assert 'class="chunk"' not in pages.todo(site)

@@ -227,11 +227,12 @@ def wall(site: Mapping[str, Any]) -> str:
             mark = (f'<i class="flag" title="{esc(over)}">!</i>' if v["overdue"]
                     else f'<i class="flag" title="{esc(soon)}">◷</i>' if v["due_soon"] else "")
             code = v["code"] or ""
-            tip = f'{names[v["shade"]]}' + (f' · {over} {v["deadline"]}' if v["overdue"] else
-                                             f' · {soon} {v["deadline"]}' if v["due_soon"] else "")
+            # The status is the colour (and the class); a flagged tile says in its tooltip why and since when.
+            why = over if v["overdue"] else soon if v["due_soon"] else None
+            tip = f' title="{esc(why + " " + v["deadline"])}"' if why else ""
             out.append(f'<a class="tile st-{v["status"]} s-{v["shade"]}{flags}" href="{v["page"]}" '
                        f'data-s="{v["shade"]}" data-c="{esc(" ".join(v["criteria"]))}" '
-                       f'data-n="{esc((v["village"] + " " + t + " " + code).lower())}" title="{esc(tip)}">'
+                       f'data-n="{esc((v["village"] + " " + t + " " + code).lower())}"{tip}>'
                        f'{mark}<span>{esc(v["village"])}</span></a>')
         out.append("</div></section>")
     if not site["villages"]:
@@ -243,23 +244,35 @@ def wall(site: Mapping[str, Any]) -> str:
 # ----------------------------------------------------------------------------------------- the to-do list
 
 
+CHUNK = 200  # rows per table of a long to-do section: each is laid out only when it scrolls into view
+
+
 def _village_table(rows: list[Mapping[str, Any]], pages: Mapping[str, str], date_key: str, date_head: str,
                    days_head: str) -> str:
+    """A to-do section's villages as a table. A long one (a prefecture's thousands of overdue villages) is
+    cut into tables of `CHUNK` rows with fixed column widths, each laid out by the browser only when it comes
+    into view (`content-visibility`), so the page opens at once; those keep the order they are given
+    (the most urgent first) and are not sortable."""
     if not rows:
         return f'<p class="empty">{esc(_("None.", "无。"))}</p>'
     names = status_names()
-    out = [f'<table class="sortable"><thead><tr><th data-sort="text">{esc(_("Township", "乡镇"))}</th>'
-           f'<th data-sort="text">{esc(_("Village", "村"))}</th><th data-sort="text">{esc(_("Status", "状态"))}</th>'
-           f'<th data-sort="text">{esc(date_head)}</th><th data-sort="num">{esc(days_head)}</th>'
-           f'<th data-sort="text">{esc(_("Standards", "认定情形"))}</th></tr></thead><tbody>']
+    cols = ('<colgroup><col class="w-t"><col class="w-v"><col class="w-s"><col class="w-d"><col class="w-n">'
+            '<col class="w-c"></colgroup>')
+    head = (f'<thead><tr><th data-sort="text">{esc(_("Township", "乡镇"))}</th>'
+            f'<th data-sort="text">{esc(_("Village", "村"))}</th><th data-sort="text">{esc(_("Status", "状态"))}</th>'
+            f'<th data-sort="text">{esc(date_head)}</th><th data-sort="num">{esc(days_head)}</th>'
+            f'<th data-sort="text">{esc(_("Standards", "认定情形"))}</th></tr></thead><tbody>')
+    body = []
     for r in rows:
         page = pages.get(r["file"], "")
         days = abs(r["days"]) if r["days"] is not None else ""
-        out.append(f'<tr><td>{esc(r["township"])}</td><td><a href="{page}">{esc(r["village"])}</a></td>'
-                   f'<td>{esc(names.get(r["status"], r["status"]))}</td><td>{esc(r[date_key] or "")}</td>'
-                   f'<td class="n" data-v="{days}">{days}</td><td>{esc("、".join(r["criteria"]))}</td></tr>')
-    out.append("</tbody></table>")
-    return "".join(out)
+        body.append(f'<tr><td>{esc(r["township"])}</td><td><a href="{page}">{esc(r["village"])}</a></td>'
+                    f'<td>{esc(names.get(r["status"], r["status"]))}</td><td>{esc(r[date_key] or "")}</td>'
+                    f'<td class="n" data-v="{days}">{days}</td><td>{esc("、".join(r["criteria"]))}</td></tr>')
+    if len(body) <= CHUNK:
+        return f'<table class="sortable todo">{head}{"".join(body)}</tbody></table>'
+    return "".join(f'<div class="chunk"><table class="todo fixed">{cols}{head}{"".join(body[i:i + CHUNK])}</tbody></table></div>'
+                   for i in range(0, len(body), CHUNK))
 
 
 def todo(site: Mapping[str, Any]) -> str:

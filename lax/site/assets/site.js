@@ -55,7 +55,9 @@
     form.addEventListener("change", apply);
     var hash = decodeURIComponent(location.hash.slice(1));
     form.hidden = false;
-    apply();
+    // A form the browser restored (going back to the page) is applied; a fresh one leaves every tile as it is.
+    if (form.q.value || form.t.value || form.s.value || form.c.value) apply();
+    else form.n.value = data.length + " / " + data.length;
     if (hash) { var target = document.getElementById(hash); if (target) target.scrollIntoView(); }
   }
 
