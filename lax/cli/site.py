@@ -86,8 +86,9 @@ def site(
     towns, town_problems = load_townships_checked(ledger)
     model = build_site(entries, towns, rules, on, get_lang())
     try:
-        previous = out if (out / MARKER).is_file() else None  # its unchanged village pages are reused
-        files = publish(out, lambda folder: write_pages(model, folder, previous))
+        target = Path(os.path.abspath(out))  # `lax site .` too: the folder is replaced by its full name
+        previous = target if (target / MARKER).is_file() else None  # its unchanged village pages are reused
+        files = publish(target, lambda folder: write_pages(model, folder, previous))
     except OSError as e:
         raise LaxError(_(f"{out}: cannot write: {os_reason(e)}", f"{out}：无法写入：{os_reason(e)}")) from None
     err(_(f"wrote {files} files to {out} ({len(model['villages'])} villages as of {on}); open {out / 'index.html'}",

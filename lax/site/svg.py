@@ -14,7 +14,12 @@ from typing import Sequence
 
 def esc(value: object) -> str:
     """Text for html or SVG, quotes included (it may go into an attribute)."""
-    return escape(str(value), quote=True)
+    text = value if type(value) is str else str(value)
+    # Most texts have nothing to escape: five `in` tests are three times faster than `escape` on them, and a
+    # 10,000-village site escapes some 700,000 texts.
+    if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
+        return escape(text, quote=True)
+    return text
 
 
 def _clip(text: str, room: int) -> str:
@@ -143,8 +148,9 @@ def time_axis(events: Sequence[tuple[dt.date, str, str]], marks: Sequence[tuple[
                f'<text {label_at(tx)} y="10">{esc(today_label)} {today.isoformat()}</text></g>')
     for i, (d, cls, label) in enumerate(events):
         lane = axis_y + 30 + 16 * (i % 3)
-        out.append(f'<g class="ev {esc(cls)}"><line x1="{x(d)}" y1="{axis_y}" x2="{x(d)}" y2="{lane - 4}"/>'
-                   f'<circle cx="{x(d)}" cy="{axis_y}" r="5"><title>{d.isoformat()} {esc(label)}</title></circle>'
-                   f'<text {label_at(x(d))} y="{lane}">{esc(label)}</text></g>')
+        at, name = x(d), esc(label)
+        out.append(f'<g class="ev {cls}"><line x1="{at}" y1="{axis_y}" x2="{at}" y2="{lane - 4}"/>'
+                   f'<circle cx="{at}" cy="{axis_y}" r="5"><title>{d.isoformat()} {name}</title></circle>'
+                   f'<text {label_at(at)} y="{lane}">{name}</text></g>')
     out.append("</svg>")
     return "".join(out)
