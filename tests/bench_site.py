@@ -116,7 +116,7 @@ def browse(out: Path) -> bool:
     b = Browser(chromium)
     ok = True
     try:
-        village = sorted((out / "v").glob("*.html"))[0]
+        village = min((out / "v").glob("*.html"))
         for page in (out / "index.html", out / "wall.html", out / "todo.html", village):
             b.open(page)  # once to warm the browser's file cache, then timed
             runs = [b.open(page) for _ in range(3)]

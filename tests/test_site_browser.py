@@ -20,7 +20,6 @@ import datetime as dt
 import json
 import os
 import queue
-import re
 import shutil
 import subprocess
 import sys
@@ -377,7 +376,7 @@ def test_village_page_shows_its_timeline(built, browser, shots):
 
 
 def test_hostile_village_name_is_text_and_runs_nothing(built, browser):
-    for lang, site in built[0].items():
+    for site in built[0].values():
         for page in (site / "wall.html", site / "todo.html"):
             browser.log.clear()
             browser.open(page)

@@ -12,7 +12,6 @@ failure half-way leaves the previous site as it was.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import shutil
@@ -211,7 +210,7 @@ def wall(site: Mapping[str, Any]) -> str:
                f'</select></label><label>{esc(_("Standard", "认定情形"))} <select name="c">'
                f'<option value="">{esc(_("all", "全部"))}</option>'
                + "".join(f'<option value="{esc(cid)}">{esc(cid)} {esc(title[:24])}</option>' for cid, title in standards)
-               + f'</select></label> <output name="n" aria-live="polite"></output></form>')
+               + '</select></label> <output name="n" aria-live="polite"></output></form>')
     groups: dict[str, list[Mapping[str, Any]]] = {}
     for v in site["villages"]:
         groups.setdefault(v["township"], []).append(v)
