@@ -20,6 +20,7 @@ from lax.cli.common import err, set_debug
 from lax.cli.form import criteria_cmd, form
 from lax.cli.ledger import app as ledger_app
 from lax.cli.report import report as report_command
+from lax.cli.site import site as site_command
 from lax.i18n import _
 
 app = typer.Typer(
@@ -54,6 +55,7 @@ app.command("criteria")(criteria_cmd)
 app.command("form")(form)
 app.add_typer(ledger_app, name="ledger")
 app.command("report")(report_command)
+app.command("site")(site_command)
 
 
 def main() -> None:

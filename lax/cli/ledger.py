@@ -821,3 +821,64 @@ def _aligned(headers: list[str], rows: list[list[str]], footer: str) -> str:
         return "  ".join(c + " " * (w - cell_len(c)) for c, w in zip(cells, widths)).rstrip()
 
     return "\n".join([line(headers), line(["─" * w for w in widths]), *map(line, rows), footer]) + "\n"
+
+
+@app.command("due")
+@command
+def due_cmd(
+    within: Annotated[int, typer.Option("--within", help="Days ahead to look for time limits and watch years ending.",
+                                        min=0, max=3660)] = 30,
+    as_of: AsOfOpt = None,
+    format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    criteria: CriteriaOpt = None,
+    ledger: LedgerOpt = DEFAULT_LEDGER,
+    lang: LangOpt = None,
+) -> None:
+    """The to-do list: villages overdue, time limits within N days, accounts that can be closed (or will be
+    within N days), townships whose quarterly examination is late or missing.
+
+    Example: lax ledger due --within 60 --as-of 2027-04-01
+    """
+    from lax.due import due_data
+    from lax.i18n import get_lang
+    from lax.ledger import load_townships_checked
+    from lax.lifecycle import status_label
+
+    fmt = _format(format, ("table", "json"))
+    crit = _criteria(criteria)
+    on = _date(as_of, "--as-of")
+    entries, problems = _entries(ledger)
+    towns, town_problems = load_townships_checked(ledger)
+    data = due_data(entries, towns, crit, on, within, get_lang())
+    if fmt == "json":
+        _out(json.dumps(data, ensure_ascii=False, indent=2))
+        _warn(problems + town_problems)
+        return
+    sections = [
+        ("overdue", _("Overdue (past the time limit)", "已超期（超过整改时限）"), _("days over", "超期天数")),
+        ("due", _(f"Time limit within {within} days", f"{within} 天内到期"), _("days left", "剩余天数")),
+        ("closable", _("Watch year over: can be closed", "观察期满：可销号"), _("days since", "已满天数")),
+        ("watch_ending", _(f"Watch year ending within {within} days", f"{within} 天内观察期满"), _("days left", "剩余天数")),
+    ]
+    out = [_(f"To do as of {data['as_of']}", f"截至 {data['as_of']} 的待办事项")]
+    for key, title, days in sections:
+        rows = data[key]
+        out.append("")
+        out.append(f"{title}: {len(rows)}")
+        if rows:
+            table = [[r["township"], r["village"], r["code"] or "", status_label(r["status"]),
+                      (r["deadline"] if key in ("overdue", "due") else r["watch_until"]) or "",
+                      str(abs(r["days"]) if r["days"] is not None else "")] for r in rows]
+            date_head = _("Time limit", "整改时限") if key in ("overdue", "due") else _("Watched until", "观察期至")
+            out.append(_aligned([_("Township", "乡镇"), _("Village", "村名"), _("Code", "村代码"), _("Status", "状态"),
+                                 date_head, days], table, "").rstrip("\n"))
+    late = data["late_submissions"]
+    out.append("")
+    out.append(_(f"Quarterly examinations late or missing (since {data['submissions_from']}): {len(late)}",
+                 f"季度排查逾期或未报送（自 {data['submissions_from']} 起）：{len(late)}"))
+    if late:
+        table = [[r["township"], r["quarter_label"], r["due"], r["status_text"]] for r in late]
+        out.append(_aligned([_("Township", "乡镇"), _("Quarter", "季度"), _("Due", "截止日期"), _("Status", "状态")],
+                            table, "").rstrip("\n"))
+    sys.stdout.write("\n".join(out) + "\n")
+    _warn(problems + town_problems)
