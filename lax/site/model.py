@@ -144,14 +144,14 @@ def _standards(entry: Any, state: Any, as_of: dt.date, titles: Mapping[str, str]
 
 def _people(entry: Any, as_of: dt.date) -> dict[str, str]:
     """The responsible people the latest plans name (each role from the latest plan naming it)."""
-    from lax.report import ROLES
+    from lax.terms import ROLES
 
     people: dict[str, str] = {}
     for ev in entry.events:
         if ev.date > as_of:
             continue
         if ev.type == "planned":
-            for role, _en, _zh in ROLES:
+            for role in ROLES:
                 value = ev.data.get(role)
                 if value is not None and str(value).strip():
                     people[role] = str(value).strip()
@@ -162,7 +162,8 @@ def build_site(entries: Sequence[Any], townships: Mapping[str, Sequence[Any]], c
                lang: str, within: int = 30) -> dict:
     """The whole site as data (see the module docstring)."""
     from lax.due import due_data, village_states
-    from lax.report import ROLES, build_context, known_townships
+    from lax.report import build_context, known_townships
+    from lax.terms import ROLES
 
     policy = criteria.policy
     period = year_period(as_of)
@@ -239,7 +240,7 @@ def build_site(entries: Sequence[Any], townships: Mapping[str, Sequence[Any]], c
         "villages": villages,
         "due": due,
         "titles": titles,
-        "roles": [(role, en, zh) for role, en, zh in ROLES],
+        "roles": [(role, t.en, t.zh) for role, t in ROLES.items()],
         "field_title": field_title,
     }
 
