@@ -1,6 +1,19 @@
-"""Shared test settings: a wide, plain terminal and no language or ledger settings leaking in from outside."""
+"""Shared test settings: a wide, plain terminal and no language or ledger settings leaking in from outside; the
+CLI's click command built once per run for `typer.testing.CliRunner`."""
+
+import functools
 
 import pytest
+import typer.main
+import typer.testing
+
+# `CliRunner.invoke(app, ...)` rebuilds the click command from the app's Python signatures on every call
+# (`typing.get_type_hints` over every parameter of every command: 0.05-0.3 s for lax's commands, the larger part
+# of most CLI tests). The apps are not changed while tests run and a click command keeps no state between
+# invocations (each makes its own context), so one build per app serves them all. Typer's own runner looks the
+# builder up in its module by this name; if a Typer release renames it, this does nothing and tests are slower.
+if hasattr(typer.testing, "_get_command"):
+    typer.testing._get_command = functools.lru_cache(maxsize=None)(typer.main.get_command)
 
 
 @pytest.fixture(autouse=True)
