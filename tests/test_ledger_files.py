@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from helpers import write
 from lax.cli import app
 from lax.criteria import Policy
 from lax.ledger import (
@@ -50,13 +51,6 @@ events:
   score: 85
   by: 县委组织部
 """
-
-
-def write(folder: Path, name: str, text: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    p = folder / name
-    p.write_text(text, encoding="utf-8")
-    return p
 
 
 # ------------------------------------------------------------------------------------------ round trip
