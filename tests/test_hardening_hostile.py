@@ -269,9 +269,10 @@ def test_a_10_mb_village_name_is_read_in_bounded_time(tmp_path):
     name = "长" * (TEN_MB // 3)
     path = patched_xlsx(tmp_path / "long.xlsx", lambda xml: re.sub(
         r'<c r="B2"[^>]*>.*?</c>', f'<c r="B2" t="inlineStr"><is><t>{name}</t></is></c>', xml))
-    started = time.monotonic()
+    # CPU time of this process: the work done, not how busy the machine is (two test workers, other jobs)
+    started = time.process_time()
     records, problems = read_records([str(path)], CRIT)
-    assert time.monotonic() - started < 10
+    assert time.process_time() - started < 10
     # no village is named with 3.5 million characters: a bad-name problem (issue 9), its message cut short
     assert [(p.code, p.row, p.column) for p in problems] == [("bad-name", 2, "B")]
     assert len(problems[0].message) < 300 and "3495253 characters" in problems[0].message
@@ -281,9 +282,9 @@ def test_a_10_mb_village_name_is_read_in_bounded_time(tmp_path):
 def test_a_10_mb_csv_cell_is_read_in_bounded_time(tmp_path):
     path = tmp_path / "long.csv"
     path.write_text("乡镇,村名,备注\n邓埠镇,宋三村," + "x" * TEN_MB + "\n黄溪镇,塔洲村,\n", encoding="utf-8")
-    started = time.monotonic()
+    started = time.process_time()
     records, problems = read_records([str(path)], CRIT)
-    assert time.monotonic() - started < 10
+    assert time.process_time() - started < 10
     # Read, or refused as a whole with one short message (Python's csv module caps a field at 128 KB).
     assert (problems == [] and len(records) == 2) or (
         records == [] and [p.code for p in problems] == ["unreadable-file"] and len(problems[0].message) < 300)
