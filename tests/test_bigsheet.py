@@ -20,7 +20,7 @@ from hypothesis_profiles import examples
 from lax.read import bigsheet
 from lax.criteria import load_criteria
 from lax.read.records import read_records
-from test_hardening_hostile import rewritten
+from helpers import rewritten
 
 ROOT = Path(__file__).resolve().parent.parent
 CRIT = load_criteria(ROOT / "criteria.yaml")
@@ -230,7 +230,7 @@ def test_shared_strings_and_an_absolute_sheet_path_read_the_same(tmp_path):
 def test_a_sheet_that_lies_about_its_size_is_not_unpacked_past_the_lie(tmp_path):
     import tracemalloc
 
-    from test_hardening_hostile import zip_bomb_xlsx
+    from helpers import zip_bomb_xlsx
 
     # The directory says 32 MB; the data inflates to 3 GB. The ordinary read then refuses the file.
     bomb = zip_bomb_xlsx(tmp_path / "liar.xlsx", 3000, declared=32 << 20)

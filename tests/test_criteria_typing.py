@@ -3,9 +3,9 @@ leaves a standard undetermined with its reason — through `lax check --criteria
 
 import json
 
-import openpyxl
 from typer.testing import CliRunner
 
+from helpers import township_xlsx
 from lax.cli import app
 from lax.criteria import packaged_path
 
@@ -27,14 +27,7 @@ def line_of(path, text):
 
 
 def sheet(path, header, rows):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "排查表"
-    ws.append(header)
-    for r in rows:
-        ws.append(r)
-    wb.save(path)
-    return path
+    return township_xlsx(path, [header, *rows])
 
 
 def check(tmp_path, crit, path, fmt="json", lang="en"):

@@ -2,7 +2,7 @@
 
 Everything here runs `python -m lax` (the program, which watches its reads) in a real process under a 1 GB
 address-space limit; the in-process CliRunner never forks. The far-corner workbook and its cousins come
-from tests/test_hardening_hostile.py.
+from tests/helpers.py.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import pytest
 
 from lax.read import guard
 from lax.problems import LaxError
-from test_hardening_hostile import GB, ROOT, far_corner_xlsx, rewritten, run_bounded
+from helpers import GB, ROOT, far_corner_xlsx, rewritten, run_bounded
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the watched reader needs fork (POSIX)")
 

@@ -26,10 +26,10 @@ import textwrap
 import time
 from pathlib import Path
 
-import openpyxl
 import pytest
 from typer.testing import CliRunner
 
+from helpers import township_xlsx
 from lax.cli import app
 from lax.criteria import Policy
 from lax.ledger import load_entries, read_village
@@ -116,14 +116,7 @@ def test_many_writers_on_many_villages_and_on_one_lose_nothing(tmp_path):
 
 
 def _sheet(path: Path, rows) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "排查表"
-    ws.append(["乡镇", "村名", "村代码", "换届完成", "越级访次数", "排查日期"])
-    for row in rows:
-        ws.append(list(row))
-    wb.save(path)
-    return path
+    return township_xlsx(path, [("乡镇", "村名", "村代码", "换届完成", "越级访次数", "排查日期"), *rows])
 
 
 ROWS = [("洪湖乡", "东阳村", "360622105201", "否", 0, "2026-09-28"), ("洪湖乡", "塘桥村", "360622105202", "是", 2, "2026-09-28"),

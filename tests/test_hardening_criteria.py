@@ -290,10 +290,11 @@ def test_hostile_expressions_are_refused_when_loaded_and_never_run(tmp_path, whe
     marker = tmp_path / "pwned"
     when = when.replace("{marker}", str(marker))
     path = criteria_file(tmp_path, ["party_members >= 0", when])
-    started = time.monotonic()
+    # CPU time of this process: the work done, not how busy the machine is (two test workers, other jobs)
+    started = time.process_time()
     with pytest.raises(LaxError) as e:
         load_criteria(path)
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
     line = next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "id: X2" in text) + 2
     message = str(e.value)
     assert re.fullmatch(re.escape(f"{path}:{line}: criterion 'X2': ") + ".*", message), message
@@ -413,10 +414,10 @@ def test_an_alias_bomb_in_a_criteria_file_is_harmless(tmp_path):
     path = tmp_path / "criteria.yaml"
     text = SHIPPED.replace("aliases: [乡镇,", "aliases: *a9\n    x: [乡镇,", 1)
     path.write_text("\n".join(lines) + "\n" + text, encoding="utf-8")
-    started = time.monotonic()
+    started = time.process_time()
     with pytest.raises(LaxError) as e:
         load_criteria(path)
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
     assert f"{path}:" in str(e.value)
     details = "\n".join(e.value.details) or str(e.value)
     assert f"{path}:1: unknown key 'a0'" in details
@@ -428,10 +429,10 @@ def test_a_merge_key_bomb_in_a_criteria_file_is_harmless(tmp_path):
     lines += [f"a{i}: &a{i} {{<<: [" + ", ".join([f"*a{i - 1}"] * 10) + f"], k{i + 1}: 0}}" for i in range(1, 12)]
     path = tmp_path / "criteria.yaml"
     path.write_text("\n".join(lines) + "\n" + SHIPPED, encoding="utf-8")
-    started = time.monotonic()
+    started = time.process_time()
     with pytest.raises(LaxError):
         load_criteria(path)
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
 
 
 @pytest.mark.parametrize("text", [

@@ -15,15 +15,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import resource
-import struct
 import subprocess
-import sys
 import time
 import zipfile
-import zlib
 from pathlib import Path
 
 import openpyxl
@@ -32,38 +27,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from helpers import GB, ROOT, far_corner_xlsx, patched_xlsx, plain_xlsx, run_bounded, zip_bomb_xlsx
 from hypothesis_profiles import examples
 from lax.cli import app
 from lax.criteria import load_criteria
 from lax.read.records import read_records
 
-ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 CRIT = load_criteria(ROOT / "criteria.yaml")
 runner = CliRunner()
-GB = 1 << 30
-
-
-def plain_xlsx(path: Path, rows=(("乡镇", "村名", "换届完成"), ("邓埠镇", "宋三村", "否"))) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "排查表"
-    for r in rows:
-        ws.append(list(r))
-    wb.save(path)
-    return path
-
-
-def run_bounded(args: list[str], cwd: Path, memory: int = GB, timeout: float = 60, **extra_env: str
-                ) -> subprocess.CompletedProcess:
-    """`lax ARGS` in a child process that may use at most `memory` bytes of address space."""
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-
-    env = {k: v for k, v in os.environ.items() if k not in ("LAX_DEBUG", "LAX_LANG", "LAX_LEDGER")}
-    env.update(PYTHONPATH=str(ROOT), LAX_TODAY="2026-10-01", RUST_BACKTRACE="0", **extra_env)
-    return subprocess.run([sys.executable, "-m", "lax", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, preexec_fn=limit, env=env)
 
 
 def one_unreadable(r: subprocess.CompletedProcess, path: Path) -> dict:
@@ -76,66 +48,6 @@ def one_unreadable(r: subprocess.CompletedProcess, path: Path) -> dict:
 
 
 # ------------------------------------------------------------------------------------------ zip bombs
-
-
-def _zip(path: Path, entries: list[tuple[str, bytes, int, int]]) -> None:
-    """Write a zip from already-deflated entries: (name, raw deflate data, crc32, uncompressed size)."""
-    out, central = bytearray(), bytearray()
-    for name, data, crc, size in entries:
-        n = name.encode()
-        offset = len(out)
-        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0x800, 8, 0, 0x21, crc, len(data), size, len(n), 0) + n + data
-        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0x800, 8, 0, 0x21, crc, len(data), size,
-                               len(n), 0, 0, 0, 0, 0, offset) + n
-    start = len(out)
-    out += central + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(central), start, 0)
-    path.write_bytes(bytes(out))
-
-
-def zip_bomb_xlsx(path: Path, megabytes: int, unit: bytes = b" ", declared: int | None = None) -> Path:
-    """A real workbook whose sheet XML expands to `megabytes` MB of `unit` inside <sheetData>, in a file
-    about a thousand times smaller. Built in a second: one megabyte is deflated once (with a full flush, so
-    the block stands alone) and the block repeated; the CRC is computed over the expanded text."""
-    src = plain_xlsx(path.with_name("seed.xlsx"))
-    chunk = unit * ((1 << 20) // len(unit))
-    entries = []
-    with zipfile.ZipFile(src) as z:
-        for info in z.infolist():
-            data = z.read(info.filename)
-            if info.filename != "xl/worksheets/sheet1.xml":
-                c = zlib.compressobj(9, zlib.DEFLATED, -15)
-                entries.append((info.filename, c.compress(data) + c.flush(), zlib.crc32(data), len(data)))
-                continue
-            head, tail = data.split(b"</sheetData>", 1)
-            tail = b"</sheetData>" + tail
-            c = zlib.compressobj(9, zlib.DEFLATED, -15)
-            h = c.compress(head) + c.flush(zlib.Z_FULL_FLUSH)
-            block = c.compress(chunk) + c.flush(zlib.Z_FULL_FLUSH)
-            t = c.compress(tail) + c.flush()
-            crc = zlib.crc32(head)
-            for _ in range(megabytes):
-                crc = zlib.crc32(chunk, crc)
-            crc = zlib.crc32(tail, crc)
-            size = len(head) + len(chunk) * megabytes + len(tail)
-            entries.append((info.filename, h + block * megabytes + t, crc, size if declared is None else declared))
-    _zip(path, entries)
-    return path
-
-
-def rewritten(src: Path, dst: Path, patch, member: str = "xl/worksheets/sheet1.xml") -> Path:
-    """A copy of the workbook `src` at `dst` with one part's bytes passed through `patch`."""
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == member:
-                data = patch(data)
-            zout.writestr(item.filename, data)
-    return dst
-
-
-def patched_xlsx(path: Path, patch, member: str = "xl/worksheets/sheet1.xml") -> Path:
-    src = plain_xlsx(path.with_name("seed-" + path.name))
-    return rewritten(src, path, lambda data: patch(data.decode("utf-8")).encode("utf-8"), member)
 
 
 def test_the_zip_bomb_is_what_it_claims(tmp_path):
@@ -161,13 +73,6 @@ def test_a_zip_bomb_that_lies_about_its_size_is_refused_in_bounded_memory(tmp_pa
     r = run_bounded(["check", str(bomb), "--format", "json"], tmp_path, memory=GB, timeout=60)
     assert time.monotonic() - started < 60
     one_unreadable(r, bomb)
-
-
-def far_corner_xlsx(path: Path) -> Path:
-    """A 6 KB xlsx with one real village and one cell at XFD1048576: calamine would build a dense
-    1,048,576 x 16,384 block (550 GB) for it and abort the process."""
-    return patched_xlsx(path, lambda xml: xml.replace(
-        "</sheetData>", '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'))
 
 
 def test_a_cell_in_the_far_corner_of_a_sheet_is_refused(tmp_path):
@@ -364,9 +269,10 @@ def test_a_10_mb_village_name_is_read_in_bounded_time(tmp_path):
     name = "长" * (TEN_MB // 3)
     path = patched_xlsx(tmp_path / "long.xlsx", lambda xml: re.sub(
         r'<c r="B2"[^>]*>.*?</c>', f'<c r="B2" t="inlineStr"><is><t>{name}</t></is></c>', xml))
-    started = time.monotonic()
+    # CPU time of this process: the work done, not how busy the machine is (two test workers, other jobs)
+    started = time.process_time()
     records, problems = read_records([str(path)], CRIT)
-    assert time.monotonic() - started < 10
+    assert time.process_time() - started < 10
     # no village is named with 3.5 million characters: a bad-name problem (issue 9), its message cut short
     assert [(p.code, p.row, p.column) for p in problems] == [("bad-name", 2, "B")]
     assert len(problems[0].message) < 300 and "3495253 characters" in problems[0].message
@@ -376,9 +282,9 @@ def test_a_10_mb_village_name_is_read_in_bounded_time(tmp_path):
 def test_a_10_mb_csv_cell_is_read_in_bounded_time(tmp_path):
     path = tmp_path / "long.csv"
     path.write_text("乡镇,村名,备注\n邓埠镇,宋三村," + "x" * TEN_MB + "\n黄溪镇,塔洲村,\n", encoding="utf-8")
-    started = time.monotonic()
+    started = time.process_time()
     records, problems = read_records([str(path)], CRIT)
-    assert time.monotonic() - started < 10
+    assert time.process_time() - started < 10
     # Read, or refused as a whole with one short message (Python's csv module caps a field at 128 KB).
     assert (problems == [] and len(records) == 2) or (
         records == [] and [p.code for p in problems] == ["unreadable-file"] and len(problems[0].message) < 300)

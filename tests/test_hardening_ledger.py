@@ -400,9 +400,10 @@ def test_hostile_ledger_files_are_one_line_problems_quickly(tmp_path, text, frag
     if isinstance(text, str):
         text = text.replace("{marker}", str(marker))
     folder = _ledger_with(tmp_path, text)
-    started = time.monotonic()
+    # CPU time of this process: the work done, not how busy the machine is (two test workers, other jobs)
+    started = time.process_time()
     r = runner.invoke(app, ["ledger", "verify", "--ledger", str(folder)])
-    assert time.monotonic() - started < 10
+    assert time.process_time() - started < 10
     assert r.exit_code == 2, r.output
     assert "internal error" not in r.output and "Traceback" not in r.output
     problems = r.stdout.splitlines()

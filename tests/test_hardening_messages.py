@@ -9,10 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import openpyxl
 import pytest
 from typer.testing import CliRunner
 
+from helpers import township_xlsx
 from lax.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,14 +102,7 @@ def test_internal_error_in_a_real_process(tmp_path):
 # ------------------------------------------------------------------------- one line, place, expected/found
 
 
-def _sheet(path: Path, rows) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "排查表"
-    for row in rows:
-        ws.append(list(row))
-    wb.save(path)
-    return path
+_sheet = township_xlsx
 
 
 def _cases(tmp: Path, led: Path):

@@ -330,6 +330,14 @@ def test_same_names_different_code_get_their_own_file(led):
     assert "code 360622103001 belongs to 马荃镇/新店村 in the ledger, not to 黄溪镇/新店村" in r.stderr
 
 
+def test_names_that_make_the_same_file_name_are_numbered(led):
+    # 宋:三村, 宋?三村 and 宋*三村 are three villages whose names all make 邓埠镇-宋_三村.yaml.
+    for name in ("宋:三村", "宋?三村", "宋*三村"):
+        ok("open", f"邓埠镇/{name}", "--criteria", "C05", "--date", "2026-09-30")
+    assert sorted(files(led)) == ["邓埠镇-宋_三村-2.yaml", "邓埠镇-宋_三村-3.yaml", "邓埠镇-宋_三村.yaml"]
+    assert "village: 宋*三村\n" in (led / "邓埠镇-宋_三村-3.yaml").read_text(encoding="utf-8")
+
+
 def test_a_hand_broken_file_refuses_new_events_until_fixed(led):
     open_songsan()
     p = led / "邓埠镇-宋三村.yaml"
@@ -468,8 +476,9 @@ def test_ledger_from_the_environment(led, tmp_path, monkeypatch):
     assert not led.exists()
 
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+from hypothesis_profiles import examples  # noqa: E402
 
 typed = st.one_of(
     st.text(max_size=15),
@@ -478,7 +487,7 @@ typed = st.one_of(
 )
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@examples(25, dev=120)  # each example types into all five commands
 @given(name=typed, township=typed, criteria=typed, day=typed, funds=typed, score=typed)
 def test_nothing_typed_gives_a_traceback_or_escapes(tmp_path_factory, name, township, criteria, day, funds, score):
     base = tmp_path_factory.mktemp("fuzz")

@@ -7,10 +7,12 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from helpers import write
+from hypothesis_profiles import examples
 from lax.cli import app
 from lax.criteria import Policy
 from lax.ledger import (
@@ -50,13 +52,6 @@ events:
   score: 85
   by: 县委组织部
 """
-
-
-def write(folder: Path, name: str, text: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    p = folder / name
-    p.write_text(text, encoding="utf-8")
-    return p
 
 
 # ------------------------------------------------------------------------------------------ round trip
@@ -105,7 +100,7 @@ events = st.lists(st.builds(
 ), max_size=5)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@examples(60, dev=300)
 @given(township=names, village=names, code=st.one_of(st.none(), st.from_regex(r"[0-9]{12}", fullmatch=True)), evs=events)
 def test_write_read_write_is_identical_and_both_parsers_agree(township, village, code, evs):
     text = dump_village(township, village, code, evs)
@@ -412,7 +407,7 @@ provenance_events = st.lists(st.builds(
     row_sources, recorders, stamps, st.one_of(st.none(), texts)), max_size=4)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@examples(40, dev=200)
 @given(township=names, village=names, evs=provenance_events)
 def test_source_and_recorded_round_trip_and_both_parsers_agree(township, village, evs):
     text = dump_village(township, village, None, evs)

@@ -23,8 +23,9 @@ import sys
 import textwrap
 from pathlib import Path
 
-import openpyxl
 import pytest
+
+from helpers import township_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = ["乡镇", "村名", "村代码", "换届完成", "越级访次数", "排查日期"]
@@ -45,14 +46,7 @@ def lax(*args, preexec=None, **extra: str) -> subprocess.CompletedProcess:
 
 
 def sheet(path: Path, rows) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "排查表"
-    ws.append(HEADER)
-    for row in rows:
-        ws.append(list(row))
-    wb.save(path)
-    return path
+    return township_xlsx(path, [HEADER, *rows])
 
 
 def many(n: int) -> list[tuple]:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from helpers import write
 from lax.cli import app
 
 runner = CliRunner()
@@ -46,13 +47,6 @@ events:
   criteria: [C12]
   deadline: 2027-03-30
 """
-
-
-def write(folder: Path, name: str, text: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    p = folder / name
-    p.write_text(text, encoding="utf-8")
-    return p
 
 
 def lax(*args: str):

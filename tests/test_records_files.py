@@ -8,9 +8,9 @@ import re
 import zipfile
 from pathlib import Path
 
-import openpyxl
 import pytest
 
+from helpers import township_xlsx
 from lax.criteria import load_criteria
 from lax.read.records import read_records
 
@@ -33,13 +33,7 @@ def one_problem(problems, code="unreadable-file"):
 
 
 def plain_xlsx(path, rows=(("乡镇", "村名", "书记空缺月数"), ("邓埠镇", "宋三村", 4))):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "排查表"
-    for r in rows:
-        ws.append(list(r))
-    wb.save(path)
-    return str(path)
+    return str(township_xlsx(path, rows))
 
 
 # ------------------------------------------------------------------------------------------------ CSV

@@ -599,7 +599,7 @@ def test_benchmark_workbook_reads_cleanly(tmp_path, criteria):
 
 
 def test_a_damaged_sheet_costs_that_sheet_not_the_workbook(tmp_path, criteria):
-    from test_hardening_hostile import rewritten
+    from helpers import rewritten
 
     good = book(tmp_path / "seed.xlsx", {
         "排查表": lambda ws: rows_into(ws, [["乡镇", "村名", "换届完成"], ["邓埠镇", "宋三村", "否"], ["邓埠镇", "新桥村", "是"]]),

@@ -15,7 +15,7 @@ from lax.report import (
     build_context, chinese_number, make_period, money, names_by_township, parse_quarter, quarters_ending_in,
     series, wan, yuan,
 )
-from test_report_scenario import write_ledger_yaml
+from scenario import write_ledger_yaml
 
 D = dt.date.fromisoformat
 TODAY = D("2027-01-15")

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from lax.cli import app
 from lax.render import parse_markdown, tidy_markdown
-from test_report_scenario import write_ledger_yaml
+from scenario import write_ledger_yaml
 
 TODAY = "2027-01-15"
 

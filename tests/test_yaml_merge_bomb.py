@@ -17,9 +17,10 @@ def run(*args):
 def test_a_merge_key_bomb_in_a_village_list_is_one_problem(tmp_path):
     f = tmp_path / "邓埠镇.yaml"
     f.write_text("\n".join(BOMB) + "\nvillages:\n- {township: 邓埠镇, village: 宋三村}\n", encoding="utf-8")
-    started = time.monotonic()
+    # CPU time of this process: the work done, not how busy the machine is (two test workers, other jobs)
+    started = time.process_time()
     r = run("check", f, "--format", "json")
-    assert time.monotonic() - started < 10
+    assert time.process_time() - started < 10
     assert r.exit_code == 2
     assert "merge keys (<<) would expand this mapping past 10,000 entries" in r.stdout
     assert "Traceback" not in r.output
@@ -29,9 +30,9 @@ def test_a_merge_key_bomb_in_a_ledger_file_is_refused_at_once(tmp_path):
     led = tmp_path / "ledger"
     led.mkdir()
     (led / "邓埠镇-宋三村.yaml").write_text("\n".join(BOMB) + "\n", encoding="utf-8")
-    started = time.monotonic()
+    started = time.process_time()
     r = run("ledger", "verify", "--ledger", led)
-    assert time.monotonic() - started < 10
+    assert time.process_time() - started < 10
     assert r.exit_code == 2
     # ledger files refuse anchors outright, before any merge is expanded
     assert r.stdout == f"{led / '邓埠镇-宋三村.yaml'}:1: anchors and aliases (& and *) are not allowed in a ledger file\n"

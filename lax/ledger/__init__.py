@@ -1857,11 +1857,14 @@ def _refuse_if_unreadable(entries: Sequence[Entry], problems: Sequence[str], fol
 
 def _new_path(folder: Path, township: str, village: str, code: str | None, taken: set[str]) -> Path:
     """A file name for a village new to the ledger, never one already used by another village."""
-    names = [village_file_name(township, village)]
-    if code:
-        names.append(village_file_name(township, village, code))
-    names += [village_file_name(township, village, str(n)) for n in range(2, 1000)]
-    for name in names:
+    def names() -> Iterator[str]:  # made one at a time: the numbered ones are almost never needed
+        yield village_file_name(township, village)
+        if code:
+            yield village_file_name(township, village, code)
+        for n in range(2, 1000):
+            yield village_file_name(township, village, str(n))
+
+    for name in names():
         if name not in taken and not (folder / name).exists():
             return _inside(folder, folder / name)
     raise LaxError(_("too many villages with the same name", "同名村过多"))
