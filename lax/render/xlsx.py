@@ -25,6 +25,7 @@ second thread: zlib releases the GIL, so on two cores compression costs almost n
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import queue
@@ -227,9 +228,12 @@ class XlsxWriter:
         z.close()
 
     def abort(self) -> None:
-        if self._current is not None:
-            self._current._abort()
-        self._zip.close()
+        """Stop after an error: the zip is closed, whatever state it is in (the caller removes the file)."""
+        with contextlib.suppress(Exception):
+            if self._current is not None:
+                self._current._abort()
+        with contextlib.suppress(Exception):
+            self._zip.close()
 
     def _workbook_xml(self) -> str:
         names = []
@@ -249,7 +253,7 @@ class XlsxWriter:
         defined = f"<definedNames>{''.join(names)}</definedNames>" if names else ""
         return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{_NS}" '
                 f'xmlns:r="{_NS_R}"><workbookPr/><bookViews><workbookView activeTab="0"/></bookViews>'
-                f"<sheets>{''.join(sheets)}</sheets>{defined}<calcPr calcId=\"0\"/></workbook>")
+                f"<sheets>{''.join(sheets)}</sheets>{defined}</workbook>")
 
 
 class Sheet:
@@ -546,8 +550,7 @@ def _styles_xml(styles: list[Style]) -> str:
         xfs.append(f"<xf {attrs}>{align}</xf>" if align else f"<xf {attrs}/>")
     num_fmts = "".join(f'<numFmt numFmtId="{i}" formatCode="{_attr(code)}"/>' for code, i in formats.items())
     # The default font in full; the others say only what differs, as openpyxl wrote them before.
-    font_xml = ['<font><sz val="11"/><color theme="1"/><name val="Calibri"/><family val="2"/>'
-                '<scheme val="minor"/></font>']
+    font_xml = ['<font><sz val="11"/><name val="Calibri"/><family val="2"/></font>']  # no theme part to refer to
     for bold, size, color in list(fonts)[1:]:
         font_xml.append("<font>" + ("<b/>" if bold else "") + (f'<sz val="{size:g}"/>' if size else "")
                         + (f'<color rgb="00{color}"/>' if color else "") + "</font>")
