@@ -272,13 +272,16 @@ def source_text(path: str, sheet: str | None, row: int | None) -> str:
     return _(", ", "，").join(parts)
 
 
-def evidence_text(result: CheckResult, village: VillageResult) -> str:
-    """`C05: Election completed = no; C13: Cadre violations = 1` (field titles in the current language)."""
+def evidence_text(result: CheckResult, village: VillageResult, titles: dict[str, str] | None = None) -> str:
+    """`C05: Election completed = no; C13: Cadre violations = 1` (field titles in the current language;
+    `titles`, field id to title, saves looking them up again for each of many villages)."""
     criteria = result.criteria
     sep, colon, comma = _("; ", "；"), _(": ", "："), _(", ", "，")
+    if titles is None:
+        titles = {f: criteria.field(f).title() for m in village.matches for f in m.evidence}
     parts = []
     for m in village.matches:
-        shown = comma.join(f"{criteria.field(f).title()} = {display(v)}" for f, v in m.evidence.items())
+        shown = comma.join(f"{titles[f]} = {display(v)}" for f, v in m.evidence.items())
         parts.append(f"{m.id}{colon}{shown}" if shown else m.id)
     return sep.join(parts)
 
@@ -441,6 +444,7 @@ def _results_sheet(book: Any, result: CheckResult, on_progress: Callable[[int, i
     header = results_header(criteria)
     met, _not_met, unknown = status_words()
     yes, no = _("yes", "是"), _("no", "否")
+    titles = {f.id: f.title() for f in fields}
     styles = {"row": book.style(fill=FLAGGED_FILL), "evidence": book.style(fill=EVIDENCE_FILL, bold=True),
               "unknown": book.style(fill=UNKNOWN_FILL), "problem": book.style(fill=PROBLEM_FILL)}
     row_style = styles["row"]
@@ -464,7 +468,7 @@ def _results_sheet(book: Any, result: CheckResult, on_progress: Callable[[int, i
         for cid, _missing in v.undetermined:
             outcome[col_of[cid] - nf] = unknown
         row.extend(outcome)
-        row.extend((yes if v.matches else no, met_ids(v), evidence_text(result, v) if v.matches else None,
+        row.extend((yes if v.matches else no, met_ids(v), evidence_text(result, v, titles) if v.matches else None,
                     undetermined_text(result, v) if v.undetermined else None,
                     str(rec.path), rec.sheet, rec.row))
         return row

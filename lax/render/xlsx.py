@@ -273,6 +273,7 @@ class Sheet:
         self._fit_width = fit_width
         self._refs = [f'<c r="{column_letter(i)}' for i in range(1, max(len(widths), 64) + 1)]
         self._serials: dict[dt.date, str] = {}
+        self._style_attr: dict[int, str] = {}
         self._date_style = book.style(num_fmt=DATE_FORMAT)
         self._datetime_style = book.style(num_fmt=DATETIME_FORMAT)
         self._out = _Stream(book._zip, f"xl/worksheets/sheet{number}.xml")
@@ -309,39 +310,40 @@ class Sheet:
         h = height if height is not None else self._heights.get(r) if self._heights else None
         parts = [f'<row r="{rs}" ht="{h:g}" customHeight="1">' if h else f'<row r="{rs}">']
         add = parts.append
+        styled = self._style_attr
         for ref, v in zip(refs, cells):
             cls = v.__class__
+            if cls is tuple:  # (value, style): a highlighted cell
+                v, sid = v
+                cls = v.__class__
+                s = styled.get(sid)
+                if s is None:
+                    s = styled[sid] = f'" s="{sid}"' if sid else '"'
+                if v is None or (cls is str and not v):
+                    if sid:
+                        add(f"{ref}{rs}{s}/>")
+                    continue
+            else:
+                sid = 0
+                s = '"'
             if cls is str:
                 if v:  # an empty text is an empty cell
                     idx = strings.get(v)
                     if idx is None:
                         idx = string(v)
-                    add(f'{ref}{rs}" t="s"><v>{idx}</v></c>')
+                    add(f'{ref}{rs}{s} t="s"><v>{idx}</v></c>')
             elif v is None:
                 pass
             elif cls is float:
                 text = repr(v)
                 if text[-1] > "9":  # nan, inf: no number in Excel; shown as the text
-                    add(f'{ref}{rs}" t="s"><v>{string(text)}</v></c>')
+                    add(f'{ref}{rs}{s} t="s"><v>{string(text)}</v></c>')
                 else:
-                    add(f'{ref}{rs}"><v>{text}</v></c>')
-            elif cls is tuple:
-                add(self._styled(ref, rs, *v))
+                    add(f"{ref}{rs}{s}><v>{text}</v></c>")
             else:
-                add(self._other(ref, rs, v, 0))
+                add(self._other(ref, rs, v, sid))
         add("</row>")
         self._out.write("".join(parts))
-
-    def _styled(self, ref: str, rs: str, v: Any, sid: int) -> str:
-        if v is None or v == "":
-            return f'{ref}{rs}" s="{sid}"/>' if sid else ""
-        if v.__class__ is str:
-            idx = self.book._strings.get(v)
-            if idx is None:
-                idx = self.book.string(v)
-            s = f' s="{sid}"' if sid else ""
-            return f'{ref}{rs}"{s} t="s"><v>{idx}</v></c>'
-        return self._other(ref, rs, v, sid)
 
     def _other(self, ref: str, rs: str, v: Any, sid: int) -> str:
         """A cell that is not plain text or a float: a whole number, yes/no, a date, anything else as text."""
