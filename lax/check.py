@@ -331,22 +331,45 @@ def write_json(result: CheckResult, out: IO[str]) -> None:
     enc = _encode_str
     batch: list[str] = []
     sep = "\n"
+    # A flagged village (in a stress sheet nearly every one) is written the same way: each standard's
+    # `{"id": ..., "title": ..., "evidence": {` and each field's key are encoded once, the values one by one.
+    match_heads: dict[str, str] = {}
+    keys: dict[str, str] = {}
     for v in result.villages:
         rec = v.record
-        if v.matches or v.undetermined:
+        if v.undetermined or (v.matches and rec.row.__class__ is not int):
             batch.append(dumps(village_to_dict(result, v)))
-        else:
-            prefix = prefixes.get((rec.path, rec.sheet))
-            if prefix is None:
-                prefix = prefixes[(rec.path, rec.sheet)] = (
-                    f', "source": {{"path": {dumps(rec.path)}, "sheet": {dumps(rec.sheet)}, "row": ')
-            values = rec.values
-            t, n = values[it], values[iv]
-            c = values[ic] if ic is not None else None
-            batch.append(f'{{"township": {enc(t) if t.__class__ is str else _enc(t)}, '
-                         f'"village": {enc(n) if n.__class__ is str else _enc(n)}, '
-                         f'"code": {enc(c) if c.__class__ is str else _enc(c)}{prefix}{rec.row}}}, '
-                         '"flagged": false, "matches": [], "undetermined": []}')
+            continue
+        prefix = prefixes.get((rec.path, rec.sheet))
+        if prefix is None:
+            prefix = prefixes[(rec.path, rec.sheet)] = (
+                f', "source": {{"path": {dumps(rec.path)}, "sheet": {dumps(rec.sheet)}, "row": ')
+        values = rec.values
+        t, n = values[it], values[iv]
+        c = values[ic] if ic is not None else None
+        ident = (f'{{"township": {enc(t) if t.__class__ is str else _enc(t)}, '
+                 f'"village": {enc(n) if n.__class__ is str else _enc(n)}, '
+                 f'"code": {enc(c) if c.__class__ is str else float.__repr__(c) if c.__class__ is float and c - c == 0 else _enc(c)}'
+                 f'{prefix}{rec.row}}}, ')
+        if not v.matches:
+            batch.append(ident + '"flagged": false, "matches": [], "undetermined": []}')
+            continue
+        found = []
+        for m in v.matches:
+            head = match_heads.get(m.id)
+            if head is None:
+                head = match_heads[m.id] = (f'{{"id": {dumps(m.id)}, '
+                                            f'"title": {dumps(result.criteria.criterion(m.id).title())}, "evidence": {{')
+            shown = []
+            for k, x in m.evidence.items():
+                key = keys.get(k)
+                if key is None:
+                    key = keys[k] = dumps(k) + ": "
+                cls = x.__class__
+                shown.append(key + (enc(x) if cls is str else float.__repr__(x) if cls is float and x - x == 0
+                                    else int.__repr__(x) if cls is int else _enc(x)))
+            found.append(head + ", ".join(shown) + "}}")
+        batch.append(ident + '"flagged": true, "matches": [' + ", ".join(found) + '], "undetermined": []}')
         if len(batch) >= 2048:  # a few large writes instead of one per village
             out.write(sep + ",\n".join(batch))
             sep = ",\n"

@@ -6,7 +6,11 @@ numbers, yes/no as 是/否, satisfaction partly as percent-formatted fractions (
 numbers, a date column, and a 合计 footer. Deterministic (seeded), written with openpyxl's write-only
 mode so 100,000 rows take about a minute.
 
+`stress=True` gives the many-findings shape instead: the same sheet, but 95 % of villages meet two to
+four standards (the evidence path of `lax check` is then the cost, not the screen).
+
     python tests/make_big.py big.xlsx 100000
+    python tests/make_big.py stress.xlsx 100000 --stress
 """
 
 from __future__ import annotations
@@ -59,12 +63,23 @@ def _value(kind: str, rnd: random.Random, i: int):
     raise ValueError(kind)
 
 
-def make_big_xlsx(path: str | Path, n: int, seed: int = 2026) -> Path:
-    """Write a workbook of `n` villages to `path`; returns the path."""
+# (column, a value that makes its standard true) for the stress shape.
+STRESS_TRIGGERS = [
+    ("书记空缺月数", 3.0), ("书记不胜任", "是"), ("书记脱岗天数", 45.0), ("班子不团结", "是"), ("“两委”缺额人数", 2.0),
+    ("换届完成", "否"), ("拉票贿选案件数", 1.0), ("“三会一课”落实", "否"), ("未发展党员年数", 2.0),
+    ("宗族宗教黑恶势力干扰", "是"), ("村务财务未公开月数", 3.0), ("集体资产处置问题数", 1.0), ("越级访次数", 1.0),
+    ("干部违纪违法人次", 1.0), ("森林火灾次数", 1.0), ("违章建筑户数", 12.0), ("群众满意度（%）", 55.0),
+]
+
+
+def make_big_xlsx(path: str | Path, n: int, seed: int = 2026, stress: bool = False) -> Path:
+    """Write a workbook of `n` villages to `path` (the stress shape with `stress`); returns the path."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
     rnd = random.Random(seed)
+    hit = random.Random(seed + 1)  # its own stream, so the realistic shape stays what it was
+    trigger_at = [([h for h, _ in COLUMNS].index(h), v) for h, v in STRESS_TRIGGERS]
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("排查表")
     ws.append(["余江区村级党组织软弱涣散排查表"])
@@ -99,6 +114,9 @@ def make_big_xlsx(path: str | Path, n: int, seed: int = 2026) -> Path:
                 row.append(cell)
             else:
                 row.append(_value(kind, rnd, i))
+        if stress and hit.random() < 0.95:
+            for c, v in hit.sample(trigger_at, hit.randint(2, 4)):
+                row[c] = v
         ws.append(row)
     ws.append(["合计", f"{n}个村"])
     ws.append(["填表人：张三", None, None, "审核人：李四"])
@@ -108,4 +126,5 @@ def make_big_xlsx(path: str | Path, n: int, seed: int = 2026) -> Path:
 
 
 if __name__ == "__main__":
-    make_big_xlsx(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 100_000)
+    args = [a for a in sys.argv[1:] if a != "--stress"]
+    make_big_xlsx(args[0], int(args[1]) if len(args) > 1 else 100_000, stress="--stress" in sys.argv)

@@ -10,7 +10,7 @@ and its fourth only after the year's end.
 
 The golden files come from a ledger made through the CLI (`write_ledger_cli`); the other report tests use
 the same county written directly as files in the ledger's format (`write_ledger_yaml`,
-README "The files"), which also hold the evidence `lax check --record` would have recorded. Each text
+docs/ledger.md "The file format"), which also hold the evidence `lax check --record` would have recorded. Each text
 is given in Chinese and in English, so the English reports read a ledger kept in English, as the English
 example county is.
 """

@@ -7,8 +7,9 @@ header row is found among the first 10 rows by its column names (title rows abov
 cell is a problem naming file, sheet, row and column, and the import is all-or-nothing. `export_ledger`
 writes the same columns back, so an exported ledger imports again unchanged.
 
-Text written to a spreadsheet or CSV that starts with `= + - @` is prefixed with a single quote so that it
-can never run as a formula (SPEC §10); import removes that quote again. Reading uses python-calamine,
+Text written to a spreadsheet or CSV that starts with `= + - @` (and the rest of `lax.render.xlsx.safe_text`'s
+list) is prefixed with a single quote so that it can never run as a formula (SPEC §10); import removes that
+quote again. Reading uses python-calamine,
 writing openpyxl; both are imported inside the functions that need them.
 """
 
@@ -38,21 +39,13 @@ from lax.read.header import HEADER_ROWS, column_letter, find_header
 from lax.read.rows import carry_down, is_column_number_row, is_footer_row
 from lax.show import yes_no
 from lax.read.values import to_yuan
+from lax.render.xlsx import FORMULA_START, safe_text, unneutralise
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula gets a leading single quote; other values pass."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def _unneutralise(text: str) -> str:
-    if text.startswith("'") and text[1:2] in _FORMULA_START and text[1:2]:
-        return text[1:]
-    return text
+# The one neutraliser of every spreadsheet and CSV writer (full-width ＝＋－＠, tab, CR and `|` too), and
+# its inverse for the import: an exported ledger imports unchanged.
+neutralise = safe_text
+_unneutralise = unneutralise
+_FORMULA_START = tuple(FORMULA_START)
 
 
 # --------------------------------------------------------------------------------------- the columns
@@ -666,47 +659,40 @@ def export_ledger(entries: Sequence[Entry], output: Path, crit: Criteria, as_of:
 
 def _write_xlsx(output: Path, title: str, columns: list[Column], rows: list[dict[str, Any]], sheet_name: str,
                 keep: Sequence[Path] = (), events: Sequence[LedgerFile] | None = None) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet_name
-    n = len(columns)
-    ws.cell(row=1, column=1, value=neutralise(title)).font = Font(bold=True, size=14)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=n)
-    ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
-    thin = Side(style="thin", color="999999")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    fill = PatternFill("solid", fgColor="DDEBF7")
-    for c, col in enumerate(columns, 1):
-        cell = ws.cell(row=2, column=c, value=col.title())
-        cell.font = Font(bold=True)
-        cell.fill = fill
-        cell.border = border
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(c)].width = col.width
-    for r, row in enumerate(rows, 3):
-        for c, col in enumerate(columns, 1):
-            value = row.get(col.key)
-            if isinstance(value, (list, tuple)):
-                value = "、".join(str(v) for v in value)
-            cell = ws.cell(row=r, column=c, value=neutralise(value))
-            cell.border = border
-            cell.alignment = Alignment(vertical="top", wrap_text=isinstance(value, str) and len(value) > 10)
-            if isinstance(value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
-    ws.freeze_panes = "A3"
-    if events is not None:
-        _add_events_sheet(wb, events)
+    """The styled 台账 (a title merged over the columns, a bold boxed header, boxed rows, dates as dates;
+    frozen under the header; printed landscape, fitted to the page width, the header on every page), then
+    the events sheet when `events` is given. Written with `lax.render.xlsx` (fast, flat memory)."""
     from lax.render.results import atomic_path, check_output
+    from lax.render.xlsx import DATE_FORMAT, XlsxWriter, column_letter
 
     check_output(output, keep)  # refused before a folder is made for it
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_path(output, keep) as tmp:  # a full disk half-way leaves the previous file as it was
-            wb.save(tmp)
+        # A full disk half-way leaves the previous file as it was.
+        with atomic_path(output, keep) as tmp, XlsxWriter(tmp) as book:
+            n = len(columns)
+            ws = book.sheet(sheet_name, widths=[col.width for col in columns], freeze="A3", landscape=True,
+                            fit_width=True, print_rows="2:2")
+            ws.row([(title, book.style(bold=True, size=14, horizontal="center"))])
+            ws.merge(f"A1:{column_letter(n)}1")
+            head = book.style(bold=True, fill="DDEBF7", border="999999", horizontal="center", vertical="center",
+                              wrap=True)
+            ws.row([(col.title(), head) for col in columns])
+            plain = book.style(border="999999", vertical="top")
+            wrapped = book.style(border="999999", vertical="top", wrap=True)
+            dated = book.style(border="999999", vertical="top", num_fmt=DATE_FORMAT)
+            for row in rows:
+                cells = []
+                for col in columns:
+                    value = row.get(col.key)
+                    if isinstance(value, (list, tuple)):
+                        value = "、".join(str(v) for v in value)
+                    style = (wrapped if isinstance(value, str) and len(value) > 10
+                             else dated if isinstance(value, dt.date) else plain)
+                    cells.append((value, style))
+                ws.row(cells)
+            if events is not None:
+                _add_events_sheet(book, events)
     except OSError as e:
         raise LaxError(_(f"cannot write {output}: {e.strerror}", f"无法写入 {output}：{e.strerror}")) from None
 
@@ -932,20 +918,15 @@ def _rebuilt_order(etype: str, present: Iterable[str], other: list[str]) -> list
     return usual + rest + [k for k in other if k not in usual and k not in rest]
 
 
-def _add_events_sheet(wb: Any, files: Sequence[LedgerFile]) -> None:
-    from openpyxl.styles import Font
-
+def _add_events_sheet(book: Any, files: Sequence[LedgerFile]) -> None:
+    """The events sheet: a bold header frozen above one row per event, every value as text (never a
+    formula: see `encode_cell`)."""
     header, rows = event_rows(files)
-    ws = wb.create_sheet(EVENTS_SHEET)
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+    ws = book.sheet(EVENTS_SHEET, freeze="A2")
+    bold = book.style(bold=True)
+    ws.row([(h, bold) for h in header])
     for row in rows:
-        ws.append(row)
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text, never a formula, whatever it starts with
-    ws.freeze_panes = "A2"
+        ws.row(row)
 
 
 def export_files(entries: Sequence[Entry], towns: Sequence[LedgerFile], rows: Sequence[dict[str, Any]],

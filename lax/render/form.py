@@ -21,6 +21,7 @@ from typing import Any, Sequence
 from lax.criteria import Criteria, Criterion, Field
 from lax.i18n import _, get_lang
 from lax.problems import LaxError
+from lax.render.xlsx import safe_text
 
 FORM_SHEET = "排查表"
 HELP_SHEET = "填表说明"
@@ -227,7 +228,7 @@ def write_form(criteria: Criteria, path: str | os.PathLike, lang: str | None = N
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
     centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
-    ws["A1"] = f"{township or 'XX乡镇'}村级党组织软弱涣散情况排查表"
+    ws["A1"] = safe_text(f"{township or 'XX乡镇'}村级党组织软弱涣散情况排查表")
     ws["A1"].font = Font(bold=True, size=16)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.merge_cells(f"A1:{last_col}1")
@@ -241,7 +242,7 @@ def write_form(criteria: Criteria, path: str | os.PathLike, lang: str | None = N
     formats = {"date": "yyyy-mm-dd"}
     for i, f in enumerate(fields, 1):
         letter = get_column_letter(i)
-        c = ws.cell(HEADER_ROW, i, f.title_zh)
+        c = ws.cell(HEADER_ROW, i, safe_text(f.title_zh))
         c.font = Font(bold=True, color="C00000" if f.required else None)
         c.fill = header_fill
         c.alignment = centre
@@ -335,7 +336,7 @@ def _help_sheet(ws: Any, criteria: Criteria, bilingual: bool) -> None:
             for i, v in enumerate(values, 1):
                 if merge_c_to_e and i in (4, 5):
                     continue
-                c = ws.cell(row, i, v)
+                c = ws.cell(row, i, safe_text(v))
                 c.alignment, c.border = wrap, box
             if merge_c_to_e:
                 ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=5)
