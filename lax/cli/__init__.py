@@ -228,28 +228,10 @@ def _progress_bar(files: list[Path] | None = None) -> Optional[_Progress]:
 
 
 def _record(result, ledger: Path, channel: str, files: list[str], recorded_by: str | None = None) -> None:
-    from lax.ledger import record_check
+    from lax.ledger import record_result
 
-    if result.problems:
-        raise LaxError(_(f"nothing recorded in the ledger: the input has {len(result.problems)} problem(s); fix them and run again",
-                         f"未记入台账：输入有 {len(result.problems)} 处问题，请修正后重新运行"))
-    idx = result.criteria.index
-    villages = []
-    for v in result.villages:
-        values = v.record.values
-        villages.append({
-            "township": values[idx["township"]],
-            "village": values[idx["village"]],
-            "code": values[idx["code"]] if "code" in idx else None,
-            "criteria": [m.id for m in v.matches],
-            "evidence": {m.id: dict(m.evidence) for m in v.matches},
-            "checked_on": values[idx["checked_on"]] if "checked_on" in idx else None,
-            # the row itself: file as given, sheet (spreadsheets only) and row (or item of a YAML/JSON list)
-            "source": {"path": v.record.path, "sheet": v.record.sheet, "row": v.record.row},
-        })
-    summary = record_check(ledger, villages, result.as_of, channel, result.criteria.policy,
-                           set(result.criteria.ids), ", ".join(files), recorded_stamp(recorded_by, ledger))
-    err(summary.describe() if hasattr(summary, "describe") else str(summary))
+    summary = record_result(ledger, result, channel, ", ".join(files), recorded_stamp(recorded_by, ledger))
+    err(summary.describe())
 
 
 @app.command("criteria")
