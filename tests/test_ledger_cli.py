@@ -484,7 +484,7 @@ def test_nothing_typed_gives_a_traceback_or_escapes(tmp_path_factory, name, town
     base = tmp_path_factory.mktemp("fuzz")
     led = base / "ledger"
     runs = [
-        ["open", name, "--township", township, "--criteria", criteria, "--date", day],
+        ["open", name, "--township", township, "--standards", criteria, "--date", day],
         ["progress", name, "进展", "--funds", funds, "--date", day],
         ["accept", name, "--score", score, "--date", day],
         ["show", name, "--as-of", day, "--format", "json"],

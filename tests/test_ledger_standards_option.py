@@ -118,6 +118,7 @@ def test_reopen_old_spelling_and_the_hidden_criteria_file(work):
     (["--standards", "C05,C99"],
      "--standards: unknown standard C99; valid: C01, C02, C03, C04, C05, C06, C07, C08, C09, C10, C11, C12, C13, C14, C15\n"),
     (["--standards", "C05", "--criteria", "没有这个文件.yaml"], "没有这个文件.yaml: criteria file not found\n"),
+    (["--standards", "C05", "--criteria", "\x00"], "--criteria: '\\x00' is not a file name\n"),
 ])
 def test_usage_errors_name_the_option_and_write_nothing(work, args, message):
     county_criteria(work)

@@ -79,6 +79,8 @@ def _standards_option(standards: str | None, criteria: str | None, criteria_file
 
     given = "--standards"
     if criteria is not None:
+        if "\x00" in criteria:  # no file name holds it (a shell cannot pass one; a program can)
+            raise LaxError(_(f"--criteria: {criteria!r} is not a file name", f"--criteria：{criteria!r} 不是文件名"))
         text = unicodedata.normalize("NFKC", criteria)
         if _IDS_RE.fullmatch(text) and not Path(criteria).exists():
             if standards is not None:
