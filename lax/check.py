@@ -19,7 +19,7 @@ from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from lax.criteria import Criteria, undetermined_reason
 from lax.i18n import _, has_cjk
-from lax.problems import LaxError, Notice, Problem
+from lax.problems import Notice, Problem
 
 if TYPE_CHECKING:
     from lax.read.records import Record
@@ -400,28 +400,3 @@ def result_to_dict(result: CheckResult, villages: bool = True) -> dict[str, Any]
     if not villages:
         del data["villages"]
     return data
-
-
-def ledger_rows(result: CheckResult) -> list[dict[str, Any]]:
-    """The villages of a check as `lax.ledger.record_check` records them (every village read, flagged or
-    not: its names and code, the standards met with their evidence, the date checked, and the row it came
-    from). Input with problems is not recorded at all: its results would be partial, so a LaxError says so."""
-    if result.problems:
-        raise LaxError(_(f"nothing recorded in the ledger: the input has {len(result.problems)} problem(s); "
-                         "fix them and run again",
-                         f"未记入台账：输入有 {len(result.problems)} 处问题，请修正后重新运行"))
-    idx = result.criteria.index
-    villages = []
-    for v in result.villages:
-        values = v.record.values
-        villages.append({
-            "township": values[idx["township"]],
-            "village": values[idx["village"]],
-            "code": values[idx["code"]] if "code" in idx else None,
-            "criteria": [m.id for m in v.matches],
-            "evidence": {m.id: dict(m.evidence) for m in v.matches},
-            "checked_on": values[idx["checked_on"]] if "checked_on" in idx else None,
-            # the row itself: file as given, sheet (spreadsheets only) and row (or item of a YAML/JSON list)
-            "source": {"path": v.record.path, "sheet": v.record.sheet, "row": v.record.row},
-        })
-    return villages

@@ -96,6 +96,28 @@ def add_months(d: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
+# ------------------------------------------------------------------------------------- the policy
+# The county's policy (criteria file, `policy:`) decides three things, each in one function here: the time
+# limit a round gets when none is given, how long an accepted village is watched, and the pass score.
+
+
+def default_deadline(on: dt.date, policy: Policy) -> dt.date:
+    """The time limit of a round identified, reopened, or failed at acceptance on `on` when none is given:
+    `policy.rectify_months` later."""
+    return add_months(on, policy.rectify_months)
+
+
+def watch_end(accepted_on: dt.date, policy: Policy) -> dt.date:
+    """The end of the watch year of a village that passed acceptance on `accepted_on`: `policy.watch_months`
+    later; it can be closed from that day if it does not rebound."""
+    return add_months(accepted_on, policy.watch_months)
+
+
+def passes(score: float, policy: Policy) -> bool:
+    """Acceptance by score: `policy.pass_score` or more passes."""
+    return score >= policy.pass_score
+
+
 def _ids(value: Any) -> tuple[str, ...]:
     if isinstance(value, (list, tuple)):
         return tuple(str(v) for v in value)
@@ -148,7 +170,7 @@ class Replay:
         self.last_date = d
         if t == "identified":
             self.status = "identified"
-            self.deadline = _date(data.get("deadline")) or add_months(d, self.policy.rectify_months)
+            self.deadline = _date(data.get("deadline")) or default_deadline(d, self.policy)
             self.watch_until = None
             self.criteria = _ids(data.get("criteria"))
             self.rounds += 1
@@ -170,30 +192,23 @@ class Replay:
             if data.get("passed") is True:
                 self.status = "accepted"
                 self.accepted_on = d
-                self.watch_until = add_months(d, self.policy.watch_months)
+                self.watch_until = watch_end(d, self.policy)
             else:
                 self.status = "rectifying"
                 self.failed += 1
-                self.deadline = _date(data.get("deadline")) or add_months(d, self.policy.rectify_months)
+                self.deadline = _date(data.get("deadline")) or default_deadline(d, self.policy)
         elif t == "reopened":
             self.status = "rectifying"
             self.rebounds += 1
             self.watch_until = self.accepted_on = None
             self.criteria = _merge(self.criteria, _ids(data.get("criteria")))
-            self.deadline = _date(data.get("deadline")) or add_months(d, self.policy.rectify_months)
+            self.deadline = _date(data.get("deadline")) or default_deadline(d, self.policy)
         elif t == "amended":
             self.criteria = _merge(self.criteria, _ids(data.get("criteria")))
         elif t == "closed":
             self.status = "closed"
             self.closed_on = d
         # missed_inclusion and anything unknown leave the state as it is
-
-
-def apply(state: State, event: Event, policy: Policy) -> State:
-    """The state right after `event` (see `Replay.step`)."""
-    r = Replay(policy, state)
-    r.step(event)
-    return r.snapshot()
 
 
 def _merge(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[str, ...]:
@@ -272,7 +287,7 @@ def close_refusal(state: State | Replay, on: dt.date, policy: Policy) -> str | N
     if state.status is None:
         return _("not in the ledger yet", "尚未列入台账")
     # Not accepted: the earliest close is a passed acceptance today plus the watch period.
-    earliest = add_months(on, policy.watch_months)
+    earliest = watch_end(on, policy)
     return _(f"it is {_status_en(state.status)}: it must pass acceptance and then {_months_en(policy.watch_months)} "
              f"with no rebound; the earliest date it could be closed is {earliest}",
              f"目前{_status_zh(state.status)}：须通过验收并经过 {policy.watch_months} 个月观察期无反弹方可销号；"

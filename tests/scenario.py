@@ -278,7 +278,7 @@ def write_ledger_cli(folder: Path, lang: str) -> Path:
                                  f"{township},{village},{code}," + ",".join(cells.values()) + "\n", encoding="utf-8")
                 run("check", str(sheet), "--channel", "spot", "--record", "--as-of", day.isoformat(), exit_code=1)
             elif etype == "identified":
-                run("ledger", "open", village, "--township", township, "--criteria", ",".join(data["criteria"]),
+                run("ledger", "open", village, "--township", township, "--standards", ",".join(data["criteria"]),
                     "--code", code, "--channel", data["channel"], *date, *_opt("--note", data.get("note")))
             elif etype == "planned":
                 args = ["ledger", "plan", target]

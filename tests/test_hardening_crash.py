@@ -78,7 +78,7 @@ WRITER = textwrap.dedent("""
 
     for v in villages:  # new villages, each its own file, in shared townships
         township, village = v.split("/")
-        run("ledger", "open", village, "--township", township, "--criteria", "C05", "--date", "2026-09-30")
+        run("ledger", "open", village, "--township", township, "--standards", "C05", "--date", "2026-09-30")
         run("ledger", "plan", f"{township}/{village}", "--measure", "县乡联合督导", "--date", "2026-10-10")
     for i in range(count):  # and all of them on one village
         run("ledger", "progress", "洪湖乡/东阳村", f"{me}-{i}", "--funds", "100", "--date", "2026-11-15")
@@ -90,7 +90,7 @@ TOWNSHIPS = ["洪湖乡", "黄庄乡", "杨溪乡"]
 
 def test_many_writers_on_many_villages_and_on_one_lose_nothing(tmp_path):
     led = tmp_path / "ledger"
-    r = lax("ledger", "open", "东阳村", "--township", "洪湖乡", "--criteria", "C07", "--date", "2026-09-30", "--ledger", led)
+    r = lax("ledger", "open", "东阳村", "--township", "洪湖乡", "--standards", "C07", "--date", "2026-09-30", "--ledger", led)
     assert r.returncode == 0, r.stderr
     writers, mine = [], {}
     for k in range(4):
@@ -186,7 +186,7 @@ def _read_acks(proc: subprocess.Popen, until: float, acks: list[str]) -> None:
 @pytest.mark.parametrize("delay", ["", "0.02"])
 def test_writers_killed_at_random_moments_lose_no_acknowledged_event(tmp_path, delay):
     led = tmp_path / "ledger"
-    r = lax("ledger", "open", "东阳村", "--township", "洪湖乡", "--criteria", "C07", "--date", "2026-09-30", "--ledger", led)
+    r = lax("ledger", "open", "东阳村", "--township", "洪湖乡", "--standards", "C07", "--date", "2026-09-30", "--ledger", led)
     assert r.returncode == 0, r.stderr
     path = led / "洪湖乡-东阳村.yaml"
     rng = random.Random(f"lax-kill-{delay}")
@@ -261,7 +261,7 @@ def file_size_limit(limit: int):
 @pytest.fixture
 def seeded(tmp_path) -> Path:
     led = tmp_path / "ledger"
-    for args in (["open", "东阳村", "--township", "洪湖乡", "--criteria", "C07", "--date", "2026-09-30"],
+    for args in (["open", "东阳村", "--township", "洪湖乡", "--standards", "C07", "--date", "2026-09-30"],
                  ["plan", "东阳村", "--measure", "县乡联合督导", "--date", "2026-10-10"]):
         r = lax("ledger", *args, "--ledger", led)
         assert r.returncode == 0, r.stderr
@@ -352,7 +352,7 @@ def test_a_tiny_filesystem_that_fills_up(tmp_path):
         pytest.skip("mount is not allowed here: " + r.stderr.decode(errors="replace").strip())
     try:
         led = mnt / "ledger"
-        r = lax("ledger", "open", "东阳村", "--township", "洪湖乡", "--criteria", "C07", "--date", "2026-09-30",
+        r = lax("ledger", "open", "东阳村", "--township", "洪湖乡", "--standards", "C07", "--date", "2026-09-30",
                 "--ledger", led)
         assert r.returncode == 0, r.stderr
         path = led / "洪湖乡-东阳村.yaml"

@@ -342,7 +342,7 @@ def test_a_csv_with_a_bom_in_utf16_is_read(tmp_path):
 
 def _tiny_ledger(folder: Path) -> Path:
     led = folder / "ledger"
-    r = runner.invoke(app, ["ledger", "open", "东阳村", "--township", "洪湖乡", "--criteria", "C07", "--date",
+    r = runner.invoke(app, ["ledger", "open", "东阳村", "--township", "洪湖乡", "--standards", "C07", "--date",
                             "2026-08-20", "--ledger", str(led)])
     assert r.exit_code == 0, r.output
     return led
@@ -480,7 +480,7 @@ def test_a_ledger_recorded_from_a_sheet_exports_and_imports_back(tmp_path):
 @pytest.mark.parametrize("name", ESCAPES)
 def test_a_village_name_typed_on_the_command_line_cannot_leave_the_ledger_folder(tmp_path, name):
     led = tmp_path / "ledger"
-    r = runner.invoke(app, ["ledger", "open", "--township", "邓埠镇", "--criteria", "C05", "--date", "2026-09-30",
+    r = runner.invoke(app, ["ledger", "open", "--township", "邓埠镇", "--standards", "C05", "--date", "2026-09-30",
                             "--ledger", str(led), "--", name])
     assert r.exit_code in (0, 2) and "Traceback" not in r.output and "internal error" not in r.output, r.output
     outside = [p for p in tmp_path.rglob("*") if led not in p.parents and p != led]

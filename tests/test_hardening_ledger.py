@@ -226,7 +226,7 @@ def test_a_legal_history_is_accepted_replays_like_the_model_and_round_trips(tmp_
     assert refusal(_replay(checked.entry.events), make_event(bad_day, bad_type, **bad_data), POLICY) is not None
     args = {"progress": ["progress", "东阳村", bad_data.get("note") or "进展"],
             "closed": ["close", "东阳村"], "reopened": ["reopen", "东阳村", "--reason", "反弹"],
-            "identified": ["open", "东阳村", "--criteria", "C05"]}.get(bad_type)
+            "identified": ["open", "东阳村", "--standards", "C05"]}.get(bad_type)
     if args:
         r = runner.invoke(app, ["ledger", *args, "--date", bad_day.isoformat(), "--ledger", str(folder)])
         assert r.exit_code == 1, r.output
@@ -413,7 +413,7 @@ def test_hostile_ledger_files_are_one_line_problems_quickly(tmp_path, text, frag
     # The rest of the ledger still works, and nothing is added to a file lax cannot read.
     r = runner.invoke(app, ["ledger", "list", "--ledger", str(folder)])
     assert r.exit_code == 2 and "internal error" not in r.output
-    r = runner.invoke(app, ["ledger", "open", "塘桥村", "--township", "洪湖乡", "--criteria", "C05",
+    r = runner.invoke(app, ["ledger", "open", "塘桥村", "--township", "洪湖乡", "--standards", "C05",
                             "--ledger", str(folder)], env={"LAX_TODAY": "2026-10-01"})
     assert r.exit_code == 2 and "every village file must be readable" in r.stderr
 
@@ -439,7 +439,7 @@ def test_a_huge_policy_number_does_not_break_opening(tmp_path):
     crit.write_text((root / "criteria.yaml").read_text(encoding="utf-8").replace("rectify_months: 6",
                                                                                    "rectify_months: 100000000"),
                     encoding="utf-8")
-    r = runner.invoke(app, ["ledger", "open", "东阳村", "--township", "洪湖乡", "--criteria", "C05", "--date",
-                            "2026-09-30", "--criteria-file", str(crit), "--ledger", str(tmp_path / "ledger")])
+    r = runner.invoke(app, ["ledger", "open", "东阳村", "--township", "洪湖乡", "--standards", "C05", "--date",
+                            "2026-09-30", "--criteria", str(crit), "--ledger", str(tmp_path / "ledger")])
     assert r.exit_code == 0, r.output
     assert "time limit 9999-12-31" in r.stdout

@@ -30,7 +30,7 @@ def boom(*_args, **_kwargs):
 @pytest.fixture
 def led(tmp_path):
     led = tmp_path / "ledger"
-    r = invoke("ledger", "open", "东阳村", "--township", "洪湖乡", "--criteria", "C07", "--date", "2026-09-30",
+    r = invoke("ledger", "open", "东阳村", "--township", "洪湖乡", "--standards", "C07", "--date", "2026-09-30",
                "--ledger", led)
     assert r.exit_code == 0, r.output
     return led
@@ -40,7 +40,7 @@ def led(tmp_path):
 
 
 def test_an_internal_error_is_one_line_and_exit_3_without_a_traceback(led, monkeypatch):
-    monkeypatch.setattr("lax.ledger.load_entries", boom)
+    monkeypatch.setattr("lax.ledger.load_entries_checked", boom)
     r = invoke("ledger", "list", "--ledger", led)
     assert r.exit_code == 3
     assert r.stderr == ("internal error: RuntimeError: boom: the ledger reader broke second line of the exception "
@@ -49,7 +49,7 @@ def test_an_internal_error_is_one_line_and_exit_3_without_a_traceback(led, monke
 
 
 def test_lax_debug_shows_the_traceback(led, monkeypatch):
-    monkeypatch.setattr("lax.ledger.load_entries", boom)
+    monkeypatch.setattr("lax.ledger.load_entries_checked", boom)
     r = invoke("ledger", "list", "--ledger", led, LAX_DEBUG="1")
     assert r.exit_code == 3
     assert r.stderr.startswith("Traceback (most recent call last):\n")
@@ -58,7 +58,7 @@ def test_lax_debug_shows_the_traceback(led, monkeypatch):
 
 
 def test_the_debug_option_shows_the_traceback_and_does_not_stick(led, monkeypatch):
-    monkeypatch.setattr("lax.ledger.load_entries", boom)
+    monkeypatch.setattr("lax.ledger.load_entries_checked", boom)
     r = runner.invoke(app, ["--debug", "ledger", "list", "--ledger", str(led)])
     assert r.exit_code == 3 and "Traceback (most recent call last):" in r.stderr
     # The next run without --debug is quiet again.
@@ -67,7 +67,7 @@ def test_the_debug_option_shows_the_traceback_and_does_not_stick(led, monkeypatc
 
 
 def test_an_internal_error_in_chinese(led, monkeypatch):
-    monkeypatch.setattr("lax.ledger.load_entries", boom)
+    monkeypatch.setattr("lax.ledger.load_entries_checked", boom)
     r = invoke("ledger", "list", "--ledger", led, "--lang", "zh")
     assert r.exit_code == 3
     assert r.stderr.startswith("内部错误：RuntimeError：boom") and r.stderr.count("\n") == 1
@@ -86,7 +86,7 @@ def test_internal_error_in_a_real_process(tmp_path):
     # The same through a real process: no traceback, one line, exit 3; and a traceback with --debug.
     code = ("import lax.ledger, sys\n"
             "def boom(*a, **k):\n    raise ZeroDivisionError('division by zero')\n"
-            "lax.ledger.load_entries = boom\n"
+            "lax.ledger.load_entries_checked = boom\n"
             "from lax.cli import main\nsys.argv = ['lax'] + sys.argv[1:]\nmain()\n")
     (tmp_path / "led").mkdir()
     env = {k: v for k, v in os.environ.items() if k != "LAX_DEBUG"}
@@ -122,8 +122,8 @@ def _cases(tmp: Path, led: Path):
          re.compile(r"no village '西阳村' in the ledger \(.*\); did you mean: 洪湖乡/东阳村")),
         (["ledger", "progress", "东阳村", "x", "--funds", "三万", "--ledger", led], 2,
          "--funds: '三万' is not an amount in yuan (e.g. 31500)"),
-        (["ledger", "open", "东阳村", "--criteria", "C99", "--ledger", led], 2,
-         re.compile(r"--criteria: unknown standard C99; valid: C01, C02, .*, C15")),
+        (["ledger", "open", "东阳村", "--standards", "C99", "--ledger", led], 2,
+         re.compile(r"--standards: unknown standard C99; valid: C01, C02, .*, C15")),
         (["ledger", "close", "东阳村", "--date", "2026-10-01", "--ledger", led], 1,
          re.compile(r"refused: 洪湖乡/东阳村: it is identified: .* the earliest date it could be closed is 2027-10-01")),
         (["ledger", "accept", "东阳村", "--pass", "--date", "2026-10-01", "--ledger", led], 1,
@@ -143,7 +143,7 @@ def _cases(tmp: Path, led: Path):
 
 def test_every_message_is_one_line_naming_the_place(tmp_path):
     led = tmp_path / "ledger"
-    assert invoke("ledger", "open", "东阳村", "--township", "洪湖乡", "--criteria", "C07", "--date", "2026-09-30",
+    assert invoke("ledger", "open", "东阳村", "--township", "洪湖乡", "--standards", "C07", "--date", "2026-09-30",
                   "--ledger", led).exit_code == 0
     (led / "洪湖乡-塘桥村.yaml").write_text(
         "township: 洪湖乡\nvillage: 塘桥村\ncode: null\nevents:\n- date: 2026-02-30\n  type: identified\n"

@@ -23,8 +23,8 @@ def office(tmp_path, monkeypatch):
     monkeypatch.setenv("LAX_TODAY", TODAY)
     monkeypatch.chdir(tmp_path)
     run = CliRunner()
-    for args in (["open", "邓埠镇/宋三村", "--criteria", "C05,C13", "--date", "2026-08-01"],
-                 ["open", "黄溪镇/东阳村", "--criteria", "C07", "--date", "2026-03-31"],
+    for args in (["open", "邓埠镇/宋三村", "--standards", "C05,C13", "--date", "2026-08-01"],
+                 ["open", "黄溪镇/东阳村", "--standards", "C07", "--date", "2026-03-31"],
                  ["plan", "东阳村", "--measure", "落实三会一课制度", "--date", "2026-04-10"],
                  ["accept", "东阳村", "--pass", "--score", "85", "--date", "2026-09-20"]):
         r = run.invoke(app, ["ledger", *args])

@@ -38,7 +38,7 @@ def show(village: str, *args: str) -> dict:
 
 
 def open_songsan():
-    return ok("open", "宋三村", "--township", "邓埠镇", "--criteria", "C05,C13", "--code", "360622101201",
+    return ok("open", "宋三村", "--township", "邓埠镇", "--standards", "C05,C13", "--code", "360622101201",
               "--date", "2026-09-30")
 
 
@@ -151,18 +151,18 @@ def test_overdue_as_of_a_date(led):
 
 
 def test_rebound_then_new_round_in_the_same_file(led):
-    ok("open", "洪湖乡/东阳村", "--criteria", "C12", "--channel", "spot", "--date", "2026-03-31")
+    ok("open", "洪湖乡/东阳村", "--standards", "C12", "--channel", "spot", "--date", "2026-03-31")
     ok("plan", "东阳村", "--measure", "化解信访积案", "--date", "2026-04-05")
     ok("accept", "东阳村", "--score", "78", "--date", "2026-09-01")  # score alone: 78 >= 70 passes
     assert show("东阳村", "--as-of", "2026-09-02")["status"] == "accepted"
-    r = ok("reopen", "东阳村", "--reason", "再次出现越级访", "--criteria", "C14", "--date", "2027-05-01")
+    r = ok("reopen", "东阳村", "--reason", "再次出现越级访", "--standards", "C14", "--date", "2027-05-01")
     assert r.stdout == "reopened 洪湖乡/东阳村 [ledger/洪湖乡-东阳村.yaml] on 2027-05-01 (rebound); time limit 2027-11-01\n"
     data = show("东阳村", "--as-of", "2027-05-02")
     assert (data["status"], data["criteria"], data["rebounds"], data["deadline"]) == (
         "rectifying", ["C12", "C14"], 1, "2027-11-01")
     ok("accept", "东阳村", "--pass", "--date", "2027-10-20")
     ok("close", "东阳村", "--date", "2028-10-20")
-    r = ok("open", "东阳村", "--criteria", "15", "--date", "2029-03-31")
+    r = ok("open", "东阳村", "--standards", "15", "--date", "2029-03-31")
     assert "round 2, C15" in r.stdout
     data = show("东阳村", "--as-of", "2029-04-01")
     assert (data["status"], data["rounds"], data["criteria"]) == ("identified", 2, ["C15"])
@@ -170,7 +170,7 @@ def test_rebound_then_new_round_in_the_same_file(led):
 
 
 def test_failed_acceptance_default_time_limit_and_score_alone(led):
-    ok("open", "黄溪镇/塔洲村", "--criteria", "C07", "--date", "2026-06-30")
+    ok("open", "黄溪镇/塔洲村", "--standards", "C07", "--date", "2026-06-30")
     ok("plan", "塔洲村", "--measure", "落实三会一课", "--date", "2026-07-01")
     r = ok("accept", "塔洲村", "--score", "65", "--date", "2026-12-20")
     assert "failed acceptance on 2026-12-20; keeps rectifying, new time limit 2027-06-20" in r.stdout
@@ -186,7 +186,7 @@ def test_failed_acceptance_default_time_limit_and_score_alone(led):
     (["accept", "宋三村", "--pass", "--date", "2026-10-20"], "no rectification plan is recorded yet"),
     (["close", "宋三村", "--date", "2026-10-20"], "the earliest date it could be closed is 2027-10-20"),
     (["reopen", "宋三村", "--reason", "又出现问题", "--date", "2026-10-20"], "only an accepted village can rebound"),
-    (["open", "宋三村", "--township", "邓埠镇", "--criteria", "C01", "--date", "2026-10-20"],
+    (["open", "宋三村", "--township", "邓埠镇", "--standards", "C01", "--date", "2026-10-20"],
      "already identified on 2026-09-30 and identified"),
     (["progress", "宋三村", "补记", "--date", "2026-09-01"], "before the last recorded event (2026-09-30)"),
 ])
@@ -240,22 +240,22 @@ def test_events_after_closing_are_refused(led):
 
 
 @pytest.mark.parametrize("args, fragment", [
-    (["open", "宋三村", "--township", "邓埠镇", "--criteria", "C05,C99"],
-     "--criteria: unknown standard C99; valid: C01, C02, C03, C04, C05, C06, C07, C08, C09, C10, C11, C12, C13, C14, C15"),
-    (["open", "宋三村", "--township", "邓埠镇", "--criteria", "党建"], "unknown standard 党建"),
-    (["open", "宋三村", "--township", "邓埠镇"], "--criteria is required"),
-    (["open", "宋三村", "--township", "邓埠镇", "--criteria", "C05", "--date", "2026-13-40"],
+    (["open", "宋三村", "--township", "邓埠镇", "--standards", "C05,C99"],
+     "--standards: unknown standard C99; valid: C01, C02, C03, C04, C05, C06, C07, C08, C09, C10, C11, C12, C13, C14, C15"),
+    (["open", "宋三村", "--township", "邓埠镇", "--standards", "党建"], "unknown standard 党建"),
+    (["open", "宋三村", "--township", "邓埠镇"], "--standards is required"),
+    (["open", "宋三村", "--township", "邓埠镇", "--standards", "C05", "--date", "2026-13-40"],
      "--date: '2026-13-40' is not a valid date"),
-    (["open", "宋三村", "--township", "邓埠镇", "--criteria", "C05", "--date", "明天"], "--date: '明天' is not a valid date"),
-    (["open", "../../x", "--township", "邓埠镇", "--criteria", "C05"], "VILLAGE says township '..'"),
-    (["open", "../../x", "--criteria", "C05"], "village name '../x' may not contain"),
-    (["open", "x\\y", "--township", "邓埠镇", "--criteria", "C05"], "may not contain"),
-    (["open", "宋三村", "--township", "  ", "--criteria", "C05"], "the township name is empty"),
-    (["open", "宋三村", "--township", "邓埠镇", "--criteria", "C05", "--code", "../1"], "village code '../1' must be"),
-    (["open", "宋三村", "--township", "邓埠镇", "--criteria", "C05", "--channel", "phone"], "--channel: 'phone' is not one of"),
-    (["open", "宋三村", "--township", "邓埠镇", "--criteria", "C05", "--date", "2026-09-30", "--deadline", "2026-09-01"],
+    (["open", "宋三村", "--township", "邓埠镇", "--standards", "C05", "--date", "明天"], "--date: '明天' is not a valid date"),
+    (["open", "../../x", "--township", "邓埠镇", "--standards", "C05"], "VILLAGE says township '..'"),
+    (["open", "../../x", "--standards", "C05"], "village name '../x' may not contain"),
+    (["open", "x\\y", "--township", "邓埠镇", "--standards", "C05"], "may not contain"),
+    (["open", "宋三村", "--township", "  ", "--standards", "C05"], "the township name is empty"),
+    (["open", "宋三村", "--township", "邓埠镇", "--standards", "C05", "--code", "../1"], "village code '../1' must be"),
+    (["open", "宋三村", "--township", "邓埠镇", "--standards", "C05", "--channel", "phone"], "--channel: 'phone' is not one of"),
+    (["open", "宋三村", "--township", "邓埠镇", "--standards", "C05", "--date", "2026-09-30", "--deadline", "2026-09-01"],
      "--deadline 2026-09-01 is before the event's date 2026-09-30"),
-    (["open", "新村", "--criteria", "C05"], "--township is required: '新村' is not in the ledger yet"),
+    (["open", "新村", "--standards", "C05"], "--township is required: '新村' is not in the ledger yet"),
 ])
 def test_usage_errors_exit_2_without_traceback_or_files(led, args, fragment):
     r = lax(*args)
@@ -279,7 +279,7 @@ def test_usage_errors_exit_2_without_traceback_or_files(led, args, fragment):
     (["progress", "宋三村", "  "], "NOTE is empty"),
     (["plan", "宋三村"], "--measure is required"),
     (["reopen", "宋三村"], "--reason is required"),
-    (["reopen", "宋三村", "--reason", "x", "--criteria", "C16"], "unknown standard C16"),
+    (["reopen", "宋三村", "--reason", "x", "--standards", "C16"], "unknown standard C16"),
     (["show", "宋三村", "--format", "yaml"], "--format: 'yaml' is not one of table, json"),
     (["show", "宋三村", "--as-of", "2026-02-30"], "--as-of: '2026-02-30' is not a valid date"),
     (["list", "--status", "done"], "--status: 'done' is not one of identified, rectifying, accepted, closed"),
@@ -306,9 +306,9 @@ def test_no_ledger_folder(led):
 
 
 def test_village_resolution_by_code_name_and_township(led):
-    ok("open", "东阳村", "--township", "洪湖乡", "--criteria", "C12", "--code", "360622201001", "--date", "2026-09-30")
-    ok("open", "东阳村", "--township", "黄庄乡", "--criteria", "C07", "--code", "360622202004", "--date", "2026-09-30")
-    ok("open", "塘桥村", "--township", "洪湖乡", "--criteria", "C12", "--date", "2026-09-30")
+    ok("open", "东阳村", "--township", "洪湖乡", "--standards", "C12", "--code", "360622201001", "--date", "2026-09-30")
+    ok("open", "东阳村", "--township", "黄庄乡", "--standards", "C07", "--code", "360622202004", "--date", "2026-09-30")
+    ok("open", "塘桥村", "--township", "洪湖乡", "--standards", "C12", "--date", "2026-09-30")
     r = lax("show", "东阳村")
     assert r.exit_code == 2
     assert r.stderr == ("'东阳村' matches 2 villages: 洪湖乡/东阳村 (360622201001), 黄庄乡/东阳村 (360622202004); "
@@ -322,10 +322,10 @@ def test_village_resolution_by_code_name_and_township(led):
 
 
 def test_same_names_different_code_get_their_own_file(led):
-    ok("open", "新店村", "--township", "马荃镇", "--criteria", "C01", "--code", "360622103001", "--date", "2026-09-30")
-    ok("open", "新店村", "--township", "马荃镇", "--criteria", "C02", "--code", "360622103009", "--date", "2026-09-30")
+    ok("open", "新店村", "--township", "马荃镇", "--standards", "C01", "--code", "360622103001", "--date", "2026-09-30")
+    ok("open", "新店村", "--township", "马荃镇", "--standards", "C02", "--code", "360622103009", "--date", "2026-09-30")
     assert sorted(files(led)) == ["马荃镇-新店村-360622103009.yaml", "马荃镇-新店村.yaml"]
-    r = lax("open", "新店村", "--township", "黄溪镇", "--criteria", "C02", "--code", "360622103001")
+    r = lax("open", "新店村", "--township", "黄溪镇", "--standards", "C02", "--code", "360622103001")
     assert r.exit_code == 2
     assert "code 360622103001 belongs to 马荃镇/新店村 in the ledger, not to 黄溪镇/新店村" in r.stderr
 
@@ -333,7 +333,7 @@ def test_same_names_different_code_get_their_own_file(led):
 def test_names_that_make_the_same_file_name_are_numbered(led):
     # 宋:三村, 宋?三村 and 宋*三村 are three villages whose names all make 邓埠镇-宋_三村.yaml.
     for name in ("宋:三村", "宋?三村", "宋*三村"):
-        ok("open", f"邓埠镇/{name}", "--criteria", "C05", "--date", "2026-09-30")
+        ok("open", f"邓埠镇/{name}", "--standards", "C05", "--date", "2026-09-30")
     assert sorted(files(led)) == ["邓埠镇-宋_三村-2.yaml", "邓埠镇-宋_三村-3.yaml", "邓埠镇-宋_三村.yaml"]
     assert "village: 宋*三村\n" in (led / "邓埠镇-宋_三村-3.yaml").read_text(encoding="utf-8")
 
@@ -364,8 +364,8 @@ def test_hand_edits_with_comments_survive_an_append(led):
 def _seed(led):
     open_songsan()
     ok("plan", "宋三村", "--measure", "县乡联合督导", "--date", "2026-10-10")
-    ok("open", "黄溪镇/塔洲村", "--criteria", "C07", "--date", "2026-09-30")
-    ok("open", "洪湖乡/东阳村", "--criteria", "C12", "--date", "2026-03-31", "--channel", "spot")
+    ok("open", "黄溪镇/塔洲村", "--standards", "C07", "--date", "2026-09-30")
+    ok("open", "洪湖乡/东阳村", "--standards", "C12", "--date", "2026-03-31", "--channel", "spot")
     ok("plan", "东阳村", "--measure", "化解信访积案", "--date", "2026-04-05")
     ok("accept", "东阳村", "--pass", "--score", "80", "--date", "2026-09-01")
 
@@ -444,7 +444,7 @@ def test_policy_numbers_come_from_the_criteria_file(led, tmp_path):
         .replace("pass_score: 70", "pass_score: 80")
     crit = tmp_path / "县标准.yaml"
     crit.write_text(text, encoding="utf-8")
-    r = ok("open", "黄庄乡/方丘村", "--criteria", "C04", "--date", "2026-09-30", "--criteria-file", str(crit))
+    r = ok("open", "黄庄乡/方丘村", "--standards", "C04", "--date", "2026-09-30", "--criteria", str(crit))
     assert "time limit 2026-12-30" in r.stdout
     ok("plan", "方丘村", "--measure", "配齐两委班子", "--date", "2026-10-08", "--criteria", str(crit))
     r = lax("accept", "方丘村", "--pass", "--score", "75", "--date", "2026-12-01", "--criteria", str(crit))
@@ -461,7 +461,7 @@ def test_policy_numbers_come_from_the_criteria_file(led, tmp_path):
 def test_an_unreadable_file_blocks_adding_a_new_village(led):
     open_songsan()
     (led / "杨溪乡-墩上村.yaml").write_text("township: 杨溪乡\nvillage: [墩上村\n", encoding="utf-8")
-    r = lax("open", "杨溪乡/墩上村", "--criteria", "C08", "--date", "2026-10-01")
+    r = lax("open", "杨溪乡/墩上村", "--standards", "C08", "--date", "2026-10-01")
     assert r.exit_code == 2
     assert "杨溪乡-墩上村.yaml:3: YAML syntax error" in r.stderr
     assert "every village file must be readable before a new village is added" in r.stderr
@@ -471,7 +471,7 @@ def test_an_unreadable_file_blocks_adding_a_new_village(led):
 
 def test_ledger_from_the_environment(led, tmp_path, monkeypatch):
     monkeypatch.setenv("LAX_LEDGER", str(tmp_path / "县台账"))
-    ok("open", "春涛乡/罗坪村", "--criteria", "C10", "--date", "2026-09-30")
+    ok("open", "春涛乡/罗坪村", "--standards", "C10", "--date", "2026-09-30")
     assert (tmp_path / "县台账" / "春涛乡-罗坪村.yaml").exists()
     assert not led.exists()
 
@@ -493,7 +493,7 @@ def test_nothing_typed_gives_a_traceback_or_escapes(tmp_path_factory, name, town
     base = tmp_path_factory.mktemp("fuzz")
     led = base / "ledger"
     runs = [
-        ["open", name, "--township", township, "--criteria", criteria, "--date", day],
+        ["open", name, "--township", township, "--standards", criteria, "--date", day],
         ["progress", name, "进展", "--funds", funds, "--date", day],
         ["accept", name, "--score", score, "--date", day],
         ["show", name, "--as-of", day, "--format", "json"],

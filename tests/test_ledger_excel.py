@@ -225,7 +225,7 @@ def test_duplicate_rows_are_problems(tmp_path, monkeypatch):
 
 def test_a_village_already_in_the_ledger_with_other_records(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert lax("open", "黄溪镇/塔洲村", "--criteria", "C03", "--date", "2026-03-31").exit_code == 0
+    assert lax("open", "黄溪镇/塔洲村", "--standards", "C03", "--date", "2026-03-31").exit_code == 0
     src = make_ledger(tmp_path / "台账.xlsx", [[1, "黄溪镇", "塔洲村", D(2026, 3, 31), "C07"] + [None] * 9], title=False)
     r = lax("import", str(src))
     assert r.exit_code == 2
@@ -263,7 +263,7 @@ def test_a_sheet_without_a_ledger_header(tmp_path):
 
 def test_csv_and_xlsx_output_neutralise_formulas(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert lax("open", "=cmd|' -C calc'!A0/东阳村", "--criteria", "C12", "--date", "2026-09-30").exit_code == 0
+    assert lax("open", "=cmd|' -C calc'!A0/东阳村", "--standards", "C12", "--date", "2026-09-30").exit_code == 0
     r = lax("list", "--format", "csv", "--as-of", "2026-10-01")
     assert r.stdout.splitlines()[1].startswith("'=cmd|' -C calc'!A0,东阳村,")
     assert neutralise("@SUM(1)") == "'@SUM(1)" and neutralise("+1") == "'+1" and neutralise("-") == "'-"

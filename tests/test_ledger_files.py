@@ -15,9 +15,8 @@ from helpers import write
 from hypothesis_profiles import examples
 from lax.cli import app
 from lax.criteria import Policy
-from lax.ledger import (
-    _fast_parse, _slow_parse, dump_village, load_entries, parse_text, read_village, safe_part, village_file_name,
-)
+from lax.ledger import dump_village, load_entries, parse_text, read_village, safe_part, village_file_name
+from lax.ledger.fileformat import _fast_parse, _slow_parse
 from lax.lifecycle import Event
 
 POLICY = Policy(6, 12, 70)

@@ -6,7 +6,7 @@ import pytest
 
 from lax.criteria import Policy
 from lax.lifecycle import (
-    EMPTY, Event, add_months, apply, close_refusal, history_problems, refusal, state_as_of,
+    Event, Replay, add_months, close_refusal, history_problems, refusal, state_as_of,
 )
 
 POLICY = Policy(rectify_months=6, watch_months=12, pass_score=70)
@@ -151,10 +151,10 @@ def test_amended_adds_standards_to_the_open_round():
 
 
 def _state(events, day=None):
-    s = EMPTY
+    r = Replay(POLICY)
     for e in events:
-        s = apply(s, e, POLICY)
-    return s
+        r.step(e)
+    return r.snapshot()
 
 
 @pytest.mark.parametrize("history, new, fragment", [

@@ -71,7 +71,7 @@ def test_check_record_gives_every_township_its_own_file(tmp_path):
 def test_ledger_open_keeps_two_townships_apart(tmp_path):
     led = tmp_path / "ledger"
     for township, code in (("黄溪镇", "360622102201"), ("黄溪镇.", "360622102301")):
-        r = lax("ledger", "open", "东阳村", "--township", township, "--code", code, "--criteria", "C05",
+        r = lax("ledger", "open", "东阳村", "--township", township, "--code", code, "--standards", "C05",
                 "--date", "2026-09-30", "--ledger", str(led))
         assert r.exit_code == 0, r.output
     files = sorted(p.name for p in led.glob("*.yaml"))
@@ -118,7 +118,7 @@ def test_very_long_names_still_make_files(tmp_path):
     led = tmp_path / "ledger"
     township = "镇" * 100
     for last in "甲乙":
-        r = lax("ledger", "open", "长" * 99 + last, "--township", township, "--criteria", "C05", "--date", "2026-09-30",
+        r = lax("ledger", "open", "长" * 99 + last, "--township", township, "--standards", "C05", "--date", "2026-09-30",
                 "--ledger", str(led))
         assert r.exit_code == 0, r.output
     names = [p.name for p in led.glob("*.yaml")]

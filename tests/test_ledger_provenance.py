@@ -127,7 +127,7 @@ def test_every_ledger_command_records_who_and_when(tmp_path):
     led = str(tmp_path / "led")
     env = {"LAX_USER": "赵磊", "LAX_NOW": "2027-01-02T08:30:00+08:00"}
     steps = [
-        ("open", "宋三村", "--township", "邓埠镇", "--criteria", "C05", "--date", "2026-09-30"),
+        ("open", "宋三村", "--township", "邓埠镇", "--standards", "C05", "--date", "2026-09-30"),
         ("plan", "宋三村", "--measure", "重新选举", "--date", "2026-10-10"),
         ("progress", "宋三村", "完成换届", "--date", "2026-11-15"),
         ("accept", "宋三村", "--pass", "--score", "85", "--by", "县委组织部", "--date", "2027-03-20"),
@@ -174,12 +174,12 @@ def test_the_name_falls_back_to_git_then_to_the_login_name(tmp_path, monkeypatch
     led.mkdir()
     subprocess.run(["git", "init", "-q", str(led)], check=True)
     subprocess.run(["git", "config", "user.name", "周九"], cwd=led, check=True)
-    r = lax("ledger", "open", "宋三村", "--township", "邓埠镇", "--criteria", "C05", "--date", "2026-09-30",
+    r = lax("ledger", "open", "宋三村", "--township", "邓埠镇", "--standards", "C05", "--date", "2026-09-30",
             "--ledger", str(led))
     assert r.exit_code == 0, r.output
     assert "  recorded: {by: 周九, at: '2026-09-30T10:15:00+08:00'}\n" in (led / "邓埠镇-宋三村.yaml").read_text("utf-8")
     other = tmp_path / "plain"  # no git repository: the account's login name
-    r = lax("ledger", "open", "宋三村", "--township", "邓埠镇", "--criteria", "C05", "--date", "2026-09-30",
+    r = lax("ledger", "open", "宋三村", "--township", "邓埠镇", "--standards", "C05", "--date", "2026-09-30",
             "--ledger", str(other))
     assert r.exit_code == 0, r.output
     assert f"  recorded: {{by: {getpass.getuser()}, at: " in (other / "邓埠镇-宋三村.yaml").read_text("utf-8")
@@ -194,7 +194,7 @@ def test_the_name_falls_back_to_git_then_to_the_login_name(tmp_path, monkeypatch
 ])
 def test_a_bad_name_or_time_is_one_line_and_nothing_is_written(tmp_path, args, env, message):
     led = tmp_path / "led"
-    r = lax("ledger", "open", "宋三村", "--township", "邓埠镇", "--criteria", "C05", "--ledger", str(led), *args, env=env)
+    r = lax("ledger", "open", "宋三村", "--township", "邓埠镇", "--standards", "C05", "--ledger", str(led), *args, env=env)
     assert r.exit_code == 2
     assert r.stderr.startswith(message)
     assert not list(led.glob("*.yaml")) if led.exists() else True
@@ -321,7 +321,7 @@ def test_a_row_without_a_code_matching_two_coded_villages_is_refused(tmp_path, m
     monkeypatch.chdir(tmp_path)
     led = tmp_path / "led"
     for code in ("360622100001", "360622100003"):
-        r = lax("ledger", "open", "甲镇/一村", "--code", code, "--criteria", "C05", "--date", "2026-06-30",
+        r = lax("ledger", "open", "甲镇/一村", "--code", code, "--standards", "C05", "--date", "2026-06-30",
                 "--ledger", "led")
         assert r.exit_code == 0, r.output
     assert files(led) == ["甲镇-一村-360622100003.yaml", "甲镇-一村.yaml"]
@@ -338,7 +338,7 @@ def test_a_row_without_a_code_matching_two_coded_villages_is_refused(tmp_path, m
 
 def test_a_coded_row_is_never_merged_into_a_village_with_another_code(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert lax("ledger", "open", "甲镇/一村", "--code", "360622100001", "--criteria", "C05", "--date", "2026-06-30",
+    assert lax("ledger", "open", "甲镇/一村", "--code", "360622100001", "--standards", "C05", "--date", "2026-06-30",
                "--ledger", "led").exit_code == 0
     (tmp_path / "q3.csv").write_text(",".join(HEADER) + "\n甲镇,一村,360622100009,否,1,0\n", encoding="utf-8")
     r = lax("check", "q3.csv", "--as-of", "2026-09-30", "--record", "--ledger", "led")

@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 from hypothesis_profiles import examples
 from lax.cli import app
 from lax.criteria import load_criteria
-from lax.ledger import TOWNSHIPS_DIR, add_event, dump_township, make_event, open_village, write_atomic
+from lax.files import write_atomic
+from lax.ledger import TOWNSHIPS_DIR, add_event, dump_township, make_event, open_village
 from lax.ledger.excel import (
     EVENTS_SHEET, LedgerFile, _events_sheet, _rebuild_files, decode_cell, encode_cell, event_rows,
 )
@@ -189,7 +190,7 @@ def test_random_ledgers_come_back_byte_for_byte(tmp_path_factory, villages, town
 def songsan(tmp_path, monkeypatch):
     """邓埠镇/宋三村 through a failed acceptance, a passed one and a rebound, as an office records it."""
     monkeypatch.chdir(tmp_path)
-    for args in (["open", "邓埠镇/宋三村", "--criteria", "C05,C13", "--date", "2026-03-31", "--code", "360622101201",
+    for args in (["open", "邓埠镇/宋三村", "--standards", "C05,C13", "--date", "2026-03-31", "--code", "360622101201",
                   "--note", "=换届未完成\n村干部违规发放补贴"],
                  ["plan", "宋三村", "--measure", "召开党员大会重新选举", "--measure", "+县乡联合督导",
                   "--township-leader", "李明", "--date", "2026-04-10"],
@@ -197,8 +198,8 @@ def songsan(tmp_path, monkeypatch):
                  ["accept", "宋三村", "--fail", "--score", "60", "--by", "县委组织部", "--date", "2026-09-20"],
                  ["progress", "宋三村", "500", "--funds", "500", "--date", "2026-10-01"],
                  ["accept", "宋三村", "--pass", "--score", "85", "--date", "2026-12-01"],
-                 ["reopen", "宋三村", "--reason", "村干部违纪", "--criteria", "C13", "--date", "2027-02-01"],
-                 ["open", "黄溪镇/东阳村", "--criteria", "C07", "--date", "2026-05-01"]):
+                 ["reopen", "宋三村", "--reason", "村干部违纪", "--standards", "C13", "--date", "2027-02-01"],
+                 ["open", "黄溪镇/东阳村", "--standards", "C07", "--date", "2026-05-01"]):
         r = lax(*args)
         assert r.exit_code == 0, (args, r.output)
     (tmp_path / "ledger" / TOWNSHIPS_DIR).mkdir()

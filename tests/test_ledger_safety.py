@@ -35,7 +35,7 @@ def run(led: Path, *args: str) -> subprocess.CompletedProcess:
 
 def seed(tmp_path: Path) -> Path:
     led = tmp_path / "ledger"
-    r = run(led, "open", "宋三村", "--township", "邓埠镇", "--criteria", "C05,C13", "--date", "2026-09-30")
+    r = run(led, "open", "宋三村", "--township", "邓埠镇", "--standards", "C05,C13", "--date", "2026-09-30")
     assert r.returncode == 0, r.stderr
     r = run(led, "plan", "宋三村", "--measure", "县乡联合督导", "--date", "2026-10-10")
     assert r.returncode == 0, r.stderr

@@ -234,7 +234,7 @@ def test_a_record_killed_between_its_renames_is_finished_by_the_next_command(exp
 def test_a_record_killed_before_its_journal_leaves_the_ledger_as_it_was(expected, tmp_path):
     s, want, names = expected
     led = tmp_path / "ledger"
-    r = lax("ledger", "open", "渡口村", "--township", "邓埠镇", "--criteria", "C07", "--date", "2026-09-30",
+    r = lax("ledger", "open", "渡口村", "--township", "邓埠镇", "--standards", "C07", "--date", "2026-09-30",
             "--ledger", led)
     assert r.returncode == 0, r.stderr
     before = files(led)
@@ -273,7 +273,7 @@ def test_a_journal_cannot_name_files_outside_its_ledger(tmp_path):
     assert victim.read_text(encoding="utf-8") == "村务公开栏照片说明" and not (led / "x.yaml").exists()
     assert leftovers(led) == []
     # Nor can it delete a village file by naming it as a temporary file.
-    r = lax("ledger", "open", "东阳村", "--township", "洪湖乡", "--criteria", "C05", "--date", "2026-09-30", "--ledger", led)
+    r = lax("ledger", "open", "东阳村", "--township", "洪湖乡", "--standards", "C05", "--date", "2026-09-30", "--ledger", led)
     assert r.returncode == 0, r.stderr
     kept = files(led)
     (led / ".journal").write_text(json.dumps({"lax-journal": 1, "renames": [["洪湖乡-东阳村.yaml", "y.yaml", "0"]],

@@ -455,7 +455,7 @@ def test_import_refuses_a_control_character_in_a_cell(tmp_path):
 
 
 def test_check_record_never_writes_a_control_character_or_nan_into_evidence(tmp_path):
-    from lax.ledger import _jsonable
+    from lax.ledger.record import _jsonable
 
     assert _jsonable({"C05": {"remark": "换届\x07未完成", "rate": float("nan"), "note": "两行\n文字"}}) == {
         "C05": {"remark": "换届\ufffd未完成", "rate": None, "note": "两行\n文字"}}

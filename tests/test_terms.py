@@ -31,7 +31,7 @@ def ok(*args: str):
 
 def open_two_villages():
     """宋三村 found by the mass satisfaction evaluation, 塘桥村 reported by a county department, both planned."""
-    ok("ledger", "open", "宋三村", "--township", "邓埠镇", "--criteria", "C15", "--channel", "mass",
+    ok("ledger", "open", "宋三村", "--township", "邓埠镇", "--standards", "C15", "--channel", "mass",
        "--date", "2026-07-15")
     ok("ledger", "plan", "宋三村", "--measure", "入户走访收集意见", "--township-leader", "吴平",
        "--helping-unit", "县信访局", "--date", "2026-07-20")

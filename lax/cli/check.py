@@ -196,10 +196,8 @@ def _progress_bar(files: list[Path] | None = None) -> Optional[_Progress]:
 
 
 def _record(result, ledger: Path, channel: str, files: list[str], recorded_by: str | None = None) -> None:
-    from lax.check import ledger_rows
-    from lax.ledger import record_check
+    from lax.ledger import record_result
 
-    villages = ledger_rows(result)  # refused, recording nothing, when the input has problems
-    summary = record_check(ledger, villages, result.as_of, channel, result.criteria.policy,
-                           set(result.criteria.ids), ", ".join(files), recorded_stamp(recorded_by, ledger))
-    err(summary.describe() if hasattr(summary, "describe") else str(summary))
+    # refused, recording nothing, when the input has problems
+    summary = record_result(ledger, result, channel, ", ".join(files), recorded_stamp(recorded_by, ledger))
+    err(summary.describe())

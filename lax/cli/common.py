@@ -41,7 +41,6 @@ RecordedByOpt = Annotated[
     typer.Option("--recorded-by", help="Who is recording, kept with every event written (default: LAX_USER, else "
                  "git's user.name in the ledger folder, else the login name).", show_default=False),
 ]
-DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the Python traceback of an internal error.", hidden=True)]
 
 
 def parse_date_option(value: str | None, option: str) -> dt.date | None:
@@ -87,7 +86,7 @@ def recorded_stamp(given: str | None, ledger: Path) -> dict[str, str]:
     """`recorded: {by, at}` for the events of this command: the name resolved by `lax.ledger.recorder`, the time now."""
     from lax.ledger.recorder import recorded, recorder_name
 
-    return recorded(recorder_name(given, ledger), now())
+    return recorded(recorder_name(given, ledger, given_as="--recorded-by"), now())
 
 
 def err(message: str) -> None:

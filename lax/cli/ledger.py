@@ -41,10 +41,13 @@ AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Show the state 
                                                 show_default=False)]
 DeadlineOpt = Annotated[Optional[str], typer.Option("--deadline", help="Time limit (YYYY-MM-DD).", show_default=False)]
 NoteOpt = Annotated[Optional[str], typer.Option("--note", help="A note kept with the event.", show_default=False)]
-CriteriaFileOpt = Annotated[
-    Optional[Path],
-    typer.Option("--criteria-file", help="Criteria file (default: ./criteria.yaml if present, else the packaged one).",
-                 show_default=False),
+# `open` and `reopen` once took the standard ids as --criteria and the criteria file as --criteria-file; both
+# spellings still work for one release (`_standards_option`), --criteria-file hidden.
+CriteriaFileOpt = Annotated[Optional[Path], typer.Option("--criteria-file", hidden=True, show_default=False)]
+CriteriaOrIdsOpt = Annotated[
+    Optional[str],
+    typer.Option("--criteria", metavar="<path>",
+                 help="Criteria file (default: ./criteria.yaml if present, else the packaged one).", show_default=False),
 ]
 DEFAULT_LEDGER = Path("ledger")
 
@@ -62,7 +65,43 @@ def _date(value: str | None, option: str) -> dt.date:
     return parse_date_option(value, option) or today()
 
 
-def _standards(text: str, crit, option: str = "--criteria") -> list[str]:
+_IDS_RE = re.compile(r"[\sCc0-9,，、;；]*[0-9][\sCc0-9,，、;；]*")
+
+
+def _standards_option(standards: str | None, criteria: str | None, criteria_file: Path | None,
+                      ) -> tuple[str | None, str, Path | None]:
+    """(the standard ids as typed, the option that gave them, the criteria file) of `ledger open`/`reopen`.
+
+    `--criteria` is the criteria FILE, as in every other command, and `--standards` the ids. For one release
+    the old spelling still works: a `--criteria` value that is no file and reads as standard ids (`C05,C13`)
+    is taken as `--standards`, with a one-line deprecation notice on stderr; `--criteria-file` (hidden) is
+    the criteria file."""
+    from lax.cli.common import err
+
+    given = "--standards"
+    if criteria is not None:
+        if "\x00" in criteria:  # no file name holds it (a shell cannot pass one; a program can)
+            raise LaxError(_(f"--criteria: {criteria!r} is not a file name", f"--criteria：{criteria!r} 不是文件名"))
+        text = unicodedata.normalize("NFKC", criteria)
+        if _IDS_RE.fullmatch(text) and not Path(criteria).exists():
+            if standards is not None:
+                raise LaxError(_(f"--standards and --criteria {criteria} both give the standards met; give only "
+                                 f"--standards (--criteria is the criteria file)",
+                                 f"--standards 与 --criteria {criteria} 都给出了所符合的标准；请只用 --standards"
+                                 f"（--criteria 是标准文件）"))
+            err(_(f"warning: --criteria {criteria} for the standards met is deprecated and will be removed; "
+                  f"write --standards {criteria} (--criteria is the criteria file, as in every command)",
+                  f"提示：用 --criteria {criteria} 给出所符合的标准的写法已弃用，将被移除；请写成 --standards {criteria}"
+                  f"（--criteria 是标准文件，与其他命令一致）"))
+            return criteria, "--criteria", criteria_file
+        if criteria_file is not None:
+            raise LaxError(_("--criteria and --criteria-file both name the criteria file; give only --criteria",
+                             "--criteria 与 --criteria-file 都指定了标准文件；请只用 --criteria"))
+        criteria_file = Path(criteria)
+    return standards, given, criteria_file
+
+
+def _standards(text: str, crit, option: str = "--standards") -> list[str]:
     """`C05,C13` (also `5、13`, `c5 c13`) -> ["C05", "C13"]; unknown ids are a usage error listing the valid ones."""
     parts = [p for p in re.split(r"[\s,，、;；]+", unicodedata.normalize("NFKC", text or "")) if p]
     ids = crit.ids
@@ -128,21 +167,22 @@ def _deadline(value: str | None, on: dt.date) -> dt.date | None:
     return d
 
 
-def _entries(folder: Path, typed: bool = False):
-    from lax.ledger import load_entries, load_entries_checked
+def _entries(folder: Path):
+    """The villages of the ledger and its problems (`Problem`s, printed by `_warn`)."""
+    from lax.ledger import load_entries_checked
 
     if not folder.exists():
         raise LaxError(_(f"no ledger at {folder} (use --ledger DIR or LAX_LEDGER; lax ledger open creates one)",
                          f"{folder} 处没有台账（用 --ledger DIR 或 LAX_LEDGER 指定；lax ledger open 会新建）"))
     if not folder.is_dir():
         raise LaxError(_(f"ledger folder {folder} is a file, not a folder", f"台账文件夹 {folder} 是文件而不是文件夹"))
-    return load_entries_checked(folder) if typed else load_entries(folder)
+    return load_entries_checked(folder)
 
 
 def _find(folder: Path, query: str):
     from lax.ledger import find_village, problem_text
 
-    entries, problems = _entries(folder, typed=True)
+    entries, problems = _entries(folder)
     try:
         return find_village(entries, query, folder)
     except LaxError as e:
@@ -186,12 +226,14 @@ def open_cmd(
     village: VillageArg,
     township: Annotated[Optional[str], typer.Option("--township", help="Township (needed for a village new to the ledger).",
                                                     show_default=False)] = None,
-    criteria: Annotated[str, typer.Option("--criteria", help="Standards met, e.g. C05,C13.", show_default=False)] = "",
+    standards: Annotated[Optional[str], typer.Option("--standards", help="Standards met, e.g. C05,C13.",
+                                                     show_default=False)] = None,
     code: Annotated[Optional[str], typer.Option("--code", help="12-digit village code.", show_default=False)] = None,
     channel: Annotated[str, typer.Option("--channel", help="self, mass, spot or department.")] = "self",
     date: DateOpt = None,
     deadline: DeadlineOpt = None,
     note: NoteOpt = None,
+    criteria: CriteriaOrIdsOpt = None,
     criteria_file: CriteriaFileOpt = None,
     ledger: LedgerOpt = DEFAULT_LEDGER,
     recorded_by: RecordedByOpt = None,
@@ -201,14 +243,17 @@ def open_cmd(
 
     The time limit is the date plus policy.rectify_months unless --deadline is given.
 
-    Example: lax ledger open 宋三村 --township 邓埠镇 --criteria C05,C13 --date 2026-09-30
+    Example: lax ledger open 宋三村 --township 邓埠镇 --standards C05,C13 --date 2026-09-30
     """
     from lax.ledger import check_code, check_name, make_event, open_village
+    from lax.lifecycle import default_deadline
 
+    standards, option, criteria_file = _standards_option(standards, criteria, criteria_file)
     crit = _criteria(criteria_file)
-    if not criteria.strip():
-        raise LaxError(_("--criteria is required: the standards met, e.g. C05,C13", "必须给出 --criteria：所符合的标准，例如 C05,C13"))
-    ids = _standards(criteria, crit)
+    if not (standards or "").strip():
+        raise LaxError(_("--standards is required: the standards met, e.g. C05,C13",
+                         "必须给出 --standards：所符合的标准，例如 C05,C13"))
+    ids = _standards(standards, crit, option)
     name = village.strip()
     if "/" in name:
         t, name = (p.strip() for p in name.split("/", 1))
@@ -233,9 +278,7 @@ def open_cmd(
     township_ = check_name(township, "township")
     village_ = check_name(name, "village")
     on = _date(date, "--date")
-    from lax.lifecycle import add_months
-
-    limit = _deadline(deadline, on) or add_months(on, crit.policy.rectify_months)
+    limit = _deadline(deadline, on) or default_deadline(on, crit.policy)
     event = make_event(on, "identified", channel=_channel(channel), criteria=ids, deadline=limit,
                        note=_text(note, "--note"), recorded=recorded_stamp(recorded_by, ledger))
     entry, _created = open_village(ledger, township_, village_, code_, event, crit.policy)
@@ -348,7 +391,7 @@ def accept_cmd(
     Example: lax ledger accept 宋三村 --pass --score 85 --by 县委组织部 --date 2027-03-20
     """
     from lax.ledger import make_event
-    from lax.lifecycle import add_months
+    from lax.lifecycle import default_deadline, passes, watch_end
 
     crit = _criteria(criteria)
     pass_score = crit.policy.pass_score
@@ -367,8 +410,8 @@ def accept_cmd(
         if value is None:
             raise LaxError(_("give --pass, --fail, or --score to decide by the pass score",
                              "请给出 --pass、--fail，或给出 --score 按合格分数判定"))
-        passed = value >= pass_score
-    elif passed and value is not None and value < pass_score:
+        passed = passes(value, crit.policy)
+    elif passed and value is not None and not passes(value, crit.policy):
         raise LaxError(_(f"--pass with --score {value} contradicts the pass score {pass_score} (policy.pass_score); "
                          f"use --fail, or give --score alone to decide by it",
                          f"--pass 与 --score {value} 矛盾：合格分数为 {pass_score}（policy.pass_score）；"
@@ -379,12 +422,12 @@ def accept_cmd(
         raise LaxError(_("--deadline is the new time limit of a failed acceptance; it does not go with a pass",
                          "--deadline 是验收未通过时的新整改时限，验收通过时不能使用"))
     if not passed:
-        limit = limit or add_months(on, crit.policy.rectify_months)
+        limit = limit or default_deadline(on, crit.policy)
     event = make_event(on, "acceptance", passed=bool(passed), score=value, by=_text(by, "--by"), deadline=limit,
                        note=_text(note, "--note"), recorded=recorded_stamp(recorded_by, ledger))
     entry = _record(ledger, village, event, crit.policy)
     if passed:
-        watch = add_months(on, crit.policy.watch_months)
+        watch = watch_end(on, crit.policy)
         _out(_(f"{_where(entry)} passed acceptance on {on}; watched until {watch}",
                f"{_where(entry)} 于 {on} 通过验收；观察期至 {watch}"))
     else:
@@ -397,9 +440,11 @@ def accept_cmd(
 def reopen_cmd(
     village: VillageArg,
     reason: Annotated[str, typer.Option("--reason", help="What came back (the rebound).", show_default=False)] = "",
-    criteria: Annotated[Optional[str], typer.Option("--criteria", help="Standards met again, e.g. C12.", show_default=False)] = None,
+    standards: Annotated[Optional[str], typer.Option("--standards", help="Standards met again, e.g. C12.",
+                                                     show_default=False)] = None,
     deadline: DeadlineOpt = None,
     date: DateOpt = None,
+    criteria: CriteriaOrIdsOpt = None,
     criteria_file: CriteriaFileOpt = None,
     ledger: LedgerOpt = DEFAULT_LEDGER,
     recorded_by: RecordedByOpt = None,
@@ -407,18 +452,19 @@ def reopen_cmd(
 ) -> None:
     """Reopen an accepted village whose problem rebounded in its watch year (status back to rectifying).
 
-    Example: lax ledger reopen 宋三村 --reason "再次出现越级访" --criteria C12 --date 2027-05-01
+    Example: lax ledger reopen 宋三村 --reason "再次出现越级访" --standards C12 --date 2027-05-01
     """
     from lax.ledger import make_event
-    from lax.lifecycle import add_months
+    from lax.lifecycle import default_deadline
 
+    standards, option, criteria_file = _standards_option(standards, criteria, criteria_file)
     text = _text(reason, "--reason")
     if not text:
         raise LaxError(_("--reason is required: what came back", "必须给出 --reason：反弹的问题"))
     crit = _criteria(criteria_file)
-    ids = _standards(criteria, crit) if criteria else None
+    ids = _standards(standards, crit, option) if standards else None
     on = _date(date, "--date")
-    limit = _deadline(deadline, on) or add_months(on, crit.policy.rectify_months)
+    limit = _deadline(deadline, on) or default_deadline(on, crit.policy)
     event = make_event(on, "reopened", reason=text, criteria=ids, deadline=limit,
                        recorded=recorded_stamp(recorded_by, ledger))
     entry = _record(ledger, village, event, crit.policy)
@@ -510,7 +556,7 @@ def list_cmd(
     crit = _criteria(criteria)
     keep = [ledger, *([criteria] if criteria is not None else [])]  # an output never lands on what it reads
     if output is not None:
-        from lax.render.results import check_output
+        from lax.files import check_output
 
         check_output(output, keep)
     on = _date(as_of, "--as-of")
@@ -539,21 +585,23 @@ def _emit(text: str, output: Path | None, keep: list[Path] | tuple = ()) -> None
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
-    from lax.render.results import atomic_path
+    from lax.files import atomic_path
 
     # Through a temporary file: a full disk half-way leaves the previous output as it was.
     with atomic_path(output, keep) as tmp:
         tmp.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
 
 
-def _warn(problems: list[str]) -> None:
-    """A ledger with broken files still lists; the problems go to stderr and the exit code is 2."""
+def _warn(problems: list) -> None:
+    """A ledger with broken files still lists; the problems go to stderr as `FILE:LINE: message` and the exit
+    code is 2. (`ledger export`'s township problems still come from `lax.ledger.excel` as text.)"""
     if not problems:
         return
     from lax.cli.common import err
+    from lax.ledger import problem_text
 
-    for line in problems[:20]:
-        err(line)
+    for p in problems[:20]:
+        err(p if isinstance(p, str) else problem_text(p))
     if len(problems) > 20:
         err(_(f"... and {len(problems) - 20} more (lax ledger verify lists them all)",
               f"……另有 {len(problems) - 20} 处（lax ledger verify 会全部列出）"))
@@ -613,8 +661,12 @@ def log_cmd(
     """
     from lax.ledger import find_village, log_data
 
+    from lax.ledger.recorder import clean_name
+
     fmt = _format(format, ("table", "json"))
     day = parse_date_option(since, "--since")
+    if by is not None and clean_name(by) is None:
+        raise LaxError(_(f"--by: '{by}' is not a name", f"--by：“{by}”不是姓名"))
     entries, problems = _entries(ledger)
     one = find_village(entries, village, ledger) if village is not None else None
     rows, more = log_data(ledger, entries, day, one, by)
@@ -678,7 +730,7 @@ def export_cmd(
                          f"--status：“{status}”不在 {', '.join(STATUSES)} 之中"))
     crit = _criteria(criteria)
     keep = [ledger, *([criteria] if criteria is not None else [])]  # the 台账 never lands in the ledger itself
-    from lax.render.results import check_output
+    from lax.files import check_output
 
     check_output(output, keep)
     on = _date(as_of, "--as-of")

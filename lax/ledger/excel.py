@@ -28,9 +28,11 @@ from typing import Any, Iterable, Sequence
 from lax.read import guard
 from lax.criteria import Criteria, header_key
 from lax.i18n import _, get_lang
-from lax.ledger import (
-    MAX_FUNDS, Entry, _commit, _has_control, _match, _new_path, _plan, _refuse_if_unreadable, load_entries, locked, make_event,
-)
+from lax.ledger import MAX_FUNDS, Entry, load_entries, locked, make_event
+from lax.ledger.append import _commit, _plan
+from lax.ledger.fileformat import _has_control
+from lax.ledger.names import _match, _new_path
+from lax.ledger.store import _refuse_if_unreadable
 from lax.lifecycle import EVENT_KEYS, TOWNSHIP_EVENT_KEYS, Event, event_keys, Replay, add_months, refusal, state_as_of, status_label
 from lax.problems import LaxError, Problem
 from lax import terms
@@ -1110,10 +1112,9 @@ def _is_plain_date(value: Any) -> bool:
 def _file_text(folder: Path, f: LedgerFile, crit: Criteria) -> tuple[Path | None, str | None, str | None, int | None]:
     """(path, canonical text, None, None) of a rebuilt file, or (None, None, why it cannot be a ledger file,
     the number of the event at fault or None)."""
-    from lax.ledger import (
-        TOWNSHIPS_DIR, _entry_from, _more_problems, _Unreadable, check_code, check_name, dump_township,
-        dump_village, parse_text,
-    )
+    from lax.ledger import TOWNSHIPS_DIR, check_code, check_name, dump_township, dump_village, parse_text
+    from lax.ledger.fileformat import _Unreadable
+    from lax.ledger.validate import _entry_from, _more_problems
 
     parts = f.name.split("/")
     is_town = f.village is None
@@ -1159,7 +1160,10 @@ def import_events(path: Path, folder: Path, crit: Criteria, sheet: str, data: li
     exported; all or nothing. Into a ledger that already has some of them, the rules of the 台账 import hold:
     a village (or township file) with exactly these events is left as it is, one with other records is a
     problem and nothing is imported."""
-    from lax.ledger import TOWNSHIPS_DIR, _inside, _read_text, _Unreadable, parse_text, _entry_from
+    from lax.ledger import TOWNSHIPS_DIR, parse_text
+    from lax.ledger.fileformat import _read_text, _Unreadable
+    from lax.ledger.names import _inside
+    from lax.ledger.validate import _entry_from
 
     path, folder = Path(path), Path(folder)
     shown = str(path)

@@ -70,12 +70,14 @@ def _os_user() -> str | None:
         return None
 
 
-def recorder_name(given: str | None, folder: Path, env: Mapping[str, str] | None = None) -> str:
-    """Who is recording: `given` (--recorded-by), else LAX_USER, else git's user.name in the ledger folder,
-    else the OS user, else `unknown`. A bad given name or LAX_USER is an error (exit 2), never replaced."""
+def recorder_name(given: str | None, folder: Path, env: Mapping[str, str] | None = None,
+                  given_as: str = "recorded by") -> str:
+    """Who is recording: `given`, else LAX_USER, else git's user.name in the ledger folder, else the OS user,
+    else `unknown`. A bad given name or LAX_USER is an error (exit 2), never replaced; `given_as` names
+    where the given name came from in that message (the CLI says `--recorded-by`)."""
     env = os.environ if env is None else env
     if given is not None:
-        return _checked(given, "--recorded-by")
+        return _checked(given, given_as)
     from_env = env.get("LAX_USER")
     if from_env:
         return _checked(from_env, "LAX_USER")

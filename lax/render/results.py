@@ -17,19 +17,14 @@ openpyxl is imported inside the functions, so that importing this module costs n
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
-import errno
 import io
 import os
-import secrets
-import stat
-from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
+from lax.files import atomic_path, check_output  # noqa: F401  (the one writer of output files, re-exported)
 from lax.i18n import _
-from lax.problems import LaxError, os_reason
 from lax.render.xlsx import cell_value, safe_text  # noqa: F401 - the one neutraliser, used here and re-exported
 
 if TYPE_CHECKING:
@@ -41,91 +36,6 @@ FLAGGED_FILL = "FFC7CE"   # light red: a flagged village's row
 EVIDENCE_FILL = "F4B084"  # orange: a value that made a standard true, and the standard's "met" cell
 UNKNOWN_FILL = "FFF2CC"   # light yellow: an undetermined standard and the blank it depends on
 PROBLEM_FILL = "D9C3E9"   # lilac: a bad input value, shown as it was read (see the Problems sheet)
-
-
-# ------------------------------------------------------------------------------------- output files
-
-
-def check_output(path: str | os.PathLike, keep: Iterable[str | os.PathLike] = ()) -> Path:
-    """The file an output given as `path` is written to: `path` itself, or through a symlink the file it
-    points to (so the link stays a link). Refused in one `LaxError` line naming `path` (exit 2): a folder,
-    a named pipe (FIFO), a device or a socket, which a rename would replace or a write could hang on;
-    any file in `keep` (the command's inputs: the same file by device and inode, whatever name or hard
-    link it is given by); any place inside a folder in `keep` (the ledger a command reads or records to).
-    """
-    target = Path(os.path.realpath(os.fspath(path)))  # through every symlink, also one to a folder on the way
-    try:
-        st: os.stat_result | None = os.stat(target)
-    except FileNotFoundError:
-        st = None
-    except OSError as e:
-        raise LaxError(_(f"{path}: cannot write: {os_reason(e)}", f"{path}：无法写入：{os_reason(e)}")) from None
-    if st is not None and not stat.S_ISREG(st.st_mode):
-        mode = st.st_mode
-        if stat.S_ISDIR(mode):
-            raise LaxError(_(f"{path}: is a folder; give a file name", f"{path}：是文件夹，请给出文件名"))
-        what = (_("a named pipe (FIFO)", "命名管道（FIFO）") if stat.S_ISFIFO(mode)
-                else _("a device", "设备文件") if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-                else _("a socket", "套接字") if stat.S_ISSOCK(mode)
-                else _("not a regular file", "不是普通文件"))
-        raise LaxError(_(f"{path}: is {what}, not a file lax can write an output to; give a file name",
-                         f"{path}：是{what}，lax 不能把输出写入其中；请给出文件名"))
-    for k in keep:
-        real = os.path.realpath(os.fspath(k))
-        try:
-            kst: os.stat_result | None = os.stat(real)
-        except OSError:
-            kst = None  # not there (yet): compared by name
-        if (kst is None or stat.S_ISDIR(kst.st_mode)) and str(target).startswith(real + os.sep):
-            raise LaxError(_(f"{path}: is inside the ledger folder {k}; write the output outside it",
-                             f"{path}：位于台账文件夹 {k} 之中；请把输出写到台账文件夹之外"))
-        same = (kst.st_dev, kst.st_ino) == (st.st_dev, st.st_ino) if kst is not None and st is not None \
-            else kst is None and real == str(target)
-        if same:
-            raise LaxError(_(f"{path}: is an input of this command ({k}); writing the output there would destroy "
-                             "it; give another file name",
-                             f"{path}：是本命令的输入文件（{k}），写入输出会毁掉它；请换一个文件名"))
-    return target
-
-
-@contextlib.contextmanager
-def atomic_path(path: str | os.PathLike, keep: Iterable[str | os.PathLike] = ()) -> Iterator[Path]:
-    """A fresh temporary file beside the output, renamed onto it when the block succeeds.
-
-    Every output file lax writes (`--output`, `lax form`, `ledger export`) goes through here. What it may
-    not overwrite is refused first (`check_output`: folders, FIFOs, devices, sockets, the command's own
-    inputs given in `keep`, anything inside a ledger folder in `keep`); a symlink is written through to the
-    file it points to, atomically in that file's folder. A missing or read-only folder fails at once,
-    before any work, with one clear `LaxError`; a failure half-way leaves the old file as it was; the
-    reader never sees a half-written workbook.
-    """
-    target = check_output(path, keep)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-
-    def fail(e: OSError) -> LaxError:
-        reason = os_reason(e)
-        return LaxError(_(f"{path}: cannot write: {reason}", f"{path}：无法写入：{reason}"))
-
-    try:
-        open(tmp, "xb").close()  # created with the user's umask, unlike mkstemp's 0600
-    except OSError as e:
-        raise fail(e) from None
-    try:
-        yield tmp
-        os.replace(tmp, target)
-    except OSError as e:
-        raise fail(e) from None
-    except Exception as e:
-        # lxml, which openpyxl streams sheets through, reports a failed write (a full disk) as its own
-        # SerialisationError('IO_ENOSPC'), not as an OSError.
-        code = str(e).strip()
-        number = getattr(errno, code[3:], None) if type(e).__name__ == "SerialisationError" else None
-        if not code.startswith("IO_") or not isinstance(number, int):
-            raise
-        raise fail(OSError(number, os.strerror(number))) from None
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
 
 
 # ------------------------------------------------------------------------------------- safe values

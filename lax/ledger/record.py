@@ -1,0 +1,446 @@
+"""Recording a check (`lax check --record`, SPEC §7): what `lax check` found becomes ledger events.
+
+A newly flagged village is opened, a rebound in its watch year reopened, an open round gets the standards
+it newly meets; each township present gets its quarter's submission. Rows are matched to ledger villages
+by code when either side has one (`_LedgerIndex`); the whole record is one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
+
+from lax.criteria import Policy
+from lax.i18n import _
+from lax.ledger.append import _appended, _Change, _commit, _fresh, _plan, _read_text_or_raise, _safe_parse, make_event
+from lax.ledger.fileformat import Entry, _dump, _has_control, _Unreadable, dump_entry, dump_township, parse_text
+from lax.ledger.names import _new_path, check_name, township_file_name
+from lax.ledger.recorder import source_text
+from lax.ledger.store import _refuse_if_unreadable, load_entries_checked, township_file
+from lax.ledger.transaction import locked
+from lax.ledger.validate import _entry_from, _format_problems
+from lax.lifecycle import CHANNELS, EMPTY, Event, default_deadline, state_as_of
+from lax.problems import LaxError
+
+if TYPE_CHECKING:
+    from lax.check import CheckResult
+
+@dataclass
+class RecordSummary:
+    """What `record_check` did."""
+
+    opened: int = 0
+    reopened: int = 0
+    amended: int = 0
+    unchanged: int = 0
+    missed_inclusions: int = 0
+    submissions: int = 0
+    files: list[Path] = field(default_factory=list)
+    adopted: list[str] = field(default_factory=list)  # ledger villages without a code that took the sheet's
+
+    def describe(self) -> str:
+        """One line for the person who ran `lax check --record`."""
+        line = self._counts()
+        if self.adopted:
+            line += _(f"; code taken from the input: {'; '.join(self.adopted)}", f"；采用输入中的村代码：{'；'.join(self.adopted)}")
+        return line
+
+    def _counts(self) -> str:
+        if not self.files:
+            return _(f"ledger: nothing new to record ({self.unchanged} flagged village(s) already recorded)",
+                     f"台账：无新内容需要记录（{self.unchanged} 个被认定的村已在台账中）")
+        return _(f"ledger: {self.opened} opened, {self.reopened} reopened (rebound), {self.amended} with standards added, "
+                 f"{self.unchanged} unchanged, {self.missed_inclusions} missed inclusion(s), "
+                 f"{self.submissions} submission(s); {len(self.files)} file(s) written",
+                 f"台账：新列入 {self.opened} 个，反弹重新整改 {self.reopened} 个，追加认定情形 {self.amended} 个，"
+                 f"无变化 {self.unchanged} 个，漏报 {self.missed_inclusions} 个，记录报送 {self.submissions} 次；"
+                 f"写入 {len(self.files)} 个文件")
+
+
+def quarter_of(d: dt.date) -> str:
+    """`2026Q3`."""
+    return f"{d.year}Q{(d.month - 1) // 3 + 1}"
+
+
+def _jsonable(value: Any) -> Any:
+    """A value safe to write to YAML and JSON: dates stay dates, anything unusual becomes text."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str):
+        # A control character read from a cell would make the file fail `verify` (and be read by no command)
+        return "".join("\ufffd" if unicodedata.category(ch) == "Cc" and ch not in "\t\n" else ch for ch in value) \
+            if _has_control(value) else value
+    if isinstance(value, (bool, int, dt.date)) or value is None:
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None  # NaN or infinity is no evidence; `verify` would reject the file
+        return int(value) if value.is_integer() else value
+    return str(value)
+
+
+def record_check(folder: Path, villages: list[dict], as_of: dt.date, channel: str, policy: Policy,
+                 criteria_ids: set[str], source: str | None, recorded: dict | None = None) -> RecordSummary:
+    """Record what `lax check` found (SPEC §7, `lax check --record`).
+
+    `villages` holds every village read, flagged or not: {"township", "village", "code", "criteria": [ids met],
+    "evidence": {id: {field: value}}, optionally "checked_on": date and "source": {path, sheet, row}}. A newly
+    flagged village (none or a closed round) is opened; one in its
+    watch year (accepted) is reopened as a rebound; one still identified or rectifying gets the standards it
+    newly meets added (`amended`), else nothing. With channel `self`, each township present gets one
+    `submission` per quarter; with `spot`, a flagged village its township had not listed (no open round)
+    also gets a `missed_inclusion`. Running it twice records nothing the second time.
+    Each event keeps the row it came from (`source`, else the text `source` given) and, when given,
+    `recorded` ({by, at}: who ran the check and when).
+    Villages are matched by code when either side has one (`_match_row`); a ledger village without a code
+    takes the code of the one row of its names (said in the summary), and an ambiguous match is refused.
+    All-or-nothing as far as checks go: a refused step (e.g. an event older than the file's last) raises
+    before any file is written.
+    """
+    if channel not in CHANNELS:
+        raise LaxError(_(f"channel: '{channel}' is not one of {', '.join(CHANNELS)}",
+                         f"channel：“{channel}”不在 {', '.join(CHANNELS)} 之中"))
+    folder = Path(folder)
+    summary = RecordSummary()
+    with locked(folder):
+        entries, problems = load_entries_checked(folder)
+        changes: dict[Path, _Change] = {}
+        taken: set[str] = set()
+        refusals: list[str] = []
+        seen: set[Any] = set()
+        per_township: dict[str, int] = {}
+        township_sources: dict[str, dict[str, None]] = {}  # township -> the files its rows came from, in order
+        examined: dict[str, dt.date] = {}  # township -> its latest 排查日期 (checked_on) in the input
+        index = _LedgerIndex(entries)
+        handled: dict[Path, str] = {}  # ledger file -> the row that matched it
+        bad_names: list[str] = []
+        rows: list[tuple[str, str, str | None, dict]] = []
+        for v in villages:
+            township = str(v.get("township") or "").strip()
+            village = str(v.get("village") or "").strip()
+            if not township or not village:
+                continue
+            try:  # the same rule as `lax ledger open`, so whatever is recorded can be exported and imported back
+                check_name(township, "township")
+                check_name(village, "village")
+            except LaxError as e:
+                bad_names.append(f"{township}/{village}: {e}")
+                continue
+            code = v.get("code")
+            code = str(code).strip() if code not in (None, "") else None
+            rows.append((township, village, code, v))
+        conflicts = index.conflicts(rows)
+        if conflicts:
+            raise LaxError(_(f"nothing recorded: {conflicts[0]}", f"未记录任何内容：{conflicts[0]}"), details=conflicts[1:])
+        for township, village, code, v in rows:
+            key = ("code", code) if code else ("names", township, village)
+            if key in seen:
+                continue
+            seen.add(key)
+            per_township[township] = per_township.get(township, 0) + 1
+            row_source = _row_source(v.get("source"))
+            if row_source is not None:
+                township_sources.setdefault(township, {})[row_source["path"]] = None
+            checked = v.get("checked_on")
+            if isinstance(checked, dt.date) and (township not in examined or checked > examined[township]):
+                examined[township] = checked if not isinstance(checked, dt.datetime) else checked.date()
+            met = list(dict.fromkeys(str(c) for c in (v.get("criteria") or [])))
+            unknown = [c for c in met if c not in criteria_ids]
+            if unknown:
+                raise LaxError(_(f"{township}/{village}: unknown standard {', '.join(unknown)}",
+                                 f"{township}/{village}：未知标准 {'、'.join(unknown)}"))
+            if not met:
+                continue
+            evidence = {c: _jsonable(e) for c, e in (v.get("evidence") or {}).items() if c in met}
+            where = _row_label(township, village, code, v)
+            try:
+                entry, adopt = index.match(township, village, code, where)
+            except LaxError as e:
+                conflicts.append(str(e))
+                continue
+            if entry is not None:
+                if entry.path in handled:
+                    conflicts.append(_(f"{handled[entry.path]} and {where} both match {entry.path}; "
+                                       f"give each its village code",
+                                       f"{handled[entry.path]} 与 {where} 都对应 {entry.path}；请为每行填写村代码"))
+                    continue
+                handled[entry.path] = where
+            try:
+                events = _events_for(entry, met, evidence, as_of, channel, policy,
+                                     row_source if row_source is not None else source, recorded)
+            except LaxError as e:
+                refusals.append(str(e))
+                continue
+            if events is None:
+                summary.unchanged += 1
+                continue
+            kinds = [e.type for e in events]
+            summary.opened += kinds.count("identified")
+            summary.reopened += kinds.count("reopened")
+            summary.amended += kinds.count("amended")
+            summary.missed_inclusions += kinds.count("missed_inclusion")
+            try:
+                if entry is not None:
+                    old, text = _fresh(entry.path, policy)
+                    new_code = old.code
+                    if adopt and old.code is None:
+                        new_code = code
+                        text = _with_code(text, old, code)
+                        summary.adopted.append(_(f"{old.label} ({old.path.name}) takes code {code} from {where}",
+                                                 f"{old.label}（{old.path.name}）采用 {where} 的村代码 {code}"))
+                    changes[old.path] = _plan(old.path, old, text, (old.township, old.village, new_code), events, policy)
+                else:
+                    _refuse_if_unreadable(entries, problems, folder)
+                    path = _new_path(folder, township, village, code, taken)
+                    taken.add(path.name)
+                    change = _plan(path, None, None, (township, village, code), events, policy)
+                    changes[path] = change
+                    index.add(change.new)
+                    handled[path] = where
+            except LaxError as e:
+                refusals.append(str(e))
+        if conflicts:  # which ledger village a row is cannot be told: a problem of identity, not a refused step
+            raise LaxError(_(f"nothing recorded: {conflicts[0]}", f"未记录任何内容：{conflicts[0]}"), details=conflicts[1:])
+        if bad_names:
+            raise LaxError(_(f"nothing recorded: {len(bad_names)} name(s) cannot go into the ledger",
+                             f"未记录任何内容：{len(bad_names)} 个名称无法记入台账"), details=bad_names)
+        if refusals:
+            raise LaxError(_(f"nothing recorded: {len(refusals)} village(s) cannot take this check's results",
+                             f"未记录任何内容：{len(refusals)} 个村无法记入本次排查结果"), exit_code=1, details=refusals)
+        sources = {t: ", ".join(paths) for t, paths in township_sources.items()}
+        township_changes = _submissions(folder, per_township, examined, as_of, source, sources,
+                                        recorded) if channel == "self" else []
+        # One transaction: the village files and the township files land together or not at all.
+        summary.files = _commit(list(changes.values()), township_changes, folder)
+        summary.files += [path for path, _text in township_changes]
+        summary.submissions += len(township_changes)
+    return summary
+
+
+def check_rows(result: CheckResult) -> list[dict]:
+    """The villages of a `lax check` result as `record_check` takes them: every village read, flagged or not,
+    with the standards it meets, their evidence, its 排查日期 and the row it came from."""
+    idx = result.criteria.index
+    villages = []
+    for v in result.villages:
+        values = v.record.values
+        villages.append({
+            "township": values[idx["township"]],
+            "village": values[idx["village"]],
+            "code": values[idx["code"]] if "code" in idx else None,
+            "criteria": [m.id for m in v.matches],
+            "evidence": {m.id: dict(m.evidence) for m in v.matches},
+            "checked_on": values[idx["checked_on"]] if "checked_on" in idx else None,
+            # the row itself: file as given, sheet (spreadsheets only) and row (or item of a YAML/JSON list)
+            "source": {"path": v.record.path, "sheet": v.record.sheet, "row": v.record.row},
+        })
+    return villages
+
+
+def record_result(folder: Path, result: CheckResult, channel: str, source: str | None,
+                  recorded: dict | None = None) -> RecordSummary:
+    """Record a `lax check` result in the ledger (`record_check` on `check_rows`). An input with problems
+    records nothing: a village whose row could not be read would be missing from the record."""
+    if result.problems:
+        raise LaxError(_(f"nothing recorded in the ledger: the input has {len(result.problems)} problem(s); fix them and run again",
+                         f"未记入台账：输入有 {len(result.problems)} 处问题，请修正后重新运行"))
+    return record_check(folder, check_rows(result), result.as_of, channel, result.criteria.policy,
+                        set(result.criteria.ids), source, recorded)
+
+
+def _row_source(value: Any) -> dict | None:
+    """A row's `source` as written to an event: {path, sheet (spreadsheets only), row}; None if not given."""
+    if not isinstance(value, dict) or not value.get("path"):
+        return None
+    out: dict[str, Any] = {"path": str(value["path"])}
+    if value.get("sheet") not in (None, ""):
+        out["sheet"] = str(value["sheet"])
+    row = value.get("row")
+    if isinstance(row, int) and not isinstance(row, bool) and row >= 1:
+        out["row"] = row
+    return out
+
+
+def _row_label(township: str, village: str, code: str | None, v: dict) -> str:
+    """`dengbu.xlsx:排查表:5 (甲镇/一村, code 360622101201)`: a row as named in a conflict message."""
+    src = _row_source(v.get("source"))
+    what = f"{township}/{village}" + (_(f", code {code}", f"，村代码 {code}") if code else _(", no code", "，无村代码"))
+    if src is None:
+        return what
+    return f"{source_text(src)} ({what})"
+
+
+class _LedgerIndex:
+    """The ledger's villages by code and by names, for matching the rows of one `check --record`.
+
+    The rule: villages are matched by code when either side has one. A row with a code is the ledger
+    village with that code; failing that, a ledger village of the same names that has no code (which
+    then takes the row's code). A row without a code is the one ledger village of its names. Anything
+    that could be two villages is refused, never guessed.
+    """
+
+    def __init__(self, entries: Sequence[Entry]):
+        self.by_code: dict[str, Entry] = {}
+        self.by_names: dict[tuple[str, str], list[Entry]] = {}
+        for e in entries:
+            self.add(e)
+
+    def add(self, e: Entry) -> None:
+        if e.code:
+            self.by_code.setdefault(e.code, e)
+        self.by_names.setdefault((e.township, e.village), []).append(e)
+
+    def conflicts(self, rows: Sequence[tuple[str, str, str | None, dict]]) -> list[str]:
+        """Two rows of the same names with different codes, against a ledger village of those names without a
+        code: which of them the ledger file is cannot be told."""
+        coded: dict[tuple[str, str], dict[str, str]] = {}
+        for township, village, code, v in rows:
+            if code and code not in self.by_code:
+                coded.setdefault((township, village), {}).setdefault(code, _row_label(township, village, code, v))
+        out = []
+        for names, codes in coded.items():
+            bare = [e for e in self.by_names.get(names, []) if not e.code]
+            if bare and len(codes) > 1:
+                labels = list(codes.values())
+                out.append(_(f"{bare[0].path} has no village code and the input has {len(codes)} villages "
+                             f"{names[0]}/{names[1]} with different codes: {'; '.join(labels)}; write the right code "
+                             f"into the ledger file (code: '...') and run again",
+                             f"{bare[0].path} 没有村代码，而输入中有 {len(codes)} 个村代码不同的 {names[0]}/{names[1]}："
+                             f"{'；'.join(labels)}；请在台账文件中写明村代码（code: '...'）后重新运行"))
+        return out
+
+    def match(self, township: str, village: str, code: str | None, where: str) -> tuple[Entry | None, bool]:
+        """(the ledger village of a row or None, whether it takes the row's code)."""
+        same = self.by_names.get((township, village), [])
+        if code:
+            found = self.by_code.get(code)
+            if found is not None:
+                return found, False
+            bare = [e for e in same if not e.code]
+            if len(bare) > 1:
+                raise LaxError(_(f"{where}: the ledger has {len(bare)} files for {township}/{village} without a code: "
+                                 f"{', '.join(e.path.name for e in bare)}",
+                                 f"{where}：台账中有 {len(bare)} 个无村代码的 {township}/{village} 文件："
+                                 f"{'、'.join(e.path.name for e in bare)}"))
+            return (bare[0], True) if bare else (None, False)
+        if len(same) > 1:
+            files = [(e.path.name, e.code or "-") for e in same]
+            raise LaxError(_(f"{where} matches {len(same)} villages of the ledger: "
+                             f"{', '.join(f'{n} ({c})' for n, c in files)}; give the row its village code",
+                             f"{where} 对应台账中 {len(same)} 个村："
+                             f"{'、'.join(f'{n}（{c}）' for n, c in files)}；请为该行填写村代码"))
+        return (same[0], False) if same else (None, False)
+
+
+_CODE_LINE = re.compile(r"^code:[ \t]*(?:null|Null|NULL|~)?[ \t]*(?:#.*)?$", re.M)
+
+
+def _with_code(text: str, old: Entry, code: str) -> str | None:
+    """The village file's text with `code: null` replaced by the adopted code (a hand edit's comments kept);
+    None, for the canonical text, when that line cannot be found or the result would read otherwise."""
+    if text == dump_entry(old):
+        return text  # the canonical text: the new file is written in full anyway
+    found = _CODE_LINE.findall(text)
+    if len(found) != 1:
+        return None
+    new_text = _CODE_LINE.sub(_dump({"code": code}).rstrip("\n").replace("\\", "\\\\"), text, count=1)
+    try:
+        c = _entry_from(parse_text(new_text))
+    except _Unreadable:
+        return None
+    if c.identity is None or c.identity.get("code") != code or c.problems or len(c.events) != len(old.events):
+        return None
+    return new_text
+
+
+def _events_for(entry: Entry | None, met: list[str], evidence: dict, as_of: dt.date, channel: str,
+                policy: Policy, source: str | dict | None, recorded: dict | None = None) -> list[Event] | None:
+    """The events one flagged village gets from a check on `as_of`, or None when nothing is new."""
+    state = state_as_of(entry.events, as_of, policy) if entry else EMPTY
+    status = state.status
+    deadline = default_deadline(as_of, policy)
+    if status in (None, "closed"):
+        events = []
+        if channel == "spot":
+            events.append(make_event(as_of, "missed_inclusion", channel=channel, criteria=met, evidence=evidence or None,
+                                     source=source, recorded=recorded))
+        events.append(make_event(as_of, "identified", channel=channel, criteria=met, evidence=evidence or None,
+                                 deadline=deadline, source=source, recorded=recorded))
+        return events
+    if status == "accepted":
+        return [make_event(as_of, "reopened",
+                           reason=_(f"meets {', '.join(met)} again ({channel} check)", f"再次符合认定标准 {'、'.join(met)}（{_channel_zh(channel)}）"),
+                           channel=channel, criteria=met, evidence=evidence or None, deadline=deadline, source=source,
+                           recorded=recorded)]
+    new = [c for c in met if c not in state.criteria]
+    if not new:
+        return None
+    return [make_event(as_of, "amended", channel=channel, criteria=new,
+                       evidence={c: evidence[c] for c in new if c in evidence} or None, source=source,
+                       recorded=recorded)]
+
+
+def _channel_zh(channel: str) -> str:
+    from lax import terms
+
+    return terms.CHANNELS[channel].zh if channel in terms.CHANNELS else channel
+
+
+def _submissions(folder: Path, per_township: dict[str, int], examined: dict[str, dt.date], as_of: dt.date,
+                 source: str | None, sources: dict[str, str] | None = None,
+                 recorded: dict | None = None) -> list[tuple[Path, str]]:
+    """New township-file texts for this quarter's submissions (one per township per quarter).
+
+    The quarter is the one the township examined: that of its latest 排查日期 (checked_on) when the sheet
+    has one, so a Q3 examination handed in on 8 October is recorded as a late Q3 submission; otherwise
+    the quarter of the day the check is recorded.
+    """
+    out = []
+    paths: dict[Path, str] = {}
+    for township, count in per_township.items():
+        quarter = quarter_of(min(examined.get(township, as_of), as_of))
+        path = township_file(folder, township)
+        other = paths.setdefault(path, township)
+        if other != township:  # cannot happen with township_file_name; a last guard against merging two townships
+            raise LaxError(_(f"townships '{other}' and '{township}' would share {path}; nothing recorded",
+                             f"乡镇“{other}”与“{township}”会共用 {path}；未记录任何内容"))
+        events: list[Event] = []
+        old_text = None
+        if path.exists():
+            label = str(path)
+            old_text = _read_text_or_raise(path, label)
+            parsed = _safe_parse(old_text, label)
+            c = _entry_from(parsed, kind="township")
+            identity, problems, events = c.identity, _format_problems(label, c.problems), c.events
+            if identity is None or problems:
+                raise LaxError(_(f"{problems[0] if problems else label} (fix the township file first)",
+                                 f"{problems[0] if problems else label}（请先修正乡镇文件）"))
+            if identity["township"] != township:
+                other = identity["township"]
+                raise LaxError(_(f"{label}: holds township '{other}', not '{township}' (two names, one file); "
+                                 f"rename it to {township_file_name(other)}, the file name of '{other}'",
+                                 f"{label}：记录的是乡镇“{other}”，而不是“{township}”（两个名称对应同一文件）；"
+                                 f"请将其改名为 {township_file_name(other)}，即“{other}”的文件名"))
+        if any(e.type == "submission" and e.data.get("quarter") == quarter for e in events):
+            continue
+        if events and as_of < events[-1].date:
+            raise LaxError(_(f"{path}: the submission of {as_of} is older than the file's last record ({events[-1].date})",
+                             f"{path}：{as_of} 的报送早于该文件最近一条记录（{events[-1].date}）"), exit_code=1)
+        # the files this township's rows came from (older callers give one text for the whole check)
+        event = make_event(as_of, "submission", quarter=quarter, villages=count,
+                           source=(sources or {}).get(township) or source, recorded=recorded)
+        text = dump_township(township, [*events, event])
+        if old_text is not None and old_text != dump_township(township, events):
+            # a hand-edited file keeps its comments and layout: the submission is appended to it
+            text = _appended(old_text, [event], [*events, event], "township") or text
+        out.append((path, text))
+    return out
