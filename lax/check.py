@@ -88,7 +88,7 @@ class CheckResult:
 
     @property
     def exit_code(self) -> int:
-        """0: nothing flagged, no problems; 1: flagged villages, no problems; 2: any problem (SPEC §6)."""
+        """0: nothing flagged, no problems; 1: flagged villages, no problems; 2: any problem."""
         if self.problems:
             return 2
         return 1 if any(v.matches for v in self.villages) else 0
@@ -272,7 +272,7 @@ def json_value(value: Any) -> Any:
 
 
 def village_to_dict(result: CheckResult, v: VillageResult) -> dict[str, Any]:
-    """One village in the SPEC §6 JSON shape."""
+    """One village in the JSON shape of `lax check`."""
     rec = v.record
     idx = result.criteria.index
     values = rec.values
@@ -313,11 +313,11 @@ def undetermined_words(u: tuple) -> str | None:
 
 
 def write_json(result: CheckResult, out: IO[str]) -> None:
-    """Write the SPEC §6 JSON, one village per line.
+    """Write the JSON of `lax check`, one village per line.
 
     Streamed rather than built as one dict: nine villages in ten are clean, and their line is a fixed
     pattern filled with already-escaped strings, which keeps a 100,000-village result fast and small in
-    memory (SPEC §9). The text parses to exactly `result_to_dict(result)`.
+    memory. The text parses to exactly `result_to_dict(result)`.
     """
     dumps = functools.partial(json.dumps, ensure_ascii=False)
     head = result_to_dict(result, villages=False)
@@ -387,7 +387,7 @@ def _enc(value: Any) -> str:
 
 
 def result_to_dict(result: CheckResult, villages: bool = True) -> dict[str, Any]:
-    """The whole result in the SPEC §6 JSON shape (without the villages list when `villages` is false)."""
+    """The whole result in the JSON shape of `lax check` (without the villages list when `villages` is false)."""
     data = {
         "criteria": {"path": result.criteria.path, "version": result.criteria.version,
                      "count": len(result.criteria.criteria)},

@@ -1,4 +1,4 @@
-"""The language people read lax in: English or Chinese (SPEC §11).
+"""The language people read lax in: English or Chinese.
 
 Every sentence a person reads is written in both languages at the place it is produced, as
 `_(english, chinese)`; the CLI picks the language once per run from `--lang` or `LAX_LANG`.

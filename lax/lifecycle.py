@@ -1,4 +1,4 @@
-"""The rectification lifecycle of one village (SPEC §7) as pure functions over its dated events.
+"""The rectification lifecycle of one village as pure functions over its dated events.
 
 A village's ledger is an append-only list of events; nothing else is stored. Its state as of any date is
 found by replaying the events up to that date (`state_as_of`), so a past quarter's figures are always

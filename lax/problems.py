@@ -73,7 +73,7 @@ class Problem:
 class Notice(Problem):
     """Something the reader did not take as written, said so a person can judge it: a column that names no
     field, a field the standards use that a sheet lacks, a name spelled two ways and merged, an examination
-    date far from the check. Same shape as a `Problem`, but it does not change the exit code (SPEC §12)."""
+    date far from the check. Same shape as a `Problem`, but it does not change the exit code."""
 
 
 class LaxError(Exception):

@@ -3,7 +3,7 @@ English and Chinese.
 
 Every place that shows one of these words to a person (a report, `ledger show` and `ledger log`, the
 Excel ledger, a rebound's reason) takes it from here, so the ledger and the report cannot call one
-channel by two names. The Chinese names follow the SPEC's terms (§2: "mass satisfaction evaluation"
+channel by two names. The Chinese names follow the terms of the work ("mass satisfaction evaluation"
 群众满意度测评, reports from county departments 县直部门通报, the township leader 乡镇包村领导); the other
 spellings offices write are kept in `accepted`, read on input (an imported Excel ledger) but never written.
 
@@ -37,7 +37,7 @@ def _table(*terms: Term) -> dict[str, Term]:
     return {t.key: t for t in terms}
 
 
-# The four ways a village comes onto the list (SPEC §2.1), in the order the documents give them.
+# The four ways a village comes onto the list, in the order the documents give them.
 CHANNELS = _table(
     Term("self", "township self-examination", "乡镇自查", ("自查", "乡镇排查", "排查")),
     Term("mass", "mass satisfaction evaluation", "群众满意度测评", ("群众评议", "群众")),
@@ -45,7 +45,7 @@ CHANNELS = _table(
     Term("department", "county department report", "县直部门通报", ("部门报告", "部门移交", "部门")),
 )
 
-# The people a plan names (SPEC §2.2), as the ledger's `planned` events spell them.
+# The people a plan names, as the ledger's `planned` events spell them.
 ROLES = _table(
     Term("county_leader", "county contact leader", "县级联系领导", ("联系县领导", "县领导", "县级领导", "县级联系领导干部")),
     Term("township_leader", "township leader", "乡镇包村领导", ("乡镇责任人", "包村领导", "乡镇领导")),
@@ -53,7 +53,7 @@ ROLES = _table(
     Term("helping_unit", "paired helping unit", "结对帮扶单位", ("帮扶单位", "结对单位", "挂点单位")),
 )
 
-# A village's status as of a date (SPEC §7), and "not listed" for a village with no open round.
+# A village's status as of a date, and "not listed" for a village with no open round.
 STATUSES = _table(
     Term("identified", "identified", "已认定"),
     Term("rectifying", "rectifying", "整改中"),
@@ -62,7 +62,7 @@ STATUSES = _table(
 )
 NOT_LISTED = Term("", "not listed", "未列入")
 
-# The levels a report is drafted at (SPEC §8).
+# The levels a report is drafted at.
 LEVELS = _table(
     Term("county", "county", "县级"),
     Term("township", "township", "乡镇级"),

@@ -1,4 +1,4 @@
-"""Benchmark for SPEC §9's check targets; not part of the unit tests (pytest does not collect it).
+"""Benchmark for the check targets (docs/dev/benchmarks.md); not part of the unit tests (pytest does not collect it).
 
 Generates (once, cached) two 100,000-village `.xlsx` with the 26 default columns (`tests/make_big.py`):
 the realistic shape (about 10 % of villages flagged) and the stress shape (95 % meet two to four

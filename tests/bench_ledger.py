@@ -1,4 +1,4 @@
-"""Benchmark (not collected by pytest): `lax ledger list` over a 10,000-village ledger, cold and warm (SPEC §9).
+"""Benchmark (not collected by pytest): `lax ledger list` over a 10,000-village ledger, cold and warm.
 
 Builds a ledger of 10,000 village files in a temporary folder (a realistic mix: identified, rectifying,
 failed and passed acceptances, rebounds, closed rounds), then times `lax ledger list --format json` as a

@@ -1,4 +1,4 @@
-"""Benchmark: `lax report --year 2026` over a 10,000-village ledger (SPEC §9: under 2 s warm, 5 s cold).
+"""Benchmark: `lax report --year 2026` over a 10,000-village ledger (targets: under 2 s warm, 5 s cold).
 
 Not collected by pytest (the name does not start with `test_`). Run it by hand:
 
@@ -123,7 +123,7 @@ def main() -> None:
               f"[{', '.join(f'{x:.2f}' for x in cold)}]; warm best {min(warm):.2f} s "
               f"[{', '.join(f'{x:.2f}' for x in warm)}]; output {size:,} bytes")
         print(f"warm html {html:.2f} s, warm docx {docx:.2f} s")
-        print(f"targets (SPEC §9): warm < 2 s: {'met' if min(warm) < 2 else 'NOT met'}; "
+        print(f"targets: warm < 2 s: {'met' if min(warm) < 2 else 'NOT met'}; "
               f"cold < 5 s: {'met' if min(cold) < 5 else 'NOT met'}")
     finally:
         if not opts.keep:

@@ -1,4 +1,4 @@
-"""A large, realistic township workbook for the performance benchmark (SPEC §9); not a test.
+"""A large, realistic township workbook for the performance benchmark; not a test.
 
 `make_big_xlsx(path, n)` writes one sheet of `n` villages with the 26 default columns the way townships
 fill it in: a title row and a 填报单位 row above a Chinese header, codes as 12-digit numbers, counts as
@@ -39,7 +39,7 @@ COLUMNS = [
 
 def _value(kind: str, rnd: random.Random, i: int):
     # Each trigger is rare (about 0.5 %), so that about 10 % of villages meet a standard, as in a real
-    # round (SPEC §1: usually 5-15 %); most values are small and repeat, as in real sheets.
+    # round (usually 5-15 %); most values are small and repeat, as in real sheets.
     if kind == "members":
         return float(rnd.randint(12, 160))
     if kind == "small":

@@ -1,5 +1,5 @@
 """The shipped examples: they are what `examples/make_examples.py` produces, and `lax check` reads them
-with no problems and flags the villages the script says it should (SPEC §11)."""
+with no problems and flags the villages the script says it should."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Crash safety and concurrency of the ledger with real processes (SPEC §7 "Writes are atomic and locked").
+"""Crash safety and concurrency of the ledger with real processes (docs/ledger.md, "Safety").
 
 - Several writers at once, on one village and on many, by `lax ledger` and by `lax check --record`: no event
   is lost, no village gets two files, `lax ledger verify` is clean afterwards.

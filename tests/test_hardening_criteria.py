@@ -1,4 +1,4 @@
-"""Hostile and random criteria files and `when` expressions (SPEC §4, §10).
+"""Hostile and random criteria files and `when` expressions.
 
 - Random expressions, built as trees over the shipped fields, are compiled by lax and evaluated on random
   records with blanks; the outcome must equal this file's own three-valued evaluation of the tree, whichever

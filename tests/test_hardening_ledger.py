@@ -1,4 +1,4 @@
-"""Property tests for the ledger: random histories, random files, hostile files (SPEC §7, §10).
+"""Property tests for the ledger: random histories, random files, hostile files.
 
 - A random *legal* history (each step chosen by this file's own model of the lifecycle, written through
   lax's library as a user's commands would) is accepted step by step; replayed as of any date it gives the
@@ -44,7 +44,7 @@ LINE_RE = re.compile(r"(?P<file>[^\n]+\.yaml):(?P<line>\d+): [^\n]+")
 
 @dataclass
 class Model:
-    """The lifecycle of SPEC §7 written out again, plainly, to check lax against."""
+    """The lifecycle of docs/ledger.md written out again, plainly, to check lax against."""
 
     status: str | None = None
     deadline: dt.date | None = None

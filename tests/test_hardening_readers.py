@@ -3,7 +3,7 @@
 Each test draws villages as *typed truth* (a count, yes/no, a percentage, a date or blank per field), writes
 them the way townships do — a spreadsheet with title rows, a header spelt with any of the aliases, columns in
 any order, the township left blank below its first row, blank and footer rows, several sheets; a CSV in UTF-8
-or GB18030; YAML or JSON — with each value in one of the spellings SPEC §5 accepts, and a few cells spoilt
+or GB18030; YAML or JSON — with each value in one of the spellings lax accepts, and a few cells spoilt
 on purpose. The properties:
 
 - reading never raises, and every problem has a code and a place (file, sheet, row, column, field);

@@ -1,4 +1,4 @@
-"""Notices (SPEC §12, issue 9): every column of a sheet is either read or said to be not understood, every field
+"""Notices (issue 9): every column of a sheet is either read or said to be not understood, every field
 the standards use and a sheet lacks is named, and an examination date far from the check is said — in the table,
 JSON, CSV's stderr and the Excel About sheet, without changing the exit code."""
 

@@ -1,4 +1,4 @@
-"""Reading township spreadsheets as they really arrive (SPEC §5): each workbook is built with openpyxl the
+"""Reading township spreadsheets as they really arrive: each workbook is built with openpyxl the
 way townships fill them in, and the test asserts the exact records, rows, column letters and problems."""
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""`lax --help` and `lax --version` import no spreadsheet, template or report library (SPEC §9)."""
+"""`lax --help` and `lax --version` import no spreadsheet, template or report library."""
 
 import subprocess
 import sys

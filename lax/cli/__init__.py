@@ -4,7 +4,7 @@ Each command parses its options, calls one library function, and prints; one mod
 `lax check` in `lax.cli.check`, `lax criteria` and `lax form` in `lax.cli.form`, `lax ledger ...` in
 `lax.cli.ledger`, `lax report` in `lax.cli.report`. This module is the app, its options, registering the
 groups, and `main` (the program's entry point). Heavy libraries (spreadsheets, templates, Word)
-are imported inside commands so that `lax --help` and `lax --version` stay instant (SPEC §9).
+are imported inside commands so that `lax --help` and `lax --version` stay instant.
 """
 
 from __future__ import annotations

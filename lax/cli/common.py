@@ -1,7 +1,7 @@
 """What every command group of the CLI shares: common options, date parsing, and error handling.
 
 Imported by `lax.cli`, `lax.cli.ledger` and `lax.cli.report`. It imports Typer and nothing heavy, so that
-`lax --help` stays fast (SPEC §9): spreadsheet, template and report libraries are imported inside the
+`lax --help` stays fast: spreadsheet, template and report libraries are imported inside the
 commands that need them.
 """
 
@@ -254,7 +254,7 @@ def command(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise typer.Exit(2) from None
         # A command is a short-lived process that builds hundreds of thousands of small objects (rows,
         # records, ledger events) and frees few before it ends; the cyclic collector's repeated passes over
-        # them cost a third of a large check, list or report (SPEC §9), and none of them is cyclic garbage.
+        # them cost a third of a large check, list or report, and none of them is cyclic garbage.
         was_collecting = gc.isenabled()
         gc.disable()
         try:

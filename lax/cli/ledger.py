@@ -1,4 +1,4 @@
-"""`lax ledger ...`: the per-village rectification ledger on the command line (SPEC §7).
+"""`lax ledger ...`: the per-village rectification ledger on the command line.
 
 Thin: each command parses its options, calls `lax.ledger` (files), `lax.lifecycle` (rules) or
 `lax.ledger.excel` (spreadsheets), and prints. Exit codes: 0 done; 1 a refused step (nothing written);

@@ -1,4 +1,4 @@
-"""`lax report`: draft the quarterly or yearly summary from the ledger (SPEC §8).
+"""`lax report`: draft the quarterly or yearly summary from the ledger.
 
 Thin: parse the options, load the ledger and the criteria, build the context (`lax.report`), render it
 (`lax.render`), write or print. Jinja, python-docx and Pillow are imported only when a report is drawn.

@@ -1,7 +1,7 @@
 """The county's definition standards: loading `criteria.yaml` and compiling its `when` expressions.
 
 A criteria file names the fields of a village record (with the header spellings that map to them) and
-the standards, each a `when` expression over field ids (SPEC §4). Loading validates everything and
+the standards, each a `when` expression over field ids. Loading validates everything and
 reports every problem as `FILE:LINE: message` before any record is read.
 
 Expressions are parsed with Python's `ast` module, checked against a small whitelist (comparisons,
@@ -151,7 +151,7 @@ def packaged_path(name: str) -> Path:
 
 
 def default_criteria_path(cwd: Path | None = None) -> Path:
-    """`./criteria.yaml` when present, else the packaged default (SPEC §6)."""
+    """`./criteria.yaml` when present, else the packaged default."""
     local = (cwd or Path.cwd()) / "criteria.yaml"
     # Anything by that name counts (a FIFO or a folder is then refused by name), never silently passed over.
     return local if os.path.lexists(local) else packaged_path("criteria.yaml")
@@ -837,7 +837,7 @@ def _evaluate_all(criteria: Iterable[Criterion], index: dict[str, int]) -> tuple
     then call `evaluate`: a try costs nothing when nothing is raised). Both are generated from the checked expressions: when none of the fields a
     standard uses is blank, the plain Python expression decides; otherwise (or if the plain form raises,
     e.g. a division by zero) its three-valued evaluator does. `screen` tests all standards in one
-    short-circuit expression, which keeps 100,000 villages near 0.1 s (SPEC §9).
+    short-circuit expression, which keeps 100,000 villages near 0.1 s.
     """
     criteria = list(criteria)
     namespace: dict[str, Any] = {"__builtins__": {}, "bool": bool, "_date": dt.date}

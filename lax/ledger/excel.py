@@ -8,7 +8,7 @@ cell is a problem naming file, sheet, row and column, and the import is all-or-n
 writes the same columns back, so an exported ledger imports again unchanged.
 
 Text written to a spreadsheet or CSV that starts with `= + - @` (and the rest of `lax.render.xlsx.safe_text`'s
-list) is prefixed with a single quote so that it can never run as a formula (SPEC §10); import removes that
+list) is prefixed with a single quote so that it can never run as a formula; import removes that
 quote again. Reading uses python-calamine,
 writing openpyxl; both are imported inside the functions that need them.
 """

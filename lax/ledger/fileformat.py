@@ -324,7 +324,7 @@ def _bad_scalars(value: Any) -> Iterator[_BadScalar]:
 # --- the exact parser for the canonical layout -------------------------------------------------------
 #
 # lax writes every file in one layout (`dump_village`). Reading such a file with PyYAML costs about half a
-# millisecond, which for 10,000 villages is most of the time budget (SPEC §9). This parser reads exactly
+# millisecond, which for 10,000 villages is most of the time budget. This parser reads exactly
 # that layout and gives up (returns None) on anything it is not sure of, so PyYAML reads those files; a
 # property test checks both parsers agree. Plain scalars are resolved with PyYAML's own resolver.
 

@@ -1,4 +1,4 @@
-"""Recording a check (`lax check --record`, SPEC §7): what `lax check` found becomes ledger events.
+"""Recording a check (`lax check --record`): what `lax check` found becomes ledger events.
 
 A newly flagged village is opened, a rebound in its watch year reopened, an open round gets the standards
 it newly meets; each township present gets its quarter's submission. Rows are matched to ledger villages
@@ -90,7 +90,7 @@ def _jsonable(value: Any) -> Any:
 
 def record_check(folder: Path, villages: list[dict], as_of: dt.date, channel: str, policy: Policy,
                  criteria_ids: set[str], source: str | None, recorded: dict | None = None) -> RecordSummary:
-    """Record what `lax check` found (SPEC §7, `lax check --record`).
+    """Record what `lax check` found (`lax check --record`).
 
     `villages` holds every village read, flagged or not: {"township", "village", "code", "criteria": [ids met],
     "evidence": {id: {field: value}}, optionally "checked_on": date and "source": {path, sheet, row}}. A newly

@@ -27,7 +27,7 @@ def json_value(value: Any) -> Any:
 
 
 def summary(entry: Entry, state: State) -> dict:
-    """One village as `show`/`list` print it (SPEC §7 keys first; more keys after)."""
+    """One village as `show`/`list` print it (the lifecycle's keys first; more keys after)."""
     return {
         "township": entry.township,
         "village": entry.village,

@@ -1,7 +1,7 @@
 """One large xlsx sheet read on two cores: the sheet's rows cut in two, each half parsed by calamine at once.
 
 python-calamine parses a sheet's XML in Rust on one core, and for a 100,000-village sheet that parse is
-most of `lax check`'s time (SPEC §9 measures lax against it). The Rust parse releases the GIL, so two
+most of `lax check`'s time (the benchmark measures lax against it). The Rust parse releases the GIL, so two
 parses run truly in parallel. `parse_in_two` unpacks the sheet's XML once, cuts its `<sheetData>` at a
 `<row r="…">` near the middle, and writes two small uncompressed workbooks, each with every other part of
 the original (shared strings, styles, the workbook) and one half of the rows; two threads parse them.

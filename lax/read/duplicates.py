@@ -1,5 +1,5 @@
 """The villages read so far, each once: a village repeated (same code, or same township and name) is a
-`duplicate-village` problem at the repeat, and the first occurrence is kept (SPEC §5).
+`duplicate-village` problem at the repeat, and the first occurrence is kept.
 
 `Villages` keeps the records of one `read_records` call in input order with the index that finds repeats.
 Chunks of clean rows are added at C speed (`add_many`); a record at a time otherwise (`add`).

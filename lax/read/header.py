@@ -1,4 +1,4 @@
-"""Finding the header of a table and saying what its columns are (SPEC §5, §12).
+"""Finding the header of a table and saying what its columns are.
 
 A township sheet has title rows above its header, so the header is looked for among the first
 `HEADER_ROWS` rows: the row naming the most fields. A two-row header (`信访情况` merged over `集体访` /
@@ -6,7 +6,7 @@ A township sheet has title rows above its header, so the header is looked for am
 column names: `lax check` passes the standards file's field headers (`Criteria.field_for_header`) and
 `lax ledger import` the 台账 columns, so both find the same header in the same sheet.
 
-`ColumnNotices` says what was read but not as a person might expect (SPEC §12): a column whose header names
+`ColumnNotices` says what was read but not as a person might expect: a column whose header names
 no field (`unknown-column`, with the closest field by header similarity), a column with values but no
 header, a second column for a field already read (`repeated-column`), and a field the standards use that
 a sheet lacks (`missing-field`).

@@ -1,4 +1,4 @@
-"""Village records from YAML and JSON files: a list of villages, or `villages:` followed by one (SPEC §5).
+"""Village records from YAML and JSON files: a list of villages, or `villages:` followed by one.
 
 Each item is a mapping of field (any header spelling the standards file knows) to value, converted as a
 spreadsheet cell is (`lax.read.values`). Problems and notices name the item and, for YAML, the line of the

@@ -1,5 +1,5 @@
 """The places names stand for: a village or township written with the name of one of its organisations
-(坪上村村委会, 邓埠镇人民政府) or without its 镇/乡 (邓埠 beside 邓埠镇) is read as the place (SPEC §5, §12).
+(坪上村村委会, 邓埠镇人民政府) or without its 镇/乡 (邓埠 beside 邓埠镇) is read as the place.
 
 `normal_name` and `township_merges` are pure. `Names` applies them while a `read_records` call reads, and
 says each spelling it changed once, where it first appears (`name-normalised` notices).

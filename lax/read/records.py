@@ -1,4 +1,4 @@
-"""Reading village records from the files townships send: spreadsheets, CSV, YAML and JSON (SPEC §5).
+"""Reading village records from the files townships send: spreadsheets, CSV, YAML and JSON.
 
 `read_records(paths, criteria)` returns `(records, problems)`, with `.notices` beside them (`ReadResult`).
 A record is one village row with its values in the order of `criteria.fields` and where it came from. A
@@ -22,11 +22,11 @@ The reading is done by the modules of `lax.read`, each named for what it reads:
 - `values`: cell values as typed values; `names`: the place a name stands for; `duplicates`: each
   village once.
 
-Speed (SPEC §9): reading a 100,000-row sheet may add only a small fraction to what python-calamine itself
+Speed: reading a 100,000-row sheet may add only a small fraction to what python-calamine itself
 takes (see `lax.read.rows`). The sheet is never held twice: calamine's own copy, one chunk of Python rows,
 and the records.
 
-Notices (`lax.problems.Notice`, SPEC §12): what was read but not as a person might expect is said, never
+Notices (`lax.problems.Notice`): what was read but not as a person might expect is said, never
 silently dropped: a column whose header names no field, or that has values but no header (`unknown-column`,
 with the closest field by header similarity), a second column for a field already read (`repeated-column`),
 a field the standards use that a sheet lacks (`missing-field`), and a village or township spelled two ways

@@ -1,4 +1,4 @@
-"""The rows of a table below its header, as village records (SPEC §5, §9).
+"""The rows of a table below its header, as village records.
 
 What a township sheet's rows hold besides villages, and how it is told (shared with `lax.ledger.excel`'s
 台账 import, so that `lax check` and `lax ledger import` skip the same rows): footer rows (合计, 填表人：…,

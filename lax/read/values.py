@@ -4,7 +4,7 @@ Pure functions, no I/O. `parse_date` serves command-line options and ledger file
 converters (`to_text`, `to_int`, `to_number`, `to_percent`, `to_bool`, `to_date`) serve `lax.read.rows`,
 which converts whole columns at once with `convert_column`.
 
-What a cell may hold, by field type (SPEC §5):
+What a cell may hold, by field type:
 
 - every type: blank (`None`) for an empty cell, spaces only, or a dash/slash mark: `-`, `－`, `—`, `——`,
   `–`, `/`, `／`, `\\`. Full-width characters are folded first (NFKC), so `１２` is `12`.

@@ -1,4 +1,4 @@
-"""The blank input form townships fill in (`lax form OUT.xlsx`, SPEC §6), and standards put into words.
+"""The blank input form townships fill in (`lax form OUT.xlsx`), and standards put into words.
 
 The form is generated from the criteria fields, so a county that changes `criteria.yaml` hands out a
 matching form. Sheet 排查表 has a title row, a 填报单位/日期 row and a header row of the fields' Chinese

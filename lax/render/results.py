@@ -4,10 +4,10 @@
 standard, the evidence). `write_xlsx` gives the copy a county returns to its townships: every field value
 of every village with a column per standard, flagged rows and the cells that decided a standard
 highlighted, undetermined standards and their blank cells marked, a sheet of input problems and a sheet
-saying which standards were applied and when (SPEC §6).
+saying which standards were applied and when.
 
 Text taken from a spreadsheet can begin with `=`, `+`, `-` or `@`; written back unchanged it would run as
-a formula when the file is opened (SPEC §10). Every text written here goes through `safe_text`
+a formula when the file is opened. Every text written here goes through `safe_text`
 (`lax.render.xlsx`: the one neutraliser of every writer). The workbook is written with the streaming
 writer of `lax.render.xlsx`; `write_sheet`/`make_cell` style a header and rows on an openpyxl sheet, for
 code that builds its workbook with openpyxl.
@@ -281,7 +281,7 @@ def _write_csv_to(result: CheckResult, f: IO[str]) -> None:
 def write_xlsx(result: CheckResult, path: str | os.PathLike,
                on_progress: Callable[[int, int], None] | None = None,
                keep: Iterable[str | os.PathLike] = ()) -> None:
-    """The copy of a check a county sends back to its townships (SPEC §6).
+    """The copy of a check a county sends back to its townships.
 
     Sheet Results/结果: a row per village with every field value, a column per standard ("met" / "符合",
     "undetermined" / "待定", blank when not met), the outcome, the evidence and the source row. A flagged

@@ -1,7 +1,7 @@
 """Spreadsheet text that can never run as a formula, and the streaming .xlsx writer lax's outputs use.
 
 **The neutraliser.** Text from a township's sheet or a ledger file can begin with `=`, `+`, `-` or `@`;
-written back unchanged it would run as a formula when the file is opened (SPEC §10). `safe_text` is the
+written back unchanged it would run as a formula when the file is opened. `safe_text` is the
 one function every writer of a spreadsheet or CSV calls (the check results, the ledger export, `ledger
 list --format csv/xlsx`, the blank form); `unneutralise` is its inverse for the ledger import.
 
