@@ -33,7 +33,8 @@ from lax.ledger.append import _commit, _plan
 from lax.ledger.fileformat import _has_control
 from lax.ledger.names import _match, _new_path
 from lax.ledger.store import _refuse_if_unreadable
-from lax.lifecycle import EVENT_KEYS, TOWNSHIP_EVENT_KEYS, Event, event_keys, Replay, add_months, refusal, state_as_of, status_label
+from lax.lifecycle import (EVENT_KEYS, TOWNSHIP_EVENT_KEYS, Event, event_keys, Replay, default_deadline, passes, refusal,
+                           state_as_of, status_label)
 from lax.problems import LaxError, Problem
 from lax import terms
 from lax.read.files import open_workbook, zip_bomb
@@ -526,7 +527,7 @@ def _row_events(row: _Row, path: Path, crit: Criteria, on: dt.date, default_chan
                 f"“{_cell_text(raw_score)}”不是 0 到 100 的分数")
             score = None
     if passed is None and score is not None and understood:
-        passed = score >= policy.pass_score
+        passed = passes(score, policy)
     if passed is not None and accepted_on is None and not any(p.field == "accepted_on" and p.row == row.row for p in problems[before:]):
         bad("acceptance", "missing-value", "an acceptance result needs its date in the 验收时间 column",
             "有验收结论时须在“验收时间”列填写验收日期")
@@ -541,7 +542,7 @@ def _row_events(row: _Row, path: Path, crit: Criteria, on: dt.date, default_chan
 
     source = path.name
     events = [make_event(identified_on, "identified", channel=channel, criteria=ids,
-                         deadline=deadline or add_months(identified_on, policy.rectify_months),
+                         deadline=deadline or default_deadline(identified_on, policy),
                          source=source, note=text("problems") or None)]
     if measures or any(people.values()) or passed is not None:
         events.append(make_event(identified_on, "planned", measures=measures, **people))
@@ -555,7 +556,7 @@ def _row_events(row: _Row, path: Path, crit: Criteria, on: dt.date, default_chan
     if passed is not None and accepted_on is not None:
         limit = None
         if not passed:
-            limit = new_deadline or add_months(accepted_on, policy.rectify_months)
+            limit = new_deadline or default_deadline(accepted_on, policy)
         events.append(make_event(accepted_on, "acceptance", passed=passed,
                                  score=_number(score) if score is not None else None, by=text("by") or None,
                                  deadline=limit))
