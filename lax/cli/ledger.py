@@ -568,11 +568,11 @@ def list_cmd(
         rows = ",\n".join(json.dumps(v, ensure_ascii=False) for v in data["villages"])
         _emit(f'{{"as_of": "{data["as_of"]}", "villages": [' + (f"\n{rows}\n" if rows else "") + "]}", output, keep)
     elif fmt == "csv":
-        from lax.ledger.excel import list_csv
+        from lax.ledger.excel_export import list_csv
 
         _emit(list_csv(data["villages"]), output, keep)
     elif fmt == "xlsx":
-        from lax.ledger.excel import write_list_xlsx
+        from lax.ledger.excel_export import write_list_xlsx
 
         write_list_xlsx(data["villages"], output, crit, keep=keep)
         _out(_(f"wrote {len(data['villages'])} village(s) to {output}", f"已将 {len(data['villages'])} 个村写入 {output}"))
@@ -696,7 +696,7 @@ def import_cmd(
 
     Example: lax ledger import 2026年软弱涣散村整顿台账.xlsx --ledger ledger
     """
-    from lax.ledger.excel import import_ledger
+    from lax.ledger.excel_import import import_ledger
 
     crit = _criteria(criteria)
     on = _date(date, "--date")
@@ -722,7 +722,7 @@ def export_cmd(
 
     Example: lax ledger export 台账.xlsx --as-of 2026-12-31
     """
-    from lax.ledger.excel import export_ledger, township_files
+    from lax.ledger.excel_export import export_ledger, township_files
     from lax.lifecycle import STATUSES
 
     if status is not None and status.strip().lower() not in STATUSES:

@@ -67,6 +67,11 @@ def report(
     _report(quarter, year, from_, to, level, township, village, format, output, templates, org, ledger, criteria)
 
 
+# What the library's messages call the inputs: the options a person typed (`lax.report` names no option).
+_OPTION_NAMES = {"quarter": "--quarter", "year": "--year", "start": "--from", "end": "--to", "level": "--level {}",
+                 "township": "--township", "village": "--village"}
+
+
 def _report(quarter: str | None, year: str | None, from_: str | None, to: str | None, level: Level | None,
             township: str | None, village: str | None, format: ReportFormat, output: Path | None,
             templates: Path | None, org: str | None, ledger: Path, criteria: Path | None) -> None:
@@ -80,7 +85,8 @@ def _report(quarter: str | None, year: str | None, from_: str | None, to: str | 
         raise LaxError(_("--format docx needs --output FILE (a Word document is not printed to the terminal)",
                          "--format docx 需要 --output 文件（Word 文档不能输出到终端）"))
     period = make_period(today=today(), quarter=quarter, year=year,
-                         start=parse_date_option(from_, "--from"), end=parse_date_option(to, "--to"))
+                         start=parse_date_option(from_, "--from"), end=parse_date_option(to, "--to"),
+                         names=_OPTION_NAMES)
     rules = load_criteria(criteria if criteria is not None else default_criteria_path())
     # The report never lands on the criteria file or inside the ledger it reads (said before any work).
     keep = [ledger, criteria if criteria is not None else default_criteria_path()]
@@ -101,8 +107,8 @@ def _report(quarter: str | None, year: str | None, from_: str | None, to: str | 
                          f"台账有 {len(problems)} 处问题，请先改正再起草报告（lax ledger verify 可列出）："),
                        details=[str(p) for p in problems])
 
-    chosen = choose_level(level.value if level is not None else None, township, village)
-    the_township = resolve_township(township, entries, township_events) if township else None
+    chosen = choose_level(level.value if level is not None else None, township, village, names=_OPTION_NAMES)
+    the_township = resolve_township(township, entries, township_events, names=_OPTION_NAMES) if township else None
     the_village = None
     if chosen == "village":
         if not village:

@@ -49,8 +49,8 @@ def build_context(entries: Sequence[Any], townships: Mapping[str, Sequence[Any]]
     Each section of the report is one step below, in the order the context lists them.
     """
     if level not in LEVELS:
-        raise LaxError(_(f"--level: '{level}' is not county, township or village",
-                         f"--level：“{level}”不是 county、township 或 village"))
+        raise LaxError(_(f"level: '{level}' is not county, township or village",
+                         f"报告级别：“{level}”不是 county、township 或 village"))
     order = known_townships(entries, townships)
     rank = {t: i for i, t in enumerate(order)}
     scope_entries, scope_townships = _scope(entries, order, level, township, village)
@@ -104,20 +104,29 @@ def build_context(entries: Sequence[Any], townships: Mapping[str, Sequence[Any]]
     }
 
 
-def choose_level(level: str | None, township: str | None, village: str | None) -> str:
+def choose_level(level: str | None, township: str | None, village: str | None, *,
+                 names: Mapping[str, str] | None = None) -> str:
     """The level of a report: as asked, else village with a village named, township with a township, else
     county. A county report covers every township and village, so a narrower choice beside it is a mistake,
-    not a filter; likewise a village beside a township report."""
+    not a filter; likewise a village beside a township report.
+
+    `names` says what messages call the inputs: `township`, `village`, and `level` as a template for one
+    level (the CLI gives `--township`, `--village`, `--level {}`); by default, what they are."""
+    n = {"township": _("the township", "乡镇"), "village": _("the village", "村"), **(names or {})}
+
+    def a(level_: str) -> str:
+        if "level" in n:
+            return n["level"].format(level_)
+        return _(f"a {level_} report", f"{terms.LEVELS[level_].zh}报告")
+
     chosen = level if level is not None else ("village" if village else "township" if township else "county")
     if chosen == "county" and (township or village):
-        given = "--township" if township else "--village"
-        raise LaxError(_(f"--level county covers every township; leave out {given}, or use --level "
-                         f"{'township' if township else 'village'}",
-                         f"--level county 覆盖全部乡镇；请去掉 {given}，或改用 --level "
-                         f"{'township' if township else 'village'}"))
+        given, instead = (n["township"], "township") if township else (n["village"], "village")
+        raise LaxError(_(f"{a('county')} covers every township; leave out {given}, or use {a(instead)}",
+                         f"{a('county')} 覆盖全部乡镇；请去掉 {given}，或改用 {a(instead)}"))
     if chosen == "township" and village:
-        raise LaxError(_("--level township covers the whole township; leave out --village, or use --level village",
-                         "--level township 覆盖整个乡镇；请去掉 --village，或改用 --level village"))
+        raise LaxError(_(f"{a('township')} covers the whole township; leave out {n['village']}, or use {a('village')}",
+                         f"{a('township')} 覆盖整个乡镇；请去掉 {n['village']}，或改用 {a('village')}"))
     return chosen
 
 
@@ -126,11 +135,11 @@ def _scope(entries: Sequence[Any], order: list[str], level: str, township: str |
     """The entries and the townships a report of `level` covers."""
     if level == "village":
         if village is None:
-            raise LaxError(_("a village-level report needs --village", "村级报告需要给出 --village"))
+            raise LaxError(_("a village-level report needs a village", "村级报告需要指定村"))
         return [village], [village.township]
     if level == "township":
         if township is None:
-            raise LaxError(_("a township-level report needs --township", "乡镇级报告需要给出 --township"))
+            raise LaxError(_("a township-level report needs a township", "乡镇级报告需要指定乡镇"))
         return [e for e in entries if e.township == township], [township]
     return list(entries), order
 
@@ -548,7 +557,11 @@ def known_townships(entries: Sequence[Any], townships: Mapping[str, Any]) -> lis
     return sorted(first_code, key=lambda t: (first_code[t], t))
 
 
-def resolve_township(name: str, entries: Sequence[Any], townships: Mapping[str, Any]) -> str:
+def resolve_township(name: str, entries: Sequence[Any], townships: Mapping[str, Any], *,
+                     names: Mapping[str, str] | None = None) -> str:
+    """The township of the ledger that `name` means (spelt as the ledger spells it: full-width letters and
+    case folded); a LaxError listing the townships when there is none. `names["township"]` is what the
+    message calls the input (the CLI gives `--township`)."""
     known = known_townships(entries, townships)
     if name in known:
         return name
@@ -557,5 +570,6 @@ def resolve_township(name: str, entries: Sequence[Any], townships: Mapping[str, 
     if len(matches) == 1:
         return matches[0]
     listing = "、".join(known) if known else _("none", "无")
-    raise LaxError(_(f"--township: '{name}' is not in the ledger (townships: {listing})",
-                     f"--township：台账中没有“{name}”（已有乡镇：{listing}）"))
+    label = (names or {}).get("township") or _("township", "乡镇")
+    raise LaxError(_(f"{label}: '{name}' is not in the ledger (townships: {listing})",
+                     f"{label}：台账中没有“{name}”（已有乡镇：{listing}）"))

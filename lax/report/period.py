@@ -1,6 +1,6 @@
 """Report periods: a quarter, a year or a span of days, and the date the figures are taken as of.
 
-Owns `--quarter 2026Q3` (and 2026-Q3, 2026年第三季度), `--year 2026`, `--from/--to`, the bounds of a quarter,
+Owns a quarter written 2026Q3 (or 2026-Q3, 2026年第三季度), a year, a span of days, the bounds of a quarter,
 the quarters whose examinations fall due in a period, and a period's name in a report's language. A period
 that has not ended yet is reported as of today: a report drafted mid-quarter must not count deadlines that
 have not passed yet as missed.
@@ -13,7 +13,7 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping
 
 from lax.i18n import _
 from lax.problems import LaxError
@@ -92,39 +92,47 @@ def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
 
 
 def make_period(*, today: dt.date, quarter: str | None = None, year: str | int | None = None,
-                start: dt.date | None = None, end: dt.date | None = None) -> Period:
-    """The period the options ask for; without any, the quarter containing `today`.
+                start: dt.date | None = None, end: dt.date | None = None,
+                names: Mapping[str, str] | None = None) -> Period:
+    """The period asked for (a quarter, a year, or a span from `start` to `end`); without any, the quarter
+    containing `today`.
 
     The figures are taken as of the period's end, or as of `today` while the period is still running
     (a report drafted mid-quarter must not count deadlines that have not passed yet as missed).
+    `names` says what messages call the inputs `quarter`, `year`, `start`, `end` (the CLI gives its option
+    names, `--quarter` ...); by default they are called by what they are.
     """
-    given = [name for name, value in (("--quarter", quarter), ("--year", year), ("--from/--to", start or end))
+    n = {"quarter": _("quarter", "季度"), "year": _("year", "年份"), "start": _("start", "起始日期"),
+         "end": _("end", "截止日期"), **(names or {})}
+    span = f"{n['start']}/{n['end']}"
+    given = [name for name, value in ((n["quarter"], quarter), (n["year"], year), (span, start or end))
              if value is not None]
     if len(given) > 1:
-        raise LaxError(_(f"give only one of --quarter, --year, --from/--to (got {', '.join(given)})",
-                         f"--quarter、--year、--from/--to 只能给出一种（给出了 {'、'.join(given)}）"))
+        raise LaxError(_(f"give only one of {n['quarter']}, {n['year']}, {span} (got {', '.join(given)})",
+                         f"{n['quarter']}、{n['year']}、{span} 只能给出一种（给出了 {'、'.join(given)}）"))
     if quarter is not None:
         try:
             y, q = parse_quarter(quarter)
         except ValueError:
-            raise LaxError(_(f"--quarter: '{quarter}' is not a quarter (expected e.g. 2026Q3 or 2026-Q3)",
-                             f"--quarter：“{quarter}”不是季度（应为 2026Q3 或 2026-Q3 这样的写法）")) from None
+            raise LaxError(_(f"{n['quarter']}: '{quarter}' is not a quarter (expected e.g. 2026Q3 or 2026-Q3)",
+                             f"{n['quarter']}：“{quarter}”不是季度（应为 2026Q3 或 2026-Q3 这样的写法）")) from None
         first, last = quarter_bounds(y, q)
         kind, y_, q_ = "quarter", y, q
     elif year is not None:
         m = re.match(r"^(\d{4})\s*(?:年度?)?$", unicodedata.normalize("NFKC", str(year)).strip())
         if not m:
-            raise LaxError(_(f"--year: '{year}' is not a year (expected e.g. 2026)",
-                             f"--year：“{year}”不是年份（应为 2026 这样的写法）"))
+            raise LaxError(_(f"{n['year']}: '{year}' is not a year (expected e.g. 2026)",
+                             f"{n['year']}：“{year}”不是年份（应为 2026 这样的写法）"))
         y_, q_ = int(m.group(1)), None
         first, last, kind = dt.date(y_, 1, 1), dt.date(y_, 12, 31), "year"
     elif start is not None or end is not None:
         if start is None:
-            raise LaxError(_("--to needs --from (the first day of the period)", "--to 需要同时给出 --from（期间的第一天）"))
+            raise LaxError(_(f"{n['end']} needs {n['start']} (the first day of the period)",
+                             f"{n['end']} 需要同时给出 {n['start']}（期间的第一天）"))
         first, last = start, (end if end is not None else today)
         if last < first:
-            raise LaxError(_(f"--to {last.isoformat()} is before --from {first.isoformat()}",
-                             f"--to {last.isoformat()} 早于 --from {first.isoformat()}"))
+            raise LaxError(_(f"{n['end']} {last.isoformat()} is before {n['start']} {first.isoformat()}",
+                             f"{n['end']} {last.isoformat()} 早于 {n['start']} {first.isoformat()}"))
         kind, y_, q_ = "range", None, None
     else:
         q_now = (today.month - 1) // 3 + 1
