@@ -13,9 +13,10 @@ import datetime as dt
 import functools
 import json
 from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _encode_str  # the C escaper json.dumps uses for str
-from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Sequence
+from typing import IO, TYPE_CHECKING, Any
 
 from lax.criteria import Criteria, undetermined_reason
 from lax.i18n import _, has_cjk
@@ -122,8 +123,11 @@ def check_records(records: Iterable[Record], criteria: Criteria) -> list[Village
         undetermined: list[tuple[str, tuple[str, ...]]] = []
         for c, r in zip(standards, outcome):
             if r is True:
-                matches.append(Match(c.id, {f: values[index[f]] for f in c.evidence_fields(values)
-                                            if values[index[f]] is not None}))
+                matches.append(
+                    Match(
+                        c.id, {f: values[index[f]] for f in c.evidence_fields(values) if values[index[f]] is not None}
+                    )
+                )
             elif r is None:
                 missing = tuple(f for f in c.fields if values[index[f]] is None)
                 why = undetermined_reason(criteria, c, values) if not missing else None
@@ -165,13 +169,29 @@ def as_of_notices(as_of: dt.date, today: dt.date) -> list[Notice]:
     or more than a quarter before it."""
     days = (today - as_of).days
     if days < 0:
-        return [Notice("as-of-future", _(f"the check date {as_of} is {-days} days after today ({today})",
-                                         f"检查日期 {as_of} 比今天（{today}）晚 {-days} 天"), "--as-of",
-                       value=as_of.isoformat())]
+        return [
+            Notice(
+                "as-of-future",
+                _(
+                    f"the check date {as_of} is {-days} days after today ({today})",
+                    f"检查日期 {as_of} 比今天（{today}）晚 {-days} 天",
+                ),
+                "--as-of",
+                value=as_of.isoformat(),
+            )
+        ]
     if days > FAR_DAYS:
-        return [Notice("as-of-far", _(f"the check date {as_of} is {days} days before today ({today})",
-                                      f"检查日期 {as_of} 比今天（{today}）早 {days} 天"), "--as-of",
-                       value=as_of.isoformat())]
+        return [
+            Notice(
+                "as-of-far",
+                _(
+                    f"the check date {as_of} is {days} days before today ({today})",
+                    f"检查日期 {as_of} 比今天（{today}）早 {days} 天",
+                ),
+                "--as-of",
+                value=as_of.isoformat(),
+            )
+        ]
     return []
 
 
@@ -205,13 +225,27 @@ def date_notices(records: Sequence[Record], criteria: Criteria, as_of: dt.date) 
             days = abs((day - as_of).days)
             n = len(group)
             if code == "checked-on-future":
-                msg = _(f"{f.title_en} {day} is {days} days after the check date {as_of} ({n} of {total} villages)",
-                        f"{f.title_zh} {day} 比检查日期 {as_of} 晚 {days} 天（{total} 个村中有 {n} 个）")
+                msg = _(
+                    f"{f.title_en} {day} is {days} days after the check date {as_of} ({n} of {total} villages)",
+                    f"{f.title_zh} {day} 比检查日期 {as_of} 晚 {days} 天（{total} 个村中有 {n} 个）",
+                )
             else:
-                msg = _(f"{f.title_en} {day} is {days} days before the check date {as_of} ({n} of {total} villages)",
-                        f"{f.title_zh} {day} 比检查日期 {as_of} 早 {days} 天（{total} 个村中有 {n} 个）")
-            out.append(Notice(code, msg, path, sheet=sheet, row=rec.row,
-                              column=(rec.columns or {}).get("checked_on"), field="checked_on", value=day.isoformat()))
+                msg = _(
+                    f"{f.title_en} {day} is {days} days before the check date {as_of} ({n} of {total} villages)",
+                    f"{f.title_zh} {day} 比检查日期 {as_of} 早 {days} 天（{total} 个村中有 {n} 个）",
+                )
+            out.append(
+                Notice(
+                    code,
+                    msg,
+                    path,
+                    sheet=sheet,
+                    row=rec.row,
+                    column=(rec.columns or {}).get("checked_on"),
+                    field="checked_on",
+                    value=day.isoformat(),
+                )
+            )
     return out
 
 
@@ -236,8 +270,11 @@ def notice_lines(result: CheckResult) -> list[str]:
             if n.field in crit.index:
                 f = crit.field(n.field)
                 title = f.title_zh if has_cjk(str(n.value)) else f.title_en
-                text += (_(f" (did you mean {title}?)", f"（是否应为“{title}”？）") if n.code == "unknown-column"
-                         else _(f" ({title} again, not read)", f"（重复的“{title}”，未读取）"))
+                text += (
+                    _(f" (did you mean {title}?)", f"（是否应为“{title}”？）")
+                    if n.code == "unknown-column"
+                    else _(f" ({title} again, not read)", f"（重复的“{title}”，未读取）")
+                )
             parts.setdefault("unknown", []).append(text)
         elif n.code == "missing-field":
             name = crit.field(n.field).title_zh if zh and n.field in crit.index else n.field
@@ -284,8 +321,11 @@ def village_to_dict(result: CheckResult, v: VillageResult) -> dict[str, Any]:
         "source": {"path": rec.path, "sheet": rec.sheet, "row": rec.row},
         "flagged": bool(v.matches),
         "matches": [
-            {"id": m.id, "title": result.criteria.criterion(m.id).title(),
-             "evidence": {k: json_value(x) for k, x in m.evidence.items()}}
+            {
+                "id": m.id,
+                "title": result.criteria.criterion(m.id).title(),
+                "evidence": {k: json_value(x) for k, x in m.evidence.items()},
+            }
             for m in v.matches
         ],
         "undetermined": [_undetermined_dict(u) for u in v.undetermined],
@@ -307,8 +347,10 @@ def undetermined_words(u: tuple) -> str | None:
     reason = getattr(u, "reason", None)
     if not reason:
         return None
-    words = {"division by zero": _("division by zero", "除数为零"),
-             "cannot be evaluated": _("cannot be evaluated", "无法计算")}.get(reason, reason)
+    words = {
+        "division by zero": _("division by zero", "除数为零"),
+        "cannot be evaluated": _("cannot be evaluated", "无法计算"),
+    }.get(reason, reason)
     return f"{words} ({u.detail})" if u.detail else words
 
 
@@ -343,14 +385,17 @@ def write_json(result: CheckResult, out: IO[str]) -> None:
         prefix = prefixes.get((rec.path, rec.sheet))
         if prefix is None:
             prefix = prefixes[(rec.path, rec.sheet)] = (
-                f', "source": {{"path": {dumps(rec.path)}, "sheet": {dumps(rec.sheet)}, "row": ')
+                f', "source": {{"path": {dumps(rec.path)}, "sheet": {dumps(rec.sheet)}, "row": '
+            )
         values = rec.values
         t, n = values[it], values[iv]
         c = values[ic] if ic is not None else None
-        ident = (f'{{"township": {enc(t) if t.__class__ is str else _enc(t)}, '
-                 f'"village": {enc(n) if n.__class__ is str else _enc(n)}, '
-                 f'"code": {enc(c) if c.__class__ is str else float.__repr__(c) if c.__class__ is float and c - c == 0 else _enc(c)}'
-                 f'{prefix}{rec.row}}}, ')
+        ident = (
+            f'{{"township": {enc(t) if t.__class__ is str else _enc(t)}, '
+            f'"village": {enc(n) if n.__class__ is str else _enc(n)}, '
+            f'"code": {enc(c) if c.__class__ is str else float.__repr__(c) if c.__class__ is float and c - c == 0 else _enc(c)}'
+            f"{prefix}{rec.row}}}, "
+        )
         if not v.matches:
             batch.append(ident + '"flagged": false, "matches": [], "undetermined": []}')
             continue
@@ -358,16 +403,27 @@ def write_json(result: CheckResult, out: IO[str]) -> None:
         for m in v.matches:
             head = match_heads.get(m.id)
             if head is None:
-                head = match_heads[m.id] = (f'{{"id": {dumps(m.id)}, '
-                                            f'"title": {dumps(result.criteria.criterion(m.id).title())}, "evidence": {{')
+                head = match_heads[m.id] = (
+                    f'{{"id": {dumps(m.id)}, "title": {dumps(result.criteria.criterion(m.id).title())}, "evidence": {{'
+                )
             shown = []
             for k, x in m.evidence.items():
                 key = keys.get(k)
                 if key is None:
                     key = keys[k] = dumps(k) + ": "
                 cls = x.__class__
-                shown.append(key + (enc(x) if cls is str else float.__repr__(x) if cls is float and x - x == 0
-                                    else int.__repr__(x) if cls is int else _enc(x)))
+                shown.append(
+                    key
+                    + (
+                        enc(x)
+                        if cls is str
+                        else float.__repr__(x)
+                        if cls is float and x - x == 0
+                        else int.__repr__(x)
+                        if cls is int
+                        else _enc(x)
+                    )
+                )
             found.append(head + ", ".join(shown) + "}}")
         batch.append(ident + '"flagged": true, "matches": [' + ", ".join(found) + '], "undetermined": []}')
         if len(batch) >= 2048:  # a few large writes instead of one per village
@@ -376,8 +432,10 @@ def write_json(result: CheckResult, out: IO[str]) -> None:
             batch.clear()
     if batch:
         out.write(sep + ",\n".join(batch))
-    out.write('\n],\n"problems": [' + ",\n".join(dumps(p) for p in problems) + "],\n"
-              '"notices": [' + ",\n".join(dumps(n) for n in notices) + "]}\n")
+    out.write(
+        '\n],\n"problems": [' + ",\n".join(dumps(p) for p in problems) + "],\n"
+        '"notices": [' + ",\n".join(dumps(n) for n in notices) + "]}\n"
+    )
 
 
 def _enc(value: Any) -> str:
@@ -389,8 +447,11 @@ def _enc(value: Any) -> str:
 def result_to_dict(result: CheckResult, villages: bool = True) -> dict[str, Any]:
     """The whole result in the JSON shape of `lax check` (without the villages list when `villages` is false)."""
     data = {
-        "criteria": {"path": result.criteria.path, "version": result.criteria.version,
-                     "count": len(result.criteria.criteria)},
+        "criteria": {
+            "path": result.criteria.path,
+            "version": result.criteria.version,
+            "count": len(result.criteria.criteria),
+        },
         "as_of": result.as_of.isoformat(),
         "summary": result.summary(),
         "villages": [village_to_dict(result, v) for v in result.villages] if villages else [],

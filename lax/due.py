@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 DEFAULT_WITHIN = 30
 
@@ -63,8 +64,9 @@ def submissions_period(entries: Sequence[Any], townships: Mapping[str, Sequence[
     return Period(kind="range", start=start, end=as_of, as_of=as_of)
 
 
-def late_submissions(entries: Sequence[Any], townships: Mapping[str, Sequence[Any]], criteria: Any,
-                     as_of: dt.date, lang: str) -> tuple[Any, list[dict]]:
+def late_submissions(
+    entries: Sequence[Any], townships: Mapping[str, Sequence[Any]], criteria: Any, as_of: dt.date, lang: str
+) -> tuple[Any, list[dict]]:
     """(the period, every quarterly examination in it not submitted on time) — exactly the `submissions.late`
     of `lax report --from START --to AS_OF`. Every township of the ledger is asked, also one with no
     township file; no village figure is needed, so each township goes in as one village without events."""
@@ -81,9 +83,15 @@ def late_submissions(entries: Sequence[Any], townships: Mapping[str, Sequence[An
     return period, context["submissions"]["late"]
 
 
-def due_data(entries: Sequence[Any], townships: Mapping[str, Sequence[Any]], criteria: Any, as_of: dt.date,
-             within: int = DEFAULT_WITHIN, lang: str = "en",
-             states: list[tuple[Any, Any, dict]] | None = None) -> dict:
+def due_data(
+    entries: Sequence[Any],
+    townships: Mapping[str, Sequence[Any]],
+    criteria: Any,
+    as_of: dt.date,
+    within: int = DEFAULT_WITHIN,
+    lang: str = "en",
+    states: list[tuple[Any, Any, dict]] | None = None,
+) -> dict:
     """The to-do list as of `as_of`: `overdue` (past the time limit, most overdue first), `due` (a time limit
     within `within` days, soonest first), `closable` (the watch year is over: the account can be closed
     today), `watch_ending` (closable within `within` days), `late_submissions` (quarterly examinations
@@ -98,8 +106,7 @@ def due_data(entries: Sequence[Any], townships: Mapping[str, Sequence[Any]], cri
     for _entry, state, row in rows:
         if state.overdue:
             overdue.append({**row, "days": days_left(row["deadline"], as_of)})
-        elif state.status in ("identified", "rectifying") and state.deadline is not None \
-                and state.deadline <= horizon:
+        elif state.status in ("identified", "rectifying") and state.deadline is not None and state.deadline <= horizon:
             due.append({**row, "days": days_left(row["deadline"], as_of)})
         elif state.status == "accepted":
             if close_refusal(state, as_of, policy) is None:
@@ -111,8 +118,16 @@ def due_data(entries: Sequence[Any], townships: Mapping[str, Sequence[Any]], cri
     closable.sort(key=lambda r: (r["days"], r["township"], r["village"]))
     ending.sort(key=lambda r: (r["days"], r["township"], r["village"]))
     period, late = late_submissions(entries, townships, criteria, as_of, lang)
-    return {"as_of": as_of.isoformat(), "within": within, "overdue": overdue, "due": due, "closable": closable,
-            "watch_ending": ending,
-            "submissions_from": period.start.isoformat(),
-            "late_submissions": [{k: r[k] for k in ("township", "quarter", "quarter_label", "due", "date", "status",
-                                                    "status_text")} for r in late]}
+    return {
+        "as_of": as_of.isoformat(),
+        "within": within,
+        "overdue": overdue,
+        "due": due,
+        "closable": closable,
+        "watch_ending": ending,
+        "submissions_from": period.start.isoformat(),
+        "late_submissions": [
+            {k: r[k] for k in ("township", "quarter", "quarter_label", "due", "date", "status", "status_text")}
+            for r in late
+        ],
+    }

@@ -21,8 +21,9 @@ import os
 import stat
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any
 
 from lax.i18n import _
 from lax.problems import LaxError, os_reason
@@ -151,12 +152,21 @@ def check_output(path: str | os.PathLike, keep: Iterable[str | os.PathLike] = ()
         mode = st.st_mode
         if stat.S_ISDIR(mode):
             raise LaxError(_(f"{path}: is a folder; give a file name", f"{path}：是文件夹，请给出文件名"))
-        what = (_("a named pipe (FIFO)", "命名管道（FIFO）") if stat.S_ISFIFO(mode)
-                else _("a device", "设备文件") if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-                else _("a socket", "套接字") if stat.S_ISSOCK(mode)
-                else _("not a regular file", "不是普通文件"))
-        raise LaxError(_(f"{path}: is {what}, not a file lax can write an output to; give a file name",
-                         f"{path}：是{what}，lax 不能把输出写入其中；请给出文件名"))
+        what = (
+            _("a named pipe (FIFO)", "命名管道（FIFO）")
+            if stat.S_ISFIFO(mode)
+            else _("a device", "设备文件")
+            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else _("a socket", "套接字")
+            if stat.S_ISSOCK(mode)
+            else _("not a regular file", "不是普通文件")
+        )
+        raise LaxError(
+            _(
+                f"{path}: is {what}, not a file lax can write an output to; give a file name",
+                f"{path}：是{what}，lax 不能把输出写入其中；请给出文件名",
+            )
+        )
     for k in keep:
         real = os.path.realpath(os.fspath(k))
         try:
@@ -164,14 +174,25 @@ def check_output(path: str | os.PathLike, keep: Iterable[str | os.PathLike] = ()
         except OSError:
             kst = None  # not there (yet): compared by name
         if (kst is None or stat.S_ISDIR(kst.st_mode)) and str(target).startswith(real + os.sep):
-            raise LaxError(_(f"{path}: is inside the ledger folder {k}; write the output outside it",
-                             f"{path}：位于台账文件夹 {k} 之中；请把输出写到台账文件夹之外"))
-        same = (kst.st_dev, kst.st_ino) == (st.st_dev, st.st_ino) if kst is not None and st is not None \
+            raise LaxError(
+                _(
+                    f"{path}: is inside the ledger folder {k}; write the output outside it",
+                    f"{path}：位于台账文件夹 {k} 之中；请把输出写到台账文件夹之外",
+                )
+            )
+        same = (
+            (kst.st_dev, kst.st_ino) == (st.st_dev, st.st_ino)
+            if kst is not None and st is not None
             else kst is None and real == str(target)
+        )
         if same:
-            raise LaxError(_(f"{path}: is an input of this command ({k}); writing the output there would destroy "
-                             "it; give another file name",
-                             f"{path}：是本命令的输入文件（{k}），写入输出会毁掉它；请换一个文件名"))
+            raise LaxError(
+                _(
+                    f"{path}: is an input of this command ({k}); writing the output there would destroy "
+                    "it; give another file name",
+                    f"{path}：是本命令的输入文件（{k}），写入输出会毁掉它；请换一个文件名",
+                )
+            )
     return target
 
 

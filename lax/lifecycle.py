@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from lax.criteria import Policy
 from lax.i18n import _
@@ -32,8 +33,16 @@ EVENT_TYPES = ("identified", "planned", "progress", "acceptance", "reopened", "c
 # ({by, at}: who entered the event and when) is last in every type, as lax writes it.
 EVENT_KEYS: dict[str, tuple[str, ...]] = {
     "identified": ("channel", "criteria", "evidence", "deadline", "source", "note", "recorded"),
-    "planned": ("measures", "county_leader", "township_leader", "first_secretary", "helping_unit", "deadline", "note",
-                "recorded"),
+    "planned": (
+        "measures",
+        "county_leader",
+        "township_leader",
+        "first_secretary",
+        "helping_unit",
+        "deadline",
+        "note",
+        "recorded",
+    ),
     "progress": ("note", "funds", "funds_confirmed", "recorded"),
     "acceptance": ("passed", "score", "by", "deadline", "note", "recorded"),
     "reopened": ("reason", "channel", "criteria", "evidence", "deadline", "source", "note", "recorded"),
@@ -145,23 +154,50 @@ class Replay:
     def __init__(self, policy: Policy, state: State = EMPTY):
         # Spelt out rather than looped over the fields: this runs once per village per listing.
         self.policy = policy
-        self.status, self.overdue, self.deadline, self.watch_until = state.status, state.overdue, state.deadline, \
-            state.watch_until
-        self.criteria, self.rounds, self.identified_on, self.channel = state.criteria, state.rounds, \
-            state.identified_on, state.channel
-        self.rebounds, self.accepted_on, self.closed_on, self.failed = state.rebounds, state.accepted_on, \
-            state.closed_on, state.failed
+        self.status, self.overdue, self.deadline, self.watch_until = (
+            state.status,
+            state.overdue,
+            state.deadline,
+            state.watch_until,
+        )
+        self.criteria, self.rounds, self.identified_on, self.channel = (
+            state.criteria,
+            state.rounds,
+            state.identified_on,
+            state.channel,
+        )
+        self.rebounds, self.accepted_on, self.closed_on, self.failed = (
+            state.rebounds,
+            state.accepted_on,
+            state.closed_on,
+            state.failed,
+        )
         self.funds, self.watching, self.last_date = state.funds, state.watching, state.last_date
 
     def snapshot(self, as_of: dt.date | None = None) -> State:
         """The frozen state; with `as_of`, `overdue` and `watching` are worked out for that date."""
         if as_of is not None:
-            self.overdue = self.status in ("identified", "rectifying") and self.deadline is not None \
-                and as_of > self.deadline
+            self.overdue = (
+                self.status in ("identified", "rectifying") and self.deadline is not None and as_of > self.deadline
+            )
             self.watching = self.status == "accepted" and self.watch_until is not None and as_of < self.watch_until
-        return State(self.status, self.overdue, self.deadline, self.watch_until, self.criteria, self.rounds,
-                     self.identified_on, self.channel, self.rebounds, self.accepted_on, self.closed_on, self.failed,
-                     self.funds, self.watching, self.last_date)
+        return State(
+            self.status,
+            self.overdue,
+            self.deadline,
+            self.watch_until,
+            self.criteria,
+            self.rounds,
+            self.identified_on,
+            self.channel,
+            self.rebounds,
+            self.accepted_on,
+            self.closed_on,
+            self.failed,
+            self.funds,
+            self.watching,
+            self.last_date,
+        )
 
     def step(self, event: Event) -> None:
         """Apply one event, leniently: a step that `refusal` would reject is applied as best it can be, so that
@@ -228,47 +264,62 @@ def refusal(state: State | Replay, event: Event, policy: Policy) -> str | None:
     """Why `event` cannot follow a history whose state (just before it) is `state`, or None when it can."""
     t, d, status = event.type, event.date, state.status
     if state.last_date is not None and d < state.last_date:
-        return _(f"{d} is before the last recorded event ({state.last_date}); events are recorded in date order",
-                 f"{d} 早于最近一条记录（{state.last_date}）；记录须按日期先后追加")
+        return _(
+            f"{d} is before the last recorded event ({state.last_date}); events are recorded in date order",
+            f"{d} 早于最近一条记录（{state.last_date}）；记录须按日期先后追加",
+        )
     if t == "missed_inclusion":
         return None
     if t == "identified":
         if status in (None, "closed"):
             return None
-        return _(f"already identified on {state.identified_on} and {_status_en(status)}; a new round starts only "
-                 f"after the account is closed",
-                 f"已于 {state.identified_on} 认定，目前{_status_zh(status)}；销号后才能开始新一轮")
+        return _(
+            f"already identified on {state.identified_on} and {_status_en(status)}; a new round starts only "
+            f"after the account is closed",
+            f"已于 {state.identified_on} 认定，目前{_status_zh(status)}；销号后才能开始新一轮",
+        )
     if status is None:
-        return _("not in the ledger yet: it must be identified first (lax ledger open)",
-                 "尚未列入台账：须先认定（lax ledger open）")
+        return _(
+            "not in the ledger yet: it must be identified first (lax ledger open)",
+            "尚未列入台账：须先认定（lax ledger open）",
+        )
     if status == "closed" and t != "identified":
-        return _(f"the account was closed on {state.closed_on}; a new round starts with lax ledger open",
-                 f"已于 {state.closed_on} 销号；如再次出现问题，请用 lax ledger open 开始新一轮")
+        return _(
+            f"the account was closed on {state.closed_on}; a new round starts with lax ledger open",
+            f"已于 {state.closed_on} 销号；如再次出现问题，请用 lax ledger open 开始新一轮",
+        )
     if t == "planned":
         if status == "accepted":
-            return _(f"passed acceptance on {state.accepted_on}; if the problem came back, reopen it first",
-                     f"已于 {state.accepted_on} 通过验收；如问题反弹，请先重新整改（reopen）")
+            return _(
+                f"passed acceptance on {state.accepted_on}; if the problem came back, reopen it first",
+                f"已于 {state.accepted_on} 通过验收；如问题反弹，请先重新整改（reopen）",
+            )
         return None
     if t == "progress":
         return None
     if t == "amended":
         if status in ("identified", "rectifying"):
             return None
-        return _("standards can be added only while it is identified or rectifying",
-                 "只有在已认定或整改中时才能追加认定情形")
+        return _(
+            "standards can be added only while it is identified or rectifying", "只有在已认定或整改中时才能追加认定情形"
+        )
     if t == "acceptance":
         if status == "identified":
             return _("no rectification plan is recorded yet (lax ledger plan)", "尚未录入整改措施（lax ledger plan）")
         if status == "accepted":
             return _(f"already passed acceptance on {state.accepted_on}", f"已于 {state.accepted_on} 通过验收")
         if event.data.get("passed") is False and _date(event.data.get("deadline")) is None:
-            return _("a failed acceptance needs a new time limit (deadline)", "验收未通过须设定新的整改时限（deadline）")
+            return _(
+                "a failed acceptance needs a new time limit (deadline)", "验收未通过须设定新的整改时限（deadline）"
+            )
         return None
     if t == "reopened":
         if status == "accepted":
             return None
-        return _(f"it is {_status_en(status)}, not accepted: only an accepted village can rebound",
-                 f"目前{_status_zh(status)}，并非已验收：只有已通过验收的村才会反弹")
+        return _(
+            f"it is {_status_en(status)}, not accepted: only an accepted village can rebound",
+            f"目前{_status_zh(status)}，并非已验收：只有已通过验收的村才会反弹",
+        )
     if t == "closed":
         return close_refusal(state, d, policy)
     return _(f"unknown event type '{t}'", f"未知的事件类型“{t}”")
@@ -279,19 +330,23 @@ def close_refusal(state: State | Replay, on: dt.date, policy: Policy) -> str | N
     if state.status == "accepted" and state.watch_until is not None:
         if on >= state.watch_until:
             return None
-        return _(f"still in the watch year after passing acceptance on {state.accepted_on}: "
-                 f"it can be closed on {state.watch_until} at the earliest if it does not rebound",
-                 f"于 {state.accepted_on} 通过验收，仍在观察期内：如无反弹，最早可于 {state.watch_until} 销号")
+        return _(
+            f"still in the watch year after passing acceptance on {state.accepted_on}: "
+            f"it can be closed on {state.watch_until} at the earliest if it does not rebound",
+            f"于 {state.accepted_on} 通过验收，仍在观察期内：如无反弹，最早可于 {state.watch_until} 销号",
+        )
     if state.status == "closed":
         return _(f"already closed on {state.closed_on}", f"已于 {state.closed_on} 销号")
     if state.status is None:
         return _("not in the ledger yet", "尚未列入台账")
     # Not accepted: the earliest close is a passed acceptance today plus the watch period.
     earliest = watch_end(on, policy)
-    return _(f"it is {_status_en(state.status)}: it must pass acceptance and then {_months_en(policy.watch_months)} "
-             f"with no rebound; the earliest date it could be closed is {earliest}",
-             f"目前{_status_zh(state.status)}：须通过验收并经过 {policy.watch_months} 个月观察期无反弹方可销号；"
-             f"最早可销号日期为 {earliest}")
+    return _(
+        f"it is {_status_en(state.status)}: it must pass acceptance and then {_months_en(policy.watch_months)} "
+        f"with no rebound; the earliest date it could be closed is {earliest}",
+        f"目前{_status_zh(state.status)}：须通过验收并经过 {policy.watch_months} 个月观察期无反弹方可销号；"
+        f"最早可销号日期为 {earliest}",
+    )
 
 
 def _months_en(n: int) -> str:
@@ -334,5 +389,7 @@ def history_refusals(events: Sequence[Event], policy: Policy) -> list[tuple[Even
 
 def history_problems(events: Sequence[Event], policy: Policy) -> list[tuple[int, str]]:
     """Every step of a (possibly hand-edited) history that could not have been recorded: (line, message)."""
-    return [(event.line, _(f"{event.type} on {event.date}: {reason}", f"{event.date} 的 {event.type}：{reason}"))
-            for event, reason, _order in history_refusals(events, policy)]
+    return [
+        (event.line, _(f"{event.type} on {event.date}: {reason}", f"{event.date} 的 {event.type}：{reason}"))
+        for event, reason, _order in history_refusals(events, policy)
+    ]

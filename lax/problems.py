@@ -16,8 +16,9 @@ from __future__ import annotations
 import errno
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,11 +88,21 @@ class LaxError(Exception):
 
 # The operating system's reasons a write fails, in Chinese (its own text, `strerror`, is English).
 _OS_REASONS_ZH = {
-    errno.ENOSPC: "磁盘空间不足", errno.EFBIG: "文件过大", errno.EDQUOT: "超出磁盘配额",
-    errno.EACCES: "没有权限", errno.EPERM: "不允许此操作", errno.EROFS: "只读文件系统",
-    errno.EIO: "输入/输出错误", errno.EPIPE: "管道已关闭", errno.EBADF: "文件描述符无效",
-    errno.ENOENT: "文件或文件夹不存在", errno.ENOTDIR: "不是文件夹", errno.EISDIR: "是文件夹",
-    errno.ENAMETOOLONG: "文件名过长", errno.EMFILE: "打开的文件过多", errno.EXDEV: "跨文件系统",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EFBIG: "文件过大",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "不允许此操作",
+    errno.EROFS: "只读文件系统",
+    errno.EIO: "输入/输出错误",
+    errno.EPIPE: "管道已关闭",
+    errno.EBADF: "文件描述符无效",
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.ENOTDIR: "不是文件夹",
+    errno.EISDIR: "是文件夹",
+    errno.ENAMETOOLONG: "文件名过长",
+    errno.EMFILE: "打开的文件过多",
+    errno.EXDEV: "跨文件系统",
 }
 
 

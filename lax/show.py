@@ -67,8 +67,20 @@ def raw_text(value: Any, limit: int = 60) -> str:
 
 # ------------------------------------------------------------------------------------- dates in words
 
-_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-              "October", "November", "December")
+_MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def as_date(value: Any) -> dt.date:

@@ -47,7 +47,12 @@ CHANNELS = _table(
 
 # The people a plan names, as the ledger's `planned` events spell them.
 ROLES = _table(
-    Term("county_leader", "county contact leader", "县级联系领导", ("联系县领导", "县领导", "县级领导", "县级联系领导干部")),
+    Term(
+        "county_leader",
+        "county contact leader",
+        "县级联系领导",
+        ("联系县领导", "县领导", "县级领导", "县级联系领导干部"),
+    ),
     Term("township_leader", "township leader", "乡镇包村领导", ("乡镇责任人", "包村领导", "乡镇领导")),
     Term("first_secretary", "first secretary", "第一书记", ("驻村第一书记",)),
     Term("helping_unit", "paired helping unit", "结对帮扶单位", ("帮扶单位", "结对单位", "挂点单位")),

@@ -59,8 +59,11 @@ def check_merges(root: yaml.Node) -> None:
         if isinstance(node, yaml.MappingNode):
             if any(key.tag == MERGE_TAG for key, _value in node.value):
                 try:
-                    why = (f"merge keys (<<) would expand this mapping past {MERGE_LIMIT:,} entries"
-                           if merged_size(node, memo) > MERGE_LIMIT else None)
+                    why = (
+                        f"merge keys (<<) would expand this mapping past {MERGE_LIMIT:,} entries"
+                        if merged_size(node, memo) > MERGE_LIMIT
+                        else None
+                    )
                 except RecursionError:  # merges chained thousands deep: no file of lax's needs that either
                     why = "merge keys (<<) are chained too deeply"
                 if why is not None:

@@ -69,8 +69,10 @@ def main() -> int:
     env.pop("LAX_DEBUG", None)
     targets = {"json": (1.15, 1.4), "csv": (None, None), "xlsx": (4.0, 4.0)}  # (realistic, stress) time ratio
     ok = True
-    print(f"rows: {args.rows:,}   repeats: {args.repeat} (median, each run alternating with the bare read)   "
-          f"python: {sys.version.split()[0]}   cores: {os.cpu_count()}")
+    print(
+        f"rows: {args.rows:,}   repeats: {args.repeat} (median, each run alternating with the bare read)   "
+        f"python: {sys.version.split()[0]}   cores: {os.cpu_count()}"
+    )
     for shape in args.shapes:
         stress = shape == "stress"
         big = args.workdir / (f"stress-{args.rows}.xlsx" if stress else f"big-{args.rows}.xlsx")
@@ -99,9 +101,11 @@ def main() -> int:
             verdict = "" if target is None else ("OK" if t / bare_t <= target else "MISSED") + f" (target <= {target})"
             mem_ok = m / bare_m <= 2.0
             ok = ok and (target is None or t / bare_t <= target) and mem_ok
-            print(f"[{shape}] lax check --format {fmt:4s}: median {t:6.2f} s  CPU {cpu:6.2f} s  peak {m:7.1f} MiB  "
-                  f"exit {sorted({r[2] for r in rs})}   time ratio {t / bare_t:.3f} {verdict}   "
-                  f"CPU ratio {cpu / bare_cpu:.3f}   memory ratio {m / bare_m:.3f} {'OK' if mem_ok else 'MISSED'}")
+            print(
+                f"[{shape}] lax check --format {fmt:4s}: median {t:6.2f} s  CPU {cpu:6.2f} s  peak {m:7.1f} MiB  "
+                f"exit {sorted({r[2] for r in rs})}   time ratio {t / bare_t:.3f} {verdict}   "
+                f"CPU ratio {cpu / bare_cpu:.3f}   memory ratio {m / bare_m:.3f} {'OK' if mem_ok else 'MISSED'}"
+            )
     return 0 if ok else 1
 
 

@@ -28,38 +28,84 @@ sys.path.insert(0, str(ROOT))
 from lax.ledger import dump_village, village_file_name  # noqa: E402
 from lax.lifecycle import Event, add_months  # noqa: E402
 
-TOWNSHIPS = ["邓埠镇", "黄溪镇", "马荃镇", "洪湖乡", "黄庄乡", "杨溪乡", "春涛乡", "刘垦场", "锦江镇", "潢溪镇",
-             "中童镇", "画桥镇", "平定乡", "塘桥镇", "大桥镇", "罗坪乡"]
+TOWNSHIPS = [
+    "邓埠镇",
+    "黄溪镇",
+    "马荃镇",
+    "洪湖乡",
+    "黄庄乡",
+    "杨溪乡",
+    "春涛乡",
+    "刘垦场",
+    "锦江镇",
+    "潢溪镇",
+    "中童镇",
+    "画桥镇",
+    "平定乡",
+    "塘桥镇",
+    "大桥镇",
+    "罗坪乡",
+]
 SYLLABLES = "宋三塔洲新店东阳塘桥方丘墩上罗坪西畈渡口石门柏树龙岗桃源竹林枫林高桥杨家李家王家陈家"
 
 
 def events_for(rng: random.Random, start: dt.date) -> list[Event]:
     """A plausible history: how far along it got is random."""
     criteria = sorted(rng.sample([f"C{i:02d}" for i in range(1, 16)], rng.choice([1, 1, 2, 3])))
-    evs = [Event(start, "identified", {"channel": rng.choice(["self", "self", "mass", "spot", "department"]),
-                                       "criteria": criteria,
-                                       "evidence": {c: {"cadre_violations": rng.randint(1, 3)} for c in criteria[:1]},
-                                       "deadline": add_months(start, 6), "source": "2026年第三季度排查.xlsx"})]
+    evs = [
+        Event(
+            start,
+            "identified",
+            {
+                "channel": rng.choice(["self", "self", "mass", "spot", "department"]),
+                "criteria": criteria,
+                "evidence": {c: {"cadre_violations": rng.randint(1, 3)} for c in criteria[:1]},
+                "deadline": add_months(start, 6),
+                "source": "2026年第三季度排查.xlsx",
+            },
+        )
+    ]
     stage = rng.random()
     d = start + dt.timedelta(days=rng.randint(3, 20))
     if stage < 0.15:
         return evs
-    evs.append(Event(d, "planned", {"measures": ["召开党员大会重新选举", "县乡联合督导"], "township_leader": "李明",
-                                    "first_secretary": "王强", "helping_unit": "县财政局"}))
+    evs.append(
+        Event(
+            d,
+            "planned",
+            {
+                "measures": ["召开党员大会重新选举", "县乡联合督导"],
+                "township_leader": "李明",
+                "first_secretary": "王强",
+                "helping_unit": "县财政局",
+            },
+        )
+    )
     d += dt.timedelta(days=rng.randint(20, 60))
     evs.append(Event(d, "progress", {"note": "完成支部换届选举", "funds": rng.randint(0, 50) * 1000}))
     if stage < 0.4:
         return evs
     d += dt.timedelta(days=rng.randint(30, 90))
     if rng.random() < 0.2:
-        evs.append(Event(d, "acceptance", {"passed": False, "score": rng.randint(50, 69), "deadline": add_months(d, 3)}))
+        evs.append(
+            Event(d, "acceptance", {"passed": False, "score": rng.randint(50, 69), "deadline": add_months(d, 3)})
+        )
         d += dt.timedelta(days=rng.randint(30, 80))
     evs.append(Event(d, "acceptance", {"passed": True, "score": rng.randint(70, 95), "by": "县委组织部"}))
     if stage < 0.7:
         return evs
     if stage < 0.8:
-        evs.append(Event(d + dt.timedelta(days=100), "reopened", {"reason": "再次出现越级访", "criteria": ["C12"],
-                                                                  "deadline": add_months(d + dt.timedelta(days=100), 6)}))
+        evs.append(
+            Event(
+                d + dt.timedelta(days=100),
+                "reopened",
+                {
+                    "reason": "再次出现越级访",
+                    "criteria": ["C12"],
+                    "deadline": add_months(d + dt.timedelta(days=100), 6),
+                },
+            )
+        )
         return evs
     evs.append(Event(add_months(d, 12), "closed", {}))
     return evs
@@ -88,8 +134,12 @@ def build(folder: Path, count: int) -> None:
 def timed(folder: Path) -> tuple[float, int]:
     env = dict(os.environ, LAX_TODAY="2027-06-30", PYTHONPATH=str(ROOT))
     t = time.perf_counter()
-    out = subprocess.run([sys.executable, "-m", "lax", "ledger", "list", "--format", "json", "--ledger", str(folder)],
-                         capture_output=True, text=True, env=env)
+    out = subprocess.run(
+        [sys.executable, "-m", "lax", "ledger", "list", "--format", "json", "--ledger", str(folder)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     elapsed = time.perf_counter() - t
     if out.returncode != 0:
         raise SystemExit(f"lax failed ({out.returncode}): {out.stderr[:500]}")
@@ -117,7 +167,9 @@ def main() -> None:
         cold, n = timed(folder)
         print(f"cold (no cache):       {cold:6.2f} s  ({n} villages listed)   target < 5 s")
         warm = [timed(folder)[0] for _ in range(3)]
-        print(f"warm (cache, best of 3): {min(warm):4.2f} s  (runs: {', '.join(f'{w:.2f}' for w in warm)})   target < 1 s")
+        print(
+            f"warm (cache, best of 3): {min(warm):4.2f} s  (runs: {', '.join(f'{w:.2f}' for w in warm)})   target < 1 s"
+        )
         victim = sorted(folder.glob("*.yaml"))[0]
         text = victim.read_text(encoding="utf-8")
         victim.write_text(text.replace("type: identified", "type: identified", 1) + "", encoding="utf-8")

@@ -24,8 +24,13 @@ import time
 from pathlib import Path
 
 STANDARDS = [f"C{i:02d}" for i in range(1, 16)]
-FIELDS = {"C01": "secretary_vacant_months", "C04": "committee_vacancies", "C05": "election_completed",
-          "C13": "cadre_violations", "C15": "satisfaction"}
+FIELDS = {
+    "C01": "secretary_vacant_months",
+    "C04": "committee_vacancies",
+    "C05": "election_completed",
+    "C13": "cadre_violations",
+    "C15": "satisfaction",
+}
 
 
 def _q(text: str) -> str:
@@ -45,26 +50,48 @@ def write_ledger(folder: Path, villages: int, seed: int = 7) -> None:
         met = sorted(rng.sample(STANDARDS, rng.choice((1, 1, 1, 2, 3))))
         evidence = ", ".join(f"{c}: {{{FIELDS.get(c, 'asset_cases')}: 1}}" for c in met)
         channel = rng.choice(("self", "self", "mass", "spot", "department"))
-        lines = [f"township: {township}", f"village: {village}", f"code: {_q(code)}", "events:",
-                 f"- date: {day.isoformat()}", "  type: identified", f"  channel: {channel}",
-                 f"  criteria: [{', '.join(met)}]", f"  evidence: {{{evidence}}}",
-                 f"  deadline: {(day + dt.timedelta(days=182)).isoformat()}"]
+        lines = [
+            f"township: {township}",
+            f"village: {village}",
+            f"code: {_q(code)}",
+            "events:",
+            f"- date: {day.isoformat()}",
+            "  type: identified",
+            f"  channel: {channel}",
+            f"  criteria: [{', '.join(met)}]",
+            f"  evidence: {{{evidence}}}",
+            f"  deadline: {(day + dt.timedelta(days=182)).isoformat()}",
+        ]
         stage = rng.random()
         if stage > 0.1:
             d = day + dt.timedelta(days=7)
-            lines += [f"- date: {d.isoformat()}", "  type: planned",
-                      "  measures: [召开党员大会重新选举, 县乡联合督导, 建立村级议事规则]",
-                      "  county_leader: 张建国", "  township_leader: 李明", "  first_secretary: 王强",
-                      "  helping_unit: 县财政局"]
+            lines += [
+                f"- date: {d.isoformat()}",
+                "  type: planned",
+                "  measures: [召开党员大会重新选举, 县乡联合督导, 建立村级议事规则]",
+                "  county_leader: 张建国",
+                "  township_leader: 李明",
+                "  first_secretary: 王强",
+                "  helping_unit: 县财政局",
+            ]
             for k in range(rng.randrange(1, 4)):
                 d = d + dt.timedelta(days=20)
-                lines += [f"- date: {d.isoformat()}", "  type: progress", f"  note: 第{k + 1}次整改进展",
-                          f"  funds: {rng.randrange(0, 50) * 100}"]
+                lines += [
+                    f"- date: {d.isoformat()}",
+                    "  type: progress",
+                    f"  note: 第{k + 1}次整改进展",
+                    f"  funds: {rng.randrange(0, 50) * 100}",
+                ]
             if stage > 0.4:
                 d = d + dt.timedelta(days=30)
                 passed = stage > 0.5
-                lines += [f"- date: {d.isoformat()}", "  type: acceptance", f"  passed: {'true' if passed else 'false'}",
-                          f"  score: {rng.randrange(70, 95) if passed else rng.randrange(40, 69)}", "  by: 县委组织部"]
+                lines += [
+                    f"- date: {d.isoformat()}",
+                    "  type: acceptance",
+                    f"  passed: {'true' if passed else 'false'}",
+                    f"  score: {rng.randrange(70, 95) if passed else rng.randrange(40, 69)}",
+                    "  by: 县委组织部",
+                ]
                 if not passed:
                     lines.append(f"  deadline: {(d + dt.timedelta(days=90)).isoformat()}")
         (folder / f"{township}-{village}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -104,9 +131,19 @@ def main() -> None:
         write_ledger(ledger, opts.villages)
         print(f"ledger: {opts.villages} villages written in {time.perf_counter() - t0:.1f} s ({ledger})")
         env = {**os.environ, "LAX_TODAY": "2027-01-15", "LAX_LANG": "zh"}
+
         def report(fmt: str) -> list[str]:
-            return ["report", "--year", "2026", "--format", fmt, "--ledger", str(ledger),
-                    "--output", str(root / f"out.{fmt}")]
+            return [
+                "report",
+                "--year",
+                "2026",
+                "--format",
+                fmt,
+                "--ledger",
+                str(ledger),
+                "--output",
+                str(root / f"out.{fmt}"),
+            ]
 
         args = report("md")
         time.sleep(2.1)  # files younger than two seconds are not cached (the ledger's "racy" rule)
@@ -119,12 +156,16 @@ def main() -> None:
         html = timed(report("html"), env)
         docx = timed(report("docx"), env)
         size = (root / "out.md").stat().st_size
-        print(f"lax report --year 2026 --format md: cold (no lax cache) best {min(cold):.2f} s of {opts.runs} "
-              f"[{', '.join(f'{x:.2f}' for x in cold)}]; warm best {min(warm):.2f} s "
-              f"[{', '.join(f'{x:.2f}' for x in warm)}]; output {size:,} bytes")
+        print(
+            f"lax report --year 2026 --format md: cold (no lax cache) best {min(cold):.2f} s of {opts.runs} "
+            f"[{', '.join(f'{x:.2f}' for x in cold)}]; warm best {min(warm):.2f} s "
+            f"[{', '.join(f'{x:.2f}' for x in warm)}]; output {size:,} bytes"
+        )
         print(f"warm html {html:.2f} s, warm docx {docx:.2f} s")
-        print(f"targets: warm < 2 s: {'met' if min(warm) < 2 else 'NOT met'}; "
-              f"cold < 5 s: {'met' if min(cold) < 5 else 'NOT met'}")
+        print(
+            f"targets: warm < 2 s: {'met' if min(warm) < 2 else 'NOT met'}; "
+            f"cold < 5 s: {'met' if min(cold) < 5 else 'NOT met'}"
+        )
     finally:
         if not opts.keep:
             shutil.rmtree(root, ignore_errors=True)

@@ -32,7 +32,15 @@ def rows(n: int):
         row += ["是" if i % 3 else "否" for _ in range(3)]
         row.append(dt.date(2026, 9, 1 + i % 30))
         row += ["符合" if i % 10 == 0 and k < 2 else None for k in range(15)]
-        row += ["是" if i % 10 == 0 else "否", "C01、C02" if i % 10 == 0 else "", None, None, "big.xlsx", "排查表", i + 4]
+        row += [
+            "是" if i % 10 == 0 else "否",
+            "C01、C02" if i % 10 == 0 else "",
+            None,
+            None,
+            "big.xlsx",
+            "排查表",
+            i + 4,
+        ]
         yield i % 10 == 0, row[:COLS]
 
 
@@ -112,8 +120,10 @@ def w_pyexcelerate(path: Path, n: int) -> None:
     wb = Workbook()
     data = [HEADER] + [row for _, row in rows(n)]
     ws = wb.new_sheet("结果", data=data)
-    red, orange = Style(fill=Fill(background=Color(255, 199, 206))), Style(
-        fill=Fill(background=Color(244, 176, 132)), font=Font(bold=True))
+    red, orange = (
+        Style(fill=Fill(background=Color(255, 199, 206))),
+        Style(fill=Fill(background=Color(244, 176, 132)), font=Font(bold=True)),
+    )
     ws.set_row_style(1, Style(font=Font(bold=True), fill=Fill(background=Color(217, 225, 242))))
     for r, (flagged, _row) in enumerate(rows(n), 2):
         if flagged:
@@ -136,8 +146,13 @@ def w_rustpy(path: Path, n: int) -> None:
     FastExcel(str(path)).freeze(row=1, col=2).sheet("结果", data, row_formats=formats, autofilter=True).save()
 
 
-WRITERS = {"lax": w_lax, "openpyxl": w_openpyxl, "xlsxwriter": w_xlsxwriter, "pyexcelerate": w_pyexcelerate,
-           "rustpy-xlsxwriter": w_rustpy}
+WRITERS = {
+    "lax": w_lax,
+    "openpyxl": w_openpyxl,
+    "xlsxwriter": w_xlsxwriter,
+    "pyexcelerate": w_pyexcelerate,
+    "rustpy-xlsxwriter": w_rustpy,
+}
 
 
 def main() -> int:

@@ -47,9 +47,32 @@ def _zip(path: Path, entries: list[tuple[str, bytes, int, int]]) -> None:
     for name, data, crc, size in entries:
         n = name.encode()
         offset = len(out)
-        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0x800, 8, 0, 0x21, crc, len(data), size, len(n), 0) + n + data
-        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0x800, 8, 0, 0x21, crc, len(data), size,
-                               len(n), 0, 0, 0, 0, 0, offset) + n
+        out += (
+            struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0x800, 8, 0, 0x21, crc, len(data), size, len(n), 0) + n + data
+        )
+        central += (
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                20,
+                20,
+                0x800,
+                8,
+                0,
+                0x21,
+                crc,
+                len(data),
+                size,
+                len(n),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + n
+        )
     start = len(out)
     out += central + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(central), start, 0)
     path.write_bytes(bytes(out))
@@ -105,23 +128,34 @@ def patched_xlsx(path: Path, patch, member: str = "xl/worksheets/sheet1.xml") ->
 def far_corner_xlsx(path: Path) -> Path:
     """A 6 KB xlsx with one real village and one cell at XFD1048576: calamine would build a dense
     1,048,576 x 16,384 block (550 GB) for it and abort the process."""
-    return patched_xlsx(path, lambda xml: xml.replace(
-        "</sheetData>", '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'))
+    return patched_xlsx(
+        path,
+        lambda xml: xml.replace("</sheetData>", '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'),
+    )
 
 
 # ------------------------------------------------------------------------------------------ child processes
 
 
-def run_bounded(args: list[str], cwd: Path, memory: int = GB, timeout: float = 60, **extra_env: str
-                ) -> subprocess.CompletedProcess:
+def run_bounded(
+    args: list[str], cwd: Path, memory: int = GB, timeout: float = 60, **extra_env: str
+) -> subprocess.CompletedProcess:
     """`lax ARGS` in a child process that may use at most `memory` bytes of address space."""
+
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
 
     env = {k: v for k, v in os.environ.items() if k not in ("LAX_DEBUG", "LAX_LANG", "LAX_LEDGER")}
     env.update(PYTHONPATH=str(ROOT), LAX_TODAY="2026-10-01", RUST_BACKTRACE="0", **extra_env)
-    return subprocess.run([sys.executable, "-m", "lax", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, preexec_fn=limit, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "lax", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=limit,
+        env=env,
+    )
 
 
 # -------------------------------------------------------------------------------------------------- files

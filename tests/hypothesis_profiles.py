@@ -16,14 +16,18 @@ import os
 
 from hypothesis import HealthCheck, settings
 
-_SUPPRESS = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large,
-             HealthCheck.filter_too_much]
+_SUPPRESS = [
+    HealthCheck.too_slow,
+    HealthCheck.function_scoped_fixture,
+    HealthCheck.data_too_large,
+    HealthCheck.filter_too_much,
+]
 
-settings.register_profile("ci", max_examples=25, deadline=None, suppress_health_check=_SUPPRESS,
-                          print_blob=True, derandomize=True)
+settings.register_profile(
+    "ci", max_examples=25, deadline=None, suppress_health_check=_SUPPRESS, print_blob=True, derandomize=True
+)
 settings.register_profile("dev", max_examples=100, deadline=None, suppress_health_check=_SUPPRESS, print_blob=True)
-settings.register_profile("long", max_examples=2000, deadline=None, suppress_health_check=_SUPPRESS,
-                          print_blob=True)
+settings.register_profile("long", max_examples=2000, deadline=None, suppress_health_check=_SUPPRESS, print_blob=True)
 
 
 def load() -> str:

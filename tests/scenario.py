@@ -25,157 +25,449 @@ import yaml
 D = dt.date.fromisoformat
 
 TOWNSHIPS = {
-    "邓埠镇": "Dengbu Town", "锦江镇": "Jingjiang Town", "黄溪镇": "Huangxi Town", "中童镇": "Zhongtong Town",
-    "马荃镇": "Maquan Town", "画桥镇": "Huaqiao Town", "洪湖乡": "Honghu Township", "黄庄乡": "Huangzhuang Township",
-    "平定乡": "Pingding Township", "杨溪乡": "Yangxi Township", "春涛乡": "Chuntao Township",
+    "邓埠镇": "Dengbu Town",
+    "锦江镇": "Jingjiang Town",
+    "黄溪镇": "Huangxi Town",
+    "中童镇": "Zhongtong Town",
+    "马荃镇": "Maquan Town",
+    "画桥镇": "Huaqiao Town",
+    "洪湖乡": "Honghu Township",
+    "黄庄乡": "Huangzhuang Township",
+    "平定乡": "Pingding Township",
+    "杨溪乡": "Yangxi Township",
+    "春涛乡": "Chuntao Township",
 }
 VILLAGES = {
-    "宋三村": "Song San Village", "塔洲村": "Tazhou Village", "新店村": "Xindian Village", "东阳村": "Dongyang Village",
-    "塘桥村": "Tangqiao Village", "方丘村": "Fangqiu Village", "墩上村": "Dunshang Village", "罗坪村": "Luoping Village",
-    "潜山村": "Qianshan Village", "东安村": "Dong'an Village", "平定村": "Pingding Village", "石艾村": "Shi'ai Village",
-    "画桥村": "Huaqiao Village", "坪上村": "Pingshang Village", "团黄村": "Tuanhuang Village",
+    "宋三村": "Song San Village",
+    "塔洲村": "Tazhou Village",
+    "新店村": "Xindian Village",
+    "东阳村": "Dongyang Village",
+    "塘桥村": "Tangqiao Village",
+    "方丘村": "Fangqiu Village",
+    "墩上村": "Dunshang Village",
+    "罗坪村": "Luoping Village",
+    "潜山村": "Qianshan Village",
+    "东安村": "Dong'an Village",
+    "平定村": "Pingding Village",
+    "石艾村": "Shi'ai Village",
+    "画桥村": "Huaqiao Village",
+    "坪上村": "Pingshang Village",
+    "团黄村": "Tuanhuang Village",
 }
 
 PEOPLE = {
-    "张建国": "Zhang Jianguo", "李明": "Li Ming", "王强": "Wang Qiang", "刘芳": "Liu Fang", "陈志远": "Chen Zhiyuan",
-    "周海": "Zhou Hai", "吴平": "Wu Ping", "郑斌": "Zheng Bin", "县林业局": "County Forestry Bureau",
-    "县财政局": "County Finance Bureau", "县信访局": "County Letters and Calls Bureau",
-    "县委组织部": "County Party Organisation Department", "县自然资源局": "County Natural Resources Bureau",
+    "张建国": "Zhang Jianguo",
+    "李明": "Li Ming",
+    "王强": "Wang Qiang",
+    "刘芳": "Liu Fang",
+    "陈志远": "Chen Zhiyuan",
+    "周海": "Zhou Hai",
+    "吴平": "Wu Ping",
+    "郑斌": "Zheng Bin",
+    "县林业局": "County Forestry Bureau",
+    "县财政局": "County Finance Bureau",
+    "县信访局": "County Letters and Calls Bureau",
+    "县委组织部": "County Party Organisation Department",
+    "县自然资源局": "County Natural Resources Bureau",
     "县民政局": "County Civil Affairs Bureau",
 }
 
-ELECTION = ("召开党员大会和村民代表会议，完成“两委”换届", "Hold the Party members' and villagers' representatives' "
-            "meetings and complete the two-committee election")
+ELECTION = (
+    "召开党员大会和村民代表会议，完成“两委”换届",
+    "Hold the Party members' and villagers' representatives' meetings and complete the two-committee election",
+)
 ELECTION_DONE = ("“两委”换届选举顺利完成", "Two-committee election completed")
 
 
-def _election_village(township, village, code, day, channel="self", funds=1000, accepted="2026-09-16", score=80,
-                      extra_criteria=(), extra_measures=(), leader="陈志远", secretary=None, unit="县民政局"):
+def _election_village(
+    township,
+    village,
+    code,
+    day,
+    channel="self",
+    funds=1000,
+    accepted="2026-09-16",
+    score=80,
+    extra_criteria=(),
+    extra_measures=(),
+    leader="陈志远",
+    secretary=None,
+    unit="县民政局",
+):
     criteria = ["C05", *extra_criteria]
     evidence = {"C05": {"election_completed": False}}
     if "C13" in extra_criteria:
         evidence["C13"] = {"cadre_violations": 2}
-    plan = {"measures": [ELECTION, *extra_measures], "county_leader": leader, "township_leader": "周海",
-            "helping_unit": unit}
+    plan = {
+        "measures": [ELECTION, *extra_measures],
+        "county_leader": leader,
+        "township_leader": "周海",
+        "helping_unit": unit,
+    }
     if secretary:
         plan["first_secretary"] = secretary
     start = D(day)
-    return (township, village, code, [
-        ("identified", start, {"channel": channel, "criteria": criteria, "evidence": evidence}),
-        ("planned", start + dt.timedelta(days=7), plan),
-        ("progress", start + dt.timedelta(days=40), {"note": ELECTION_DONE, "funds": funds}),
-        ("acceptance", D(accepted), {"passed": True, "score": score, "by": "县委组织部"}),
-    ])
+    return (
+        township,
+        village,
+        code,
+        [
+            ("identified", start, {"channel": channel, "criteria": criteria, "evidence": evidence}),
+            ("planned", start + dt.timedelta(days=7), plan),
+            ("progress", start + dt.timedelta(days=40), {"note": ELECTION_DONE, "funds": funds}),
+            ("acceptance", D(accepted), {"passed": True, "score": score, "by": "县委组织部"}),
+        ],
+    )
 
 
 # (township, village, code, [(type, date, data)]) — texts as (zh, en) pairs, names translated by the maps above.
 SCENARIO = [
-    ("邓埠镇", "宋三村", "360622100201", [
-        ("identified", D("2026-03-20"), {"channel": "self", "criteria": ["C14"], "evidence": {"C14": {"forest_fires": 2}},
-                                         "note": ("一年内发生两起森林火灾", "Two forest fires within a year")}),
-        ("planned", D("2026-03-28"), {
-            "measures": [("成立森林防火三支队伍，明确责任", "Set up three forest fire prevention teams with clear duties"),
-                         ("修订村规民约，明确火灾肇事者的经济处罚标准",
-                          "Revise the village rules to set the fines for those who cause fires")],
-            "county_leader": "张建国", "township_leader": "李明", "first_secretary": "王强", "helping_unit": "县林业局"}),
-        ("progress", D("2026-05-10"), {"note": ("召开党员群众培训会，增强法律意识", "Training meeting for Party members "
-                                                 "and villagers on the law"), "funds": 3000}),
-        ("acceptance", D("2026-08-25"), {"passed": True, "score": 85, "by": "县委组织部"}),
-    ]),
-    ("锦江镇", "团黄村", "360622101208", [
-        ("identified", D("2026-04-20"), {"channel": "department", "criteria": ["C13", "C14"],
-                                         "evidence": {"C13": {"cadre_violations": 1}, "C14": {"mass_incidents": 1}},
-                                         "note": ("村支部书记组织村民围堵承包商住宅，引发群体性事件",
-                                                  "The branch secretary led villagers to besiege a contractor's home")}),
-        ("planned", D("2026-04-28"), {
-            "measures": [("调整村班子，由村委会副主任暂时主持村里全面工作",
-                          "Reshuffle the team; the deputy director runs the village for now"),
-                         ("做好息访息诉工作", "Settle the petitions and complaints")],
-            "county_leader": "刘芳", "township_leader": "吴平", "first_secretary": "郑斌", "helping_unit": "县信访局"}),
-        ("progress", D("2026-06-30"), {"note": ("村内社会环境逐步好转", "Order in the village is improving"), "funds": 500}),
-        ("acceptance", D("2026-09-22"), {"passed": False, "score": 62, "by": "县委组织部", "deadline": D("2026-12-31"),
-                                         "note": ("刑事案件尚未审结", "the criminal case is not yet closed")}),
-        # After the quarter: it must not count in the third-quarter report.
-        ("acceptance", D("2026-12-20"), {"passed": True, "score": 78, "by": "县委组织部"}),
-    ]),
+    (
+        "邓埠镇",
+        "宋三村",
+        "360622100201",
+        [
+            (
+                "identified",
+                D("2026-03-20"),
+                {
+                    "channel": "self",
+                    "criteria": ["C14"],
+                    "evidence": {"C14": {"forest_fires": 2}},
+                    "note": ("一年内发生两起森林火灾", "Two forest fires within a year"),
+                },
+            ),
+            (
+                "planned",
+                D("2026-03-28"),
+                {
+                    "measures": [
+                        (
+                            "成立森林防火三支队伍，明确责任",
+                            "Set up three forest fire prevention teams with clear duties",
+                        ),
+                        (
+                            "修订村规民约，明确火灾肇事者的经济处罚标准",
+                            "Revise the village rules to set the fines for those who cause fires",
+                        ),
+                    ],
+                    "county_leader": "张建国",
+                    "township_leader": "李明",
+                    "first_secretary": "王强",
+                    "helping_unit": "县林业局",
+                },
+            ),
+            (
+                "progress",
+                D("2026-05-10"),
+                {
+                    "note": (
+                        "召开党员群众培训会，增强法律意识",
+                        "Training meeting for Party members and villagers on the law",
+                    ),
+                    "funds": 3000,
+                },
+            ),
+            ("acceptance", D("2026-08-25"), {"passed": True, "score": 85, "by": "县委组织部"}),
+        ],
+    ),
+    (
+        "锦江镇",
+        "团黄村",
+        "360622101208",
+        [
+            (
+                "identified",
+                D("2026-04-20"),
+                {
+                    "channel": "department",
+                    "criteria": ["C13", "C14"],
+                    "evidence": {"C13": {"cadre_violations": 1}, "C14": {"mass_incidents": 1}},
+                    "note": (
+                        "村支部书记组织村民围堵承包商住宅，引发群体性事件",
+                        "The branch secretary led villagers to besiege a contractor's home",
+                    ),
+                },
+            ),
+            (
+                "planned",
+                D("2026-04-28"),
+                {
+                    "measures": [
+                        (
+                            "调整村班子，由村委会副主任暂时主持村里全面工作",
+                            "Reshuffle the team; the deputy director runs the village for now",
+                        ),
+                        ("做好息访息诉工作", "Settle the petitions and complaints"),
+                    ],
+                    "county_leader": "刘芳",
+                    "township_leader": "吴平",
+                    "first_secretary": "郑斌",
+                    "helping_unit": "县信访局",
+                },
+            ),
+            (
+                "progress",
+                D("2026-06-30"),
+                {"note": ("村内社会环境逐步好转", "Order in the village is improving"), "funds": 500},
+            ),
+            (
+                "acceptance",
+                D("2026-09-22"),
+                {
+                    "passed": False,
+                    "score": 62,
+                    "by": "县委组织部",
+                    "deadline": D("2026-12-31"),
+                    "note": ("刑事案件尚未审结", "the criminal case is not yet closed"),
+                },
+            ),
+            # After the quarter: it must not count in the third-quarter report.
+            ("acceptance", D("2026-12-20"), {"passed": True, "score": 78, "by": "县委组织部"}),
+        ],
+    ),
     _election_village("锦江镇", "潜山村", "360622101211", "2026-03-12", funds=1200, accepted="2026-09-08"),
-    ("黄溪镇", "塔洲村", "360622102203", [
-        ("identified", D("2026-03-25"), {"channel": "mass", "criteria": ["C15"], "evidence": {"C15": {"satisfaction": 52}}}),
-        ("planned", D("2026-04-02"), {
-            "measures": [("建设村级组织活动场所", "Build the village's Party activity venue"),
-                         ("对满意度测评中群众反映的问题逐项整改",
-                          "Deal one by one with the complaints raised in the satisfaction evaluation")],
-            "county_leader": "张建国", "township_leader": "李明", "helping_unit": "县财政局"}),
-        ("progress", D("2026-07-15"), {"note": ("活动场所项目进入墙体粉刷阶段", "The venue project has reached wall painting"),
-                                       "funds": 6000}),
-        ("acceptance", D("2026-09-10"), {"passed": True, "score": 80, "by": "县委组织部"}),
-    ]),
+    (
+        "黄溪镇",
+        "塔洲村",
+        "360622102203",
+        [
+            (
+                "identified",
+                D("2026-03-25"),
+                {"channel": "mass", "criteria": ["C15"], "evidence": {"C15": {"satisfaction": 52}}},
+            ),
+            (
+                "planned",
+                D("2026-04-02"),
+                {
+                    "measures": [
+                        ("建设村级组织活动场所", "Build the village's Party activity venue"),
+                        (
+                            "对满意度测评中群众反映的问题逐项整改",
+                            "Deal one by one with the complaints raised in the satisfaction evaluation",
+                        ),
+                    ],
+                    "county_leader": "张建国",
+                    "township_leader": "李明",
+                    "helping_unit": "县财政局",
+                },
+            ),
+            (
+                "progress",
+                D("2026-07-15"),
+                {
+                    "note": ("活动场所项目进入墙体粉刷阶段", "The venue project has reached wall painting"),
+                    "funds": 6000,
+                },
+            ),
+            ("acceptance", D("2026-09-10"), {"passed": True, "score": 80, "by": "县委组织部"}),
+        ],
+    ),
     _election_village("中童镇", "石艾村", "360622103206", "2026-03-18", funds=1000, accepted="2026-09-12"),
     _election_village("中童镇", "坪上村", "360622103214", "2026-07-05", funds=1000, accepted="2026-09-26", score=75),
-    ("马荃镇", "新店村", "360622104210", [
-        ("identified", D("2026-04-02"), {"channel": "self", "criteria": ["C02"],
-                                         "evidence": {"C02": {"secretary_absent_days": 45}}}),
-        ("planned", D("2026-04-09"), {
-            "measures": [("对经常脱岗的支部书记进行教育，免去其书记职务", "Remove the often-absent branch secretary from the post"),
-                         ("由村委会主任主持支部工作", "The village committee director leads the branch for now")],
-            "county_leader": "刘芳", "township_leader": "吴平", "first_secretary": "郑斌"}),
-        ("progress", D("2026-06-18"), {"note": ("换届中新任书记全票当选", "The new secretary was elected unanimously"),
-                                       "funds": 1500}),
-        ("acceptance", D("2026-09-12"), {"passed": True, "score": 88, "by": "县委组织部"}),
-    ]),
+    (
+        "马荃镇",
+        "新店村",
+        "360622104210",
+        [
+            (
+                "identified",
+                D("2026-04-02"),
+                {"channel": "self", "criteria": ["C02"], "evidence": {"C02": {"secretary_absent_days": 45}}},
+            ),
+            (
+                "planned",
+                D("2026-04-09"),
+                {
+                    "measures": [
+                        (
+                            "对经常脱岗的支部书记进行教育，免去其书记职务",
+                            "Remove the often-absent branch secretary from the post",
+                        ),
+                        ("由村委会主任主持支部工作", "The village committee director leads the branch for now"),
+                    ],
+                    "county_leader": "刘芳",
+                    "township_leader": "吴平",
+                    "first_secretary": "郑斌",
+                },
+            ),
+            (
+                "progress",
+                D("2026-06-18"),
+                {"note": ("换届中新任书记全票当选", "The new secretary was elected unanimously"), "funds": 1500},
+            ),
+            ("acceptance", D("2026-09-12"), {"passed": True, "score": 88, "by": "县委组织部"}),
+        ],
+    ),
     _election_village("画桥镇", "画桥村", "360622105203", "2026-07-08", funds=1500, accepted="2026-09-24"),
-    ("洪湖乡", "东阳村", "360622201205", [
-        ("identified", D("2026-04-10"), {"channel": "self", "criteria": ["C14"],
-                                         "evidence": {"C14": {"illegal_buildings": 12}}}),
-        ("planned", D("2026-04-16"), {
-            "measures": [("登记违章建房户，组织干部集中拆除", "Register the illegal buildings and pull them down"),
-                         ("建立长效管理机制", "Set up lasting management")],
-            "county_leader": "陈志远", "township_leader": "周海", "helping_unit": "县自然资源局"}),
-        ("progress", D("2026-06-05"), {"note": ("拆除违章建筑12户", "Twelve illegal buildings pulled down"), "funds": 2500}),
-        ("acceptance", D("2026-09-15"), {"passed": True, "score": 82, "by": "县委组织部"}),
-    ]),
-    ("洪湖乡", "塘桥村", "360622201207", [
-        ("identified", D("2026-04-10"), {"channel": "self", "criteria": ["C14"], "evidence": {"C14": {"forest_fires": 1}}}),
-        ("planned", D("2026-04-16"), {
-            "measures": [("成立森林防火三支队伍，加强防火宣传", "Set up three fire prevention teams and spread fire safety")],
-            "county_leader": "陈志远", "township_leader": "周海", "helping_unit": "县林业局"}),
-        ("progress", D("2026-06-05"), {"note": ("制定村规民约，明确防火责任", "Village rules on fire duties adopted"),
-                                       "funds": 2000}),
-        ("acceptance", D("2026-09-15"), {"passed": True, "score": 80, "by": "县委组织部"}),
-    ]),
-    ("黄庄乡", "方丘村", "360622202202", [
-        ("identified", D("2026-04-15"), {"channel": "department", "criteria": ["C11", "C12"],
-                                         "evidence": {"C11": {"asset_cases": 1}, "C12": {"collective_petitions": 3}}}),
-        ("planned", D("2026-04-22"), {
-            "measures": [("配合公安机关调查处理侵占集体山林资源问题",
-                          "Work with the police on the seizure of collective forest"),
-                         ("制定集体资产处置公约", "Adopt a convention on disposing of collective assets")],
-            "county_leader": "张建国", "township_leader": "李明"}),
-        ("progress", D("2026-06-20"), {"note": ("集体资产处置公约经村民代表会议通过",
-                                                "The villagers' representatives adopted the convention"), "funds": 1000}),
-        ("acceptance", D("2026-09-18"), {"passed": True, "score": 78, "by": "县委组织部"}),
-    ]),
-    _election_village("平定乡", "东安村", "360622203201", "2026-03-15", channel="spot", funds=1000, accepted="2026-09-09"),
-    _election_village("平定乡", "平定村", "360622203204", "2026-07-20", channel="spot", funds=800, accepted="2026-09-25",
-                      score=72),
-    ("杨溪乡", "墩上村", "360622204204", [
-        ("identified", D("2026-04-18"), {"channel": "department", "criteria": ["C13"],
-                                         "evidence": {"C13": {"cadre_violations": 1}}}),
-        ("planned", D("2026-04-25"), {
-            "measures": [("对违反计划生育政策的村干部作经济处理，并在全乡通报",
-                          "Fine the cadre who broke the family-planning rules and tell the whole township")],
-            "county_leader": "刘芳", "township_leader": "吴平"}),
-        ("progress", D("2026-05-30"), {"note": ("全乡通报处理结果", "The outcome was made known township-wide"), "funds": 500}),
-        ("acceptance", D("2026-09-18"), {"passed": True, "score": 76, "by": "县委组织部"}),
-    ]),
-    _election_village("春涛乡", "罗坪村", "360622205201", "2026-03-22", funds=8000, accepted="2026-09-20", score=79,
-                      extra_criteria=("C13",), secretary="王强",
-                      extra_measures=[("乡财政借款补发拖欠的村干部工资", "Township loan to pay the village cadres' wages in arrears")]),
+    (
+        "洪湖乡",
+        "东阳村",
+        "360622201205",
+        [
+            (
+                "identified",
+                D("2026-04-10"),
+                {"channel": "self", "criteria": ["C14"], "evidence": {"C14": {"illegal_buildings": 12}}},
+            ),
+            (
+                "planned",
+                D("2026-04-16"),
+                {
+                    "measures": [
+                        ("登记违章建房户，组织干部集中拆除", "Register the illegal buildings and pull them down"),
+                        ("建立长效管理机制", "Set up lasting management"),
+                    ],
+                    "county_leader": "陈志远",
+                    "township_leader": "周海",
+                    "helping_unit": "县自然资源局",
+                },
+            ),
+            (
+                "progress",
+                D("2026-06-05"),
+                {"note": ("拆除违章建筑12户", "Twelve illegal buildings pulled down"), "funds": 2500},
+            ),
+            ("acceptance", D("2026-09-15"), {"passed": True, "score": 82, "by": "县委组织部"}),
+        ],
+    ),
+    (
+        "洪湖乡",
+        "塘桥村",
+        "360622201207",
+        [
+            (
+                "identified",
+                D("2026-04-10"),
+                {"channel": "self", "criteria": ["C14"], "evidence": {"C14": {"forest_fires": 1}}},
+            ),
+            (
+                "planned",
+                D("2026-04-16"),
+                {
+                    "measures": [
+                        (
+                            "成立森林防火三支队伍，加强防火宣传",
+                            "Set up three fire prevention teams and spread fire safety",
+                        )
+                    ],
+                    "county_leader": "陈志远",
+                    "township_leader": "周海",
+                    "helping_unit": "县林业局",
+                },
+            ),
+            (
+                "progress",
+                D("2026-06-05"),
+                {"note": ("制定村规民约，明确防火责任", "Village rules on fire duties adopted"), "funds": 2000},
+            ),
+            ("acceptance", D("2026-09-15"), {"passed": True, "score": 80, "by": "县委组织部"}),
+        ],
+    ),
+    (
+        "黄庄乡",
+        "方丘村",
+        "360622202202",
+        [
+            (
+                "identified",
+                D("2026-04-15"),
+                {
+                    "channel": "department",
+                    "criteria": ["C11", "C12"],
+                    "evidence": {"C11": {"asset_cases": 1}, "C12": {"collective_petitions": 3}},
+                },
+            ),
+            (
+                "planned",
+                D("2026-04-22"),
+                {
+                    "measures": [
+                        (
+                            "配合公安机关调查处理侵占集体山林资源问题",
+                            "Work with the police on the seizure of collective forest",
+                        ),
+                        ("制定集体资产处置公约", "Adopt a convention on disposing of collective assets"),
+                    ],
+                    "county_leader": "张建国",
+                    "township_leader": "李明",
+                },
+            ),
+            (
+                "progress",
+                D("2026-06-20"),
+                {
+                    "note": (
+                        "集体资产处置公约经村民代表会议通过",
+                        "The villagers' representatives adopted the convention",
+                    ),
+                    "funds": 1000,
+                },
+            ),
+            ("acceptance", D("2026-09-18"), {"passed": True, "score": 78, "by": "县委组织部"}),
+        ],
+    ),
+    _election_village(
+        "平定乡", "东安村", "360622203201", "2026-03-15", channel="spot", funds=1000, accepted="2026-09-09"
+    ),
+    _election_village(
+        "平定乡", "平定村", "360622203204", "2026-07-20", channel="spot", funds=800, accepted="2026-09-25", score=72
+    ),
+    (
+        "杨溪乡",
+        "墩上村",
+        "360622204204",
+        [
+            (
+                "identified",
+                D("2026-04-18"),
+                {"channel": "department", "criteria": ["C13"], "evidence": {"C13": {"cadre_violations": 1}}},
+            ),
+            (
+                "planned",
+                D("2026-04-25"),
+                {
+                    "measures": [
+                        (
+                            "对违反计划生育政策的村干部作经济处理，并在全乡通报",
+                            "Fine the cadre who broke the family-planning rules and tell the whole township",
+                        )
+                    ],
+                    "county_leader": "刘芳",
+                    "township_leader": "吴平",
+                },
+            ),
+            (
+                "progress",
+                D("2026-05-30"),
+                {"note": ("全乡通报处理结果", "The outcome was made known township-wide"), "funds": 500},
+            ),
+            ("acceptance", D("2026-09-18"), {"passed": True, "score": 76, "by": "县委组织部"}),
+        ],
+    ),
+    _election_village(
+        "春涛乡",
+        "罗坪村",
+        "360622205201",
+        "2026-03-22",
+        funds=8000,
+        accepted="2026-09-20",
+        score=79,
+        extra_criteria=("C13",),
+        secretary="王强",
+        extra_measures=[
+            ("乡财政借款补发拖欠的村干部工资", "Township loan to pay the village cadres' wages in arrears")
+        ],
+    ),
 ]
 
 # After the quarter: more funds for 罗坪村 (it must not count in the third quarter).
-LATE_PROGRESS = ("春涛乡", "罗坪村", ("progress", D("2026-10-12"), {"note": ("补发村干部工资", "Cadres' arrears paid"),
-                                                                  "funds": 4000}))
+LATE_PROGRESS = (
+    "春涛乡",
+    "罗坪村",
+    ("progress", D("2026-10-12"), {"note": ("补发村干部工资", "Cadres' arrears paid"), "funds": 4000}),
+)
 
 # County spot checks found these villages that their township had not listed.
 MISSED = [("平定乡", "东安村", D("2026-03-15"), ["C05"]), ("平定乡", "平定村", D("2026-07-20"), ["C05"])]
@@ -183,11 +475,17 @@ MISSED = [("平定乡", "东安村", D("2026-03-15"), ["C05"]), ("平定乡", "�
 # Quarterly examinations: (township, quarter, date submitted). Every township sent each quarter's on time,
 # except that 中童镇 sent none for the third quarter and its fourth after the year's end, and 春涛乡 sent its
 # third late.
-SUBMISSIONS = [(t, q, D(day)) for t in TOWNSHIPS
-               for q, day in (("2026Q1", "2026-03-27"), ("2026Q2", "2026-06-26"), ("2026Q3", "2026-09-28"),
-                              ("2026Q4", "2026-12-28"))
-               if (t, q) not in (("中童镇", "2026Q3"), ("中童镇", "2026Q4"), ("春涛乡", "2026Q3"))] + [
-    ("春涛乡", "2026Q3", D("2026-10-09")), ("中童镇", "2026Q4", D("2027-01-06"))]
+SUBMISSIONS = [
+    (t, q, D(day))
+    for t in TOWNSHIPS
+    for q, day in (
+        ("2026Q1", "2026-03-27"),
+        ("2026Q2", "2026-06-26"),
+        ("2026Q3", "2026-09-28"),
+        ("2026Q4", "2026-12-28"),
+    )
+    if (t, q) not in (("中童镇", "2026Q3"), ("中童镇", "2026Q4"), ("春涛乡", "2026Q3"))
+] + [("春涛乡", "2026Q3", D("2026-10-09")), ("中童镇", "2026Q4", D("2027-01-06"))]
 
 QUARTER_END = D("2026-09-30")
 
@@ -216,8 +514,14 @@ def village_events(lang):
             if (t, v) == (township, village):
                 events.append(("missed_inclusion", day, {"channel": "spot", "criteria": criteria}))
         events.sort(key=lambda e: (e[1], e[0] != "missed_inclusion"))
-        out.append((text(township, lang), text(village, lang), code,
-                    [(etype, day, text(data, lang)) for etype, day, data in events]))
+        out.append(
+            (
+                text(township, lang),
+                text(village, lang),
+                code,
+                [(etype, day, text(data, lang)) for etype, day, data in events],
+            )
+        )
     return out
 
 
@@ -225,8 +529,12 @@ def write_ledger_yaml(folder: Path, lang: str) -> Path:
     """The scenario written directly as ledger files in the contract's format."""
     folder.mkdir(parents=True, exist_ok=True)
     for township, village, code, events in village_events(lang):
-        doc = {"township": township, "village": village, "code": code,
-               "events": [{"date": day, "type": etype, **data} for etype, day, data in events]}
+        doc = {
+            "township": township,
+            "village": village,
+            "code": code,
+            "events": [{"date": day, "type": etype, **data} for etype, day, data in events],
+        }
         name = f"{township}-{village}.yaml".replace("/", "_")
         (folder / name).write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     write_townships_yaml(folder, lang)
@@ -243,7 +551,8 @@ def write_townships_yaml(folder: Path, lang: str) -> None:
         name = text(township, lang)
         events.sort(key=lambda e: e["date"])
         (tdir / f"{name}.yaml").write_text(
-            yaml.safe_dump({"township": name, "events": events}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+            yaml.safe_dump({"township": name, "events": events}, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
 
 
 def _opt(name, value):
@@ -274,12 +583,28 @@ def write_ledger_cli(folder: Path, lang: str) -> Path:
                 sheet = folder.parent / f"spot-{lang}-{code}.csv"
                 fields = {f: v for shown in data["evidence"].values() for f, v in shown.items()}
                 cells = {f: ("是" if v else "否") if isinstance(v, bool) else str(v) for f, v in fields.items()}
-                sheet.write_text("乡镇,村名,村代码," + ",".join(cells) + "\n"
-                                 f"{township},{village},{code}," + ",".join(cells.values()) + "\n", encoding="utf-8")
+                sheet.write_text(
+                    "乡镇,村名,村代码," + ",".join(cells) + "\n"
+                    f"{township},{village},{code}," + ",".join(cells.values()) + "\n",
+                    encoding="utf-8",
+                )
                 run("check", str(sheet), "--channel", "spot", "--record", "--as-of", day.isoformat(), exit_code=1)
             elif etype == "identified":
-                run("ledger", "open", village, "--township", township, "--standards", ",".join(data["criteria"]),
-                    "--code", code, "--channel", data["channel"], *date, *_opt("--note", data.get("note")))
+                run(
+                    "ledger",
+                    "open",
+                    village,
+                    "--township",
+                    township,
+                    "--standards",
+                    ",".join(data["criteria"]),
+                    "--code",
+                    code,
+                    "--channel",
+                    data["channel"],
+                    *date,
+                    *_opt("--note", data.get("note")),
+                )
             elif etype == "planned":
                 args = ["ledger", "plan", target]
                 for m in data["measures"]:
@@ -290,9 +615,19 @@ def write_ledger_cli(folder: Path, lang: str) -> Path:
             elif etype == "progress":
                 run("ledger", "progress", target, data["note"], "--funds", str(data["funds"]), *date)
             elif etype == "acceptance":
-                run("ledger", "accept", target, "--pass" if data["passed"] else "--fail", "--score", str(data["score"]),
-                    "--by", data["by"], *_opt("--deadline", data.get("deadline")), *_opt("--note", data.get("note")),
-                    *date)
+                run(
+                    "ledger",
+                    "accept",
+                    target,
+                    "--pass" if data["passed"] else "--fail",
+                    "--score",
+                    str(data["score"]),
+                    "--by",
+                    data["by"],
+                    *_opt("--deadline", data.get("deadline")),
+                    *_opt("--note", data.get("note")),
+                    *date,
+                )
     # `lax check --record` records a township's submission for the quarter of the day it runs, so a late
     # submission for a past quarter cannot be made through the CLI: the township files are written as it
     # writes them.

@@ -12,15 +12,15 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers import rewritten
 from hypothesis import given
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 from python_calamine import CalamineWorkbook
 
-from hypothesis_profiles import examples
-from lax.read import bigsheet
 from lax.criteria import load_criteria
+from lax.read import bigsheet
 from lax.read.records import read_records
-from helpers import rewritten
 
 ROOT = Path(__file__).resolve().parent.parent
 CRIT = load_criteria(ROOT / "criteria.yaml")
@@ -55,7 +55,7 @@ def save(path: Path, grid: dict[tuple[int, int], object], title: str = "排查�
 values = st.one_of(
     st.sampled_from(["邓埠镇", "宋三村", "是", "否", "", " ", "合计", "=SUM(A1)", "东阳村\n二组"]),
     st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=6),
-    st.integers(-10**6, 10**6),
+    st.integers(-(10**6), 10**6),
     st.floats(allow_nan=False, allow_infinity=False, width=32),
     st.booleans(),
     st.dates(dt.date(1990, 1, 1), dt.date(2030, 12, 31)),
@@ -74,17 +74,25 @@ def test_two_halves_yield_the_ordinary_rows(tmp_path, grid):
     assert (ws.start, ws.height, list(ws.iter_rows())) == ordinary(path, "排查表")
 
 
-@pytest.mark.parametrize("name, grid", [
-    # the first half's rows start further left (a title in column A) than the second half's
-    ("narrow second half", {(1, 1): "余江区排查表", **{(r, 3): f"村{r}" for r in range(3, 40)}}),
-    # the second half reaches further right, and further left
-    ("wide second half", {**{(r, 3): f"村{r}" for r in range(1, 20)}, **{(r, 1): r for r in range(20, 40)},
-                          (39, 12): "备注"}),
-    # blank rows where the cut falls: they are put back
-    ("blank rows at the cut", {**{(r, 1): f"村{r}" for r in range(1, 10)}, **{(r, 1): f"村{r}" for r in range(30, 34)}}),
-    # empty rows above the first used row
-    ("rows above", {(r, 2): r * 1.5 for r in range(7, 30)}),
-])
+@pytest.mark.parametrize(
+    "name, grid",
+    [
+        # the first half's rows start further left (a title in column A) than the second half's
+        ("narrow second half", {(1, 1): "余江区排查表", **{(r, 3): f"村{r}" for r in range(3, 40)}}),
+        # the second half reaches further right, and further left
+        (
+            "wide second half",
+            {**{(r, 3): f"村{r}" for r in range(1, 20)}, **{(r, 1): r for r in range(20, 40)}, (39, 12): "备注"},
+        ),
+        # blank rows where the cut falls: they are put back
+        (
+            "blank rows at the cut",
+            {**{(r, 1): f"村{r}" for r in range(1, 10)}, **{(r, 1): f"村{r}" for r in range(30, 34)}},
+        ),
+        # empty rows above the first used row
+        ("rows above", {(r, 2): r * 1.5 for r in range(7, 30)}),
+    ],
+)
 def test_awkward_shapes_yield_the_ordinary_rows(tmp_path, name, grid):
     path = save(tmp_path / "awkward.xlsx", grid)
     assert joined(path, "排查表") == ordinary(path, "排查表"), name
@@ -100,8 +108,17 @@ def township_workbook(path: Path, villages: int) -> Path:
     ws.append(["乡镇", "村名", "书记空缺月数", "信访情况", None, "换届完成", "群众满意度"])
     ws.append([None, None, None, "集体访", "越级访", None, None])
     for k in range(villages):
-        ws.append(["邓埠镇" if k % 50 == 0 else None, f"第{k}村", k % 9, k % 4, "二" if k == 777 else k % 3,
-                   "否" if k % 11 == 0 else "是", f"{60 + k % 40}%"])
+        ws.append(
+            [
+                "邓埠镇" if k % 50 == 0 else None,
+                f"第{k}村",
+                k % 9,
+                k % 4,
+                "二" if k == 777 else k % 3,
+                "否" if k % 11 == 0 else "是",
+                f"{60 + k % 40}%",
+            ]
+        )
     ws.append(["合计", None, None, None, None, None, None])
     ws.append(["填表人：张三"])
     ws.merge_cells("A5:A54")
@@ -146,15 +163,22 @@ def last_row_before_cut_renumbered(xml: bytes, number: int) -> bytes:
     return xml[:start] + row + xml[at:]
 
 
-@pytest.mark.parametrize("why, patch", [
-    ("rows without numbers", lambda x: re.sub(rb'<row r="\d+"', b"<row", x)),
-    ("a comment among the rows", lambda x: x.replace(b'<row r="30"', b'<!-- <row r="1"> --><row r="30"', 1)),
-    ("CDATA among the rows", lambda x: x.replace(b"<t>", b"<t><![CDATA[x]]>", 1)),
-    ("prefixed elements", lambda x: x.replace(b"<sheetData>", b"<x:sheetData xmlns:x=\"urn:x\">").replace(
-        b"</sheetData>", b"</x:sheetData>")),
-    ("rows out of order across the cut", lambda x: last_row_before_cut_renumbered(x, 95)),
-    ("a damaged second half", lambda x: x.replace(b'<row r="80"', b'<row r="80"><c r="A80"><v>1</v>', 1)),
-])
+@pytest.mark.parametrize(
+    "why, patch",
+    [
+        ("rows without numbers", lambda x: re.sub(rb'<row r="\d+"', b"<row", x)),
+        ("a comment among the rows", lambda x: x.replace(b'<row r="30"', b'<!-- <row r="1"> --><row r="30"', 1)),
+        ("CDATA among the rows", lambda x: x.replace(b"<t>", b"<t><![CDATA[x]]>", 1)),
+        (
+            "prefixed elements",
+            lambda x: x.replace(b"<sheetData>", b'<x:sheetData xmlns:x="urn:x">').replace(
+                b"</sheetData>", b"</x:sheetData>"
+            ),
+        ),
+        ("rows out of order across the cut", lambda x: last_row_before_cut_renumbered(x, 95)),
+        ("a damaged second half", lambda x: x.replace(b'<row r="80"', b'<row r="80"><c r="A80"><v>1</v>', 1)),
+    ],
+)
 def test_unusual_xml_is_read_as_usual(tmp_path, why, patch):
     src = save(tmp_path / "src.xlsx", {(r, 1): f"村{r}" for r in range(1, 100)})
     path = rewritten(src, tmp_path / "odd.xlsx", patch)
@@ -200,7 +224,7 @@ def shared_strings_xlsx(path: Path, rows: list[list[object]]) -> Path:
         'openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
         "_rels/.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
         f'package/2006/relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
-        '</Relationships>',
+        "</Relationships>",
         "xl/workbook.xml": f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
         '<sheet name="排查表" sheetId="1" r:id="rId1"/></sheets></workbook>',
         "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
@@ -210,7 +234,7 @@ def shared_strings_xlsx(path: Path, rows: list[list[object]]) -> Path:
         "xl/sharedStrings.xml": f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{main}" count="{len(strings)}" '
         f'uniqueCount="{len(strings)}">{sst}</sst>',
         "xl/worksheets/sheet1.xml": f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}"><sheetData>'
-        f'{"".join(body)}</sheetData></worksheet>',
+        f"{''.join(body)}</sheetData></worksheet>",
     }
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, text in parts.items():
@@ -289,8 +313,9 @@ def test_excel_error_cells_are_found_in_the_xml_the_two_halves_path_unpacked(tmp
     with zipfile.ZipFile(path) as z:
         parts = {i.filename: z.read(i.filename) for i in z.infolist()}
     sheet = next(n for n in parts if n.startswith("xl/worksheets/sheet"))
-    parts[sheet] = parts[sheet].replace(b'<c r="G250"><f>1/0</f><v></v></c>',
-                                        b'<c r="G250" t="e"><f>1/0</f><v>#DIV/0!</v></c>')
+    parts[sheet] = parts[sheet].replace(
+        b'<c r="G250"><f>1/0</f><v></v></c>', b'<c r="G250" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
+    )
     assert b't="e"' in parts[sheet]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in parts.items():

@@ -17,10 +17,25 @@ EXAMPLES = ROOT / "examples"
 
 HEADER = ["乡镇", "村名", "行政区划代码", "书记空缺月数", "换届完成", "群众满意度", "森林火灾次数"]
 # The other columns of the default form, filled in as a village with no trouble would have them.
-REST = [("党员人数", 36), ("书记不胜任", "否"), ("书记脱岗天数", 0), ("班子不团结", "否"), ("两委缺额人数", 0),
-        ("拉票贿选案件数", 0), ("三会一课落实", "是"), ("未发展党员年数", 0), ("宗族宗教黑恶势力干扰", "否"),
-        ("村务财务未公开月数", 0), ("集体资产处置问题数", 0), ("集体访次数", 0), ("越级访次数", 0),
-        ("干部违纪违法人次", 0), ("群体性事件数", 0), ("违章建筑户数", 0), ("有固定活动场所", "是")]
+REST = [
+    ("党员人数", 36),
+    ("书记不胜任", "否"),
+    ("书记脱岗天数", 0),
+    ("班子不团结", "否"),
+    ("两委缺额人数", 0),
+    ("拉票贿选案件数", 0),
+    ("三会一课落实", "是"),
+    ("未发展党员年数", 0),
+    ("宗族宗教黑恶势力干扰", "否"),
+    ("村务财务未公开月数", 0),
+    ("集体资产处置问题数", 0),
+    ("集体访次数", 0),
+    ("越级访次数", 0),
+    ("干部违纪违法人次", 0),
+    ("群体性事件数", 0),
+    ("违章建筑户数", 0),
+    ("有固定活动场所", "是"),
+]
 
 
 def township_sheet(path, rows, title="锦江镇村级班子情况排查表"):
@@ -40,9 +55,9 @@ def township_sheet(path, rows, title="锦江镇村级班子情况排查表"):
 
 ROWS = [
     ["锦江镇", "大塘村", 360622102201, 0, "是", 88, 0],
-    [None, "石港村", 360622102202, 4, "是", 90, 0],     # C01: secretary vacant 4 months
-    [None, "新岭村", 360622102203, 0, "否", 75, 1],     # C05 and C14
-    [None, "下陂村", 360622102204, 0, "是", None, 0],   # C15 undetermined
+    [None, "石港村", 360622102202, 4, "是", 90, 0],  # C01: secretary vacant 4 months
+    [None, "新岭村", 360622102203, 0, "否", 75, 1],  # C05 and C14
+    [None, "下陂村", 360622102204, 0, "是", None, 0],  # C15 undetermined
 ]
 
 
@@ -59,21 +74,30 @@ def test_json_has_exactly_the_spec_shape(tmp_path):
     assert list(data) == ["criteria", "as_of", "summary", "villages", "problems", "notices"]
     assert data["criteria"]["version"] == 1 and data["criteria"]["count"] == 15
     assert data["as_of"] == "2026-09-30"
-    assert data["summary"] == {"villages": 4, "flagged": 2, "undetermined": 1, "problems": 0, "notices": 0,
-                               "by_criterion": {"C01": 1, "C05": 1, "C14": 1}}
+    assert data["summary"] == {
+        "villages": 4,
+        "flagged": 2,
+        "undetermined": 1,
+        "problems": 0,
+        "notices": 0,
+        "by_criterion": {"C01": 1, "C05": 1, "C14": 1},
+    }
     assert [v["village"] for v in data["villages"]] == ["大塘村", "石港村", "新岭村", "下陂村"]
     shigang = data["villages"][1]
     assert shigang == {
-        "township": "锦江镇", "village": "石港村", "code": "360622102202",
+        "township": "锦江镇",
+        "village": "石港村",
+        "code": "360622102202",
         "source": {"path": str(path), "sheet": "排查表", "row": 5},
         "flagged": True,
-        "matches": [{"id": "C01", "title": "Secretary post long vacant",
-                     "evidence": {"secretary_vacant_months": 4}}],
+        "matches": [{"id": "C01", "title": "Secretary post long vacant", "evidence": {"secretary_vacant_months": 4}}],
         "undetermined": [],
     }
     xinling = data["villages"][2]
     assert [(m["id"], m["evidence"]) for m in xinling["matches"]] == [
-        ("C05", {"election_completed": False}), ("C14", {"forest_fires": 1})]
+        ("C05", {"election_completed": False}),
+        ("C14", {"forest_fires": 1}),
+    ]
     assert data["villages"][3]["undetermined"] == [{"id": "C15", "missing": ["satisfaction"]}]
     assert data["villages"][3]["flagged"] is False
     assert data["problems"] == []
@@ -82,17 +106,19 @@ def test_json_has_exactly_the_spec_shape(tmp_path):
 
 def test_problems_exit_2_and_valid_rows_are_still_checked(tmp_path):
     rows = [r[:] for r in ROWS]
-    rows[0][3] = "七"           # not a number: row 4, column D
-    rows[2][4] = "也许"         # not a yes/no: row 6, column E
+    rows[0][3] = "七"  # not a number: row 4, column D
+    rows[2][4] = "也许"  # not a yes/no: row 6, column E
     path = township_sheet(tmp_path / "jinjiang.xlsx", rows)
     result = invoke([str(path), "--format", "json"])
     assert result.exit_code == 2
     data = json.loads(result.stdout)
     assert data["summary"]["villages"] == 4
-    assert data["summary"]["flagged"] == 2           # 石港村 C01, 新岭村 C14 (C05 unknown now)
+    assert data["summary"]["flagged"] == 2  # 石港村 C01, 新岭村 C14 (C05 unknown now)
     codes = [(p["code"], p["row"], p["column"], p["field"], p["value"]) for p in data["problems"]]
-    assert codes == [("bad-number", 4, "D", "secretary_vacant_months", "七"),
-                     ("bad-bool", 6, "E", "election_completed", "也许")]
+    assert codes == [
+        ("bad-number", 4, "D", "secretary_vacant_months", "七"),
+        ("bad-bool", 6, "E", "election_completed", "也许"),
+    ]
     for p in data["problems"]:
         assert p["path"] == str(path) and p["sheet"] == "排查表" and p["message"]
 
@@ -236,7 +262,8 @@ def test_record_files_the_submission_under_the_quarter_examined(tmp_path):
     assert result.exit_code == 1, result.output
     township = yaml.safe_load((ledger / "_townships" / "锦江镇.yaml").read_text(encoding="utf-8"))
     assert [(e["type"], str(e["date"]), e["quarter"]) for e in township["events"]] == [
-        ("submission", "2026-10-08", "2026Q3")]
+        ("submission", "2026-10-08", "2026Q3")
+    ]
     village = yaml.safe_load((ledger / "锦江镇-新岭村.yaml").read_text(encoding="utf-8"))
     assert [(e["type"], e["criteria"]) for e in village["events"]] == [("identified", ["C05"])]
     again = runner.invoke(app, ["check", str(path), "--as-of", "2026-10-08", "--record", "--ledger", str(ledger)])
@@ -257,9 +284,10 @@ def test_record_refuses_input_with_problems(tmp_path):
 
 def test_streamed_json_equals_the_result_as_data(tmp_path):
     """The JSON written line by line parses to exactly the library's own result."""
+    import datetime as dt
+
     from lax.check import result_to_dict, run_check
     from lax.criteria import load_criteria
-    import datetime as dt
 
     rows = [r[:] for r in ROWS] + [["锦江镇", '村"引号\\反斜杠', None, 0, "是", 90, 0]]
     rows[0][3] = "七"
@@ -284,12 +312,12 @@ def test_progress_bar_starts_for_large_inputs_only():
     from lax.cli import _Progress
 
     small = _Progress(large=False)
-    small.update(100, 500)           # a small file: no bar
+    small.update(100, 500)  # a small file: no bar
     assert small._bar is None
-    small.update(1000, 50000)        # a large sheet, counted once it is unpacked: a bar with its total
+    small.update(1000, 50000)  # a large sheet, counted once it is unpacked: a bar with its total
     assert small._bar is not None and small._bar.tasks[0].total == 50000
     small.close()
-    big = _Progress(large=True)      # a large file: a bar at once, before rows can be counted
+    big = _Progress(large=True)  # a large file: a bar at once, before rows can be counted
     assert big._bar is not None and big._bar.tasks[0].total is None
     big.update(5, 80000)
     assert big._bar.tasks[0].completed == 5

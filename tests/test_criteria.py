@@ -13,40 +13,68 @@ runner = CliRunner()
 
 SPEC_TABLE = {
     "C01": ("党组织书记长期缺职", "Secretary post long vacant", "secretary_vacant_months >= 3"),
-    "C02": ("书记不胜任现职、工作不在状态", "Secretary unfit for the post or often absent",
-            "secretary_unfit or secretary_absent_days >= 30"),
+    "C02": (
+        "书记不胜任现职、工作不在状态",
+        "Secretary unfit for the post or often absent",
+        "secretary_unfit or secretary_absent_days >= 30",
+    ),
     "C03": ("班子不团结、内耗严重", "Team disunited, serious infighting", "team_disunity"),
     "C04": ("班子配备不齐", "Two committees not fully staffed", "committee_vacancies >= 2"),
     "C05": ('"两委"换届未能顺利完成', "Two-committee election not completed", "not election_completed"),
     "C06": ("换届选举拉票贿选问题突出", "Vote-buying in elections", "vote_buying_cases >= 1"),
-    "C07": ('组织生活不正常，"三会一课"不落实', 'Organisational life not held ("three meetings and one lesson")',
-            "not org_life_held"),
+    "C07": (
+        '组织生活不正常，"三会一课"不落实',
+        'Organisational life not held ("three meetings and one lesson")',
+        "not org_life_held",
+    ),
     "C08": ("两年以上未发展党员", "No new Party member for two years or more", "years_since_new_member >= 2"),
     "C09": ("宗族宗教和黑恶势力干扰渗透", "Clan, religious or gang interference", "gang_interference"),
-    "C10": ("村务财务公开和民主管理混乱", "Village affairs and finances not disclosed", "disclosure_missed_months >= 3"),
+    "C10": (
+        "村务财务公开和民主管理混乱",
+        "Village affairs and finances not disclosed",
+        "disclosure_missed_months >= 3",
+    ),
     "C11": ('集体"三资"管理混乱、处置不公', "Collective assets mismanaged or unfairly disposed", "asset_cases >= 1"),
-    "C12": ("信访矛盾纠纷集中", "Petitions and disputes concentrated",
-            "collective_petitions >= 3 or leapfrog_petitions >= 1"),
+    "C12": (
+        "信访矛盾纠纷集中",
+        "Petitions and disputes concentrated",
+        "collective_petitions >= 3 or leapfrog_petitions >= 1",
+    ),
     "C13": ("村干部违纪违法", "Village cadres violated discipline or law", "cadre_violations >= 1"),
-    "C14": ("社会治安和安全问题突出", "Public order and safety problems",
-            "mass_incidents >= 1 or forest_fires >= 1 or illegal_buildings >= 10"),
+    "C14": (
+        "社会治安和安全问题突出",
+        "Public order and safety problems",
+        "mass_incidents >= 1 or forest_fires >= 1 or illegal_buildings >= 10",
+    ),
     "C15": ("群众满意度低", "Mass satisfaction below 60 %", "satisfaction < 60"),
 }
 
 SPEC_FIELDS = {
-    "township": ("text", True, "乡镇"), "village": ("text", True, "村名"), "code": ("text", False, "村代码"),
-    "party_members": ("int", False, "党员人数"), "secretary_vacant_months": ("int", False, "书记空缺月数"),
-    "secretary_unfit": ("bool", False, "书记不胜任"), "secretary_absent_days": ("int", False, "书记脱岗天数"),
-    "team_disunity": ("bool", False, "班子不团结"), "committee_vacancies": ("int", False, "两委缺额人数"),
-    "election_completed": ("bool", False, "换届完成"), "vote_buying_cases": ("int", False, "拉票贿选案件数"),
-    "org_life_held": ("bool", False, "三会一课落实"), "years_since_new_member": ("int", False, "未发展党员年数"),
+    "township": ("text", True, "乡镇"),
+    "village": ("text", True, "村名"),
+    "code": ("text", False, "村代码"),
+    "party_members": ("int", False, "党员人数"),
+    "secretary_vacant_months": ("int", False, "书记空缺月数"),
+    "secretary_unfit": ("bool", False, "书记不胜任"),
+    "secretary_absent_days": ("int", False, "书记脱岗天数"),
+    "team_disunity": ("bool", False, "班子不团结"),
+    "committee_vacancies": ("int", False, "两委缺额人数"),
+    "election_completed": ("bool", False, "换届完成"),
+    "vote_buying_cases": ("int", False, "拉票贿选案件数"),
+    "org_life_held": ("bool", False, "三会一课落实"),
+    "years_since_new_member": ("int", False, "未发展党员年数"),
     "gang_interference": ("bool", False, "宗族宗教黑恶势力干扰"),
     "disclosure_missed_months": ("int", False, "村务财务未公开月数"),
-    "asset_cases": ("int", False, "集体资产处置问题数"), "collective_petitions": ("int", False, "集体访次数"),
-    "leapfrog_petitions": ("int", False, "越级访次数"), "cadre_violations": ("int", False, "干部违纪违法人次"),
-    "mass_incidents": ("int", False, "群体性事件数"), "forest_fires": ("int", False, "森林火灾次数"),
-    "illegal_buildings": ("int", False, "违章建筑户数"), "has_venue": ("bool", False, "有固定活动场所"),
-    "satisfaction": ("percent", False, "群众满意度"), "collective_income": ("number", False, "村集体经济收入(万元)"),
+    "asset_cases": ("int", False, "集体资产处置问题数"),
+    "collective_petitions": ("int", False, "集体访次数"),
+    "leapfrog_petitions": ("int", False, "越级访次数"),
+    "cadre_violations": ("int", False, "干部违纪违法人次"),
+    "mass_incidents": ("int", False, "群体性事件数"),
+    "forest_fires": ("int", False, "森林火灾次数"),
+    "illegal_buildings": ("int", False, "违章建筑户数"),
+    "has_venue": ("bool", False, "有固定活动场所"),
+    "satisfaction": ("percent", False, "群众满意度"),
+    "collective_income": ("number", False, "村集体经济收入(万元)"),
     "checked_on": ("date", False, "排查日期"),
 }
 
@@ -71,15 +99,18 @@ def test_shipped_fields_have_spec_types_and_aliases_in_both_languages():
         assert crit.field_for_header(f.title_en) == f.id
 
 
-@pytest.mark.parametrize("header, field", [
-    ("书记缺职月数", "secretary_vacant_months"),
-    ("两委缺额\n人数", "committee_vacancies"),
-    ("村集体经济收入（万元）", "collective_income"),
-    ("  群众满意度 ", "satisfaction"),
-    ("Secretary vacant (months)", "secretary_vacant_months"),
-    ("行政区划代码", "code"),
-    ("越级访", "leapfrog_petitions"),
-])
+@pytest.mark.parametrize(
+    "header, field",
+    [
+        ("书记缺职月数", "secretary_vacant_months"),
+        ("两委缺额\n人数", "committee_vacancies"),
+        ("村集体经济收入（万元）", "collective_income"),
+        ("  群众满意度 ", "satisfaction"),
+        ("Secretary vacant (months)", "secretary_vacant_months"),
+        ("行政区划代码", "code"),
+        ("越级访", "leapfrog_petitions"),
+    ],
+)
 def test_header_spellings(header, field):
     assert load_criteria(packaged_path("criteria.yaml")).field_for_header(header) == field
 
@@ -163,19 +194,22 @@ def test_division_by_zero_is_undetermined(tmp_path):
     assert crit.evaluate(_values(crit, satisfaction=50, fires=10)) == (True,)
 
 
-@pytest.mark.parametrize("when, words", [
-    ("unknown_field >= 3", "unknown field 'unknown_field'"),
-    ("\"__import__('os').system('echo hi')\"", "function calls are not allowed"),
-    ("fires.real > 1", "attribute access are not allowed"),
-    ("\"(lambda: 1)() > 0\"", "function calls are not allowed"),
-    ("\"(lambda x: x) > 0\"", "lambdas are not allowed"),
-    ("\"[1][0] > 0\"", "subscripts are not allowed"),
-    ("\"[x for x in [1]] == 1\"", "comprehensions are not allowed"),
-    ("fires >=", "cannot parse expression"),
-    ("fires ** 2 > 1", "only + - * /"),
-    ("satisfaction < 'high'", "cannot compare num with text"),
-    ("fires", "must be a condition"),
-])
+@pytest.mark.parametrize(
+    "when, words",
+    [
+        ("unknown_field >= 3", "unknown field 'unknown_field'"),
+        ("\"__import__('os').system('echo hi')\"", "function calls are not allowed"),
+        ("fires.real > 1", "attribute access are not allowed"),
+        ('"(lambda: 1)() > 0"', "function calls are not allowed"),
+        ('"(lambda x: x) > 0"', "lambdas are not allowed"),
+        ('"[1][0] > 0"', "subscripts are not allowed"),
+        ('"[x for x in [1]] == 1"', "comprehensions are not allowed"),
+        ("fires >=", "cannot parse expression"),
+        ("fires ** 2 > 1", "only + - * /"),
+        ("satisfaction < 'high'", "cannot compare num with text"),
+        ("fires", "must be a condition"),
+    ],
+)
 def test_refused_expressions_name_file_and_line(tmp_path, when, words):
     path = _three_valued_fixture(tmp_path, when)
     with pytest.raises(LaxError) as e:
@@ -184,8 +218,9 @@ def test_refused_expressions_name_file_and_line(tmp_path, when, words):
     assert words in str(e.value)
 
 
-@pytest.mark.parametrize("deep", ["not " * 100 + "done", "(" * 1000 + "fires" + ")" * 1000 + " > 1",
-                                  " + ".join(["fires"] * 3000) + " > 1"])
+@pytest.mark.parametrize(
+    "deep", ["not " * 100 + "done", "(" * 1000 + "fires" + ")" * 1000 + " > 1", " + ".join(["fires"] * 3000) + " > 1"]
+)
 def test_very_deep_nesting_is_refused(tmp_path, deep):
     path = _three_valued_fixture(tmp_path, f"'{deep}'")
     with pytest.raises(LaxError) as e:
@@ -194,7 +229,9 @@ def test_very_deep_nesting_is_refused(tmp_path, deep):
 
 
 def test_every_problem_is_listed_with_its_line_and_exit_2(tmp_path):
-    path = _write(tmp_path, """\
+    path = _write(
+        tmp_path,
+        """\
         version: one
         policy:
           rectify_months: -1
@@ -211,7 +248,8 @@ def test_every_problem_is_listed_with_its_line_and_exit_2(tmp_path):
           - id: C01
             title: 二
             when: township == '邓埠镇'
-        """)
+        """,
+    )
     result = runner.invoke(app, ["criteria", "--criteria", str(path)])
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
@@ -226,12 +264,15 @@ def test_every_problem_is_listed_with_its_line_and_exit_2(tmp_path):
     ]
 
 
-@pytest.mark.parametrize("content, words", [
-    ("", "must be a mapping"),
-    ("fields: [\n  - id: x\n", "YAML syntax error"),
-    ("!!python/object/apply:os.system ['echo pwned']\n", "YAML"),
-    ("- just\n- a list\n", "must be a mapping"),
-])
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        ("", "must be a mapping"),
+        ("fields: [\n  - id: x\n", "YAML syntax error"),
+        ("!!python/object/apply:os.system ['echo pwned']\n", "YAML"),
+        ("- just\n- a list\n", "must be a mapping"),
+    ],
+)
 def test_broken_criteria_files(tmp_path, content, words):
     path = _write(tmp_path, content)
     result = runner.invoke(app, ["criteria", "--criteria", str(path)])

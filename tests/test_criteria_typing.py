@@ -3,9 +3,9 @@ leaves a standard undetermined with its reason — through `lax check --criteria
 
 import json
 
+from helpers import township_xlsx
 from typer.testing import CliRunner
 
-from helpers import township_xlsx
 from lax.cli import app
 from lax.criteria import packaged_path
 
@@ -15,8 +15,10 @@ SHIPPED = packaged_path("criteria.yaml").read_text(encoding="utf-8")
 
 def criteria_with(tmp_path, *standards):
     """The shipped criteria file with extra standards (id, when) appended."""
-    body = "".join(f"  - id: {cid}\n    title: {{zh: 附加标准{cid}, en: Extra {cid}}}\n    when: '{when}'\n"
-                   for cid, when in standards)
+    body = "".join(
+        f"  - id: {cid}\n    title: {{zh: 附加标准{cid}, en: Extra {cid}}}\n    when: '{when}'\n"
+        for cid, when in standards
+    )
     path = tmp_path / "criteria.yaml"
     path.write_text(SHIPPED.rstrip("\n") + "\n" + body, encoding="utf-8")
     return path
@@ -31,15 +33,23 @@ def sheet(path, header, rows):
 
 
 def check(tmp_path, crit, path, fmt="json", lang="en"):
-    return runner.invoke(app, ["check", str(path), "--criteria", str(crit), "--format", fmt, "--as-of", "2026-09-30",
-                               "--lang", lang])
+    return runner.invoke(
+        app, ["check", str(path), "--criteria", str(crit), "--format", fmt, "--as-of", "2026-09-30", "--lang", lang]
+    )
 
 
 def test_a_date_in_an_in_list_is_read_as_a_date_like_with_equals(tmp_path):
-    crit = criteria_with(tmp_path, ("C20", 'checked_on in ["2026-09-30", "2026-06-30"]'),
-                         ("C21", 'checked_on == "2026-09-30"'), ("C22", 'checked_on not in ["2026-09-30"]'))
-    path = sheet(tmp_path / "邓埠镇.xlsx", ["乡镇", "村名", "排查日期"],
-                 [["邓埠镇", "宋三村", "2026-09-30"], ["邓埠镇", "塔洲村", "2026年6月30日"], ["邓埠镇", "西畈村", "2026-03-31"]])
+    crit = criteria_with(
+        tmp_path,
+        ("C20", 'checked_on in ["2026-09-30", "2026-06-30"]'),
+        ("C21", 'checked_on == "2026-09-30"'),
+        ("C22", 'checked_on not in ["2026-09-30"]'),
+    )
+    path = sheet(
+        tmp_path / "邓埠镇.xlsx",
+        ["乡镇", "村名", "排查日期"],
+        [["邓埠镇", "宋三村", "2026-09-30"], ["邓埠镇", "塔洲村", "2026年6月30日"], ["邓埠镇", "西畈村", "2026-03-31"]],
+    )
     result = check(tmp_path, crit, path)
     data = json.loads(result.stdout)
     met = {v["village"]: sorted(m["id"] for m in v["matches"] if m["id"] >= "C20") for v in data["villages"]}
@@ -52,8 +62,9 @@ def test_a_number_in_a_list_for_a_text_field_is_refused_with_its_line(tmp_path):
     result = check(tmp_path, crit, path)
     assert result.exit_code == 2
     line = line_of(crit, "when: 'village in [1, 2]'")
-    assert f"criteria.yaml:{line}: criterion 'C20': cannot compare text with num 1 in the list after 'in'" \
-        in result.output
+    assert (
+        f"criteria.yaml:{line}: criterion 'C20': cannot compare text with num 1 in the list after 'in'" in result.output
+    )
 
 
 def test_text_in_a_list_for_a_number_field_is_refused_with_its_line(tmp_path):
@@ -61,8 +72,10 @@ def test_text_in_a_list_for_a_number_field_is_refused_with_its_line(tmp_path):
     result = check(tmp_path, crit, sheet(tmp_path / "a.xlsx", ["乡镇", "村名"], [["邓埠镇", "宋三村"]]))
     assert result.exit_code == 2
     line = line_of(crit, "when: 'party_members in")
-    assert f"criteria.yaml:{line}: criterion 'C20': cannot compare num with text \"20\" in the list after 'in'" \
+    assert (
+        f"criteria.yaml:{line}: criterion 'C20': cannot compare num with text \"20\" in the list after 'in'"
         in result.output
+    )
 
 
 def test_a_text_that_is_no_date_in_a_date_list_is_refused(tmp_path):
@@ -75,7 +88,9 @@ def test_a_text_that_is_no_date_in_a_date_list_is_refused(tmp_path):
 
 def test_yes_no_words_in_a_list_for_a_yes_no_field(tmp_path):
     crit = criteria_with(tmp_path, ("C20", 'election_completed in ["否"]'))
-    path = sheet(tmp_path / "a.xlsx", ["乡镇", "村名", "换届完成"], [["邓埠镇", "宋三村", "×"], ["邓埠镇", "塔洲村", "是"]])
+    path = sheet(
+        tmp_path / "a.xlsx", ["乡镇", "村名", "换届完成"], [["邓埠镇", "宋三村", "×"], ["邓埠镇", "塔洲村", "是"]]
+    )
     data = json.loads(check(tmp_path, crit, path).stdout)
     assert [sorted(m["id"] for m in v["matches"]) for v in data["villages"]] == [["C05", "C20"], []]
     crit = criteria_with(tmp_path, ("C20", 'election_completed in ["也许"]'))
@@ -85,8 +100,11 @@ def test_yes_no_words_in_a_list_for_a_yes_no_field(tmp_path):
 
 def test_a_division_by_zero_is_undetermined_with_its_reason(tmp_path):
     crit = criteria_with(tmp_path, ("C20", "cadre_violations / party_members > 0.1"))
-    path = sheet(tmp_path / "洪湖乡.xlsx", ["乡镇", "村名", "党员人数", "干部违纪违法人次"],
-                 [["洪湖乡", "塘桥村", 0, 0], ["洪湖乡", "东阳村", 20, 3], ["洪湖乡", "坪上村", None, 1]])
+    path = sheet(
+        tmp_path / "洪湖乡.xlsx",
+        ["乡镇", "村名", "党员人数", "干部违纪违法人次"],
+        [["洪湖乡", "塘桥村", 0, 0], ["洪湖乡", "东阳村", 20, 3], ["洪湖乡", "坪上村", None, 1]],
+    )
     result = check(tmp_path, crit, path)
     data = json.loads(result.stdout)
     und = {v["village"]: [u for u in v["undetermined"] if u["id"] == "C20"] for v in data["villages"]}
@@ -101,9 +119,13 @@ def test_a_division_by_zero_is_undetermined_with_its_reason(tmp_path):
 
 def test_a_division_by_zero_reason_in_the_csv_and_xlsx_outputs(tmp_path):
     crit = criteria_with(tmp_path, ("C20", "cadre_violations / party_members > 0.1"))
-    path = sheet(tmp_path / "洪湖乡.xlsx", ["乡镇", "村名", "党员人数", "干部违纪违法人次"], [["洪湖乡", "塘桥村", 0, 0]])
+    path = sheet(
+        tmp_path / "洪湖乡.xlsx", ["乡镇", "村名", "党员人数", "干部违纪违法人次"], [["洪湖乡", "塘桥村", 0, 0]]
+    )
     out = tmp_path / "out.csv"
-    result = runner.invoke(app, ["check", str(path), "--criteria", str(crit), "--format", "csv", "--output", str(out),
-                                 "--as-of", "2026-09-30"])
+    result = runner.invoke(
+        app,
+        ["check", str(path), "--criteria", str(crit), "--format", "csv", "--output", str(out), "--as-of", "2026-09-30"],
+    )
     assert out.exists(), result.output
     assert "C20 (division by zero (party_members = 0))" in out.read_text(encoding="utf-8-sig")

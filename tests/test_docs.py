@@ -167,11 +167,15 @@ def test_the_readme_links_every_docs_page():
 def test_readme_is_short_and_says_how_to_set_up():
     readme = README.read_text(encoding="utf-8")
     assert len(readme.splitlines()) <= 250
-    linux = ("python3 -m venv .venv && . .venv/bin/activate && python3 -m pip install . && "
-             "lax check examples/yujiang.xlsx")
+    linux = (
+        "python3 -m venv .venv && . .venv/bin/activate && python3 -m pip install . && lax check examples/yujiang.xlsx"
+    )
     tests = "python3 -m venv .venv && . .venv/bin/activate && python3 -m pip install '.[test]' && python3 -m pytest"
     assert linux in readme and tests in readme
-    assert r"py -m venv .venv; .\.venv\Scripts\Activate.ps1; python -m pip install .; lax check examples\yujiang.xlsx" in readme
+    assert (
+        r"py -m venv .venv; .\.venv\Scripts\Activate.ps1; python -m pip install .; lax check examples\yujiang.xlsx"
+        in readme
+    )
 
 
 def test_ci_runs_the_readmes_test_command_as_written():
@@ -190,8 +194,12 @@ def test_the_first_setup_command_exits_1_as_the_readme_says():
 
 
 def test_no_references_to_a_spec_outside_the_repository():
-    offenders = [f"{p.relative_to(ROOT)}:{i}" for p in markdown_files()
-                 for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if re.search(r"SPEC\b|§", line)]
+    offenders = [
+        f"{p.relative_to(ROOT)}:{i}"
+        for p in markdown_files()
+        for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"SPEC\b|§", line)
+    ]
     assert offenders == []
 
 
@@ -211,10 +219,15 @@ def test_the_default_standards_are_listed_as_the_packaged_file_has_them():
 
 def test_every_top_level_module_and_package_is_in_the_architecture_page():
     page = (DOCS / "dev" / "architecture.md").read_text(encoding="utf-8")
-    names = [p.name for p in (ROOT / "lax").iterdir()
-             if (p.is_dir() and (p / "__init__.py").exists() and p.name != "data")
-             or (p.suffix == ".py" and p.name not in ("__init__.py", "__main__.py"))]
-    missing = [n for n in sorted(names) if not re.search(r"(?<![\w/])" + re.escape(n.removesuffix(".py")) + r"(\.py|/)", page)]
+    names = [
+        p.name
+        for p in (ROOT / "lax").iterdir()
+        if (p.is_dir() and (p / "__init__.py").exists() and p.name != "data")
+        or (p.suffix == ".py" and p.name not in ("__init__.py", "__main__.py"))
+    ]
+    missing = [
+        n for n in sorted(names) if not re.search(r"(?<![\w/])" + re.escape(n.removesuffix(".py")) + r"(\.py|/)", page)
+    ]
     assert missing == [], f"docs/dev/architecture.md does not describe lax/{missing}"
 
 
@@ -229,14 +242,17 @@ def test_the_library_examples_run(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     made = CliRunner().invoke(lax.cli.app, ["check", "villages.csv", "--as-of", "2026-09-30", "--record"], env=env)
     assert made.exit_code == 1 and "4 opened" in made.output, made.output
-    runner = ("import sys\n"
-              "for i, block in enumerate(sys.argv[1:], 1):\n"
-              "    print(f'--- example {i}', file=sys.stderr)\n"
-              "    exec(compile(block, f'docs/dev/api.md example {i}', 'exec'), {'__name__': '__main__'})\n")
+    runner = (
+        "import sys\n"
+        "for i, block in enumerate(sys.argv[1:], 1):\n"
+        "    print(f'--- example {i}', file=sys.stderr)\n"
+        "    exec(compile(block, f'docs/dev/api.md example {i}', 'exec'), {'__name__': '__main__'})\n"
+    )
     run_env = {**os.environ, "PYTHONPATH": str(ROOT), **{k: v for k, v in env.items() if v is not None}}
     run_env.pop("LAX_LEDGER", None)
-    run = subprocess.run([sys.executable, "-c", runner, *blocks], cwd=tmp_path, env=run_env, capture_output=True,
-                         text=True)
+    run = subprocess.run(
+        [sys.executable, "-c", runner, *blocks], cwd=tmp_path, env=run_env, capture_output=True, text=True
+    )
     assert run.returncode == 0, run.stderr
     assert "罗坪村 ['C05', 'C13', 'C15']" in run.stdout
     assert (tmp_path / "2026Q4.docx").stat().st_size > 0

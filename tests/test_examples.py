@@ -78,8 +78,15 @@ def test_yujiang_is_english_with_a_title_row():
     assert ws["A1"].value.startswith("Yujiang County")
     assert [c.value for c in ws[2]][:4] == ["Township", "Village", "Village code", "Party members"]
     townships = {c.value for c in ws["A"][2:]}
-    assert townships == {"Dengbu Town", "Huangxi Town", "Ma Quan Town", "Honghu Township", "Huang Zhuang Township",
-                         "Yangxi Township", "Chuntao Township"}
+    assert townships == {
+        "Dengbu Town",
+        "Huangxi Town",
+        "Ma Quan Town",
+        "Honghu Township",
+        "Huang Zhuang Township",
+        "Yangxi Township",
+        "Chuntao Township",
+    }
 
 
 def test_dengbu_is_shaped_like_a_real_township_sheet():
@@ -100,11 +107,14 @@ def expected_values(village: dict, criteria) -> tuple:
     return tuple(village.get(f.id) for f in criteria.fields)
 
 
-@pytest.mark.parametrize("name, data, flagged, undetermined", [
-    ("yujiang.xlsx", "YUJIANG", "YUJIANG_FLAGGED", "YUJIANG_UNDETERMINED"),
-    ("dengbu.xlsx", "DENGBU", "DENGBU_FLAGGED", "DENGBU_UNDETERMINED"),
-    ("villages.csv", "CSV_VILLAGES", "CSV_FLAGGED", None),
-])
+@pytest.mark.parametrize(
+    "name, data, flagged, undetermined",
+    [
+        ("yujiang.xlsx", "YUJIANG", "YUJIANG_FLAGGED", "YUJIANG_UNDETERMINED"),
+        ("dengbu.xlsx", "DENGBU", "DENGBU_FLAGGED", "DENGBU_UNDETERMINED"),
+        ("villages.csv", "CSV_VILLAGES", "CSV_FLAGGED", None),
+    ],
+)
 def test_examples_read_back_exactly_with_no_problems(script, criteria, name, data, flagged, undetermined):
     result = run_check([str(EXAMPLES / name)], criteria, AS_OF)
     assert result.problems == []
@@ -126,25 +136,44 @@ def test_yaml_example_reads_back(script, criteria):
 
 
 def test_readme_first_command_flags_yujiang_villages():
-    r = CliRunner().invoke(app, ["check", str(EXAMPLES / "yujiang.xlsx"), "--format", "json", "--as-of", "2026-09-30"],
-                           env={"LAX_TODAY": "2026-09-30"})
+    r = CliRunner().invoke(
+        app,
+        ["check", str(EXAMPLES / "yujiang.xlsx"), "--format", "json", "--as-of", "2026-09-30"],
+        env={"LAX_TODAY": "2026-09-30"},
+    )
     assert r.exit_code == 1, r.output
     data = json.loads(r.stdout)
-    assert data["summary"] == {"villages": 20, "flagged": 10, "undetermined": 2, "problems": 0, "notices": 0,
-                               "by_criterion": {"C02": 1, "C05": 3, "C11": 1, "C12": 1, "C13": 2, "C14": 4, "C15": 2}}
+    assert data["summary"] == {
+        "villages": 20,
+        "flagged": 10,
+        "undetermined": 2,
+        "problems": 0,
+        "notices": 0,
+        "by_criterion": {"C02": 1, "C05": 3, "C11": 1, "C12": 1, "C13": 2, "C14": 4, "C15": 2},
+    }
     flagged = [(v["township"], v["village"]) for v in data["villages"] if v["flagged"]]
     assert flagged == [
-        ("Dengbu Town", "Song San Village"), ("Huangxi Town", "Tazhou Village"), ("Ma Quan Town", "Xindian Village"),
-        ("Honghu Township", "Dongyang Village"), ("Honghu Township", "Tangqiao Village"),
-        ("Huang Zhuang Township", "Fang Qiu Village"), ("Yangxi Township", "Dunshang Village"),
-        ("Chuntao Township", "Luoping Village"), ("Chuntao Township", "Qianshan Village"),
+        ("Dengbu Town", "Song San Village"),
+        ("Huangxi Town", "Tazhou Village"),
+        ("Ma Quan Town", "Xindian Village"),
+        ("Honghu Township", "Dongyang Village"),
+        ("Honghu Township", "Tangqiao Village"),
+        ("Huang Zhuang Township", "Fang Qiu Village"),
+        ("Yangxi Township", "Dunshang Village"),
+        ("Chuntao Township", "Luoping Village"),
+        ("Chuntao Township", "Qianshan Village"),
         ("Chuntao Township", "Dong'an Village"),
     ]
     xindian = next(v for v in data["villages"] if v["village"] == "Xindian Village")
     assert xindian["code"] == "360622102201"
     assert xindian["source"]["row"] == 9
-    assert xindian["matches"] == [{"id": "C02", "title": "Secretary unfit for the post or often absent",
-                                   "evidence": {"secretary_absent_days": 62}}]
+    assert xindian["matches"] == [
+        {
+            "id": "C02",
+            "title": "Secretary unfit for the post or often absent",
+            "evidence": {"secretary_absent_days": 62},
+        }
+    ]
     maquan = next(v for v in data["villages"] if v["village"] == "Maquan Village")
     assert maquan["flagged"] is False
     assert maquan["undetermined"] == [{"id": "C15", "missing": ["satisfaction"]}]
@@ -167,8 +196,10 @@ def test_every_example_together_is_one_clean_check():
 
 def test_check_results_of_yujiang_as_xlsx(tmp_path):
     out = tmp_path / "yujiang-results.xlsx"
-    r = CliRunner().invoke(app, ["check", str(EXAMPLES / "yujiang.xlsx"), "--format", "xlsx", "--output", str(out),
-                                 "--as-of", "2026-09-30"])
+    r = CliRunner().invoke(
+        app,
+        ["check", str(EXAMPLES / "yujiang.xlsx"), "--format", "xlsx", "--output", str(out), "--as-of", "2026-09-30"],
+    )
     assert r.exit_code == 1, r.output
     ws = openpyxl.load_workbook(out)["Results"]
     assert ws.max_row == 21

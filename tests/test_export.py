@@ -13,10 +13,21 @@ from openpyxl import Workbook
 
 from lax.check import CheckResult, check_records
 from lax.criteria import load_criteria, packaged_path
-from lax.render.results import (EVIDENCE_FILL, FLAGGED_FILL, HEADER_FILL, PROBLEM_FILL, UNKNOWN_FILL, csv_header,
-                        make_cell, safe_text, write_csv, write_sheet, write_xlsx)
 from lax.i18n import set_lang
 from lax.problems import LaxError, Problem
+from lax.render.results import (
+    EVIDENCE_FILL,
+    FLAGGED_FILL,
+    HEADER_FILL,
+    PROBLEM_FILL,
+    UNKNOWN_FILL,
+    csv_header,
+    make_cell,
+    safe_text,
+    write_csv,
+    write_sheet,
+    write_xlsx,
+)
 
 AS_OF = dt.date(2026, 9, 30)
 
@@ -32,12 +43,31 @@ class FakeRecord:
     columns: dict | None = None
 
 
-CLEAN = dict(party_members=30, secretary_vacant_months=0, secretary_unfit=False, secretary_absent_days=0,
-             team_disunity=False, committee_vacancies=0, election_completed=True, vote_buying_cases=0,
-             org_life_held=True, years_since_new_member=0, gang_interference=False, disclosure_missed_months=0,
-             asset_cases=0, collective_petitions=0, leapfrog_petitions=0, cadre_violations=0, mass_incidents=0,
-             forest_fires=0, illegal_buildings=0, has_venue=True, satisfaction=88.0, collective_income=8.5,
-             checked_on=dt.date(2026, 9, 24))
+CLEAN = dict(
+    party_members=30,
+    secretary_vacant_months=0,
+    secretary_unfit=False,
+    secretary_absent_days=0,
+    team_disunity=False,
+    committee_vacancies=0,
+    election_completed=True,
+    vote_buying_cases=0,
+    org_life_held=True,
+    years_since_new_member=0,
+    gang_interference=False,
+    disclosure_missed_months=0,
+    asset_cases=0,
+    collective_petitions=0,
+    leapfrog_petitions=0,
+    cadre_violations=0,
+    mass_incidents=0,
+    forest_fires=0,
+    illegal_buildings=0,
+    has_venue=True,
+    satisfaction=88.0,
+    collective_income=8.5,
+    checked_on=dt.date(2026, 9, 24),
+)
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +87,7 @@ def result(criteria):
         record(criteria, 6, "邓埠镇", "仙台村", "360622100202"),
         record(criteria, 7, "邓埠镇", "新塘村", "360622100207", satisfaction=None),
         record(criteria, 8, "春涛乡", "罗坪村", "360622203201", election_completed=False, cadre_violations=1),
-        record(criteria, 9, "邓埠镇", "=HYPERLINK(\"http://evil.example\",\"点我\")", None),
+        record(criteria, 9, "邓埠镇", '=HYPERLINK("http://evil.example","点我")', None),
         record(criteria, 10, "邓埠镇", "大桥村", "360622100205", party_members=None),
     ]
     problems = [Problem("bad-number", "“七”不是整数", "dengbu.xlsx", "排查表", 10, "D", "party_members", "七")]
@@ -67,8 +97,22 @@ def result(criteria):
 # ---------------------------------------------------------------------------------------- safe_text
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+86 701 5881234", "-2", "@SUM(A1:A9)", "\t=1", "\r=1", "＝1+1", "＋1",
-                                  "－1", "＠A1", '=HYPERLINK("http://evil.example")'])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "=1+1",
+        "+86 701 5881234",
+        "-2",
+        "@SUM(A1:A9)",
+        "\t=1",
+        "\r=1",
+        "＝1+1",
+        "＋1",
+        "－1",
+        "＠A1",
+        '=HYPERLINK("http://evil.example")',
+    ],
+)
 def test_safe_text_neutralises_formula_starts(text):
     assert safe_text(text) == "'" + text
 
@@ -149,7 +193,7 @@ def test_write_csv_chinese(tmp_path, result):
     assert luoping[-2] == "C05：换届完成 = 否；C13：干部违纪违法人次 = 1"
 
     # A village name that is a formula arrives as text starting with a quote.
-    assert rows[5][1] == "'=HYPERLINK(\"http://evil.example\",\"点我\")"
+    assert rows[5][1] == '\'=HYPERLINK("http://evil.example","点我")'
     assert rows[5][2] == ""
 
 
@@ -244,7 +288,7 @@ def test_write_xlsx_results_sheet(tmp_path, result, criteria):
     assert luoping[41 + 1].value == "C05、C13"
 
     # Formula text stays text.
-    assert ws.cell(6, 2).value == "'=HYPERLINK(\"http://evil.example\",\"点我\")"
+    assert ws.cell(6, 2).value == '\'=HYPERLINK("http://evil.example","点我")'
     assert ws.cell(6, 2).data_type == "s"
 
     # A bad value is shown as read, in lilac, where the township typed it.
@@ -260,7 +304,16 @@ def test_write_xlsx_problems_and_about_sheets(tmp_path, result):
     wb = openpyxl.load_workbook(path)
     ws = wb["问题"]
     assert [c.value for c in ws[1]] == ["问题代码", "文件", "工作表", "行号", "列", "字段", "值", "说明"]
-    assert [c.value for c in ws[2]] == ["bad-number", "dengbu.xlsx", "排查表", 10, "D", "党员人数", "七", "“七”不是整数"]
+    assert [c.value for c in ws[2]] == [
+        "bad-number",
+        "dengbu.xlsx",
+        "排查表",
+        10,
+        "D",
+        "党员人数",
+        "七",
+        "“七”不是整数",
+    ]
     assert ws.freeze_panes == "A2"
 
     about = {r[0]: r[1] for r in wb["说明"].iter_rows(min_row=2, values_only=True) if r[0]}
@@ -295,7 +348,9 @@ def test_write_xlsx_english(tmp_path, result):
 
 
 def test_write_xlsx_no_problems_leaves_a_header_only_sheet(tmp_path, criteria):
-    res = CheckResult(criteria, AS_OF, check_records([record(criteria, 3, "黄溪镇", "塔洲村", "360622101201")], criteria))
+    res = CheckResult(
+        criteria, AS_OF, check_records([record(criteria, 3, "黄溪镇", "塔洲村", "360622101201")], criteria)
+    )
     write_xlsx(res, tmp_path / "r.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "r.xlsx")
     assert wb["Problems"].max_row == 1
@@ -335,8 +390,9 @@ def test_results_workbook_reads_back_through_lax_check(tmp_path, criteria):
     ]
     for r in rows:
         values = {"township": "邓埠镇", **CLEAN, **r}
-        ws.append([("是" if v else "否") if isinstance(v, bool) else v
-                   for v in (values.get(f.id) for f in criteria.fields)])
+        ws.append(
+            [("是" if v else "否") if isinstance(v, bool) else v for v in (values.get(f.id) for f in criteria.fields)]
+        )
     wb.save(src)
 
     first = run_check([str(src)], criteria, AS_OF)
@@ -346,6 +402,9 @@ def test_results_workbook_reads_back_through_lax_check(tmp_path, criteria):
     write_xlsx(first, out)
     second = run_check([str(out)], criteria, AS_OF)
     assert [v.record.values for v in second.villages] == [v.record.values for v in first.villages]
-    assert [(m.matches, m.undetermined) for m in second.villages] == [(m.matches, m.undetermined) for m in first.villages]
-    assert [(p.code, p.sheet, p.row, p.field, p.value) for p in second.problems] == \
-        [("bad-number", "结果", 3, "party_members", "七")]
+    assert [(m.matches, m.undetermined) for m in second.villages] == [
+        (m.matches, m.undetermined) for m in first.villages
+    ]
+    assert [(p.code, p.sheet, p.row, p.field, p.value) for p in second.problems] == [
+        ("bad-number", "结果", 3, "party_members", "七")
+    ]

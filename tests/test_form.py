@@ -9,9 +9,9 @@ import openpyxl
 import pytest
 
 from lax.criteria import load_criteria, packaged_path
-from lax.render.form import FORM_SHEET, HELP_SHEET, describe_when, write_form
 from lax.i18n import set_lang
 from lax.problems import LaxError
+from lax.render.form import FORM_SHEET, HELP_SHEET, describe_when, write_form
 
 
 @pytest.fixture(scope="module")
@@ -79,8 +79,12 @@ def test_form_validations(form, criteria):
     members = dv[letters["party_members"]]
     assert (members.type, members.operator, members.formula1) == ("whole", "greaterThanOrEqual", "0")
     satisfaction = dv[letters["satisfaction"]]
-    assert (satisfaction.type, satisfaction.operator, satisfaction.formula1, satisfaction.formula2) == \
-        ("decimal", "between", "0", "100")
+    assert (satisfaction.type, satisfaction.operator, satisfaction.formula1, satisfaction.formula2) == (
+        "decimal",
+        "between",
+        "0",
+        "100",
+    )
     income = dv[letters["collective_income"]]
     assert income.type == "decimal"
     date = dv[letters["checked_on"]]
@@ -140,13 +144,16 @@ def test_form_needs_an_xlsx_name(tmp_path, criteria):
         write_form(criteria, tmp_path / "missing" / "form.xlsx", "en")
 
 
-@pytest.mark.parametrize("cid, zh, en", [
-    ("C01", "书记空缺月数 ≥ 3", "Secretary vacant (months) ≥ 3"),
-    ("C02", "书记不胜任为“是”，或书记脱岗天数 ≥ 30", "Secretary unfit is yes, or Secretary absent (days) ≥ 30"),
-    ("C05", "换届完成为“否”", "Election completed is no"),
-    ("C12", "集体访次数 ≥ 3，或越级访次数 ≥ 1", "Collective petitions ≥ 3, or Leapfrog petitions ≥ 1"),
-    ("C15", "群众满意度 < 60", "Satisfaction (%) < 60"),
-])
+@pytest.mark.parametrize(
+    "cid, zh, en",
+    [
+        ("C01", "书记空缺月数 ≥ 3", "Secretary vacant (months) ≥ 3"),
+        ("C02", "书记不胜任为“是”，或书记脱岗天数 ≥ 30", "Secretary unfit is yes, or Secretary absent (days) ≥ 30"),
+        ("C05", "换届完成为“否”", "Election completed is no"),
+        ("C12", "集体访次数 ≥ 3，或越级访次数 ≥ 1", "Collective petitions ≥ 3, or Leapfrog petitions ≥ 1"),
+        ("C15", "群众满意度 < 60", "Satisfaction (%) < 60"),
+    ],
+)
 def test_describe_when_default_standards(criteria, cid, zh, en):
     c = criteria.criterion(cid)
     assert describe_when(c, criteria, "zh") == zh
@@ -155,7 +162,8 @@ def test_describe_when_default_standards(criteria, cid, zh, en):
 
 def test_describe_when_other_constructs(tmp_path):
     path = tmp_path / "criteria.yaml"
-    path.write_text("""
+    path.write_text(
+        """
 version: 1
 fields:
   - {id: township, type: text, required: true, title: {zh: 乡镇, en: Township}}
@@ -169,16 +177,25 @@ criteria:
   - {id: X2, title: 场所, when: "venue in ['租用', '无'] and not (election_completed or collective_petitions > 0)"}
   - {id: X3, title: 换届, when: "election_completed == false"}
   - {id: X4, title: 算式, when: "(collective_petitions + leapfrog_petitions) * 2 - (leapfrog_petitions - 1) > -1"}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     c = load_criteria(path)
     assert describe_when(c.criterion("X1"), c, "zh") == "集体访次数 + 越级访次数 × 2 ≥ 4"
-    assert describe_when(c.criterion("X2"), c, "zh") == "活动场所为“租用”、“无”之一，且并非（换届完成为“是”，或集体访次数 > 0）"
-    assert describe_when(c.criterion("X2"), c, "en") == \
-        'Venue is one of "租用", "无", and not (Election completed is yes, or Collective petitions > 0)'
+    assert (
+        describe_when(c.criterion("X2"), c, "zh")
+        == "活动场所为“租用”、“无”之一，且并非（换届完成为“是”，或集体访次数 > 0）"
+    )
+    assert (
+        describe_when(c.criterion("X2"), c, "en")
+        == 'Venue is one of "租用", "无", and not (Election completed is yes, or Collective petitions > 0)'
+    )
     assert describe_when(c.criterion("X3"), c, "zh") == "换届完成为“否”"
     assert describe_when(c.criterion("X3"), c, "en") == "Election completed is no"
-    assert describe_when(c.criterion("X4"), c, "en") == \
-        "(Collective petitions + Leapfrog petitions) × 2 − (Leapfrog petitions − 1) > -1"
+    assert (
+        describe_when(c.criterion("X4"), c, "en")
+        == "(Collective petitions + Leapfrog petitions) × 2 − (Leapfrog petitions − 1) > -1"
+    )
     # A form from these criteria has their fields only.
     write_form(c, tmp_path / "f.xlsx", "zh")
     ws = openpyxl.load_workbook(tmp_path / "f.xlsx")[FORM_SHEET]
@@ -196,8 +213,13 @@ def fill_in(path, criteria) -> None:
     villages = [
         {"township": "邓埠镇", "village": "宋三村", "code": "360622100201", "forest_fires": 2, "satisfaction": 78},
         {"township": "邓埠镇", "village": "仙台村", "code": "360622100202", "satisfaction": 91},
-        {"township": "邓埠镇", "village": "新塘村", "code": "360622100207", "election_completed": "否",
-         "satisfaction": None},
+        {
+            "township": "邓埠镇",
+            "village": "新塘村",
+            "code": "360622100207",
+            "election_completed": "否",
+            "satisfaction": None,
+        },
     ]
     for r, v in enumerate(villages, 4):
         for f in criteria.fields:
@@ -229,8 +251,10 @@ def test_filled_form_reads_back_with_no_problems(form, criteria):
     fill_in(form, criteria)
     result = run_check([str(form)], criteria, dt.date(2026, 9, 30))
     assert result.problems == []
-    got = {v.record.values[1]: ([m.id for m in v.matches], [u[0] for u in v.undetermined], v.record.row)
-           for v in result.villages}
+    got = {
+        v.record.values[1]: ([m.id for m in v.matches], [u[0] for u in v.undetermined], v.record.row)
+        for v in result.villages
+    }
     assert got == {"宋三村": (["C14"], [], 4), "仙台村": ([], [], 5), "新塘村": (["C05"], ["C15"], 6)}
     song = result.villages[0].record.values
     idx = criteria.index

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
-from lax.read import guard
-from lax.problems import LaxError
 from helpers import GB, ROOT, far_corner_xlsx, rewritten, run_bounded
+
+from lax.problems import LaxError
+from lax.read import guard
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the watched reader needs fork (POSIX)")
 
@@ -94,8 +94,9 @@ def test_debug_lets_the_dying_library_speak(tmp_path):
 def test_check_record_with_a_bombed_sheet_records_nothing(tmp_path):
     bomb = township_workbook(tmp_path / "bomb.xlsx", bombed_second_sheet=True)
     ledger = tmp_path / "ledger"
-    r = run_bounded(["check", str(bomb), "--record", "--ledger", str(ledger), "--format", "json"], tmp_path,
-                    memory=GB, timeout=120)
+    r = run_bounded(
+        ["check", str(bomb), "--record", "--ledger", str(ledger), "--format", "json"], tmp_path, memory=GB, timeout=120
+    )
     assert r.returncode == 2, r.stderr
     assert not ledger.exists() or not list(ledger.glob("*.yaml"))
 
@@ -109,7 +110,8 @@ def test_ledger_import_of_a_bombed_ledger_says_why_and_writes_nothing(tmp_path):
     assert r.stderr.splitlines() == [
         f"nothing imported: 1 problem(s) in {far}",
         f"{far}, sheet 排查表: sheet '排查表' could not be read: the spreadsheet reader ran out of memory (limit 1 GiB); "
-        "its cells span millions of empty rows or columns, or repeat one cell millions of times [unreadable-sheet]"]
+        "its cells span millions of empty rows or columns, or repeat one cell millions of times [unreadable-sheet]",
+    ]
     assert not ledger.exists() or not list(ledger.glob("*.yaml"))
 
 
@@ -121,8 +123,19 @@ def test_a_bad_memory_limit_is_one_line(tmp_path):
     assert r.stderr.strip() == "LAX_MEMORY_LIMIT: 'lots' is not a size like 4G, 1500M or 0 (no limit)"
 
 
-@pytest.mark.parametrize("raw, expected", [("", 4 << 30), ("4G", 4 << 30), ("1500M", 1500 << 20), ("2GiB", 2 << 30),
-                                           ("0", None), ("1.5g", 3 << 29), ("1073741824", 1 << 30), ("256M", 256 << 20)])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("", 4 << 30),
+        ("4G", 4 << 30),
+        ("1500M", 1500 << 20),
+        ("2GiB", 2 << 30),
+        ("0", None),
+        ("1.5g", 3 << 29),
+        ("1073741824", 1 << 30),
+        ("256M", 256 << 20),
+    ],
+)
 def test_memory_limit_spellings(monkeypatch, raw, expected):
     monkeypatch.setenv("LAX_MEMORY_LIMIT", raw)
     assert guard.memory_limit() == expected
@@ -162,8 +175,13 @@ if code is not None:
 
 def scripted(child: str, stderr=subprocess.PIPE) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(ROOT), LAX_MEMORY_LIMIT="0")
-    return subprocess.Popen([sys.executable, "-c", PRELUDE + textwrap.dedent(child)], env=env,
-                            stdout=subprocess.PIPE, stderr=stderr, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", PRELUDE + textwrap.dedent(child)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
+    )
 
 
 def finish(p: subprocess.Popen) -> tuple[int, list[str]]:
@@ -172,7 +190,8 @@ def finish(p: subprocess.Popen) -> tuple[int, list[str]]:
 
 
 def test_a_read_that_kills_the_child_is_skipped_by_the_next_child():
-    code, out = finish(scripted("""
+    code, out = finish(
+        scripted("""
         for sheet in ("排查表", "附表", "汇总"):
             if guard.crashed("乡镇.xlsx", sheet):
                 print("skipped", sheet, flush=True)
@@ -181,20 +200,30 @@ def test_a_read_that_kills_the_child_is_skipped_by_the_next_child():
                 if sheet != "排查表":
                     os.kill(os.getpid(), signal.SIGKILL)  # what the kernel does to a process out of memory
             print("read", sheet, flush=True)
-    """))
+    """)
+    )
     assert code == 0
     # Three children: the first dies in 附表, the second in 汇总, the third skips both.
-    assert out == ["read 排查表", "read 排查表", "skipped 附表",
-                   "read 排查表", "skipped 附表", "skipped 汇总", "parent: exit 0"]
+    assert out == [
+        "read 排查表",
+        "read 排查表",
+        "skipped 附表",
+        "read 排查表",
+        "skipped 附表",
+        "skipped 汇总",
+        "parent: exit 0",
+    ]
 
 
 def test_a_child_killed_outside_any_read_is_reported_not_retried():
-    code, out = finish(scripted("""
+    code, out = finish(
+        scripted("""
         with guard.watch("乡镇.xlsx", "排查表"):
             pass
         print("working", flush=True)
         os.kill(os.getpid(), signal.SIGKILL)
-    """))
+    """)
+    )
     assert code == 3
     assert out == ["working", "parent: lax stopped: its work process was killed (SIGKILL) before it finished 3"]
 
@@ -205,11 +234,13 @@ def test_the_childs_exit_code_is_the_commands():
 
 
 def test_an_interrupted_child_is_an_interrupted_command():
-    code, out = finish(scripted("""
+    code, out = finish(
+        scripted("""
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         with guard.watch("乡镇.xlsx", "排查表"):
             os.kill(os.getpid(), signal.SIGINT)
-    """))
+    """)
+    )
     assert (code, out) == (130, ["parent: exit 130"])  # not taken for a crash, not retried
 
 
@@ -234,13 +265,16 @@ def test_after_a_crash_the_terminal_gets_its_cursor_back():
 
     master, slave = pty.openpty()
     try:
-        p = scripted("""
+        p = scripted(
+            """
             if not guard.crashed("乡镇.xlsx", "附表"):
                 sys.stderr.write("\\x1b[?25l读取中 ━━━━━━━ 40%")  # what a progress bar leaves: cursor hidden
                 sys.stderr.flush()
                 with guard.watch("乡镇.xlsx", "附表"):
                     os.kill(os.getpid(), signal.SIGKILL)
-        """, stderr=slave)
+        """,
+            stderr=slave,
+        )
         code, out = finish(p)
     finally:
         os.close(slave)

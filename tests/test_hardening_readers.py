@@ -26,8 +26,8 @@ import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
-
 from hypothesis_profiles import examples
+
 from lax.check import check_records
 from lax.criteria import load_criteria
 from lax.read.records import column_letter, read_records
@@ -64,8 +64,10 @@ def standards(r: dict) -> dict:
     g = r.get
     return {
         "C01": [(("secretary_vacant_months",), ge(g("secretary_vacant_months"), 3))],
-        "C02": [(("secretary_unfit",), g("secretary_unfit")),
-                (("secretary_absent_days",), ge(g("secretary_absent_days"), 30))],
+        "C02": [
+            (("secretary_unfit",), g("secretary_unfit")),
+            (("secretary_absent_days",), ge(g("secretary_absent_days"), 30)),
+        ],
         "C03": [(("team_disunity",), g("team_disunity"))],
         "C04": [(("committee_vacancies",), ge(g("committee_vacancies"), 2))],
         "C05": [(("election_completed",), not3(g("election_completed")))],
@@ -75,11 +77,16 @@ def standards(r: dict) -> dict:
         "C09": [(("gang_interference",), g("gang_interference"))],
         "C10": [(("disclosure_missed_months",), ge(g("disclosure_missed_months"), 3))],
         "C11": [(("asset_cases",), ge(g("asset_cases"), 1))],
-        "C12": [(("collective_petitions",), ge(g("collective_petitions"), 3)),
-                (("leapfrog_petitions",), ge(g("leapfrog_petitions"), 1))],
+        "C12": [
+            (("collective_petitions",), ge(g("collective_petitions"), 3)),
+            (("leapfrog_petitions",), ge(g("leapfrog_petitions"), 1)),
+        ],
         "C13": [(("cadre_violations",), ge(g("cadre_violations"), 1))],
-        "C14": [(("mass_incidents",), ge(g("mass_incidents"), 1)), (("forest_fires",), ge(g("forest_fires"), 1)),
-                (("illegal_buildings",), ge(g("illegal_buildings"), 10))],
+        "C14": [
+            (("mass_incidents",), ge(g("mass_incidents"), 1)),
+            (("forest_fires",), ge(g("forest_fires"), 1)),
+            (("illegal_buildings",), ge(g("illegal_buildings"), 10)),
+        ],
         "C15": [(("satisfaction",), lt(g("satisfaction"), 60))],
     }
 
@@ -114,8 +121,24 @@ def test_the_independent_evaluation_agrees_with_the_spec_examples():
 # ================================================================================ typed villages (truth)
 
 TOWNSHIPS = ["邓埠镇", "黄溪镇", "马荃镇", "洪湖乡", "黄庄乡", "杨溪乡", "春涛乡"]
-VILLAGES = ["宋三村", "塔洲村", "新店村", "东阳村", "塘桥村", "方丘村", "墩上村", "罗坪村", "岩前村", "渡口村", "坪上村",
-            "山背村", "港口村", "桥头村", "湾里村", "岭下村"]
+VILLAGES = [
+    "宋三村",
+    "塔洲村",
+    "新店村",
+    "东阳村",
+    "塘桥村",
+    "方丘村",
+    "墩上村",
+    "罗坪村",
+    "岩前村",
+    "渡口村",
+    "坪上村",
+    "山背村",
+    "港口村",
+    "桥头村",
+    "湾里村",
+    "岭下村",
+]
 
 ints = st.one_of(st.none(), st.integers(0, 40), st.integers(0, 3000))
 bools = st.one_of(st.none(), st.booleans())
@@ -135,14 +158,14 @@ def tidy(value):
 @st.composite
 def villages(draw, min_size=1, max_size=12):
     n = draw(st.integers(min_size, max_size))
-    names = draw(st.lists(st.tuples(st.sampled_from(TOWNSHIPS), st.sampled_from(VILLAGES)), min_size=n, max_size=n,
-                          unique=True))
+    names = draw(
+        st.lists(st.tuples(st.sampled_from(TOWNSHIPS), st.sampled_from(VILLAGES)), min_size=n, max_size=n, unique=True)
+    )
     names.sort(key=lambda tv: TOWNSHIPS.index(tv[0]))  # a township's villages together, as in a real sheet
     with_codes = draw(st.booleans())
     out = []
     for k, (township, village) in enumerate(names):
-        r = {"township": township, "village": village,
-             "code": f"3606221{k:05d}" if with_codes else None}
+        r = {"township": township, "village": village, "code": f"3606221{k:05d}" if with_codes else None}
         for f in CRIT.fields:
             if f.type in BY_TYPE:
                 r[f.id] = tidy(draw(BY_TYPE[f.type]))
@@ -156,13 +179,24 @@ FULL_WIDTH = str.maketrans("0123456789.%", "０１２３４５６７８９．％
 TRUE_SPELLINGS = ["是", "有", "√", "✓", "Y", "y", "yes", "TRUE", "1", "已完成", True, 1]
 FALSE_SPELLINGS = ["否", "无", "×", "✗", "N", "no", "False", "0", "未", False, 0]
 BLANK_SPELLINGS = [None, "", "  ", "-", "/", "—", "／"]
-BAD = {"int": ["七", "3.5", "-2", "很多"], "number": ["十万", "1,2,3", "abc"], "percent": ["120", "-5%", "高", 130],
-       "bool": ["也许", "正常", "2", 2], "date": ["2026-13-40", "昨天", "2026/02/30"]}
+BAD = {
+    "int": ["七", "3.5", "-2", "很多"],
+    "number": ["十万", "1,2,3", "abc"],
+    "percent": ["120", "-5%", "高", 130],
+    "bool": ["也许", "正常", "2", 2],
+    "date": ["2026-13-40", "昨天", "2026/02/30"],
+}
 
 
 # A count's unit as a township writes it, by the field's unit (a unit that is not the column's is a problem).
-UNIT_WORDS = {"months": ["个月", "月"], "days": ["天", "日"], "years": ["年"], "persons": ["人", "名"],
-              "times": ["次", "个"], None: ["个", "人"]}
+UNIT_WORDS = {
+    "months": ["个月", "月"],
+    "days": ["天", "日"],
+    "years": ["年"],
+    "persons": ["人", "名"],
+    "times": ["次", "个"],
+    None: ["个", "人"],
+}
 
 
 def spellings(ftype: str, v, text_only: bool = False, unit: str | None = None) -> list:
@@ -189,8 +223,14 @@ def spellings(ftype: str, v, text_only: bool = False, unit: str | None = None) -
         if 0 < v <= 100 and round(v / 100 * 100, 9) == v:
             out.append(v / 100)  # a percent-formatted cell holds the fraction
     elif ftype == "date":
-        out = [v, v.isoformat(), f"{v.year}/{v.month}/{v.day}", f"{v.year}.{v.month}.{v.day}",
-               f"{v.year}年{v.month}月{v.day}日", dt.datetime(v.year, v.month, v.day)]
+        out = [
+            v,
+            v.isoformat(),
+            f"{v.year}/{v.month}/{v.day}",
+            f"{v.year}.{v.month}.{v.day}",
+            f"{v.year}年{v.month}月{v.day}日",
+            dt.datetime(v.year, v.month, v.day),
+        ]
     else:
         out = [v]
     if text_only:
@@ -220,17 +260,31 @@ def workbooks(draw):
     if all(v["code"] is None for v in vs) and "code" in present and draw(st.booleans()):
         present.remove("code")
     sheets = draw(st.integers(1, min(3, len(vs))))
-    cuts = sorted(draw(st.lists(st.integers(1, len(vs) - 1), min_size=sheets - 1, max_size=sheets - 1, unique=True))) \
-        if len(vs) > 1 and sheets > 1 else []
+    cuts = (
+        sorted(draw(st.lists(st.integers(1, len(vs) - 1), min_size=sheets - 1, max_size=sheets - 1, unique=True)))
+        if len(vs) > 1 and sheets > 1
+        else []
+    )
     parts = [vs[a:b] for a, b in zip([0, *cuts], [*cuts, len(vs)])]
     layout = []
     for s, part in enumerate(parts):
         order = draw(st.permutations(present))
         header = [draw(st.sampled_from([FIELDS[f].title_zh, FIELDS[f].title_en, *FIELDS[f].aliases])) for f in order]
         header = [draw(st.sampled_from([h, respell(h, draw(st.integers(0, 99)))])) for h in header]
-        titles = draw(st.lists(st.sampled_from([
-            f"{part[0]['township']}村级班子情况排查表", "填报单位：（盖章）    日期：2026年9月30日", None,
-            "附件2", "XX镇村级党组织软弱涣散情况排查表（2026年第三季度）"]), max_size=3))
+        titles = draw(
+            st.lists(
+                st.sampled_from(
+                    [
+                        f"{part[0]['township']}村级班子情况排查表",
+                        "填报单位：（盖章）    日期：2026年9月30日",
+                        None,
+                        "附件2",
+                        "XX镇村级党组织软弱涣散情况排查表（2026年第三季度）",
+                    ]
+                ),
+                max_size=3,
+            )
+        )
         rows, expect = [], []
         last_township = None
         for v in part:
@@ -258,12 +312,26 @@ def workbooks(draw):
             last_township = v["township"]
             rows.append(cells)
             expect.append((v, spoilt))
-        footers = draw(st.lists(st.sampled_from(["合计", "填表人：张三", "审核人：李四", "备注：无", "小计"]), max_size=3))
-        layout.append({"title": f"排查表{s + 1}" if s else "排查表", "titles": titles, "order": order,
-                       "header": header, "rows": rows, "expect": expect, "footers": footers,
-                       "left": draw(st.integers(0, 2)), "serial": draw(st.booleans()), "remarks": draw(st.booleans()),
-                       "numbers_row": draw(st.integers(0, 4)) == 0, "merge": draw(st.booleans()),
-                       "two_rows": {"collective_petitions", "leapfrog_petitions"} <= set(order) and draw(st.booleans())})
+        footers = draw(
+            st.lists(st.sampled_from(["合计", "填表人：张三", "审核人：李四", "备注：无", "小计"]), max_size=3)
+        )
+        layout.append(
+            {
+                "title": f"排查表{s + 1}" if s else "排查表",
+                "titles": titles,
+                "order": order,
+                "header": header,
+                "rows": rows,
+                "expect": expect,
+                "footers": footers,
+                "left": draw(st.integers(0, 2)),
+                "serial": draw(st.booleans()),
+                "remarks": draw(st.booleans()),
+                "numbers_row": draw(st.integers(0, 4)) == 0,
+                "merge": draw(st.booleans()),
+                "two_rows": {"collective_petitions", "leapfrog_petitions"} <= set(order) and draw(st.booleans()),
+            }
+        )
     notes_sheet = draw(st.booleans())
     return layout, notes_sheet
 
@@ -365,7 +433,7 @@ def check_against_truth(path: str, written, records, problems):
         assert p.code and p.message and p.path == path, p
         assert "\n" not in p.message, p
     expected_problems = []
-    for truth, sheet, row, spoilt, order in written:
+    for _truth, sheet, row, spoilt, order in written:
         for f in sorted(spoilt, key=order.index):
             expected_problems.append((TYPES_CODE[TYPES[f]], sheet, row, column_letter(order.index(f)), f))
     assert [(p.code, p.sheet, p.row, p.column, p.field) for p in problems] == expected_problems
@@ -379,8 +447,13 @@ def check_against_truth(path: str, written, records, problems):
         assert actual_outcome(res) == expected_outcome(want), (sheet, row, want)
 
 
-TYPES_CODE = {"int": "bad-number", "number": "bad-number", "percent": "bad-percent", "bool": "bad-bool",
-              "date": "bad-date"}
+TYPES_CODE = {
+    "int": "bad-number",
+    "number": "bad-number",
+    "percent": "bad-percent",
+    "bool": "bad-bool",
+    "date": "bad-date",
+}
 
 
 @examples(25, dev=100)
@@ -436,25 +509,43 @@ def test_random_csv_files_read_like_the_truth(tmp_path_factory, case):
     path.write_bytes(buf.getvalue().encode(encoding))
     records, problems = read_records([str(path)], CRIT)
     first = 3 if title else 2
-    check_against_truth(str(path), [(v, None, first + k, spoilt, order) for k, (v, spoilt) in enumerate(written)],
-                        records, problems)
+    check_against_truth(
+        str(path), [(v, None, first + k, spoilt, order) for k, (v, spoilt) in enumerate(written)], records, problems
+    )
 
 
 # ============================================================================================ YAML / JSON
 
-yaml_scalar = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True),
-                        st.text(max_size=12), st.dates(), st.sampled_from(["是", "否", "85%", "１２", "七", "无", "-"]))
-yaml_value = st.recursive(yaml_scalar, lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                                               st.dictionaries(st.text(max_size=5), inner, max_size=3)),
-                          max_leaves=6)
-any_key = st.one_of(st.sampled_from([k for f in CRIT.fields for k in (f.id, f.title_zh, *f.aliases)]),
-                    st.text(max_size=8), st.integers(), st.booleans())
+yaml_scalar = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=True),
+    st.text(max_size=12),
+    st.dates(),
+    st.sampled_from(["是", "否", "85%", "１２", "七", "无", "-"]),
+)
+yaml_value = st.recursive(
+    yaml_scalar,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=5), inner, max_size=3)),
+    max_leaves=6,
+)
+any_key = st.one_of(
+    st.sampled_from([k for f in CRIT.fields for k in (f.id, f.title_zh, *f.aliases)]),
+    st.text(max_size=8),
+    st.integers(),
+    st.booleans(),
+)
 
 
 @examples(30, dev=150)
-@given(items=st.one_of(st.lists(st.one_of(st.dictionaries(any_key, yaml_value, max_size=8), yaml_value), max_size=6),
-                       yaml_value),
-       wrap=st.booleans(), as_json=st.booleans())
+@given(
+    items=st.one_of(
+        st.lists(st.one_of(st.dictionaries(any_key, yaml_value, max_size=8), yaml_value), max_size=6), yaml_value
+    ),
+    wrap=st.booleans(),
+    as_json=st.booleans(),
+)
 def test_any_yaml_or_json_document_gives_records_and_located_problems(tmp_path_factory, items, wrap, as_json):
     doc = {"villages": items} if wrap else items
     folder = tmp_path_factory.mktemp("yj")
@@ -544,19 +635,49 @@ def test_the_compiled_standards_equal_the_independent_evaluation(vs):
     assert screened == outcome or (screened is None and not (met or und))
 
 
-@pytest.mark.parametrize("field, value, flagged", [
-    ("secretary_vacant_months", 3, "C01"), ("secretary_absent_days", 30, "C02"), ("committee_vacancies", 2, "C04"),
-    ("years_since_new_member", 2, "C08"), ("disclosure_missed_months", 3, "C10"), ("collective_petitions", 3, "C12"),
-    ("illegal_buildings", 10, "C14"), ("satisfaction", 59.9, "C15"),
-])
+@pytest.mark.parametrize(
+    "field, value, flagged",
+    [
+        ("secretary_vacant_months", 3, "C01"),
+        ("secretary_absent_days", 30, "C02"),
+        ("committee_vacancies", 2, "C04"),
+        ("years_since_new_member", 2, "C08"),
+        ("disclosure_missed_months", 3, "C10"),
+        ("collective_petitions", 3, "C12"),
+        ("illegal_buildings", 10, "C14"),
+        ("satisfaction", 59.9, "C15"),
+    ],
+)
 def test_each_threshold_is_met_exactly_at_its_boundary(field, value, flagged):
     clean = {f.id: None for f in CRIT.fields}
-    clean.update({f: 0 for f in ("secretary_vacant_months", "secretary_absent_days", "committee_vacancies",
-                                  "vote_buying_cases", "years_since_new_member", "disclosure_missed_months",
-                                  "asset_cases", "collective_petitions", "leapfrog_petitions", "cadre_violations",
-                                  "mass_incidents", "forest_fires", "illegal_buildings")})
-    clean.update(secretary_unfit=False, team_disunity=False, election_completed=True, org_life_held=True,
-                 gang_interference=False, satisfaction=60)
+    clean.update(
+        {
+            f: 0
+            for f in (
+                "secretary_vacant_months",
+                "secretary_absent_days",
+                "committee_vacancies",
+                "vote_buying_cases",
+                "years_since_new_member",
+                "disclosure_missed_months",
+                "asset_cases",
+                "collective_petitions",
+                "leapfrog_petitions",
+                "cadre_violations",
+                "mass_incidents",
+                "forest_fires",
+                "illegal_buildings",
+            )
+        }
+    )
+    clean.update(
+        secretary_unfit=False,
+        team_disunity=False,
+        election_completed=True,
+        org_life_held=True,
+        gang_interference=False,
+        satisfaction=60,
+    )
     tup = lambda d: tuple(d[f.id] for f in CRIT.fields)  # noqa: E731
     assert CRIT.screen(tup(clean)) is None
     below = value - (0.1 if isinstance(value, float) else 1) if field != "satisfaction" else 60
@@ -568,18 +689,48 @@ def test_each_threshold_is_met_exactly_at_its_boundary(field, value, flagged):
 # ======================================================================= any cell in any column
 
 any_cell = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**15, 10**15), st.floats(allow_nan=False, allow_infinity=False),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**15), 10**15),
+    st.floats(allow_nan=False, allow_infinity=False),
     st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30).filter(lambda t: not t.startswith("=")),
     st.dates(dt.date(1900, 3, 1), dt.date(9999, 12, 31)),
     st.datetimes(dt.datetime(1900, 3, 1), dt.datetime(9999, 12, 31)),
-    st.sampled_from(["合计", "填表人：张三", "甲", "１２", "1,200", "85％", "√", "✗", "2026年9月30日", "无", "-", "/", "#N/A",
-                     "#DIV/0!", " ", "\n", "0.5", "1e400", "NaN", "inf", "-0", "3个月", "十二"]),
+    st.sampled_from(
+        [
+            "合计",
+            "填表人：张三",
+            "甲",
+            "１２",
+            "1,200",
+            "85％",
+            "√",
+            "✗",
+            "2026年9月30日",
+            "无",
+            "-",
+            "/",
+            "#N/A",
+            "#DIV/0!",
+            " ",
+            "\n",
+            "0.5",
+            "1e400",
+            "NaN",
+            "inf",
+            "-0",
+            "3个月",
+            "十二",
+        ]
+    ),
 )
 
 
 @examples(25, dev=100)
-@given(order=st.permutations([f.id for f in CRIT.fields]), rows=st.lists(st.lists(any_cell, min_size=26, max_size=26),
-                                                                         min_size=1, max_size=8))
+@given(
+    order=st.permutations([f.id for f in CRIT.fields]),
+    rows=st.lists(st.lists(any_cell, min_size=26, max_size=26), min_size=1, max_size=8),
+)
 def test_any_cell_value_in_any_column_never_raises_and_every_problem_has_its_cell(tmp_path_factory, order, rows):
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -597,6 +748,9 @@ def test_any_cell_value_in_any_column_never_raises_and_every_problem_has_its_cel
     for rec in records:
         assert rec.values[CRIT.index["township"]] and rec.values[CRIT.index["village"]]
         for f, v in zip(CRIT.fields, rec.values):
-            assert v is None or {"text": str, "int": int, "bool": bool, "date": dt.date}.get(f.type, (int, float)) \
+            assert (
+                v is None
+                or {"text": str, "int": int, "bool": bool, "date": dt.date}.get(f.type, (int, float))
                 and isinstance(v, {"text": str, "int": int, "bool": bool, "date": dt.date}.get(f.type, (int, float)))
+            )
     check_records(records, CRIT)

@@ -23,10 +23,12 @@ def office(tmp_path, monkeypatch):
     monkeypatch.setenv("LAX_TODAY", TODAY)
     monkeypatch.chdir(tmp_path)
     run = CliRunner()
-    for args in (["open", "邓埠镇/宋三村", "--standards", "C05,C13", "--date", "2026-08-01"],
-                 ["open", "黄溪镇/东阳村", "--standards", "C07", "--date", "2026-03-31"],
-                 ["plan", "东阳村", "--measure", "落实三会一课制度", "--date", "2026-04-10"],
-                 ["accept", "东阳村", "--pass", "--score", "85", "--date", "2026-09-20"]):
+    for args in (
+        ["open", "邓埠镇/宋三村", "--standards", "C05,C13", "--date", "2026-08-01"],
+        ["open", "黄溪镇/东阳村", "--standards", "C07", "--date", "2026-03-31"],
+        ["plan", "东阳村", "--measure", "落实三会一课制度", "--date", "2026-04-10"],
+        ["accept", "东阳村", "--pass", "--score", "85", "--date", "2026-09-20"],
+    ):
         r = run.invoke(app, ["ledger", *args])
         assert r.exit_code == 0, r.output
     (tmp_path / "mine").mkdir()
@@ -50,8 +52,10 @@ def test_a_template_that_is_a_symlink_out_of_the_folder_is_refused(office):
     os.symlink("../outside/secret.j2", office / "mine" / "county.en.md.j2")
     r = report()
     assert r.exit_code == 2
-    assert r.stderr == (f"mine/county.en.md.j2 leads outside the templates folder mine "
-                        f"(to {office / 'outside' / 'secret.j2'}); refused\n")
+    assert r.stderr == (
+        f"mine/county.en.md.j2 leads outside the templates folder mine "
+        f"(to {office / 'outside' / 'secret.j2'}); refused\n"
+    )
     assert "机密" not in r.stdout
 
 
@@ -60,8 +64,10 @@ def test_an_include_of_a_symlink_out_of_the_folder_is_refused_at_its_line(office
     os.symlink("../outside/secret.j2", office / "mine" / "part.j2")
     r = report()
     assert r.exit_code == 2
-    assert r.stderr == (f"mine/county.en.md.j2:3: refused by the template sandbox: mine/part.j2 leads outside the "
-                        f"templates folder mine (to {office / 'outside' / 'secret.j2'}); refused\n")
+    assert r.stderr == (
+        f"mine/county.en.md.j2:3: refused by the template sandbox: mine/part.j2 leads outside the "
+        f"templates folder mine (to {office / 'outside' / 'secret.j2'}); refused\n"
+    )
 
 
 def test_an_include_through_a_linked_folder_is_refused(office):
@@ -69,8 +75,10 @@ def test_an_include_through_a_linked_folder_is_refused(office):
     os.symlink("../outside", office / "mine" / "shared")
     r = report()
     assert r.exit_code == 2
-    assert r.stderr.startswith("mine/county.en.md.j2:2: refused by the template sandbox: mine/shared/secret.j2 leads "
-                               "outside the templates folder mine")
+    assert r.stderr.startswith(
+        "mine/county.en.md.j2:2: refused by the template sandbox: mine/shared/secret.j2 leads "
+        "outside the templates folder mine"
+    )
     assert len(r.stderr.splitlines()) == 1
 
 
@@ -86,24 +94,46 @@ def test_a_symlink_inside_the_folder_is_fine(office):
 # ------------------------------------------------------------------------------------ bounded template work
 
 
-@pytest.mark.parametrize("text, line, message", [
-    ("# R\n{{ 'x'.ljust(10**9) }}\n", 2, "a width of more than the 5,000,000 characters a template may build"),
-    ("# R\n\n{{ '%1000000000s' % 1 }}\n", 3, "a format width of a million or more"),
-    ("# R\n{{ '{:>1000000000}'.format(1) }}\n", 2, "a format width of a million or more"),
-    ("# R\n{{ 'x' | center(10**9) }}\n", 2, "center: a width of more than the 5,000,000 characters"),
-    ("# R\n{{ '%1000000000s' | format(1) }}\n", 2, "a format width of a million or more"),
-    ("# R\n{{ range(99999) | join('x' * 99999) }}\n", 2, "the value would be 10,000,188,887 long, more than the 5,000,000"),
-    ("# R\n{% set ns = namespace(s='邓埠镇') %}\n{% for i in range(60) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}\n", 3,
-     "the value would be 6,291,456 long, more than the 5,000,000 a template may build"),
-    ("# R\n{% set ns = namespace(s='x') %}\n{% for i in range(60) %}\n{% set ns.s = ns.s + ns.s %}\n{% endfor %}\n", 4,
-     "the value would be 8,388,608 long"),
-    ("# R\n{% for i in range(99999) %}\n{% for j in range(99999) %}{% endfor %}\n{% endfor %}\n", 3,
-     "more than 2,000,000 loop steps and calls"),
-    ("# R\n{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}\n{{ f(40) }}\n", 2,
-     "more than 2,000,000 loop steps and calls"),
-    ("# R\n\n{% for i in range(99999) %}\n{{ 'x' * 99999 }}\n{% endfor %}\n", 4,
-     "the output would be more than 20,000,000 characters"),
-])
+@pytest.mark.parametrize(
+    "text, line, message",
+    [
+        ("# R\n{{ 'x'.ljust(10**9) }}\n", 2, "a width of more than the 5,000,000 characters a template may build"),
+        ("# R\n\n{{ '%1000000000s' % 1 }}\n", 3, "a format width of a million or more"),
+        ("# R\n{{ '{:>1000000000}'.format(1) }}\n", 2, "a format width of a million or more"),
+        ("# R\n{{ 'x' | center(10**9) }}\n", 2, "center: a width of more than the 5,000,000 characters"),
+        ("# R\n{{ '%1000000000s' | format(1) }}\n", 2, "a format width of a million or more"),
+        (
+            "# R\n{{ range(99999) | join('x' * 99999) }}\n",
+            2,
+            "the value would be 10,000,188,887 long, more than the 5,000,000",
+        ),
+        (
+            "# R\n{% set ns = namespace(s='邓埠镇') %}\n{% for i in range(60) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}\n",
+            3,
+            "the value would be 6,291,456 long, more than the 5,000,000 a template may build",
+        ),
+        (
+            "# R\n{% set ns = namespace(s='x') %}\n{% for i in range(60) %}\n{% set ns.s = ns.s + ns.s %}\n{% endfor %}\n",
+            4,
+            "the value would be 8,388,608 long",
+        ),
+        (
+            "# R\n{% for i in range(99999) %}\n{% for j in range(99999) %}{% endfor %}\n{% endfor %}\n",
+            3,
+            "more than 2,000,000 loop steps and calls",
+        ),
+        (
+            "# R\n{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}\n{{ f(40) }}\n",
+            2,
+            "more than 2,000,000 loop steps and calls",
+        ),
+        (
+            "# R\n\n{% for i in range(99999) %}\n{{ 'x' * 99999 }}\n{% endfor %}\n",
+            4,
+            "the output would be more than 20,000,000 characters",
+        ),
+    ],
+)
 def test_a_template_s_work_is_bounded(office, text, line, message):
     write(office / "mine" / "county.en.md.j2", text)
     r = report()
@@ -114,9 +144,11 @@ def test_a_template_s_work_is_bounded(office, text, line, message):
 
 
 def test_loops_and_joins_of_ordinary_size_still_render(office):
-    write(office / "mine" / "county.en.md.j2",
-          "# Report\n\n{% for v in villages %}\n- {{ v.township ~ '/' ~ v.village }}\n{% endfor %}\n\n"
-          "{{ range(1000) | join(',') | length }} {{ 'ab' * 3 + 'c' }} {{ '%5s' % 'x' }} {{ '{:>4}'.format(7) }}\n")
+    write(
+        office / "mine" / "county.en.md.j2",
+        "# Report\n\n{% for v in villages %}\n- {{ v.township ~ '/' ~ v.village }}\n{% endfor %}\n\n"
+        "{{ range(1000) | join(',') | length }} {{ 'ab' * 3 + 'c' }} {{ '%5s' % 'x' }} {{ '{:>4}'.format(7) }}\n",
+    )
     r = report()
     assert r.exit_code == 0, r.output
     assert r.stdout.endswith("3889 abababc     x    7\n")
@@ -128,20 +160,24 @@ def test_loops_and_joins_of_ordinary_size_still_render(office):
 
 def lax_process(*args: str, env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
     full = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "lax", *args], capture_output=True, text=True, env=full,
-                          timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "lax", *args], capture_output=True, text=True, env=full, timeout=timeout
+    )
 
 
-@pytest.mark.parametrize("value, message", [
-    ("inf", "LAX_MEMORY_LIMIT: 'inf' is too large (at most 1024T, or 0 for no limit)"),
-    ("1e30", "LAX_MEMORY_LIMIT: '1e30' is too large (at most 1024T, or 0 for no limit)"),
-    ("1e400", "LAX_MEMORY_LIMIT: '1e400' is too large (at most 1024T, or 0 for no limit)"),
-    ("2000T", "LAX_MEMORY_LIMIT: '2000T' is too large (at most 1024T, or 0 for no limit)"),
-    ("nan", "LAX_MEMORY_LIMIT: 'nan' is not a size like 4G, 1500M or 0 (no limit)"),
-    ("abc", "LAX_MEMORY_LIMIT: 'abc' is not a size like 4G, 1500M or 0 (no limit)"),
-    ("-5", "LAX_MEMORY_LIMIT: '-5' is negative"),
-    ("-inf", "LAX_MEMORY_LIMIT: '-inf' is negative"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("inf", "LAX_MEMORY_LIMIT: 'inf' is too large (at most 1024T, or 0 for no limit)"),
+        ("1e30", "LAX_MEMORY_LIMIT: '1e30' is too large (at most 1024T, or 0 for no limit)"),
+        ("1e400", "LAX_MEMORY_LIMIT: '1e400' is too large (at most 1024T, or 0 for no limit)"),
+        ("2000T", "LAX_MEMORY_LIMIT: '2000T' is too large (at most 1024T, or 0 for no limit)"),
+        ("nan", "LAX_MEMORY_LIMIT: 'nan' is not a size like 4G, 1500M or 0 (no limit)"),
+        ("abc", "LAX_MEMORY_LIMIT: 'abc' is not a size like 4G, 1500M or 0 (no limit)"),
+        ("-5", "LAX_MEMORY_LIMIT: '-5' is negative"),
+        ("-inf", "LAX_MEMORY_LIMIT: '-inf' is negative"),
+    ],
+)
 def test_a_bad_memory_limit_is_one_line_naming_the_variable(tmp_path, value, message):
     sheet = ROOT / "tests" / "data" / "legacy.xls"
     r = lax_process("check", str(sheet), env={"LAX_MEMORY_LIMIT": value})
@@ -179,6 +215,12 @@ def test_a_criteria_file_that_is_no_file_is_one_line_never_a_hang(tmp_path, kind
 def test_a_criteria_file_as_default_in_the_current_folder_is_checked_too(tmp_path):
     os.mkfifo(tmp_path / "criteria.yaml")
     full = {**os.environ, "PYTHONPATH": str(ROOT)}
-    r = subprocess.run([sys.executable, "-m", "lax", "check", str(ROOT / "tests" / "data" / "legacy.xls")],
-                       capture_output=True, text=True, env=full, cwd=tmp_path, timeout=30)
+    r = subprocess.run(
+        [sys.executable, "-m", "lax", "check", str(ROOT / "tests" / "data" / "legacy.xls")],
+        capture_output=True,
+        text=True,
+        env=full,
+        cwd=tmp_path,
+        timeout=30,
+    )
     assert (r.returncode, r.stderr) == (2, "criteria.yaml: is a FIFO, not a criteria file\n")

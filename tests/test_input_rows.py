@@ -43,11 +43,14 @@ def test_a_stray_quote_that_swallows_a_thousand_rows_is_reported_at_its_line(tmp
 
 def test_a_quote_closed_further_down_costs_only_the_swallowed_lines(tmp_path):
     path = tmp_path / "黄溪镇.csv"
-    path.write_text(CSV_HEAD
-                    + '黄溪镇,"东阳村,360622103201,30,\n'      # line 2: the quote opens
-                    + "黄溪镇,塘桥村,360622103202,25,\n"       # line 3: swallowed
-                    + '黄溪镇,坪上村",360622103203,28,\n'      # line 4: the quote closes
-                    + "黄溪镇,渡口村,360622103204,31,\n", encoding="utf-8")
+    path.write_text(
+        CSV_HEAD
+        + '黄溪镇,"东阳村,360622103201,30,\n'  # line 2: the quote opens
+        + "黄溪镇,塘桥村,360622103202,25,\n"  # line 3: swallowed
+        + '黄溪镇,坪上村",360622103203,28,\n'  # line 4: the quote closes
+        + "黄溪镇,渡口村,360622103204,31,\n",
+        encoding="utf-8",
+    )
     result, data = check(path)
     assert result.exit_code == 2
     assert villages(data) == [("黄溪镇", "渡口村")]
@@ -57,8 +60,7 @@ def test_a_quote_closed_further_down_costs_only_the_swallowed_lines(tmp_path):
 
 def test_a_line_break_in_a_number_cell_is_a_quote_problem_too(tmp_path):
     path = tmp_path / "马荃镇.csv"
-    path.write_text(CSV_HEAD + '马荃镇,新店村,360622106201,"3\n0",\n马荃镇,岩前村,360622106202,12,\n',
-                    encoding="utf-8")
+    path.write_text(CSV_HEAD + '马荃镇,新店村,360622106201,"3\n0",\n马荃镇,岩前村,360622106202,12,\n', encoding="utf-8")
     result, data = check(path)
     assert villages(data) == [("马荃镇", "岩前村")]
     assert problems(data) == [("csv-quote", 2, "D", "party_members")]
@@ -66,8 +68,12 @@ def test_a_line_break_in_a_number_cell_is_a_quote_problem_too(tmp_path):
 
 def test_a_quoted_multi_line_note_stands(tmp_path):
     path = tmp_path / "洪湖乡.csv"
-    path.write_text(CSV_HEAD + '洪湖乡,塘桥村,360622104201,30,"第一季度已整改\n第二季度复查"\n'
-                    + "洪湖乡,东阳村,360622104202,22,\n", encoding="utf-8")
+    path.write_text(
+        CSV_HEAD
+        + '洪湖乡,塘桥村,360622104201,30,"第一季度已整改\n第二季度复查"\n'
+        + "洪湖乡,东阳村,360622104202,22,\n",
+        encoding="utf-8",
+    )
     result, data = check(path)
     assert result.exit_code == 0, result.output
     assert villages(data) == [("洪湖乡", "塘桥村"), ("洪湖乡", "东阳村")]
@@ -77,14 +83,19 @@ def test_a_quoted_multi_line_note_stands(tmp_path):
 
 def test_cells_past_the_header_in_a_csv_are_reported_at_their_row_and_column(tmp_path):
     path = tmp_path / "春涛乡.csv"
-    path.write_text("乡镇,村名,党员人数\n春涛乡,罗坪村,30\n春涛乡,罗坪村二组,春涛乡,山背村,28\n春涛乡,港口村,26,,\n",
-                    encoding="utf-8")
+    path.write_text(
+        "乡镇,村名,党员人数\n春涛乡,罗坪村,30\n春涛乡,罗坪村二组,春涛乡,山背村,28\n春涛乡,港口村,26,,\n",
+        encoding="utf-8",
+    )
     result, data = check(path)
     assert result.exit_code == 2
     assert ("春涛乡", "港口村") in villages(data)
     # the row shifted right: its township lands in 党员人数, and two cells spill past the header
-    assert problems(data) == [("bad-number", 3, "C", "party_members"), ("extra-cells", 3, "D", None),
-                              ("extra-cells", 3, "E", None)]
+    assert problems(data) == [
+        ("bad-number", 3, "C", "party_members"),
+        ("extra-cells", 3, "D", None),
+        ("extra-cells", 3, "E", None),
+    ]
     assert "'山背村'" in data["problems"][1]["message"] and "'28'" in data["problems"][2]["message"]
 
 
@@ -102,11 +113,14 @@ def sheet(path, rows, header=("乡镇", "村名", "行政区划代码", "书记�
 
 
 def test_cells_past_the_header_in_a_sheet_are_reported_and_the_footer_is_not(tmp_path):
-    path = sheet(tmp_path / "邓埠镇.xlsx", [
-        ["邓埠镇", "宋三村", "360622101201", 0, None],
-        ["邓埠镇", "塔洲村", "360622101202", 2, "已整改", None, 5],   # 5 in G: no column there
-        ["邓埠镇", "西畈村", "360622101203", 0],
-    ])
+    path = sheet(
+        tmp_path / "邓埠镇.xlsx",
+        [
+            ["邓埠镇", "宋三村", "360622101201", 0, None],
+            ["邓埠镇", "塔洲村", "360622101202", 2, "已整改", None, 5],  # 5 in G: no column there
+            ["邓埠镇", "西畈村", "360622101203", 0],
+        ],
+    )
     result, data = check(path)
     assert result.exit_code == 2
     assert villages(data) == [("邓埠镇", "宋三村"), ("邓埠镇", "塔洲村"), ("邓埠镇", "西畈村")]
@@ -116,12 +130,15 @@ def test_cells_past_the_header_in_a_sheet_are_reported_and_the_footer_is_not(tmp
 
 def test_a_name_with_a_line_break_or_too_long_is_a_problem_not_a_village(tmp_path):
     long_name = "宋三村" * 11  # 33 characters
-    path = sheet(tmp_path / "邓埠镇.xlsx", [
-        ["邓埠镇", "宋三村\n塔洲村", "360622101201", 0],
-        ["邓埠镇", long_name, "360622101202", 0],
-        ["邓埠镇", "西畈村", "360622101203", 0],
-        ["邓埠镇", "  墩上村  ", "360622101204", 0],   # spaces around a name are no problem
-    ])
+    path = sheet(
+        tmp_path / "邓埠镇.xlsx",
+        [
+            ["邓埠镇", "宋三村\n塔洲村", "360622101201", 0],
+            ["邓埠镇", long_name, "360622101202", 0],
+            ["邓埠镇", "西畈村", "360622101203", 0],
+            ["邓埠镇", "  墩上村  ", "360622101204", 0],  # spaces around a name are no problem
+        ],
+    )
     result, data = check(path)
     assert result.exit_code == 2
     assert villages(data) == [("邓埠镇", "西畈村"), ("邓埠镇", "墩上村")]

@@ -25,8 +25,13 @@ FULL = str.maketrans("0123456789.%", "０１２３４５６７８９．％")
 runner = CliRunner()
 
 # How a township may write a count in a column of each unit, as (spelling, how the value maps to it).
-UNIT_WORDS = {"months": ["个月", "月"], "days": ["天", "日"], "years": ["年"], "persons": ["人", "名", "人次"],
-              "times": ["次", "起", "件", "户", "个"]}
+UNIT_WORDS = {
+    "months": ["个月", "月"],
+    "days": ["天", "日"],
+    "years": ["年"],
+    "persons": ["人", "名", "人次"],
+    "times": ["次", "起", "件", "户", "个"],
+}
 GARBAGE = {
     "int": ["七", "很多", "3斤", "-2", "3.5", "#N/A", "#DIV/0!"],
     "number": ["十万", "abc", "3斤", "#VALUE!"],
@@ -163,7 +168,8 @@ def test_every_cell_reads_as_it_says_or_is_a_problem_at_its_place(tmp_path_facto
     # the CLI says the same: the same problems, exit 2 exactly when there is one
     result = runner.invoke(app, ["check", str(path), "--format", "json", "--as-of", "2026-09-30"])
     data = json.loads(result.stdout)
-    assert [(p["code"], p["row"], p["column"]) for p in data["problems"]] == \
-        [(p.code, p.row, p.column) for p in problems]
+    assert [(p["code"], p["row"], p["column"]) for p in data["problems"]] == [
+        (p.code, p.row, p.column) for p in problems
+    ]
     assert len(data["villages"]) == len(records)
     assert (result.exit_code == 2) == bool(problems)

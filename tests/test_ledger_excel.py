@@ -14,8 +14,22 @@ from lax.ledger.excel import neutralise, parse_standards
 runner = CliRunner()
 D = dt.date
 
-HEADER = ["序号", "乡镇", "村名", "认定时间", "软弱涣散情形", "主要问题", "整改措施", "责任人", "整改时限", "整改进展",
-          "投入资金（元）", "验收时间", "验收情况", "销号时间"]
+HEADER = [
+    "序号",
+    "乡镇",
+    "村名",
+    "认定时间",
+    "软弱涣散情形",
+    "主要问题",
+    "整改措施",
+    "责任人",
+    "整改时限",
+    "整改进展",
+    "投入资金（元）",
+    "验收时间",
+    "验收情况",
+    "销号时间",
+]
 
 
 def make_ledger(path: Path, rows: list[list], header=HEADER, title=True) -> Path:
@@ -45,17 +59,86 @@ def make_ledger(path: Path, rows: list[list], header=HEADER, title=True) -> Path
 
 
 REALISTIC = [
-    [1, "邓埠镇", "宋三村", D(2026, 3, 31), "C05、C13", "换届选举未完成；村干部违规发放补贴",
-     "1.召开党员大会重新选举\n2.县乡联合督导", "李明", D(2026, 9, 30), "完成支部换届选举", 31500,
-     D(2026, 9, 20), "通过（85分）", None],
-    [2, None, "西畈村", D(2025, 3, 31), "第12条", "越级上访集中", "化解信访积案", "王强", D(2025, 9, 30), None, None,
-     D(2025, 9, 30), "合格", D(2026, 10, 8)],
-    [3, "黄溪镇", "塔洲村", "2026年6月30日", "组织生活不正常，“三会一课”不落实", "三会一课长期不开",
-     "落实三会一课制度", "赵刚", "2026/12/31", "已开展两次主题党日", "1.2万", D(2026, 12, 20), "未通过", None],
-    [4, "洪湖乡", "东阳村", D(2026, 9, 30), "第五条、第十三条", "=HYPERLINK(\"http://x\")", None, None, None, None, None,
-     None, None, None],
-    [5, "洪湖乡", "塘桥村", D(2026, 3, 31), "信访矛盾纠纷集中", "集体访频发", "化解信访积案；县乡联合督导", "周平",
-     D(2026, 9, 30), None, None, D(2026, 9, 28), "78", None],
+    [
+        1,
+        "邓埠镇",
+        "宋三村",
+        D(2026, 3, 31),
+        "C05、C13",
+        "换届选举未完成；村干部违规发放补贴",
+        "1.召开党员大会重新选举\n2.县乡联合督导",
+        "李明",
+        D(2026, 9, 30),
+        "完成支部换届选举",
+        31500,
+        D(2026, 9, 20),
+        "通过（85分）",
+        None,
+    ],
+    [
+        2,
+        None,
+        "西畈村",
+        D(2025, 3, 31),
+        "第12条",
+        "越级上访集中",
+        "化解信访积案",
+        "王强",
+        D(2025, 9, 30),
+        None,
+        None,
+        D(2025, 9, 30),
+        "合格",
+        D(2026, 10, 8),
+    ],
+    [
+        3,
+        "黄溪镇",
+        "塔洲村",
+        "2026年6月30日",
+        "组织生活不正常，“三会一课”不落实",
+        "三会一课长期不开",
+        "落实三会一课制度",
+        "赵刚",
+        "2026/12/31",
+        "已开展两次主题党日",
+        "1.2万",
+        D(2026, 12, 20),
+        "未通过",
+        None,
+    ],
+    [
+        4,
+        "洪湖乡",
+        "东阳村",
+        D(2026, 9, 30),
+        "第五条、第十三条",
+        '=HYPERLINK("http://x")',
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    ],
+    [
+        5,
+        "洪湖乡",
+        "塘桥村",
+        D(2026, 3, 31),
+        "信访矛盾纠纷集中",
+        "集体访频发",
+        "化解信访积案；县乡联合督导",
+        "周平",
+        D(2026, 9, 30),
+        None,
+        None,
+        D(2026, 9, 28),
+        "78",
+        None,
+    ],
 ]
 
 
@@ -68,18 +151,21 @@ def crit():
     return load_criteria()
 
 
-@pytest.mark.parametrize("text, ids, unknown", [
-    ("C05、C13", ["C05", "C13"], []),
-    ("c5,13", ["C05", "C13"], []),
-    ("第12条", ["C12"], []),
-    ("第五条、第十三条", ["C05", "C13"], []),
-    ("组织生活不正常，“三会一课”不落实", ["C07"], []),
-    ("书记不胜任现职、工作不在状态；村干部违纪违法", ["C02", "C13"], []),
-    ("C05 \"两委\"换届未能顺利完成\nC13 村干部违纪违法", ["C05", "C13"], []),
-    ("Vote-buying in elections", ["C06"], []),
-    ("党建薄弱、C03", ["C03"], ["党建薄弱"]),
-    ("第16条", [], ["第16条"]),
-])
+@pytest.mark.parametrize(
+    "text, ids, unknown",
+    [
+        ("C05、C13", ["C05", "C13"], []),
+        ("c5,13", ["C05", "C13"], []),
+        ("第12条", ["C12"], []),
+        ("第五条、第十三条", ["C05", "C13"], []),
+        ("组织生活不正常，“三会一课”不落实", ["C07"], []),
+        ("书记不胜任现职、工作不在状态；村干部违纪违法", ["C02", "C13"], []),
+        ('C05 "两委"换届未能顺利完成\nC13 村干部违纪违法', ["C05", "C13"], []),
+        ("Vote-buying in elections", ["C06"], []),
+        ("党建薄弱、C03", ["C03"], ["党建薄弱"]),
+        ("第16条", [], ["第16条"]),
+    ],
+)
 def test_parse_standards(crit, text, ids, unknown):
     assert parse_standards(text, crit) == (ids, unknown)
 
@@ -91,9 +177,16 @@ def test_import_a_realistic_ledger(tmp_path, monkeypatch):
     assert r.exit_code == 0, r.output
     assert r.stdout == f"imported 5 village(s) from {src} into ledger: 5 new file(s), 0 already there\n"
     led = tmp_path / "ledger"
-    assert sorted(p.name for p in led.glob("*.yaml")) == ["洪湖乡-东阳村.yaml", "洪湖乡-塘桥村.yaml", "邓埠镇-宋三村.yaml",
-                                                          "邓埠镇-西畈村.yaml", "黄溪镇-塔洲村.yaml"]
-    assert (led / "邓埠镇-宋三村.yaml").read_text(encoding="utf-8") == """\
+    assert sorted(p.name for p in led.glob("*.yaml")) == [
+        "洪湖乡-东阳村.yaml",
+        "洪湖乡-塘桥村.yaml",
+        "邓埠镇-宋三村.yaml",
+        "邓埠镇-西畈村.yaml",
+        "黄溪镇-塔洲村.yaml",
+    ]
+    assert (
+        (led / "邓埠镇-宋三村.yaml").read_text(encoding="utf-8")
+        == """\
 township: 邓埠镇
 village: 宋三村
 code: null
@@ -122,6 +215,8 @@ events:
   score: 85
   recorded: {by: 测试员, at: '2026-09-30T10:15:00+08:00'}
 """
+    )
+
     def show(name, day):
         r = lax("show", name, "--as-of", day, "--format", "json")
         assert r.exit_code == 0, r.output
@@ -129,10 +224,18 @@ events:
 
     xifan = show("西畈村", "2026-12-31")
     assert (xifan["township"], xifan["status"], xifan["criteria"], xifan["watch_until"]) == (
-        "邓埠镇", "closed", ["C12"], "2026-09-30")
+        "邓埠镇",
+        "closed",
+        ["C12"],
+        "2026-09-30",
+    )
     tazhou = show("塔洲村", "2026-12-31")
     assert (tazhou["status"], tazhou["deadline"], tazhou["criteria"], tazhou["funds"]) == (
-        "rectifying", "2027-06-20", ["C07"], 12000)
+        "rectifying",
+        "2027-06-20",
+        ["C07"],
+        12000,
+    )
     assert tazhou["events"][0]["date"] == "2026-06-30"
     dongyang = show("东阳村", "2026-12-31")
     assert (dongyang["status"], dongyang["criteria"]) == ("identified", ["C05", "C13"])
@@ -160,14 +263,23 @@ def test_export_then_import_gives_the_same_ledger(tmp_path, monkeypatch):
 
     ws = load_workbook(out).active
     assert ws["A1"].value == "软弱涣散村党组织整顿台账（截至 2026年12月31日）"
-    assert [c.value for c in ws[2]][:8] == ["序号", "乡镇", "村名", "村代码", "认定时间", "认定渠道", "软弱涣散情形", "主要问题"]
+    assert [c.value for c in ws[2]][:8] == [
+        "序号",
+        "乡镇",
+        "村名",
+        "村代码",
+        "认定时间",
+        "认定渠道",
+        "软弱涣散情形",
+        "主要问题",
+    ]
     assert ws[2][0].font.b is True
     assert ws.freeze_panes == "A3"
     rows = {ws.cell(row=r, column=3).value: r for r in range(3, ws.max_row + 1)}
     dongyang = rows["东阳村"]
     note = ws.cell(row=dongyang, column=8)
-    assert note.value == "'=HYPERLINK(\"http://x\")" and note.data_type == "s"  # cannot run as a formula
-    assert ws.cell(row=rows["宋三村"], column=7).value == "C05 \"两委\"换届未能顺利完成\nC13 村干部违纪违法"
+    assert note.value == '\'=HYPERLINK("http://x")' and note.data_type == "s"  # cannot run as a formula
+    assert ws.cell(row=rows["宋三村"], column=7).value == 'C05 "两委"换届未能顺利完成\nC13 村干部违纪违法'
     assert ws.cell(row=rows["宋三村"], column=5).value == dt.datetime(2026, 3, 31)
     # Import the export into a fresh ledger: the same files, byte for byte.
     r = lax("import", str(out), "--date", "2026-12-31", "--ledger", "again")
@@ -180,11 +292,55 @@ def test_export_then_import_gives_the_same_ledger(tmp_path, monkeypatch):
 def test_every_bad_cell_is_a_problem_and_nothing_is_imported(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     rows = [
-        [1, "邓埠镇", "宋三村", D(2026, 3, 31), "党建薄弱、C05", None, None, None, "2026-13-40", None, "三万元", None, None, None],
+        [
+            1,
+            "邓埠镇",
+            "宋三村",
+            D(2026, 3, 31),
+            "党建薄弱、C05",
+            None,
+            None,
+            None,
+            "2026-13-40",
+            None,
+            "三万元",
+            None,
+            None,
+            None,
+        ],
         [2, "黄溪镇", None, D(2026, 3, 31), "C07", None, None, None, None, None, None, None, None, None],
-        [3, "黄溪镇", "塔洲村", D(2026, 3, 31), "C07", None, None, None, None, None, None, D(2026, 9, 1), "基本完成", None],
-        [4, "洪湖乡", "东阳村", D(2026, 3, 31), "C12", None, "化解信访积案", None, None, None, None, D(2026, 9, 1), "通过",
-         D(2027, 3, 1)],
+        [
+            3,
+            "黄溪镇",
+            "塔洲村",
+            D(2026, 3, 31),
+            "C07",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            D(2026, 9, 1),
+            "基本完成",
+            None,
+        ],
+        [
+            4,
+            "洪湖乡",
+            "东阳村",
+            D(2026, 3, 31),
+            "C12",
+            None,
+            "化解信访积案",
+            None,
+            None,
+            None,
+            None,
+            D(2026, 9, 1),
+            "通过",
+            D(2027, 3, 1),
+        ],
         [5, "洪湖乡", "塘桥村", D(2026, 3, 31), None, None, None, None, None, None, None, None, "通过", None],
         [6, "黄溪镇", "塔洲村", D(2026, 3, 31), "C07", None, None, None, None, None, None, None, None, None],
         [7, "马荃镇", "新店村", D(2026, 3, 31), "C01", None, None, None, None, None, None, None, None, D(2026, 5, 1)],
@@ -215,8 +371,10 @@ def test_every_bad_cell_is_a_problem_and_nothing_is_imported(tmp_path, monkeypat
 
 def test_duplicate_rows_are_problems(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    rows = [[1, "黄溪镇", "塔洲村", D(2026, 3, 31), "C07"] + [None] * 9,
-            [2, "黄溪镇", "塔洲村", D(2026, 3, 31), "C03"] + [None] * 9]
+    rows = [
+        [1, "黄溪镇", "塔洲村", D(2026, 3, 31), "C07"] + [None] * 9,
+        [2, "黄溪镇", "塔洲村", D(2026, 3, 31), "C03"] + [None] * 9,
+    ]
     src = make_ledger(tmp_path / "台账.xlsx", rows, title=False)
     r = lax("import", str(src))
     assert r.exit_code == 2
@@ -226,16 +384,21 @@ def test_duplicate_rows_are_problems(tmp_path, monkeypatch):
 def test_a_village_already_in_the_ledger_with_other_records(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert lax("open", "黄溪镇/塔洲村", "--standards", "C03", "--date", "2026-03-31").exit_code == 0
-    src = make_ledger(tmp_path / "台账.xlsx", [[1, "黄溪镇", "塔洲村", D(2026, 3, 31), "C07"] + [None] * 9], title=False)
+    src = make_ledger(
+        tmp_path / "台账.xlsx", [[1, "黄溪镇", "塔洲村", D(2026, 3, 31), "C07"] + [None] * 9], title=False
+    )
     r = lax("import", str(src))
     assert r.exit_code == 2
     assert "黄溪镇/塔洲村 is already in the ledger as 黄溪镇-塔洲村.yaml with other records" in r.stderr
 
 
-@pytest.mark.parametrize("content, fragment", [
-    (b"this is not a spreadsheet", "cannot be read as a spreadsheet"),
-    (b"PK\x03\x04truncated zip", "cannot be read as a spreadsheet"),
-])
+@pytest.mark.parametrize(
+    "content, fragment",
+    [
+        (b"this is not a spreadsheet", "cannot be read as a spreadsheet"),
+        (b"PK\x03\x04truncated zip", "cannot be read as a spreadsheet"),
+    ],
+)
 def test_unreadable_files_are_one_line(tmp_path, content, fragment):
     p = tmp_path / "台账.xlsx"
     p.write_bytes(content)
@@ -284,18 +447,61 @@ def two_row_header_ledger(path: Path) -> Path:
     ws = wb.active
     ws.title = "整顿台账"
     ws.append(["余江县软弱涣散村党组织整顿台账"])
-    ws.append(["序号", "乡镇", "村名", "认定时间", "软弱涣散情形", "整顿措施", None, None, "整改时限", "验收", None,
-               "销号时间"])
-    ws.append([None, None, None, None, None, "具体措施", "县级联系领导", "乡镇包村领导", None, "验收时间", "验收结果",
-               None])
+    ws.append(
+        [
+            "序号",
+            "乡镇",
+            "村名",
+            "认定时间",
+            "软弱涣散情形",
+            "整顿措施",
+            None,
+            None,
+            "整改时限",
+            "验收",
+            None,
+            "销号时间",
+        ]
+    )
+    ws.append(
+        [None, None, None, None, None, "具体措施", "县级联系领导", "乡镇包村领导", None, "验收时间", "验收结果", None]
+    )
     for col in "ABCDEIL":
         ws.merge_cells(f"{col}2:{col}3")
     ws.merge_cells("F2:H2")
     ws.merge_cells("J2:K2")
-    ws.append([1, "邓埠镇", "宋三村", D(2026, 3, 31), "C05", "召开党员大会重新选举", "刘县长", "李明", D(2026, 9, 30),
-               D(2026, 9, 20), "通过（85分）", None])
-    ws.append([2, "黄溪镇", "塔洲村", D(2026, 6, 30), "C07", "落实三会一课制度", "陈部长", "赵刚", D(2026, 12, 31),
-               None, None, None])
+    ws.append(
+        [
+            1,
+            "邓埠镇",
+            "宋三村",
+            D(2026, 3, 31),
+            "C05",
+            "召开党员大会重新选举",
+            "刘县长",
+            "李明",
+            D(2026, 9, 30),
+            D(2026, 9, 20),
+            "通过（85分）",
+            None,
+        ]
+    )
+    ws.append(
+        [
+            2,
+            "黄溪镇",
+            "塔洲村",
+            D(2026, 6, 30),
+            "C07",
+            "落实三会一课制度",
+            "陈部长",
+            "赵刚",
+            D(2026, 12, 31),
+            None,
+            None,
+            None,
+        ]
+    )
     ws.append(["合计", "2个村"])
     wb.save(path)
     return path

@@ -7,12 +7,12 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import write
 from hypothesis import given
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 from typer.testing import CliRunner
 
-from helpers import write
-from hypothesis_profiles import examples
 from lax.cli import app
 from lax.criteria import Policy
 from lax.ledger import dump_village, load_entries, parse_text, read_village, safe_part, village_file_name
@@ -77,30 +77,98 @@ def test_fast_and_slow_parsers_agree_on_the_contract_example():
 
 
 names = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=12).filter(
-    lambda s: s.strip() == s and s)
+    lambda s: s.strip() == s and s
+)
 texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
-tricky = st.sampled_from(["yes", "no", "on", "null", "~", "", "2026-13-40", "2026-09-30", "0x10", "1_000", "017", "1:30",
-                          "- a", "? b", "a: b", "a #b", "#c", "[x]", "{y}", "'q'", '"d"', " lead", "trail ", "=SUM(A1)",
-                          "@x", "+1", "-1", "1e5", ".inf", "<<", "=", "a,b", "100%", "多行\n文字", "tab\there", "é", "\u2028"])
+tricky = st.sampled_from(
+    [
+        "yes",
+        "no",
+        "on",
+        "null",
+        "~",
+        "",
+        "2026-13-40",
+        "2026-09-30",
+        "0x10",
+        "1_000",
+        "017",
+        "1:30",
+        "- a",
+        "? b",
+        "a: b",
+        "a #b",
+        "#c",
+        "[x]",
+        "{y}",
+        "'q'",
+        '"d"',
+        " lead",
+        "trail ",
+        "=SUM(A1)",
+        "@x",
+        "+1",
+        "-1",
+        "1e5",
+        ".inf",
+        "<<",
+        "=",
+        "a,b",
+        "100%",
+        "多行\n文字",
+        "tab\there",
+        "é",
+        "\u2028",
+    ]
+)
 scalars = st.one_of(
-    texts, tricky, st.booleans(), st.none(), st.integers(-10**6, 10**12),
-    st.floats(allow_nan=False, allow_infinity=True, width=64), st.dates(dt.date(1990, 1, 1), dt.date(2100, 12, 31)),
+    texts,
+    tricky,
+    st.booleans(),
+    st.none(),
+    st.integers(-(10**6), 10**12),
+    st.floats(allow_nan=False, allow_infinity=True, width=64),
+    st.dates(dt.date(1990, 1, 1), dt.date(2100, 12, 31)),
 )
 keys = st.one_of(st.sampled_from(["election_completed", "cadre_violations", "satisfaction", "on", "y", "C05"]), names)
-events = st.lists(st.builds(
-    lambda d, t, data: Event(d, t, data),
-    st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)),
-    st.sampled_from(["identified", "planned", "progress", "acceptance", "reopened", "closed", "missed_inclusion"]),
-    st.dictionaries(st.sampled_from(["note", "criteria", "evidence", "funds", "measures", "passed", "score", "deadline",
-                                     "channel", "reason", "source", "by"]),
-                    st.one_of(scalars, st.lists(st.one_of(names, tricky), max_size=4),
-                              st.dictionaries(keys, st.dictionaries(keys, scalars, max_size=3), max_size=3)),
-                    max_size=6),
-), max_size=5)
+events = st.lists(
+    st.builds(
+        lambda d, t, data: Event(d, t, data),
+        st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)),
+        st.sampled_from(["identified", "planned", "progress", "acceptance", "reopened", "closed", "missed_inclusion"]),
+        st.dictionaries(
+            st.sampled_from(
+                [
+                    "note",
+                    "criteria",
+                    "evidence",
+                    "funds",
+                    "measures",
+                    "passed",
+                    "score",
+                    "deadline",
+                    "channel",
+                    "reason",
+                    "source",
+                    "by",
+                ]
+            ),
+            st.one_of(
+                scalars,
+                st.lists(st.one_of(names, tricky), max_size=4),
+                st.dictionaries(keys, st.dictionaries(keys, scalars, max_size=3), max_size=3),
+            ),
+            max_size=6,
+        ),
+    ),
+    max_size=5,
+)
 
 
 @examples(60, dev=300)
-@given(township=names, village=names, code=st.one_of(st.none(), st.from_regex(r"[0-9]{12}", fullmatch=True)), evs=events)
+@given(
+    township=names, village=names, code=st.one_of(st.none(), st.from_regex(r"[0-9]{12}", fullmatch=True)), evs=events
+)
 def test_write_read_write_is_identical_and_both_parsers_agree(township, village, code, evs):
     text = dump_village(township, village, code, evs)
     slow = _slow_parse(text)
@@ -118,8 +186,10 @@ def test_fast_parser_gives_way_to_yaml_for_hand_edits():
     with_comment = SONGSAN.replace("  funds: 31500\n", "  funds: 31500   # 县财政拨付\n")
     assert _fast_parse(with_comment) is None
     assert parse_text(with_comment).doc["events"][2]["funds"] == 31500
-    block_list = SONGSAN.replace("  measures: [召开党员大会重新选举, 县乡联合督导]\n",
-                                 "  measures:\n  - 召开党员大会重新选举\n  - 县乡联合督导\n")
+    block_list = SONGSAN.replace(
+        "  measures: [召开党员大会重新选举, 县乡联合督导]\n",
+        "  measures:\n  - 召开党员大会重新选举\n  - 县乡联合督导\n",
+    )
     assert _fast_parse(block_list) is None
     assert parse_text(block_list).doc["events"][1]["measures"] == ["召开党员大会重新选举", "县乡联合督导"]
 
@@ -127,14 +197,17 @@ def test_fast_parser_gives_way_to_yaml_for_hand_edits():
 # ------------------------------------------------------------------------------------------------ names
 
 
-@pytest.mark.parametrize("township, village, code, expected", [
-    ("邓埠镇", "宋三村", None, "邓埠镇-宋三村.yaml"),
-    ("邓埠镇", "宋三村", "360622101201", "邓埠镇-宋三村-360622101201.yaml"),
-    ("..", "../../x", None, "__-______x.yaml"),
-    ("a/b", "c\\d:e*f?g\"h<i>j|k", None, "a_b-c_d_e_f_g_h_i_j_k.yaml"),
-    (".hidden", "村\n名\t", None, "_hidden-村_名.yaml"),
-    ("黄溪镇", "塔洲村..", None, "黄溪镇-塔洲村__.yaml"),
-])
+@pytest.mark.parametrize(
+    "township, village, code, expected",
+    [
+        ("邓埠镇", "宋三村", None, "邓埠镇-宋三村.yaml"),
+        ("邓埠镇", "宋三村", "360622101201", "邓埠镇-宋三村-360622101201.yaml"),
+        ("..", "../../x", None, "__-______x.yaml"),
+        ("a/b", 'c\\d:e*f?g"h<i>j|k', None, "a_b-c_d_e_f_g_h_i_j_k.yaml"),
+        (".hidden", "村\n名\t", None, "_hidden-村_名.yaml"),
+        ("黄溪镇", "塔洲村..", None, "黄溪镇-塔洲村__.yaml"),
+    ],
+)
 def test_file_names_are_safe_and_recognisable(township, village, code, expected):
     name = village_file_name(township, village, code)
     assert name == expected
@@ -265,21 +338,35 @@ def test_verify_finds_events_out_of_order(tmp_path):
     ]
 
 
-@pytest.mark.parametrize("text, line, fragment", [
-    ("township: 邓埠镇\nvillage: !!python/object/apply:os.system ['echo hacked']\nevents: []\n", 2, "tag not allowed"),
-    ("township: 邓埠镇\nvillage: [unclosed\nevents: []\n", 3, "YAML syntax error"),
-    ("township: 邓埠镇\n\tvillage: 宋三村\n", 2, "YAML syntax error"),
-    ("a: &x [1, 2]\nb: *x\n", 1, "anchors and aliases"),
-    ("- just\n- a list\n", 1, "a ledger file must be a mapping"),
-    ("township: 邓埠镇\nevents: []\n", 1, "'village' is missing or not a name"),
-    ("township: 邓埠镇\nvillage: 宋三村\n", 1, "'events' is missing"),
-    ("township: 邓埠镇\nvillage: 宋三村\ncode: null\nevents:\n- 2026-09-30\n", 5, "an event must be a mapping"),
-    ("township: 邓埠镇\nvillage: 宋三村\ncode: null\nevents: []\nremark: x\n", 5, "unknown key 'remark'"),
-    ("township: 邓埠镇\nvillage: 宋三村\ncode: null\nevents:\n- date: 2026-09-30\n  type: identified\n", 5,
-     "'criteria' is missing"),
-    ("township: 邓埠镇\nvillage: 宋三村\ncode: null\nevents:\n- date: 2026-09-30 10:00:00\n  type: identified\n"
-     "  criteria: [C01]\n", 5, "is not a date like 2026-09-30"),
-])
+@pytest.mark.parametrize(
+    "text, line, fragment",
+    [
+        (
+            "township: 邓埠镇\nvillage: !!python/object/apply:os.system ['echo hacked']\nevents: []\n",
+            2,
+            "tag not allowed",
+        ),
+        ("township: 邓埠镇\nvillage: [unclosed\nevents: []\n", 3, "YAML syntax error"),
+        ("township: 邓埠镇\n\tvillage: 宋三村\n", 2, "YAML syntax error"),
+        ("a: &x [1, 2]\nb: *x\n", 1, "anchors and aliases"),
+        ("- just\n- a list\n", 1, "a ledger file must be a mapping"),
+        ("township: 邓埠镇\nevents: []\n", 1, "'village' is missing or not a name"),
+        ("township: 邓埠镇\nvillage: 宋三村\n", 1, "'events' is missing"),
+        ("township: 邓埠镇\nvillage: 宋三村\ncode: null\nevents:\n- 2026-09-30\n", 5, "an event must be a mapping"),
+        ("township: 邓埠镇\nvillage: 宋三村\ncode: null\nevents: []\nremark: x\n", 5, "unknown key 'remark'"),
+        (
+            "township: 邓埠镇\nvillage: 宋三村\ncode: null\nevents:\n- date: 2026-09-30\n  type: identified\n",
+            5,
+            "'criteria' is missing",
+        ),
+        (
+            "township: 邓埠镇\nvillage: 宋三村\ncode: null\nevents:\n- date: 2026-09-30 10:00:00\n  type: identified\n"
+            "  criteria: [C01]\n",
+            5,
+            "is not a date like 2026-09-30",
+        ),
+    ],
+)
 def test_verify_reports_unreadable_and_malformed_files_on_one_line(tmp_path, text, line, fragment):
     led = tmp_path / "ledger"
     write(led, "x.yaml", text)
@@ -299,14 +386,20 @@ def test_verify_flags_duplicate_villages_and_leftover_temp_files(tmp_path):
     write(led, ".tmp-abc.yaml", "township: x\n")
     r = verify(led)
     assert r.exit_code == 2
-    assert f"{led / '邓埠镇-宋三村.yaml'}:1: the same village as 宋三村-copy.yaml (邓埠镇/宋三村); merge the two files" in r.stdout
+    assert (
+        f"{led / '邓埠镇-宋三村.yaml'}:1: the same village as 宋三村-copy.yaml (邓埠镇/宋三村); merge the two files"
+        in r.stdout
+    )
     assert f"{led / '.tmp-abc.yaml'}:1: left over from an interrupted write; safe to delete" in r.stdout
 
 
 def test_verify_checks_township_files(tmp_path):
     led = tmp_path / "ledger"
-    write(led / "_townships", "邓埠镇.yaml",
-          "township: 邓埠镇\nevents:\n- date: 2026-09-28\n  type: submission\n  quarter: 2026Q5\n  villages: 12\n")
+    write(
+        led / "_townships",
+        "邓埠镇.yaml",
+        "township: 邓埠镇\nevents:\n- date: 2026-09-28\n  type: submission\n  quarter: 2026Q5\n  villages: 12\n",
+    )
     r = verify(led)
     assert r.exit_code == 2
     assert r.stdout.strip() == f"{led / '_townships' / '邓埠镇.yaml'}:5: quarter: '2026Q5' is not a quarter like 2026Q3"
@@ -346,8 +439,10 @@ def test_cache_survives_edits_among_many_files(tmp_path):
     assert problems == []
     first = {e.village: e for e in first}
     p = led / "邓埠镇-塔洲村.yaml"
-    p.write_text(SONGSAN.replace("宋三村", "塔洲村").replace("101201", "101201").replace("funds: 31500", "funds: 41500"),
-                 encoding="utf-8")
+    p.write_text(
+        SONGSAN.replace("宋三村", "塔洲村").replace("101201", "101201").replace("funds: 31500", "funds: 41500"),
+        encoding="utf-8",
+    )
     os.utime(p, (old, old))
     (led / "邓埠镇-东阳村.yaml").unlink()
     for _ in range(2):  # the second load reads the cache the first one rewrote
@@ -364,8 +459,12 @@ def test_cache_survives_edits_among_many_files(tmp_path):
 def test_two_events_sharing_objects_are_written_without_anchors():
     day = dt.date(2026, 10, 8)
     ids = ["C12"]
-    text = dump_village("邓埠镇", "西畈村", None, [Event(day, "missed_inclusion", {"criteria": ids}),
-                                                 Event(day, "identified", {"criteria": ids})])
+    text = dump_village(
+        "邓埠镇",
+        "西畈村",
+        None,
+        [Event(day, "missed_inclusion", {"criteria": ids}), Event(day, "identified", {"criteria": ids})],
+    )
     assert "&" not in text and "*" not in text
     assert text.count("date: 2026-10-08") == 2
 
@@ -388,22 +487,41 @@ def test_verify_gives_the_editors_line_when_a_note_holds_a_unicode_line_break(tm
 # ------------------------------------------------------------- provenance and authorship: `source`, `recorded`
 
 stamps = st.builds(
-    lambda d, h, m, s, off: dt.datetime(d.year, d.month, d.day, h, m, s,
-                                        tzinfo=dt.timezone(dt.timedelta(minutes=off))).isoformat(),
-    st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)), st.integers(0, 23), st.integers(0, 59), st.integers(0, 59),
-    st.sampled_from([0, 480, -300, 330]))
-recorders = st.one_of(names, tricky.filter(bool), st.sampled_from(["李明", "Li Ming", "王 芳", "o'brien", "a, b", "x: y"]))
+    lambda d, h, m, s, off: dt.datetime(
+        d.year, d.month, d.day, h, m, s, tzinfo=dt.timezone(dt.timedelta(minutes=off))
+    ).isoformat(),
+    st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)),
+    st.integers(0, 23),
+    st.integers(0, 59),
+    st.integers(0, 59),
+    st.sampled_from([0, 480, -300, 330]),
+)
+recorders = st.one_of(
+    names, tricky.filter(bool), st.sampled_from(["李明", "Li Ming", "王 芳", "o'brien", "a, b", "x: y"])
+)
 row_sources = st.one_of(
     texts,
-    st.builds(lambda p, sh, r: {"path": p, **({"sheet": sh} if sh is not None else {}), "row": r},
-              st.one_of(names, tricky.filter(bool), st.sampled_from(["乡镇/邓埠镇.xlsx", "C:\\报表\\q3.xlsx", "a b.csv"])),
-              st.one_of(st.none(), names, st.sampled_from(["排查表", "Sheet1", "2026年三季度"])),
-              st.integers(1, 1_048_576)))
-provenance_events = st.lists(st.builds(
-    lambda d, t, src, by, at, note: Event(d, t, {"criteria": ["C05"], "source": src, "note": note,
-                                                  "recorded": {"by": by, "at": at}}),
-    st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)), st.sampled_from(["identified", "amended", "reopened"]),
-    row_sources, recorders, stamps, st.one_of(st.none(), texts)), max_size=4)
+    st.builds(
+        lambda p, sh, r: {"path": p, **({"sheet": sh} if sh is not None else {}), "row": r},
+        st.one_of(names, tricky.filter(bool), st.sampled_from(["乡镇/邓埠镇.xlsx", "C:\\报表\\q3.xlsx", "a b.csv"])),
+        st.one_of(st.none(), names, st.sampled_from(["排查表", "Sheet1", "2026年三季度"])),
+        st.integers(1, 1_048_576),
+    ),
+)
+provenance_events = st.lists(
+    st.builds(
+        lambda d, t, src, by, at, note: Event(
+            d, t, {"criteria": ["C05"], "source": src, "note": note, "recorded": {"by": by, "at": at}}
+        ),
+        st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)),
+        st.sampled_from(["identified", "amended", "reopened"]),
+        row_sources,
+        recorders,
+        stamps,
+        st.one_of(st.none(), texts),
+    ),
+    max_size=4,
+)
 
 
 @examples(40, dev=200)
@@ -425,7 +543,9 @@ def test_the_canonical_layout_of_provenance_takes_the_fast_path_and_the_cache(tm
     text = SONGSAN.replace(
         "  source: dengbu.xlsx\n",
         "  source: {path: 邓埠镇.xlsx, sheet: 排查表, row: 5}\n"
-        "  recorded: {by: 李明, at: '2026-09-30T10:15:00+08:00'}\n", 1)
+        "  recorded: {by: 李明, at: '2026-09-30T10:15:00+08:00'}\n",
+        1,
+    )
     assert _fast_parse(text) is not None
     p = write(led, "邓埠镇-宋三村.yaml", text)
     old = time.time() - 3600

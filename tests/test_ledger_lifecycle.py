@@ -6,7 +6,13 @@ import pytest
 
 from lax.criteria import Policy
 from lax.lifecycle import (
-    Event, Replay, add_months, close_refusal, history_problems, refusal, state_as_of,
+    Event,
+    Replay,
+    add_months,
+    close_refusal,
+    history_problems,
+    refusal,
+    state_as_of,
 )
 
 POLICY = Policy(rectify_months=6, watch_months=12, pass_score=70)
@@ -32,31 +38,37 @@ def _replay(events, day):
     return state_as_of(events, D.fromisoformat(day), POLICY)
 
 
-@pytest.mark.parametrize("start, months, expected", [
-    ("2026-08-31", 6, "2027-02-28"),
-    ("2027-08-31", 6, "2028-02-29"),
-    ("2026-09-30", 6, "2027-03-30"),
-    ("2026-01-31", 1, "2026-02-28"),
-    ("2026-11-15", 2, "2027-01-15"),
-    ("2027-03-20", 12, "2028-03-20"),
-    ("2028-02-29", 12, "2029-02-28"),
-])
+@pytest.mark.parametrize(
+    "start, months, expected",
+    [
+        ("2026-08-31", 6, "2027-02-28"),
+        ("2027-08-31", 6, "2028-02-29"),
+        ("2026-09-30", 6, "2027-03-30"),
+        ("2026-01-31", 1, "2026-02-28"),
+        ("2026-11-15", 2, "2027-01-15"),
+        ("2027-03-20", 12, "2028-03-20"),
+        ("2028-02-29", 12, "2029-02-28"),
+    ],
+)
 def test_add_months(start, months, expected):
     assert add_months(D.fromisoformat(start), months) == D.fromisoformat(expected)
 
 
-@pytest.mark.parametrize("day, status, overdue, deadline, watch_until, funds", [
-    ("2026-09-29", None, False, None, None, 0),
-    ("2026-09-30", "identified", False, "2027-03-30", None, 0),
-    ("2026-10-10", "rectifying", False, "2027-03-30", None, 0),
-    ("2026-12-31", "rectifying", False, "2027-03-30", None, 31500),
-    ("2027-03-20", "rectifying", False, "2027-06-30", None, 31500),  # failed: new time limit
-    ("2027-06-24", "rectifying", False, "2027-06-30", None, 39500.5),
-    ("2027-06-25", "accepted", False, "2027-06-30", "2028-06-25", 39500.5),
-    ("2028-06-24", "accepted", False, "2027-06-30", "2028-06-25", 39500.5),
-    ("2028-06-25", "closed", False, "2027-06-30", "2028-06-25", 39500.5),
-    ("2030-01-01", "closed", False, "2027-06-30", "2028-06-25", 39500.5),
-])
+@pytest.mark.parametrize(
+    "day, status, overdue, deadline, watch_until, funds",
+    [
+        ("2026-09-29", None, False, None, None, 0),
+        ("2026-09-30", "identified", False, "2027-03-30", None, 0),
+        ("2026-10-10", "rectifying", False, "2027-03-30", None, 0),
+        ("2026-12-31", "rectifying", False, "2027-03-30", None, 31500),
+        ("2027-03-20", "rectifying", False, "2027-06-30", None, 31500),  # failed: new time limit
+        ("2027-06-24", "rectifying", False, "2027-06-30", None, 39500.5),
+        ("2027-06-25", "accepted", False, "2027-06-30", "2028-06-25", 39500.5),
+        ("2028-06-24", "accepted", False, "2027-06-30", "2028-06-25", 39500.5),
+        ("2028-06-25", "closed", False, "2027-06-30", "2028-06-25", 39500.5),
+        ("2030-01-01", "closed", False, "2027-06-30", "2028-06-25", 39500.5),
+    ],
+)
 def test_replay_as_of_past_dates(day, status, overdue, deadline, watch_until, funds):
     s = _replay(SONGSAN, day)
     assert s.status == status
@@ -157,44 +169,62 @@ def _state(events, day=None):
     return r.snapshot()
 
 
-@pytest.mark.parametrize("history, new, fragment", [
-    ([], ev("2026-10-10", "planned", measures=["x"]), "must be identified first"),
-    ([], ev("2026-10-10", "progress", note="x"), "must be identified first"),
-    ([], ev("2026-10-10", "acceptance", passed=True), "must be identified first"),
-    ([], ev("2026-10-10", "reopened", reason="x"), "must be identified first"),
-    ([], ev("2026-10-10", "closed"), "must be identified first"),
-    (SONGSAN[:1], ev("2026-10-01", "identified", criteria=["C01"]), "already identified on 2026-09-30 and identified"),
-    (SONGSAN[:2], ev("2026-10-11", "identified", criteria=["C01"]), "already identified on 2026-09-30 and rectifying"),
-    (SONGSAN[:6], ev("2027-07-01", "identified", criteria=["C01"]), "a new round starts only after the account is closed"),
-    (SONGSAN[:1], ev("2026-10-10", "acceptance", passed=True), "no rectification plan is recorded yet"),
-    (SONGSAN[:6], ev("2027-07-01", "acceptance", passed=True), "already passed acceptance on 2027-06-25"),
-    (SONGSAN[:6], ev("2027-07-01", "planned", measures=["x"]), "reopen it first"),
-    (SONGSAN[:2], ev("2026-10-11", "reopened", reason="x"), "only an accepted village can rebound"),
-    (SONGSAN, ev("2028-07-01", "reopened", reason="x"), "the account was closed on 2028-06-25"),
-    (SONGSAN, ev("2028-07-01", "progress", note="x"), "the account was closed on 2028-06-25"),
-    (SONGSAN, ev("2028-07-01", "closed"), "the account was closed on 2028-06-25"),
-    (SONGSAN[:3], ev("2026-11-01", "progress", note="x"), "before the last recorded event (2026-11-15)"),
-    (SONGSAN[:3], ev("2027-03-20", "acceptance", passed=False), "needs a new time limit"),
-    (SONGSAN[:6], ev("2028-06-24", "closed"), "it can be closed on 2028-06-25 at the earliest"),
-    (SONGSAN[:3], ev("2027-01-01", "closed"), "the earliest date it could be closed is 2028-01-01"),
-    (DONGYANG[:4], ev("2027-09-01", "closed"), "must pass acceptance"),
-])
+@pytest.mark.parametrize(
+    "history, new, fragment",
+    [
+        ([], ev("2026-10-10", "planned", measures=["x"]), "must be identified first"),
+        ([], ev("2026-10-10", "progress", note="x"), "must be identified first"),
+        ([], ev("2026-10-10", "acceptance", passed=True), "must be identified first"),
+        ([], ev("2026-10-10", "reopened", reason="x"), "must be identified first"),
+        ([], ev("2026-10-10", "closed"), "must be identified first"),
+        (
+            SONGSAN[:1],
+            ev("2026-10-01", "identified", criteria=["C01"]),
+            "already identified on 2026-09-30 and identified",
+        ),
+        (
+            SONGSAN[:2],
+            ev("2026-10-11", "identified", criteria=["C01"]),
+            "already identified on 2026-09-30 and rectifying",
+        ),
+        (
+            SONGSAN[:6],
+            ev("2027-07-01", "identified", criteria=["C01"]),
+            "a new round starts only after the account is closed",
+        ),
+        (SONGSAN[:1], ev("2026-10-10", "acceptance", passed=True), "no rectification plan is recorded yet"),
+        (SONGSAN[:6], ev("2027-07-01", "acceptance", passed=True), "already passed acceptance on 2027-06-25"),
+        (SONGSAN[:6], ev("2027-07-01", "planned", measures=["x"]), "reopen it first"),
+        (SONGSAN[:2], ev("2026-10-11", "reopened", reason="x"), "only an accepted village can rebound"),
+        (SONGSAN, ev("2028-07-01", "reopened", reason="x"), "the account was closed on 2028-06-25"),
+        (SONGSAN, ev("2028-07-01", "progress", note="x"), "the account was closed on 2028-06-25"),
+        (SONGSAN, ev("2028-07-01", "closed"), "the account was closed on 2028-06-25"),
+        (SONGSAN[:3], ev("2026-11-01", "progress", note="x"), "before the last recorded event (2026-11-15)"),
+        (SONGSAN[:3], ev("2027-03-20", "acceptance", passed=False), "needs a new time limit"),
+        (SONGSAN[:6], ev("2028-06-24", "closed"), "it can be closed on 2028-06-25 at the earliest"),
+        (SONGSAN[:3], ev("2027-01-01", "closed"), "the earliest date it could be closed is 2028-01-01"),
+        (DONGYANG[:4], ev("2027-09-01", "closed"), "must pass acceptance"),
+    ],
+)
 def test_refusals(history, new, fragment):
     reason = refusal(_state(history), new, POLICY)
     assert reason is not None and fragment in reason, reason
 
 
-@pytest.mark.parametrize("history, new", [
-    ([], ev("2026-09-30", "identified", criteria=["C05"])),
-    (SONGSAN, ev("2029-01-01", "identified", criteria=["C05"])),
-    (SONGSAN[:1], ev("2026-09-30", "planned", measures=["x"])),  # same day is fine
-    (SONGSAN[:1], ev("2026-10-01", "progress", note="x")),
-    (SONGSAN[:2], ev("2026-10-11", "planned", measures=["y"])),  # a revised plan
-    (SONGSAN[:6], ev("2027-08-01", "progress", note="巩固提升")),  # consolidation during the watch year
-    (SONGSAN[:6], ev("2027-08-01", "reopened", reason="反弹")),
-    (SONGSAN[:6], ev("2028-06-25", "closed")),  # exactly at the end of the watch year
-    (SONGSAN[:6], ev("2027-08-01", "missed_inclusion", criteria=["C12"])),
-])
+@pytest.mark.parametrize(
+    "history, new",
+    [
+        ([], ev("2026-09-30", "identified", criteria=["C05"])),
+        (SONGSAN, ev("2029-01-01", "identified", criteria=["C05"])),
+        (SONGSAN[:1], ev("2026-09-30", "planned", measures=["x"])),  # same day is fine
+        (SONGSAN[:1], ev("2026-10-01", "progress", note="x")),
+        (SONGSAN[:2], ev("2026-10-11", "planned", measures=["y"])),  # a revised plan
+        (SONGSAN[:6], ev("2027-08-01", "progress", note="巩固提升")),  # consolidation during the watch year
+        (SONGSAN[:6], ev("2027-08-01", "reopened", reason="反弹")),
+        (SONGSAN[:6], ev("2028-06-25", "closed")),  # exactly at the end of the watch year
+        (SONGSAN[:6], ev("2027-08-01", "missed_inclusion", criteria=["C12"])),
+    ],
+)
 def test_allowed_steps(history, new):
     assert refusal(_state(history), new, POLICY) is None
 

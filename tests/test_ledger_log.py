@@ -20,21 +20,51 @@ def lax(*args, env=None):
 def led(tmp_path, monkeypatch):
     """A ledger built over three days by two people, plus one event typed in by hand."""
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "q3.csv").write_text(HEADER + "邓埠镇,宋三村,360622101201,否,1,0\n黄溪镇,塔洲村,,是,0,2\n",
-                                     encoding="utf-8")
-    r = lax("check", "q3.csv", "--as-of", "2026-09-30", "--record", "--ledger", "led",
-            env={"LAX_USER": "王芳", "LAX_NOW": "2026-10-08T09:00:00+08:00"})
+    (tmp_path / "q3.csv").write_text(
+        HEADER + "邓埠镇,宋三村,360622101201,否,1,0\n黄溪镇,塔洲村,,是,0,2\n", encoding="utf-8"
+    )
+    r = lax(
+        "check",
+        "q3.csv",
+        "--as-of",
+        "2026-09-30",
+        "--record",
+        "--ledger",
+        "led",
+        env={"LAX_USER": "王芳", "LAX_NOW": "2026-10-08T09:00:00+08:00"},
+    )
     assert r.exit_code == 1, r.output
     # recorded later in the day by someone in another time zone (01:30 UTC = 09:30 in Beijing)
-    r = lax("ledger", "plan", "塔洲村", "--measure", "县乡联合督导", "--date", "2026-10-08", "--ledger", "led",
-            env={"LAX_USER": "李明", "LAX_NOW": "2026-10-08T01:30:00+00:00"})
+    r = lax(
+        "ledger",
+        "plan",
+        "塔洲村",
+        "--measure",
+        "县乡联合督导",
+        "--date",
+        "2026-10-08",
+        "--ledger",
+        "led",
+        env={"LAX_USER": "李明", "LAX_NOW": "2026-10-08T01:30:00+00:00"},
+    )
     assert r.exit_code == 0, r.output
-    r = lax("ledger", "plan", "宋三村", "--measure", "重新选举", "--date", "2026-10-10", "--ledger", "led",
-            env={"LAX_USER": "李明", "LAX_NOW": "2026-10-10T15:00:00+08:00"})
+    r = lax(
+        "ledger",
+        "plan",
+        "宋三村",
+        "--measure",
+        "重新选举",
+        "--date",
+        "2026-10-10",
+        "--ledger",
+        "led",
+        env={"LAX_USER": "李明", "LAX_NOW": "2026-10-10T15:00:00+08:00"},
+    )
     assert r.exit_code == 0, r.output
     p = tmp_path / "led" / "邓埠镇-宋三村.yaml"
-    p.write_text(p.read_text(encoding="utf-8") + "- date: 2026-10-20\n  type: progress\n  note: 召开党员大会\n",
-                 encoding="utf-8")
+    p.write_text(
+        p.read_text(encoding="utf-8") + "- date: 2026-10-20\n  type: progress\n  note: 召开党员大会\n", encoding="utf-8"
+    )
     return tmp_path / "led"
 
 
@@ -46,7 +76,9 @@ def log(*args, env=None):
 
 def test_log_lists_events_in_the_order_recorded_hand_edits_first(led):
     r = log()
-    assert r.stdout == """\
+    assert (
+        r.stdout
+        == """\
 Recorded at                By    Date        Event       Village        Details
 ─────────────────────────  ────  ──────────  ──────────  ─────────────  ──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
 not recorded by lax              2026-10-20  progress    邓埠镇/宋三村  note: 召开党员大会
@@ -58,37 +90,75 @@ not recorded by lax              2026-10-20  progress    邓埠镇/宋三村  no
 2026-10-10T15:00:00+08:00  李明  2026-10-10  plan        邓埠镇/宋三村  measures: 重新选举
 7 event(s)
 """
+    )
 
 
 def test_log_as_json(led):
     data = json.loads(log("--format", "json").stdout)
     events = data["events"]
     assert [(e["type"], e["village"] or e["township"]) for e in events] == [
-        ("progress", "宋三村"), ("identified", "宋三村"), ("identified", "塔洲村"), ("submission", "邓埠镇"),
-        ("submission", "黄溪镇"), ("planned", "塔洲村"), ("planned", "宋三村")]
-    assert events[0] == {"township": "邓埠镇", "village": "宋三村", "code": "360622101201", "date": "2026-10-20",
-                         "type": "progress", "recorded": None, "path": "led/邓埠镇-宋三村.yaml", "line": 17,
-                         "note": "召开党员大会"}
+        ("progress", "宋三村"),
+        ("identified", "宋三村"),
+        ("identified", "塔洲村"),
+        ("submission", "邓埠镇"),
+        ("submission", "黄溪镇"),
+        ("planned", "塔洲村"),
+        ("planned", "宋三村"),
+    ]
+    assert events[0] == {
+        "township": "邓埠镇",
+        "village": "宋三村",
+        "code": "360622101201",
+        "date": "2026-10-20",
+        "type": "progress",
+        "recorded": None,
+        "path": "led/邓埠镇-宋三村.yaml",
+        "line": 17,
+        "note": "召开党员大会",
+    }
     assert events[1] == {
-        "township": "邓埠镇", "village": "宋三村", "code": "360622101201", "date": "2026-09-30", "type": "identified",
-        "recorded": {"by": "王芳", "at": "2026-10-08T09:00:00+08:00"}, "path": "led/邓埠镇-宋三村.yaml", "line": 5,
-        "channel": "self", "criteria": ["C05", "C13"],
-        "evidence": {"C05": {"election_completed": False}, "C13": {"cadre_violations": 1}}, "deadline": "2027-03-30",
-        "source": {"path": "q3.csv", "row": 2}}
-    assert events[3] == {"township": "邓埠镇", "village": None, "code": None, "date": "2026-09-30", "type": "submission",
-                         "recorded": {"by": "王芳", "at": "2026-10-08T09:00:00+08:00"},
-                         "path": "led/_townships/邓埠镇.yaml", "line": 3, "quarter": "2026Q3", "villages": 1,
-                         "source": "q3.csv"}
+        "township": "邓埠镇",
+        "village": "宋三村",
+        "code": "360622101201",
+        "date": "2026-09-30",
+        "type": "identified",
+        "recorded": {"by": "王芳", "at": "2026-10-08T09:00:00+08:00"},
+        "path": "led/邓埠镇-宋三村.yaml",
+        "line": 5,
+        "channel": "self",
+        "criteria": ["C05", "C13"],
+        "evidence": {"C05": {"election_completed": False}, "C13": {"cadre_violations": 1}},
+        "deadline": "2027-03-30",
+        "source": {"path": "q3.csv", "row": 2},
+    }
+    assert events[3] == {
+        "township": "邓埠镇",
+        "village": None,
+        "code": None,
+        "date": "2026-09-30",
+        "type": "submission",
+        "recorded": {"by": "王芳", "at": "2026-10-08T09:00:00+08:00"},
+        "path": "led/_townships/邓埠镇.yaml",
+        "line": 3,
+        "quarter": "2026Q3",
+        "villages": 1,
+        "source": "q3.csv",
+    }
 
 
 def test_log_filters_by_recorder_village_and_date(led):
     def kinds(*args):
-        return [(e["type"], e["village"], e["recorded"] and e["recorded"]["by"])
-                for e in json.loads(log("--format", "json", *args).stdout)["events"]]
+        return [
+            (e["type"], e["village"], e["recorded"] and e["recorded"]["by"])
+            for e in json.loads(log("--format", "json", *args).stdout)["events"]
+        ]
 
     assert kinds("--by", "李明") == [("planned", "塔洲村", "李明"), ("planned", "宋三村", "李明")]
-    assert kinds("--village", "宋三村") == [("progress", "宋三村", None), ("identified", "宋三村", "王芳"),
-                                          ("planned", "宋三村", "李明")]
+    assert kinds("--village", "宋三村") == [
+        ("progress", "宋三村", None),
+        ("identified", "宋三村", "王芳"),
+        ("planned", "宋三村", "李明"),
+    ]
     # recorded on or after 10 October (by `recorded.at`; a hand-typed event by its own date)
     assert kinds("--since", "2026-10-10") == [("progress", "宋三村", None), ("planned", "宋三村", "李明")]
     assert kinds("--since", "2026-10-21", "--village", "邓埠镇/宋三村") == []
@@ -113,8 +183,9 @@ def test_log_in_chinese_and_its_errors(led):
 
 
 def test_log_of_a_ledger_with_a_broken_file_lists_the_rest_and_exits_2(led):
-    (led / "_townships" / "黄溪镇.yaml").write_text("township: 黄溪镇\nevents:\n- date: 2026-13-40\n  type: submission\n",
-                                                  encoding="utf-8")
+    (led / "_townships" / "黄溪镇.yaml").write_text(
+        "township: 黄溪镇\nevents:\n- date: 2026-13-40\n  type: submission\n", encoding="utf-8"
+    )
     r = lax("ledger", "log", "--ledger", "led", "--format", "json")
     assert r.exit_code == 2
     assert len(json.loads(r.stdout)["events"]) == 6
@@ -125,9 +196,10 @@ def test_a_township_file_with_a_key_given_twice_is_named_and_none_of_its_events_
     # YAML keeps the last of two `quarter:` keys silently: the file does not read as what it says, so `log`
     # (like every command) lists none of its events and names the problem, exit 2.
     town = led / "_townships" / "黄溪镇.yaml"
-    town.write_text(town.read_text(encoding="utf-8").replace("  quarter: 2026Q3\n",
-                                                             "  quarter: 2026Q3\n  quarter: 2026Q4\n"),
-                    encoding="utf-8")
+    town.write_text(
+        town.read_text(encoding="utf-8").replace("  quarter: 2026Q3\n", "  quarter: 2026Q3\n  quarter: 2026Q4\n"),
+        encoding="utf-8",
+    )
     r = lax("ledger", "log", "--format", "json", "--ledger", str(led))
     assert r.exit_code == 2
     assert [e["township"] for e in json.loads(r.stdout)["events"] if e["type"] == "submission"] == ["邓埠镇"]

@@ -71,15 +71,30 @@ def test_check_record_gives_every_township_its_own_file(tmp_path):
 def test_ledger_open_keeps_two_townships_apart(tmp_path):
     led = tmp_path / "ledger"
     for township, code in (("黄溪镇", "360622102201"), ("黄溪镇.", "360622102301")):
-        r = lax("ledger", "open", "东阳村", "--township", township, "--code", code, "--standards", "C05",
-                "--date", "2026-09-30", "--ledger", str(led))
+        r = lax(
+            "ledger",
+            "open",
+            "东阳村",
+            "--township",
+            township,
+            "--code",
+            code,
+            "--standards",
+            "C05",
+            "--date",
+            "2026-09-30",
+            "--ledger",
+            str(led),
+        )
         assert r.exit_code == 0, r.output
     files = sorted(p.name for p in led.glob("*.yaml"))
     assert len(files) == 2
     r = lax("ledger", "list", "--ledger", str(led), "--as-of", "2026-10-01", "--format", "json")
     assert r.exit_code == 0
     assert [(v["township"], v["code"]) for v in json.loads(r.stdout)["villages"]] == [
-        ("黄溪镇", "360622102201"), ("黄溪镇.", "360622102301")]
+        ("黄溪镇", "360622102201"),
+        ("黄溪镇.", "360622102301"),
+    ]
     r = lax("ledger", "show", "黄溪镇./东阳村", "--ledger", str(led), "--format", "json")
     assert r.exit_code == 0 and json.loads(r.stdout)["code"] == "360622102301"
 
@@ -90,26 +105,46 @@ def test_a_township_file_with_its_earlier_name_is_kept(tmp_path):
     led = tmp_path / "ledger"
     old = led / "_townships" / "黄溪镇.yaml"
     old.parent.mkdir(parents=True)
-    old.write_text("township: 黄溪镇.\nevents:\n- date: 2026-07-02\n  type: submission\n  quarter: 2026Q2\n"
-                   "  villages: 9\n", encoding="utf-8")
+    old.write_text(
+        "township: 黄溪镇.\nevents:\n- date: 2026-07-02\n  type: submission\n  quarter: 2026Q2\n  villages: 9\n",
+        encoding="utf-8",
+    )
     legacy_colon = led / "_townships" / "新城镇_东区.yaml"
     legacy_colon.write_text("township: 新城镇:东区\nevents: []\n", encoding="utf-8")
-    r = lax("check", str(sheet(tmp_path, [ROWS[1], ROWS[2]])), "--record", "--ledger", str(led), "--as-of", "2026-09-30")
+    r = lax(
+        "check", str(sheet(tmp_path, [ROWS[1], ROWS[2]])), "--record", "--ledger", str(led), "--as-of", "2026-09-30"
+    )
     assert "2 submission(s)" in r.output, r.output
     assert township_files(led) == {"黄溪镇.yaml": "黄溪镇.", "新城镇_东区.yaml": "新城镇:东区"}
     assert old.read_text(encoding="utf-8").count("type: submission") == 2
     assert "quarter: 2026Q3" in legacy_colon.read_text(encoding="utf-8")
     before = {p.name: p.read_bytes() for p in led.rglob("*.yaml")}
-    r = lax("check", str(sheet(tmp_path, [ROWS[0]], "huangxi.csv")), "--record", "--ledger", str(led),
-            "--as-of", "2026-09-30")
+    r = lax(
+        "check",
+        str(sheet(tmp_path, [ROWS[0]], "huangxi.csv")),
+        "--record",
+        "--ledger",
+        str(led),
+        "--as-of",
+        "2026-09-30",
+    )
     assert r.exit_code == 2
-    assert (f"{old}: holds township '黄溪镇.', not '黄溪镇' (two names, one file); rename it to 黄溪镇%2E.yaml, the file "
-            "name of '黄溪镇.'") in r.stderr
+    assert (
+        f"{old}: holds township '黄溪镇.', not '黄溪镇' (two names, one file); rename it to 黄溪镇%2E.yaml, the file "
+        "name of '黄溪镇.'"
+    ) in r.stderr
     assert {p.name: p.read_bytes() for p in led.rglob("*.yaml")} == before  # nothing recorded, village files included
     # after the rename the person is told to do, both townships record
     old.rename(old.parent / "黄溪镇%2E.yaml")
-    r = lax("check", str(sheet(tmp_path, [ROWS[0]], "huangxi.csv")), "--record", "--ledger", str(led),
-            "--as-of", "2026-09-30")
+    r = lax(
+        "check",
+        str(sheet(tmp_path, [ROWS[0]], "huangxi.csv")),
+        "--record",
+        "--ledger",
+        str(led),
+        "--as-of",
+        "2026-09-30",
+    )
     assert "1 submission(s)" in r.output, r.output
     assert township_files(led)["黄溪镇.yaml"] == "黄溪镇"
 
@@ -118,8 +153,19 @@ def test_very_long_names_still_make_files(tmp_path):
     led = tmp_path / "ledger"
     township = "镇" * 100
     for last in "甲乙":
-        r = lax("ledger", "open", "长" * 99 + last, "--township", township, "--standards", "C05", "--date", "2026-09-30",
-                "--ledger", str(led))
+        r = lax(
+            "ledger",
+            "open",
+            "长" * 99 + last,
+            "--township",
+            township,
+            "--standards",
+            "C05",
+            "--date",
+            "2026-09-30",
+            "--ledger",
+            str(led),
+        )
         assert r.exit_code == 0, r.output
     names = [p.name for p in led.glob("*.yaml")]
     assert len(names) == 2 and all(len(n.encode("utf-8")) <= 210 for n in names)
@@ -131,8 +177,11 @@ def test_very_long_names_still_make_files(tmp_path):
     assert township_files(led) == {}
 
 
-NAMES = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=120).map(
-    lambda t: unicodedata.normalize("NFC", t).strip()).filter(bool)
+NAMES = (
+    st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=120)
+    .map(lambda t: unicodedata.normalize("NFC", t).strip())
+    .filter(bool)
+)
 
 
 @given(st.lists(NAMES, min_size=2, max_size=6, unique=True))

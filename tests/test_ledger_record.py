@@ -23,8 +23,13 @@ def village(township, name, code=None, criteria=(), evidence=None):
 
 
 Q3 = [
-    village("邓埠镇", "宋三村", "360622101201", ["C05", "C13"],
-            {"C05": {"election_completed": False}, "C13": {"cadre_violations": 1}}),
+    village(
+        "邓埠镇",
+        "宋三村",
+        "360622101201",
+        ["C05", "C13"],
+        {"C05": {"election_completed": False}, "C13": {"cadre_violations": 1}},
+    ),
     village("邓埠镇", "新桥村", "360622101202"),
     village("邓埠镇", "西畈村", "360622101203"),
     village("黄溪镇", "塔洲村", None, ["C12"], {"C12": {"leapfrog_petitions": 2, "collective_petitions": 1}}),
@@ -52,8 +57,14 @@ def test_first_record_opens_flagged_villages_and_records_submissions(tmp_path):
     s = record(led, Q3, "2026-09-28")
     assert (s.opened, s.reopened, s.amended, s.unchanged, s.missed_inclusions, s.submissions) == (2, 0, 0, 0, 0, 2)
     assert sorted(str(p.relative_to(led)) for p in s.files) == [
-        "_townships/邓埠镇.yaml", "_townships/黄溪镇.yaml", "邓埠镇-宋三村.yaml", "黄溪镇-塔洲村.yaml"]
-    assert (led / "邓埠镇-宋三村.yaml").read_text(encoding="utf-8") == """\
+        "_townships/邓埠镇.yaml",
+        "_townships/黄溪镇.yaml",
+        "邓埠镇-宋三村.yaml",
+        "黄溪镇-塔洲村.yaml",
+    ]
+    assert (
+        (led / "邓埠镇-宋三村.yaml").read_text(encoding="utf-8")
+        == """\
 township: 邓埠镇
 village: 宋三村
 code: '360622101201'
@@ -66,7 +77,10 @@ events:
   deadline: 2027-03-28
   source: dengbu.xlsx
 """
-    assert (led / "_townships" / "邓埠镇.yaml").read_text(encoding="utf-8") == """\
+    )
+    assert (
+        (led / "_townships" / "邓埠镇.yaml").read_text(encoding="utf-8")
+        == """\
 township: 邓埠镇
 events:
 - date: 2026-09-28
@@ -75,11 +89,14 @@ events:
   villages: 3
   source: dengbu.xlsx
 """
+    )
     towns = load_townships(led)
     assert [(e.type, e.data["quarter"], e.data["villages"]) for e in towns["黄溪镇"]] == [("submission", "2026Q3", 2)]
     assert "一票" not in s.describe()
-    assert s.describe() == ("ledger: 2 opened, 0 reopened (rebound), 0 with standards added, 0 unchanged, "
-                            "0 missed inclusion(s), 2 submission(s); 4 file(s) written")
+    assert s.describe() == (
+        "ledger: 2 opened, 0 reopened (rebound), 0 with standards added, 0 unchanged, "
+        "0 missed inclusion(s), 2 submission(s); 4 file(s) written"
+    )
 
 
 def test_recording_the_same_check_twice_changes_no_file(tmp_path):
@@ -107,19 +124,25 @@ def test_a_hand_edited_township_file_keeps_its_comments_when_the_next_submission
     led = tmp_path / "ledger"
     record(led, Q3, "2026-09-28")
     town = led / "_townships" / "邓埠镇.yaml"
-    edited = town.read_text(encoding="utf-8").replace(
-        "township: 邓埠镇\n", "# 邓埠镇党委 每季度末报送；联系人：王芳 13907010000\ntownship: 邓埠镇\n").replace(
-        "  villages: 3\n", "  villages: 3   # 含新桥村（合并后）\n")
+    edited = (
+        town.read_text(encoding="utf-8")
+        .replace("township: 邓埠镇\n", "# 邓埠镇党委 每季度末报送；联系人：王芳 13907010000\ntownship: 邓埠镇\n")
+        .replace("  villages: 3\n", "  villages: 3   # 含新桥村（合并后）\n")
+    )
     town.write_text(edited, encoding="utf-8")
     s = record(led, Q3, "2026-12-20")
     assert s.submissions == 2
-    assert town.read_text(encoding="utf-8") == edited + """\
+    assert (
+        town.read_text(encoding="utf-8")
+        == edited
+        + """\
 - date: 2026-12-20
   type: submission
   quarter: 2026Q4
   villages: 3
   source: dengbu.xlsx
 """
+    )
     assert [e.data["quarter"] for e in load_townships(led)["邓埠镇"]] == ["2026Q3", "2026Q4"]
 
 
@@ -127,8 +150,13 @@ def test_new_standards_for_a_rectifying_village_are_added_not_reopened(tmp_path)
     led = tmp_path / "ledger"
     record(led, Q3, "2026-09-28")
     q4 = [dict(v) for v in Q3]
-    q4[0] = village("邓埠镇", "宋三村", "360622101201", ["C05", "C12"], {"C05": {"election_completed": False},
-                                                                       "C12": {"leapfrog_petitions": 1}})
+    q4[0] = village(
+        "邓埠镇",
+        "宋三村",
+        "360622101201",
+        ["C05", "C12"],
+        {"C05": {"election_completed": False}, "C12": {"leapfrog_petitions": 1}},
+    )
     s = record(led, q4, "2026-12-20")
     assert (s.amended, s.unchanged, s.opened) == (1, 1, 0)
     text = (led / "邓埠镇-宋三村.yaml").read_text(encoding="utf-8")
@@ -141,13 +169,20 @@ def test_new_standards_for_a_rectifying_village_are_added_not_reopened(tmp_path)
   source: dengbu.xlsx
 """)
     st = state(led, "宋三村", "2026-12-31")
-    assert (st.status, st.criteria, st.rounds, st.deadline) == ("identified", ("C05", "C13", "C12"), 1, dt.date(2027, 3, 28))
+    assert (st.status, st.criteria, st.rounds, st.deadline) == (
+        "identified",
+        ("C05", "C13", "C12"),
+        1,
+        dt.date(2027, 3, 28),
+    )
 
 
 def _accept(led: Path, name: str, day: str, closed: str | None = None):
     """Plan and pass a village through the CLI, as the county would between checks."""
-    for args in (["plan", name, "--measure", "县乡联合督导", "--date", day],
-                 ["accept", name, "--pass", "--score", "82", "--date", day]):
+    for args in (
+        ["plan", name, "--measure", "县乡联合督导", "--date", day],
+        ["accept", name, "--pass", "--score", "82", "--date", day],
+    ):
         r = runner.invoke(app, ["ledger", *args, "--ledger", str(led)])
         assert r.exit_code == 0, r.output
     if closed:
@@ -159,13 +194,22 @@ def test_a_village_flagged_in_its_watch_year_rebounds(tmp_path):
     led = tmp_path / "ledger"
     record(led, Q3, "2026-09-28")
     _accept(led, "塔洲村", "2027-03-01")
-    q2 = [village("黄溪镇", "塔洲村", None, ["C12", "C14"], {"C12": {"leapfrog_petitions": 1}, "C14": {"forest_fires": 1}}),
-          village("黄溪镇", "渡口村")]
+    q2 = [
+        village(
+            "黄溪镇", "塔洲村", None, ["C12", "C14"], {"C12": {"leapfrog_petitions": 1}, "C14": {"forest_fires": 1}}
+        ),
+        village("黄溪镇", "渡口村"),
+    ]
     s = record(led, q2, "2027-06-25")
     assert (s.reopened, s.opened, s.submissions) == (1, 0, 1)
     st = state(led, "塔洲村", "2027-06-30")
     assert (st.status, st.rebounds, st.criteria, st.deadline, st.watch_until) == (
-        "rectifying", 1, ("C12", "C14"), dt.date(2027, 12, 25), None)
+        "rectifying",
+        1,
+        ("C12", "C14"),
+        dt.date(2027, 12, 25),
+        None,
+    )
     text = (led / "黄溪镇-塔洲村.yaml").read_text(encoding="utf-8")
     assert "  type: reopened\n  reason: meets C12, C14 again (self check)\n  channel: self\n" in text
     # Not flagged in the watch year: nothing happens.
@@ -198,7 +242,9 @@ def test_spot_check_records_missed_inclusions_against_the_township(tmp_path):
     s = record(led, spot, "2026-10-08", channel="spot", source="县级抽查.xlsx")
     assert (s.missed_inclusions, s.opened, s.unchanged, s.submissions) == (2, 2, 1, 0)
     text = (led / "邓埠镇-西畈村.yaml").read_text(encoding="utf-8")
-    assert text == """\
+    assert (
+        text
+        == """\
 township: 邓埠镇
 village: 西畈村
 code: '360622101203'
@@ -217,6 +263,7 @@ events:
   deadline: 2027-04-08
   source: 县级抽查.xlsx
 """
+    )
     assert state(led, "西畈村", "2026-10-08").channel == "spot"
     # Running the spot check again records nothing more.
     before = snapshot(led)
@@ -246,21 +293,27 @@ def test_a_check_older_than_the_ledger_is_refused_as_a_whole(tmp_path):
     record(led, Q3, "2026-09-28")
     _accept(led, "塔洲村", "2027-03-01")
     before = snapshot(led)
-    late = [village("邓埠镇", "新桥村", "360622101202", ["C07"]),
-            village("黄溪镇", "塔洲村", None, ["C12", "C07"])]  # C07 would be added on 2027-01-10, before 2027-03-01
+    late = [
+        village("邓埠镇", "新桥村", "360622101202", ["C07"]),
+        village("黄溪镇", "塔洲村", None, ["C12", "C07"]),
+    ]  # C07 would be added on 2027-01-10, before 2027-03-01
     with pytest.raises(LaxError) as info:
         record(led, late, "2027-01-10")
     assert info.value.exit_code == 1
     assert "nothing recorded: 1 village(s) cannot take this check's results" in str(info.value)
     assert info.value.details == [
-        "refused: 黄溪镇/塔洲村: 2027-01-10 is before the last recorded event (2027-03-01); events are recorded in date order"]
+        "refused: 黄溪镇/塔洲村: 2027-01-10 is before the last recorded event (2027-03-01); events are recorded in date order"
+    ]
     assert snapshot(led) == before
 
 
 def test_villages_without_names_and_duplicates_are_skipped(tmp_path):
     led = tmp_path / "ledger"
-    rows = [village("", "无名村", None, ["C01"]), village("邓埠镇", "宋三村", None, ["C01"]),
-            village("邓埠镇", "宋三村", None, ["C02"])]
+    rows = [
+        village("", "无名村", None, ["C01"]),
+        village("邓埠镇", "宋三村", None, ["C01"]),
+        village("邓埠镇", "宋三村", None, ["C02"]),
+    ]
     s = record(led, rows, "2026-09-28")
     assert s.opened == 1
     assert state(led, "宋三村", "2026-09-30").criteria == ("C01",)
@@ -270,11 +323,16 @@ def test_names_that_try_to_escape_are_refused_and_nothing_is_written(tmp_path):
     """The rule of `lax ledger open` holds for `check --record` too: a name with a path separator is refused."""
     led = tmp_path / "deep" / "ledger"
     with pytest.raises(LaxError) as e:
-        record(led, [village("邓埠镇", "宋三村", None, ["C05"]), village("../..", "../../evil", None, ["C01"])],
-               "2026-09-28")
+        record(
+            led,
+            [village("邓埠镇", "宋三村", None, ["C05"]), village("../..", "../../evil", None, ["C01"])],
+            "2026-09-28",
+        )
     assert e.value.exit_code == 2
     assert str(e.value) == "nothing recorded: 1 name(s) cannot go into the ledger"
-    assert e.value.details == ["../../../../evil: township name '../..' may not contain '/', '\\' or control characters"]
+    assert e.value.details == [
+        "../../../../evil: township name '../..' may not contain '/', '\\' or control characters"
+    ]
     assert list(tmp_path.rglob("*.yaml")) == []
 
 
@@ -283,11 +341,17 @@ def test_lax_check_record_from_the_command_line(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "q3.csv").write_text(
         "乡镇,村名,村代码,换届完成,干部违纪违法人次,越级访次数\n"
-        "邓埠镇,宋三村,360622101201,否,1,0\n邓埠镇,新桥村,360622101202,是,0,0\n黄溪镇,塔洲村,,是,0,2\n", encoding="utf-8")
+        "邓埠镇,宋三村,360622101201,否,1,0\n邓埠镇,新桥村,360622101202,是,0,0\n黄溪镇,塔洲村,,是,0,2\n",
+        encoding="utf-8",
+    )
     r = runner.invoke(app, ["check", "q3.csv", "--as-of", "2026-09-30", "--record", "--ledger", "led"])
     assert r.exit_code == 1, r.output  # villages flagged
-    assert sorted(p.name for p in (tmp_path / "led").rglob("*.yaml")) == ["邓埠镇-宋三村.yaml", "邓埠镇.yaml",
-                                                                          "黄溪镇-塔洲村.yaml", "黄溪镇.yaml"]
+    assert sorted(p.name for p in (tmp_path / "led").rglob("*.yaml")) == [
+        "邓埠镇-宋三村.yaml",
+        "邓埠镇.yaml",
+        "黄溪镇-塔洲村.yaml",
+        "黄溪镇.yaml",
+    ]
     before = snapshot(tmp_path / "led")
     r = runner.invoke(app, ["check", "q3.csv", "--as-of", "2026-09-30", "--record", "--ledger", "led"])
     assert r.exit_code == 1, r.output

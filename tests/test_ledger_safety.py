@@ -24,13 +24,23 @@ def env(**extra: str) -> dict:
 
 
 def lax_proc(led: Path, *args: str, **extra: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "lax", "ledger", *args, "--ledger", str(led)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env(**extra))
+    return subprocess.Popen(
+        [sys.executable, "-m", "lax", "ledger", *args, "--ledger", str(led)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env(**extra),
+    )
 
 
 def run(led: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "lax", "ledger", *args, "--ledger", str(led)],
-                          capture_output=True, text=True, env=env(), timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "lax", "ledger", *args, "--ledger", str(led)],
+        capture_output=True,
+        text=True,
+        env=env(),
+        timeout=120,
+    )
 
 
 def seed(tmp_path: Path) -> Path:
@@ -64,8 +74,16 @@ WORKER = textwrap.dedent("""
 
 def test_concurrent_writers_keep_every_event(tmp_path):
     led = seed(tmp_path)
-    workers = [subprocess.Popen([sys.executable, "-c", WORKER, str(led), f"w{k}", "25"], env=env(),
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for k in range(3)]
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, str(led), f"w{k}", "25"],
+            env=env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for k in range(3)
+    ]
     for w in workers:
         out, err = w.communicate(timeout=300)
         assert w.returncode == 0, err
@@ -80,7 +98,9 @@ def test_concurrent_writers_keep_every_event(tmp_path):
 
 def test_two_lax_commands_at_once(tmp_path):
     led = seed(tmp_path)
-    procs = [lax_proc(led, "progress", "宋三村", f"p{k}-{i}", "--date", "2026-11-15") for i in range(4) for k in range(2)]
+    procs = [
+        lax_proc(led, "progress", "宋三村", f"p{k}-{i}", "--date", "2026-11-15") for i in range(4) for k in range(2)
+    ]
     for p in procs:
         out, err = p.communicate(timeout=300)
         assert p.returncode == 0, err

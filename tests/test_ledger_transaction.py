@@ -24,25 +24,36 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from helpers import township_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = ["乡镇", "村名", "村代码", "换届完成", "越级访次数", "排查日期"]
-ROWS = [("洪湖乡", "东阳村", "360622105201", "否", 0, "2026-09-28"), ("洪湖乡", "塘桥村", "360622105202", "是", 2, "2026-09-28"),
-        ("黄溪镇", "东阳村", "360622106201", "否", 1, "2026-09-29"), ("邓埠镇", "宋三村", "360622107201", "否", 0, "2026-09-29"),
-        ("邓埠镇", "渡口村", "360622107202", "是", 0, "2026-09-29")]
+ROWS = [
+    ("洪湖乡", "东阳村", "360622105201", "否", 0, "2026-09-28"),
+    ("洪湖乡", "塘桥村", "360622105202", "是", 2, "2026-09-28"),
+    ("黄溪镇", "东阳村", "360622106201", "否", 1, "2026-09-29"),
+    ("邓埠镇", "宋三村", "360622107201", "否", 0, "2026-09-29"),
+    ("邓埠镇", "渡口村", "360622107202", "是", 0, "2026-09-29"),
+]
 
 
 def env(**extra: str) -> dict:
-    e = {k: v for k, v in os.environ.items() if k not in ("LAX_TEST_WRITE_DELAY", "LAX_DEBUG", "LAX_LEDGER", "LAX_LANG")}
+    e = {
+        k: v for k, v in os.environ.items() if k not in ("LAX_TEST_WRITE_DELAY", "LAX_DEBUG", "LAX_LEDGER", "LAX_LANG")
+    }
     e.update({"LAX_TODAY": "2026-10-08", "PYTHONPATH": str(ROOT), **extra})
     return e
 
 
 def lax(*args, preexec=None, **extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "lax", *map(str, args)], capture_output=True, text=True,
-                          env=env(**extra), timeout=300, preexec_fn=preexec)
+    return subprocess.run(
+        [sys.executable, "-m", "lax", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env(**extra),
+        timeout=300,
+        preexec_fn=preexec,
+    )
 
 
 def sheet(path: Path, rows) -> Path:
@@ -57,8 +68,11 @@ def many(n: int) -> list[tuple]:
 
 def files(led: Path) -> dict[str, bytes]:
     """Every ledger file a person sees (not the lock or the cache), by path inside the ledger."""
-    return {str(p.relative_to(led)): p.read_bytes() for p in sorted(led.rglob("*"))
-            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(led).parts)}
+    return {
+        str(p.relative_to(led)): p.read_bytes()
+        for p in sorted(led.rglob("*"))
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(led).parts)
+    }
 
 
 def leftovers(led: Path) -> list[str]:
@@ -92,8 +106,24 @@ def expected(tmp_path) -> tuple[Path, str, list[str]]:
 def test_a_reader_that_closes_the_pipe_at_once_still_gets_the_record_and_exit_2(expected, tmp_path):
     s, want, names = expected
     led = tmp_path / "ledger"
-    p = subprocess.Popen([sys.executable, "-m", "lax", "check", str(s), "--record", "--all", "--ledger", str(led),
-                          "--as-of", "2026-10-08"], env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "lax",
+            "check",
+            str(s),
+            "--record",
+            "--all",
+            "--ledger",
+            str(led),
+            "--as-of",
+            "2026-10-08",
+        ],
+        env=env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     p.stdout.close()  # the pager is gone before lax prints its first line
     err = p.stderr.read().decode()
     p.wait(timeout=120)
@@ -101,7 +131,8 @@ def test_a_reader_that_closes_the_pipe_at_once_still_gets_the_record_and_exit_2(
     assert err.splitlines() == [
         "ledger: 4 opened, 0 reopened (rebound), 0 with standards added, 0 unchanged, 0 missed inclusion(s), "
         "3 submission(s); 7 file(s) written",
-        "stdout: the output was cut short: the program reading it closed the pipe"]
+        "stdout: the output was cut short: the program reading it closed the pipe",
+    ]
     assert listed(led) == want and sorted(files(led)) == names
     verify_clean(led)
 
@@ -109,9 +140,19 @@ def test_a_reader_that_closes_the_pipe_at_once_still_gets_the_record_and_exit_2(
 def test_json_of_many_flagged_villages_into_head_records_them_all_and_exits_2(tmp_path):
     s = sheet(tmp_path / "排查表.xlsx", many(150))  # about 150 KB of JSON: more than a pipe holds
     led = tmp_path / "ledger"
-    r = subprocess.run(["bash", "-c", f'"{sys.executable}" -m lax check "{s}" --record --format json '
-                        f'--ledger "{led}" --as-of 2026-10-08 | head -c 100 > "{tmp_path / "head.txt"}"; '
-                        'exit ${PIPESTATUS[0]}'], capture_output=True, text=True, env=env(), timeout=300)
+    r = subprocess.run(
+        [
+            "bash",
+            "-c",
+            f'"{sys.executable}" -m lax check "{s}" --record --format json '
+            f'--ledger "{led}" --as-of 2026-10-08 | head -c 100 > "{tmp_path / "head.txt"}"; '
+            "exit ${PIPESTATUS[0]}",
+        ],
+        capture_output=True,
+        text=True,
+        env=env(),
+        timeout=300,
+    )
     assert r.returncode == 2, r.stderr
     assert (tmp_path / "head.txt").read_text(encoding="utf-8").startswith('{"criteria": {')
     assert r.stderr.splitlines()[-1] == "stdout: the output was cut short: the program reading it closed the pipe"
@@ -123,9 +164,17 @@ def test_json_of_many_flagged_villages_into_head_records_them_all_and_exits_2(tm
 def test_a_closed_stdout_still_gets_the_record_and_exit_2(expected, tmp_path):
     s, want, _names = expected
     led = tmp_path / "ledger"
-    r = subprocess.run(["bash", "-c", f'"{sys.executable}" -m lax check "{s}" --record --format json '
-                        f'--ledger "{led}" --as-of 2026-10-08 >&-'], capture_output=True, text=True, env=env(),
-                       timeout=120)
+    r = subprocess.run(
+        [
+            "bash",
+            "-c",
+            f'"{sys.executable}" -m lax check "{s}" --record --format json --ledger "{led}" --as-of 2026-10-08 >&-',
+        ],
+        capture_output=True,
+        text=True,
+        env=env(),
+        timeout=120,
+    )
     assert r.returncode == 2, r.stderr
     assert r.stderr.splitlines()[-1] == "stdout: cannot write: standard output is closed"
     assert listed(led) == want
@@ -140,9 +189,30 @@ def test_stdout_on_a_full_disk_still_gets_the_record_and_exit_2(expected, tmp_pa
         resource.setrlimit(resource.RLIMIT_FSIZE, (2000, 2000))
 
     with out.open("wb") as fh:
-        r = subprocess.run([sys.executable, "-m", "lax", "check", str(s), "--record", "--format", "json",
-                            "--ledger", str(led), "--as-of", "2026-10-08", "--lang", "zh"], stdout=fh,
-                           stderr=subprocess.PIPE, text=True, env=env(), timeout=120, preexec_fn=small_files)
+        r = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "lax",
+                "check",
+                str(s),
+                "--record",
+                "--format",
+                "json",
+                "--ledger",
+                str(led),
+                "--as-of",
+                "2026-10-08",
+                "--lang",
+                "zh",
+            ],
+            stdout=fh,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env(),
+            timeout=120,
+            preexec_fn=small_files,
+        )
     assert r.returncode == 2, r.stderr
     assert r.stderr.splitlines()[-1] == "标准输出：无法写入：文件过大"
     assert listed(led) == want
@@ -155,8 +225,9 @@ def test_a_record_that_fails_prints_no_result(tmp_path):
     r = lax("check", sheet(tmp_path / "三季度.xlsx", ROWS), "--record", "--ledger", led, "--as-of", "2026-10-08")
     assert r.returncode == 1, r.stderr
     broken = led / "洪湖乡-东阳村.yaml"
-    broken.write_text(broken.read_text(encoding="utf-8") + "- {date: 2026-10-12, type: progress, note: [未闭合\n",
-                      encoding="utf-8")
+    broken.write_text(
+        broken.read_text(encoding="utf-8") + "- {date: 2026-10-12, type: progress, note: [未闭合\n", encoding="utf-8"
+    )
     more = sheet(tmp_path / "补报.xlsx", [*ROWS, ("杨溪乡", "墩上村", "360622108201", "否", 0, "2026-11-18")])
     before = files(led)
     r = lax("check", more, "--record", "--ledger", led, "--as-of", "2026-11-20", "--format", "json")
@@ -169,9 +240,25 @@ def test_a_ledger_command_into_a_closed_pipe_keeps_its_event_and_exits_2(expecte
     s, _want, _names = expected
     led = tmp_path / "ledger"
     assert lax("check", s, "--record", "--ledger", led, "--as-of", "2026-10-08").returncode == 1
-    p = subprocess.Popen([sys.executable, "-m", "lax", "ledger", "plan", "洪湖乡/东阳村", "--measure", "县乡联合督导",
-                          "--date", "2026-10-10", "--ledger", str(led)], env=env(), stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE)
+    p = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "lax",
+            "ledger",
+            "plan",
+            "洪湖乡/东阳村",
+            "--measure",
+            "县乡联合督导",
+            "--date",
+            "2026-10-10",
+            "--ledger",
+            str(led),
+        ],
+        env=env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     p.stdout.close()
     err = p.stderr.read().decode()
     p.wait(timeout=120)
@@ -205,8 +292,9 @@ KILLER = textwrap.dedent("""
 
 
 def killed(when: str, *args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", KILLER, when, *map(str, args)], capture_output=True, text=True,
-                          env=env(), timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", KILLER, when, *map(str, args)], capture_output=True, text=True, env=env(), timeout=120
+    )
 
 
 @pytest.mark.parametrize("then", ["ledger list", "check --record", "ledger verify"])
@@ -234,8 +322,19 @@ def test_a_record_killed_between_its_renames_is_finished_by_the_next_command(exp
 def test_a_record_killed_before_its_journal_leaves_the_ledger_as_it_was(expected, tmp_path):
     s, want, names = expected
     led = tmp_path / "ledger"
-    r = lax("ledger", "open", "渡口村", "--township", "邓埠镇", "--standards", "C07", "--date", "2026-09-30",
-            "--ledger", led)
+    r = lax(
+        "ledger",
+        "open",
+        "渡口村",
+        "--township",
+        "邓埠镇",
+        "--standards",
+        "C07",
+        "--date",
+        "2026-09-30",
+        "--ledger",
+        led,
+    )
     assert r.returncode == 0, r.stderr
     before = files(led)
     r = killed("before-journal", "check", s, "--record", "--ledger", led, "--as-of", "2026-10-08")
@@ -267,17 +366,32 @@ def test_a_journal_cannot_name_files_outside_its_ledger(tmp_path):
     led.mkdir()
     victim = tmp_path / "victim.txt"
     victim.write_text("村务公开栏照片说明", encoding="utf-8")
-    (led / ".journal").write_text(json.dumps({"lax-journal": 1, "renames": [["../victim.txt", "x.yaml", "0"]],
-                                              "end": True}), encoding="utf-8")
+    (led / ".journal").write_text(
+        json.dumps({"lax-journal": 1, "renames": [["../victim.txt", "x.yaml", "0"]], "end": True}), encoding="utf-8"
+    )
     assert json.loads(listed(led))["villages"] == []
     assert victim.read_text(encoding="utf-8") == "村务公开栏照片说明" and not (led / "x.yaml").exists()
     assert leftovers(led) == []
     # Nor can it delete a village file by naming it as a temporary file.
-    r = lax("ledger", "open", "东阳村", "--township", "洪湖乡", "--standards", "C05", "--date", "2026-09-30", "--ledger", led)
+    r = lax(
+        "ledger",
+        "open",
+        "东阳村",
+        "--township",
+        "洪湖乡",
+        "--standards",
+        "C05",
+        "--date",
+        "2026-09-30",
+        "--ledger",
+        led,
+    )
     assert r.returncode == 0, r.stderr
     kept = files(led)
-    (led / ".journal").write_text(json.dumps({"lax-journal": 1, "renames": [["洪湖乡-东阳村.yaml", "y.yaml", "0"]],
-                                              "end": True}), encoding="utf-8")
+    (led / ".journal").write_text(
+        json.dumps({"lax-journal": 1, "renames": [["洪湖乡-东阳村.yaml", "y.yaml", "0"]], "end": True}),
+        encoding="utf-8",
+    )
     assert len(json.loads(listed(led))["villages"]) == 1
     assert files(led) == kept and leftovers(led) == []
 
@@ -292,8 +406,10 @@ def test_a_township_file_that_does_not_fit_leaves_no_village_file_either(tmp_pat
     assert lax("check", first, "--record", "--ledger", led, "--as-of", "2026-09-30").returncode == 1
     town = led / "_townships" / "洪湖乡.yaml"
     # A hand-kept township file with a long note on top: lax appends to it, so its next text is the largest.
-    town.write_text("# 洪湖乡党委报送记录，附各村排查表扫描件目录。" + "说明" * 900 + "\n" + town.read_text(encoding="utf-8"),
-                    encoding="utf-8")
+    town.write_text(
+        "# 洪湖乡党委报送记录，附各村排查表扫描件目录。" + "说明" * 900 + "\n" + town.read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
     before = files(led)
     assert 2800 < len(town.read_bytes()) < 6000
 
@@ -352,8 +468,11 @@ def test_a_full_disk_during_a_record_writes_nothing_and_says_so_in_one_line(expe
     r = lax("check", s, "--record", "--ledger", led, "--as-of", "2026-10-08")
     assert r.returncode == 2, r.stderr
     lines = r.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"cannot write {led}/") and lines[0].endswith(
-        ": No space left on device"), r.stderr
+    assert (
+        len(lines) == 1
+        and lines[0].startswith(f"cannot write {led}/")
+        and lines[0].endswith(": No space left on device")
+    ), r.stderr
     assert files(led) == {} and leftovers(led) == []
     filler.unlink()
     r = lax("check", s, "--record", "--ledger", led, "--as-of", "2026-10-08")

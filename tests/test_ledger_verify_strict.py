@@ -7,9 +7,9 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers import write
 from typer.testing import CliRunner
 
-from helpers import write
 from lax.cli import app
 
 runner = CliRunner()
@@ -74,7 +74,8 @@ def test_events_given_twice_is_a_duplicate_key_and_the_file_is_read_by_no_comman
     r = lax("ledger", "verify", "--ledger", str(led))
     assert r.exit_code == 2
     assert r.stdout.splitlines() == [
-        f"{f}:16: 'events' is given twice in this mapping (also on line 4); YAML would keep only the last, so merge them"]
+        f"{f}:16: 'events' is given twice in this mapping (also on line 4); YAML would keep only the last, so merge them"
+    ]
     assert "1 problem(s) in 2 file(s)" in r.stderr
     status, data = verify_json(led)
     assert status == 2 and data["files"] == 2 and codes(data) == [("duplicate-key", 16, "邓埠镇-宋三村.yaml")]
@@ -90,11 +91,14 @@ def test_events_given_twice_is_a_duplicate_key_and_the_file_is_read_by_no_comman
     assert "internal error" not in r.output
 
 
-@pytest.mark.parametrize("old, new, line", [
-    ("  note: 完成支部换届选举\n", "  note: 完成支部换届选举\n  note: 召开党员大会\n", 19),
-    ("{C05: {election_completed: false}", "{C05: {election_completed: false, election_completed: true}", 9),
-    ("village: 宋三村\n", "village: 宋三村\nvillage: 新桥村\n", 3),
-])
+@pytest.mark.parametrize(
+    "old, new, line",
+    [
+        ("  note: 完成支部换届选举\n", "  note: 完成支部换届选举\n  note: 召开党员大会\n", 19),
+        ("{C05: {election_completed: false}", "{C05: {election_completed: false, election_completed: true}", 9),
+        ("village: 宋三村\n", "village: 宋三村\nvillage: 新桥村\n", 3),
+    ],
+)
 def test_a_key_twice_in_any_mapping_is_named_by_line(tmp_path, old, new, line):
     led = tmp_path / "ledger"
     write(led, "邓埠镇-宋三村.yaml", SONGSAN.replace(old, new))
@@ -107,14 +111,17 @@ def test_a_key_twice_in_any_mapping_is_named_by_line(tmp_path, old, new, line):
 # ---------------------------------------------------------------------------------------------- amounts
 
 
-@pytest.mark.parametrize("funds, fragment", [
-    (".nan", "funds: nan is not a finite amount in yuan"),
-    (".inf", "funds: inf is not a finite amount in yuan"),
-    ("-.inf", "funds: -inf is not an amount in yuan"),
-    ("-200", "funds: -200 is not an amount in yuan"),
-    ("2000000000", "funds: 2,000,000,000 yuan is more than 10^9 yuan; if it is right, add 'funds_confirmed: true'"),
-    ("1.0e+34", "funds: 1e+34 yuan is not a plausible amount"),
-])
+@pytest.mark.parametrize(
+    "funds, fragment",
+    [
+        (".nan", "funds: nan is not a finite amount in yuan"),
+        (".inf", "funds: inf is not a finite amount in yuan"),
+        ("-.inf", "funds: -inf is not an amount in yuan"),
+        ("-200", "funds: -200 is not an amount in yuan"),
+        ("2000000000", "funds: 2,000,000,000 yuan is more than 10^9 yuan; if it is right, add 'funds_confirmed: true'"),
+        ("1.0e+34", "funds: 1e+34 yuan is not a plausible amount"),
+    ],
+)
 def test_nan_infinite_and_absurd_funds_are_bad_amounts(tmp_path, funds, fragment):
     led = tmp_path / "ledger"
     f = write(led, "邓埠镇-宋三村.yaml", SONGSAN.replace("funds: 31500", f"funds: {funds}"))
@@ -145,19 +152,24 @@ def test_confirmed_large_funds_verify_clean(tmp_path):
     assert status == 2 and codes(data) == [("bad-value", 20, "邓埠镇-宋三村.yaml")]
 
 
-@pytest.mark.parametrize("funds, message", [
-    ("1e34", "--funds: '1e34' is not a plausible amount in yuan"),
-    ("nan", "--funds: 'nan' is not an amount in yuan (e.g. 31500)"),
-    ("inf", "--funds: 'inf' is not an amount in yuan (e.g. 31500)"),
-    ("-5", "--funds: '-5' is not an amount in yuan (e.g. 31500)"),
-    ("20亿", "--funds: '20亿' is not an amount in yuan (e.g. 31500)"),
-    ("200000万", "--funds: 2,000,000,000 yuan is more than 10^9 yuan; check it, and give --force if it is right"),
-])
+@pytest.mark.parametrize(
+    "funds, message",
+    [
+        ("1e34", "--funds: '1e34' is not a plausible amount in yuan"),
+        ("nan", "--funds: 'nan' is not an amount in yuan (e.g. 31500)"),
+        ("inf", "--funds: 'inf' is not an amount in yuan (e.g. 31500)"),
+        ("-5", "--funds: '-5' is not an amount in yuan (e.g. 31500)"),
+        ("20亿", "--funds: '20亿' is not an amount in yuan (e.g. 31500)"),
+        ("200000万", "--funds: 2,000,000,000 yuan is more than 10^9 yuan; check it, and give --force if it is right"),
+    ],
+)
 def test_progress_refuses_impossible_funds_in_one_line(tmp_path, funds, message):
     led = tmp_path / "ledger"
     f = write(led, "邓埠镇-宋三村.yaml", SONGSAN)
     before = f.read_bytes()
-    r = lax("ledger", "progress", "宋三村", "拨付整改资金", f"--funds={funds}", "--date", "2026-11-20", "--ledger", str(led))
+    r = lax(
+        "ledger", "progress", "宋三村", "拨付整改资金", f"--funds={funds}", "--date", "2026-11-20", "--ledger", str(led)
+    )
     assert r.exit_code == 2
     assert r.stderr.strip() == message
     assert f.read_bytes() == before
@@ -166,18 +178,43 @@ def test_progress_refuses_impossible_funds_in_one_line(tmp_path, funds, message)
 def test_progress_with_force_records_a_large_amount_as_confirmed(tmp_path):
     led = tmp_path / "ledger"
     f = write(led, "邓埠镇-宋三村.yaml", SONGSAN)
-    r = lax("ledger", "progress", "宋三村", "县级统筹项目资金", "--funds", "150000万", "--force", "--date", "2026-11-20",
-            "--ledger", str(led))
+    r = lax(
+        "ledger",
+        "progress",
+        "宋三村",
+        "县级统筹项目资金",
+        "--funds",
+        "150000万",
+        "--force",
+        "--date",
+        "2026-11-20",
+        "--ledger",
+        str(led),
+    )
     assert r.exit_code == 0, r.output
     assert f.read_text(encoding="utf-8").endswith(
         "- date: 2026-11-20\n  type: progress\n  note: 县级统筹项目资金\n  funds: 1500000000\n  funds_confirmed: true\n"
-        "  recorded: {by: 测试员, at: '2026-09-30T10:15:00+08:00'}\n")
+        "  recorded: {by: 测试员, at: '2026-09-30T10:15:00+08:00'}\n"
+    )
     assert lax("ledger", "verify", "--ledger", str(led)).exit_code == 0
     # an ordinary amount gets no mark, --force or not
-    r = lax("ledger", "progress", "宋三村", "购置办公设备", "--funds", "8000", "--force", "--date", "2026-11-21",
-            "--ledger", str(led))
+    r = lax(
+        "ledger",
+        "progress",
+        "宋三村",
+        "购置办公设备",
+        "--funds",
+        "8000",
+        "--force",
+        "--date",
+        "2026-11-21",
+        "--ledger",
+        str(led),
+    )
     assert r.exit_code == 0
-    assert f.read_text(encoding="utf-8").endswith("  note: 购置办公设备\n  funds: 8000\n  recorded: {by: 测试员, at: '2026-09-30T10:15:00+08:00'}\n")
+    assert f.read_text(encoding="utf-8").endswith(
+        "  note: 购置办公设备\n  funds: 8000\n  recorded: {by: 测试员, at: '2026-09-30T10:15:00+08:00'}\n"
+    )
 
 
 # ----------------------------------------------------------------------------------- control characters
@@ -189,7 +226,9 @@ def test_a_control_character_in_a_note_is_a_problem_and_export_names_it(tmp_path
     write(led, "黄溪镇-塔洲村.yaml", TAZHOU)
     r = lax("ledger", "verify", "--ledger", str(led))
     assert r.exit_code == 2
-    assert r.stdout.splitlines() == [f"{f}:18: control character in '完成支部\\x07换届选举' (remove it or write it out)"]
+    assert r.stdout.splitlines() == [
+        f"{f}:18: control character in '完成支部\\x07换届选举' (remove it or write it out)"
+    ]
     status, data = verify_json(led)
     assert codes(data) == [("control-character", 18, "邓埠镇-宋三村.yaml")]
     out = tmp_path / "台账.xlsx"
@@ -200,11 +239,14 @@ def test_a_control_character_in_a_note_is_a_problem_and_export_names_it(tmp_path
     assert "wrote 1 village(s)" in r.stdout  # the readable village is exported; the broken file is named
 
 
-@pytest.mark.parametrize("where, text", [
-    ("a village name", 'village: "宋三\\u0000村"\n'),
-    ("a key", '"no\\tte\\x1b": x\n'),
-    ("a measure", None),
-])
+@pytest.mark.parametrize(
+    "where, text",
+    [
+        ("a village name", 'village: "宋三\\u0000村"\n'),
+        ("a key", '"no\\tte\\x1b": x\n'),
+        ("a measure", None),
+    ],
+)
 def test_control_characters_anywhere_are_found(tmp_path, where, text):
     led = tmp_path / "ledger"
     if text is None:
@@ -268,10 +310,12 @@ def test_stray_files_in_townships_and_other_files_are_named(tmp_path):
     by_name = {Path(p["path"]).name: p for p in data["problems"]}
     assert sorted(by_name) == sorted(["邓埠镇-宋三村.yml", "邓埠镇.YAML", "说明.txt"])
     assert all(p["code"] == "stray-file" and p["line"] == 1 for p in data["problems"])
-    assert by_name["邓埠镇-宋三村.yml"]["message"] == ("is not read by lax, and 邓埠镇-宋三村.yaml is there too: merge the "
-                                                    "two into 邓埠镇-宋三村.yaml")
-    assert by_name["说明.txt"]["message"] == ("is not a ledger file (lax reads only *.yaml here): move it out of the "
-                                            "ledger folder")
+    assert by_name["邓埠镇-宋三村.yml"]["message"] == (
+        "is not read by lax, and 邓埠镇-宋三村.yaml is there too: merge the two into 邓埠镇-宋三村.yaml"
+    )
+    assert by_name["说明.txt"]["message"] == (
+        "is not a ledger file (lax reads only *.yaml here): move it out of the ledger folder"
+    )
     assert by_name["邓埠镇.YAML"]["path"] == str(led / "_townships" / "邓埠镇.YAML")
 
 
@@ -302,7 +346,10 @@ def test_unknown_keys_at_top_level_and_in_events_and_events_out_of_order(tmp_pat
 
 def test_every_problem_has_a_kebab_case_code_and_the_json_shape_of_lax_check(tmp_path):
     led = tmp_path / "ledger"
-    write(led, "黄溪镇-塔洲村.yaml", """\
+    write(
+        led,
+        "黄溪镇-塔洲村.yaml",
+        """\
 township: 黄溪镇
 village: 塔洲村
 code: 360622102203
@@ -320,7 +367,8 @@ events:
   type: acceptance
   passed: true
   deadline: 2026-11-01
-""")
+""",
+    )
     write(led, "bad.yaml", "township: [\n")
     write(led, "宋三村-copy.yaml", SONGSAN)
     write(led, "邓埠镇-宋三村.yaml", SONGSAN)
@@ -328,8 +376,17 @@ events:
     status, data = verify_json(led)
     assert status == 2
     assert sorted({p["code"] for p in data["problems"]}) == [
-        "bad-code", "bad-date", "bad-deadline", "bad-value", "duplicate-village", "impossible-step",
-        "leftover-temp-file", "unknown-event-type", "unknown-standard", "yaml-syntax"]
+        "bad-code",
+        "bad-date",
+        "bad-deadline",
+        "bad-value",
+        "duplicate-village",
+        "impossible-step",
+        "leftover-temp-file",
+        "unknown-event-type",
+        "unknown-standard",
+        "yaml-syntax",
+    ]
     for p in data["problems"]:
         assert set(p) >= {"code", "path", "line", "message"}
         assert isinstance(p["line"], int) and p["line"] >= 1
@@ -357,31 +414,53 @@ RECORDED = "  recorded: {by: 李明, at: '2026-11-29T23:50:00+08:00'}\n"
 
 def test_recorded_on_every_event_and_source_as_a_mapping_verify_clean(tmp_path):
     led = tmp_path / "ledger"
-    text = SONGSAN.replace("  source: dengbu.xlsx\n", "  source: {path: dengbu.xlsx, sheet: 排查表, row: 17}\n" + RECORDED)
+    text = SONGSAN.replace(
+        "  source: dengbu.xlsx\n", "  source: {path: dengbu.xlsx, sheet: 排查表, row: 17}\n" + RECORDED
+    )
     text = text.replace("  township_leader: 李明\n", "  township_leader: 李明\n" + RECORDED)
-    text += RECORDED + "- date: 2026-12-01\n  type: amended\n  criteria: [C12]\n  source: {path: villages.csv, row: 4}\n" \
+    text += (
+        RECORDED + "- date: 2026-12-01\n  type: amended\n  criteria: [C12]\n  source: {path: villages.csv, row: 4}\n"
         "  recorded:\n    by: 王强\n    at: '2026-12-01T09:00:00+08:00'\n"
+    )
     write(led, "邓埠镇-宋三村.yaml", text)
-    write(led / "_townships", "邓埠镇.yaml", "township: 邓埠镇\nevents:\n- date: 2026-09-30\n  type: submission\n"
-          "  quarter: 2026Q3\n  villages: 12\n  source: {path: dengbu.xlsx, sheet: 排查表, row: 2}\n" + RECORDED)
+    write(
+        led / "_townships",
+        "邓埠镇.yaml",
+        "township: 邓埠镇\nevents:\n- date: 2026-09-30\n  type: submission\n"
+        "  quarter: 2026Q3\n  villages: 12\n  source: {path: dengbu.xlsx, sheet: 排查表, row: 2}\n" + RECORDED,
+    )
     r = lax("ledger", "verify", "--ledger", str(led))
     assert r.exit_code == 0, r.output
     assert "2 file(s) checked, no problems" in r.stderr
 
 
-@pytest.mark.parametrize("recorded, code, fragment", [
-    ("recorded: 李明", "bad-value", "recorded: must be {by: NAME, at: '2026-11-29T23:50:00+08:00'}"),
-    ("recorded: {by: 李明}", "bad-value", "recorded: at: None must be a quoted time"),
-    ("recorded: {by: 李明, at: 2026-11-29}", "bad-value", "recorded: at: datetime.date(2026, 11, 29) must be a quoted"),
-    ("recorded: {by: 李明, at: 'yesterday'}", "bad-value", "recorded: at: 'yesterday' must be a quoted time"),
-    ("recorded: {by: '', at: '2026-11-29T23:50:00+08:00'}", "bad-value", "recorded: by: '' must be the name"),
-    ("recorded: {by: 李明, at: '2026-11-29T23:50:00+08:00', host: pc1}", "unknown-key",
-     "recorded: unknown key 'host' (allowed: by, at)"),
-    ("source: {path: dengbu.xlsx, sheet: 排查表}", "bad-value", "source: row: None must be a row number"),
-    ("source: {path: dengbu.xlsx, row: 0}", "bad-value", "source: row: 0 must be a row number"),
-    ("source: {file: dengbu.xlsx, row: 3}", "unknown-key", "source: unknown key 'file' (allowed: path, sheet, row)"),
-    ("source: [dengbu.xlsx]", "bad-value", "source: ['dengbu.xlsx'] must be text"),
-])
+@pytest.mark.parametrize(
+    "recorded, code, fragment",
+    [
+        ("recorded: 李明", "bad-value", "recorded: must be {by: NAME, at: '2026-11-29T23:50:00+08:00'}"),
+        ("recorded: {by: 李明}", "bad-value", "recorded: at: None must be a quoted time"),
+        (
+            "recorded: {by: 李明, at: 2026-11-29}",
+            "bad-value",
+            "recorded: at: datetime.date(2026, 11, 29) must be a quoted",
+        ),
+        ("recorded: {by: 李明, at: 'yesterday'}", "bad-value", "recorded: at: 'yesterday' must be a quoted time"),
+        ("recorded: {by: '', at: '2026-11-29T23:50:00+08:00'}", "bad-value", "recorded: by: '' must be the name"),
+        (
+            "recorded: {by: 李明, at: '2026-11-29T23:50:00+08:00', host: pc1}",
+            "unknown-key",
+            "recorded: unknown key 'host' (allowed: by, at)",
+        ),
+        ("source: {path: dengbu.xlsx, sheet: 排查表}", "bad-value", "source: row: None must be a row number"),
+        ("source: {path: dengbu.xlsx, row: 0}", "bad-value", "source: row: 0 must be a row number"),
+        (
+            "source: {file: dengbu.xlsx, row: 3}",
+            "unknown-key",
+            "source: unknown key 'file' (allowed: path, sheet, row)",
+        ),
+        ("source: [dengbu.xlsx]", "bad-value", "source: ['dengbu.xlsx'] must be text"),
+    ],
+)
 def test_wrong_shapes_of_recorded_and_source_are_problems(tmp_path, recorded, code, fragment):
     led = tmp_path / "ledger"
     f = write(led, "邓埠镇-宋三村.yaml", SONGSAN.replace("  source: dengbu.xlsx\n", f"  {recorded}\n"))
@@ -410,8 +489,12 @@ def test_a_cached_clean_file_edited_to_hold_a_duplicate_key_is_read_again(tmp_pa
 def test_a_report_refuses_a_township_file_with_a_key_twice(tmp_path):
     led = tmp_path / "ledger"
     write(led, "邓埠镇-宋三村.yaml", SONGSAN)
-    t = write(led / "_townships", "邓埠镇.yaml", "township: 邓埠镇\nevents:\n- date: 2026-09-28\n  type: submission\n"
-              "  quarter: 2026Q3\n  villages: 12\nevents: []\n")
+    t = write(
+        led / "_townships",
+        "邓埠镇.yaml",
+        "township: 邓埠镇\nevents:\n- date: 2026-09-28\n  type: submission\n"
+        "  quarter: 2026Q3\n  villages: 12\nevents: []\n",
+    )
     r = lax("report", "--quarter", "2026Q4", "--ledger", str(led))
     assert r.exit_code == 2
     assert f"{t}:7: 'events' is given twice in this mapping (also on line 2)" in r.stderr
@@ -431,8 +514,10 @@ def test_import_refuses_an_absurd_amount_in_a_cell(tmp_path):
     led = tmp_path / "ledger"
     r = lax("ledger", "import", str(path), "--ledger", str(led), "--date", "2026-12-31")
     assert r.exit_code == 2
-    assert ("row 2, column G: 31,500,000,000 yuan is more than 10^9 yuan: check the cell (if it is right, record it "
-            "with lax ledger progress --force)") in r.output
+    assert (
+        "row 2, column G: 31,500,000,000 yuan is more than 10^9 yuan: check the cell (if it is right, record it "
+        "with lax ledger progress --force)"
+    ) in r.output
     assert not led.exists() or not list(led.glob("*.yaml"))  # nothing imported
 
 
@@ -458,4 +543,5 @@ def test_check_record_never_writes_a_control_character_or_nan_into_evidence(tmp_
     from lax.ledger.record import _jsonable
 
     assert _jsonable({"C05": {"remark": "换届\x07未完成", "rate": float("nan"), "note": "两行\n文字"}}) == {
-        "C05": {"remark": "换届\ufffd未完成", "rate": None, "note": "两行\n文字"}}
+        "C05": {"remark": "换届\ufffd未完成", "rate": None, "note": "两行\n文字"}
+    }

@@ -13,11 +13,28 @@ from lax.read.records import normal_name, township_merges
 
 runner = CliRunner()
 
-REST = [("党员人数", 36), ("书记空缺月数", 0), ("书记不胜任", "否"), ("书记脱岗天数", 0), ("班子不团结", "否"),
-        ("两委缺额人数", 0), ("拉票贿选案件数", 0), ("三会一课落实", "是"), ("未发展党员年数", 0),
-        ("宗族宗教黑恶势力干扰", "否"), ("村务财务未公开月数", 0), ("集体资产处置问题数", 0), ("集体访次数", 0),
-        ("越级访次数", 0), ("干部违纪违法人次", 0), ("群体性事件数", 0), ("森林火灾次数", 0), ("违章建筑户数", 0),
-        ("有固定活动场所", "是"), ("群众满意度", 90)]
+REST = [
+    ("党员人数", 36),
+    ("书记空缺月数", 0),
+    ("书记不胜任", "否"),
+    ("书记脱岗天数", 0),
+    ("班子不团结", "否"),
+    ("两委缺额人数", 0),
+    ("拉票贿选案件数", 0),
+    ("三会一课落实", "是"),
+    ("未发展党员年数", 0),
+    ("宗族宗教黑恶势力干扰", "否"),
+    ("村务财务未公开月数", 0),
+    ("集体资产处置问题数", 0),
+    ("集体访次数", 0),
+    ("越级访次数", 0),
+    ("干部违纪违法人次", 0),
+    ("群体性事件数", 0),
+    ("森林火灾次数", 0),
+    ("违章建筑户数", 0),
+    ("有固定活动场所", "是"),
+    ("群众满意度", 90),
+]
 
 
 def township_sheet(path, rows, title="邓埠镇村级班子情况排查表"):
@@ -36,50 +53,85 @@ def township_sheet(path, rows, title="邓埠镇村级班子情况排查表"):
 
 
 def check_json(*paths, extra=()):
-    r = runner.invoke(app, ["check", *map(str, paths), "--format", "json", "--as-of", "2026-09-30", *extra],
-                      env={"LAX_TODAY": "2026-09-30"})
+    r = runner.invoke(
+        app,
+        ["check", *map(str, paths), "--format", "json", "--as-of", "2026-09-30", *extra],
+        env={"LAX_TODAY": "2026-09-30"},
+    )
     return r, json.loads(r.stdout) if r.stdout.startswith("{") else None
 
 
-@pytest.mark.parametrize("written, name", [
-    ("坪上村村委会", "坪上村"), ("坪上村党支部", "坪上村"), ("坪上村党总支", "坪上村"), ("坪上村委会", "坪上村"),
-    ("坪上村村民委员会", "坪上村"), ("中共坪上村支部委员会", "坪上村"), ("坪上党支部", "坪上"), ("城关社区居委会", "城关社区"),
-    ("坪上村", "坪上村"), ("新村", "新村"), ("村委会", "村委会"), ("城关居委会", "城关居委会"),
-    ("Pingshang Village Committee", "Pingshang Village"), ("Song San Village", "Song San Village"),
-])
+@pytest.mark.parametrize(
+    "written, name",
+    [
+        ("坪上村村委会", "坪上村"),
+        ("坪上村党支部", "坪上村"),
+        ("坪上村党总支", "坪上村"),
+        ("坪上村委会", "坪上村"),
+        ("坪上村村民委员会", "坪上村"),
+        ("中共坪上村支部委员会", "坪上村"),
+        ("坪上党支部", "坪上"),
+        ("城关社区居委会", "城关社区"),
+        ("坪上村", "坪上村"),
+        ("新村", "新村"),
+        ("村委会", "村委会"),
+        ("城关居委会", "城关居委会"),
+        ("Pingshang Village Committee", "Pingshang Village"),
+        ("Song San Village", "Song San Village"),
+    ],
+)
 def test_a_village_name_loses_the_organisation_never_its_village(written, name):
     assert normal_name(written) == name
 
 
 def test_a_township_loses_its_government_and_party_committee_but_keeps_its_name():
-    assert [normal_name(t, township=True) for t in ("邓埠镇人民政府", "邓埠镇党委", "邓埠", "镇政府")] == \
-        ["邓埠镇", "邓埠镇", "邓埠", "镇政府"]
+    assert [normal_name(t, township=True) for t in ("邓埠镇人民政府", "邓埠镇党委", "邓埠", "镇政府")] == [
+        "邓埠镇",
+        "邓埠镇",
+        "邓埠",
+        "镇政府",
+    ]
 
 
 def test_a_bare_township_is_merged_only_into_the_one_suffixed_name_there():
-    assert township_merges(["邓埠", "邓埠镇", "黄溪", "洪湖", "洪湖镇", "洪湖乡", "Dengbu", "Dengbu Town"]) == \
-        {"邓埠": "邓埠镇", "Dengbu": "Dengbu Town"}
+    assert township_merges(["邓埠", "邓埠镇", "黄溪", "洪湖", "洪湖镇", "洪湖乡", "Dengbu", "Dengbu Town"]) == {
+        "邓埠": "邓埠镇",
+        "Dengbu": "Dengbu Town",
+    }
 
 
 def test_organisation_spellings_in_one_sheet_are_one_village_and_a_duplicate(tmp_path):
-    path = township_sheet(tmp_path / "dengbu.xlsx", [
-        ["邓埠镇", "坪上村党支部", "否"],
-        [None, "宋三村", "是"],
-        [None, "坪上村村委会", "是"],
-        [None, "徐家村党支部", "是"],
-        [None, "徐家村党支部", "是"],  # the same spelling again: still one notice
-    ])
+    path = township_sheet(
+        tmp_path / "dengbu.xlsx",
+        [
+            ["邓埠镇", "坪上村党支部", "否"],
+            [None, "宋三村", "是"],
+            [None, "坪上村村委会", "是"],
+            [None, "徐家村党支部", "是"],
+            [None, "徐家村党支部", "是"],  # the same spelling again: still one notice
+        ],
+    )
     r, data = check_json(path)
     assert r.exit_code == 2, r.output  # the duplicates are problems
     assert [v["village"] for v in data["villages"]] == ["坪上村", "宋三村", "徐家村"]
     assert [(p["code"], p["row"], p["value"]) for p in data["problems"]] == [
-        ("duplicate-village", 6, "坪上村"), ("duplicate-village", 8, "徐家村")]
-    assert data["problems"][0]["message"] == \
-        f"邓埠镇 坪上村 appears twice: first at {path}, sheet 排查表, row 4; this row is left out"
+        ("duplicate-village", 6, "坪上村"),
+        ("duplicate-village", 8, "徐家村"),
+    ]
+    assert (
+        data["problems"][0]["message"]
+        == f"邓埠镇 坪上村 appears twice: first at {path}, sheet 排查表, row 4; this row is left out"
+    )
     names = [n for n in data["notices"] if n["code"] == "name-normalised"]
     assert [(n["row"], n["column"], n["field"], n["value"]) for n in names] == [
-        (4, "B", "village", "坪上村党支部"), (6, "B", "village", "坪上村村委会"), (7, "B", "village", "徐家村党支部")]
-    assert names[0]["message"] == 'village "坪上村党支部" is read as 坪上村, the same place (the organisation\'s name stripped)'
+        (4, "B", "village", "坪上村党支部"),
+        (6, "B", "village", "坪上村村委会"),
+        (7, "B", "village", "徐家村党支部"),
+    ]
+    assert (
+        names[0]["message"]
+        == 'village "坪上村党支部" is read as 坪上村, the same place (the organisation\'s name stripped)'
+    )
 
 
 def test_a_township_with_and_without_its_suffix_across_two_files_is_one_place(tmp_path):
@@ -88,12 +140,22 @@ def test_a_township_with_and_without_its_suffix_across_two_files_is_one_place(tm
     r, data = check_json(first, second)
     assert r.exit_code == 2, r.output
     assert [(v["township"], v["village"]) for v in data["villages"]] == [
-        ("邓埠镇", "宋三村"), ("邓埠镇", "坪上村"), ("邓埠镇", "徐家村")]
+        ("邓埠镇", "宋三村"),
+        ("邓埠镇", "坪上村"),
+        ("邓埠镇", "徐家村"),
+    ]
     assert [(p["code"], p["path"], p["row"]) for p in data["problems"]] == [("duplicate-village", str(second), 4)]
     names = [n for n in data["notices"] if n["code"] == "name-normalised"]
     assert [(n["path"], n["row"], n["column"], n["field"], n["value"], n["message"]) for n in names] == [
-        (str(second), 4, "A", "township", "邓埠",
-         f'township "邓埠" is read as 邓埠镇, the same place (as in {first}, sheet 排查表, row 4)')]
+        (
+            str(second),
+            4,
+            "A",
+            "township",
+            "邓埠",
+            f'township "邓埠" is read as 邓埠镇, the same place (as in {first}, sheet 排查表, row 4)',
+        )
+    ]
 
 
 def test_a_bare_township_alone_stays_as_written(tmp_path):
@@ -108,20 +170,28 @@ def test_the_table_names_the_spellings_merged(tmp_path):
     path = township_sheet(tmp_path / "dengbu.xlsx", [["邓埠镇", "坪上村委会", "否"]])
     r = runner.invoke(app, ["check", str(path), "--as-of", "2026-09-30"], env={"LAX_TODAY": "2026-09-30"})
     assert r.exit_code == 1, r.output
-    assert f'  {path}, sheet 排查表: village "坪上村委会" is read as 坪上村, the same place (the organisation\'s name ' \
+    assert (
+        f'  {path}, sheet 排查表: village "坪上村委会" is read as 坪上村, the same place (the organisation\'s name '
         "stripped)" in r.stdout.splitlines()
+    )
 
 
 def test_yaml_items_are_normalised_too(tmp_path):
     path = tmp_path / "spot.yaml"
-    path.write_text("- {township: 洪湖乡, village: 塘桥村党支部, election_completed: false}\n"
-                    "- {township: 洪湖, village: 东阳村, election_completed: true}\n"
-                    "- {township: 洪湖乡, village: 东阳村村委会, election_completed: true}\n", encoding="utf-8")
+    path.write_text(
+        "- {township: 洪湖乡, village: 塘桥村党支部, election_completed: false}\n"
+        "- {township: 洪湖, village: 东阳村, election_completed: true}\n"
+        "- {township: 洪湖乡, village: 东阳村村委会, election_completed: true}\n",
+        encoding="utf-8",
+    )
     r, data = check_json(path)
     assert [(v["township"], v["village"]) for v in data["villages"]] == [("洪湖乡", "塘桥村"), ("洪湖乡", "东阳村")]
     assert [(p["code"], p["row"]) for p in data["problems"]] == [("duplicate-village", 3)]
     assert [(n["row"], n["line"], n["value"]) for n in data["notices"] if n["code"] == "name-normalised"] == [
-        (1, 1, "塘桥村党支部"), (3, 3, "东阳村村委会"), (2, 2, "洪湖")]
+        (1, 1, "塘桥村党支部"),
+        (3, 3, "东阳村村委会"),
+        (2, 2, "洪湖"),
+    ]
 
 
 def test_the_ledger_keeps_one_history_for_the_village_however_it_is_written(tmp_path):

@@ -53,18 +53,24 @@ def villages_in(folder: Path) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.yaml"))
 
 
-@pytest.mark.parametrize("footer", [
-    ["说明：村名按民政部门公布的名称填写"],  # 说明 was a footer word of `check` only
-    [None, "备注：东阳村已于10月销号"],  # 备注, in the township column
-    [None, None, "分管领导：李四", None, "联系人：王五"],  # 分管 / 联系人, in the village column
-    ["注：本表一式两份"],  # 注：
-])
+@pytest.mark.parametrize(
+    "footer",
+    [
+        ["说明：村名按民政部门公布的名称填写"],  # 说明 was a footer word of `check` only
+        [None, "备注：东阳村已于10月销号"],  # 备注, in the township column
+        [None, None, "分管领导：李四", None, "联系人：王五"],  # 分管 / 联系人, in the village column
+        ["注：本表一式两份"],  # 注：
+    ],
+)
 def test_a_footer_word_check_knew_is_skipped_by_the_ledger_import_too(tmp_path, footer):
-    src = ledger_sheet(tmp_path / "台账.xlsx", [
-        [1, "邓埠镇", "宋三村", D(2026, 3, 31), "C05", "换届选举未完成", "召开党员大会重新选举", D(2026, 9, 30)],
-        [2, "黄溪镇", "东阳村", D(2026, 6, 30), "C07", "三会一课长期不开", "落实三会一课制度", D(2026, 12, 31)],
-        footer,
-    ])
+    src = ledger_sheet(
+        tmp_path / "台账.xlsx",
+        [
+            [1, "邓埠镇", "宋三村", D(2026, 3, 31), "C05", "换届选举未完成", "召开党员大会重新选举", D(2026, 9, 30)],
+            [2, "黄溪镇", "东阳村", D(2026, 6, 30), "C07", "三会一课长期不开", "落实三会一课制度", D(2026, 12, 31)],
+            footer,
+        ],
+    )
     result = checked(src)
     assert [(v["township"], v["village"]) for v in result["villages"]] == [("邓埠镇", "宋三村"), ("黄溪镇", "东阳村")]
     assert result["problems"] == []
@@ -78,16 +84,22 @@ def test_a_township_after_a_subtotal_row_is_carried_down_alike(tmp_path):
     # 邓埠镇 merged down over its villages, a 小计 row, then a village whose township was left blank: it is
     # 邓埠镇's (the row above that names a township), not the subtotal's. `check` used to carry 小计 down and
     # drop 塘桥村 without a word; the import carried 邓埠镇.
-    src = ledger_sheet(tmp_path / "台账.xlsx", [
-        [1, "邓埠镇", "宋三村", D(2026, 3, 31), "C05", "换届选举未完成", "召开党员大会重新选举", D(2026, 9, 30)],
-        [None, "小计", "1个村"],
-        [2, None, "塘桥村", D(2026, 3, 31), "C12", "集体访频发", "化解信访积案", D(2026, 9, 30)],
-        [3, "黄溪镇", "东阳村", D(2026, 6, 30), "C07", "三会一课长期不开", "落实三会一课制度", D(2026, 12, 31)],
-        ["合计", None, "3个村"],
-    ])
+    src = ledger_sheet(
+        tmp_path / "台账.xlsx",
+        [
+            [1, "邓埠镇", "宋三村", D(2026, 3, 31), "C05", "换届选举未完成", "召开党员大会重新选举", D(2026, 9, 30)],
+            [None, "小计", "1个村"],
+            [2, None, "塘桥村", D(2026, 3, 31), "C12", "集体访频发", "化解信访积案", D(2026, 9, 30)],
+            [3, "黄溪镇", "东阳村", D(2026, 6, 30), "C07", "三会一课长期不开", "落实三会一课制度", D(2026, 12, 31)],
+            ["合计", None, "3个村"],
+        ],
+    )
     result = checked(src)
     assert [(v["township"], v["village"], v["source"]["row"]) for v in result["villages"]] == [
-        ("邓埠镇", "宋三村", 3), ("邓埠镇", "塘桥村", 5), ("黄溪镇", "东阳村", 6)]
+        ("邓埠镇", "宋三村", 3),
+        ("邓埠镇", "塘桥村", 5),
+        ("黄溪镇", "东阳村", 6),
+    ]
     assert result["problems"] == []
     r = imported(src, tmp_path / "ledger")
     assert r.exit_code == 0, r.output
@@ -95,9 +107,13 @@ def test_a_township_after_a_subtotal_row_is_carried_down_alike(tmp_path):
 
 
 def test_the_column_number_row_under_the_header_is_no_village_for_either(tmp_path):
-    src = ledger_sheet(tmp_path / "台账.xlsx", [
-        [1, "洪湖乡", "塘桥村", D(2026, 3, 31), "C12", "集体访频发", "化解信访积案", D(2026, 9, 30)],
-    ], under_header=["甲", "乙", "丙", 1, 2, 3, 4, 5])
+    src = ledger_sheet(
+        tmp_path / "台账.xlsx",
+        [
+            [1, "洪湖乡", "塘桥村", D(2026, 3, 31), "C12", "集体访频发", "化解信访积案", D(2026, 9, 30)],
+        ],
+        under_header=["甲", "乙", "丙", 1, 2, 3, 4, 5],
+    )
     assert [v["village"] for v in checked(src)["villages"]] == ["塘桥村"]
     r = imported(src, tmp_path / "ledger")
     assert r.exit_code == 0, r.output
@@ -108,10 +124,13 @@ def test_a_first_village_under_a_header_is_not_read_as_the_headers_lower_half(tm
     # The first village's 主要问题 says 书记不胜任, which is also how a column of the standards is headed: the
     # row is still a village (its village cell names no column). `check` used to take it for the lower half
     # of a two-row header and leave 宋三村 out without a word; the import did not.
-    src = ledger_sheet(tmp_path / "台账.xlsx", [
-        [1, "邓埠镇", "宋三村", D(2026, 3, 31), "C02", "书记不胜任", "调整村党组织书记", D(2026, 9, 30)],
-        [2, "黄溪镇", "东阳村", D(2026, 6, 30), "C07", "三会一课长期不开", "落实三会一课制度", D(2026, 12, 31)],
-    ])
+    src = ledger_sheet(
+        tmp_path / "台账.xlsx",
+        [
+            [1, "邓埠镇", "宋三村", D(2026, 3, 31), "C02", "书记不胜任", "调整村党组织书记", D(2026, 9, 30)],
+            [2, "黄溪镇", "东阳村", D(2026, 6, 30), "C07", "三会一课长期不开", "落实三会一课制度", D(2026, 12, 31)],
+        ],
+    )
     assert [v["village"] for v in checked(src)["villages"]] == ["宋三村", "东阳村"]
     r = imported(src, tmp_path / "ledger")
     assert r.exit_code == 0, r.output
@@ -119,10 +138,18 @@ def test_a_first_village_under_a_header_is_not_read_as_the_headers_lower_half(tm
 
 
 def test_one_header_finder_for_any_column_names():
-    rows = [["余江县整顿台账"], ["序号", "乡镇", "村名", "整顿措施", None],
-            [None, None, None, "县级联系领导", "乡镇包村领导"], [1, "邓埠镇", "宋三村", "刘县长", "李明"]]
-    names = {"乡镇": "township", "村名": "village", "整顿措施县级联系领导": "county_leader",
-             "整顿措施乡镇包村领导": "township_leader"}
+    rows = [
+        ["余江县整顿台账"],
+        ["序号", "乡镇", "村名", "整顿措施", None],
+        [None, None, None, "县级联系领导", "乡镇包村领导"],
+        [1, "邓埠镇", "宋三村", "刘县长", "李明"],
+    ]
+    names = {
+        "乡镇": "township",
+        "村名": "village",
+        "整顿措施县级联系领导": "county_leader",
+        "整顿措施乡镇包村领导": "township_leader",
+    }
     found = find_header(rows, [], names.get)
     assert found.columns == {1: "township", 2: "village", 3: "county_leader", 4: "township_leader"}
     assert (found.at, found.data_at, found.top) == (1, 3, 1)
@@ -134,6 +161,8 @@ def test_footer_rows_and_carry_down():
     assert is_footer_row("邓埠镇", None, ["", "", "", "", "填表人：张三"], [0])  # the first non-blank cell
     assert not is_footer_row("邓埠镇", "宋三村", [1, "邓埠镇", "宋三村", "合计"], [0])
     assert carry_down([None, "宋三村镇", None, "小计", None], "邓埠镇") == (
-        ["邓埠镇", "宋三村镇", "宋三村镇", "小计", "宋三村镇"], "宋三村镇")
+        ["邓埠镇", "宋三村镇", "宋三村镇", "小计", "宋三村镇"],
+        "宋三村镇",
+    )
     assert carry_down([None, None], None) == ([None, None], None)
     assert [column_letter(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]

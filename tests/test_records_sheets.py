@@ -53,22 +53,41 @@ def test_title_rows_above_the_header(tmp_path, criteria):
         ws.merge_cells("A1:F1")
         ws["A2"] = "填报单位：邓埠镇党委"
         ws["E2"] = "日期：2026年9月30日"
-        rows_into(ws, [
-            ["乡镇", "村名", "行政区划代码", "书记空缺月数", "换届完成", "群众满意度"],
-            ["邓埠镇", "宋三村", 360622101201, 0, "是", 88],
-            ["邓埠镇", "西畈村", 360622101202, 4, "否", 0.55],
-        ], start=3)
+        rows_into(
+            ws,
+            [
+                ["乡镇", "村名", "行政区划代码", "书记空缺月数", "换届完成", "群众满意度"],
+                ["邓埠镇", "宋三村", 360622101201, 0, "是", 88],
+                ["邓埠镇", "西畈村", 360622101202, 4, "否", 0.55],
+            ],
+            start=3,
+        )
+
     path = book(tmp_path / "dengbu.xlsx", {"排查表": fill})
     records, problems = read_records([path], criteria)
     assert problems == []
     assert [r.row for r in records] == [4, 5]
     assert [r.sheet for r in records] == ["排查表", "排查表"]
     assert records[0].path == path
-    assert get(records[0], criteria, "township", "village", "code", "secretary_vacant_months",
-               "election_completed", "satisfaction") == ("邓埠镇", "宋三村", "360622101201", 0, True, 88)
+    assert get(
+        records[0],
+        criteria,
+        "township",
+        "village",
+        "code",
+        "secretary_vacant_months",
+        "election_completed",
+        "satisfaction",
+    ) == ("邓埠镇", "宋三村", "360622101201", 0, True, 88)
     assert get(records[1], criteria, "secretary_vacant_months", "election_completed", "satisfaction") == (4, False, 55)
-    assert records[0].columns == {"township": "A", "village": "B", "code": "C", "secretary_vacant_months": "D",
-                                  "election_completed": "E", "satisfaction": "F"}
+    assert records[0].columns == {
+        "township": "A",
+        "village": "B",
+        "code": "C",
+        "secretary_vacant_months": "D",
+        "election_completed": "E",
+        "satisfaction": "F",
+    }
     assert records[0].columns is records[1].columns  # shared by the sheet
     # fields without a column are blank
     assert get(records[0], criteria, "party_members", "checked_on") == (None, None)
@@ -77,34 +96,53 @@ def test_title_rows_above_the_header(tmp_path, criteria):
 def test_two_row_header_with_merged_parent_cells(tmp_path, criteria):
     def fill(ws):
         ws["A1"] = "马荃镇村级班子情况排查表"
-        rows_into(ws, [
-            ["序号", "乡镇", "村名", "书记空缺\n月数", "信访情况", None, "群众满意度（%）"],
-            [None, None, None, None, "集体访", "越级访", None],
-            [1, "马荃镇", "新店村", 0, 3, 1, 90],
-            [2, "马荃镇", "岩前村", 1, 0, 0, 61],
-        ], start=2)
+        rows_into(
+            ws,
+            [
+                ["序号", "乡镇", "村名", "书记空缺\n月数", "信访情况", None, "群众满意度（%）"],
+                [None, None, None, None, "集体访", "越级访", None],
+                [1, "马荃镇", "新店村", 0, 3, 1, 90],
+                [2, "马荃镇", "岩前村", 1, 0, 0, 61],
+            ],
+            start=2,
+        )
         ws.merge_cells("E2:F2")
         for col in "ABCDG":
             ws.merge_cells(f"{col}2:{col}3")
+
     path = book(tmp_path / "maquan.xlsx", {"Sheet1": fill})
     records, problems = read_records([path], criteria)
     assert problems == []
     assert [r.row for r in records] == [4, 5]
-    assert records[0].columns == {"township": "B", "village": "C", "secretary_vacant_months": "D",
-                                  "collective_petitions": "E", "leapfrog_petitions": "F", "satisfaction": "G"}
-    assert get(records[0], criteria, "village", "collective_petitions", "leapfrog_petitions", "satisfaction") == \
-        ("新店村", 3, 1, 90)
+    assert records[0].columns == {
+        "township": "B",
+        "village": "C",
+        "secretary_vacant_months": "D",
+        "collective_petitions": "E",
+        "leapfrog_petitions": "F",
+        "satisfaction": "G",
+    }
+    assert get(records[0], criteria, "village", "collective_petitions", "leapfrog_petitions", "satisfaction") == (
+        "新店村",
+        3,
+        1,
+        90,
+    )
 
 
 def test_two_row_header_child_matches_only_when_joined_to_its_parent(tmp_path, criteria):
     # 书记 merged over 空缺月数 / 脱岗天数: only "书记空缺月数" and "书记脱岗天数" name fields.
     def fill(ws):
-        rows_into(ws, [
-            ["乡镇", "村名", "书记", None, "换届完成"],
-            [None, None, "空缺月数", "脱岗天数", None],
-            ["黄庄乡", "方丘村", 2, 45, "是"],
-        ])
+        rows_into(
+            ws,
+            [
+                ["乡镇", "村名", "书记", None, "换届完成"],
+                [None, None, "空缺月数", "脱岗天数", None],
+                ["黄庄乡", "方丘村", 2, 45, "是"],
+            ],
+        )
         ws.merge_cells("C1:D1")
+
     path = book(tmp_path / "huangzhuang.xlsx", {"排查表": fill})
     records, problems = read_records([path], criteria)
     assert problems == []
@@ -117,59 +155,114 @@ def test_two_row_header_child_matches_only_when_joined_to_its_parent(tmp_path, c
 def test_group_row_above_the_header_with_names_merged_down(tmp_path, criteria):
     # 乡镇 and 村名 merged down over two rows; the other headers sit in the second row under group titles.
     def fill(ws):
-        rows_into(ws, [
-            ["杨溪乡村级班子情况排查表"],
-            ["乡镇", "村名", "班子情况", None, None],
-            [None, None, "书记空缺月数", "换届完成", "两委缺额人数"],
-            ["杨溪乡", "墩上村", 0, "否", 2],
-        ])
+        rows_into(
+            ws,
+            [
+                ["杨溪乡村级班子情况排查表"],
+                ["乡镇", "村名", "班子情况", None, None],
+                [None, None, "书记空缺月数", "换届完成", "两委缺额人数"],
+                ["杨溪乡", "墩上村", 0, "否", 2],
+            ],
+        )
         ws.merge_cells("A2:A3")
         ws.merge_cells("B2:B3")
         ws.merge_cells("C2:E2")
+
     path = book(tmp_path / "yangxi.xlsx", {"排查表": fill})
     records, problems = read_records([path], criteria)
     assert problems == []
     assert [r.row for r in records] == [4]
-    assert records[0].columns == {"township": "A", "village": "B", "secretary_vacant_months": "C",
-                                  "election_completed": "D", "committee_vacancies": "E"}
-    assert get(records[0], criteria, "township", "village", "election_completed", "committee_vacancies") == \
-        ("杨溪乡", "墩上村", False, 2)
+    assert records[0].columns == {
+        "township": "A",
+        "village": "B",
+        "secretary_vacant_months": "C",
+        "election_completed": "D",
+        "committee_vacancies": "E",
+    }
+    assert get(records[0], criteria, "township", "village", "election_completed", "committee_vacancies") == (
+        "杨溪乡",
+        "墩上村",
+        False,
+        2,
+    )
 
 
 def test_header_text_with_breaks_spaces_and_full_width_brackets(tmp_path, criteria):
     def fill(ws):
-        rows_into(ws, [
-            ["乡 镇", "村\n名", "  群众满意度（%） ", "村集体经济收入（万元）", "“两委”缺额人数", "三会一课\r\n落实"],
-            ["春涛乡", "罗坪村", "85%", "12.5", "１", "√"],
-        ])
+        rows_into(
+            ws,
+            [
+                [
+                    "乡 镇",
+                    "村\n名",
+                    "  群众满意度（%） ",
+                    "村集体经济收入（万元）",
+                    "“两委”缺额人数",
+                    "三会一课\r\n落实",
+                ],
+                ["春涛乡", "罗坪村", "85%", "12.5", "１", "√"],
+            ],
+        )
+
     path = book(tmp_path / "chuntao.xlsx", {"排查表": fill})
     records, problems = read_records([path], criteria)
     assert problems == []
-    assert get(records[0], criteria, "township", "village", "satisfaction", "collective_income",
-               "committee_vacancies", "org_life_held") == ("春涛乡", "罗坪村", 85, 12.5, 1, True)
+    assert get(
+        records[0],
+        criteria,
+        "township",
+        "village",
+        "satisfaction",
+        "collective_income",
+        "committee_vacancies",
+        "org_life_held",
+    ) == ("春涛乡", "罗坪村", 85, 12.5, 1, True)
 
 
 def test_english_headers(tmp_path, criteria):
     def fill(ws):
-        rows_into(ws, [
-            ["Township", "Village", "Village code", "Secretary vacant (months)", "Election completed", "Satisfaction (%)"],
-            ["Honghu Township", "Dongyang Village", "360622104201", 5, "no", 72],
-        ])
+        rows_into(
+            ws,
+            [
+                [
+                    "Township",
+                    "Village",
+                    "Village code",
+                    "Secretary vacant (months)",
+                    "Election completed",
+                    "Satisfaction (%)",
+                ],
+                ["Honghu Township", "Dongyang Village", "360622104201", 5, "no", 72],
+            ],
+        )
+
     path = book(tmp_path / "en.xlsx", {"Sheet": fill})
     records, problems = read_records([path], criteria)
     assert problems == []
-    assert get(records[0], criteria, "township", "village", "code", "secretary_vacant_months",
-               "election_completed", "satisfaction") == ("Honghu Township", "Dongyang Village", "360622104201", 5, False, 72)
+    assert get(
+        records[0],
+        criteria,
+        "township",
+        "village",
+        "code",
+        "secretary_vacant_months",
+        "election_completed",
+        "satisfaction",
+    ) == ("Honghu Township", "Dongyang Village", "360622104201", 5, False, 72)
 
 
 def test_header_is_the_row_naming_most_fields(tmp_path, criteria):
     # Row 1 names two fields in passing (a note), row 2 is the real header with five.
     def fill(ws):
-        rows_into(ws, [
-            ["乡镇", "村名"],
-            ["乡镇", "村名", "书记空缺月数", "换届完成", "群众满意度"],
-            ["黄溪镇", "塔洲村", 0, "是", 90],
-        ])
+        rows_into(
+            ws,
+            [
+                ["乡镇", "村名"],
+                ["乡镇", "村名", "书记空缺月数", "换届完成", "群众满意度"],
+                ["黄溪镇", "塔洲村", 0, "是", 90],
+            ],
+        )
+
     path = book(tmp_path / "huangxi.xlsx", {"排查表": fill})
     records, problems = read_records([path], criteria)
     assert problems == [] and [r.row for r in records] == [3]
@@ -180,6 +273,7 @@ def test_header_must_be_in_the_first_ten_rows(tmp_path, criteria):
     def fill(ws):
         ws["A1"] = "说明"
         rows_into(ws, [["乡镇", "村名", "书记空缺月数"], ["黄溪镇", "塔洲村", 0]], start=11)
+
     path = book(tmp_path / "late.xlsx", {"排查表": fill})
     records, problems = read_records([path], criteria)
     assert records == []
@@ -191,6 +285,7 @@ def test_header_at_row_ten_is_found(tmp_path, criteria):
     def fill(ws):
         ws["A1"] = "说明"
         rows_into(ws, [["乡镇", "村名", "书记空缺月数"], ["黄溪镇", "塔洲村", 0]], start=10)
+
     path = book(tmp_path / "ten.xlsx", {"排查表": fill})
     records, problems = read_records([path], criteria)
     assert problems == [] and [r.row for r in records] == [11]
@@ -200,24 +295,32 @@ def test_table_not_starting_in_column_a(tmp_path, criteria):
     def fill(ws):
         ws["C2"] = "洪湖乡村级班子情况排查表"
         rows_into(ws, [], start=1)
-        for r, row in enumerate([["乡镇", "村名", "书记空缺月数"], ["洪湖乡", "东阳村", "七"], ["洪湖乡", "塘桥村", 1]], start=4):
+        for r, row in enumerate(
+            [["乡镇", "村名", "书记空缺月数"], ["洪湖乡", "东阳村", "七"], ["洪湖乡", "塘桥村", 1]], start=4
+        ):
             for c, v in enumerate(row, start=3):
                 ws.cell(r, c, v)
+
     path = book(tmp_path / "honghu.xlsx", {"排查表": fill})
     records, problems = read_records([path], criteria)
     assert [r.row for r in records] == [5, 6]
     assert records[0].columns == {"township": "C", "village": "D", "secretary_vacant_months": "E"}
-    assert [(p.code, p.row, p.column, p.field, p.value) for p in problems] == \
-        [("bad-number", 5, "E", "secretary_vacant_months", "七")]
+    assert [(p.code, p.row, p.column, p.field, p.value) for p in problems] == [
+        ("bad-number", 5, "E", "secretary_vacant_months", "七")
+    ]
 
 
 def test_column_number_row_under_the_header_is_skipped(tmp_path, criteria):
     def fill(ws):
-        rows_into(ws, [
-            ["乡镇", "村名", "书记空缺月数", "换届完成"],
-            ["甲", "乙", 1, 2],
-            ["黄溪镇", "塔洲村", 0, "是"],
-        ])
+        rows_into(
+            ws,
+            [
+                ["乡镇", "村名", "书记空缺月数", "换届完成"],
+                ["甲", "乙", 1, 2],
+                ["黄溪镇", "塔洲村", 0, "是"],
+            ],
+        )
+
     path = book(tmp_path / "numbers.xlsx", {"排查表": fill})
     records, problems = read_records([path], criteria)
     assert problems == [] and [r.row for r in records] == [3]
@@ -227,19 +330,29 @@ def test_extra_columns_are_ignored_even_many(tmp_path, criteria):
     # Forty columns no field uses (a wide form): exercises the path that picks columns before transposing.
     def fill(ws):
         header = ["序号", "乡镇", "村名"] + [f"备用{k}" for k in range(40)] + ["书记空缺月数", "换届完成"]
-        rows_into(ws, [header, [1, "黄溪镇", "塔洲村"] + ["x"] * 40 + [3, "否"],
-                       [2, "黄溪镇", "渡口村"] + [None] * 40 + [0, "是"]])
+        rows_into(
+            ws,
+            [
+                header,
+                [1, "黄溪镇", "塔洲村"] + ["x"] * 40 + [3, "否"],
+                [2, "黄溪镇", "渡口村"] + [None] * 40 + [0, "是"],
+            ],
+        )
+
     path = book(tmp_path / "wide.xlsx", {"排查表": fill})
     records, problems = read_records([path], criteria)
     assert problems == []
     assert records[0].columns["secretary_vacant_months"] == column_letter(43) == "AR"
-    assert [get(r, criteria, "village", "secretary_vacant_months", "election_completed") for r in records] == \
-        [("塔洲村", 3, False), ("渡口村", 0, True)]
+    assert [get(r, criteria, "village", "secretary_vacant_months", "election_completed") for r in records] == [
+        ("塔洲村", 3, False),
+        ("渡口村", 0, True),
+    ]
 
 
 def test_first_column_naming_a_field_wins(tmp_path, criteria):
     def fill(ws):
         rows_into(ws, [["乡镇", "村名", "行政村", "书记空缺月数"], ["黄溪镇", "塔洲村", "别名", 0]])
+
     path = book(tmp_path / "twice.xlsx", {"排查表": fill})
     records, problems = read_records([path], criteria)
     assert problems == [] and records[0].columns["village"] == "B"
@@ -251,37 +364,50 @@ def test_first_column_naming_a_field_wins(tmp_path, criteria):
 
 def test_township_merged_down_or_blank_below_its_first_row(tmp_path, criteria):
     def fill(ws):
-        rows_into(ws, [
-            ["序号", "乡镇", "村名", "书记空缺月数"],
-            [1, "邓埠镇", "宋三村", 0],
-            [2, None, "西畈村", 0],
-            [3, None, "月湖村", 0],
-            [4, "黄溪镇", "塔洲村", 0],
-            [5, None, "渡口村", 0],
-        ])
+        rows_into(
+            ws,
+            [
+                ["序号", "乡镇", "村名", "书记空缺月数"],
+                [1, "邓埠镇", "宋三村", 0],
+                [2, None, "西畈村", 0],
+                [3, None, "月湖村", 0],
+                [4, "黄溪镇", "塔洲村", 0],
+                [5, None, "渡口村", 0],
+            ],
+        )
         ws.merge_cells("B2:B4")
+
     path = book(tmp_path / "county.xlsx", {"排查表": fill})
     records, problems = read_records([path], criteria)
     assert problems == []
     assert [get(r, criteria, "township", "village") for r in records] == [
-        ("邓埠镇", "宋三村"), ("邓埠镇", "西畈村"), ("邓埠镇", "月湖村"), ("黄溪镇", "塔洲村"), ("黄溪镇", "渡口村")]
+        ("邓埠镇", "宋三村"),
+        ("邓埠镇", "西畈村"),
+        ("邓埠镇", "月湖村"),
+        ("黄溪镇", "塔洲村"),
+        ("黄溪镇", "渡口村"),
+    ]
 
 
 def test_footer_and_blank_rows_are_skipped(tmp_path, criteria):
     def fill(ws):
-        rows_into(ws, [
-            ["序号", "乡镇", "村名", "书记空缺月数", "换届完成"],
-            [1, "锦江镇", "大塘村", 0, "是"],
-            [None, None, None, None, None],
-            [2, None, "石港村", 4, "是"],
-            [None, "小计", "2个村", "4", None],
-            ["合计", None, "2个村", 4, "合计"],
-            ["总 计", None, "2个村", 4, None],
-            ["填表人：张三", None, None, "审核人：李四"],
-            [None, "填报人：王五", None, None, "联系电话：0701-5888888"],
-            ["备注：书记空缺按月计", None, "说明：本表……", None, None],
-            [None, None, "负责人：赵六", None, None],
-        ])
+        rows_into(
+            ws,
+            [
+                ["序号", "乡镇", "村名", "书记空缺月数", "换届完成"],
+                [1, "锦江镇", "大塘村", 0, "是"],
+                [None, None, None, None, None],
+                [2, None, "石港村", 4, "是"],
+                [None, "小计", "2个村", "4", None],
+                ["合计", None, "2个村", 4, "合计"],
+                ["总 计", None, "2个村", 4, None],
+                ["填表人：张三", None, None, "审核人：李四"],
+                [None, "填报人：王五", None, None, "联系电话：0701-5888888"],
+                ["备注：书记空缺按月计", None, "说明：本表……", None, None],
+                [None, None, "负责人：赵六", None, None],
+            ],
+        )
+
     path = book(tmp_path / "jinjiang.xlsx", {"排查表": fill})
     records, problems = read_records([path], criteria)
     assert problems == []  # no bad-bool for 合计 in 换届完成: footer rows are not villages
@@ -291,6 +417,7 @@ def test_footer_and_blank_rows_are_skipped(tmp_path, criteria):
 def test_village_named_like_a_footer_word_is_still_a_village(tmp_path, criteria):
     def fill(ws):
         rows_into(ws, [["乡镇", "村名"], ["锦江镇", "小港村"], ["锦江镇", "合丰村"], ["锦江镇", "联合村"]])
+
     path = book(tmp_path / "names.xlsx", {"排查表": fill})
     records, problems = read_records([path], criteria)
     assert problems == [] and [get(r, criteria, "village")[0] for r in records] == ["小港村", "合丰村", "联合村"]
@@ -298,18 +425,25 @@ def test_village_named_like_a_footer_word_is_still_a_village(tmp_path, criteria)
 
 def test_english_footers_and_village_names_that_look_like_them(tmp_path, criteria):
     def fill(ws):
-        rows_into(ws, [
-            ["Township", "Village", "Secretary vacant (months)"],
-            ["Dengbu Town", "Songsan Village", 0],
-            ["Dengbu Town", "Totally Village", 0],
-            ["Total", "2 villages", 0],
-            ["Prepared by: Zhang San", None, None],
-            [None, "Checked by: Li Si", None],
-            [None, "Note: months are whole months", None],
-        ])
+        rows_into(
+            ws,
+            [
+                ["Township", "Village", "Secretary vacant (months)"],
+                ["Dengbu Town", "Songsan Village", 0],
+                ["Dengbu Town", "Totally Village", 0],
+                ["Total", "2 villages", 0],
+                ["Prepared by: Zhang San", None, None],
+                [None, "Checked by: Li Si", None],
+                [None, "Note: months are whole months", None],
+            ],
+        )
+
     path = book(tmp_path / "en.xlsx", {"Sheet": fill})
     records, problems = read_records([path], criteria)
-    assert problems == [] and [get(r, criteria, "village")[0] for r in records] == ["Songsan Village", "Totally Village"]
+    assert problems == [] and [get(r, criteria, "village")[0] for r in records] == [
+        "Songsan Village",
+        "Totally Village",
+    ]
 
 
 # ---------------------------------------------------------------------------------------------- sheets
@@ -320,29 +454,43 @@ def _sheet(rows):
 
 
 def test_every_sheet_with_a_header_is_read_others_skipped(tmp_path, criteria):
-    path = book(tmp_path / "county.xlsx", {
-        "说明": _sheet([["填表说明：每村一行"], ["书记空缺月数填整数"]]),
-        "邓埠镇": _sheet([["乡镇", "村名", "书记空缺月数"], ["邓埠镇", "宋三村", 0]]),
-        "空表": _sheet([]),
-        "黄溪镇": _sheet([["乡镇", "村名", "书记空缺月数"], ["黄溪镇", "塔洲村", 3]]),
-    })
+    path = book(
+        tmp_path / "county.xlsx",
+        {
+            "说明": _sheet([["填表说明：每村一行"], ["书记空缺月数填整数"]]),
+            "邓埠镇": _sheet([["乡镇", "村名", "书记空缺月数"], ["邓埠镇", "宋三村", 0]]),
+            "空表": _sheet([]),
+            "黄溪镇": _sheet([["乡镇", "村名", "书记空缺月数"], ["黄溪镇", "塔洲村", 3]]),
+        },
+    )
     records, problems = read_records([path], criteria)
     assert problems == []
-    assert [(r.sheet, r.row, get(r, criteria, "village")[0]) for r in records] == [("邓埠镇", 2, "宋三村"), ("黄溪镇", 2, "塔洲村")]
+    assert [(r.sheet, r.row, get(r, criteria, "village")[0]) for r in records] == [
+        ("邓埠镇", 2, "宋三村"),
+        ("黄溪镇", 2, "塔洲村"),
+    ]
 
 
 def test_sheet_option_picks_one(tmp_path, criteria):
-    path = book(tmp_path / "county.xlsx", {
-        "邓埠镇": _sheet([["乡镇", "村名"], ["邓埠镇", "宋三村"]]),
-        "黄溪镇": _sheet([["乡镇", "村名"], ["黄溪镇", "塔洲村"]]),
-    })
+    path = book(
+        tmp_path / "county.xlsx",
+        {
+            "邓埠镇": _sheet([["乡镇", "村名"], ["邓埠镇", "宋三村"]]),
+            "黄溪镇": _sheet([["乡镇", "村名"], ["黄溪镇", "塔洲村"]]),
+        },
+    )
     records, problems = read_records([path], criteria, sheet="黄溪镇")
     assert problems == [] and [get(r, criteria, "village")[0] for r in records] == ["塔洲村"]
 
 
 def test_sheet_option_forgives_case_and_spaces(tmp_path, criteria):
-    path = book(tmp_path / "county.xlsx", {"Dengbu ": _sheet([["乡镇", "村名"], ["邓埠镇", "宋三村"]]),
-                                           "Huangxi": _sheet([["乡镇", "村名"], ["黄溪镇", "塔洲村"]])})
+    path = book(
+        tmp_path / "county.xlsx",
+        {
+            "Dengbu ": _sheet([["乡镇", "村名"], ["邓埠镇", "宋三村"]]),
+            "Huangxi": _sheet([["乡镇", "村名"], ["黄溪镇", "塔洲村"]]),
+        },
+    )
     records, problems = read_records([path], criteria, sheet="dengbu")
     assert problems == [] and [r.sheet for r in records] == ["Dengbu "]
 
@@ -373,13 +521,28 @@ def test_no_sheet_with_a_header_is_one_problem(tmp_path, criteria):
 
 def test_cell_types_as_excel_stores_them(tmp_path, criteria):
     def fill(ws):
-        rows_into(ws, [["乡镇", "村名", "村代码", "群众满意度", "排查日期", "党员人数", "村集体经济收入(万元)", "有固定活动场所"]])
+        rows_into(
+            ws,
+            [
+                [
+                    "乡镇",
+                    "村名",
+                    "村代码",
+                    "群众满意度",
+                    "排查日期",
+                    "党员人数",
+                    "村集体经济收入(万元)",
+                    "有固定活动场所",
+                ]
+            ],
+        )
         ws.append(["塘桥乡", "塘桥村", 360622104202, 0.85, dt.date(2026, 9, 30), 36.0, 1200.5, True])
         ws.append(["塘桥乡", "东阳村", "360622104201", "85％", dt.datetime(2026, 9, 29, 10, 30), "３６", "1,200", "有"])
         ws.append(["塘桥乡", "港口村", 360622104203.0, 85, "2026年9月28日", "36人", 0, "×"])
         ws["D2"].number_format = "0%"
         ws["E2"].number_format = "yyyy-mm-dd"
         ws["E3"].number_format = "yyyy-mm-dd hh:mm"
+
     path = book(tmp_path / "types.xlsx", {"排查表": fill})
     records, problems = read_records([path], criteria)
     assert problems == []
@@ -393,13 +556,26 @@ def test_cell_types_as_excel_stores_them(tmp_path, criteria):
 
 def test_bad_values_are_problems_at_their_cell_and_the_row_is_kept(tmp_path, criteria):
     def fill(ws):
-        rows_into(ws, [
-            ["邓埠镇村级班子情况排查表"],
-            ["乡镇", "村名", "书记空缺月数", "换届完成", "群众满意度", "排查日期", "村集体经济收入(万元)", "两委缺额人数"],
-            ["邓埠镇", "宋三村", "七", "是", 90, "2026-09-30", 3, 0],
-            ["邓埠镇", "西畈村", 0, "也许", 90, "2026-09-30", 3, -1],
-            ["邓埠镇", "月湖村", 0, "是", 120, "2026-13-40", "三万", 3.5],
-        ])
+        rows_into(
+            ws,
+            [
+                ["邓埠镇村级班子情况排查表"],
+                [
+                    "乡镇",
+                    "村名",
+                    "书记空缺月数",
+                    "换届完成",
+                    "群众满意度",
+                    "排查日期",
+                    "村集体经济收入(万元)",
+                    "两委缺额人数",
+                ],
+                ["邓埠镇", "宋三村", "七", "是", 90, "2026-09-30", 3, 0],
+                ["邓埠镇", "西畈村", 0, "也许", 90, "2026-09-30", 3, -1],
+                ["邓埠镇", "月湖村", 0, "是", 120, "2026-13-40", "三万", 3.5],
+            ],
+        )
+
     path = book(tmp_path / "dengbu.xlsx", {"排查表": fill})
     records, problems = read_records([path], criteria)
     assert [r.row for r in records] == [3, 4, 5]
@@ -427,6 +603,7 @@ def test_problem_messages_in_chinese(tmp_path, criteria):
 
     def fill(ws):
         rows_into(ws, [["乡镇", "村名", "书记空缺月数"], ["邓埠镇", "宋三村", "七"]])
+
     path = book(tmp_path / "zh.xlsx", {"排查表": fill})
     set_lang("zh")
     _records, problems = read_records([path], criteria)
@@ -438,7 +615,10 @@ def test_problem_messages_in_chinese(tmp_path, criteria):
 
 def test_missing_village_column(tmp_path, criteria):
     def fill(ws):
-        rows_into(ws, [["填报单位：黄溪镇"], ["乡镇", "书记空缺月数", "换届完成", "群众满意度"], ["黄溪镇", 0, "是", 90]])
+        rows_into(
+            ws, [["填报单位：黄溪镇"], ["乡镇", "书记空缺月数", "换届完成", "群众满意度"], ["黄溪镇", 0, "是", 90]]
+        )
+
     path = book(tmp_path / "novillage.xlsx", {"排查表": fill})
     records, problems = read_records([path], criteria)
     assert records == []
@@ -449,6 +629,7 @@ def test_missing_village_column(tmp_path, criteria):
 def test_missing_township_column(tmp_path, criteria):
     def fill(ws):
         rows_into(ws, [["黄溪镇村级班子情况排查表"], ["村名", "书记空缺月数", "换届完成"], ["塔洲村", 0, "是"]])
+
     path = book(tmp_path / "notownship.xlsx", {"排查表": fill})
     records, problems = read_records([path], criteria)
     assert records == [] and [(p.code, p.field) for p in problems] == [("missing-column", "township")]
@@ -457,6 +638,7 @@ def test_missing_township_column(tmp_path, criteria):
 def test_missing_township_value_with_none_above(tmp_path, criteria):
     def fill(ws):
         rows_into(ws, [["乡镇", "村名", "书记空缺月数"], [None, "塔洲村", 0], ["黄溪镇", "渡口村", 0]])
+
     path = book(tmp_path / "blank.xlsx", {"排查表": fill})
     records, problems = read_records([path], criteria)
     assert [r.row for r in records] == [3]
@@ -465,7 +647,10 @@ def test_missing_township_value_with_none_above(tmp_path, criteria):
 
 def test_missing_village_name_in_a_row_with_a_code(tmp_path, criteria):
     def fill(ws):
-        rows_into(ws, [["乡镇", "村名", "村代码"], ["黄溪镇", None, "360622103201"], ["黄溪镇", "渡口村", "360622103202"]])
+        rows_into(
+            ws, [["乡镇", "村名", "村代码"], ["黄溪镇", None, "360622103201"], ["黄溪镇", "渡口村", "360622103202"]]
+        )
+
     path = book(tmp_path / "noname.xlsx", {"排查表": fill})
     records, problems = read_records([path], criteria)
     assert [r.row for r in records] == [3]
@@ -476,20 +661,36 @@ def test_missing_village_name_in_a_row_with_a_code(tmp_path, criteria):
 
 
 def test_duplicate_code_across_files_names_the_first(tmp_path, criteria):
-    a = book(tmp_path / "dengbu.xlsx", {"排查表": _sheet([["乡镇", "村名", "村代码"], ["邓埠镇", "宋三村", 360622101201]])})
-    b = book(tmp_path / "again.xlsx", {"Sheet1": _sheet([["标题"], ["乡镇", "村名", "村代码"],
-                                                          ["邓埠镇", "宋三村(重)", 360622101201]])})
+    a = book(
+        tmp_path / "dengbu.xlsx", {"排查表": _sheet([["乡镇", "村名", "村代码"], ["邓埠镇", "宋三村", 360622101201]])}
+    )
+    b = book(
+        tmp_path / "again.xlsx",
+        {"Sheet1": _sheet([["标题"], ["乡镇", "村名", "村代码"], ["邓埠镇", "宋三村(重)", 360622101201]])},
+    )
     records, problems = read_records([a, b], criteria)
     assert [r.path for r in records] == [a]
     assert [(p.code, p.path, p.sheet, p.row, p.column, p.field, p.value) for p in problems] == [
-        ("duplicate-village", b, "Sheet1", 3, "C", "code", "360622101201")]
+        ("duplicate-village", b, "Sheet1", 3, "C", "code", "360622101201")
+    ]
     assert f"first at {a}, sheet 排查表, row 2" in problems[0].message
 
 
 def test_duplicate_by_name_when_there_is_no_code(tmp_path, criteria):
-    path = book(tmp_path / "dup.xlsx", {"排查表": _sheet([
-        ["乡镇", "村名", "书记空缺月数"], ["洪湖乡", "东阳村", 0], ["洪湖乡", "塘桥村", 0], ["洪湖乡", "东阳村", 5],
-        ["黄庄乡", "东阳村", 0]])})
+    path = book(
+        tmp_path / "dup.xlsx",
+        {
+            "排查表": _sheet(
+                [
+                    ["乡镇", "村名", "书记空缺月数"],
+                    ["洪湖乡", "东阳村", 0],
+                    ["洪湖乡", "塘桥村", 0],
+                    ["洪湖乡", "东阳村", 5],
+                    ["黄庄乡", "东阳村", 0],
+                ]
+            )
+        },
+    )
     records, problems = read_records([path], criteria)
     assert [r.row for r in records] == [2, 3, 5]  # same name in another township is another village
     assert [(p.code, p.row, p.column, p.value) for p in problems] == [("duplicate-village", 4, "B", "东阳村")]
@@ -497,15 +698,27 @@ def test_duplicate_by_name_when_there_is_no_code(tmp_path, criteria):
 
 
 def test_same_name_different_codes_are_different_villages(tmp_path, criteria):
-    path = book(tmp_path / "codes.xlsx", {"排查表": _sheet([
-        ["乡镇", "村名", "村代码"], ["洪湖乡", "东阳村", "360622104201"], ["洪湖乡", "东阳村", "360622104299"]])})
+    path = book(
+        tmp_path / "codes.xlsx",
+        {
+            "排查表": _sheet(
+                [["乡镇", "村名", "村代码"], ["洪湖乡", "东阳村", "360622104201"], ["洪湖乡", "东阳村", "360622104299"]]
+            )
+        },
+    )
     records, problems = read_records([path], criteria)
     assert problems == [] and len(records) == 2
 
 
 def test_row_without_code_repeats_a_coded_village(tmp_path, criteria):
-    path = book(tmp_path / "mixed.xlsx", {"排查表": _sheet([
-        ["乡镇", "村名", "村代码"], ["洪湖乡", "东阳村", "360622104201"], ["洪湖乡", "东阳村", None]])})
+    path = book(
+        tmp_path / "mixed.xlsx",
+        {
+            "排查表": _sheet(
+                [["乡镇", "村名", "村代码"], ["洪湖乡", "东阳村", "360622104201"], ["洪湖乡", "东阳村", None]]
+            )
+        },
+    )
     records, problems = read_records([path], criteria)
     assert [r.row for r in records] == [2] and codes(problems) == ["duplicate-village"]
 
@@ -525,10 +738,11 @@ def _county(ws, n):
 def test_results_do_not_depend_on_chunk_size(tmp_path, criteria, monkeypatch):
     def fill(ws):
         _county(ws, 40)
-        ws["E10"] = "七"          # a bad value inside a chunk
-        ws["C20"] = "村010"       # no: a repeated name keeps its own code, so not a duplicate
+        ws["E10"] = "七"  # a bad value inside a chunk
+        ws["C20"] = "村010"  # no: a repeated name keeps its own code, so not a duplicate
         ws["D25"] = 360622000003  # a repeated code, in a later chunk
         ws.append(["合计", None, "40个村"])
+
     path = book(tmp_path / "county.xlsx", {"排查表": fill})
     whole = read_records([path], criteria)
     monkeypatch.setattr(lax.read.rows, "CHUNK", 3)
@@ -564,17 +778,30 @@ def test_record_is_slotted_and_helpful(tmp_path, criteria):
 def test_other_required_fields_from_a_custom_criteria_file(tmp_path):
     text = (ROOT / "criteria.yaml").read_text(encoding="utf-8")
     for fid in ("checked_on", "satisfaction"):
-        text = text.replace(f"  - id: {fid}\n    type: date\n    required: false",
-                            f"  - id: {fid}\n    type: date\n    required: true")
-        text = text.replace(f"  - id: {fid}\n    type: percent\n    required: false",
-                            f"  - id: {fid}\n    type: percent\n    required: true")
+        text = text.replace(
+            f"  - id: {fid}\n    type: date\n    required: false", f"  - id: {fid}\n    type: date\n    required: true"
+        )
+        text = text.replace(
+            f"  - id: {fid}\n    type: percent\n    required: false",
+            f"  - id: {fid}\n    type: percent\n    required: true",
+        )
     custom = tmp_path / "criteria.yaml"
     custom.write_text(text, encoding="utf-8")
     criteria = load_criteria(custom)
     assert criteria.field("checked_on").required and criteria.field("satisfaction").required
-    path = book(tmp_path / "dates.xlsx", {"排查表": _sheet([
-        ["乡镇", "村名", "排查日期"], ["黄溪镇", "塔洲村", "2026-09-30"], ["黄溪镇", "渡口村", None],
-        ["黄溪镇", "坪上村", "2026-13-01"]])})
+    path = book(
+        tmp_path / "dates.xlsx",
+        {
+            "排查表": _sheet(
+                [
+                    ["乡镇", "村名", "排查日期"],
+                    ["黄溪镇", "塔洲村", "2026-09-30"],
+                    ["黄溪镇", "渡口村", None],
+                    ["黄溪镇", "坪上村", "2026-13-01"],
+                ]
+            )
+        },
+    )
     records, problems = read_records([path], criteria)
     assert [r.row for r in records] == [2, 3, 4]  # rows with a blank or bad required value are still read
     assert [(p.code, p.row, p.column, p.field) for p in problems] == [
@@ -601,13 +828,22 @@ def test_benchmark_workbook_reads_cleanly(tmp_path, criteria):
 def test_a_damaged_sheet_costs_that_sheet_not_the_workbook(tmp_path, criteria):
     from helpers import rewritten
 
-    good = book(tmp_path / "seed.xlsx", {
-        "排查表": lambda ws: rows_into(ws, [["乡镇", "村名", "换届完成"], ["邓埠镇", "宋三村", "否"], ["邓埠镇", "新桥村", "是"]]),
-        "附表": lambda ws: rows_into(ws, [["乡镇", "村名", "换届完成"], ["黄溪镇", "塔洲村", "否"]]),
-    })
+    good = book(
+        tmp_path / "seed.xlsx",
+        {
+            "排查表": lambda ws: rows_into(
+                ws, [["乡镇", "村名", "换届完成"], ["邓埠镇", "宋三村", "否"], ["邓埠镇", "新桥村", "是"]]
+            ),
+            "附表": lambda ws: rows_into(ws, [["乡镇", "村名", "换届完成"], ["黄溪镇", "塔洲村", "否"]]),
+        },
+    )
     unclosed = b'<row r="9"><c r="A9"><v>1</v></row></sheetData>'  # no </c>
-    path = rewritten(Path(good), tmp_path / "邓埠镇.xlsx", lambda xml: xml.replace(b"</sheetData>", unclosed),
-                     "xl/worksheets/sheet2.xml")
+    path = rewritten(
+        Path(good),
+        tmp_path / "邓埠镇.xlsx",
+        lambda xml: xml.replace(b"</sheetData>", unclosed),
+        "xl/worksheets/sheet2.xml",
+    )
     records, problems = read_records([path], criteria)
     assert [r.values[1] for r in records] == ["宋三村", "新桥村"]
     [problem] = problems  # the other sheet's villages are read and checked as usual

@@ -7,9 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-
 from scenario import QUARTER_END, village_events, write_ledger_cli, write_ledger_yaml
-
 
 # ------------------------------------------------------------------------------------------ sanity
 
@@ -19,8 +17,12 @@ def test_scenario_figures_match_the_source_summary():
     assert len(events) == 15
     funds = sum(d.get("funds", 0) for _t, _v, _c, evs in events for _e, day, d in evs if day <= QUARTER_END)
     assert funds == 31500
-    passed = {(t, v) for t, v, _c, evs in events
-              for e, day, d in evs if e == "acceptance" and d["passed"] and day <= QUARTER_END}
+    passed = {
+        (t, v)
+        for t, v, _c, evs in events
+        for e, day, d in evs
+        if e == "acceptance" and d["passed"] and day <= QUARTER_END
+    }
     assert len(passed) == 14 and ("锦江镇", "团黄村") not in passed
 
 
@@ -51,6 +53,7 @@ GOLDEN_CASES = [
     ("county.zh.2026.md", ["--year", "2026", "--lang", "zh", "--org", "中共余江县委组织部"], "zh"),
     ("village.zh.spot.md", ["--quarter", "2026Q3", "--lang", "zh", "--village", "360622203204"], "zh"),
 ]
+
 
 @pytest.fixture(scope="module")
 def ledgers(tmp_path_factory):
@@ -84,8 +87,10 @@ def test_county_golden_states_the_source_summarys_figures():
     """The golden county report says what the first source summary says, in its manner."""
     zh = (GOLDEN / "county.zh.md").read_text(encoding="utf-8")
     assert "全县共排查确定软弱涣散村级党组织15个" in zh
-    assert ("已整改验收合格14个，分别是邓埠镇宋三村，锦江镇潜山村，黄溪镇塔洲村，中童镇石艾村、坪上村，马荃镇新店村，"
-            "画桥镇画桥村，洪湖乡东阳村、塘桥村，黄庄乡方丘村，平定乡东安村、平定村，杨溪乡墩上村，春涛乡罗坪村。") in zh
+    assert (
+        "已整改验收合格14个，分别是邓埠镇宋三村，锦江镇潜山村，黄溪镇塔洲村，中童镇石艾村、坪上村，马荃镇新店村，"
+        "画桥镇画桥村，洪湖乡东阳村、塘桥村，黄庄乡方丘村，平定乡东安村、平定村，杨溪乡墩上村，春涛乡罗坪村。"
+    ) in zh
     assert "验收不合格1个：锦江镇团黄村" in zh
     assert "累计投入3.15万元" in zh and "3.55万元" not in zh  # 罗坪村's 4,000 yuan in October does not count
     assert "【待填写：" in zh
@@ -96,4 +101,7 @@ def test_county_golden_states_the_source_summarys_figures():
     year = (GOLDEN / "county.zh.2026.md").read_text(encoding="utf-8")
     assert "已整改验收合格15个" in year and "累计投入3.55万元" in year
     assert "锦江镇团黄村首次验收不合格，经继续整改，于2026年12月20日验收合格" in year
-    assert "未按时报送季度排查情况：中童镇2026年第三季度未报送，中童镇2026年第四季度未报送，春涛乡2026年第三季度逾期报送（2026年10月9日）" in year
+    assert (
+        "未按时报送季度排查情况：中童镇2026年第三季度未报送，中童镇2026年第四季度未报送，春涛乡2026年第三季度逾期报送（2026年10月9日）"
+        in year
+    )

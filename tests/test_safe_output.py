@@ -23,21 +23,26 @@ from lax.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
-CSV = ("乡镇,村名,村代码,换届完成,越级访次数,排查日期\r\n"
-       "洪湖乡,东阳村,360622105201,否,0,2026-09-28\r\n"
-       "洪湖乡,塘桥村,360622105202,是,0,2026-09-28\r\n"
-       "黄溪镇,东阳村,360622106201,否,1,2026-09-29\r\n")
+CSV = (
+    "乡镇,村名,村代码,换届完成,越级访次数,排查日期\r\n"
+    "洪湖乡,东阳村,360622105201,否,0,2026-09-28\r\n"
+    "洪湖乡,塘桥村,360622105202,是,0,2026-09-28\r\n"
+    "黄溪镇,东阳村,360622106201,否,1,2026-09-29\r\n"
+)
 
 
 def env(**extra: str) -> dict:
-    e = {k: v for k, v in os.environ.items() if k not in ("LAX_TEST_WRITE_DELAY", "LAX_DEBUG", "LAX_LEDGER", "LAX_LANG")}
+    e = {
+        k: v for k, v in os.environ.items() if k not in ("LAX_TEST_WRITE_DELAY", "LAX_DEBUG", "LAX_LEDGER", "LAX_LANG")
+    }
     e.update({"LAX_TODAY": "2026-12-01", "PYTHONPATH": str(ROOT), **extra})
     return e
 
 
 def lax(*args, **extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "lax", *map(str, args)], capture_output=True, text=True,
-                          env=env(**extra), timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "lax", *map(str, args)], capture_output=True, text=True, env=env(**extra), timeout=120
+    )
 
 
 @pytest.fixture
@@ -65,8 +70,10 @@ def one_line(r, exit_code: int = 2) -> str:
 def test_check_refuses_to_write_over_the_sheet_it_reads(work, fmt):
     sheet = work / "villages.csv"
     r = runner.invoke(app, ["check", "villages.csv", "--format", fmt, "--output", "villages.csv"])
-    assert one_line(r) == ("villages.csv: is an input of this command (villages.csv); writing the output there "
-                           "would destroy it; give another file name")
+    assert one_line(r) == (
+        "villages.csv: is an input of this command (villages.csv); writing the output there "
+        "would destroy it; give another file name"
+    )
     assert sheet.read_bytes() == CSV.encode() and r.stdout == ""
 
 
@@ -86,21 +93,27 @@ def test_the_criteria_file_is_an_input_too(work):
     crit = work / "criteria.yaml"
     crit.write_bytes((ROOT / "criteria.yaml").read_bytes())
     before = crit.read_bytes()
-    for args in (["check", "villages.csv", "--criteria", "criteria.yaml", "--format", "json", "--output", "criteria.yaml"],
-                 ["ledger", "list", "--criteria", "criteria.yaml", "--format", "csv", "--output", "criteria.yaml"],
-                 ["report", "--quarter", "2026Q4", "--format", "md", "--output", "criteria.yaml"]):  # ./criteria.yaml is the default
+    for args in (
+        ["check", "villages.csv", "--criteria", "criteria.yaml", "--format", "json", "--output", "criteria.yaml"],
+        ["ledger", "list", "--criteria", "criteria.yaml", "--format", "csv", "--output", "criteria.yaml"],
+        ["report", "--quarter", "2026Q4", "--format", "md", "--output", "criteria.yaml"],
+    ):  # ./criteria.yaml is the default
         r = runner.invoke(app, args)
         assert one_line(r).startswith("criteria.yaml: is an input of this command"), args
     assert crit.read_bytes() == before
 
 
-@pytest.mark.parametrize("args", [
-    ["ledger", "export", "ledger/台账.xlsx"],
-    ["ledger", "list", "--format", "csv", "--output", "ledger/清单.yaml"],
-    ["ledger", "list", "--format", "xlsx", "--output", "ledger/new/清单.xlsx"],
-    ["report", "--quarter", "2026Q4", "--format", "md", "--output", "ledger/_townships/报告.md"],
-    ["check", "villages.csv", "--record", "--format", "json", "--output", "ledger/结果.json"],
-], ids=["export", "list csv", "list xlsx in a new folder", "report", "check --record"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["ledger", "export", "ledger/台账.xlsx"],
+        ["ledger", "list", "--format", "csv", "--output", "ledger/清单.yaml"],
+        ["ledger", "list", "--format", "xlsx", "--output", "ledger/new/清单.xlsx"],
+        ["report", "--quarter", "2026Q4", "--format", "md", "--output", "ledger/_townships/报告.md"],
+        ["check", "villages.csv", "--record", "--format", "json", "--output", "ledger/结果.json"],
+    ],
+    ids=["export", "list csv", "list xlsx in a new folder", "report", "check --record"],
+)
 def test_nothing_is_written_inside_the_ledger(work, args):
     before = sorted(p.relative_to(work) for p in (work / "ledger").rglob("*") if ".cache" not in p.parts)
     r = runner.invoke(app, args)
@@ -115,8 +128,9 @@ def test_check_refuses_an_output_in_its_ledger_before_recording(tmp_path, monkey
     monkeypatch.chdir(tmp_path)
     (tmp_path / "villages.csv").write_text(CSV, encoding="utf-8")
     (tmp_path / "台账").mkdir()
-    r = runner.invoke(app, ["check", "villages.csv", "--record", "--ledger", "台账", "--format", "json",
-                            "--output", "台账/结果.json"])
+    r = runner.invoke(
+        app, ["check", "villages.csv", "--record", "--ledger", "台账", "--format", "json", "--output", "台账/结果.json"]
+    )
     assert one_line(r) == "台账/结果.json: is inside the ledger folder 台账; write the output outside it"
     assert list((tmp_path / "台账").iterdir()) == []  # refused before the record, not after
 
@@ -130,15 +144,19 @@ def test_folders_fifos_devices_and_sockets_are_refused(work):
     server = socket.socket(socket.AF_UNIX)
     server.bind(str(work / "套接字"))
     try:
-        cases = {"结果": "is a folder; give a file name",
-                 "管道": "is a named pipe (FIFO), not a file lax can write an output to; give a file name",
-                 "/dev/null": "is a device, not a file lax can write an output to; give a file name",
-                 "套接字": "is a socket, not a file lax can write an output to; give a file name"}
+        cases = {
+            "结果": "is a folder; give a file name",
+            "管道": "is a named pipe (FIFO), not a file lax can write an output to; give a file name",
+            "/dev/null": "is a device, not a file lax can write an output to; give a file name",
+            "套接字": "is a socket, not a file lax can write an output to; give a file name",
+        }
         for out, why in cases.items():
-            for args in (["check", "villages.csv", "--format", "csv", "--output", out],
-                         ["ledger", "list", "--format", "json", "--output", out],
-                         ["ledger", "export", out],
-                         ["report", "--quarter", "2026Q4", "--format", "md", "--output", out]):
+            for args in (
+                ["check", "villages.csv", "--format", "csv", "--output", out],
+                ["ledger", "list", "--format", "json", "--output", out],
+                ["ledger", "export", out],
+                ["report", "--quarter", "2026Q4", "--format", "md", "--output", out],
+            ):
                 r = runner.invoke(app, args)
                 assert one_line(r) == f"{out}: {why}", args
         os.mkfifo(work / "排查表.xlsx")  # `lax form` wants a name ending in .xlsx
@@ -155,8 +173,14 @@ def test_folders_fifos_devices_and_sockets_are_refused(work):
 
 def test_a_fifo_with_no_reader_does_not_hang_the_command(work):
     os.mkfifo(work / "管道")
-    r = subprocess.run([sys.executable, "-m", "lax", "check", "villages.csv", "--format", "csv", "--output", "管道"],
-                       capture_output=True, text=True, env=env(), cwd=work, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "lax", "check", "villages.csv", "--format", "csv", "--output", "管道"],
+        capture_output=True,
+        text=True,
+        env=env(),
+        cwd=work,
+        timeout=60,
+    )
     assert r.returncode == 2 and r.stderr.startswith("管道: is a named pipe (FIFO)")
 
 
@@ -216,8 +240,9 @@ def test_an_ordinary_output_is_still_replaced(work):
 
 
 def closed_pipe(args: list[str], cwd: Path) -> tuple[int, str]:
-    p = subprocess.Popen([sys.executable, "-m", "lax", *args], env=env(), cwd=cwd, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE)
+    p = subprocess.Popen(
+        [sys.executable, "-m", "lax", *args], env=env(), cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     p.stdout.close()
     err = p.stderr.read().decode()
     p.wait(timeout=120)
@@ -234,29 +259,58 @@ def test_ledger_export_into_a_closed_pipe_writes_its_file_then_exits_2(work):
     assert openpyxl.load_workbook(work / "台账.xlsx").active.max_row >= 3
 
 
-@pytest.mark.parametrize("args", [["ledger", "list", "--format", "json"], ["report", "--quarter", "2026Q4"],
-                                  ["criteria"], ["ledger", "show", "洪湖乡/东阳村"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["ledger", "list", "--format", "json"],
+        ["report", "--quarter", "2026Q4"],
+        ["criteria"],
+        ["ledger", "show", "洪湖乡/东阳村"],
+    ],
+)
 def test_a_printing_command_into_a_closed_pipe_exits_2_in_one_line(work, args):
     code, err = closed_pipe(args, work)
     assert (code, err) == (2, PIPE_MSG)
 
 
 def test_into_head_no_exception_is_ignored_at_exit(work):
-    r = subprocess.run(["bash", "-c", f'"{sys.executable}" -m lax criteria --format json | head -c 10 >/dev/null; '
-                        'exit ${PIPESTATUS[0]}'], capture_output=True, text=True, env=env(), cwd=work, timeout=60)
+    r = subprocess.run(
+        [
+            "bash",
+            "-c",
+            f'"{sys.executable}" -m lax criteria --format json | head -c 10 >/dev/null; exit ${{PIPESTATUS[0]}}',
+        ],
+        capture_output=True,
+        text=True,
+        env=env(),
+        cwd=work,
+        timeout=60,
+    )
     # Small outputs may fit in the pipe before `head` closes it (exit 0); a cut one is exit 2: never a traceback.
     assert r.returncode in (0, 2) and r.stderr in ("", PIPE_MSG), r.stderr
 
 
 def test_a_closed_stdout_is_one_line_in_chinese_too(work):
-    r = subprocess.run(["bash", "-c", f'"{sys.executable}" -m lax ledger list --lang zh >&-'], capture_output=True,
-                       text=True, env=env(), cwd=work, timeout=60)
+    r = subprocess.run(
+        ["bash", "-c", f'"{sys.executable}" -m lax ledger list --lang zh >&-'],
+        capture_output=True,
+        text=True,
+        env=env(),
+        cwd=work,
+        timeout=60,
+    )
     assert r.returncode == 2 and r.stderr == "标准输出：无法写入：标准输出已关闭\n"
 
 
 def test_with_stderr_closed_too_the_exit_code_still_says_it(work):
-    r = subprocess.run(["bash", "-c", f'"{sys.executable}" -m lax ledger list >&- 2>&-'], capture_output=True,
-                       text=True, env=env(), cwd=work, timeout=60)
+    r = subprocess.run(
+        ["bash", "-c", f'"{sys.executable}" -m lax ledger list >&- 2>&-'],
+        capture_output=True,
+        text=True,
+        env=env(),
+        cwd=work,
+        timeout=60,
+    )
     assert r.returncode == 2 and r.stdout == "" and r.stderr == ""
 
 
@@ -264,6 +318,13 @@ def test_stdout_on_a_full_device_is_one_line(work):
     if not Path("/dev/full").exists():
         pytest.skip("no /dev/full here")
     with open("/dev/full", "w") as full:
-        r = subprocess.run([sys.executable, "-m", "lax", "ledger", "list", "--format", "json"], stdout=full,
-                           stderr=subprocess.PIPE, text=True, env=env(), cwd=work, timeout=60)
+        r = subprocess.run(
+            [sys.executable, "-m", "lax", "ledger", "list", "--format", "json"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env(),
+            cwd=work,
+            timeout=60,
+        )
     assert r.returncode == 2 and r.stderr == "stdout: cannot write: No space left on device\n"

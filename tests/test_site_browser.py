@@ -33,8 +33,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium on PATH (apt-get install chromium; .ci/run "
-                                                         "installs it when it can)")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="no chromium on PATH (apt-get install chromium; .ci/run installs it when it can)"
+)
 HOSTILE = "<img src=x onerror=alert(1)>"
 AS_OF = "2026-09-30"
 
@@ -45,9 +46,18 @@ AS_OF = "2026-09-30"
 class Browser:
     """Headless Chromium with one page, spoken to over `--remote-debugging-pipe`."""
 
-    FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             "--remote-debugging-pipe", "--allow-file-access-from-files"]
+    FLAGS = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--remote-debugging-pipe",
+        "--allow-file-access-from-files",
+    ]
 
     def __init__(self, executable: str):
         self.profile = tempfile.mkdtemp(prefix="lax-chromium-")
@@ -60,9 +70,14 @@ class Browser:
             os.dup2(r, 3)
             os.dup2(w, 4)
 
-        self.proc = subprocess.Popen([executable, *self.FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
-                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                     close_fds=False, preexec_fn=fds)
+        self.proc = subprocess.Popen(
+            [executable, *self.FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            close_fds=False,
+            preexec_fn=fds,
+        )
         os.close(to_browser_r)
         os.close(from_browser_w)
         self._next = 0
@@ -191,15 +206,21 @@ def _ledger(folder: Path) -> Path:
         return {"by": "张丽", "at": f"{day}T09:30:00+08:00"}
 
     def ident(day, criteria, row, channel="self", deadline=None):
-        data = {"channel": channel, "criteria": criteria, "evidence": {criteria[0]: {"election_completed": False}},
-                "source": {"path": "邓埠镇2026Q1排查.xlsx", "sheet": "排查表", "row": row}, "recorded": rec(day)}
+        data = {
+            "channel": channel,
+            "criteria": criteria,
+            "evidence": {criteria[0]: {"election_completed": False}},
+            "source": {"path": "邓埠镇2026Q1排查.xlsx", "sheet": "排查表", "row": row},
+            "recorded": rec(day),
+        }
         if deadline:
             data["deadline"] = d(deadline)
         return Event(d(day), "identified", data)
 
     def plan(day):
-        return Event(d(day), "planned", {"measures": ["召开党员大会重新选举"], "first_secretary": "王强",
-                                         "recorded": rec(day)})
+        return Event(
+            d(day), "planned", {"measures": ["召开党员大会重新选举"], "first_secretary": "王强", "recorded": rec(day)}
+        )
 
     def accept(day, passed=True, deadline=None):
         data = {"passed": passed, "score": 85 if passed else 60, "by": "县委组织部", "recorded": rec(day)}
@@ -208,43 +229,94 @@ def _ledger(folder: Path) -> Path:
         return Event(d(day), "acceptance", data)
 
     villages = [
-        ("邓埠镇", "宋三村", "360622101201", [ident("2026-01-10", ["C05"], 5), plan("2026-01-20"),
-                                            Event(d("2026-03-05"), "progress", {"note": "完成换届", "funds": 31500,
-                                                                                "recorded": rec("2026-03-05")})]),
+        (
+            "邓埠镇",
+            "宋三村",
+            "360622101201",
+            [
+                ident("2026-01-10", ["C05"], 5),
+                plan("2026-01-20"),
+                Event(d("2026-03-05"), "progress", {"note": "完成换届", "funds": 31500, "recorded": rec("2026-03-05")}),
+            ],
+        ),
         ("邓埠镇", "塔洲村", "360622101202", [ident("2026-04-08", ["C01", "C13"], 6), plan("2026-04-15")]),
-        ("邓埠镇", "新店村", "360622101203", [ident("2025-03-01", ["C04"], 7), plan("2025-03-10"),
-                                            accept("2025-08-20")]),
+        (
+            "邓埠镇",
+            "新店村",
+            "360622101203",
+            [ident("2025-03-01", ["C04"], 7), plan("2025-03-10"), accept("2025-08-20")],
+        ),
         ("邓埠镇", "方丘村", "360622101204", [ident("2026-08-20", ["C15"], 8, "mass")]),
-        ("黄溪镇", "东阳村", "360622102201", [ident("2025-06-01", ["C12"], 3), plan("2025-06-10"), accept("2025-11-20")]),
-        ("黄溪镇", "渡口村", "360622102202", [ident("2024-05-01", ["C05"], 4), plan("2024-05-10"), accept("2024-10-01"),
-                                            Event(d("2025-10-08"), "closed", {"recorded": rec("2025-10-08")})]),
-        ("黄溪镇", "石门村", "360622102203", [ident("2026-02-01", ["C09"], 5), plan("2026-02-10"),
-                                            accept("2026-07-01", False, "2026-10-20")]),
-        ("洪湖乡", "塘桥村", "360622203201", [ident("2025-04-01", ["C02"], 9, "spot"), plan("2025-04-10"),
-                                            accept("2025-09-01"),
-                                            Event(d("2026-03-01"), "reopened", {"reason": "再次出现越级访", "criteria": ["C12"],
-                                                                                "deadline": d("2026-09-01"),
-                                                                                "recorded": rec("2026-03-01")})]),
-        ("洪湖乡", "柏树村", "360622203202", [ident("2026-03-15", ["C03", "C05"], 10, "department"), plan("2026-03-25"),
-                                            accept("2026-08-10")]),
+        (
+            "黄溪镇",
+            "东阳村",
+            "360622102201",
+            [ident("2025-06-01", ["C12"], 3), plan("2025-06-10"), accept("2025-11-20")],
+        ),
+        (
+            "黄溪镇",
+            "渡口村",
+            "360622102202",
+            [
+                ident("2024-05-01", ["C05"], 4),
+                plan("2024-05-10"),
+                accept("2024-10-01"),
+                Event(d("2025-10-08"), "closed", {"recorded": rec("2025-10-08")}),
+            ],
+        ),
+        (
+            "黄溪镇",
+            "石门村",
+            "360622102203",
+            [ident("2026-02-01", ["C09"], 5), plan("2026-02-10"), accept("2026-07-01", False, "2026-10-20")],
+        ),
+        (
+            "洪湖乡",
+            "塘桥村",
+            "360622203201",
+            [
+                ident("2025-04-01", ["C02"], 9, "spot"),
+                plan("2025-04-10"),
+                accept("2025-09-01"),
+                Event(
+                    d("2026-03-01"),
+                    "reopened",
+                    {
+                        "reason": "再次出现越级访",
+                        "criteria": ["C12"],
+                        "deadline": d("2026-09-01"),
+                        "recorded": rec("2026-03-01"),
+                    },
+                ),
+            ],
+        ),
+        (
+            "洪湖乡",
+            "柏树村",
+            "360622203202",
+            [ident("2026-03-15", ["C03", "C05"], 10, "department"), plan("2026-03-25"), accept("2026-08-10")],
+        ),
         ("洪湖乡", HOSTILE, "360622203203", [ident("2026-09-01", ["C14"], 11, deadline="2026-11-05")]),
     ]
     folder.mkdir(parents=True)
     for township, village, code, events in villages:
-        (folder / village_file_name(township, village)).write_text(dump_village(township, village, code, events),
-                                                                   encoding="utf-8")
+        (folder / village_file_name(township, village)).write_text(
+            dump_village(township, village, code, events), encoding="utf-8"
+        )
     (folder / "_townships").mkdir()
     for township, subs in {"邓埠镇": [("2026-03-28", "2026Q1")], "黄溪镇": [("2026-04-10", "2026Q1")]}.items():
         events = [Event(d(day), "submission", {"quarter": q, "villages": 20, "recorded": rec(day)}) for day, q in subs]
-        (folder / "_townships" / township_file_name(township)).write_text(dump_township(township, events),
-                                                                          encoding="utf-8")
+        (folder / "_townships" / township_file_name(township)).write_text(
+            dump_township(township, events), encoding="utf-8"
+        )
     return folder
 
 
 def _lax(*args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(ROOT), LAX_TODAY=AS_OF)
-    return subprocess.run([sys.executable, "-m", "lax", *args], capture_output=True, text=True, env=env,
-                          encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "lax", *args], capture_output=True, text=True, env=env, encoding="utf-8"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -293,8 +365,9 @@ def test_every_page_loads_fast_without_errors_and_every_link_resolves(built, bro
         seconds = browser.open(page)
         assert browser.log == [], f"{page.name}: {browser.log}"
         assert seconds < 1.0, f"{page.name} took {seconds:.2f} s"
-        hrefs = browser.js("Array.from(document.querySelectorAll('a[href], link[href], script[src]'))"
-                           ".map(a => a.href || a.src)")
+        hrefs = browser.js(
+            "Array.from(document.querySelectorAll('a[href], link[href], script[src]')).map(a => a.href || a.src)"
+        )
         assert hrefs
         for href in hrefs:
             url = urlparse(href)
@@ -310,8 +383,10 @@ def test_every_page_loads_fast_without_errors_and_every_link_resolves(built, bro
 def test_wall_chart_has_one_tile_per_listed_village_with_its_status(built, browser):
     site, listed = built[0]["zh"], built[1]
     browser.open(site / "wall.html")
-    tiles = browser.js("Array.from(document.querySelectorAll('a.tile')).map(t => "
-                       "({name: t.querySelector('span').textContent, cls: t.className, href: t.getAttribute('href')}))")
+    tiles = browser.js(
+        "Array.from(document.querySelectorAll('a.tile')).map(t => "
+        "({name: t.querySelector('span').textContent, cls: t.className, href: t.getAttribute('href')}))"
+    )
     assert len(tiles) == len(listed) == 10
     by_name = {t["name"]: t for t in tiles}
     for v in listed:
@@ -333,8 +408,10 @@ def test_search_and_filters_narrow_the_wall_chart(built, browser):
     assert browser.js("document.getElementById('filter').hidden") is False
 
     def set_field(name: str, value: str) -> None:
-        browser.js(f"(() => {{ const f = document.getElementById('filter'); f.elements[{json.dumps(name)}].value = "
-                   f"{json.dumps(value)}; f.dispatchEvent(new Event('input')); }})()")
+        browser.js(
+            f"(() => {{ const f = document.getElementById('filter'); f.elements[{json.dumps(name)}].value = "
+            f"{json.dumps(value)}; f.dispatchEvent(new Event('input')); }})()"
+        )
 
     set_field("q", "塔洲")
     assert browser.js(visible) == ["塔洲村"]
@@ -357,8 +434,10 @@ def test_search_and_filters_narrow_the_wall_chart(built, browser):
 def test_village_page_shows_its_timeline(built, browser, shots):
     site = built[0]["zh"]
     browser.open(site / "wall.html")
-    href = browser.js("Array.from(document.querySelectorAll('a.tile')).find(t => t.textContent.includes('塘桥村'))"
-                      ".getAttribute('href')")
+    href = browser.js(
+        "Array.from(document.querySelectorAll('a.tile')).find(t => t.textContent.includes('塘桥村'))"
+        ".getAttribute('href')"
+    )
     browser.log.clear()
     browser.open(site / href)
     assert browser.log == []
@@ -366,8 +445,10 @@ def test_village_page_shows_its_timeline(built, browser, shots):
     assert dots == ["ev e-identified", "ev e-planned", "ev e-acceptance", "ev e-reopened"]
     assert browser.js("document.querySelector('svg.timeline .today text').textContent") == f"今天 {AS_OF}"
     assert browser.js("document.querySelector('svg.timeline .m-deadline text').textContent") == "整改时限 2026-09-01"
-    rows = browser.js("Array.from(document.querySelectorAll('table.events tbody tr')).map(r => "
-                      "Array.from(r.cells).map(c => c.textContent))")
+    rows = browser.js(
+        "Array.from(document.querySelectorAll('table.events tbody tr')).map(r => "
+        "Array.from(r.cells).map(c => c.textContent))"
+    )
     assert [r[0] for r in rows] == ["2025-04-01", "2025-04-10", "2025-09-01", "2026-03-01"]
     assert rows[3][1] == "反弹，重新整改" and "再次出现越级访" in rows[3][2]
     assert rows[0][3] == "张丽 · 2025-04-01T09:30:00+08:00"
@@ -385,8 +466,10 @@ def test_hostile_village_name_is_text_and_runs_nothing(built, browser):
             assert browser.js("document.querySelectorAll('img').length") == 0
             assert HOSTILE in browser.js("document.body.innerText"), page
         browser.open(site / "wall.html")
-        href = browser.js(f"Array.from(document.querySelectorAll('a.tile')).find(t => t.textContent.includes("
-                          f"{json.dumps(HOSTILE)})).getAttribute('href')")
+        href = browser.js(
+            f"Array.from(document.querySelectorAll('a.tile')).find(t => t.textContent.includes("
+            f"{json.dumps(HOSTILE)})).getAttribute('href')"
+        )
         browser.log.clear()
         browser.open(site / href)
         time.sleep(0.2)
@@ -414,8 +497,10 @@ def test_pages_read_with_javascript_off(built, browser):
 def test_township_table_sorts_by_a_column(built, browser):
     site = built[0]["en"]
     browser.open(site / "index.html")
-    column = ("Array.from(document.querySelectorAll('table.townships tbody tr')).map(r => "
-              "[r.dataset.township, Number(r.cells[1].dataset.v)])")
+    column = (
+        "Array.from(document.querySelectorAll('table.townships tbody tr')).map(r => "
+        "[r.dataset.township, Number(r.cells[1].dataset.v)])"
+    )
     assert browser.js(column) == [["邓埠镇", 4], ["黄溪镇", 2], ["洪湖乡", 3]]  # the report's order (by code)
     browser.js("document.querySelectorAll('table.townships th')[1].click()")  # listed, ascending
     assert browser.js(column) == [["黄溪镇", 2], ["洪湖乡", 3], ["邓埠镇", 4]]

@@ -3,7 +3,6 @@ call a channel, a role and a value by the same words; the other spellings office
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -31,12 +30,45 @@ def ok(*args: str):
 
 def open_two_villages():
     """宋三村 found by the mass satisfaction evaluation, 塘桥村 reported by a county department, both planned."""
-    ok("ledger", "open", "宋三村", "--township", "邓埠镇", "--standards", "C15", "--channel", "mass",
-       "--date", "2026-07-15")
-    ok("ledger", "plan", "宋三村", "--measure", "入户走访收集意见", "--township-leader", "吴平",
-       "--helping-unit", "县信访局", "--date", "2026-07-20")
-    ok("ledger", "open", "塘桥村", "--township", "洪湖乡", "--criteria", "C13", "--channel", "department",
-       "--date", "2026-08-03")
+    ok(
+        "ledger",
+        "open",
+        "宋三村",
+        "--township",
+        "邓埠镇",
+        "--standards",
+        "C15",
+        "--channel",
+        "mass",
+        "--date",
+        "2026-07-15",
+    )
+    ok(
+        "ledger",
+        "plan",
+        "宋三村",
+        "--measure",
+        "入户走访收集意见",
+        "--township-leader",
+        "吴平",
+        "--helping-unit",
+        "县信访局",
+        "--date",
+        "2026-07-20",
+    )
+    ok(
+        "ledger",
+        "open",
+        "塘桥村",
+        "--township",
+        "洪湖乡",
+        "--criteria",
+        "C13",
+        "--channel",
+        "department",
+        "--date",
+        "2026-08-03",
+    )
 
 
 def test_the_ledger_the_export_and_the_report_name_a_channel_and_a_role_alike(led, tmp_path):
@@ -61,7 +93,9 @@ def test_the_ledger_the_export_and_the_report_name_a_channel_and_a_role_alike(le
     header = [c.value for c in ws[2]]
     assert leader in header and "乡镇责任人" not in header
     channel_col = header.index("认定渠道") + 1
-    channels = {ws.cell(row=r, column=3).value: ws.cell(row=r, column=channel_col).value for r in range(3, ws.max_row + 1)}
+    channels = {
+        ws.cell(row=r, column=3).value: ws.cell(row=r, column=channel_col).value for r in range(3, ws.max_row + 1)
+    }
     assert channels == {"宋三村": mass, "塘桥村": department}
 
     report = ok("report", "--year", "2026", "--lang", "zh").stdout
@@ -119,22 +153,48 @@ def test_a_rebound_found_by_the_mass_evaluation_says_so_in_the_glossarys_words(l
     ok("ledger", "open", "宋三村", "--township", "邓埠镇", "--criteria", "C15", "--date", "2026-01-10")
     ok("ledger", "plan", "宋三村", "--measure", "入户走访收集意见", "--date", "2026-01-20")
     ok("ledger", "accept", "宋三村", "--pass", "--score", "85", "--date", "2026-06-30")
-    again = [{"township": "邓埠镇", "village": "宋三村", "code": None, "criteria": ["C15"],
-              "evidence": {"C15": {"satisfaction": 52}}}]
+    again = [
+        {
+            "township": "邓埠镇",
+            "village": "宋三村",
+            "code": None,
+            "criteria": ["C15"],
+            "evidence": {"C15": {"satisfaction": 52}},
+        }
+    ]
     set_lang("zh")
     try:
-        record_check(led, again, D(2026, 9, 30), "mass", Policy(6, 12, 70), {f"C{i:02d}" for i in range(1, 16)},
-                     "群众满意度测评.xlsx")
+        record_check(
+            led,
+            again,
+            D(2026, 9, 30),
+            "mass",
+            Policy(6, 12, 70),
+            {f"C{i:02d}" for i in range(1, 16)},
+            "群众满意度测评.xlsx",
+        )
     finally:
         set_lang("en")
     text = (led / "邓埠镇-宋三村.yaml").read_text(encoding="utf-8")
     assert "  reason: 再次符合认定标准 C15（群众满意度测评）\n" in text
 
 
-@pytest.mark.parametrize("value, text", [
-    (None, ""), (True, "yes"), (False, "no"), (3.0, "3"), (85.5, "85.5"), (12.345678, "12.345678"),
-    (1e20, "1e+20"), (31500, "31500"), (D(2026, 9, 30), "2026-09-30"), (["C05", "C13"], "C05、C13"), ("宋三村", "宋三村"),
-])
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (None, ""),
+        (True, "yes"),
+        (False, "no"),
+        (3.0, "3"),
+        (85.5, "85.5"),
+        (12.345678, "12.345678"),
+        (1e20, "1e+20"),
+        (31500, "31500"),
+        (D(2026, 9, 30), "2026-09-30"),
+        (["C05", "C13"], "C05、C13"),
+        ("宋三村", "宋三村"),
+    ],
+)
 def test_one_value_formatter(value, text):
     assert value_text(value) == text
 

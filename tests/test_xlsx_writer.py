@@ -22,8 +22,21 @@ from lax.render.xlsx import XlsxWriter, unneutralise
 runner = CliRunner()
 
 # Every start a spreadsheet or CSV importer may run as a formula or a DDE call.
-HOSTILE = ["=1+1", "＝1+1", "+86 701", "＋1", "-2+3", "－1", "@SUM(A1)", "＠A1", "\t=1", "\r=1", "|calc!A0",
-           "=cmd|' /C calc'!A0", '=HYPERLINK("http://evil.example","点我")']
+HOSTILE = [
+    "=1+1",
+    "＝1+1",
+    "+86 701",
+    "＋1",
+    "-2+3",
+    "－1",
+    "@SUM(A1)",
+    "＠A1",
+    "\t=1",
+    "\r=1",
+    "|calc!A0",
+    "=cmd|' /C calc'!A0",
+    '=HYPERLINK("http://evil.example","点我")',
+]
 # Those a township's sheet keeps as typed (the reader folds full-width forms and trims whitespace).
 TYPED = [h for h in HOSTILE if h.isascii() and h == h.strip()]
 
@@ -57,8 +70,9 @@ def test_hostile_village_names_stay_text_in_results_xlsx_and_csv(tmp_path, monke
     monkeypatch.chdir(tmp_path)
     src = township_sheet(tmp_path / "邓埠镇.xlsx", [(name, 0) for name in TYPED] + [("宋三村", 2)])
     out = tmp_path / "结果.xlsx"
-    r = runner.invoke(app, ["check", str(src), "--format", "xlsx", "--output", str(out), "--as-of", "2026-09-30",
-                            "--lang", "zh"])
+    r = runner.invoke(
+        app, ["check", str(src), "--format", "xlsx", "--output", str(out), "--as-of", "2026-09-30", "--lang", "zh"]
+    )
     assert r.exit_code == 1, r.output  # 宋三村 is flagged
     ws = openpyxl.load_workbook(out)["结果"]
     names = [ws.cell(row, 2).value for row in range(2, ws.max_row + 1)]
@@ -67,8 +81,21 @@ def test_hostile_village_names_stay_text_in_results_xlsx_and_csv(tmp_path, monke
     with zipfile.ZipFile(out) as z:
         assert "<f>" not in z.read("xl/worksheets/sheet1.xml").decode()  # no formula anywhere
 
-    r = runner.invoke(app, ["check", str(src), "--format", "csv", "--output", str(tmp_path / "结果.csv"),
-                            "--as-of", "2026-09-30", "--lang", "zh"])
+    r = runner.invoke(
+        app,
+        [
+            "check",
+            str(src),
+            "--format",
+            "csv",
+            "--output",
+            str(tmp_path / "结果.csv"),
+            "--as-of",
+            "2026-09-30",
+            "--lang",
+            "zh",
+        ],
+    )
     assert r.exit_code == 1, r.output
     rows = list(csv.reader(io.StringIO((tmp_path / "结果.csv").read_text(encoding="utf-8-sig"))))
     assert [row[1] for row in rows[1:]] == ["'" + n for n in TYPED] + ["宋三村"]
@@ -107,8 +134,9 @@ def assert_printed_landscape(ws, title_rows):
 def test_results_workbook_prints_landscape_fitted_with_the_header_on_every_page(tmp_path):
     src = township_sheet(tmp_path / "邓埠镇.xlsx", [("宋三村", 2), ("仙台村", 0)])
     out = tmp_path / "结果.xlsx"
-    r = runner.invoke(app, ["check", str(src), "--format", "xlsx", "--output", str(out), "--as-of", "2026-09-30",
-                            "--lang", "zh"])
+    r = runner.invoke(
+        app, ["check", str(src), "--format", "xlsx", "--output", str(out), "--as-of", "2026-09-30", "--lang", "zh"]
+    )
     assert r.exit_code == 1, r.output  # 宋三村 is flagged
     wb = openpyxl.load_workbook(out)
     ws = wb["结果"]
@@ -119,8 +147,10 @@ def test_results_workbook_prints_landscape_fitted_with_the_header_on_every_page(
 
 def test_ledger_export_prints_landscape_fitted_with_the_header_on_every_page(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert runner.invoke(app, ["ledger", "open", "邓埠镇/宋三村", "--criteria", "C05", "--date",
-                               "2026-03-31"]).exit_code == 0
+    assert (
+        runner.invoke(app, ["ledger", "open", "邓埠镇/宋三村", "--criteria", "C05", "--date", "2026-03-31"]).exit_code
+        == 0
+    )
     out = tmp_path / "台账.xlsx"
     r = runner.invoke(app, ["ledger", "export", str(out), "--as-of", "2026-12-31", "--lang", "zh"])
     assert r.exit_code == 0, r.output
@@ -138,9 +168,26 @@ def test_ledger_export_prints_landscape_fitted_with_the_header_on_every_page(tmp
 
 def test_writer_values_read_back_exactly_by_openpyxl_and_calamine(tmp_path):
     path = tmp_path / "x.xlsx"
-    values = ["宋三村", "  前后有空格  ", "第一行\n第二行", "回车\r\n换行", "a&b<c>d\"e'", "宋三\x07村", "x" * 40000,
-              0, -3, 12.5, 1e16, True, False, dt.date(2026, 9, 30), dt.datetime(2026, 9, 30, 8, 30), None, "",
-              float("nan")]
+    values = [
+        "宋三村",
+        "  前后有空格  ",
+        "第一行\n第二行",
+        "回车\r\n换行",
+        "a&b<c>d\"e'",
+        "宋三\x07村",
+        "x" * 40000,
+        0,
+        -3,
+        12.5,
+        1e16,
+        True,
+        False,
+        dt.date(2026, 9, 30),
+        dt.datetime(2026, 9, 30, 8, 30),
+        None,
+        "",
+        float("nan"),
+    ]
     with XlsxWriter(path) as book:
         bold = book.style(bold=True, fill="FFC7CE")
         ws = book.sheet("工作表 'one'", widths=[12, 30], freeze="B2")

@@ -7,7 +7,8 @@ from typer.testing import CliRunner
 from lax.cli import app
 
 BOMB = ["a0: &a0 {k0: 1, k1: 2}"] + [
-    f"a{i}: &a{i} {{<<: [" + ", ".join([f"*a{i - 1}"] * 10) + f"], k{i + 1}: 0}}" for i in range(1, 12)]
+    f"a{i}: &a{i} {{<<: [" + ", ".join([f"*a{i - 1}"] * 10) + f"], k{i + 1}: 0}}" for i in range(1, 12)
+]
 
 
 def run(*args):
@@ -35,7 +36,9 @@ def test_a_merge_key_bomb_in_a_ledger_file_is_refused_at_once(tmp_path):
     assert time.process_time() - started < 10
     assert r.exit_code == 2
     # ledger files refuse anchors outright, before any merge is expanded
-    assert r.stdout == f"{led / '邓埠镇-宋三村.yaml'}:1: anchors and aliases (& and *) are not allowed in a ledger file\n"
+    assert (
+        r.stdout == f"{led / '邓埠镇-宋三村.yaml'}:1: anchors and aliases (& and *) are not allowed in a ledger file\n"
+    )
 
 
 def test_an_ordinary_merge_key_still_reads(tmp_path):
@@ -44,16 +47,21 @@ def test_an_ordinary_merge_key_still_reads(tmp_path):
 
     crit.write_text(packaged_path("criteria.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     f = tmp_path / "v.yaml"
-    f.write_text("base: &b {township: 邓埠镇, election_completed: 否}\n"
-                 "villages:\n- {<<: *b, village: 宋三村}\n- {<<: *b, village: 江头村}\n", encoding="utf-8")
+    f.write_text(
+        "base: &b {township: 邓埠镇, election_completed: 否}\n"
+        "villages:\n- {<<: *b, village: 宋三村}\n- {<<: *b, village: 江头村}\n",
+        encoding="utf-8",
+    )
     r = run("check", f, "--criteria", crit, "--format", "json")
     assert '"flagged": 2' in r.stdout
 
 
 def test_merge_keys_chained_thousands_deep_are_one_line_not_an_internal_error(tmp_path):
     crit = tmp_path / "criteria.yaml"
-    crit.write_text("\n".join(["a0: &a0 {k0: 1}"] + [f"a{i}: &a{i} {{<<: *a{i - 1}, k{i}: 1}}" for i in range(1, 3000)])
-                    + "\n", encoding="utf-8")
+    crit.write_text(
+        "\n".join(["a0: &a0 {k0: 1}"] + [f"a{i}: &a{i} {{<<: *a{i - 1}, k{i}: 1}}" for i in range(1, 3000)]) + "\n",
+        encoding="utf-8",
+    )
     r = run("criteria", "--criteria", crit)
     assert r.exit_code == 2
     assert r.output.strip() == f"{crit}:3000: YAML syntax error: merge keys (<<) are chained too deeply"

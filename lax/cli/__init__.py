@@ -10,7 +10,7 @@ are imported inside commands so that `lax --help` and `lax --version` stay insta
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -41,10 +41,15 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,
-                                                    help="Show the version and exit.")] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show the Python traceback of an internal error "
-                                        "(for a bug report; also LAX_DEBUG=1).")] = False,
+    version: Annotated[
+        bool | None, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = None,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug", help="Show the Python traceback of an internal error (for a bug report; also LAX_DEBUG=1)."
+        ),
+    ] = False,
 ) -> None:
     """Identify and rectify weak and lax (软弱涣散) village-level Party organisations."""
     set_debug(debug)
@@ -62,8 +67,8 @@ def main() -> None:
     """The `lax` program: the app, with watched reads and one-line usage errors."""
     from typer.main import get_command
 
-    from lax.read import guard
     from lax.cli.common import StdoutError, flush_stdout, install_stdout, quiet_unraisable, stdout_failed
+    from lax.read import guard
 
     install_stdout()  # a failed print (closed pipe, full disk, closed stdout) is told apart, said, exit 2
     sys.unraisablehook = quiet_unraisable  # the process's own hook; tests driving `app` keep theirs

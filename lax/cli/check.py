@@ -10,13 +10,21 @@ from __future__ import annotations
 import enum
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from lax import terms
 from lax.cli.common import (
-    CriteriaOpt, LangOpt, LedgerOpt, RecordedByOpt, command, err, parse_date_option, reads_spreadsheets, recorded_stamp,
+    CriteriaOpt,
+    LangOpt,
+    LedgerOpt,
+    RecordedByOpt,
+    command,
+    err,
+    parse_date_option,
+    reads_spreadsheets,
+    recorded_stamp,
     today,
 )
 from lax.i18n import _
@@ -40,16 +48,21 @@ TABLE_CAP = 200  # rows drawn in the terminal; the rest are counted, and json/xl
 @command
 @reads_spreadsheets
 def check(
-    files: Annotated[list[Path], typer.Argument(help="Spreadsheets, CSV, YAML or JSON files townships sent.",
-                                                show_default=False)],
+    files: Annotated[
+        list[Path], typer.Argument(help="Spreadsheets, CSV, YAML or JSON files townships sent.", show_default=False)
+    ],
     criteria: CriteriaOpt = None,
-    sheet: Annotated[Optional[str], typer.Option("--sheet", help="Read only this sheet.")] = None,
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Date of the check (default: today).")] = None,
-    format: Annotated[CheckFormat, typer.Option("--format", help="Output: table, json, csv or xlsx.")] = CheckFormat.table,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the output to this file.")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Read only this sheet.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Date of the check (default: today).")] = None,
+    format: Annotated[
+        CheckFormat, typer.Option("--format", help="Output: table, json, csv or xlsx.")
+    ] = CheckFormat.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the output to this file.")] = None,
     all_: Annotated[bool, typer.Option("--all", help="List every village, not only flagged ones.")] = False,
     record: Annotated[bool, typer.Option("--record", help="Record the results in the ledger.")] = False,
-    channel: Annotated[Channel, typer.Option("--channel", help="How the villages were examined (with --record).")] = Channel.self_,
+    channel: Annotated[
+        Channel, typer.Option("--channel", help="How the villages were examined (with --record).")
+    ] = Channel.self_,
     ledger: LedgerOpt = Path("ledger"),
     recorded_by: RecordedByOpt = None,
     lang: LangOpt = None,
@@ -75,9 +88,14 @@ def check(
     crit = load_criteria(criteria)
     progress = _progress_bar(files)
     try:
-        result = run_check([str(f) for f in files], crit, day, sheet=sheet,
-                           on_progress=progress.update if progress else None,
-                           today=today() if as_of is not None else None)
+        result = run_check(
+            [str(f) for f in files],
+            crit,
+            day,
+            sheet=sheet,
+            on_progress=progress.update if progress else None,
+            today=today() if as_of is not None else None,
+        )
     finally:
         if progress:
             progress.close()
@@ -94,7 +112,7 @@ def check(
     raise typer.Exit(result.exit_code)
 
 
-def _write_check(result, format: CheckFormat, output: Optional[Path], all_: bool, keep=()) -> None:
+def _write_check(result, format: CheckFormat, output: Path | None, all_: bool, keep=()) -> None:
     if format is CheckFormat.json:
         from lax.check import write_json
 
@@ -183,7 +201,7 @@ class _Progress:
             self._bar.stop()
 
 
-def _progress_bar(files: list[Path] | None = None) -> Optional[_Progress]:
+def _progress_bar(files: list[Path] | None = None) -> _Progress | None:
     if not sys.stderr.isatty():
         return None
     size = 0

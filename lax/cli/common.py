@@ -15,8 +15,9 @@ import io
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Callable, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -24,7 +25,7 @@ from lax.i18n import _, set_lang
 from lax.problems import LaxError
 
 LangOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--lang", envvar="LAX_LANG", help="Language of everything printed: en or zh.", show_default=False),
 ]
 LedgerOpt = Annotated[
@@ -32,14 +33,21 @@ LedgerOpt = Annotated[
     typer.Option("--ledger", envvar="LAX_LEDGER", help="Ledger folder (one YAML file per village).", show_default=True),
 ]
 CriteriaOpt = Annotated[
-    Optional[Path],
-    typer.Option("--criteria", help="Criteria file (default: ./criteria.yaml if present, else the packaged one).",
-                 show_default=False),
+    Path | None,
+    typer.Option(
+        "--criteria",
+        help="Criteria file (default: ./criteria.yaml if present, else the packaged one).",
+        show_default=False,
+    ),
 ]
 RecordedByOpt = Annotated[
-    Optional[str],
-    typer.Option("--recorded-by", help="Who is recording, kept with every event written (default: LAX_USER, else "
-                 "git's user.name in the ledger folder, else the login name).", show_default=False),
+    str | None,
+    typer.Option(
+        "--recorded-by",
+        help="Who is recording, kept with every event written (default: LAX_USER, else "
+        "git's user.name in the ledger folder, else the login name).",
+        show_default=False,
+    ),
 ]
 
 
@@ -52,8 +60,12 @@ def parse_date_option(value: str | None, option: str) -> dt.date | None:
     try:
         return parse_date(value)
     except ValueError:
-        raise LaxError(_(f"{option}: '{value}' is not a valid date (expected YYYY-MM-DD, e.g. 2026-09-30)",
-                         f"{option}：“{value}”不是有效日期（应为 YYYY-MM-DD，例如 2026-09-30）")) from None
+        raise LaxError(
+            _(
+                f"{option}: '{value}' is not a valid date (expected YYYY-MM-DD, e.g. 2026-09-30)",
+                f"{option}：“{value}”不是有效日期（应为 YYYY-MM-DD，例如 2026-09-30）",
+            )
+        ) from None
 
 
 def today() -> dt.date:
@@ -63,8 +75,12 @@ def today() -> dt.date:
         try:
             return dt.date.fromisoformat(fixed.strip())
         except ValueError:
-            raise LaxError(_(f"LAX_TODAY: '{fixed}' is not a date like 2026-09-30",
-                             f"LAX_TODAY：“{fixed}”不是 2026-09-30 这样的日期")) from None
+            raise LaxError(
+                _(
+                    f"LAX_TODAY: '{fixed}' is not a date like 2026-09-30",
+                    f"LAX_TODAY：“{fixed}”不是 2026-09-30 这样的日期",
+                )
+            ) from None
     return dt.date.today()
 
 
@@ -76,8 +92,12 @@ def now() -> dt.datetime:
 
         stamp = parse_timestamp(fixed.strip())
         if stamp is None:
-            raise LaxError(_(f"LAX_NOW: '{fixed}' is not a timestamp like 2026-09-30T10:15:00+08:00",
-                             f"LAX_NOW：“{fixed}”不是 2026-09-30T10:15:00+08:00 这样的时间")) from None
+            raise LaxError(
+                _(
+                    f"LAX_NOW: '{fixed}' is not a timestamp like 2026-09-30T10:15:00+08:00",
+                    f"LAX_NOW：“{fixed}”不是 2026-09-30T10:15:00+08:00 这样的时间",
+                )
+            ) from None
         return stamp
     return dt.datetime.now().astimezone()
 
@@ -160,9 +180,12 @@ def install_stdout() -> None:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     old = sys.stdout
     _stdout_raw = _StdoutRaw(1 in closed or old is None)
-    sys.stdout = io.TextIOWrapper(io.BufferedWriter(_stdout_raw), encoding=getattr(old, "encoding", None) or "utf-8",
-                                  errors=getattr(old, "errors", None) or "strict",
-                                  line_buffering=bool(getattr(old, "line_buffering", False)))
+    sys.stdout = io.TextIOWrapper(
+        io.BufferedWriter(_stdout_raw),
+        encoding=getattr(old, "encoding", None) or "utf-8",
+        errors=getattr(old, "errors", None) or "strict",
+        line_buffering=bool(getattr(old, "line_buffering", False)),
+    )
 
 
 def flush_stdout() -> None:
@@ -192,8 +215,12 @@ def stdout_failed(e: OSError) -> int:
     """Say in one line that the output could not be written, stop writing it, and give the exit code (2).
     Anything the command recorded before printing is already safe."""
     if e.errno == errno.EPIPE:
-        err(_("stdout: the output was cut short: the program reading it closed the pipe",
-              "标准输出：输出被截断：读取输出的程序已关闭管道"))
+        err(
+            _(
+                "stdout: the output was cut short: the program reading it closed the pipe",
+                "标准输出：输出被截断：读取输出的程序已关闭管道",
+            )
+        )
     elif e.errno == errno.EBADF:
         err(_("stdout: cannot write: standard output is closed", "标准输出：无法写入：标准输出已关闭"))
     else:
@@ -284,9 +311,13 @@ def command(fn: Callable[..., Any]) -> Callable[..., Any]:
                 traceback.print_exc()
             what = " ".join(str(e).split())  # one line, whatever the exception's text holds
             what = what if len(what) <= 300 else what[:297] + "..."
-            err(_(f"internal error: {type(e).__name__}: {what} (run with --debug or LAX_DEBUG=1 to see the traceback "
-                  "for a bug report)",
-                  f"内部错误：{type(e).__name__}：{what}（加 --debug 或设置 LAX_DEBUG=1 可查看用于报告问题的调用栈）"))
+            err(
+                _(
+                    f"internal error: {type(e).__name__}: {what} (run with --debug or LAX_DEBUG=1 to see the traceback "
+                    "for a bug report)",
+                    f"内部错误：{type(e).__name__}：{what}（加 --debug 或设置 LAX_DEBUG=1 可查看用于报告问题的调用栈）",
+                )
+            )
             raise typer.Exit(3) from None
         finally:
             if was_collecting:

@@ -14,15 +14,22 @@ import re
 import sys
 import unicodedata
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
+from lax import terms
 from lax.cli.common import (
-    CriteriaOpt, LangOpt, LedgerOpt, RecordedByOpt, command, parse_date_option, reads_spreadsheets, recorded_stamp,
+    CriteriaOpt,
+    LangOpt,
+    LedgerOpt,
+    RecordedByOpt,
+    command,
+    parse_date_option,
+    reads_spreadsheets,
+    recorded_stamp,
     today,
 )
-from lax import terms
 from lax.i18n import _
 from lax.problems import LaxError
 
@@ -34,20 +41,26 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-VillageArg = Annotated[str, typer.Argument(metavar="VILLAGE", help="Village code, name, or township/village.",
-                                           show_default=False)]
-DateOpt = Annotated[Optional[str], typer.Option("--date", help="Date of the event (default: today).", show_default=False)]
-AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Show the state on this date (default: today).",
-                                                show_default=False)]
-DeadlineOpt = Annotated[Optional[str], typer.Option("--deadline", help="Time limit (YYYY-MM-DD).", show_default=False)]
-NoteOpt = Annotated[Optional[str], typer.Option("--note", help="A note kept with the event.", show_default=False)]
+VillageArg = Annotated[
+    str, typer.Argument(metavar="VILLAGE", help="Village code, name, or township/village.", show_default=False)
+]
+DateOpt = Annotated[str | None, typer.Option("--date", help="Date of the event (default: today).", show_default=False)]
+AsOfOpt = Annotated[
+    str | None, typer.Option("--as-of", help="Show the state on this date (default: today).", show_default=False)
+]
+DeadlineOpt = Annotated[str | None, typer.Option("--deadline", help="Time limit (YYYY-MM-DD).", show_default=False)]
+NoteOpt = Annotated[str | None, typer.Option("--note", help="A note kept with the event.", show_default=False)]
 # `open` and `reopen` once took the standard ids as --criteria and the criteria file as --criteria-file; both
 # spellings still work for one release (`_standards_option`), --criteria-file hidden.
-CriteriaFileOpt = Annotated[Optional[Path], typer.Option("--criteria-file", hidden=True, show_default=False)]
+CriteriaFileOpt = Annotated[Path | None, typer.Option("--criteria-file", hidden=True, show_default=False)]
 CriteriaOrIdsOpt = Annotated[
-    Optional[str],
-    typer.Option("--criteria", metavar="<path>",
-                 help="Criteria file (default: ./criteria.yaml if present, else the packaged one).", show_default=False),
+    str | None,
+    typer.Option(
+        "--criteria",
+        metavar="<path>",
+        help="Criteria file (default: ./criteria.yaml if present, else the packaged one).",
+        show_default=False,
+    ),
 ]
 DEFAULT_LEDGER = Path("ledger")
 
@@ -68,8 +81,11 @@ def _date(value: str | None, option: str) -> dt.date:
 _IDS_RE = re.compile(r"[\sCc0-9,，、;；]*[0-9][\sCc0-9,，、;；]*")
 
 
-def _standards_option(standards: str | None, criteria: str | None, criteria_file: Path | None,
-                      ) -> tuple[str | None, str, Path | None]:
+def _standards_option(
+    standards: str | None,
+    criteria: str | None,
+    criteria_file: Path | None,
+) -> tuple[str | None, str, Path | None]:
     """(the standard ids as typed, the option that gave them, the criteria file) of `ledger open`/`reopen`.
 
     `--criteria` is the criteria FILE, as in every other command, and `--standards` the ids. For one release
@@ -85,18 +101,30 @@ def _standards_option(standards: str | None, criteria: str | None, criteria_file
         text = unicodedata.normalize("NFKC", criteria)
         if _IDS_RE.fullmatch(text) and not Path(criteria).exists():
             if standards is not None:
-                raise LaxError(_(f"--standards and --criteria {criteria} both give the standards met; give only "
-                                 f"--standards (--criteria is the criteria file)",
-                                 f"--standards 与 --criteria {criteria} 都给出了所符合的标准；请只用 --standards"
-                                 f"（--criteria 是标准文件）"))
-            err(_(f"warning: --criteria {criteria} for the standards met is deprecated and will be removed; "
-                  f"write --standards {criteria} (--criteria is the criteria file, as in every command)",
-                  f"提示：用 --criteria {criteria} 给出所符合的标准的写法已弃用，将被移除；请写成 --standards {criteria}"
-                  f"（--criteria 是标准文件，与其他命令一致）"))
+                raise LaxError(
+                    _(
+                        f"--standards and --criteria {criteria} both give the standards met; give only "
+                        f"--standards (--criteria is the criteria file)",
+                        f"--standards 与 --criteria {criteria} 都给出了所符合的标准；请只用 --standards"
+                        f"（--criteria 是标准文件）",
+                    )
+                )
+            err(
+                _(
+                    f"warning: --criteria {criteria} for the standards met is deprecated and will be removed; "
+                    f"write --standards {criteria} (--criteria is the criteria file, as in every command)",
+                    f"提示：用 --criteria {criteria} 给出所符合的标准的写法已弃用，将被移除；请写成 --standards {criteria}"
+                    f"（--criteria 是标准文件，与其他命令一致）",
+                )
+            )
             return criteria, "--criteria", criteria_file
         if criteria_file is not None:
-            raise LaxError(_("--criteria and --criteria-file both name the criteria file; give only --criteria",
-                             "--criteria 与 --criteria-file 都指定了标准文件；请只用 --criteria"))
+            raise LaxError(
+                _(
+                    "--criteria and --criteria-file both name the criteria file; give only --criteria",
+                    "--criteria 与 --criteria-file 都指定了标准文件；请只用 --criteria",
+                )
+            )
         criteria_file = Path(criteria)
     return standards, given, criteria_file
 
@@ -113,10 +141,16 @@ def _standards(text: str, crit, option: str = "--standards") -> list[str]:
             cid = p
         (out if cid in ids else unknown).append(cid if cid in ids else p)
     if unknown:
-        raise LaxError(_(f"{option}: unknown standard {', '.join(unknown)}; valid: {', '.join(ids)}",
-                         f"{option}：未知标准 {'、'.join(unknown)}；有效编号：{'、'.join(ids)}"))
+        raise LaxError(
+            _(
+                f"{option}: unknown standard {', '.join(unknown)}; valid: {', '.join(ids)}",
+                f"{option}：未知标准 {'、'.join(unknown)}；有效编号：{'、'.join(ids)}",
+            )
+        )
     if not out:
-        raise LaxError(_(f"{option}: give at least one standard, e.g. C05,C13", f"{option}：至少给出一条标准，例如 C05,C13"))
+        raise LaxError(
+            _(f"{option}: give at least one standard, e.g. C05,C13", f"{option}：至少给出一条标准，例如 C05,C13")
+        )
     return list(dict.fromkeys(out))
 
 
@@ -125,8 +159,12 @@ def _channel(value: str) -> str:
 
     v = (value or "").strip().lower()
     if v not in CHANNELS:
-        raise LaxError(_(f"--channel: '{value}' is not one of {', '.join(CHANNELS)}",
-                         f"--channel：“{value}”不在 {', '.join(CHANNELS)} 之中"))
+        raise LaxError(
+            _(
+                f"--channel: '{value}' is not one of {', '.join(CHANNELS)}",
+                f"--channel：“{value}”不在 {', '.join(CHANNELS)} 之中",
+            )
+        )
     return v
 
 
@@ -151,12 +189,23 @@ def _amount(value: str | None, option: str, force: bool = False) -> int | float 
 
     amount = to_yuan(value)
     if amount is None:
-        raise LaxError(_(f"{option}: '{value}' is not an amount in yuan (e.g. 31500)", f"{option}：“{value}”不是以元计的金额（例如 31500）"))
+        raise LaxError(
+            _(
+                f"{option}: '{value}' is not an amount in yuan (e.g. 31500)",
+                f"{option}：“{value}”不是以元计的金额（例如 31500）",
+            )
+        )
     if amount > HARD_MAX_FUNDS:
-        raise LaxError(_(f"{option}: '{value}' is not a plausible amount in yuan", f"{option}：“{value}”不是可信的金额"))
+        raise LaxError(
+            _(f"{option}: '{value}' is not a plausible amount in yuan", f"{option}：“{value}”不是可信的金额")
+        )
     if amount > MAX_FUNDS and not force:
-        raise LaxError(_(f"{option}: {amount:,.0f} yuan is more than 10^9 yuan; check it, and give --force if it is right",
-                         f"{option}：{amount:,.0f} 元超过 10^9 元；请核对，确实无误时加 --force"))
+        raise LaxError(
+            _(
+                f"{option}: {amount:,.0f} yuan is more than 10^9 yuan; check it, and give --force if it is right",
+                f"{option}：{amount:,.0f} 元超过 10^9 元；请核对，确实无误时加 --force",
+            )
+        )
     return amount
 
 
@@ -172,8 +221,12 @@ def _entries(folder: Path):
     from lax.ledger import load_entries_checked
 
     if not folder.exists():
-        raise LaxError(_(f"no ledger at {folder} (use --ledger DIR or LAX_LEDGER; lax ledger open creates one)",
-                         f"{folder} 处没有台账（用 --ledger DIR 或 LAX_LEDGER 指定；lax ledger open 会新建）"))
+        raise LaxError(
+            _(
+                f"no ledger at {folder} (use --ledger DIR or LAX_LEDGER; lax ledger open creates one)",
+                f"{folder} 处没有台账（用 --ledger DIR 或 LAX_LEDGER 指定；lax ledger open 会新建）",
+            )
+        )
     if not folder.is_dir():
         raise LaxError(_(f"ledger folder {folder} is a file, not a folder", f"台账文件夹 {folder} 是文件而不是文件夹"))
     return load_entries_checked(folder)
@@ -191,8 +244,13 @@ def _find(folder: Path, query: str):
         unread = [problem_text(p) for p in problems if p.path not in read]
         if not unread:
             raise
-        raise LaxError(_(f"{e}; {len(unread)} problem(s) in files that cannot be read, the first: {unread[0]}",
-                         f"{e}；无法读取的文件中有 {len(unread)} 处问题，第一处：{unread[0]}"), e.exit_code) from None
+        raise LaxError(
+            _(
+                f"{e}; {len(unread)} problem(s) in files that cannot be read, the first: {unread[0]}",
+                f"{e}；无法读取的文件中有 {len(unread)} 处问题，第一处：{unread[0]}",
+            ),
+            e.exit_code,
+        ) from None
 
 
 def _record(folder: Path, query: str, event, policy):
@@ -213,7 +271,12 @@ def _where(entry) -> str:
 def _format(value: str, allowed: tuple[str, ...]) -> str:
     v = (value or "").strip().lower()
     if v not in allowed:
-        raise LaxError(_(f"--format: '{value}' is not one of {', '.join(allowed)}", f"--format：“{value}”不在 {', '.join(allowed)} 之中"))
+        raise LaxError(
+            _(
+                f"--format: '{value}' is not one of {', '.join(allowed)}",
+                f"--format：“{value}”不在 {', '.join(allowed)} 之中",
+            )
+        )
     return v
 
 
@@ -224,11 +287,14 @@ def _format(value: str, allowed: tuple[str, ...]) -> str:
 @command
 def open_cmd(
     village: VillageArg,
-    township: Annotated[Optional[str], typer.Option("--township", help="Township (needed for a village new to the ledger).",
-                                                    show_default=False)] = None,
-    standards: Annotated[Optional[str], typer.Option("--standards", help="Standards met, e.g. C05,C13.",
-                                                     show_default=False)] = None,
-    code: Annotated[Optional[str], typer.Option("--code", help="12-digit village code.", show_default=False)] = None,
+    township: Annotated[
+        str | None,
+        typer.Option("--township", help="Township (needed for a village new to the ledger).", show_default=False),
+    ] = None,
+    standards: Annotated[
+        str | None, typer.Option("--standards", help="Standards met, e.g. C05,C13.", show_default=False)
+    ] = None,
+    code: Annotated[str | None, typer.Option("--code", help="12-digit village code.", show_default=False)] = None,
     channel: Annotated[str, typer.Option("--channel", help="self, mass, spot or department.")] = "self",
     date: DateOpt = None,
     deadline: DeadlineOpt = None,
@@ -251,15 +317,23 @@ def open_cmd(
     standards, option, criteria_file = _standards_option(standards, criteria, criteria_file)
     crit = _criteria(criteria_file)
     if not (standards or "").strip():
-        raise LaxError(_("--standards is required: the standards met, e.g. C05,C13",
-                         "必须给出 --standards：所符合的标准，例如 C05,C13"))
+        raise LaxError(
+            _(
+                "--standards is required: the standards met, e.g. C05,C13",
+                "必须给出 --standards：所符合的标准，例如 C05,C13",
+            )
+        )
     ids = _standards(standards, crit, option)
     name = village.strip()
     if "/" in name:
         t, name = (p.strip() for p in name.split("/", 1))
         if township is not None and township.strip() != t:
-            raise LaxError(_(f"VILLAGE says township '{t}' but --township says '{township}'",
-                             f"VILLAGE 中的乡镇为“{t}”，而 --township 为“{township}”"))
+            raise LaxError(
+                _(
+                    f"VILLAGE says township '{t}' but --township says '{township}'",
+                    f"VILLAGE 中的乡镇为“{t}”，而 --township 为“{township}”",
+                )
+            )
         township = t
     code_ = check_code(code)
     if township is None:
@@ -271,34 +345,58 @@ def open_cmd(
             entry = find_village(entries, name, ledger)
         except LaxError as e:
             if not any(name in (x.village, x.code) for x in entries):
-                raise LaxError(_(f"--township is required: '{name}' is not in the ledger yet",
-                                 f"必须给出 --township：“{name}”尚未列入台账")) from None
+                raise LaxError(
+                    _(
+                        f"--township is required: '{name}' is not in the ledger yet",
+                        f"必须给出 --township：“{name}”尚未列入台账",
+                    )
+                ) from None
             raise e from None
         township, name, code_ = entry.township, entry.village, entry.code
     township_ = check_name(township, "township")
     village_ = check_name(name, "village")
     on = _date(date, "--date")
     limit = _deadline(deadline, on) or default_deadline(on, crit.policy)
-    event = make_event(on, "identified", channel=_channel(channel), criteria=ids, deadline=limit,
-                       note=_text(note, "--note"), recorded=recorded_stamp(recorded_by, ledger))
+    event = make_event(
+        on,
+        "identified",
+        channel=_channel(channel),
+        criteria=ids,
+        deadline=limit,
+        note=_text(note, "--note"),
+        recorded=recorded_stamp(recorded_by, ledger),
+    )
     entry, _created = open_village(ledger, township_, village_, code_, event, crit.policy)
     rounds = sum(1 for e in entry.events if e.type == "identified")
-    _out(_(f"opened {_where(entry)}: round {rounds}, {', '.join(ids)}, identified {on}, time limit {limit}",
-           f"已列入 {_where(entry)}：第 {rounds} 轮，{'、'.join(ids)}，认定于 {on}，整改时限 {limit}"))
+    _out(
+        _(
+            f"opened {_where(entry)}: round {rounds}, {', '.join(ids)}, identified {on}, time limit {limit}",
+            f"已列入 {_where(entry)}：第 {rounds} 轮，{'、'.join(ids)}，认定于 {on}，整改时限 {limit}",
+        )
+    )
 
 
 @app.command("plan")
 @command
 def plan_cmd(
     village: VillageArg,
-    measure: Annotated[Optional[list[str]], typer.Option("--measure", help="A rectification measure (repeat for more).",
-                                                         show_default=False)] = None,
-    county_leader: Annotated[Optional[str], typer.Option("--county-leader", help="County contact leader.", show_default=False)] = None,
-    township_leader: Annotated[Optional[str], typer.Option("--township-leader", help="Responsible township leader.",
-                                                           show_default=False)] = None,
-    first_secretary: Annotated[Optional[str], typer.Option("--first-secretary", help="First secretary sent to the village.",
-                                                           show_default=False)] = None,
-    helping_unit: Annotated[Optional[str], typer.Option("--helping-unit", help="Paired helping unit.", show_default=False)] = None,
+    measure: Annotated[
+        list[str] | None,
+        typer.Option("--measure", help="A rectification measure (repeat for more).", show_default=False),
+    ] = None,
+    county_leader: Annotated[
+        str | None, typer.Option("--county-leader", help="County contact leader.", show_default=False)
+    ] = None,
+    township_leader: Annotated[
+        str | None, typer.Option("--township-leader", help="Responsible township leader.", show_default=False)
+    ] = None,
+    first_secretary: Annotated[
+        str | None,
+        typer.Option("--first-secretary", help="First secretary sent to the village.", show_default=False),
+    ] = None,
+    helping_unit: Annotated[
+        str | None, typer.Option("--helping-unit", help="Paired helping unit.", show_default=False)
+    ] = None,
     deadline: DeadlineOpt = None,
     date: DateOpt = None,
     note: NoteOpt = None,
@@ -315,16 +413,30 @@ def plan_cmd(
 
     measures = [m for m in (_text(x, "--measure") for x in (measure or [])) if m]
     if not measures:
-        raise LaxError(_("--measure is required (repeat it for several measures)", "必须给出 --measure（多条措施可重复该选项）"))
+        raise LaxError(
+            _("--measure is required (repeat it for several measures)", "必须给出 --measure（多条措施可重复该选项）")
+        )
     crit = _criteria(criteria)
     on = _date(date, "--date")
-    event = make_event(on, "planned", measures=measures, county_leader=_text(county_leader, "--county-leader"),
-                       township_leader=_text(township_leader, "--township-leader"),
-                       first_secretary=_text(first_secretary, "--first-secretary"),
-                       helping_unit=_text(helping_unit, "--helping-unit"), deadline=_deadline(deadline, on),
-                       note=_text(note, "--note"), recorded=recorded_stamp(recorded_by, ledger))
+    event = make_event(
+        on,
+        "planned",
+        measures=measures,
+        county_leader=_text(county_leader, "--county-leader"),
+        township_leader=_text(township_leader, "--township-leader"),
+        first_secretary=_text(first_secretary, "--first-secretary"),
+        helping_unit=_text(helping_unit, "--helping-unit"),
+        deadline=_deadline(deadline, on),
+        note=_text(note, "--note"),
+        recorded=recorded_stamp(recorded_by, ledger),
+    )
     entry = _record(ledger, village, event, crit.policy)
-    _out(_(f"planned {_where(entry)}: {len(measures)} measure(s) on {on}", f"已录入整改措施 {_where(entry)}：{on}，{len(measures)} 条"))
+    _out(
+        _(
+            f"planned {_where(entry)}: {len(measures)} measure(s) on {on}",
+            f"已录入整改措施 {_where(entry)}：{on}，{len(measures)} 条",
+        )
+    )
 
 
 @app.command("progress")
@@ -332,8 +444,12 @@ def plan_cmd(
 def progress_cmd(
     village: VillageArg,
     note: Annotated[str, typer.Argument(metavar="NOTE", help="What was done.", show_default=False)],
-    funds: Annotated[Optional[str], typer.Option("--funds", help="Funds spent, in yuan (e.g. 31500).", show_default=False)] = None,
-    force: Annotated[bool, typer.Option("--force", help="Accept funds above 10^9 yuan (recorded as confirmed).")] = False,
+    funds: Annotated[
+        str | None, typer.Option("--funds", help="Funds spent, in yuan (e.g. 31500).", show_default=False)
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Accept funds above 10^9 yuan (recorded as confirmed).")
+    ] = False,
     date: DateOpt = None,
     criteria: CriteriaOpt = None,
     ledger: LedgerOpt = DEFAULT_LEDGER,
@@ -358,8 +474,9 @@ def progress_cmd(
 
     # An amount above the limit is marked confirmed, so `verify` knows it was meant and not a typo.
     confirmed = {FUNDS_CONFIRMED: True} if amount is not None and amount > MAX_FUNDS else {}
-    event = make_event(on, "progress", note=text, funds=amount, **confirmed,
-                       recorded=recorded_stamp(recorded_by, ledger))
+    event = make_event(
+        on, "progress", note=text, funds=amount, **confirmed, recorded=recorded_stamp(recorded_by, ledger)
+    )
     entry = _record(ledger, village, event, crit.policy)
     spent = _(f", {amount} yuan", f"，投入 {amount} 元") if amount is not None else ""
     _out(_(f"progress recorded for {_where(entry)} on {on}{spent}", f"已记录 {_where(entry)} 的整改进展：{on}{spent}"))
@@ -370,12 +487,22 @@ def progress_cmd(
 def accept_cmd(
     village: VillageArg,
     passed: Annotated[bool, typer.Option("--pass", help="Passed acceptance.")] = False,
-    failed: Annotated[bool, typer.Option("--fail", help="Failed acceptance (keeps rectifying under a new time limit).")] = False,
-    score: Annotated[Optional[str], typer.Option("--score", help="Acceptance score; alone it decides by policy.pass_score.",
-                                                 show_default=False)] = None,
-    by: Annotated[Optional[str], typer.Option("--by", help="Inspecting organisation.", show_default=False)] = None,
-    deadline: Annotated[Optional[str], typer.Option("--deadline", help="New time limit after a failed acceptance "
-                                                    "(default: date + policy.rectify_months).", show_default=False)] = None,
+    failed: Annotated[
+        bool, typer.Option("--fail", help="Failed acceptance (keeps rectifying under a new time limit).")
+    ] = False,
+    score: Annotated[
+        str | None,
+        typer.Option("--score", help="Acceptance score; alone it decides by policy.pass_score.", show_default=False),
+    ] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Inspecting organisation.", show_default=False)] = None,
+    deadline: Annotated[
+        str | None,
+        typer.Option(
+            "--deadline",
+            help="New time limit after a failed acceptance (default: date + policy.rectify_months).",
+            show_default=False,
+        ),
+    ] = None,
     date: DateOpt = None,
     note: NoteOpt = None,
     criteria: CriteriaOpt = None,
@@ -402,37 +529,67 @@ def accept_cmd(
         except ValueError:
             value = float("nan")
         if not math.isfinite(value) or not 0 <= value <= 100:
-            raise LaxError(_(f"--score: '{score}' is not a score from 0 to 100", f"--score：“{score}”不是 0 到 100 之间的分数"))
+            raise LaxError(
+                _(f"--score: '{score}' is not a score from 0 to 100", f"--score：“{score}”不是 0 到 100 之间的分数")
+            )
         value = int(value) if value.is_integer() else value
     if passed and failed:
         raise LaxError(_("give --pass or --fail, not both", "--pass 与 --fail 只能选一个"))
     if not passed and not failed:
         if value is None:
-            raise LaxError(_("give --pass, --fail, or --score to decide by the pass score",
-                             "请给出 --pass、--fail，或给出 --score 按合格分数判定"))
+            raise LaxError(
+                _(
+                    "give --pass, --fail, or --score to decide by the pass score",
+                    "请给出 --pass、--fail，或给出 --score 按合格分数判定",
+                )
+            )
         passed = passes(value, crit.policy)
     elif passed and value is not None and not passes(value, crit.policy):
-        raise LaxError(_(f"--pass with --score {value} contradicts the pass score {pass_score} (policy.pass_score); "
-                         f"use --fail, or give --score alone to decide by it",
-                         f"--pass 与 --score {value} 矛盾：合格分数为 {pass_score}（policy.pass_score）；"
-                         f"请改用 --fail，或只给 --score 按分数判定"))
+        raise LaxError(
+            _(
+                f"--pass with --score {value} contradicts the pass score {pass_score} (policy.pass_score); "
+                f"use --fail, or give --score alone to decide by it",
+                f"--pass 与 --score {value} 矛盾：合格分数为 {pass_score}（policy.pass_score）；"
+                f"请改用 --fail，或只给 --score 按分数判定",
+            )
+        )
     on = _date(date, "--date")
     limit = _deadline(deadline, on)
     if passed and limit is not None:
-        raise LaxError(_("--deadline is the new time limit of a failed acceptance; it does not go with a pass",
-                         "--deadline 是验收未通过时的新整改时限，验收通过时不能使用"))
+        raise LaxError(
+            _(
+                "--deadline is the new time limit of a failed acceptance; it does not go with a pass",
+                "--deadline 是验收未通过时的新整改时限，验收通过时不能使用",
+            )
+        )
     if not passed:
         limit = limit or default_deadline(on, crit.policy)
-    event = make_event(on, "acceptance", passed=bool(passed), score=value, by=_text(by, "--by"), deadline=limit,
-                       note=_text(note, "--note"), recorded=recorded_stamp(recorded_by, ledger))
+    event = make_event(
+        on,
+        "acceptance",
+        passed=bool(passed),
+        score=value,
+        by=_text(by, "--by"),
+        deadline=limit,
+        note=_text(note, "--note"),
+        recorded=recorded_stamp(recorded_by, ledger),
+    )
     entry = _record(ledger, village, event, crit.policy)
     if passed:
         watch = watch_end(on, crit.policy)
-        _out(_(f"{_where(entry)} passed acceptance on {on}; watched until {watch}",
-               f"{_where(entry)} 于 {on} 通过验收；观察期至 {watch}"))
+        _out(
+            _(
+                f"{_where(entry)} passed acceptance on {on}; watched until {watch}",
+                f"{_where(entry)} 于 {on} 通过验收；观察期至 {watch}",
+            )
+        )
     else:
-        _out(_(f"{_where(entry)} failed acceptance on {on}; keeps rectifying, new time limit {limit}",
-               f"{_where(entry)} 于 {on} 验收未通过；继续整改，新的整改时限 {limit}"))
+        _out(
+            _(
+                f"{_where(entry)} failed acceptance on {on}; keeps rectifying, new time limit {limit}",
+                f"{_where(entry)} 于 {on} 验收未通过；继续整改，新的整改时限 {limit}",
+            )
+        )
 
 
 @app.command("reopen")
@@ -440,8 +597,9 @@ def accept_cmd(
 def reopen_cmd(
     village: VillageArg,
     reason: Annotated[str, typer.Option("--reason", help="What came back (the rebound).", show_default=False)] = "",
-    standards: Annotated[Optional[str], typer.Option("--standards", help="Standards met again, e.g. C12.",
-                                                     show_default=False)] = None,
+    standards: Annotated[
+        str | None, typer.Option("--standards", help="Standards met again, e.g. C12.", show_default=False)
+    ] = None,
     deadline: DeadlineOpt = None,
     date: DateOpt = None,
     criteria: CriteriaOrIdsOpt = None,
@@ -465,11 +623,16 @@ def reopen_cmd(
     ids = _standards(standards, crit, option) if standards else None
     on = _date(date, "--date")
     limit = _deadline(deadline, on) or default_deadline(on, crit.policy)
-    event = make_event(on, "reopened", reason=text, criteria=ids, deadline=limit,
-                       recorded=recorded_stamp(recorded_by, ledger))
+    event = make_event(
+        on, "reopened", reason=text, criteria=ids, deadline=limit, recorded=recorded_stamp(recorded_by, ledger)
+    )
     entry = _record(ledger, village, event, crit.policy)
-    _out(_(f"reopened {_where(entry)} on {on} (rebound); time limit {limit}",
-           f"{_where(entry)} 于 {on} 反弹，重新整改；整改时限 {limit}"))
+    _out(
+        _(
+            f"reopened {_where(entry)} on {on} (rebound); time limit {limit}",
+            f"{_where(entry)} 于 {on} 反弹，重新整改；整改时限 {limit}",
+        )
+    )
 
 
 @app.command("close")
@@ -477,7 +640,9 @@ def reopen_cmd(
 def close_cmd(
     village: VillageArg,
     date: DateOpt = None,
-    by: Annotated[Optional[str], typer.Option("--by", help="Organisation that cancels the account.", show_default=False)] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Organisation that cancels the account.", show_default=False)
+    ] = None,
     note: NoteOpt = None,
     criteria: CriteriaOpt = None,
     ledger: LedgerOpt = DEFAULT_LEDGER,
@@ -492,8 +657,9 @@ def close_cmd(
 
     crit = _criteria(criteria)
     on = _date(date, "--date")
-    event = make_event(on, "closed", by=_text(by, "--by"), note=_text(note, "--note"),
-                       recorded=recorded_stamp(recorded_by, ledger))
+    event = make_event(
+        on, "closed", by=_text(by, "--by"), note=_text(note, "--note"), recorded=recorded_stamp(recorded_by, ledger)
+    )
     entry = _record(ledger, village, event, crit.policy)
     _out(_(f"closed {_where(entry)} on {on} (account cancelled)", f"{_where(entry)} 已于 {on} 销号"))
 
@@ -528,14 +694,16 @@ def show_cmd(
 @app.command("list")
 @command
 def list_cmd(
-    status: Annotated[Optional[str], typer.Option("--status", help="identified, rectifying, accepted or closed.",
-                                                  show_default=False)] = None,
-    township: Annotated[Optional[str], typer.Option("--township", help="Only this township.", show_default=False)] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", help="identified, rectifying, accepted or closed.", show_default=False)
+    ] = None,
+    township: Annotated[str | None, typer.Option("--township", help="Only this township.", show_default=False)] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only villages past their time limit.")] = False,
     as_of: AsOfOpt = None,
     format: Annotated[str, typer.Option("--format", help="table, json, csv or xlsx.")] = "table",
-    output: Annotated[Optional[Path], typer.Option("--output", help="Write to this file (needed for xlsx).",
-                                                   show_default=False)] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", help="Write to this file (needed for xlsx).", show_default=False)
+    ] = None,
     criteria: CriteriaOpt = None,
     ledger: LedgerOpt = DEFAULT_LEDGER,
     lang: LangOpt = None,
@@ -549,8 +717,12 @@ def list_cmd(
 
     fmt = _format(format, ("table", "json", "csv", "xlsx"))
     if status is not None and status.strip().lower() not in STATUSES:
-        raise LaxError(_(f"--status: '{status}' is not one of {', '.join(STATUSES)}",
-                         f"--status：“{status}”不在 {', '.join(STATUSES)} 之中"))
+        raise LaxError(
+            _(
+                f"--status: '{status}' is not one of {', '.join(STATUSES)}",
+                f"--status：“{status}”不在 {', '.join(STATUSES)} 之中",
+            )
+        )
     if fmt == "xlsx" and output is None:
         raise LaxError(_("--format xlsx needs --output FILE.xlsx", "--format xlsx 需要 --output FILE.xlsx"))
     crit = _criteria(criteria)
@@ -561,8 +733,14 @@ def list_cmd(
         check_output(output, keep)
     on = _date(as_of, "--as-of")
     entries, problems = _entries(ledger)
-    data = list_data(entries, on, crit.policy, status.strip().lower() if status else None,
-                     township.strip() if township else None, overdue)
+    data = list_data(
+        entries,
+        on,
+        crit.policy,
+        status.strip().lower() if status else None,
+        township.strip() if township else None,
+        overdue,
+    )
     if fmt == "json":
         # One village per line: readable, diff-friendly, and written by json's fast C encoder (10,000 villages).
         rows = ",\n".join(json.dumps(v, ensure_ascii=False) for v in data["villages"])
@@ -575,7 +753,12 @@ def list_cmd(
         from lax.ledger.excel_export import write_list_xlsx
 
         write_list_xlsx(data["villages"], output, crit, keep=keep)
-        _out(_(f"wrote {len(data['villages'])} village(s) to {output}", f"已将 {len(data['villages'])} 个村写入 {output}"))
+        _out(
+            _(
+                f"wrote {len(data['villages'])} village(s) to {output}",
+                f"已将 {len(data['villages'])} 个村写入 {output}",
+            )
+        )
     else:
         _emit(_list_table(data), output, keep)
     _warn(problems)
@@ -603,8 +786,12 @@ def _warn(problems: list) -> None:
     for p in problems[:20]:
         err(p if isinstance(p, str) else problem_text(p))
     if len(problems) > 20:
-        err(_(f"... and {len(problems) - 20} more (lax ledger verify lists them all)",
-              f"……另有 {len(problems) - 20} 处（lax ledger verify 会全部列出）"))
+        err(
+            _(
+                f"... and {len(problems) - 20} more (lax ledger verify lists them all)",
+                f"……另有 {len(problems) - 20} 处（lax ledger verify 会全部列出）",
+            )
+        )
     raise typer.Exit(2)
 
 
@@ -643,12 +830,16 @@ def verify_cmd(
 @app.command("log")
 @command
 def log_cmd(
-    since: Annotated[Optional[str], typer.Option("--since", help="Only events recorded on or after this date.",
-                                                 show_default=False)] = None,
-    village: Annotated[Optional[str], typer.Option("--village", show_default=False,
-                                                   help="Only this village (code, name, or township/village).")] = None,
-    by: Annotated[Optional[str], typer.Option("--by", help="Only events recorded by this name.",
-                                              show_default=False)] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only events recorded on or after this date.", show_default=False)
+    ] = None,
+    village: Annotated[
+        str | None,
+        typer.Option("--village", show_default=False, help="Only this village (code, name, or township/village)."),
+    ] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Only events recorded by this name.", show_default=False)
+    ] = None,
     format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
     ledger: LedgerOpt = DEFAULT_LEDGER,
     lang: LangOpt = None,
@@ -660,7 +851,6 @@ def log_cmd(
     Example: lax ledger log --since 2026-10-01 --by 李明
     """
     from lax.ledger import find_village, log_data
-
     from lax.ledger.recorder import clean_name
 
     fmt = _format(format, ("table", "json"))
@@ -682,10 +872,16 @@ def log_cmd(
 @command
 @reads_spreadsheets
 def import_cmd(
-    file: Annotated[Path, typer.Argument(metavar="LEDGER.xlsx", help="An existing Excel ledger (台账).", show_default=False)],
-    sheet: Annotated[Optional[str], typer.Option("--sheet", help="Read only this sheet.", show_default=False)] = None,
-    date: Annotated[Optional[str], typer.Option("--date", help="Identification date for rows without 认定时间 "
-                                                "(default: today).", show_default=False)] = None,
+    file: Annotated[
+        Path, typer.Argument(metavar="LEDGER.xlsx", help="An existing Excel ledger (台账).", show_default=False)
+    ],
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Read only this sheet.", show_default=False)] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date", help="Identification date for rows without 认定时间 (default: today).", show_default=False
+        ),
+    ] = None,
     channel: Annotated[str, typer.Option("--channel", help="Channel for the imported rounds.")] = "self",
     criteria: CriteriaOpt = None,
     ledger: LedgerOpt = DEFAULT_LEDGER,
@@ -700,11 +896,16 @@ def import_cmd(
 
     crit = _criteria(criteria)
     on = _date(date, "--date")
-    result = import_ledger(file, ledger, crit, on, _channel(channel), sheet,
-                           recorded=recorded_stamp(recorded_by, ledger))
-    _out(_(f"imported {result.villages} village(s) from {file} into {ledger}: {result.created} new file(s), "
-           f"{result.unchanged} already there",
-           f"已从 {file} 导入 {result.villages} 个村到 {ledger}：新建 {result.created} 个文件，{result.unchanged} 个已存在"))
+    result = import_ledger(
+        file, ledger, crit, on, _channel(channel), sheet, recorded=recorded_stamp(recorded_by, ledger)
+    )
+    _out(
+        _(
+            f"imported {result.villages} village(s) from {file} into {ledger}: {result.created} new file(s), "
+            f"{result.unchanged} already there",
+            f"已从 {file} 导入 {result.villages} 个村到 {ledger}：新建 {result.created} 个文件，{result.unchanged} 个已存在",
+        )
+    )
 
 
 @app.command("export")
@@ -712,8 +913,8 @@ def import_cmd(
 def export_cmd(
     output: Annotated[Path, typer.Argument(metavar="OUT.xlsx", help="Excel file to write.", show_default=False)],
     as_of: AsOfOpt = None,
-    status: Annotated[Optional[str], typer.Option("--status", help="Only this status.", show_default=False)] = None,
-    township: Annotated[Optional[str], typer.Option("--township", help="Only this township.", show_default=False)] = None,
+    status: Annotated[str | None, typer.Option("--status", help="Only this status.", show_default=False)] = None,
+    township: Annotated[str | None, typer.Option("--township", help="Only this township.", show_default=False)] = None,
     criteria: CriteriaOpt = None,
     ledger: LedgerOpt = DEFAULT_LEDGER,
     lang: LangOpt = None,
@@ -726,8 +927,12 @@ def export_cmd(
     from lax.lifecycle import STATUSES
 
     if status is not None and status.strip().lower() not in STATUSES:
-        raise LaxError(_(f"--status: '{status}' is not one of {', '.join(STATUSES)}",
-                         f"--status：“{status}”不在 {', '.join(STATUSES)} 之中"))
+        raise LaxError(
+            _(
+                f"--status: '{status}' is not one of {', '.join(STATUSES)}",
+                f"--status：“{status}”不在 {', '.join(STATUSES)} 之中",
+            )
+        )
     crit = _criteria(criteria)
     keep = [ledger, *([criteria] if criteria is not None else [])]  # the 台账 never lands in the ledger itself
     from lax.files import check_output
@@ -736,8 +941,16 @@ def export_cmd(
     on = _date(as_of, "--as-of")
     entries, problems = _entries(ledger)
     towns, town_problems = township_files(ledger)
-    count = export_ledger(entries, output, crit, on, status.strip().lower() if status else None,
-                          township.strip() if township else None, towns, keep=keep)
+    count = export_ledger(
+        entries,
+        output,
+        crit,
+        on,
+        status.strip().lower() if status else None,
+        township.strip() if township else None,
+        towns,
+        keep=keep,
+    )
     _out(_(f"wrote {count} village(s) to {output}", f"已将 {count} 个村写入 {output}"))
     _warn(problems + town_problems)
 
@@ -747,12 +960,22 @@ def export_cmd(
 
 _EVENT_LABELS = {key: (t.en, t.zh) for key, t in terms.EVENT_TYPES.items()}
 _KEY_LABELS = {
-    "channel": ("channel", "渠道"), "criteria": ("standards", "情形"), "evidence": ("evidence", "依据"),
-    "deadline": ("time limit", "时限"), "source": ("source", "来源"), "note": ("note", "备注"),
-    "measures": ("measures", "措施"), **{key: (t.en, t.zh) for key, t in terms.ROLES.items()},
-    "funds": ("funds (yuan)", "资金（元）"), "passed": ("passed", "通过"),
-    "score": ("score", "得分"), "by": ("by", "单位"), "reason": ("reason", "原因"),
-    "recorded": ("recorded", "录入"), "quarter": ("quarter", "季度"), "villages": ("villages", "村数"),
+    "channel": ("channel", "渠道"),
+    "criteria": ("standards", "情形"),
+    "evidence": ("evidence", "依据"),
+    "deadline": ("time limit", "时限"),
+    "source": ("source", "来源"),
+    "note": ("note", "备注"),
+    "measures": ("measures", "措施"),
+    **{key: (t.en, t.zh) for key, t in terms.ROLES.items()},
+    "funds": ("funds (yuan)", "资金（元）"),
+    "passed": ("passed", "通过"),
+    "score": ("score", "得分"),
+    "by": ("by", "单位"),
+    "reason": ("reason", "原因"),
+    "recorded": ("recorded", "录入"),
+    "quarter": ("quarter", "季度"),
+    "villages": ("villages", "村数"),
 }
 
 
@@ -773,8 +996,12 @@ def _fmt_value(value) -> str:
         return "、".join(_fmt_value(v) for v in value)
     if isinstance(value, dict):
         # evidence: {C05: {election_completed: false}} -> "C05 election_completed=no"
-        return "; ".join(f"{k} " + ", ".join(f"{fk}={_fmt_value(fv)}" for fk, fv in v.items()) if isinstance(v, dict)
-                         else f"{k}={_fmt_value(v)}" for k, v in value.items())
+        return "; ".join(
+            f"{k} " + ", ".join(f"{fk}={_fmt_value(fv)}" for fk, fv in v.items())
+            if isinstance(v, dict)
+            else f"{k}={_fmt_value(v)}"
+            for k, v in value.items()
+        )
     return value_text(value, blank="None")  # a null a hand edit left, shown as it was written
 
 
@@ -797,17 +1024,34 @@ def _details(event: dict, skip: tuple[str, ...]) -> str:
 
 def _log_table(rows: list[dict]) -> str:
     """`ledger log` as an aligned table (CJK-width aware): when and by whom, the event, the village, its details."""
-    headers = [_("Recorded at", "录入时间"), _("By", "录入人"), _("Date", "日期"), _("Event", "事件"),
-               _("Village", "村"), _("Details", "详情")]
+    headers = [
+        _("Recorded at", "录入时间"),
+        _("By", "录入人"),
+        _("Date", "日期"),
+        _("Event", "事件"),
+        _("Village", "村"),
+        _("Details", "详情"),
+    ]
     table = []
     for r in rows:
         rec = r["recorded"]
         when, who = (rec["at"], rec["by"]) if rec else (_("not recorded by lax", "手工录入"), "")
         where = f"{r['township']}/{r['village']}" if r["village"] else r["township"]
-        event = {k: v for k, v in r.items() if k not in ("township", "village", "code", "date", "type", "recorded",
-                                                         "path", "line")}
-        table.append([when, who, r["date"], _label(_EVENT_LABELS.get(r["type"]), r["type"]), where,
-                      " ".join(_details(event, ()).split())])
+        event = {
+            k: v
+            for k, v in r.items()
+            if k not in ("township", "village", "code", "date", "type", "recorded", "path", "line")
+        }
+        table.append(
+            [
+                when,
+                who,
+                r["date"],
+                _label(_EVENT_LABELS.get(r["type"]), r["type"]),
+                where,
+                " ".join(_details(event, ()).split()),
+            ]
+        )
     return _aligned(headers, table, _(f"{len(rows)} event(s)", f"共 {len(rows)} 条记录"))
 
 
@@ -826,7 +1070,10 @@ def _print_show(data: dict, on: dt.date) -> None:
     code = f" ({data['code']})" if data["code"] else ""
     console.print(escape(f"{data['township']}/{data['village']}{code}") + "  " + escape(_(f"as of {on}", f"截至 {on}")))
     facts = [
-        (_("Status", "状态"), status_label(data["status"]) + (_(" (overdue)", "（已超期）") if data["overdue"] else "")),
+        (
+            _("Status", "状态"),
+            status_label(data["status"]) + (_(" (overdue)", "（已超期）") if data["overdue"] else ""),
+        ),
         (_("Standards", "认定情形"), "、".join(data["criteria"]) or "-"),
         (_("Time limit", "整改时限"), data["deadline"] or "-"),
         (_("Watched until", "观察期至"), data["watch_until"] or "-"),
@@ -852,12 +1099,31 @@ def _list_table(data: dict) -> str:
     from lax.lifecycle import status_label
 
     villages = data["villages"]
-    headers = [_("Township", "乡镇"), _("Village", "村名"), _("Code", "村代码"), _("Status", "状态"),
-               _("Overdue", "超期"), _("Time limit", "整改时限"), _("Watched until", "观察期至"),
-               _("Standards", "认定情形"), _("Rounds", "轮次")]
-    rows = [[v["township"], v["village"], v["code"] or "", status_label(v["status"]),
-             _("yes", "是") if v["overdue"] else "", v["deadline"] or "", v["watch_until"] or "",
-             ",".join(v["criteria"]), str(v["rounds"])] for v in villages]
+    headers = [
+        _("Township", "乡镇"),
+        _("Village", "村名"),
+        _("Code", "村代码"),
+        _("Status", "状态"),
+        _("Overdue", "超期"),
+        _("Time limit", "整改时限"),
+        _("Watched until", "观察期至"),
+        _("Standards", "认定情形"),
+        _("Rounds", "轮次"),
+    ]
+    rows = [
+        [
+            v["township"],
+            v["village"],
+            v["code"] or "",
+            status_label(v["status"]),
+            _("yes", "是") if v["overdue"] else "",
+            v["deadline"] or "",
+            v["watch_until"] or "",
+            ",".join(v["criteria"]),
+            str(v["rounds"]),
+        ]
+        for v in villages
+    ]
     footer = _(f"{len(villages)} village(s) as of {data['as_of']}", f"截至 {data['as_of']} 共 {len(villages)} 个村")
     return _aligned(headers, rows, footer)
 
@@ -878,8 +1144,10 @@ def _aligned(headers: list[str], rows: list[list[str]], footer: str) -> str:
 @app.command("due")
 @command
 def due_cmd(
-    within: Annotated[int, typer.Option("--within", help="Days ahead to look for time limits and watch years ending.",
-                                        min=0, max=3660)] = 30,
+    within: Annotated[
+        int,
+        typer.Option("--within", help="Days ahead to look for time limits and watch years ending.", min=0, max=3660),
+    ] = 30,
     as_of: AsOfOpt = None,
     format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
     criteria: CriteriaOpt = None,
@@ -910,7 +1178,11 @@ def due_cmd(
         ("overdue", _("Overdue (past the time limit)", "已超期（超过整改时限）"), _("days over", "超期天数")),
         ("due", _(f"Time limit within {within} days", f"{within} 天内到期"), _("days left", "剩余天数")),
         ("closable", _("Watch year over: can be closed", "观察期满：可销号"), _("days since", "已满天数")),
-        ("watch_ending", _(f"Watch year ending within {within} days", f"{within} 天内观察期满"), _("days left", "剩余天数")),
+        (
+            "watch_ending",
+            _(f"Watch year ending within {within} days", f"{within} 天内观察期满"),
+            _("days left", "剩余天数"),
+        ),
     ]
     out = [_(f"To do as of {data['as_of']}", f"截至 {data['as_of']} 的待办事项")]
     for key, title, days in sections:
@@ -918,19 +1190,46 @@ def due_cmd(
         out.append("")
         out.append(f"{title}: {len(rows)}")
         if rows:
-            table = [[r["township"], r["village"], r["code"] or "", status_label(r["status"]),
-                      (r["deadline"] if key in ("overdue", "due") else r["watch_until"]) or "",
-                      str(abs(r["days"]) if r["days"] is not None else "")] for r in rows]
+            table = [
+                [
+                    r["township"],
+                    r["village"],
+                    r["code"] or "",
+                    status_label(r["status"]),
+                    (r["deadline"] if key in ("overdue", "due") else r["watch_until"]) or "",
+                    str(abs(r["days"]) if r["days"] is not None else ""),
+                ]
+                for r in rows
+            ]
             date_head = _("Time limit", "整改时限") if key in ("overdue", "due") else _("Watched until", "观察期至")
-            out.append(_aligned([_("Township", "乡镇"), _("Village", "村名"), _("Code", "村代码"), _("Status", "状态"),
-                                 date_head, days], table, "").rstrip("\n"))
+            out.append(
+                _aligned(
+                    [
+                        _("Township", "乡镇"),
+                        _("Village", "村名"),
+                        _("Code", "村代码"),
+                        _("Status", "状态"),
+                        date_head,
+                        days,
+                    ],
+                    table,
+                    "",
+                ).rstrip("\n")
+            )
     late = data["late_submissions"]
     out.append("")
-    out.append(_(f"Quarterly examinations late or missing (since {data['submissions_from']}): {len(late)}",
-                 f"季度排查逾期或未报送（自 {data['submissions_from']} 起）：{len(late)}"))
+    out.append(
+        _(
+            f"Quarterly examinations late or missing (since {data['submissions_from']}): {len(late)}",
+            f"季度排查逾期或未报送（自 {data['submissions_from']} 起）：{len(late)}",
+        )
+    )
     if late:
         table = [[r["township"], r["quarter_label"], r["due"], r["status_text"]] for r in late]
-        out.append(_aligned([_("Township", "乡镇"), _("Quarter", "季度"), _("Due", "截止日期"), _("Status", "状态")],
-                            table, "").rstrip("\n"))
+        out.append(
+            _aligned(
+                [_("Township", "乡镇"), _("Quarter", "季度"), _("Due", "截止日期"), _("Status", "状态")], table, ""
+            ).rstrip("\n")
+        )
     sys.stdout.write("\n".join(out) + "\n")
     _warn(problems + town_problems)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -33,29 +33,52 @@ class ReportFormat(str, enum.Enum):
 
 @command
 def report(
-    quarter: Annotated[Optional[str], typer.Option("--quarter", help="A quarter: 2026Q3 or 2026-Q3.",
-                                                   show_default=False)] = None,
-    year: Annotated[Optional[str], typer.Option("--year", help="A year: 2026.", show_default=False)] = None,
-    from_: Annotated[Optional[str], typer.Option("--from", help="First day of the period (with --to).",
-                                                 show_default=False)] = None,
-    to: Annotated[Optional[str], typer.Option("--to", help="Last day of the period (default: today).",
-                                              show_default=False)] = None,
-    level: Annotated[Optional[Level], typer.Option("--level", help="county, township or village (default: village "
-                                                   "with --village, township with --township, else county).",
-                                                   show_default=False)] = None,
-    township: Annotated[Optional[str], typer.Option("--township", help="The township reported on.",
-                                                    show_default=False)] = None,
-    village: Annotated[Optional[str], typer.Option("--village", help="The village reported on: a code, a name, "
-                                                   "or township/village.", show_default=False)] = None,
-    format: Annotated[ReportFormat, typer.Option("--format", help="md, html or docx (json: the template context).")]
-    = ReportFormat.md,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file "
-                                                   "(required for docx).", show_default=False)] = None,
-    templates: Annotated[Optional[Path], typer.Option("--templates", help="Folder of templates overriding the "
-                                                      "shipped ones (default: ./templates if present).",
-                                                      show_default=False)] = None,
-    org: Annotated[Optional[str], typer.Option("--org", help="The reporting organisation, for the title.",
-                                               show_default=False)] = None,
+    quarter: Annotated[
+        str | None, typer.Option("--quarter", help="A quarter: 2026Q3 or 2026-Q3.", show_default=False)
+    ] = None,
+    year: Annotated[str | None, typer.Option("--year", help="A year: 2026.", show_default=False)] = None,
+    from_: Annotated[
+        str | None, typer.Option("--from", help="First day of the period (with --to).", show_default=False)
+    ] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", help="Last day of the period (default: today).", show_default=False)
+    ] = None,
+    level: Annotated[
+        Level | None,
+        typer.Option(
+            "--level",
+            help="county, township or village (default: village "
+            "with --village, township with --township, else county).",
+            show_default=False,
+        ),
+    ] = None,
+    township: Annotated[
+        str | None, typer.Option("--township", help="The township reported on.", show_default=False)
+    ] = None,
+    village: Annotated[
+        str | None,
+        typer.Option(
+            "--village", help="The village reported on: a code, a name, or township/village.", show_default=False
+        ),
+    ] = None,
+    format: Annotated[
+        ReportFormat, typer.Option("--format", help="md, html or docx (json: the template context).")
+    ] = ReportFormat.md,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the report to this file (required for docx).", show_default=False),
+    ] = None,
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            "--templates",
+            help="Folder of templates overriding the shipped ones (default: ./templates if present).",
+            show_default=False,
+        ),
+    ] = None,
+    org: Annotated[
+        str | None, typer.Option("--org", help="The reporting organisation, for the title.", show_default=False)
+    ] = None,
     ledger: LedgerOpt = Path("ledger"),
     criteria: CriteriaOpt = None,
     lang: LangOpt = None,
@@ -68,13 +91,32 @@ def report(
 
 
 # What the library's messages call the inputs: the options a person typed (`lax.report` names no option).
-_OPTION_NAMES = {"quarter": "--quarter", "year": "--year", "start": "--from", "end": "--to", "level": "--level {}",
-                 "township": "--township", "village": "--village"}
+_OPTION_NAMES = {
+    "quarter": "--quarter",
+    "year": "--year",
+    "start": "--from",
+    "end": "--to",
+    "level": "--level {}",
+    "township": "--township",
+    "village": "--village",
+}
 
 
-def _report(quarter: str | None, year: str | None, from_: str | None, to: str | None, level: Level | None,
-            township: str | None, village: str | None, format: ReportFormat, output: Path | None,
-            templates: Path | None, org: str | None, ledger: Path, criteria: Path | None) -> None:
+def _report(
+    quarter: str | None,
+    year: str | None,
+    from_: str | None,
+    to: str | None,
+    level: Level | None,
+    township: str | None,
+    village: str | None,
+    format: ReportFormat,
+    output: Path | None,
+    templates: Path | None,
+    org: str | None,
+    ledger: Path,
+    criteria: Path | None,
+) -> None:
     from lax.criteria import default_criteria_path, load_criteria
     from lax.ledger import find_village, load_entries, load_townships_checked
     from lax.render import render
@@ -82,11 +124,20 @@ def _report(quarter: str | None, year: str | None, from_: str | None, to: str | 
 
     fmt = format.value
     if fmt == "docx" and output is None:
-        raise LaxError(_("--format docx needs --output FILE (a Word document is not printed to the terminal)",
-                         "--format docx 需要 --output 文件（Word 文档不能输出到终端）"))
-    period = make_period(today=today(), quarter=quarter, year=year,
-                         start=parse_date_option(from_, "--from"), end=parse_date_option(to, "--to"),
-                         names=_OPTION_NAMES)
+        raise LaxError(
+            _(
+                "--format docx needs --output FILE (a Word document is not printed to the terminal)",
+                "--format docx 需要 --output 文件（Word 文档不能输出到终端）",
+            )
+        )
+    period = make_period(
+        today=today(),
+        quarter=quarter,
+        year=year,
+        start=parse_date_option(from_, "--from"),
+        end=parse_date_option(to, "--to"),
+        names=_OPTION_NAMES,
+    )
     rules = load_criteria(criteria if criteria is not None else default_criteria_path())
     # The report never lands on the criteria file or inside the ledger it reads (said before any work).
     keep = [ledger, criteria if criteria is not None else default_criteria_path()]
@@ -95,17 +146,25 @@ def _report(quarter: str | None, year: str | None, from_: str | None, to: str | 
 
         check_output(output, keep)
     if not ledger.is_dir():
-        raise LaxError(_(f"ledger folder '{ledger}' not found (give --ledger DIR or set LAX_LEDGER)",
-                         f"找不到台账文件夹“{ledger}”（请用 --ledger 指定或设置 LAX_LEDGER）"))
+        raise LaxError(
+            _(
+                f"ledger folder '{ledger}' not found (give --ledger DIR or set LAX_LEDGER)",
+                f"找不到台账文件夹“{ledger}”（请用 --ledger 指定或设置 LAX_LEDGER）",
+            )
+        )
     entries, problems = load_entries(ledger)
     # A township file that cannot be trusted would silently drop its submissions from the report.
     township_events, township_problems = load_townships_checked(ledger)
     problems = problems + township_problems
     if problems:
-        raise LaxError(_(f"the ledger has {len(problems)} problem(s); fix them before drafting a report "
-                         "(lax ledger verify lists them):",
-                         f"台账有 {len(problems)} 处问题，请先改正再起草报告（lax ledger verify 可列出）："),
-                       details=[str(p) for p in problems])
+        raise LaxError(
+            _(
+                f"the ledger has {len(problems)} problem(s); fix them before drafting a report "
+                "(lax ledger verify lists them):",
+                f"台账有 {len(problems)} 处问题，请先改正再起草报告（lax ledger verify 可列出）：",
+            ),
+            details=[str(p) for p in problems],
+        )
 
     chosen = choose_level(level.value if level is not None else None, township, village, names=_OPTION_NAMES)
     the_township = resolve_township(township, entries, township_events, names=_OPTION_NAMES) if township else None
@@ -119,8 +178,17 @@ def _report(quarter: str | None, year: str | None, from_: str | None, to: str | 
         raise LaxError(_("--level township needs --township T", "--level township 需要 --township 乡镇"))
 
     lang_ = get_lang()
-    context = build_context(entries, township_events, rules, period, lang=lang_, level=chosen,
-                            township=the_township, village=the_village, org=org)
+    context = build_context(
+        entries,
+        township_events,
+        rules,
+        period,
+        lang=lang_,
+        level=chosen,
+        township=the_township,
+        village=the_village,
+        org=org,
+    )
     if fmt == "json":
         data = (json.dumps(context, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     else:

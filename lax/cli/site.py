@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -29,14 +29,26 @@ def check_out(out: Path, ledger: Path) -> None:
 
     real, real_ledger = os.path.realpath(out), os.path.realpath(ledger)
     if _inside(real, real_ledger):
-        raise LaxError(_(f"{out}: is inside the ledger folder {ledger}; give a folder outside it",
-                         f"{out}：位于台账文件夹 {ledger} 之内；请给出台账以外的文件夹"))
+        raise LaxError(
+            _(
+                f"{out}: is inside the ledger folder {ledger}; give a folder outside it",
+                f"{out}：位于台账文件夹 {ledger} 之内；请给出台账以外的文件夹",
+            )
+        )
     if _inside(real_ledger, real):
-        raise LaxError(_(f"{out}: holds the ledger folder {ledger}; give a folder of its own for the site",
-                         f"{out}：包含台账文件夹 {ledger}；请为网页另给一个文件夹"))
+        raise LaxError(
+            _(
+                f"{out}: holds the ledger folder {ledger}; give a folder of its own for the site",
+                f"{out}：包含台账文件夹 {ledger}；请为网页另给一个文件夹",
+            )
+        )
     if os.path.lexists(out) and not os.path.isdir(out):
-        raise LaxError(_(f"{out}: is a file, not a folder; give a folder for the site",
-                         f"{out}：是文件而不是文件夹；请给出存放网页的文件夹"))
+        raise LaxError(
+            _(
+                f"{out}: is a file, not a folder; give a folder for the site",
+                f"{out}：是文件而不是文件夹；请给出存放网页的文件夹",
+            )
+        )
     if os.path.isdir(out):
         try:
             names = os.listdir(out)
@@ -45,22 +57,37 @@ def check_out(out: Path, ledger: Path) -> None:
 
             raise LaxError(_(f"{out}: cannot read: {os_reason(e)}", f"{out}：无法读取：{os_reason(e)}")) from None
         if names and MARKER not in names:
-            raise LaxError(_(f"{out}: is a folder that holds other files, not an earlier lax site; give a new or "
-                             "empty folder", f"{out}：文件夹中已有其他文件，不是 lax 生成的网页；请给出新的或空的文件夹"))
+            raise LaxError(
+                _(
+                    f"{out}: is a folder that holds other files, not an earlier lax site; give a new or empty folder",
+                    f"{out}：文件夹中已有其他文件，不是 lax 生成的网页；请给出新的或空的文件夹",
+                )
+            )
     parent = Path(os.path.realpath(out)).parent
     if not parent.is_dir():
         raise LaxError(_(f"{out}: the folder {parent} does not exist", f"{out}：文件夹 {parent} 不存在"))
     if not os.access(parent, os.W_OK | os.X_OK):
-        raise LaxError(_(f"{out}: cannot write: the folder {parent} is not writable",
-                         f"{out}：无法写入：文件夹 {parent} 没有写权限"))
+        raise LaxError(
+            _(
+                f"{out}: cannot write: the folder {parent} is not writable",
+                f"{out}：无法写入：文件夹 {parent} 没有写权限",
+            )
+        )
 
 
 @command
 def site(
-    out: Annotated[Path, typer.Argument(metavar="OUT", help="Folder to write the site into (new, empty, or an "
-                                        "earlier site, which is replaced).", show_default=False)],
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="The date the site shows (default: today).",
-                                                 show_default=False)] = None,
+    out: Annotated[
+        Path,
+        typer.Argument(
+            metavar="OUT",
+            help="Folder to write the site into (new, empty, or an earlier site, which is replaced).",
+            show_default=False,
+        ),
+    ],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="The date the site shows (default: today).", show_default=False)
+    ] = None,
     criteria: CriteriaOpt = None,
     ledger: LedgerOpt = Path("ledger"),
     lang: LangOpt = None,
@@ -79,8 +106,12 @@ def site(
     on = parse_date_option(as_of, "--as-of") or today()
     check_out(out, ledger)
     if not ledger.is_dir():
-        raise LaxError(_(f"ledger folder '{ledger}' not found (give --ledger DIR or set LAX_LEDGER)",
-                         f"找不到台账文件夹“{ledger}”（请用 --ledger 指定或设置 LAX_LEDGER）"))
+        raise LaxError(
+            _(
+                f"ledger folder '{ledger}' not found (give --ledger DIR or set LAX_LEDGER)",
+                f"找不到台账文件夹“{ledger}”（请用 --ledger 指定或设置 LAX_LEDGER）",
+            )
+        )
     rules = load_criteria(criteria)
     entries, problems = load_entries(ledger)
     towns, town_problems = load_townships_checked(ledger)
@@ -91,14 +122,22 @@ def site(
         files = publish(target, lambda folder: write_pages(model, folder, previous))
     except OSError as e:
         raise LaxError(_(f"{out}: cannot write: {os_reason(e)}", f"{out}：无法写入：{os_reason(e)}")) from None
-    err(_(f"wrote {files} files to {out} ({len(model['villages'])} villages as of {on}); open {out / 'index.html'}",
-          f"已写入 {files} 个文件到 {out}（截至 {on} 共 {len(model['villages'])} 个村）；请打开 {out / 'index.html'}"))
+    err(
+        _(
+            f"wrote {files} files to {out} ({len(model['villages'])} villages as of {on}); open {out / 'index.html'}",
+            f"已写入 {files} 个文件到 {out}（截至 {on} 共 {len(model['villages'])} 个村）；请打开 {out / 'index.html'}",
+        )
+    )
     problems = problems + town_problems
     if problems:
         # The site shows what reads; what does not is said here, and the exit code is 2 (as `ledger list`).
         for line in problems[:20]:
             err(line)
         if len(problems) > 20:
-            err(_(f"... and {len(problems) - 20} more (lax ledger verify lists them all)",
-                  f"……另有 {len(problems) - 20} 处（lax ledger verify 会全部列出）"))
+            err(
+                _(
+                    f"... and {len(problems) - 20} more (lax ledger verify lists them all)",
+                    f"……另有 {len(problems) - 20} 处（lax ledger verify 会全部列出）",
+                )
+            )
         raise typer.Exit(2)

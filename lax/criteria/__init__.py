@@ -16,7 +16,18 @@ from lax.criteria.load import MAX_CRITERIA_BYTES, default_criteria_path, load_cr
 from lax.criteria.model import FIELD_TYPES, Criteria, Criterion, Field, Policy, header_key
 
 __all__ = [
-    "FIELD_TYPES", "MAX_CRITERIA_BYTES", "Compiled", "Criteria", "Criterion", "ExpressionError", "Field", "Policy",
-    "compile_expression", "default_criteria_path", "header_key", "load_criteria", "packaged_path",
+    "FIELD_TYPES",
+    "MAX_CRITERIA_BYTES",
+    "Compiled",
+    "Criteria",
+    "Criterion",
+    "ExpressionError",
+    "Field",
+    "Policy",
+    "compile_expression",
+    "default_criteria_path",
+    "header_key",
+    "load_criteria",
+    "packaged_path",
     "undetermined_reason",
 ]

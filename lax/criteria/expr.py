@@ -14,8 +14,9 @@ import ast
 import datetime as dt
 import functools
 import operator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from lax.criteria.model import Criteria, Criterion
 from lax.i18n import _
@@ -40,25 +41,51 @@ class _Ctx:
     bools: frozenset[str] = frozenset()  # yes/no fields: a yes/no word in an `in` list is read as true/false
 
 
-_CMP = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=",
-        ast.In: "in", ast.NotIn: "not in"}
-_CMP_FN = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
-           ast.Gt: operator.gt, ast.GtE: operator.ge}
-_BIN = {ast.Add: ("+", operator.add), ast.Sub: ("-", operator.sub), ast.Mult: ("*", operator.mul),
-        ast.Div: ("/", operator.truediv)}
+_CMP = {
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.In: "in",
+    ast.NotIn: "not in",
+}
+_CMP_FN = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+}
+_BIN = {
+    ast.Add: ("+", operator.add),
+    ast.Sub: ("-", operator.sub),
+    ast.Mult: ("*", operator.mul),
+    ast.Div: ("/", operator.truediv),
+}
 _KIND = {"text": "text", "int": "num", "number": "num", "percent": "num", "bool": "bool", "date": "date"}
 _LITERAL_NAMES = {"true": True, "false": False, "True": True, "False": False}
 
 
 def _describe(node: ast.AST) -> str:
     names = {
-        ast.Attribute: _("attribute access", "属性访问"), ast.Subscript: _("subscripts", "下标"),
-        ast.Call: _("function calls", "函数调用"), ast.Lambda: _("lambdas", "lambda"),
-        ast.ListComp: _("comprehensions", "推导式"), ast.SetComp: _("comprehensions", "推导式"),
-        ast.DictComp: _("comprehensions", "推导式"), ast.GeneratorExp: _("comprehensions", "推导式"),
-        ast.IfExp: _("if-expressions", "条件表达式"), ast.NamedExpr: _("assignments", "赋值"),
-        ast.Starred: _("starred values", "星号展开"), ast.JoinedStr: _("f-strings", "f-字符串"),
-        ast.Dict: _("dictionaries", "字典"), ast.Await: "await", ast.Yield: "yield",
+        ast.Attribute: _("attribute access", "属性访问"),
+        ast.Subscript: _("subscripts", "下标"),
+        ast.Call: _("function calls", "函数调用"),
+        ast.Lambda: _("lambdas", "lambda"),
+        ast.ListComp: _("comprehensions", "推导式"),
+        ast.SetComp: _("comprehensions", "推导式"),
+        ast.DictComp: _("comprehensions", "推导式"),
+        ast.GeneratorExp: _("comprehensions", "推导式"),
+        ast.IfExp: _("if-expressions", "条件表达式"),
+        ast.NamedExpr: _("assignments", "赋值"),
+        ast.Starred: _("starred values", "星号展开"),
+        ast.JoinedStr: _("f-strings", "f-字符串"),
+        ast.Dict: _("dictionaries", "字典"),
+        ast.Await: "await",
+        ast.Yield: "yield",
     }
     return names.get(type(node), type(node).__name__)
 
@@ -80,11 +107,18 @@ def compile_expression(text: str, types: dict[str, str], index: dict[str, int]) 
     except RecursionError:
         raise ExpressionError(_("expression is nested too deeply", "表达式嵌套过深")) from None
     if kind not in ("bool", "any"):
-        raise ExpressionError(_("expression must be a condition (a comparison, and/or/not, or a yes/no field)",
-                                "表达式应为条件（比较、and/or/not 或是/否字段）"))
+        raise ExpressionError(
+            _(
+                "expression must be a condition (a comparison, and/or/not, or a yes/no field)",
+                "表达式应为条件（比较、and/or/not 或是/否字段）",
+            )
+        )
     fields = tuple(dict.fromkeys(used))
-    ctx = _Ctx(index, frozenset(f for f, t in types.items() if t == "date"),
-               frozenset(f for f, t in types.items() if t == "bool"))
+    ctx = _Ctx(
+        index,
+        frozenset(f for f, t in types.items() if t == "date"),
+        frozenset(f for f, t in types.items() if t == "bool"),
+    )
     fast = _emit(tree.body, ctx)
     slow = _tv(tree.body, ctx)
 
@@ -108,6 +142,7 @@ def compile_expression(text: str, types: dict[str, str], index: dict[str, int]) 
                     pass
             return tuple(out) or _all
     else:
+
         def evidence_fields(values: tuple, _all=fields) -> tuple[str, ...]:
             return _all
 
@@ -139,16 +174,22 @@ def _check(node: ast.AST, types: dict[str, str], used: list[str], depth: int) ->
         if isinstance(v, str):
             return "text"
         if v is None:
-            raise ExpressionError(_("None is not allowed; a blank value is handled for you", "不允许使用 None；空值会自动处理"))
+            raise ExpressionError(
+                _("None is not allowed; a blank value is handled for you", "不允许使用 None；空值会自动处理")
+            )
         raise ExpressionError(_(f"literal {v!r} is not allowed", f"不允许的字面量 {v!r}"))
     if isinstance(node, ast.BoolOp):
         for v in node.values:
             # A number or text joined by and/or would be taken for its Python truth value, and the plain and
             # the three-valued evaluators would disagree on `(satisfaction or team_disunity) == 1`.
             if _check(v, types, used, d) not in ("bool", "any"):
-                raise ExpressionError(_("and/or join conditions: compare a number or text first "
-                                        "(e.g. satisfaction < 60 or team_disunity)",
-                                        "and/or 只能连接条件：数字或文字须先比较（例如 satisfaction < 60 or team_disunity）"))
+                raise ExpressionError(
+                    _(
+                        "and/or join conditions: compare a number or text first "
+                        "(e.g. satisfaction < 60 or team_disunity)",
+                        "and/or 只能连接条件：数字或文字须先比较（例如 satisfaction < 60 or team_disunity）",
+                    )
+                )
         return "bool"
     if isinstance(node, ast.UnaryOp):
         k = _check(node.operand, types, used, d)
@@ -158,11 +199,17 @@ def _check(node: ast.AST, types: dict[str, str], used: list[str], depth: int) ->
             if k not in ("num", "any"):
                 raise ExpressionError(_("a sign (+ or -) needs a number", "正负号只能用于数字"))
             return "num"
-        raise ExpressionError(_(f"operator {type(node.op).__name__} is not allowed", f"不允许的运算符 {type(node.op).__name__}"))
+        raise ExpressionError(
+            _(f"operator {type(node.op).__name__} is not allowed", f"不允许的运算符 {type(node.op).__name__}")
+        )
     if isinstance(node, ast.BinOp):
         if type(node.op) not in _BIN:
-            raise ExpressionError(_(f"operator {type(node.op).__name__} is not allowed (only + - * /)",
-                                    f"不允许的运算符 {type(node.op).__name__}（只能用 + - * /）"))
+            raise ExpressionError(
+                _(
+                    f"operator {type(node.op).__name__} is not allowed (only + - * /)",
+                    f"不允许的运算符 {type(node.op).__name__}（只能用 + - * /）",
+                )
+            )
         for side in (node.left, node.right):
             if _check(side, types, used, d) not in ("num", "any"):
                 raise ExpressionError(_("arithmetic (+ - * /) needs numbers", "算术运算（+ - * /）只能用于数字"))
@@ -171,32 +218,52 @@ def _check(node: ast.AST, types: dict[str, str], used: list[str], depth: int) ->
         left = _check(node.left, types, used, d)
         for op, right_node in zip(node.ops, node.comparators):
             if type(op) not in _CMP:
-                raise ExpressionError(_(f"comparison {type(op).__name__} is not allowed", f"不允许的比较 {type(op).__name__}"))
+                raise ExpressionError(
+                    _(f"comparison {type(op).__name__} is not allowed", f"不允许的比较 {type(op).__name__}")
+                )
             if isinstance(op, (ast.In, ast.NotIn)):
                 if right_node is not node.comparators[-1]:  # `x in [1, 2] == y` would compare the list itself
-                    raise ExpressionError(_("'in [...]' must end a comparison; use parentheses: (x in [1, 2]) == y",
-                                            "“in [...]”须位于比较的末尾；请加括号：(x in [1, 2]) == y"))
+                    raise ExpressionError(
+                        _(
+                            "'in [...]' must end a comparison; use parentheses: (x in [1, 2]) == y",
+                            "“in [...]”须位于比较的末尾；请加括号：(x in [1, 2]) == y",
+                        )
+                    )
                 if not isinstance(right_node, (ast.List, ast.Tuple, ast.Set)):
-                    raise ExpressionError(_("'in' needs a literal list such as [\"是\", \"有\"]", "“in”后应为字面量列表，例如 [\"是\", \"有\"]"))
+                    raise ExpressionError(
+                        _('\'in\' needs a literal list such as ["是", "有"]', '“in”后应为字面量列表，例如 ["是", "有"]')
+                    )
                 for elt in right_node.elts:
                     item = _list_item(elt)
                     if item is None:
-                        raise ExpressionError(_("the list after 'in' may hold only numbers, texts and true/false",
-                                                "“in”后的列表只能包含数字、文字和 true/false"))
+                        raise ExpressionError(
+                            _(
+                                "the list after 'in' may hold only numbers, texts and true/false",
+                                "“in”后的列表只能包含数字、文字和 true/false",
+                            )
+                        )
                     # Each item is compared like `==`: a text is read as a date for a date, and a number
                     # never equals a text (it would load and never match).
                     kind = "bool" if isinstance(item, bool) else "num" if isinstance(item, (int, float)) else "text"
                     shown = _show_item(item)
                     if left == "date":
                         if kind != "text":
-                            raise ExpressionError(_(f"{shown} in the list is not a date like \"2026-09-30\"",
-                                                    f"列表中的 {shown} 不是 \"2026-09-30\" 这样的日期"))
+                            raise ExpressionError(
+                                _(
+                                    f'{shown} in the list is not a date like "2026-09-30"',
+                                    f'列表中的 {shown} 不是 "2026-09-30" 这样的日期',
+                                )
+                            )
                         _date_literal(item)
                     elif left == "bool" and kind == "text":
                         _bool_word(item)
                     elif left != "any" and left != kind and not {left, kind} <= {"num", "bool"}:
-                        raise ExpressionError(_(f"cannot compare {left} with {kind} {shown} in the list after 'in'",
-                                                f"无法将 {left} 与“in”后列表中的 {kind} {shown} 比较"))
+                        raise ExpressionError(
+                            _(
+                                f"cannot compare {left} with {kind} {shown} in the list after 'in'",
+                                f"无法将 {left} 与“in”后列表中的 {kind} {shown} 比较",
+                            )
+                        )
                 left = "bool"
                 continue
             right = _check(right_node, types, used, d)
@@ -225,8 +292,9 @@ def _list_item(node: ast.AST) -> Any:
 
 
 def _show_item(item: Any) -> str:
-    return f'"{item}"' if isinstance(item, str) else ("true" if item is True else "false" if item is False
-                                                      else repr(item))
+    return (
+        f'"{item}"' if isinstance(item, str) else ("true" if item is True else "false" if item is False else repr(item))
+    )
 
 
 def _in_items(node: ast.AST, left: ast.AST, ctx: _Ctx) -> tuple:
@@ -248,8 +316,12 @@ def _bool_word(text: str) -> bool:
     except ValueError:
         value = None
     if value is None:
-        raise ExpressionError(_(f'"{text}" in the list is not yes or no (是/否, true/false)',
-                                f"列表中的“{text}”不是是或否（是/否、true/false）"))
+        raise ExpressionError(
+            _(
+                f'"{text}" in the list is not yes or no (是/否, true/false)',
+                f"列表中的“{text}”不是是或否（是/否、true/false）",
+            )
+        )
     return value
 
 
@@ -258,11 +330,14 @@ def _divisors(when: str, index_items: tuple, dates: frozenset) -> tuple:
     """(evaluator, field ids) of each divisor in a checked expression, for `undetermined_reason`."""
     tree = ast.parse(" ".join(when.split()), mode="eval")
     ctx = _Ctx(dict(index_items), dates)
-    return tuple((_tv(n.right, ctx), tuple(dict.fromkeys(_names(n.right))))
-                 for n in ast.walk(tree) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Div))
+    return tuple(
+        (_tv(n.right, ctx), tuple(dict.fromkeys(_names(n.right))))
+        for n in ast.walk(tree)
+        if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Div)
+    )
 
 
-def undetermined_reason(criteria: "Criteria", criterion: Criterion, values: tuple) -> tuple[str, str] | None:
+def undetermined_reason(criteria: Criteria, criterion: Criterion, values: tuple) -> tuple[str, str] | None:
     """Why a standard none of whose fields is blank is undetermined: ("division by zero", "party_members = 0")
     when a divisor is 0 for this village; None when no reason is found."""
     dates = frozenset(f.id for f in criteria.fields if f.type == "date")
@@ -281,7 +356,9 @@ def _date_literal(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ExpressionError(_(f"'{text}' is not a date like 2026-09-30", f"“{text}”不是 2026-09-30 这样的日期")) from None
+        raise ExpressionError(
+            _(f"'{text}' is not a date like 2026-09-30", f"“{text}”不是 2026-09-30 这样的日期")
+        ) from None
 
 
 def _emit(node: ast.AST, ctx: _Ctx) -> str:
@@ -344,6 +421,7 @@ def _tv(node: ast.AST, ctx: _Ctx) -> Callable[[tuple], Any]:
     if isinstance(node, ast.BoolOp):
         parts = [_tv(x, ctx) for x in node.values]
         if isinstance(node.op, ast.And):
+
             def and_(v):
                 unknown = False
                 for p in parts:
@@ -353,6 +431,7 @@ def _tv(node: ast.AST, ctx: _Ctx) -> Callable[[tuple], Any]:
                     elif not r:
                         return False
                 return None if unknown else True
+
             return and_
 
         def or_(v):
@@ -364,6 +443,7 @@ def _tv(node: ast.AST, ctx: _Ctx) -> Callable[[tuple], Any]:
                 elif r:
                     return True
             return None if unknown else False
+
         return or_
     if isinstance(node, ast.UnaryOp):
         inner = _tv(node.operand, ctx)
@@ -384,6 +464,7 @@ def _tv(node: ast.AST, ctx: _Ctx) -> Callable[[tuple], Any]:
                 return fn(a, b)
             except ZeroDivisionError:
                 return None
+
         return binop
     if isinstance(node, ast.Compare):
         operands = [node.left, *node.comparators]
@@ -394,12 +475,16 @@ def _tv(node: ast.AST, ctx: _Ctx) -> Callable[[tuple], Any]:
                 items = _in_items(right, left_node, ctx)
                 lf = _tv(left_node, ctx)
                 neg = isinstance(op, ast.NotIn)
-                steps.append(lambda v, lf=lf, items=items, neg=neg: None if (a := lf(v)) is None else ((a in items) != neg))
+                steps.append(
+                    lambda v, lf=lf, items=items, neg=neg: None if (a := lf(v)) is None else ((a in items) != neg)
+                )
             else:
                 lf = _tv_operand(left_node, right, ctx)
                 rf = _tv_operand(right, left_node, ctx)
                 fn = _CMP_FN[type(op)]
-                steps.append(lambda v, lf=lf, rf=rf, fn=fn: None if (a := lf(v)) is None or (b := rf(v)) is None else fn(a, b))
+                steps.append(
+                    lambda v, lf=lf, rf=rf, fn=fn: None if (a := lf(v)) is None or (b := rf(v)) is None else fn(a, b)
+                )
 
         def compare(v):
             unknown = False
@@ -410,6 +495,7 @@ def _tv(node: ast.AST, ctx: _Ctx) -> Callable[[tuple], Any]:
                 elif not r:
                     return False
             return None if unknown else True
+
         return compare
     raise ExpressionError(type(node).__name__)  # unreachable after _check
 
@@ -421,8 +507,9 @@ def _tv_operand(node: ast.AST, other: ast.AST, ctx: _Ctx) -> Callable[[tuple], A
     return _tv(node, ctx)
 
 
-def _evaluate_all(criteria: Iterable[Criterion], index: dict[str, int]) -> tuple[Callable[[tuple], tuple],
-                                                                            Callable[[tuple], tuple | None]]:
+def _evaluate_all(
+    criteria: Iterable[Criterion], index: dict[str, int]
+) -> tuple[Callable[[tuple], tuple], Callable[[tuple], tuple | None]]:
     """Two generated functions over a values tuple: `evaluate` and `screen`.
 
     `evaluate(v)` gives every standard's outcome (True, False or None). `screen(v)` gives None when no
@@ -446,8 +533,11 @@ def _evaluate_all(criteria: Iterable[Criterion], index: dict[str, int]) -> tuple
     # screen: one C-level test for blanks over the used fields, then one short-circuit `or` of all standards.
     names = ", ".join(f"x{i}" for i in positions)
     # itemgetter gives a tuple only for two or more positions; zero or one take the slower general form.
-    namespace["_used"] = (operator.itemgetter(*positions) if len(positions) > 1
-                          else (lambda v, _p=tuple(positions): tuple(v[i] for i in _p)))
+    namespace["_used"] = (
+        operator.itemgetter(*positions)
+        if len(positions) > 1
+        else (lambda v, _p=tuple(positions): tuple(v[i] for i in _p))
+    )
     any_met = " or ".join(f"({c.fast_source})" for c in criteria) or "False"
     src += (
         "def _screen(v):\n    t = _used(v)\n"

@@ -9,9 +9,10 @@ comments and layout survive; otherwise the file is written in its canonical layo
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from lax.criteria import Policy
 from lax.i18n import _
@@ -22,6 +23,7 @@ from lax.ledger.transaction import _write_all, locked
 from lax.ledger.validate import _entry_from, _unreadable_problem, problem_text, read_village
 from lax.lifecycle import Event, Replay, event_keys, refusal
 from lax.problems import LaxError
+
 
 def _appended_text(old_text: str | None, old: Entry | None, new: Entry, added: Sequence[Event]) -> str:
     """The new village file text: the old text with the new events appended when that is exact (so a hand
@@ -42,7 +44,9 @@ def _appended(old_text: str, added: Sequence[Event], expected: Sequence[Event], 
     except _Unreadable:
         return None
     c = _entry_from(parsed, kind=kind)
-    if c.identity and [(e.date, e.type, e.data) for e in c.events] == [(e.date, e.type, _plain(e.data)) for e in expected]:
+    if c.identity and [(e.date, e.type, e.data) for e in c.events] == [
+        (e.date, e.type, _plain(e.data)) for e in expected
+    ]:
         return text
     return None
 
@@ -74,8 +78,12 @@ def _fresh(path: Path, policy: Policy) -> tuple[Entry, str]:
     checked = read_village(path, policy, None, label, _safe_parse(text, label))
     if checked.entry is None or checked.problems:
         first = checked.problems[0] if checked.problems else label
-        raise LaxError(_(f"{first} (fix the file before adding to it; lax ledger verify lists every problem)",
-                         f"{first}（请先修正该文件再添加记录；lax ledger verify 会列出全部问题）"))
+        raise LaxError(
+            _(
+                f"{first} (fix the file before adding to it; lax ledger verify lists every problem)",
+                f"{first}（请先修正该文件再添加记录；lax ledger verify 会列出全部问题）",
+            )
+        )
     return checked.entry, text
 
 
@@ -86,8 +94,14 @@ def _safe_parse(text: str, label: str) -> _Parsed:
         raise LaxError(problem_text(_unreadable_problem(label, e))) from None
 
 
-def _plan(path: Path, old: Entry | None, old_text: str | None, identity: tuple[str, str, str | None],
-          events: Sequence[Event], policy: Policy) -> _Change:
+def _plan(
+    path: Path,
+    old: Entry | None,
+    old_text: str | None,
+    identity: tuple[str, str, str | None],
+    events: Sequence[Event],
+    policy: Policy,
+) -> _Change:
     """Check new events against the history; raise a refusal (exit 1) naming the village if one cannot follow."""
     history = list(old.events) if old else []
     replay = Replay(policy)
@@ -97,14 +111,17 @@ def _plan(path: Path, old: Entry | None, old_text: str | None, identity: tuple[s
         reason = refusal(replay, e, policy)
         if reason is not None:
             township, village, _code = identity
-            raise LaxError(_(f"refused: {township}/{village}: {reason}", f"已拒绝：{township}/{village}：{reason}"), exit_code=1)
+            raise LaxError(
+                _(f"refused: {township}/{village}: {reason}", f"已拒绝：{township}/{village}：{reason}"), exit_code=1
+            )
         replay.step(e)
     new = Entry(path, identity[0], identity[1], identity[2], tuple(history) + tuple(events))
     return _Change(path, old_text, old, new, list(events))
 
 
-def _commit(changes: Sequence[_Change], more: Sequence[tuple[Path, str]] = (),
-            folder: Path | None = None) -> list[Path]:
+def _commit(
+    changes: Sequence[_Change], more: Sequence[tuple[Path, str]] = (), folder: Path | None = None
+) -> list[Path]:
     """Write the changed village files (and `more` files, e.g. township files) as one transaction."""
     files = [(c.path, _appended_text(c.old_text, c.old, c.new, c.added)) for c in changes] + list(more)
     if files:
@@ -120,16 +137,21 @@ def make_event(date: dt.date, etype: str, **data: Any) -> Event:
     return Event(date, etype, clean)
 
 
-def open_village(folder: Path, township: str, village: str, code: str | None, event: Event,
-                 policy: Policy) -> tuple[Entry, bool]:
+def open_village(
+    folder: Path, township: str, village: str, code: str | None, event: Event, policy: Policy
+) -> tuple[Entry, bool]:
     """Record an `identified` event, creating the village's file when it is new: (entry, created)."""
     folder = Path(folder)
     with locked(folder):
         entries, problems = load_entries_checked(folder)
         existing = _match(entries, township, village, code)
         if existing is not None and (existing.township, existing.village) != (township, village):
-            raise LaxError(_(f"code {code} belongs to {existing.label} in the ledger, not to {township}/{village}",
-                             f"村代码 {code} 在台账中属于 {existing.label}，而不是 {township}/{village}"))
+            raise LaxError(
+                _(
+                    f"code {code} belongs to {existing.label} in the ledger, not to {township}/{village}",
+                    f"村代码 {code} 在台账中属于 {existing.label}，而不是 {township}/{village}",
+                )
+            )
         if existing is not None:
             old, text = _fresh(existing.path, policy)
             change = _plan(old.path, old, text, (old.township, old.village, old.code), [event], policy)

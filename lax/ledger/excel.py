@@ -23,13 +23,14 @@ import datetime as dt
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
+from lax import terms
 from lax.criteria import header_key
 from lax.i18n import get_lang
 from lax.lifecycle import EVENT_KEYS, TOWNSHIP_EVENT_KEYS, Event, event_keys
-from lax import terms
 from lax.render.xlsx import FORMULA_START, safe_text, unneutralise
 
 # The one neutraliser of every spreadsheet and CSV writer (full-width ＝＋－＠, tab, CR and `|` too), and
@@ -57,31 +58,153 @@ class Column:
 # The 台账 columns, in the order `export_ledger` writes them. `aliases` are the spellings counties use.
 COLUMNS: tuple[Column, ...] = (
     Column("seq", "序号", "No.", ("序号", "编号", "No", "No.", "#"), 6),
-    Column("township", "乡镇", "Township", ("乡镇", "乡镇名称", "乡（镇）", "乡镇（街道）", "所属乡镇", "镇（乡）", "Township", "Town"), 10),
-    Column("village", "村名", "Village", ("村名", "村", "村名称", "行政村", "村（社区）", "村庄名称", "Village", "Village name"), 10),
+    Column(
+        "township",
+        "乡镇",
+        "Township",
+        ("乡镇", "乡镇名称", "乡（镇）", "乡镇（街道）", "所属乡镇", "镇（乡）", "Township", "Town"),
+        10,
+    ),
+    Column(
+        "village",
+        "村名",
+        "Village",
+        ("村名", "村", "村名称", "行政村", "村（社区）", "村庄名称", "Village", "Village name"),
+        10,
+    ),
     Column("code", "村代码", "Village code", ("村代码", "行政区划代码", "区划代码", "Code", "Village code"), 15),
-    Column("identified_on", "认定时间", "Identified on", ("认定时间", "认定日期", "列入时间", "列入日期", "确定时间", "排查时间",
-                                                         "Identified on", "Identified", "Date identified"), 12),
+    Column(
+        "identified_on",
+        "认定时间",
+        "Identified on",
+        (
+            "认定时间",
+            "认定日期",
+            "列入时间",
+            "列入日期",
+            "确定时间",
+            "排查时间",
+            "Identified on",
+            "Identified",
+            "Date identified",
+        ),
+        12,
+    ),
     Column("channel", "认定渠道", "Channel", ("认定渠道", "发现渠道", "渠道", "来源渠道", "Channel"), 10),
-    Column("criteria", "软弱涣散情形", "Standards met", ("软弱涣散情形", "软弱涣散类型", "软弱涣散问题类型", "认定情形", "认定标准",
-                                                       "存在问题类型", "问题类型", "Standards met", "Standards", "Criteria"), 30),
-    Column("problems", "主要问题", "Main problems", ("主要问题", "存在问题", "存在的主要问题", "问题表现", "Main problems", "Problems"), 30),
-    Column("measures", "整改措施", "Measures", ("整改措施", "整顿措施", "整改举措", "主要措施", "Measures", "Rectification measures"), 30),
-    Column("county_leader", "县级联系领导", "County contact leader", ("县级联系领导", "联系县领导", "县领导", "县级领导", "县级联系领导干部",
-                                                                    "County contact leader", "County leader"), 12),
-    Column("township_leader", terms.ROLES["township_leader"].zh, "Township leader", ("乡镇责任人", "乡镇包村领导", "包村领导", "乡镇领导", "责任人", "整改责任人",
-                                                              "Township leader", "Responsible person"), 12),
+    Column(
+        "criteria",
+        "软弱涣散情形",
+        "Standards met",
+        (
+            "软弱涣散情形",
+            "软弱涣散类型",
+            "软弱涣散问题类型",
+            "认定情形",
+            "认定标准",
+            "存在问题类型",
+            "问题类型",
+            "Standards met",
+            "Standards",
+            "Criteria",
+        ),
+        30,
+    ),
+    Column(
+        "problems",
+        "主要问题",
+        "Main problems",
+        ("主要问题", "存在问题", "存在的主要问题", "问题表现", "Main problems", "Problems"),
+        30,
+    ),
+    Column(
+        "measures",
+        "整改措施",
+        "Measures",
+        ("整改措施", "整顿措施", "整改举措", "主要措施", "Measures", "Rectification measures"),
+        30,
+    ),
+    Column(
+        "county_leader",
+        "县级联系领导",
+        "County contact leader",
+        (
+            "县级联系领导",
+            "联系县领导",
+            "县领导",
+            "县级领导",
+            "县级联系领导干部",
+            "County contact leader",
+            "County leader",
+        ),
+        12,
+    ),
+    Column(
+        "township_leader",
+        terms.ROLES["township_leader"].zh,
+        "Township leader",
+        (
+            "乡镇责任人",
+            "乡镇包村领导",
+            "包村领导",
+            "乡镇领导",
+            "责任人",
+            "整改责任人",
+            "Township leader",
+            "Responsible person",
+        ),
+        12,
+    ),
     Column("first_secretary", "第一书记", "First secretary", ("第一书记", "驻村第一书记", "First secretary"), 12),
-    Column("helping_unit", "结对帮扶单位", "Helping unit", ("结对帮扶单位", "帮扶单位", "结对单位", "挂点单位", "Helping unit", "Paired unit"), 14),
-    Column("deadline", "整改时限", "Time limit", ("整改时限", "完成时限", "整改期限", "整改完成时限", "Time limit", "Deadline"), 12),
+    Column(
+        "helping_unit",
+        "结对帮扶单位",
+        "Helping unit",
+        ("结对帮扶单位", "帮扶单位", "结对单位", "挂点单位", "Helping unit", "Paired unit"),
+        14,
+    ),
+    Column(
+        "deadline",
+        "整改时限",
+        "Time limit",
+        ("整改时限", "完成时限", "整改期限", "整改完成时限", "Time limit", "Deadline"),
+        12,
+    ),
     Column("progress", "整改进展", "Progress", ("整改进展", "进展情况", "整改进展情况", "整改情况", "Progress"), 30),
-    Column("funds", "投入资金（元）", "Funds (yuan)", ("投入资金（元）", "投入资金", "投入资金(元)", "资金（元）", "整改资金", "整改资金（元）",
-                                                    "Funds (yuan)", "Funds"), 12),
-    Column("accepted_on", "验收时间", "Acceptance date", ("验收时间", "验收日期", "Acceptance date", "Accepted on"), 12),
-    Column("acceptance", "验收情况", "Acceptance", ("验收情况", "验收结果", "验收结论", "Acceptance", "Acceptance result"), 12),
+    Column(
+        "funds",
+        "投入资金（元）",
+        "Funds (yuan)",
+        (
+            "投入资金（元）",
+            "投入资金",
+            "投入资金(元)",
+            "资金（元）",
+            "整改资金",
+            "整改资金（元）",
+            "Funds (yuan)",
+            "Funds",
+        ),
+        12,
+    ),
+    Column(
+        "accepted_on", "验收时间", "Acceptance date", ("验收时间", "验收日期", "Acceptance date", "Accepted on"), 12
+    ),
+    Column(
+        "acceptance",
+        "验收情况",
+        "Acceptance",
+        ("验收情况", "验收结果", "验收结论", "Acceptance", "Acceptance result"),
+        12,
+    ),
     Column("score", "验收得分", "Score", ("验收得分", "得分", "验收分数", "分数", "Score"), 8),
     Column("by", "验收单位", "Inspected by", ("验收单位", "验收部门", "Inspected by", "Accepted by"), 14),
-    Column("new_deadline", "新整改时限", "New time limit", ("新整改时限", "延长时限", "再整改时限", "New time limit", "New deadline"), 12),
+    Column(
+        "new_deadline",
+        "新整改时限",
+        "New time limit",
+        ("新整改时限", "延长时限", "再整改时限", "New time limit", "New deadline"),
+        12,
+    ),
     Column("closed_on", "销号时间", "Closed on", ("销号时间", "销号日期", "Closed on", "Account closed on"), 12),
     Column("status", "当前状态", "Status", ("当前状态", "状态", "Status"), 14),
     Column("overdue", "是否超期", "Overdue", ("是否超期", "超期", "Overdue"), 8),
@@ -156,7 +279,7 @@ def _untag(value: Any) -> Any:
         return [_untag(v) for v in value]
     if isinstance(value, dict):
         if len(value) == 1:
-            (tag, inner), = value.items()
+            ((tag, inner),) = value.items()
             if tag == "$date":
                 return dt.date.fromisoformat(inner)
             if tag == "$datetime":
@@ -193,9 +316,16 @@ def _is_json(text: str) -> bool:
 
 def _plain_ok(text: str) -> bool:
     """Whether a string may stand in a cell as itself: nothing it could be mistaken for, nothing a sheet alters."""
-    return bool(text) and not text[0].isspace() and not text[-1].isspace() and text[0] not in "'\"[{" \
-        and not text.startswith(_FORMULA_START) and not _DATE_SHAPE.match(text) \
-        and all(ch == "\n" or unicodedata.category(ch)[0] != "C" for ch in text) and not _is_json(text)
+    return (
+        bool(text)
+        and not text[0].isspace()
+        and not text[-1].isspace()
+        and text[0] not in "'\"[{"
+        and not text.startswith(_FORMULA_START)
+        and not _DATE_SHAPE.match(text)
+        and all(ch == "\n" or unicodedata.category(ch)[0] != "C" for ch in text)
+        and not _is_json(text)
+    )
 
 
 def encode_cell(value: Any) -> str:
@@ -247,14 +377,43 @@ def _rebuilt_order(etype: str, present: Iterable[str], other: list[str]) -> list
 # `lax.ledger.excel_import` is imported first, since it imports this module before its own names exist.
 
 _IMPORT_NAMES = (
-    "_CN_DIGITS", "_cell_text", "_cell_date", "_cn_number", "_fold", "parse_standards", "_standard_token",
-    "_verdict", "_split_measures", "_channel_of", "ImportResult", "_Row", "_read_rows", "_column_key",
-    "import_ledger", "_unrecorded", "_row_events", "_events_sheet", "_rebuild_files", "_is_plain_date",
-    "_file_text", "yaml_errors", "import_events",
+    "_CN_DIGITS",
+    "_cell_text",
+    "_cell_date",
+    "_cn_number",
+    "_fold",
+    "parse_standards",
+    "_standard_token",
+    "_verdict",
+    "_split_measures",
+    "_channel_of",
+    "ImportResult",
+    "_Row",
+    "_read_rows",
+    "_column_key",
+    "import_ledger",
+    "_unrecorded",
+    "_row_events",
+    "_events_sheet",
+    "_rebuild_files",
+    "_is_plain_date",
+    "_file_text",
+    "yaml_errors",
+    "import_events",
 )
 _EXPORT_NAMES = (
-    "_round_events", "export_rows", "export_ledger", "_write_xlsx", "LIST_KEYS", "_LIST_TITLES", "list_csv",
-    "write_list_xlsx", "township_files", "event_rows", "_add_events_sheet", "export_files",
+    "_round_events",
+    "export_rows",
+    "export_ledger",
+    "_write_xlsx",
+    "LIST_KEYS",
+    "_LIST_TITLES",
+    "list_csv",
+    "write_list_xlsx",
+    "township_files",
+    "event_rows",
+    "_add_events_sheet",
+    "export_files",
 )
 
 

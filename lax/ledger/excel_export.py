@@ -10,18 +10,32 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from lax.criteria import Criteria
 from lax.i18n import _, get_lang
 from lax.ledger import Entry
-from lax.ledger.excel import (_CHANNEL_ZH, _FIXED, _ORDER_COLUMN, _OTHER_COLUMN, COLUMNS, EVENTS_SHEET, Column, LedgerFile,
-                              _event_columns, _json_text, _number, _rebuilt_order, encode_cell, neutralise)
+from lax.ledger.excel import (
+    _CHANNEL_ZH,
+    _FIXED,
+    _ORDER_COLUMN,
+    _OTHER_COLUMN,
+    COLUMNS,
+    EVENTS_SHEET,
+    Column,
+    LedgerFile,
+    _event_columns,
+    _json_text,
+    _number,
+    _rebuilt_order,
+    encode_cell,
+    neutralise,
+)
 from lax.lifecycle import Event, state_as_of, status_label
 from lax.problems import LaxError
 from lax.show import yes_no
-
 
 # ----------------------------------------------------------------------------------------------- export
 
@@ -36,8 +50,9 @@ def _round_events(entry: Entry, as_of: dt.date) -> list[Event]:
     return [] if start is None else events[start:]
 
 
-def export_rows(entries: Sequence[Entry], crit: Criteria, as_of: dt.date, status: str | None = None,
-                township: str | None = None) -> list[dict[str, Any]]:
+def export_rows(
+    entries: Sequence[Entry], crit: Criteria, as_of: dt.date, status: str | None = None, township: str | None = None
+) -> list[dict[str, Any]]:
     """One 台账 row per village (its current round as of `as_of`), keyed by column key."""
     policy = crit.policy
     titles = {c.id: c.title() for c in crit.criteria}
@@ -53,9 +68,13 @@ def export_rows(entries: Sequence[Entry], crit: Criteria, as_of: dt.date, status
             continue
         first = events[0]
         row: dict[str, Any] = {
-            "township": entry.township, "village": entry.village, "code": entry.code,
+            "township": entry.township,
+            "village": entry.village,
+            "code": entry.code,
             "identified_on": first.date,
-            "channel": _CHANNEL_ZH.get(first.data.get("channel", "self")) if get_lang() == "zh" else first.data.get("channel", "self"),
+            "channel": _CHANNEL_ZH.get(first.data.get("channel", "self"))
+            if get_lang() == "zh"
+            else first.data.get("channel", "self"),
             "criteria": "\n".join(f"{c} {titles.get(c, '')}".strip() for c in state.criteria),
             "problems": first.data.get("note"),
             "deadline": first.data.get("deadline"),
@@ -95,21 +114,45 @@ def export_rows(entries: Sequence[Entry], crit: Criteria, as_of: dt.date, status
     return rows
 
 
-def export_ledger(entries: Sequence[Entry], output: Path, crit: Criteria, as_of: dt.date, status: str | None = None,
-                  township: str | None = None, towns: Sequence[LedgerFile] = (), keep: Sequence[Path] = ()) -> int:
+def export_ledger(
+    entries: Sequence[Entry],
+    output: Path,
+    crit: Criteria,
+    as_of: dt.date,
+    status: str | None = None,
+    township: str | None = None,
+    towns: Sequence[LedgerFile] = (),
+    keep: Sequence[Path] = (),
+) -> int:
     """Write the ledger as a styled Excel 台账, plus the events sheet that holds every event of the villages
     (and of the township files `towns`, see `township_files`) exactly; returns the number of 台账 rows.
     `keep`: files and folders (the ledger) the output may not overwrite or land in (`lax.render.results.atomic_path`)."""
     rows = export_rows(entries, crit, as_of, status, township)
-    title = _(f"Ledger of weak and lax village Party organisations (as of {as_of})",
-              f"软弱涣散村党组织整顿台账（截至 {as_of.year}年{as_of.month}月{as_of.day}日）")
-    _write_xlsx(output, title, list(COLUMNS), rows, _("Ledger", "台账"), keep,
-                events=export_files(entries, towns, rows, status, township))
+    title = _(
+        f"Ledger of weak and lax village Party organisations (as of {as_of})",
+        f"软弱涣散村党组织整顿台账（截至 {as_of.year}年{as_of.month}月{as_of.day}日）",
+    )
+    _write_xlsx(
+        output,
+        title,
+        list(COLUMNS),
+        rows,
+        _("Ledger", "台账"),
+        keep,
+        events=export_files(entries, towns, rows, status, township),
+    )
     return len(rows)
 
 
-def _write_xlsx(output: Path, title: str, columns: list[Column], rows: list[dict[str, Any]], sheet_name: str,
-                keep: Sequence[Path] = (), events: Sequence[LedgerFile] | None = None) -> None:
+def _write_xlsx(
+    output: Path,
+    title: str,
+    columns: list[Column],
+    rows: list[dict[str, Any]],
+    sheet_name: str,
+    keep: Sequence[Path] = (),
+    events: Sequence[LedgerFile] | None = None,
+) -> None:
     """The styled 台账 (a title merged over the columns, a bold boxed header, boxed rows, dates as dates;
     frozen under the header; printed landscape, fitted to the page width, the header on every page), then
     the events sheet when `events` is given. Written with `lax.render.xlsx` (fast, flat memory)."""
@@ -122,12 +165,19 @@ def _write_xlsx(output: Path, title: str, columns: list[Column], rows: list[dict
         # A full disk half-way leaves the previous file as it was.
         with atomic_path(output, keep) as tmp, XlsxWriter(tmp) as book:
             n = len(columns)
-            ws = book.sheet(sheet_name, widths=[col.width for col in columns], freeze="A3", landscape=True,
-                            fit_width=True, print_rows="2:2")
+            ws = book.sheet(
+                sheet_name,
+                widths=[col.width for col in columns],
+                freeze="A3",
+                landscape=True,
+                fit_width=True,
+                print_rows="2:2",
+            )
             ws.row([(title, book.style(bold=True, size=14, horizontal="center"))])
             ws.merge(f"A1:{column_letter(n)}1")
-            head = book.style(bold=True, fill="DDEBF7", border="999999", horizontal="center", vertical="center",
-                              wrap=True)
+            head = book.style(
+                bold=True, fill="DDEBF7", border="999999", horizontal="center", vertical="center", wrap=True
+            )
             ws.row([(col.title(), head) for col in columns])
             plain = book.style(border="999999", vertical="top")
             wrapped = book.style(border="999999", vertical="top", wrap=True)
@@ -138,8 +188,13 @@ def _write_xlsx(output: Path, title: str, columns: list[Column], rows: list[dict
                     value = row.get(col.key)
                     if isinstance(value, (list, tuple)):
                         value = "、".join(str(v) for v in value)
-                    style = (wrapped if isinstance(value, str) and len(value) > 10
-                             else dated if isinstance(value, dt.date) else plain)
+                    style = (
+                        wrapped
+                        if isinstance(value, str) and len(value) > 10
+                        else dated
+                        if isinstance(value, dt.date)
+                        else plain
+                    )
                     cells.append((value, style))
                 ws.row(cells)
             if events is not None:
@@ -150,13 +205,34 @@ def _write_xlsx(output: Path, title: str, columns: list[Column], rows: list[dict
 
 # ------------------------------------------------------------------------------------ list as csv / xlsx
 
-LIST_KEYS = ("township", "village", "code", "status", "overdue", "deadline", "watch_until", "criteria", "rounds",
-             "identified_on", "channel", "rebounds", "funds")
+LIST_KEYS = (
+    "township",
+    "village",
+    "code",
+    "status",
+    "overdue",
+    "deadline",
+    "watch_until",
+    "criteria",
+    "rounds",
+    "identified_on",
+    "channel",
+    "rebounds",
+    "funds",
+)
 _LIST_TITLES = {
-    "township": ("乡镇", "Township"), "village": ("村名", "Village"), "code": ("村代码", "Village code"),
-    "status": ("状态", "Status"), "overdue": ("超期", "Overdue"), "deadline": ("整改时限", "Time limit"),
-    "watch_until": ("观察期至", "Watched until"), "criteria": ("认定情形", "Standards"), "rounds": ("轮次", "Rounds"),
-    "identified_on": ("认定时间", "Identified on"), "channel": ("认定渠道", "Channel"), "rebounds": ("反弹次数", "Rebounds"),
+    "township": ("乡镇", "Township"),
+    "village": ("村名", "Village"),
+    "code": ("村代码", "Village code"),
+    "status": ("状态", "Status"),
+    "overdue": ("超期", "Overdue"),
+    "deadline": ("整改时限", "Time limit"),
+    "watch_until": ("观察期至", "Watched until"),
+    "criteria": ("认定情形", "Standards"),
+    "rounds": ("轮次", "Rounds"),
+    "identified_on": ("认定时间", "Identified on"),
+    "channel": ("认定渠道", "Channel"),
+    "rebounds": ("反弹次数", "Rebounds"),
     "funds": ("投入资金（元）", "Funds (yuan)"),
 }
 
@@ -204,8 +280,10 @@ def township_files(folder: Path) -> tuple[list[LedgerFile], list[str]]:
     from lax.ledger import TOWNSHIPS_DIR, township_files_read
 
     found, problems = township_files_read(folder)
-    return [LedgerFile(f"{TOWNSHIPS_DIR}/{path.name}", township, None, None, tuple(events))
-            for path, township, events in found], problems
+    return [
+        LedgerFile(f"{TOWNSHIPS_DIR}/{path.name}", township, None, None, tuple(events))
+        for path, township, events in found
+    ], problems
 
 
 def event_rows(files: Sequence[LedgerFile]) -> tuple[list[str], list[list[str | int | None]]]:
@@ -215,9 +293,12 @@ def event_rows(files: Sequence[LedgerFile]) -> tuple[list[str], list[list[str | 
     header = [*_FIXED, *keys, _ORDER_COLUMN, _OTHER_COLUMN]
     rows: list[list[str | int | None]] = []
     for f in files:
-        ident = [encode_cell(f.name), encode_cell(f.township),
-                 encode_cell(f.village) if f.village is not None else None,
-                 encode_cell(f.code) if f.code is not None else None]
+        ident = [
+            encode_cell(f.name),
+            encode_cell(f.township),
+            encode_cell(f.village) if f.village is not None else None,
+            encode_cell(f.code) if f.code is not None else None,
+        ]
         if not f.events:
             rows.append(ident + [None] * (len(header) - len(ident)))
         for i, e in enumerate(f.events, 1):
@@ -243,8 +324,13 @@ def _add_events_sheet(book: Any, files: Sequence[LedgerFile]) -> None:
         ws.row(row)
 
 
-def export_files(entries: Sequence[Entry], towns: Sequence[LedgerFile], rows: Sequence[dict[str, Any]],
-                 status: str | None, township: str | None) -> list[LedgerFile]:
+def export_files(
+    entries: Sequence[Entry],
+    towns: Sequence[LedgerFile],
+    rows: Sequence[dict[str, Any]],
+    status: str | None,
+    township: str | None,
+) -> list[LedgerFile]:
     """The files the events sheet holds: all of them, or those of `--township`, or with `--status` the
     villages of the 台账 rows (no township files)."""
     files = []

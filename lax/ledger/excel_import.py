@@ -17,23 +17,34 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lax.read import guard
 from lax.criteria import Criteria, header_key
 from lax.i18n import _
 from lax.ledger import MAX_FUNDS, load_entries, locked, make_event
 from lax.ledger.append import _commit, _plan
-from lax.ledger.excel import (_BY_KEY, _CHANNEL_WORDS, _CHANNEL_ZH, _FIXED, _HEADERS, _ORDER_COLUMN, _OTHER_COLUMN,
-                              LedgerFile, _number, _rebuilt_order, _unneutralise, decode_cell)
+from lax.ledger.excel import (
+    _BY_KEY,
+    _CHANNEL_WORDS,
+    _CHANNEL_ZH,
+    _FIXED,
+    _HEADERS,
+    _ORDER_COLUMN,
+    _OTHER_COLUMN,
+    LedgerFile,
+    _number,
+    _rebuilt_order,
+    _unneutralise,
+    decode_cell,
+)
 from lax.ledger.fileformat import _has_control
 from lax.ledger.names import _match, _new_path
 from lax.ledger.store import _refuse_if_unreadable
 from lax.lifecycle import Event, Replay, default_deadline, passes, refusal
 from lax.problems import LaxError, Problem
+from lax.read import guard
 from lax.read.files import open_workbook, zip_bomb
 from lax.read.header import HEADER_ROWS, column_letter, find_header
 from lax.read.rows import carry_down, is_column_number_row, is_footer_row
 from lax.read.values import to_yuan
-
 
 # ------------------------------------------------------------------------------------------ cell values
 
@@ -101,8 +112,8 @@ def parse_standards(text: str, crit: Criteria) -> tuple[list[str], list[str]]:
         if title and title.lower() in lowered:
             found.append((lowered.index(title.lower()), cid))
             start = lowered.index(title.lower())
-            lowered = lowered[:start] + "\x00" * len(title) + lowered[start + len(title):]
-            rest = rest[:start] + "\x00" * len(title) + rest[start + len(title):]
+            lowered = lowered[:start] + "\x00" * len(title) + lowered[start + len(title) :]
+            rest = rest[:start] + "\x00" * len(title) + rest[start + len(title) :]
     unknown = []
     for m in re.finditer(r"[^\x00,，、;；/\n]+", unicodedata.normalize("NFKC", rest)):
         part = m.group().strip(" .。:：()（）")
@@ -121,7 +132,9 @@ def _standard_token(part: str, crit: Criteria) -> str | None:
     p = part.strip()
     if p in crit.ids:
         return p
-    m = re.fullmatch(r"[Cc]0*(\d{1,2})", p) or re.fullmatch(r"(?:第)?([0-9]{1,2}|[一二三四五六七八九十]{1,3})(?:条|项|种)?(?:情形)?", p)
+    m = re.fullmatch(r"[Cc]0*(\d{1,2})", p) or re.fullmatch(
+        r"(?:第)?([0-9]{1,2}|[一二三四五六七八九十]{1,3})(?:条|项|种)?(?:情形)?", p
+    )
     if m:
         n = _cn_number(m.group(1))
         if n is not None:
@@ -157,7 +170,9 @@ def _split_measures(text: str) -> list[str]:
     parts = re.split(r"\n+|[；;]", text)
     out = []
     for p in parts:
-        p = re.sub(r"^\s*(?:[0-9]+[.、．)]|[（(][0-9一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)\s*", "", p).strip()
+        p = re.sub(
+            r"^\s*(?:[0-9]+[.、．)]|[（(][0-9一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)\s*", "", p
+        ).strip()
         if p:
             out.append(p)
     return out
@@ -207,12 +222,20 @@ def _read_rows(path: Path, sheet: str | None, problems: list[Problem]) -> list[_
             wb = open_workbook(path)  # by extension, else by content (an .xlsx named .xls, a WPS .et)
         names = list(wb.sheet_names)
     except Exception as e:  # noqa: BLE001 - any reader failure is one problem about this file
-        raise LaxError(_(f"{shown}: cannot be read as a spreadsheet ({type(e).__name__}: {str(e)[:120]})",
-                         f"{shown}：无法作为表格读取（{type(e).__name__}：{str(e)[:120]}）")) from None
+        raise LaxError(
+            _(
+                f"{shown}: cannot be read as a spreadsheet ({type(e).__name__}: {str(e)[:120]})",
+                f"{shown}：无法作为表格读取（{type(e).__name__}：{str(e)[:120]}）",
+            )
+        ) from None
     if sheet is not None:
         if sheet not in names:
-            raise LaxError(_(f"{shown}: no sheet '{sheet}' (sheets: {', '.join(names)})",
-                             f"{shown}：没有工作表“{sheet}”（现有：{'、'.join(names)}）"))
+            raise LaxError(
+                _(
+                    f"{shown}: no sheet '{sheet}' (sheets: {', '.join(names)})",
+                    f"{shown}：没有工作表“{sheet}”（现有：{'、'.join(names)}）",
+                )
+            )
         names = [sheet]
     rows: list[_Row] = []
     any_header = False
@@ -224,11 +247,17 @@ def _read_rows(path: Path, sheet: str | None, problems: list[Problem]) -> list[_
             with guard.watch(shown, name), guard.native():
                 data = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except Exception as e:  # noqa: BLE001
-            problems.append(Problem("unreadable-sheet", _(f"cannot read the sheet: {str(e)[:120]}", f"无法读取工作表：{str(e)[:120]}"),
-                                    shown, name))
+            problems.append(
+                Problem(
+                    "unreadable-sheet",
+                    _(f"cannot read the sheet: {str(e)[:120]}", f"无法读取工作表：{str(e)[:120]}"),
+                    shown,
+                    name,
+                )
+            )
             continue
         # The header and the rows are found as `lax check` finds them (lax.read.header, lax.read.rows).
-        found = find_header(data[:HEADER_ROWS], data[HEADER_ROWS:HEADER_ROWS + 1], _column_key)
+        found = find_header(data[:HEADER_ROWS], data[HEADER_ROWS : HEADER_ROWS + 1], _column_key)
         if found is None:
             continue
         any_header = True
@@ -237,8 +266,16 @@ def _read_rows(path: Path, sheet: str | None, problems: list[Problem]) -> list[_
         if missing:
             for k in missing:
                 col = _BY_KEY[k]
-                problems.append(Problem("missing-column", _(f"no '{col.zh}' column in the header row",
-                                                            f"表头行中没有“{col.zh}”列"), shown, name, found.data_at, field=k))
+                problems.append(
+                    Problem(
+                        "missing-column",
+                        _(f"no '{col.zh}' column in the header row", f"表头行中没有“{col.zh}”列"),
+                        shown,
+                        name,
+                        found.data_at,
+                        field=k,
+                    )
+                )
             continue
         at = {key: c for c, key in columns.items()}
         left = [c for c in range(at["village"]) if c != at["township"]]  # 序号 and the like: footer words there too
@@ -266,11 +303,20 @@ def _read_rows(path: Path, sheet: str | None, problems: list[Problem]) -> list[_
                 continue
             rows.append(_Row(name, r + 1, cells))
     if not any_header and problems:  # the sheets that might have held it could not be read: say why
-        raise LaxError(_(f"nothing imported: {len(problems)} problem(s) in {shown}",
-                         f"未导入任何内容：{shown} 中有 {len(problems)} 处问题"), details=[str(p) for p in problems])
+        raise LaxError(
+            _(
+                f"nothing imported: {len(problems)} problem(s) in {shown}",
+                f"未导入任何内容：{shown} 中有 {len(problems)} 处问题",
+            ),
+            details=[str(p) for p in problems],
+        )
     if not any_header:
-        raise LaxError(_(f"{shown}: no ledger header (乡镇, 村名, 软弱涣散情形 …) in the first 10 rows of any sheet",
-                         f"{shown}：任何工作表的前 10 行中都没有台账表头（乡镇、村名、软弱涣散情形……）"))
+        raise LaxError(
+            _(
+                f"{shown}: no ledger header (乡镇, 村名, 软弱涣散情形 …) in the first 10 rows of any sheet",
+                f"{shown}：任何工作表的前 10 行中都没有台账表头（乡镇、村名、软弱涣散情形……）",
+            )
+        )
     return rows
 
 
@@ -279,8 +325,15 @@ def _column_key(cell: Any) -> str | None:
     return _HEADERS.get(header_key(cell)) if isinstance(cell, str) else None
 
 
-def import_ledger(path: Path, folder: Path, crit: Criteria, on: dt.date, channel: str = "self",
-                  sheet: str | None = None, recorded: dict | None = None) -> ImportResult:
+def import_ledger(
+    path: Path,
+    folder: Path,
+    crit: Criteria,
+    on: dt.date,
+    channel: str = "self",
+    sheet: str | None = None,
+    recorded: dict | None = None,
+) -> ImportResult:
     """Read an Excel 台账 into the ledger folder; all rows or none (a LaxError lists every problem).
 
     `recorded` ({by, at}), when given, is kept with every event written: who imported the sheet and when."""
@@ -301,9 +354,21 @@ def import_ledger(path: Path, folder: Path, crit: Criteria, on: dt.date, channel
         key = ("code", code) if code else ("names", township, village)
         if key in seen:
             letter = row.cells["village"][1]
-            problems.append(Problem("duplicate-village", _(f"{township}/{village} is already on row {seen[key]}",
-                                                           f"{township}/{village} 已在第 {seen[key]} 行出现"),
-                                    str(path), row.sheet, row.row, letter, "village", village))
+            problems.append(
+                Problem(
+                    "duplicate-village",
+                    _(
+                        f"{township}/{village} is already on row {seen[key]}",
+                        f"{township}/{village} 已在第 {seen[key]} 行出现",
+                    ),
+                    str(path),
+                    row.sheet,
+                    row.row,
+                    letter,
+                    "village",
+                    village,
+                )
+            )
             continue
         seen[key] = row.row
         if events is not None:
@@ -321,18 +386,31 @@ def import_ledger(path: Path, folder: Path, crit: Criteria, on: dt.date, channel
             existing = _match(entries, township, village, code)
             if existing is not None:
                 # who recorded the events and when is no part of what they say: a second import is the same
-                same = [(e.date, e.type, _unrecorded(e.data)) for e in existing.events] == \
-                    [(e.date, e.type, e.data) for e in events]
+                same = [(e.date, e.type, _unrecorded(e.data)) for e in existing.events] == [
+                    (e.date, e.type, e.data) for e in events
+                ]
                 if same:
                     unchanged += 1
                     continue
                 letter = row.cells["village"][1]
-                problems.append(Problem("already-in-ledger", _(f"{township}/{village} is already in the ledger as "
-                                                               f"{existing.path.name} with other records; remove the row "
-                                                               f"or record changes with lax ledger commands",
-                                                               f"{township}/{village} 已在台账中（{existing.path.name}），"
-                                                               f"记录不同；请删去该行，或用 lax ledger 命令记录变化"),
-                                        str(path), row.sheet, row.row, letter, "village", village))
+                problems.append(
+                    Problem(
+                        "already-in-ledger",
+                        _(
+                            f"{township}/{village} is already in the ledger as "
+                            f"{existing.path.name} with other records; remove the row "
+                            f"or record changes with lax ledger commands",
+                            f"{township}/{village} 已在台账中（{existing.path.name}），"
+                            f"记录不同；请删去该行，或用 lax ledger 命令记录变化",
+                        ),
+                        str(path),
+                        row.sheet,
+                        row.row,
+                        letter,
+                        "village",
+                        village,
+                    )
+                )
                 continue
             new_path = _new_path(folder, township, village, code, taken)
             taken.add(new_path.name)
@@ -342,8 +420,13 @@ def import_ledger(path: Path, folder: Path, crit: Criteria, on: dt.date, channel
             created += 1
         if problems:
             problems.sort(key=lambda p: (p.sheet or "", p.row or 0, len(p.column or ""), p.column or ""))
-            raise LaxError(_(f"nothing imported: {len(problems)} problem(s) in {path}",
-                             f"未导入任何内容：{path} 中有 {len(problems)} 处问题"), details=[str(p) for p in problems])
+            raise LaxError(
+                _(
+                    f"nothing imported: {len(problems)} problem(s) in {path}",
+                    f"未导入任何内容：{path} 中有 {len(problems)} 处问题",
+                ),
+                details=[str(p) for p in problems],
+            )
         files = _commit(changes)
     return ImportResult(len(planned), created, unchanged, files)
 
@@ -352,8 +435,9 @@ def _unrecorded(data: dict) -> dict:
     return {k: v for k, v in data.items() if k != "recorded"}
 
 
-def _row_events(row: _Row, path: Path, crit: Criteria, on: dt.date, default_channel: str,
-                problems: list[Problem]) -> tuple[str, str, str | None, list[Event] | None] | None:
+def _row_events(
+    row: _Row, path: Path, crit: Criteria, on: dt.date, default_channel: str, problems: list[Problem]
+) -> tuple[str, str, str | None, list[Event] | None] | None:
     """The village of one 台账 row and the events it stands for; problems for every bad cell (events None
     when a cell is bad, everything None when the row names no village)."""
     from lax.ledger import check_code, check_name
@@ -364,13 +448,28 @@ def _row_events(row: _Row, path: Path, crit: Criteria, on: dt.date, default_chan
 
     def bad(key: str, code: str, en: str, zh: str) -> None:
         raw, letter = row.cells[key] if key in row.cells else (None, None)
-        problems.append(Problem(code, _(en, zh), shown, row.sheet, row.row, letter, key,
-                                raw if not isinstance(raw, (dt.date, dt.datetime)) else raw.isoformat()))
+        problems.append(
+            Problem(
+                code,
+                _(en, zh),
+                shown,
+                row.sheet,
+                row.row,
+                letter,
+                key,
+                raw if not isinstance(raw, (dt.date, dt.datetime)) else raw.isoformat(),
+            )
+        )
 
     def text(key: str) -> str:
         value = _cell_text(row.cells[key][0]) if key in row.cells else ""
         if _has_control(value):  # the file written would fail `ledger verify` and be read by no command
-            bad(key, "control-character", "the cell holds a control character (remove it)", "单元格中含有控制字符（请删除）")
+            bad(
+                key,
+                "control-character",
+                "the cell holds a control character (remove it)",
+                "单元格中含有控制字符（请删除）",
+            )
             return "".join(ch for ch in value if not _has_control(ch))
         return value
 
@@ -381,8 +480,12 @@ def _row_events(row: _Row, path: Path, crit: Criteria, on: dt.date, default_chan
         try:
             return _cell_date(raw)
         except (ValueError, TypeError, OverflowError):
-            bad(key, "bad-date", f"'{_cell_text(raw)}' is not a date like 2026-09-30",
-                f"“{_cell_text(raw)}”不是 2026-09-30 这样的日期")
+            bad(
+                key,
+                "bad-date",
+                f"'{_cell_text(raw)}' is not a date like 2026-09-30",
+                f"“{_cell_text(raw)}”不是 2026-09-30 这样的日期",
+            )
             return None
 
     names = {}
@@ -406,8 +509,12 @@ def _row_events(row: _Row, path: Path, crit: Criteria, on: dt.date, default_chan
     if text("channel"):
         channel = _channel_of(text("channel"))
         if channel is None:
-            bad("channel", "bad-channel", f"'{text('channel')}' is not a channel ({', '.join(_CHANNEL_ZH.values())})",
-                f"“{text('channel')}”不是认定渠道（{'、'.join(_CHANNEL_ZH.values())}）")
+            bad(
+                "channel",
+                "bad-channel",
+                f"'{text('channel')}' is not a channel ({', '.join(_CHANNEL_ZH.values())})",
+                f"“{text('channel')}”不是认定渠道（{'、'.join(_CHANNEL_ZH.values())}）",
+            )
             channel = default_channel
     ids: list[str] = []
     if not text("criteria"):
@@ -415,14 +522,22 @@ def _row_events(row: _Row, path: Path, crit: Criteria, on: dt.date, default_chan
     else:
         ids, unknown = parse_standards(text("criteria"), crit)
         if unknown:
-            bad("criteria", "bad-standard", f"'{'、'.join(unknown)}' names no standard (use C01..C15, 第5条, or the title)",
-                f"“{'、'.join(unknown)}”不对应任何标准（请写 C01..C15、第5条或标准名称）")
+            bad(
+                "criteria",
+                "bad-standard",
+                f"'{'、'.join(unknown)}' names no standard (use C01..C15, 第5条, or the title)",
+                f"“{'、'.join(unknown)}”不对应任何标准（请写 C01..C15、第5条或标准名称）",
+            )
         elif not ids:
             bad("criteria", "missing-value", "no standard given", "未填写软弱涣散情形")
     deadline = date("deadline")
     if deadline and deadline < identified_on:
-        bad("deadline", "bad-date", f"the time limit {deadline} is before the identification date {identified_on}",
-            f"整改时限 {deadline} 早于认定时间 {identified_on}")
+        bad(
+            "deadline",
+            "bad-date",
+            f"the time limit {deadline} is before the identification date {identified_on}",
+            f"整改时限 {deadline} 早于认定时间 {identified_on}",
+        )
     measures = _split_measures(text("measures"))
     people = {k: text(k) or None for k in ("county_leader", "township_leader", "first_secretary", "helping_unit")}
     funds = None
@@ -430,18 +545,30 @@ def _row_events(row: _Row, path: Path, crit: Criteria, on: dt.date, default_chan
     if raw_funds not in (None, ""):
         funds = to_yuan(raw_funds)
         if funds is None:
-            bad("funds", "bad-number", f"'{_cell_text(raw_funds)}' is not an amount in yuan",
-                f"“{_cell_text(raw_funds)}”不是以元计的金额")
+            bad(
+                "funds",
+                "bad-number",
+                f"'{_cell_text(raw_funds)}' is not an amount in yuan",
+                f"“{_cell_text(raw_funds)}”不是以元计的金额",
+            )
         elif funds > MAX_FUNDS:  # `ledger verify` would reject the file written; likely a typo in the cell
-            bad("funds", "bad-amount", f"{funds:,.0f} yuan is more than 10^9 yuan: check the cell (if it is right, "
+            bad(
+                "funds",
+                "bad-amount",
+                f"{funds:,.0f} yuan is more than 10^9 yuan: check the cell (if it is right, "
                 f"record it with lax ledger progress --force)",
-                f"{funds:,.0f} 元超过 10^9 元：请核对该单元格（如确实无误，请用 lax ledger progress --force 记录）")
+                f"{funds:,.0f} 元超过 10^9 元：请核对该单元格（如确实无误，请用 lax ledger progress --force 记录）",
+            )
             funds = None
     accepted_on = date("accepted_on")
     passed, score, understood = _verdict(text("acceptance"))
     if not understood:
-        bad("acceptance", "bad-acceptance", f"'{text('acceptance')}' is not an acceptance result (通过, 未通过, or a score)",
-            f"“{text('acceptance')}”不是验收结论（通过、未通过或分数）")
+        bad(
+            "acceptance",
+            "bad-acceptance",
+            f"'{text('acceptance')}' is not an acceptance result (通过, 未通过, or a score)",
+            f"“{text('acceptance')}”不是验收结论（通过、未通过或分数）",
+        )
     raw_score = row.cells.get("score", (None, ""))[0]
     if raw_score not in (None, ""):
         try:
@@ -449,16 +576,33 @@ def _row_events(row: _Row, path: Path, crit: Criteria, on: dt.date, default_chan
             if not 0 <= score <= 100:
                 raise ValueError
         except ValueError:
-            bad("score", "bad-number", f"'{_cell_text(raw_score)}' is not a score from 0 to 100",
-                f"“{_cell_text(raw_score)}”不是 0 到 100 的分数")
+            bad(
+                "score",
+                "bad-number",
+                f"'{_cell_text(raw_score)}' is not a score from 0 to 100",
+                f"“{_cell_text(raw_score)}”不是 0 到 100 的分数",
+            )
             score = None
     if passed is None and score is not None and understood:
         passed = passes(score, policy)
-    if passed is not None and accepted_on is None and not any(p.field == "accepted_on" and p.row == row.row for p in problems[before:]):
-        bad("acceptance", "missing-value", "an acceptance result needs its date in the 验收时间 column",
-            "有验收结论时须在“验收时间”列填写验收日期")
+    if (
+        passed is not None
+        and accepted_on is None
+        and not any(p.field == "accepted_on" and p.row == row.row for p in problems[before:])
+    ):
+        bad(
+            "acceptance",
+            "missing-value",
+            "an acceptance result needs its date in the 验收时间 column",
+            "有验收结论时须在“验收时间”列填写验收日期",
+        )
     if passed is None and accepted_on is not None and understood:
-        bad("accepted_on", "missing-value", "an acceptance date without a result in 验收情况", "有验收时间但“验收情况”未填写结论")
+        bad(
+            "accepted_on",
+            "missing-value",
+            "an acceptance date without a result in 验收情况",
+            "有验收时间但“验收情况”未填写结论",
+        )
     new_deadline = date("new_deadline")
     closed_on = date("closed_on")
     if "village" not in names or "township" not in names:
@@ -467,9 +611,17 @@ def _row_events(row: _Row, path: Path, crit: Criteria, on: dt.date, default_chan
         return names["township"], names["village"], code, None
 
     source = path.name
-    events = [make_event(identified_on, "identified", channel=channel, criteria=ids,
-                         deadline=deadline or default_deadline(identified_on, policy),
-                         source=source, note=text("problems") or None)]
+    events = [
+        make_event(
+            identified_on,
+            "identified",
+            channel=channel,
+            criteria=ids,
+            deadline=deadline or default_deadline(identified_on, policy),
+            source=source,
+            note=text("problems") or None,
+        )
+    ]
     if measures or any(people.values()) or passed is not None:
         events.append(make_event(identified_on, "planned", measures=measures, **people))
     progress_note = text("progress")
@@ -477,21 +629,39 @@ def _row_events(row: _Row, path: Path, crit: Criteria, on: dt.date, default_chan
         when = accepted_on if accepted_on and passed is not None else max(on, identified_on)
         if closed_on and when > closed_on:
             when = accepted_on or identified_on
-        events.append(make_event(when, "progress", note=progress_note or _("funds invested", "投入资金"),
-                                 funds=_number(funds) if funds is not None else None))
+        events.append(
+            make_event(
+                when,
+                "progress",
+                note=progress_note or _("funds invested", "投入资金"),
+                funds=_number(funds) if funds is not None else None,
+            )
+        )
     if passed is not None and accepted_on is not None:
         limit = None
         if not passed:
             limit = new_deadline or default_deadline(accepted_on, policy)
-        events.append(make_event(accepted_on, "acceptance", passed=passed,
-                                 score=_number(score) if score is not None else None, by=text("by") or None,
-                                 deadline=limit))
+        events.append(
+            make_event(
+                accepted_on,
+                "acceptance",
+                passed=passed,
+                score=_number(score) if score is not None else None,
+                by=text("by") or None,
+                deadline=limit,
+            )
+        )
     if closed_on is not None:
         events.append(make_event(closed_on, "closed"))
     # The lifecycle decides whether the row's story is possible; a refusal names the cell that breaks it.
     replay = Replay(policy)
-    cell_of = {"identified": "identified_on", "planned": "measures", "progress": "progress", "acceptance": "accepted_on",
-               "closed": "closed_on"}
+    cell_of = {
+        "identified": "identified_on",
+        "planned": "measures",
+        "progress": "progress",
+        "acceptance": "accepted_on",
+        "closed": "closed_on",
+    }
     for e in events:
         reason = refusal(replay, e, policy)
         if reason is not None:
@@ -524,13 +694,14 @@ def _events_sheet(path: Path, sheet: str | None) -> tuple[str, list[list[Any]]] 
                 data = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except Exception:  # noqa: BLE001
             continue
-        if data and [v if isinstance(v, str) else None for v in data[0][:len(_FIXED)]] == list(_FIXED):
+        if data and [v if isinstance(v, str) else None for v in data[0][: len(_FIXED)]] == list(_FIXED):
             return name, data
     return None
 
 
-def _rebuild_files(path: Path, sheet: str, data: list[list[Any]],
-                   problems: list[Problem]) -> list[tuple[LedgerFile, int, list[int]]]:
+def _rebuild_files(
+    path: Path, sheet: str, data: list[list[Any]], problems: list[Problem]
+) -> list[tuple[LedgerFile, int, list[int]]]:
     """The files the events sheet stands for, each with the spreadsheet rows of its first line and events."""
     shown = str(path)
     header = data[0]
@@ -548,27 +719,44 @@ def _rebuild_files(path: Path, sheet: str, data: list[list[Any]],
         row = r + 1
         ok = True
 
-        def bad(c: int, code: str, en: str, zh: str) -> None:
+        def bad(c: int, code: str, en: str, zh: str, values=values, row=row) -> None:  # this row's
             nonlocal ok
             ok = False
             raw = values[c] if c < len(values) else None
-            problems.append(Problem(code, _(en, zh), shown, sheet, row, column_letter(c),
-                                    str(header[c]) if c < len(header) else None,
-                                    raw if not isinstance(raw, (dt.date, dt.datetime)) else raw.isoformat()))
+            problems.append(
+                Problem(
+                    code,
+                    _(en, zh),
+                    shown,
+                    sheet,
+                    row,
+                    column_letter(c),
+                    str(header[c]) if c < len(header) else None,
+                    raw if not isinstance(raw, (dt.date, dt.datetime)) else raw.isoformat(),
+                )
+            )
 
-        def cell(c: int) -> tuple[bool, Any]:
+        def cell(c: int, values=values) -> tuple[bool, Any]:
             raw = values[c] if c < len(values) else None
             if raw is None or raw == "":
                 return False, None
             if not isinstance(raw, str):
-                bad(c, "bad-cell", f"{raw!r} is not a value as lax writes it (text; edit the ledger, not this sheet)",
-                    f"{raw!r} 不是 lax 写出的值（应为文字；请修改台账，不要修改此表）")
+                bad(
+                    c,
+                    "bad-cell",
+                    f"{raw!r} is not a value as lax writes it (text; edit the ledger, not this sheet)",
+                    f"{raw!r} 不是 lax 写出的值（应为文字；请修改台账，不要修改此表）",
+                )
                 return False, None
             try:
                 return True, decode_cell(raw)
             except (ValueError, TypeError, KeyError, OverflowError) as e:
-                bad(c, "bad-cell", f"'{raw[:60]}' is not a value as lax writes it ({e})",
-                    f"“{raw[:60]}”不是 lax 写出的值（{e}）")
+                bad(
+                    c,
+                    "bad-cell",
+                    f"'{raw[:60]}' is not a value as lax writes it ({e})",
+                    f"“{raw[:60]}”不是 lax 写出的值（{e}）",
+                )
                 return False, None
 
         fixed = {}
@@ -577,7 +765,9 @@ def _rebuild_files(path: Path, sheet: str, data: list[list[Any]],
                 raw = values[c] if c < len(values) else None
                 if raw in (None, ""):
                     fixed[name] = None
-                elif isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer() and raw >= 1:
+                elif (
+                    isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer() and raw >= 1
+                ):
                     fixed[name] = int(raw)
                 else:
                     bad(c, "bad-cell", f"{raw!r} is not an event number", f"{raw!r} 不是事件序号")
@@ -587,8 +777,12 @@ def _rebuild_files(path: Path, sheet: str, data: list[list[Any]],
         for name, c, kind in (("file", 0, str), ("township", 1, str)):
             if ok and not isinstance(fixed[name], kind):
                 bad(c, "missing-value", f"the {name} is missing", f"缺少 {name}")
-        if ok and (fixed["village"] is not None and not isinstance(fixed["village"], str)
-                   or fixed["code"] is not None and not isinstance(fixed["code"], str)):
+        if ok and (
+            fixed["village"] is not None
+            and not isinstance(fixed["village"], str)
+            or fixed["code"] is not None
+            and not isinstance(fixed["code"], str)
+        ):
             bad(2, "bad-cell", "village and code must be text", "村名和村代码应为文字")
         data_items: dict[str, Any] = {}
         order = other = None
@@ -622,28 +816,45 @@ def _rebuild_files(path: Path, sheet: str, data: list[list[Any]],
         if other:
             clash = [k for k in other if k in data_items or k in ("date", "type")]
             if clash:
-                bad(next(c for c, k in keys.items() if k == _OTHER_COLUMN), "bad-cell", f"key {clash[0]} is given twice", f"键 {clash[0]} 出现两次")
+                bad(
+                    next(c for c, k in keys.items() if k == _OTHER_COLUMN),
+                    "bad-cell",
+                    f"key {clash[0]} is given twice",
+                    f"键 {clash[0]} 出现两次",
+                )
                 continue
             data_items.update(other)
         if order is not None:
             if sorted(order) != sorted(data_items) or len(set(order)) != len(order):
-                bad(next(c for c, k in keys.items() if k == _ORDER_COLUMN), "bad-cell",
-                    "the key order does not list the event's keys", "键顺序与事件的键不一致")
+                bad(
+                    next(c for c, k in keys.items() if k == _ORDER_COLUMN),
+                    "bad-cell",
+                    "the key order does not list the event's keys",
+                    "键顺序与事件的键不一致",
+                )
                 continue
             ordered = {k: data_items[k] for k in order}
         else:
             ordered = {k: data_items[k] for k in _rebuilt_order(fixed["type"] or "", data_items, list(other or ()))}
-        f = files.setdefault(fixed["file"], {"ident": (fixed["township"], fixed["village"], fixed["code"]),
-                                             "row": row, "events": {}})
+        f = files.setdefault(
+            fixed["file"], {"ident": (fixed["township"], fixed["village"], fixed["code"]), "row": row, "events": {}}
+        )
         if f["ident"] != (fixed["township"], fixed["village"], fixed["code"]):
-            bad(1, "inconsistent-file", f"{fixed['file']} has another township, village or code on row {f['row']}",
-                f"{fixed['file']} 在第 {f['row']} 行的乡镇、村名或村代码与此不同")
+            bad(
+                1,
+                "inconsistent-file",
+                f"{fixed['file']} has another township, village or code on row {f['row']}",
+                f"{fixed['file']} 在第 {f['row']} 行的乡镇、村名或村代码与此不同",
+            )
             continue
         if fixed["event"] is not None:
             if fixed["event"] in f["events"]:
-                bad(4, "duplicate-event", f"event {fixed['event']} of {fixed['file']} is already on row "
-                    f"{f['events'][fixed['event']][1]}", f"{fixed['file']} 的事件 {fixed['event']} 已在第 "
-                    f"{f['events'][fixed['event']][1]} 行")
+                bad(
+                    4,
+                    "duplicate-event",
+                    f"event {fixed['event']} of {fixed['file']} is already on row {f['events'][fixed['event']][1]}",
+                    f"{fixed['file']} 的事件 {fixed['event']} 已在第 {f['events'][fixed['event']][1]} 行",
+                )
                 continue
             f["events"][fixed["event"]] = (Event(fixed["date"], fixed["type"], ordered), row)
     out = []
@@ -653,12 +864,26 @@ def _rebuild_files(path: Path, sheet: str, data: list[list[Any]],
             continue
         if numbers != list(range(1, len(numbers) + 1)):
             missing = next(n for n in range(1, len(numbers) + 2) if n not in f["events"])
-            problems.append(Problem("missing-event", _(f"{name}: event {missing} is missing", f"{name}：缺少事件 {missing}"),
-                                    shown, sheet, f["row"], "E", "event"))
+            problems.append(
+                Problem(
+                    "missing-event",
+                    _(f"{name}: event {missing} is missing", f"{name}：缺少事件 {missing}"),
+                    shown,
+                    sheet,
+                    f["row"],
+                    "E",
+                    "event",
+                )
+            )
             continue
         township, village, code = f["ident"]
-        out.append((LedgerFile(name, township, village, code, tuple(f["events"][n][0] for n in numbers)), f["row"],
-                    [f["events"][n][1] for n in numbers]))
+        out.append(
+            (
+                LedgerFile(name, township, village, code, tuple(f["events"][n][0] for n in numbers)),
+                f["row"],
+                [f["events"][n][1] for n in numbers],
+            )
+        )
     return out
 
 
@@ -676,15 +901,31 @@ def _file_text(folder: Path, f: LedgerFile, crit: Criteria) -> tuple[Path | None
     parts = f.name.split("/")
     is_town = f.village is None
     if is_town and (len(parts) != 2 or parts[0] != TOWNSHIPS_DIR) or not is_town and len(parts) != 1:
-        return None, None, _(f"'{f.name}' is not a {'township' if is_town else 'village'} file name",
-                             f"“{f.name}”不是{'乡镇' if is_town else '村'}文件名"), None
+        return (
+            None,
+            None,
+            _(
+                f"'{f.name}' is not a {'township' if is_town else 'village'} file name",
+                f"“{f.name}”不是{'乡镇' if is_town else '村'}文件名",
+            ),
+            None,
+        )
     base = parts[-1]
-    if not base.endswith(".yaml") or base.startswith((".", "_")) or "\\" in base or base != base.strip() or \
-            any(unicodedata.category(ch)[0] == "C" for ch in base) or base == ".yaml":
+    if (
+        not base.endswith(".yaml")
+        or base.startswith((".", "_"))
+        or "\\" in base
+        or base != base.strip()
+        or any(unicodedata.category(ch)[0] == "C" for ch in base)
+        or base == ".yaml"
+    ):
         return None, None, _(f"'{f.name}' is not a ledger file name", f"“{f.name}”不是台账文件名"), None
     try:
-        names_ok = check_name(f.township, "township") == f.township and (
-            is_town or check_name(f.village, "village") == f.village) and check_code(f.code) == f.code
+        names_ok = (
+            check_name(f.township, "township") == f.township
+            and (is_town or check_name(f.village, "village") == f.village)
+            and check_code(f.code) == f.code
+        )
     except LaxError as e:
         return None, None, str(e), None
     if not names_ok:
@@ -693,7 +934,12 @@ def _file_text(folder: Path, f: LedgerFile, crit: Criteria) -> tuple[Path | None
         text = dump_township(f.township, f.events) if is_town else dump_village(f.township, f.village, f.code, f.events)
         parsed = parse_text(text)
     except (_Unreadable, yaml_errors()) as e:
-        return None, None, _(f"{f.name}: cannot be written as a ledger file ({e})", f"{f.name}：无法写成台账文件（{e}）"), None
+        return (
+            None,
+            None,
+            _(f"{f.name}: cannot be written as a ledger file ({e})", f"{f.name}：无法写成台账文件（{e}）"),
+            None,
+        )
     c = _entry_from(parsed, kind="township" if is_town else "village")
     found = c.problems + ([] if is_town else _more_problems(c.events, c.criteria_lines, crit.policy, set(crit.ids)))
     if found:
@@ -701,7 +947,12 @@ def _file_text(folder: Path, f: LedgerFile, crit: Criteria) -> tuple[Path | None
         at = [i for i, e in enumerate(c.events) if e.line <= line]
         return None, None, _(f"{f.name}:{line}: {message}", f"{f.name}:{line}：{message}"), at[-1] if at else None
     if [(e.date, e.type, e.data) for e in c.events] != [(e.date, e.type, e.data) for e in f.events]:
-        return None, None, _(f"{f.name}: its events would not read back as given", f"{f.name}：事件写出后无法原样读回"), None
+        return (
+            None,
+            None,
+            _(f"{f.name}: its events would not read back as given", f"{f.name}：事件写出后无法原样读回"),
+            None,
+        )
     path = folder / TOWNSHIPS_DIR / base if is_town else folder / base
     return path, text, None, None
 
@@ -731,14 +982,28 @@ def import_events(path: Path, folder: Path, crit: Criteria, sheet: str, data: li
     for f, row, rows in files:
         target, text, why, at = _file_text(folder, f, crit)
         if why is not None:
-            problems.append(Problem("bad-file", why, shown, sheet, rows[at] if at is not None else row, "A", "file", f.name))
+            problems.append(
+                Problem("bad-file", why, shown, sheet, rows[at] if at is not None else row, "A", "file", f.name)
+            )
             continue
         if f.village is not None:
             key = ("code", f.code) if f.code else ("names", f.township, f.village)
             if key in seen:
-                problems.append(Problem("duplicate-village", _(f"{f.township}/{f.village} is already on row {seen[key]}",
-                                                               f"{f.township}/{f.village} 已在第 {seen[key]} 行出现"),
-                                        shown, sheet, row, "C", "village", f.village))
+                problems.append(
+                    Problem(
+                        "duplicate-village",
+                        _(
+                            f"{f.township}/{f.village} is already on row {seen[key]}",
+                            f"{f.township}/{f.village} 已在第 {seen[key]} 行出现",
+                        ),
+                        shown,
+                        sheet,
+                        row,
+                        "C",
+                        "village",
+                        f.village,
+                    )
+                )
                 continue
             seen[key] = row
         texts.append((f, row, target, text))
@@ -756,16 +1021,33 @@ def import_events(path: Path, folder: Path, crit: Criteria, sheet: str, data: li
                 if target.exists() or target.is_symlink():
                     try:
                         c = _entry_from(parse_text(_read_text(target, str(target))), kind="township")
-                        same = c.identity is not None and c.identity["township"] == f.township and not c.problems and \
-                            [(e.date, e.type, e.data) for e in c.events] == [(e.date, e.type, e.data) for e in f.events]
+                        same = (
+                            c.identity is not None
+                            and c.identity["township"] == f.township
+                            and not c.problems
+                            and [(e.date, e.type, e.data) for e in c.events]
+                            == [(e.date, e.type, e.data) for e in f.events]
+                        )
                     except _Unreadable:
                         same = False
                     if same:
                         unchanged += 1
                         continue
-                    problems.append(Problem("already-in-ledger", _(
-                        f"{f.name} is already in the ledger with other records; remove its rows or fix the file",
-                        f"{f.name} 已在台账中且记录不同；请删去这些行或修正该文件"), shown, sheet, row, "A", "file", f.name))
+                    problems.append(
+                        Problem(
+                            "already-in-ledger",
+                            _(
+                                f"{f.name} is already in the ledger with other records; remove its rows or fix the file",
+                                f"{f.name} 已在台账中且记录不同；请删去这些行或修正该文件",
+                            ),
+                            shown,
+                            sheet,
+                            row,
+                            "A",
+                            "file",
+                            f.name,
+                        )
+                    )
                     continue
                 towns.append((target, text))
                 created += 1
@@ -775,22 +1057,42 @@ def import_events(path: Path, folder: Path, crit: Criteria, sheet: str, data: li
                 if [(e.date, e.type, e.data) for e in existing.events] == [(e.date, e.type, e.data) for e in f.events]:
                     unchanged += 1
                     continue
-                problems.append(Problem("already-in-ledger", _(
-                    f"{f.township}/{f.village} is already in the ledger as {existing.path.name} with other records; "
-                    f"remove its rows or record changes with lax ledger commands",
-                    f"{f.township}/{f.village} 已在台账中（{existing.path.name}），记录不同；请删去这些行，"
-                    f"或用 lax ledger 命令记录变化"), shown, sheet, row, "C", "village", f.village))
+                problems.append(
+                    Problem(
+                        "already-in-ledger",
+                        _(
+                            f"{f.township}/{f.village} is already in the ledger as {existing.path.name} with other records; "
+                            f"remove its rows or record changes with lax ledger commands",
+                            f"{f.township}/{f.village} 已在台账中（{existing.path.name}），记录不同；请删去这些行，"
+                            f"或用 lax ledger 命令记录变化",
+                        ),
+                        shown,
+                        sheet,
+                        row,
+                        "C",
+                        "village",
+                        f.village,
+                    )
+                )
                 continue
             name = target.name
-            new_path = _inside(folder, folder / name) if name not in taken and not (folder / name).exists() else \
-                _new_path(folder, f.township, f.village, f.code, taken)
+            new_path = (
+                _inside(folder, folder / name)
+                if name not in taken and not (folder / name).exists()
+                else _new_path(folder, f.township, f.village, f.code, taken)
+            )
             taken.add(new_path.name)
             changes.append(_plan(new_path, None, None, (f.township, f.village, f.code), list(f.events), crit.policy))
             created += 1
         if problems:
             problems.sort(key=lambda p: (p.row or 0, len(p.column or ""), p.column or ""))
-            raise LaxError(_(f"nothing imported: {len(problems)} problem(s) in {shown}",
-                             f"未导入任何内容：{shown} 中有 {len(problems)} 处问题"), details=[str(p) for p in problems])
+            raise LaxError(
+                _(
+                    f"nothing imported: {len(problems)} problem(s) in {shown}",
+                    f"未导入任何内容：{shown} 中有 {len(problems)} 处问题",
+                ),
+                details=[str(p) for p in problems],
+            )
         towns = [(_inside(folder / TOWNSHIPS_DIR, target), text) for target, text in towns]
         # One transaction, as a record is: the village files and the township files land together or not at all.
         written = _commit(changes, towns, folder) + [target for target, _text in towns]

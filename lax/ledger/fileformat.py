@@ -14,9 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import yaml
 
@@ -64,6 +65,8 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     # A multi-line note reads best as a literal block; PyYAML falls back to quotes where that is not possible.
     style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
 _Dumper.add_representer(str, _represent_str)
 _Dumper.add_representer(_FlowList, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
 _Dumper.add_representer(_FlowMap, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v, flow_style=True))
@@ -87,14 +90,14 @@ def event_dict(event: Event) -> dict:
 
 
 def _dump(data: Any) -> str:
-    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False,
-                     width=1 << 30, indent=2)
+    return yaml.dump(
+        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1 << 30, indent=2
+    )
 
 
 def dump_village(township: str, village: str, code: str | None, events: Sequence[Event]) -> str:
     """The canonical text of a village file; `dump_village(*read(text)) == text` for any text it wrote."""
-    return _dump({"township": township, "village": village, "code": code,
-                  "events": [event_dict(e) for e in events]})
+    return _dump({"township": township, "village": village, "code": code, "events": [event_dict(e) for e in events]})
 
 
 def dump_entry(entry: Entry) -> str:
@@ -131,6 +134,8 @@ def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
         bad = _BadScalar(node.value)
         bad.line = node.start_mark.line + 1
         return bad
+
+
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
@@ -168,9 +173,13 @@ def parse_text(text: str) -> _Parsed:
         raise _Unreadable(at(e.line), e.message, e.code) from None
     for bad in _bad_scalars(parsed.doc):
         bad.line = at(bad.line)
-    return _Parsed(parsed.doc, {k: at(n) for k, n in parsed.key_lines.items()},
-                   [(at(n), {k: at(m) for k, m in keys.items()}) for n, keys in parsed.event_lines], parsed.cacheable,
-                   [(at(n), code, message) for n, code, message in parsed.problems])
+    return _Parsed(
+        parsed.doc,
+        {k: at(n) for k, n in parsed.key_lines.items()},
+        [(at(n), {k: at(m) for k, m in keys.items()}) for n, keys in parsed.event_lines],
+        parsed.cacheable,
+        [(at(n), code, message) for n, code, message in parsed.problems],
+    )
 
 
 def _slow_parse(text: str) -> _Parsed:
@@ -180,8 +189,11 @@ def _slow_parse(text: str) -> _Parsed:
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as e:
             mark = e.problem_mark or e.context_mark
-            raise _Unreadable(mark.line + 1 if mark else 1, _("YAML syntax error: ", "YAML 语法错误：")
-                              + str(e.problem or e.context or e), "yaml-syntax") from None
+            raise _Unreadable(
+                mark.line + 1 if mark else 1,
+                _("YAML syntax error: ", "YAML 语法错误：") + str(e.problem or e.context or e),
+                "yaml-syntax",
+            ) from None
         except yaml.YAMLError as e:
             raise _Unreadable(1, _("YAML error: ", "YAML 错误：") + str(e).splitlines()[0], "yaml-syntax") from None
         except RecursionError:
@@ -190,8 +202,14 @@ def _slow_parse(text: str) -> _Parsed:
             return _Parsed(None, {}, [], cacheable=False)
         shared = _shared_node(node)
         if shared is not None:
-            raise _Unreadable(shared.start_mark.line + 1, _("anchors and aliases (& and *) are not allowed in a ledger file",
-                                                            "台账文件中不允许使用锚点和别名（& 与 *）"), "yaml-not-allowed")
+            raise _Unreadable(
+                shared.start_mark.line + 1,
+                _(
+                    "anchors and aliases (& and *) are not allowed in a ledger file",
+                    "台账文件中不允许使用锚点和别名（& 与 *）",
+                ),
+                "yaml-not-allowed",
+            )
         found = _node_problems(node)
         try:
             doc = loader.construct_document(node)
@@ -199,8 +217,10 @@ def _slow_parse(text: str) -> _Parsed:
             mark = e.problem_mark or e.context_mark
             problem = str(e.problem or e)
             if "could not determine a constructor" in problem:
-                problem = _(f"tag not allowed ({problem.split('tag', 1)[-1].strip()}); ledger files hold plain data only",
-                            f"不允许的标签（{problem.split('tag', 1)[-1].strip()}）；台账文件只能包含普通数据")
+                problem = _(
+                    f"tag not allowed ({problem.split('tag', 1)[-1].strip()}); ledger files hold plain data only",
+                    f"不允许的标签（{problem.split('tag', 1)[-1].strip()}）；台账文件只能包含普通数据",
+                )
             code = "yaml-not-allowed" if "could not determine a constructor" in str(e.problem or e) else "yaml-syntax"
             raise _Unreadable(mark.line + 1 if mark else 1, problem, code) from None
         except yaml.YAMLError as e:
@@ -237,8 +257,10 @@ def _has_control(text: str) -> bool:
 
 def _shown(text: str) -> str:
     """A text with its control characters spelt out (`\\x07`), safe to print on one line."""
-    return "".join(ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) in _HIDDEN_CATEGORIES else ch
-                   for ch in text)
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) in _HIDDEN_CATEGORIES else ch
+        for ch in text
+    )
 
 
 def _node_problems(root: yaml.Node) -> list[tuple[int, str, str]]:
@@ -253,27 +275,43 @@ def _node_problems(root: yaml.Node) -> list[tuple[int, str, str]]:
     while stack:
         node, depth = stack.pop()
         if depth > _MAX_DEPTH:
-            raise _Unreadable(node.start_mark.line + 1, _("the YAML is nested too deeply", "YAML 嵌套过深"), "yaml-syntax")
+            raise _Unreadable(
+                node.start_mark.line + 1, _("the YAML is nested too deeply", "YAML 嵌套过深"), "yaml-syntax"
+            )
         if isinstance(node, yaml.ScalarNode):
             if isinstance(node.value, str) and _has_control(node.value):
-                found.append((node.start_mark.line + 1, "control-character",
-                              _(f"control character in '{_shown(node.value)[:80]}' (remove it or write it out)",
-                                f"“{_shown(node.value)[:80]}”中含有控制字符（请删除或改写）")))
+                found.append(
+                    (
+                        node.start_mark.line + 1,
+                        "control-character",
+                        _(
+                            f"control character in '{_shown(node.value)[:80]}' (remove it or write it out)",
+                            f"“{_shown(node.value)[:80]}”中含有控制字符（请删除或改写）",
+                        ),
+                    )
+                )
         elif isinstance(node, yaml.SequenceNode):
             stack.extend((item, depth + 1) for item in reversed(node.value))
         elif isinstance(node, yaml.MappingNode):
             seen: dict[tuple, int] = {}
-            for k, v in node.value:
+            for k, _v in node.value:
                 if isinstance(k, yaml.ScalarNode):
                     line = k.start_mark.line + 1
                     first = seen.get((k.tag, k.value))
                     if first is None:
                         seen[(k.tag, k.value)] = line
                     else:
-                        found.append((line, "duplicate-key",
-                                      _(f"'{_shown(k.value)[:80]}' is given twice in this mapping (also on line {first}); "
-                                        f"YAML would keep only the last, so merge them",
-                                        f"“{_shown(k.value)[:80]}”在同一映射中出现两次（另见第 {first} 行）；YAML 只会保留后者，请合并")))
+                        found.append(
+                            (
+                                line,
+                                "duplicate-key",
+                                _(
+                                    f"'{_shown(k.value)[:80]}' is given twice in this mapping (also on line {first}); "
+                                    f"YAML would keep only the last, so merge them",
+                                    f"“{_shown(k.value)[:80]}”在同一映射中出现两次（另见第 {first} 行）；YAML 只会保留后者，请合并",
+                                ),
+                            )
+                        )
             for k, v in reversed(node.value):
                 stack.append((v, depth + 1))
                 stack.append((k, depth + 1))
@@ -360,8 +398,15 @@ def _resolve_plain(value: str) -> Any:
 
 
 def _resolve_plain_uncached(value: str) -> Any:
-    if not value or value[0] in _PLAIN_BAD_START or value[-1] == " " or ": " in value or " #" in value \
-            or value.endswith(":") or "\t" in value:
+    if (
+        not value
+        or value[0] in _PLAIN_BAD_START
+        or value[-1] == " "
+        or ": " in value
+        or " #" in value
+        or value.endswith(":")
+        or "\t" in value
+    ):
         raise _GiveUp
     tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
     if tag == "tag:yaml.org,2002:str":
@@ -463,8 +508,14 @@ def _block_value(s: str) -> Any:
 
 
 def _fast_parse(text: str) -> _Parsed | None:
-    if "\r" in text or "\t" in text or not text.endswith("\n") or text.startswith("\ufeff") \
-            or YAML_ONLY_BREAKS.search(text) or _NON_PRINTABLE.search(text):
+    if (
+        "\r" in text
+        or "\t" in text
+        or not text.endswith("\n")
+        or text.startswith("\ufeff")
+        or YAML_ONLY_BREAKS.search(text)
+        or _NON_PRINTABLE.search(text)
+    ):
         return None
     try:
         doc: dict = {}

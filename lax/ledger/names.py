@@ -12,8 +12,8 @@ import difflib
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Iterator, Sequence
 
 from lax.files import TMP_PREFIX  # noqa: F401  (lax's temporary files: a leftover in a ledger folder is named by verify)
 from lax.i18n import _
@@ -101,7 +101,7 @@ def village_file_name(township: str, village: str, code: str | None = None) -> s
     if code:
         stem += f"-{safe_part(code, 40)}"
     if len(stem.encode("utf-8")) > _MAX_NAME_BYTES:
-        digest = hashlib.sha256(f"{township}\0{village}\0{code or ''}".encode("utf-8")).hexdigest()[:16]
+        digest = hashlib.sha256(f"{township}\0{village}\0{code or ''}".encode()).hexdigest()[:16]
         while len(stem.encode("utf-8")) > _MAX_NAME_BYTES - 17:
             stem = stem[:-1]
         stem = stem.rstrip(" .") + "~" + digest
@@ -121,8 +121,12 @@ def check_name(value: str, what: str) -> str:
     if not text:
         raise LaxError(_(f"the {what} name is empty", f"{_what_zh(what)}名称为空"))
     if any(unicodedata.category(ch)[0] == "C" for ch in text) or "/" in text or "\\" in text:
-        raise LaxError(_(f"{what} name '{value}' may not contain '/', '\\' or control characters",
-                         f"{_what_zh(what)}名称“{value}”不能包含“/”“\\”或控制字符"))
+        raise LaxError(
+            _(
+                f"{what} name '{value}' may not contain '/', '\\' or control characters",
+                f"{_what_zh(what)}名称“{value}”不能包含“/”“\\”或控制字符",
+            )
+        )
     if len(text) > 100:
         raise LaxError(_(f"{what} name is longer than 100 characters", f"{_what_zh(what)}名称超过 100 个字符"))
     return text
@@ -135,8 +139,12 @@ def check_code(value: str | None) -> str | None:
     if not text:
         return None
     if not _CODE_RE.match(text):
-        raise LaxError(_(f"village code '{value}' must be letters and digits, such as 360622101201",
-                         f"村代码“{value}”只能由字母和数字组成，例如 360622101201"))
+        raise LaxError(
+            _(
+                f"village code '{value}' must be letters and digits, such as 360622101201",
+                f"村代码“{value}”只能由字母和数字组成，例如 360622101201",
+            )
+        )
     return text
 
 
@@ -165,8 +173,12 @@ def find_village(entries: Sequence[Entry], query: str, folder: Path | None = Non
     if len(found) == 1:
         return found[0]
     if found:
-        raise LaxError(_(f"'{q}' matches {len(found)} villages: {_candidates(found)}; name it as township/village or by code",
-                         f"“{q}”对应 {len(found)} 个村：{_candidates(found)}；请写成 乡镇/村 或使用村代码"))
+        raise LaxError(
+            _(
+                f"'{q}' matches {len(found)} villages: {_candidates(found)}; name it as township/village or by code",
+                f"“{q}”对应 {len(found)} 个村：{_candidates(found)}；请写成 乡镇/村 或使用村代码",
+            )
+        )
     keys: dict[str, list[Entry]] = {}
     for e in entries:
         keys.setdefault(e.village, []).append(e)
@@ -184,6 +196,7 @@ def find_village(entries: Sequence[Entry], query: str, folder: Path | None = Non
 
 def _new_path(folder: Path, township: str, village: str, code: str | None, taken: set[str]) -> Path:
     """A file name for a village new to the ledger, never one already used by another village."""
+
     def names() -> Iterator[str]:  # made one at a time: the numbered ones are almost never needed
         yield village_file_name(township, village)
         if code:

@@ -11,9 +11,10 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from lax.criteria import Policy
 from lax.i18n import _
@@ -29,6 +30,7 @@ from lax.problems import LaxError
 
 if TYPE_CHECKING:
     from lax.check import CheckResult
+
 
 @dataclass
 class RecordSummary:
@@ -47,19 +49,26 @@ class RecordSummary:
         """One line for the person who ran `lax check --record`."""
         line = self._counts()
         if self.adopted:
-            line += _(f"; code taken from the input: {'; '.join(self.adopted)}", f"；采用输入中的村代码：{'；'.join(self.adopted)}")
+            line += _(
+                f"; code taken from the input: {'; '.join(self.adopted)}",
+                f"；采用输入中的村代码：{'；'.join(self.adopted)}",
+            )
         return line
 
     def _counts(self) -> str:
         if not self.files:
-            return _(f"ledger: nothing new to record ({self.unchanged} flagged village(s) already recorded)",
-                     f"台账：无新内容需要记录（{self.unchanged} 个被认定的村已在台账中）")
-        return _(f"ledger: {self.opened} opened, {self.reopened} reopened (rebound), {self.amended} with standards added, "
-                 f"{self.unchanged} unchanged, {self.missed_inclusions} missed inclusion(s), "
-                 f"{self.submissions} submission(s); {len(self.files)} file(s) written",
-                 f"台账：新列入 {self.opened} 个，反弹重新整改 {self.reopened} 个，追加认定情形 {self.amended} 个，"
-                 f"无变化 {self.unchanged} 个，漏报 {self.missed_inclusions} 个，记录报送 {self.submissions} 次；"
-                 f"写入 {len(self.files)} 个文件")
+            return _(
+                f"ledger: nothing new to record ({self.unchanged} flagged village(s) already recorded)",
+                f"台账：无新内容需要记录（{self.unchanged} 个被认定的村已在台账中）",
+            )
+        return _(
+            f"ledger: {self.opened} opened, {self.reopened} reopened (rebound), {self.amended} with standards added, "
+            f"{self.unchanged} unchanged, {self.missed_inclusions} missed inclusion(s), "
+            f"{self.submissions} submission(s); {len(self.files)} file(s) written",
+            f"台账：新列入 {self.opened} 个，反弹重新整改 {self.reopened} 个，追加认定情形 {self.amended} 个，"
+            f"无变化 {self.unchanged} 个，漏报 {self.missed_inclusions} 个，记录报送 {self.submissions} 次；"
+            f"写入 {len(self.files)} 个文件",
+        )
 
 
 def quarter_of(d: dt.date) -> str:
@@ -77,8 +86,11 @@ def _jsonable(value: Any) -> Any:
         return value.date()
     if isinstance(value, str):
         # A control character read from a cell would make the file fail `verify` (and be read by no command)
-        return "".join("\ufffd" if unicodedata.category(ch) == "Cc" and ch not in "\t\n" else ch for ch in value) \
-            if _has_control(value) else value
+        return (
+            "".join("\ufffd" if unicodedata.category(ch) == "Cc" and ch not in "\t\n" else ch for ch in value)
+            if _has_control(value)
+            else value
+        )
     if isinstance(value, (bool, int, dt.date)) or value is None:
         return value
     if isinstance(value, float):
@@ -88,8 +100,16 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def record_check(folder: Path, villages: list[dict], as_of: dt.date, channel: str, policy: Policy,
-                 criteria_ids: set[str], source: str | None, recorded: dict | None = None) -> RecordSummary:
+def record_check(
+    folder: Path,
+    villages: list[dict],
+    as_of: dt.date,
+    channel: str,
+    policy: Policy,
+    criteria_ids: set[str],
+    source: str | None,
+    recorded: dict | None = None,
+) -> RecordSummary:
     """Record what `lax check` found (`lax check --record`).
 
     `villages` holds every village read, flagged or not: {"township", "village", "code", "criteria": [ids met],
@@ -107,8 +127,12 @@ def record_check(folder: Path, villages: list[dict], as_of: dt.date, channel: st
     before any file is written.
     """
     if channel not in CHANNELS:
-        raise LaxError(_(f"channel: '{channel}' is not one of {', '.join(CHANNELS)}",
-                         f"channel：“{channel}”不在 {', '.join(CHANNELS)} 之中"))
+        raise LaxError(
+            _(
+                f"channel: '{channel}' is not one of {', '.join(CHANNELS)}",
+                f"channel：“{channel}”不在 {', '.join(CHANNELS)} 之中",
+            )
+        )
     folder = Path(folder)
     summary = RecordSummary()
     with locked(folder):
@@ -140,7 +164,9 @@ def record_check(folder: Path, villages: list[dict], as_of: dt.date, channel: st
             rows.append((township, village, code, v))
         conflicts = index.conflicts(rows)
         if conflicts:
-            raise LaxError(_(f"nothing recorded: {conflicts[0]}", f"未记录任何内容：{conflicts[0]}"), details=conflicts[1:])
+            raise LaxError(
+                _(f"nothing recorded: {conflicts[0]}", f"未记录任何内容：{conflicts[0]}"), details=conflicts[1:]
+            )
         for township, village, code, v in rows:
             key = ("code", code) if code else ("names", township, village)
             if key in seen:
@@ -156,8 +182,12 @@ def record_check(folder: Path, villages: list[dict], as_of: dt.date, channel: st
             met = list(dict.fromkeys(str(c) for c in (v.get("criteria") or [])))
             unknown = [c for c in met if c not in criteria_ids]
             if unknown:
-                raise LaxError(_(f"{township}/{village}: unknown standard {', '.join(unknown)}",
-                                 f"{township}/{village}：未知标准 {'、'.join(unknown)}"))
+                raise LaxError(
+                    _(
+                        f"{township}/{village}: unknown standard {', '.join(unknown)}",
+                        f"{township}/{village}：未知标准 {'、'.join(unknown)}",
+                    )
+                )
             if not met:
                 continue
             evidence = {c: _jsonable(e) for c, e in (v.get("evidence") or {}).items() if c in met}
@@ -169,14 +199,25 @@ def record_check(folder: Path, villages: list[dict], as_of: dt.date, channel: st
                 continue
             if entry is not None:
                 if entry.path in handled:
-                    conflicts.append(_(f"{handled[entry.path]} and {where} both match {entry.path}; "
-                                       f"give each its village code",
-                                       f"{handled[entry.path]} 与 {where} 都对应 {entry.path}；请为每行填写村代码"))
+                    conflicts.append(
+                        _(
+                            f"{handled[entry.path]} and {where} both match {entry.path}; give each its village code",
+                            f"{handled[entry.path]} 与 {where} 都对应 {entry.path}；请为每行填写村代码",
+                        )
+                    )
                     continue
                 handled[entry.path] = where
             try:
-                events = _events_for(entry, met, evidence, as_of, channel, policy,
-                                     row_source if row_source is not None else source, recorded)
+                events = _events_for(
+                    entry,
+                    met,
+                    evidence,
+                    as_of,
+                    channel,
+                    policy,
+                    row_source if row_source is not None else source,
+                    recorded,
+                )
             except LaxError as e:
                 refusals.append(str(e))
                 continue
@@ -195,9 +236,15 @@ def record_check(folder: Path, villages: list[dict], as_of: dt.date, channel: st
                     if adopt and old.code is None:
                         new_code = code
                         text = _with_code(text, old, code)
-                        summary.adopted.append(_(f"{old.label} ({old.path.name}) takes code {code} from {where}",
-                                                 f"{old.label}（{old.path.name}）采用 {where} 的村代码 {code}"))
-                    changes[old.path] = _plan(old.path, old, text, (old.township, old.village, new_code), events, policy)
+                        summary.adopted.append(
+                            _(
+                                f"{old.label} ({old.path.name}) takes code {code} from {where}",
+                                f"{old.label}（{old.path.name}）采用 {where} 的村代码 {code}",
+                            )
+                        )
+                    changes[old.path] = _plan(
+                        old.path, old, text, (old.township, old.village, new_code), events, policy
+                    )
                 else:
                     _refuse_if_unreadable(entries, problems, folder)
                     path = _new_path(folder, township, village, code, taken)
@@ -209,16 +256,30 @@ def record_check(folder: Path, villages: list[dict], as_of: dt.date, channel: st
             except LaxError as e:
                 refusals.append(str(e))
         if conflicts:  # which ledger village a row is cannot be told: a problem of identity, not a refused step
-            raise LaxError(_(f"nothing recorded: {conflicts[0]}", f"未记录任何内容：{conflicts[0]}"), details=conflicts[1:])
+            raise LaxError(
+                _(f"nothing recorded: {conflicts[0]}", f"未记录任何内容：{conflicts[0]}"), details=conflicts[1:]
+            )
         if bad_names:
-            raise LaxError(_(f"nothing recorded: {len(bad_names)} name(s) cannot go into the ledger",
-                             f"未记录任何内容：{len(bad_names)} 个名称无法记入台账"), details=bad_names)
+            raise LaxError(
+                _(
+                    f"nothing recorded: {len(bad_names)} name(s) cannot go into the ledger",
+                    f"未记录任何内容：{len(bad_names)} 个名称无法记入台账",
+                ),
+                details=bad_names,
+            )
         if refusals:
-            raise LaxError(_(f"nothing recorded: {len(refusals)} village(s) cannot take this check's results",
-                             f"未记录任何内容：{len(refusals)} 个村无法记入本次排查结果"), exit_code=1, details=refusals)
+            raise LaxError(
+                _(
+                    f"nothing recorded: {len(refusals)} village(s) cannot take this check's results",
+                    f"未记录任何内容：{len(refusals)} 个村无法记入本次排查结果",
+                ),
+                exit_code=1,
+                details=refusals,
+            )
         sources = {t: ", ".join(paths) for t, paths in township_sources.items()}
-        township_changes = _submissions(folder, per_township, examined, as_of, source, sources,
-                                        recorded) if channel == "self" else []
+        township_changes = (
+            _submissions(folder, per_township, examined, as_of, source, sources, recorded) if channel == "self" else []
+        )
         # One transaction: the village files and the township files land together or not at all.
         summary.files = _commit(list(changes.values()), township_changes, folder)
         summary.files += [path for path, _text in township_changes]
@@ -233,28 +294,43 @@ def check_rows(result: CheckResult) -> list[dict]:
     villages = []
     for v in result.villages:
         values = v.record.values
-        villages.append({
-            "township": values[idx["township"]],
-            "village": values[idx["village"]],
-            "code": values[idx["code"]] if "code" in idx else None,
-            "criteria": [m.id for m in v.matches],
-            "evidence": {m.id: dict(m.evidence) for m in v.matches},
-            "checked_on": values[idx["checked_on"]] if "checked_on" in idx else None,
-            # the row itself: file as given, sheet (spreadsheets only) and row (or item of a YAML/JSON list)
-            "source": {"path": v.record.path, "sheet": v.record.sheet, "row": v.record.row},
-        })
+        villages.append(
+            {
+                "township": values[idx["township"]],
+                "village": values[idx["village"]],
+                "code": values[idx["code"]] if "code" in idx else None,
+                "criteria": [m.id for m in v.matches],
+                "evidence": {m.id: dict(m.evidence) for m in v.matches},
+                "checked_on": values[idx["checked_on"]] if "checked_on" in idx else None,
+                # the row itself: file as given, sheet (spreadsheets only) and row (or item of a YAML/JSON list)
+                "source": {"path": v.record.path, "sheet": v.record.sheet, "row": v.record.row},
+            }
+        )
     return villages
 
 
-def record_result(folder: Path, result: CheckResult, channel: str, source: str | None,
-                  recorded: dict | None = None) -> RecordSummary:
+def record_result(
+    folder: Path, result: CheckResult, channel: str, source: str | None, recorded: dict | None = None
+) -> RecordSummary:
     """Record a `lax check` result in the ledger (`record_check` on `check_rows`). An input with problems
     records nothing: a village whose row could not be read would be missing from the record."""
     if result.problems:
-        raise LaxError(_(f"nothing recorded in the ledger: the input has {len(result.problems)} problem(s); fix them and run again",
-                         f"未记入台账：输入有 {len(result.problems)} 处问题，请修正后重新运行"))
-    return record_check(folder, check_rows(result), result.as_of, channel, result.criteria.policy,
-                        set(result.criteria.ids), source, recorded)
+        raise LaxError(
+            _(
+                f"nothing recorded in the ledger: the input has {len(result.problems)} problem(s); fix them and run again",
+                f"未记入台账：输入有 {len(result.problems)} 处问题，请修正后重新运行",
+            )
+        )
+    return record_check(
+        folder,
+        check_rows(result),
+        result.as_of,
+        channel,
+        result.criteria.policy,
+        set(result.criteria.ids),
+        source,
+        recorded,
+    )
 
 
 def _row_source(value: Any) -> dict | None:
@@ -311,11 +387,15 @@ class _LedgerIndex:
             bare = [e for e in self.by_names.get(names, []) if not e.code]
             if bare and len(codes) > 1:
                 labels = list(codes.values())
-                out.append(_(f"{bare[0].path} has no village code and the input has {len(codes)} villages "
-                             f"{names[0]}/{names[1]} with different codes: {'; '.join(labels)}; write the right code "
-                             f"into the ledger file (code: '...') and run again",
-                             f"{bare[0].path} 没有村代码，而输入中有 {len(codes)} 个村代码不同的 {names[0]}/{names[1]}："
-                             f"{'；'.join(labels)}；请在台账文件中写明村代码（code: '...'）后重新运行"))
+                out.append(
+                    _(
+                        f"{bare[0].path} has no village code and the input has {len(codes)} villages "
+                        f"{names[0]}/{names[1]} with different codes: {'; '.join(labels)}; write the right code "
+                        f"into the ledger file (code: '...') and run again",
+                        f"{bare[0].path} 没有村代码，而输入中有 {len(codes)} 个村代码不同的 {names[0]}/{names[1]}："
+                        f"{'；'.join(labels)}；请在台账文件中写明村代码（code: '...'）后重新运行",
+                    )
+                )
         return out
 
     def match(self, township: str, village: str, code: str | None, where: str) -> tuple[Entry | None, bool]:
@@ -327,17 +407,25 @@ class _LedgerIndex:
                 return found, False
             bare = [e for e in same if not e.code]
             if len(bare) > 1:
-                raise LaxError(_(f"{where}: the ledger has {len(bare)} files for {township}/{village} without a code: "
-                                 f"{', '.join(e.path.name for e in bare)}",
-                                 f"{where}：台账中有 {len(bare)} 个无村代码的 {township}/{village} 文件："
-                                 f"{'、'.join(e.path.name for e in bare)}"))
+                raise LaxError(
+                    _(
+                        f"{where}: the ledger has {len(bare)} files for {township}/{village} without a code: "
+                        f"{', '.join(e.path.name for e in bare)}",
+                        f"{where}：台账中有 {len(bare)} 个无村代码的 {township}/{village} 文件："
+                        f"{'、'.join(e.path.name for e in bare)}",
+                    )
+                )
             return (bare[0], True) if bare else (None, False)
         if len(same) > 1:
             files = [(e.path.name, e.code or "-") for e in same]
-            raise LaxError(_(f"{where} matches {len(same)} villages of the ledger: "
-                             f"{', '.join(f'{n} ({c})' for n, c in files)}; give the row its village code",
-                             f"{where} 对应台账中 {len(same)} 个村："
-                             f"{'、'.join(f'{n}（{c}）' for n, c in files)}；请为该行填写村代码"))
+            raise LaxError(
+                _(
+                    f"{where} matches {len(same)} villages of the ledger: "
+                    f"{', '.join(f'{n} ({c})' for n, c in files)}; give the row its village code",
+                    f"{where} 对应台账中 {len(same)} 个村："
+                    f"{'、'.join(f'{n}（{c}）' for n, c in files)}；请为该行填写村代码",
+                )
+            )
         return (same[0], False) if same else (None, False)
 
 
@@ -362,8 +450,16 @@ def _with_code(text: str, old: Entry, code: str) -> str | None:
     return new_text
 
 
-def _events_for(entry: Entry | None, met: list[str], evidence: dict, as_of: dt.date, channel: str,
-                policy: Policy, source: str | dict | None, recorded: dict | None = None) -> list[Event] | None:
+def _events_for(
+    entry: Entry | None,
+    met: list[str],
+    evidence: dict,
+    as_of: dt.date,
+    channel: str,
+    policy: Policy,
+    source: str | dict | None,
+    recorded: dict | None = None,
+) -> list[Event] | None:
     """The events one flagged village gets from a check on `as_of`, or None when nothing is new."""
     state = state_as_of(entry.events, as_of, policy) if entry else EMPTY
     status = state.status
@@ -371,22 +467,61 @@ def _events_for(entry: Entry | None, met: list[str], evidence: dict, as_of: dt.d
     if status in (None, "closed"):
         events = []
         if channel == "spot":
-            events.append(make_event(as_of, "missed_inclusion", channel=channel, criteria=met, evidence=evidence or None,
-                                     source=source, recorded=recorded))
-        events.append(make_event(as_of, "identified", channel=channel, criteria=met, evidence=evidence or None,
-                                 deadline=deadline, source=source, recorded=recorded))
+            events.append(
+                make_event(
+                    as_of,
+                    "missed_inclusion",
+                    channel=channel,
+                    criteria=met,
+                    evidence=evidence or None,
+                    source=source,
+                    recorded=recorded,
+                )
+            )
+        events.append(
+            make_event(
+                as_of,
+                "identified",
+                channel=channel,
+                criteria=met,
+                evidence=evidence or None,
+                deadline=deadline,
+                source=source,
+                recorded=recorded,
+            )
+        )
         return events
     if status == "accepted":
-        return [make_event(as_of, "reopened",
-                           reason=_(f"meets {', '.join(met)} again ({channel} check)", f"再次符合认定标准 {'、'.join(met)}（{_channel_zh(channel)}）"),
-                           channel=channel, criteria=met, evidence=evidence or None, deadline=deadline, source=source,
-                           recorded=recorded)]
+        return [
+            make_event(
+                as_of,
+                "reopened",
+                reason=_(
+                    f"meets {', '.join(met)} again ({channel} check)",
+                    f"再次符合认定标准 {'、'.join(met)}（{_channel_zh(channel)}）",
+                ),
+                channel=channel,
+                criteria=met,
+                evidence=evidence or None,
+                deadline=deadline,
+                source=source,
+                recorded=recorded,
+            )
+        ]
     new = [c for c in met if c not in state.criteria]
     if not new:
         return None
-    return [make_event(as_of, "amended", channel=channel, criteria=new,
-                       evidence={c: evidence[c] for c in new if c in evidence} or None, source=source,
-                       recorded=recorded)]
+    return [
+        make_event(
+            as_of,
+            "amended",
+            channel=channel,
+            criteria=new,
+            evidence={c: evidence[c] for c in new if c in evidence} or None,
+            source=source,
+            recorded=recorded,
+        )
+    ]
 
 
 def _channel_zh(channel: str) -> str:
@@ -395,9 +530,15 @@ def _channel_zh(channel: str) -> str:
     return terms.CHANNELS[channel].zh if channel in terms.CHANNELS else channel
 
 
-def _submissions(folder: Path, per_township: dict[str, int], examined: dict[str, dt.date], as_of: dt.date,
-                 source: str | None, sources: dict[str, str] | None = None,
-                 recorded: dict | None = None) -> list[tuple[Path, str]]:
+def _submissions(
+    folder: Path,
+    per_township: dict[str, int],
+    examined: dict[str, dt.date],
+    as_of: dt.date,
+    source: str | None,
+    sources: dict[str, str] | None = None,
+    recorded: dict | None = None,
+) -> list[tuple[Path, str]]:
     """New township-file texts for this quarter's submissions (one per township per quarter).
 
     The quarter is the one the township examined: that of its latest 排查日期 (checked_on) when the sheet
@@ -411,8 +552,12 @@ def _submissions(folder: Path, per_township: dict[str, int], examined: dict[str,
         path = township_file(folder, township)
         other = paths.setdefault(path, township)
         if other != township:  # cannot happen with township_file_name; a last guard against merging two townships
-            raise LaxError(_(f"townships '{other}' and '{township}' would share {path}; nothing recorded",
-                             f"乡镇“{other}”与“{township}”会共用 {path}；未记录任何内容"))
+            raise LaxError(
+                _(
+                    f"townships '{other}' and '{township}' would share {path}; nothing recorded",
+                    f"乡镇“{other}”与“{township}”会共用 {path}；未记录任何内容",
+                )
+            )
         events: list[Event] = []
         old_text = None
         if path.exists():
@@ -422,22 +567,41 @@ def _submissions(folder: Path, per_township: dict[str, int], examined: dict[str,
             c = _entry_from(parsed, kind="township")
             identity, problems, events = c.identity, _format_problems(label, c.problems), c.events
             if identity is None or problems:
-                raise LaxError(_(f"{problems[0] if problems else label} (fix the township file first)",
-                                 f"{problems[0] if problems else label}（请先修正乡镇文件）"))
+                raise LaxError(
+                    _(
+                        f"{problems[0] if problems else label} (fix the township file first)",
+                        f"{problems[0] if problems else label}（请先修正乡镇文件）",
+                    )
+                )
             if identity["township"] != township:
                 other = identity["township"]
-                raise LaxError(_(f"{label}: holds township '{other}', not '{township}' (two names, one file); "
-                                 f"rename it to {township_file_name(other)}, the file name of '{other}'",
-                                 f"{label}：记录的是乡镇“{other}”，而不是“{township}”（两个名称对应同一文件）；"
-                                 f"请将其改名为 {township_file_name(other)}，即“{other}”的文件名"))
+                raise LaxError(
+                    _(
+                        f"{label}: holds township '{other}', not '{township}' (two names, one file); "
+                        f"rename it to {township_file_name(other)}, the file name of '{other}'",
+                        f"{label}：记录的是乡镇“{other}”，而不是“{township}”（两个名称对应同一文件）；"
+                        f"请将其改名为 {township_file_name(other)}，即“{other}”的文件名",
+                    )
+                )
         if any(e.type == "submission" and e.data.get("quarter") == quarter for e in events):
             continue
         if events and as_of < events[-1].date:
-            raise LaxError(_(f"{path}: the submission of {as_of} is older than the file's last record ({events[-1].date})",
-                             f"{path}：{as_of} 的报送早于该文件最近一条记录（{events[-1].date}）"), exit_code=1)
+            raise LaxError(
+                _(
+                    f"{path}: the submission of {as_of} is older than the file's last record ({events[-1].date})",
+                    f"{path}：{as_of} 的报送早于该文件最近一条记录（{events[-1].date}）",
+                ),
+                exit_code=1,
+            )
         # the files this township's rows came from (older callers give one text for the whole check)
-        event = make_event(as_of, "submission", quarter=quarter, villages=count,
-                           source=(sources or {}).get(township) or source, recorded=recorded)
+        event = make_event(
+            as_of,
+            "submission",
+            quarter=quarter,
+            villages=count,
+            source=(sources or {}).get(township) or source,
+            recorded=recorded,
+        )
         text = dump_township(township, [*events, event])
         if old_text is not None and old_text != dump_township(township, events):
             # a hand-edited file keeps its comments and layout: the submission is appended to it

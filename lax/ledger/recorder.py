@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from lax.i18n import _
 from lax.problems import LaxError
@@ -34,8 +35,12 @@ def clean_name(value: Any) -> str | None:
 def _checked(value: str, where: str) -> str:
     name = clean_name(value)
     if name is None:
-        raise LaxError(_(f"{where}: '{value}' is not a usable name (1 to {MAX_NAME} characters, one line)",
-                         f"{where}：“{value}”不是可用的姓名（1 至 {MAX_NAME} 个字符，单行）"))
+        raise LaxError(
+            _(
+                f"{where}: '{value}' is not a usable name (1 to {MAX_NAME} characters, one line)",
+                f"{where}：“{value}”不是可用的姓名（1 至 {MAX_NAME} 个字符，单行）",
+            )
+        )
     return name
 
 
@@ -49,8 +54,14 @@ def _git_user(folder: Path) -> str | None:
             return None
         where = where.parent
     try:
-        done = subprocess.run(["git", "config", "user.name"], cwd=where, capture_output=True, timeout=3,
-                              stdin=subprocess.DEVNULL, check=False)
+        done = subprocess.run(
+            ["git", "config", "user.name"],
+            cwd=where,
+            capture_output=True,
+            timeout=3,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError, ValueError):
         return None  # no git, a hung git, an unreadable folder: the next source of a name is used
     if done.returncode != 0:
@@ -70,8 +81,9 @@ def _os_user() -> str | None:
         return None
 
 
-def recorder_name(given: str | None, folder: Path, env: Mapping[str, str] | None = None,
-                  given_as: str = "recorded by") -> str:
+def recorder_name(
+    given: str | None, folder: Path, env: Mapping[str, str] | None = None, given_as: str = "recorded by"
+) -> str:
     """Who is recording: `given`, else LAX_USER, else git's user.name in the ledger folder, else the OS user,
     else `unknown`. A bad given name or LAX_USER is an error (exit 2), never replaced; `given_as` names
     where the given name came from in that message (the CLI says `--recorded-by`)."""

@@ -12,8 +12,9 @@ import datetime as dt
 import json
 import os
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from lax.criteria import Policy
 from lax.files import write_text
@@ -22,10 +23,17 @@ from lax.ledger.fileformat import Entry, _read_text, _Unreadable, parse_text
 from lax.ledger.names import CACHE_DIR, JOURNAL_NAME, TMP_PREFIX, TOWNSHIPS_DIR, _inside, safe_part, township_file_name
 from lax.ledger.transaction import _settle
 from lax.ledger.validate import (
-    UNTRUSTED, _entry_from, _is_date, _more_problems, _typed, _unreadable_problem, problem_text,
+    UNTRUSTED,
+    _entry_from,
+    _is_date,
+    _more_problems,
+    _typed,
+    _unreadable_problem,
+    problem_text,
 )
 from lax.lifecycle import Event
 from lax.problems import LaxError, Problem
+
 
 def _village_paths(folder: Path) -> list[os.DirEntry]:
     return _scan(folder)[0]
@@ -50,9 +58,13 @@ def _scan(folder: Path) -> tuple[list[os.DirEntry], list[str]]:
     except FileNotFoundError:
         return [], []
     except NotADirectoryError:
-        raise LaxError(_(f"ledger folder {folder} is a file, not a folder", f"台账文件夹 {folder} 是文件而不是文件夹")) from None
+        raise LaxError(
+            _(f"ledger folder {folder} is a file, not a folder", f"台账文件夹 {folder} 是文件而不是文件夹")
+        ) from None
     except OSError as e:
-        raise LaxError(_(f"cannot read the ledger folder {folder}: {e.strerror}", f"无法读取台账文件夹 {folder}：{e.strerror}")) from None
+        raise LaxError(
+            _(f"cannot read the ledger folder {folder}: {e.strerror}", f"无法读取台账文件夹 {folder}：{e.strerror}")
+        ) from None
 
 
 def _stat_key(st: os.stat_result) -> list[int]:
@@ -156,8 +168,9 @@ class _Cache:
             pass  # a read-only ledger still lists; it is just not faster next time
 
 
-def load_entries(folder: Path, criteria_ids: set[str] | None = None, policy: Policy | None = None,
-                 use_cache: bool = True) -> tuple[list[Entry], list[str]]:
+def load_entries(
+    folder: Path, criteria_ids: set[str] | None = None, policy: Policy | None = None, use_cache: bool = True
+) -> tuple[list[Entry], list[str]]:
     """Every village of the ledger, and every problem found as `FILE:LINE: message`.
 
     A file that cannot be read at all, or does not read as what it says (`UNTRUSTED`: a key given twice, an
@@ -170,8 +183,9 @@ def load_entries(folder: Path, criteria_ids: set[str] | None = None, policy: Pol
     return entries, [problem_text(p) for p in problems]
 
 
-def load_entries_checked(folder: Path, criteria_ids: set[str] | None = None, policy: Policy | None = None,
-                         use_cache: bool = True) -> tuple[list[Entry], list[Problem]]:
+def load_entries_checked(
+    folder: Path, criteria_ids: set[str] | None = None, policy: Policy | None = None, use_cache: bool = True
+) -> tuple[list[Entry], list[Problem]]:
     """`load_entries`, with the problems as `Problem`s (code, path, line, message)."""
     folder = Path(folder)
     _settle(folder)
@@ -209,7 +223,9 @@ def load_entries_checked(folder: Path, criteria_ids: set[str] | None = None, pol
         if untrusted:
             # Every problem is still named (verify lists them all), but no command works on this reading. With a
             # key given twice the events read are not the file's, so their history is not judged.
-            more = [] if "duplicate-key" in untrusted else _more_problems(c.events, c.criteria_lines, policy, criteria_ids)
+            more = (
+                [] if "duplicate-key" in untrusted else _more_problems(c.events, c.criteria_lines, policy, criteria_ids)
+            )
             problems.extend(_typed(label, c.problems + more))
             continue
         entry = Entry(path, c.identity["township"], c.identity["village"], c.identity.get("code"), tuple(c.events))
@@ -234,11 +250,15 @@ def _stray_problems(folder: Path, names: Sequence[str]) -> list[Problem]:
         if dot and ext.lower() in ("yaml", "yml"):
             message = _(f"is not read by lax: rename it to {stem}.yaml", f"lax 不会读取该文件：请改名为 {stem}.yaml")
             if (folder / f"{stem}.yaml").exists():
-                message = _(f"is not read by lax, and {stem}.yaml is there too: merge the two into {stem}.yaml",
-                            f"lax 不会读取该文件，且已有 {stem}.yaml：请将两者合并到 {stem}.yaml")
+                message = _(
+                    f"is not read by lax, and {stem}.yaml is there too: merge the two into {stem}.yaml",
+                    f"lax 不会读取该文件，且已有 {stem}.yaml：请将两者合并到 {stem}.yaml",
+                )
         else:
-            message = _("is not a ledger file (lax reads only *.yaml here): move it out of the ledger folder",
-                        "不是台账文件（此处 lax 只读取 *.yaml）：请移出台账文件夹")
+            message = _(
+                "is not a ledger file (lax reads only *.yaml here): move it out of the ledger folder",
+                "不是台账文件（此处 lax 只读取 *.yaml）：请移出台账文件夹",
+            )
         out.append(Problem("stray-file", message, str(folder / name), line=1))
     return out
 
@@ -250,9 +270,17 @@ def _duplicates(entries: Sequence[Entry]) -> list[Problem]:
         key = ("code", e.code) if e.code else ("names", e.township, e.village)
         first = seen.get(key)
         if first is not None:
-            problems.append(Problem("duplicate-village",
-                                    _(f"the same village as {first.path.name} ({e.label}); merge the two files",
-                                      f"与 {first.path.name} 是同一个村（{e.label}）；请合并这两个文件"), str(e.path), line=1))
+            problems.append(
+                Problem(
+                    "duplicate-village",
+                    _(
+                        f"the same village as {first.path.name} ({e.label}); merge the two files",
+                        f"与 {first.path.name} 是同一个村（{e.label}）；请合并这两个文件",
+                    ),
+                    str(e.path),
+                    line=1,
+                )
+            )
         else:
             seen[key] = e
     return problems
@@ -317,13 +345,26 @@ def verify_checked(folder: Path, policy: Policy, criteria_ids: set[str]) -> tupl
     files = len(_village_paths(folder)) + len(_village_paths(folder / TOWNSHIPS_DIR))
     for name in sorted(os.listdir(folder)):
         if name.startswith(TMP_PREFIX):
-            problems.append(Problem("leftover-temp-file", _("left over from an interrupted write; safe to delete",
-                                                            "中断写入留下的临时文件，可以删除"), str(folder / name), line=1))
+            problems.append(
+                Problem(
+                    "leftover-temp-file",
+                    _("left over from an interrupted write; safe to delete", "中断写入留下的临时文件，可以删除"),
+                    str(folder / name),
+                    line=1,
+                )
+            )
         elif name == JOURNAL_NAME:  # only when this process could not take the lock to finish it
-            problems.append(Problem("interrupted-record", _("an interrupted record; the next lax command that can write "
-                                                            "to the ledger finishes it",
-                                                            "中断的记录；下一次能写入台账的 lax 命令会完成它"),
-                                    str(folder / name), line=1))
+            problems.append(
+                Problem(
+                    "interrupted-record",
+                    _(
+                        "an interrupted record; the next lax command that can write to the ledger finishes it",
+                        "中断的记录；下一次能写入台账的 lax 命令会完成它",
+                    ),
+                    str(folder / name),
+                    line=1,
+                )
+            )
     return files, problems + tproblems
 
 
@@ -335,15 +376,25 @@ def _refuse_if_unreadable(entries: Sequence[Entry], problems: Sequence[Problem |
     known = {e.path.name for e in entries}
     files, stray = _scan(folder)
     lines = [p if isinstance(p, str) else problem_text(p) for p in problems]
-    first = next((next((p for p in lines if p.startswith(str(folder / d.name) + ":")), str(folder / d.name))
-                  for d in files if d.name not in known), None)
+    first = next(
+        (
+            next((p for p in lines if p.startswith(str(folder / d.name) + ":")), str(folder / d.name))
+            for d in files
+            if d.name not in known
+        ),
+        None,
+    )
     if first is None:
         copies = [n for n in stray if n.rpartition(".")[2].lower() in ("yaml", "yml")]
         first = problem_text(_stray_problems(folder, copies[:1])[0]) if copies else None
     if first is not None:
-        raise LaxError(_(f"{first} (every village file must be readable before a new village is added; "
-                         f"lax ledger verify lists the problems)",
-                         f"{first}（新增村之前所有村文件都必须可读；lax ledger verify 会列出问题）"))
+        raise LaxError(
+            _(
+                f"{first} (every village file must be readable before a new village is added; "
+                f"lax ledger verify lists the problems)",
+                f"{first}（新增村之前所有村文件都必须可读；lax ledger verify 会列出问题）",
+            )
+        )
 
 
 def township_file(folder: Path, township: str) -> Path:

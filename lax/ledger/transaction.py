@@ -14,9 +14,9 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Iterator, Sequence
 
 from lax.files import lock, replace, sync_folder, unlink_quietly, write_temp, write_text
 from lax.i18n import _
@@ -33,10 +33,17 @@ def locked(folder: Path, timeout: float = 60.0) -> Iterator[None]:
     held = ExitStack()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        held.enter_context(lock(folder / LOCK_NAME, timeout, _("the ledger is locked by another lax process; try again",
-                                                               "台账正被另一个 lax 进程写入，请稍后再试")))
+        held.enter_context(
+            lock(
+                folder / LOCK_NAME,
+                timeout,
+                _("the ledger is locked by another lax process; try again", "台账正被另一个 lax 进程写入，请稍后再试"),
+            )
+        )
     except OSError as e:
-        raise LaxError(_(f"cannot use the ledger folder {folder}: {e.strerror}", f"无法使用台账文件夹 {folder}：{e.strerror}")) from None
+        raise LaxError(
+            _(f"cannot use the ledger folder {folder}: {e.strerror}", f"无法使用台账文件夹 {folder}：{e.strerror}")
+        ) from None
     with held:
         key = os.path.realpath(folder)
         _held.add(key)
@@ -123,9 +130,13 @@ def _write_all(folder: Path, files: Sequence[tuple[Path, str]]) -> None:
         journal.unlink()
         sync_folder(Path(folder))
     except OSError as e:
-        raise LaxError(_(f"cannot finish writing the ledger {folder}: {os_reason(e)}; the next lax command "
-                         "on it finishes the record",
-                         f"无法完成写入台账 {folder}：{os_reason(e)}；下一次对该台账运行 lax 命令时会完成这次记录")) from None
+        raise LaxError(
+            _(
+                f"cannot finish writing the ledger {folder}: {os_reason(e)}; the next lax command "
+                "on it finishes the record",
+                f"无法完成写入台账 {folder}：{os_reason(e)}；下一次对该台账运行 lax 命令时会完成这次记录",
+            )
+        ) from None
 
 
 def _digest(text: str) -> str:
@@ -134,9 +145,11 @@ def _digest(text: str) -> str:
 
 def _write_journal(folder: Path, renames: Sequence[tuple[Path, Path, str]]) -> None:
     """The journal of one transaction, in place only when whole (written aside, synced, renamed)."""
-    data = {"lax-journal": 1,
-            "renames": [[os.path.relpath(t, folder), os.path.relpath(p, folder), h] for t, p, h in renames],
-            "end": True}
+    data = {
+        "lax-journal": 1,
+        "renames": [[os.path.relpath(t, folder), os.path.relpath(p, folder), h] for t, p, h in renames],
+        "end": True,
+    }
     write_text(folder / JOURNAL_NAME, json.dumps(data, ensure_ascii=False) + "\n", JOURNAL_SUFFIX)
 
 
@@ -204,8 +217,12 @@ def _recover(folder: Path) -> None:
         journal.unlink()
         sync_folder(folder)
     except OSError as e:
-        raise LaxError(_(f"cannot finish the interrupted write in {folder}: {os_reason(e)}",
-                         f"无法完成 {folder} 中中断的写入：{os_reason(e)}")) from None
+        raise LaxError(
+            _(
+                f"cannot finish the interrupted write in {folder}: {os_reason(e)}",
+                f"无法完成 {folder} 中中断的写入：{os_reason(e)}",
+            )
+        ) from None
 
 
 def _settle(folder: Path) -> None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from lax.criteria import Policy
 from lax.i18n import _
@@ -49,10 +50,12 @@ def funds_problem(value: Any, confirmed: bool = False) -> str | None:
     if value > HARD_MAX_FUNDS:
         return _(f"funds: {value:g} yuan is not a plausible amount", f"funds：{value:g} 元不是可信的金额")
     if value > MAX_FUNDS and not confirmed:
-        return _(f"funds: {value:,.0f} yuan is more than 10^9 yuan; if it is right, add 'funds_confirmed: true' to the "
-                 f"event (what lax ledger progress --force writes)",
-                 f"funds：{value:,.0f} 元超过 10^9 元；如确实无误，请在该事件中加上“funds_confirmed: true”"
-                 f"（即 lax ledger progress --force 所写）")
+        return _(
+            f"funds: {value:,.0f} yuan is more than 10^9 yuan; if it is right, add 'funds_confirmed: true' to the "
+            f"event (what lax ledger progress --force writes)",
+            f"funds：{value:,.0f} 元超过 10^9 元；如确实无误，请在该事件中加上“funds_confirmed: true”"
+            f"（即 lax ledger progress --force 所写）",
+        )
     return None
 
 
@@ -68,26 +71,34 @@ def _value_problem(key: str, value: Any, etype: str, event: dict | None = None) 
         return "bad-date", _(f"{key}: '{value}' is not a valid date", f"{key}：“{value}”不是有效日期")
     if key == "deadline":
         if not _is_date(value):
-            return "bad-date", _(f"deadline: {value!r} is not a date like 2027-03-30",
-                                 f"deadline：{value!r} 不是 2027-03-30 这样的日期")
+            return "bad-date", _(
+                f"deadline: {value!r} is not a date like 2027-03-30", f"deadline：{value!r} 不是 2027-03-30 这样的日期"
+            )
     elif key == "channel":
         if value not in CHANNELS:
-            return "bad-value", _(f"channel: '{value}' is not one of {', '.join(CHANNELS)}",
-                                  f"channel：“{value}”不在 {', '.join(CHANNELS)} 之中")
+            return "bad-value", _(
+                f"channel: '{value}' is not one of {', '.join(CHANNELS)}",
+                f"channel：“{value}”不在 {', '.join(CHANNELS)} 之中",
+            )
     elif key == "criteria":
         ids = value if isinstance(value, list) else None
         if ids is None or not all(isinstance(c, str) for c in ids):
-            return "bad-value", _("criteria: must be a list of standard ids such as [C05, C13]",
-                                  "criteria：应为标准编号列表，例如 [C05, C13]")
+            return "bad-value", _(
+                "criteria: must be a list of standard ids such as [C05, C13]",
+                "criteria：应为标准编号列表，例如 [C05, C13]",
+            )
         if not ids and etype in ("identified", "amended"):
             return "missing-value", _("criteria: at least one standard is needed", "criteria：至少需要一条标准")
     elif key == "evidence":
         if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
-            return "bad-value", _("evidence: must map a standard to its field values, e.g. {C05: {election_completed: false}}",
-                                  "evidence：应为标准到字段值的映射，例如 {C05: {election_completed: false}}")
+            return "bad-value", _(
+                "evidence: must map a standard to its field values, e.g. {C05: {election_completed: false}}",
+                "evidence：应为标准到字段值的映射，例如 {C05: {election_completed: false}}",
+            )
         if _non_finite(value):
-            return "bad-amount", _("evidence: holds .nan or .inf, which is not a number",
-                                   "evidence：含有 .nan 或 .inf，不是数字")
+            return "bad-amount", _(
+                "evidence: holds .nan or .inf, which is not a number", "evidence：含有 .nan 或 .inf，不是数字"
+            )
     elif key == "measures":
         if not (isinstance(value, str) or (isinstance(value, list) and all(isinstance(m, str) for m in value))):
             return "bad-value", _("measures: must be a list of texts", "measures：应为文字列表")
@@ -97,11 +108,14 @@ def _value_problem(key: str, value: Any, etype: str, event: dict | None = None) 
             return "bad-amount", message
     elif key == FUNDS_CONFIRMED:
         if value is not True:
-            return "bad-value", _(f"{key}: {value!r} must be true (or leave the key out)", f"{key}：{value!r} 应为 true（或删去该键）")
+            return "bad-value", _(
+                f"{key}: {value!r} must be true (or leave the key out)", f"{key}：{value!r} 应为 true（或删去该键）"
+            )
     elif key == "score":
         if not _is_number(value) or not math.isfinite(value) or value < 0:
-            return ("bad-amount" if _is_number(value) else "bad-value"), _(f"score: {value!r} is not a score",
-                                                                           f"score：{value!r} 不是有效分数")
+            return ("bad-amount" if _is_number(value) else "bad-value"), _(
+                f"score: {value!r} is not a score", f"score：{value!r} 不是有效分数"
+            )
     elif key == "passed":
         if not isinstance(value, bool):
             return "bad-value", _(f"passed: {value!r} must be true or false", f"passed：{value!r} 应为 true 或 false")
@@ -117,21 +131,28 @@ def _value_problem(key: str, value: Any, etype: str, event: dict | None = None) 
 
 def _recorded_problem(value: Any) -> tuple[str, str] | None:
     """`recorded: {by: 李明, at: '2026-11-29T23:50:00+08:00'}`: who entered the event, and when."""
-    shape = _("recorded: must be {by: NAME, at: '2026-11-29T23:50:00+08:00'}",
-              "recorded：应为 {by: 姓名, at: '2026-11-29T23:50:00+08:00'}")
+    shape = _(
+        "recorded: must be {by: NAME, at: '2026-11-29T23:50:00+08:00'}",
+        "recorded：应为 {by: 姓名, at: '2026-11-29T23:50:00+08:00'}",
+    )
     if not isinstance(value, dict):
         return "bad-value", shape
     unknown = [str(k) for k in value if k not in _RECORDED_KEYS]
     if unknown:
-        return "unknown-key", _(f"recorded: unknown key '{unknown[0]}' (allowed: by, at)",
-                                f"recorded：未知的键“{unknown[0]}”（允许：by, at）")
+        return "unknown-key", _(
+            f"recorded: unknown key '{unknown[0]}' (allowed: by, at)",
+            f"recorded：未知的键“{unknown[0]}”（允许：by, at）",
+        )
     by = value.get("by")
     if not isinstance(by, str) or not by.strip():
-        return "bad-value", _(f"recorded: by: {by!r} must be the name of who recorded it",
-                              f"recorded：by：{by!r} 应为记录人姓名")
+        return "bad-value", _(
+            f"recorded: by: {by!r} must be the name of who recorded it", f"recorded：by：{by!r} 应为记录人姓名"
+        )
     if not _timestamp(value.get("at")):
-        return "bad-value", _(f"recorded: at: {value.get('at')!r} must be a quoted time like '2026-11-29T23:50:00+08:00'",
-                              f"recorded：at：{value.get('at')!r} 应为加引号的时间，例如 '2026-11-29T23:50:00+08:00'")
+        return "bad-value", _(
+            f"recorded: at: {value.get('at')!r} must be a quoted time like '2026-11-29T23:50:00+08:00'",
+            f"recorded：at：{value.get('at')!r} 应为加引号的时间，例如 '2026-11-29T23:50:00+08:00'",
+        )
     return None
 
 
@@ -139,12 +160,15 @@ def _source_problem(value: dict) -> tuple[str, str] | None:
     """`source: {path: 邓埠镇.xlsx, sheet: 排查表, row: 17}` (older files hold plain text, also fine)."""
     unknown = [str(k) for k in value if k not in _SOURCE_KEYS]
     if unknown:
-        return "unknown-key", _(f"source: unknown key '{unknown[0]}' (allowed: path, sheet, row)",
-                                f"source：未知的键“{unknown[0]}”（允许：path, sheet, row）")
+        return "unknown-key", _(
+            f"source: unknown key '{unknown[0]}' (allowed: path, sheet, row)",
+            f"source：未知的键“{unknown[0]}”（允许：path, sheet, row）",
+        )
     path, sheet, row = value.get("path"), value.get("sheet"), value.get("row")
     if not isinstance(path, str) or not path.strip():
-        return "bad-value", _(f"source: path: {path!r} must be the name of the file read",
-                              f"source：path：{path!r} 应为所读文件的名称")
+        return "bad-value", _(
+            f"source: path: {path!r} must be the name of the file read", f"source：path：{path!r} 应为所读文件的名称"
+        )
     if sheet is not None and not isinstance(sheet, str):
         return "bad-value", _(f"source: sheet: {sheet!r} must be text", f"source：sheet：{sheet!r} 应为文字")
     if not isinstance(row, int) or isinstance(row, bool) or row < 1:
@@ -192,16 +216,31 @@ def _entry_from(parsed: _Parsed, kind: str = "village") -> _Checked:
         problems.append((line, code, message))
 
     if not isinstance(doc, dict):
-        say(1, "bad-structure", _("a ledger file must be a mapping with township, village, code and events",
-                 "台账文件应为包含 township、village、code、events 的映射") if kind == "village" else
-            _("a township file must be a mapping with township and events", "乡镇文件应为包含 township、events 的映射"))
+        say(
+            1,
+            "bad-structure",
+            _(
+                "a ledger file must be a mapping with township, village, code and events",
+                "台账文件应为包含 township、village、code、events 的映射",
+            )
+            if kind == "village"
+            else _(
+                "a township file must be a mapping with township and events", "乡镇文件应为包含 township、events 的映射"
+            ),
+        )
         return _Checked(None, problems, [], [])
     kl = parsed.key_lines
     allowed = ("township", "village", "code", "events") if kind == "village" else ("township", "events")
     for key in doc:
         if key not in allowed:
-            say(kl.get(key, 1), "unknown-key", _(f"unknown key '{key}' (expected {', '.join(allowed)})",
-                                  f"未知的键“{key}”（应为 {', '.join(allowed)}）"))
+            say(
+                kl.get(key, 1),
+                "unknown-key",
+                _(
+                    f"unknown key '{key}' (expected {', '.join(allowed)})",
+                    f"未知的键“{key}”（应为 {', '.join(allowed)}）",
+                ),
+            )
     identity: dict[str, Any] = {}
     for key in allowed[:-1]:
         value = doc.get(key)
@@ -211,8 +250,14 @@ def _entry_from(parsed: _Parsed, kind: str = "village") -> _Checked:
             elif isinstance(value, str) and value.strip():
                 identity[key] = value.strip()
             elif _is_number(value):
-                say(kl.get(key, 1), "bad-code", _(f"code: write the code as quoted text, e.g. code: '{value}'",
-                                      f"code：村代码应加引号写成文字，例如 code: '{value}'"))
+                say(
+                    kl.get(key, 1),
+                    "bad-code",
+                    _(
+                        f"code: write the code as quoted text, e.g. code: '{value}'",
+                        f"code：村代码应加引号写成文字，例如 code: '{value}'",
+                    ),
+                )
                 identity[key] = str(value)
             else:
                 say(kl.get(key, 1), "bad-code", _("code: must be text or null", "code：应为文字或 null"))
@@ -226,30 +271,58 @@ def _entry_from(parsed: _Parsed, kind: str = "village") -> _Checked:
     raw_events = doc.get("events")
     events: list[Event] = []
     if raw_events is None:
-        say(kl.get("events", 1), "missing-value", _("'events' is missing (write events: [] for none)", "缺少“events”（没有事件时写 events: []）"))
+        say(
+            kl.get("events", 1),
+            "missing-value",
+            _("'events' is missing (write events: [] for none)", "缺少“events”（没有事件时写 events: []）"),
+        )
         raw_events = []
     elif not isinstance(raw_events, list):
-        say(kl.get("events", 1), "bad-structure", _("'events' must be a list of dated events", "“events”应为带日期的事件列表"))
+        say(
+            kl.get("events", 1),
+            "bad-structure",
+            _("'events' must be a list of dated events", "“events”应为带日期的事件列表"),
+        )
         raw_events = []
     types = EVENT_TYPES if kind == "village" else ("submission",)
     for index, item in enumerate(raw_events):
         line, keys = parsed.event_lines[index] if index < len(parsed.event_lines) else (kl.get("events", 1), {})
         if not isinstance(item, dict):
-            say(line, "bad-structure", _("an event must be a mapping with date and type", "事件应为包含 date 和 type 的映射"))
+            say(
+                line,
+                "bad-structure",
+                _("an event must be a mapping with date and type", "事件应为包含 date 和 type 的映射"),
+            )
             continue
         date = item.get("date")
         etype = item.get("type")
         ok = True
         if isinstance(date, _BadScalar):
-            say(keys.get("date", line), "bad-date", _(f"date: '{date}' is not a valid date", f"date：“{date}”不是有效日期"))
+            say(
+                keys.get("date", line),
+                "bad-date",
+                _(f"date: '{date}' is not a valid date", f"date：“{date}”不是有效日期"),
+            )
             ok = False
         elif not _is_date(date):
-            say(keys.get("date", line), "bad-date", _(f"date: {date!r} is not a date like 2026-09-30 (unquoted)",
-                                          f"date：{date!r} 不是 2026-09-30 这样的日期（不加引号）"))
+            say(
+                keys.get("date", line),
+                "bad-date",
+                _(
+                    f"date: {date!r} is not a date like 2026-09-30 (unquoted)",
+                    f"date：{date!r} 不是 2026-09-30 这样的日期（不加引号）",
+                ),
+            )
             ok = False
         if etype not in types:
-            say(keys.get("type", line), "unknown-event-type", _(f"unknown event type {etype!r} (expected one of {', '.join(types)})",
-                                          f"未知的事件类型 {etype!r}（应为 {', '.join(types)} 之一）"))
+            say(
+                keys.get("type", line),
+                "unknown-event-type",
+                _(
+                    f"unknown event type {etype!r} (expected one of {', '.join(types)})",
+                    f"未知的事件类型 {etype!r}（应为 {', '.join(types)} 之一）",
+                ),
+            )
             ok = False
         if not ok:
             continue
@@ -260,9 +333,14 @@ def _entry_from(parsed: _Parsed, kind: str = "village") -> _Checked:
                 continue
             data[key] = value
             if key not in allowed_keys and key not in _EVERY_EVENT_KEYS:
-                say(keys.get(key, line), "unknown-key",
-                    _(f"{etype}: unknown key '{key}' (allowed: {', '.join(allowed_keys)})",
-                      f"{etype}：未知的键“{key}”（允许：{', '.join(allowed_keys)}）"))
+                say(
+                    keys.get(key, line),
+                    "unknown-key",
+                    _(
+                        f"{etype}: unknown key '{key}' (allowed: {', '.join(allowed_keys)})",
+                        f"{etype}：未知的键“{key}”（允许：{', '.join(allowed_keys)}）",
+                    ),
+                )
                 continue
             if kind == "township":
                 found = _township_value_problem(key, value)
@@ -273,24 +351,37 @@ def _entry_from(parsed: _Parsed, kind: str = "village") -> _Checked:
         if etype in ("identified", "amended") and "criteria" not in data:
             say(line, "missing-value", _(f"{etype}: 'criteria' is missing", f"{etype}：缺少“criteria”"))
         if etype == "acceptance" and "passed" not in data:
-            say(line, "missing-value", _("acceptance: 'passed' (true or false) is missing",
-                                         "acceptance：缺少“passed”（true 或 false）"))
+            say(
+                line,
+                "missing-value",
+                _("acceptance: 'passed' (true or false) is missing", "acceptance：缺少“passed”（true 或 false）"),
+            )
         if etype == "submission" and "quarter" not in data:
             say(line, "missing-value", _("submission: 'quarter' is missing", "submission：缺少“quarter”"))
         deadline = data.get("deadline")
         if _is_date(deadline) and deadline < date:
-            say(keys.get("deadline", line), "bad-deadline", _(f"deadline {deadline} is before the event's date {date}",
-                                              f"整改时限 {deadline} 早于事件日期 {date}"))
+            say(
+                keys.get("deadline", line),
+                "bad-deadline",
+                _(f"deadline {deadline} is before the event's date {date}", f"整改时限 {deadline} 早于事件日期 {date}"),
+            )
         if events and date < events[-1].date:
-            say(keys.get("date", line), "event-order", _(f"events out of order: {date} comes after {events[-1].date}",
-                                          f"事件顺序错误：{date} 排在 {events[-1].date} 之后"))
+            say(
+                keys.get("date", line),
+                "event-order",
+                _(
+                    f"events out of order: {date} comes after {events[-1].date}",
+                    f"事件顺序错误：{date} 排在 {events[-1].date} 之后",
+                ),
+            )
         events.append(Event(date, etype, data, line))
         criteria_lines.append(keys.get("criteria", line))
     return _Checked(identity or None, problems, events, criteria_lines)
 
 
-def _standards_problems(events: Sequence[Event], criteria_lines: Sequence[int],
-                        criteria_ids: set[str]) -> list[tuple[int, str, str]]:
+def _standards_problems(
+    events: Sequence[Event], criteria_lines: Sequence[int], criteria_ids: set[str]
+) -> list[tuple[int, str, str]]:
     """Standards in the events that the criteria file does not define."""
     problems = []
     for e, line in zip(events, criteria_lines):
@@ -298,8 +389,16 @@ def _standards_problems(events: Sequence[Event], criteria_lines: Sequence[int],
         if isinstance(ids, list):
             unknown = [str(c) for c in ids if c not in criteria_ids]
             if unknown:
-                problems.append((line, "unknown-standard", _(f"criteria: unknown standard {', '.join(unknown)} (valid: {_id_range(criteria_ids)})",
-                                         f"criteria：未知标准 {'、'.join(unknown)}（有效编号：{_id_range(criteria_ids)}）")))
+                problems.append(
+                    (
+                        line,
+                        "unknown-standard",
+                        _(
+                            f"criteria: unknown standard {', '.join(unknown)} (valid: {_id_range(criteria_ids)})",
+                            f"criteria：未知标准 {'、'.join(unknown)}（有效编号：{_id_range(criteria_ids)}）",
+                        ),
+                    )
+                )
     return problems
 
 
@@ -308,7 +407,9 @@ def _township_value_problem(key: str, value: Any) -> tuple[str, str] | None:
         return "bad-date", _(f"{key}: '{value}' is not a valid date", f"{key}：“{value}”不是有效日期")
     if key == "quarter":
         if not isinstance(value, str) or not re.match(r"^\d{4}Q[1-4]$", value):
-            return "bad-value", _(f"quarter: {value!r} is not a quarter like 2026Q3", f"quarter：{value!r} 不是 2026Q3 这样的季度")
+            return "bad-value", _(
+                f"quarter: {value!r} is not a quarter like 2026Q3", f"quarter：{value!r} 不是 2026Q3 这样的季度"
+            )
     elif key == "villages":
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             return "bad-value", _(f"villages: {value!r} is not a number of villages", f"villages：{value!r} 不是村数")
@@ -346,8 +447,13 @@ def _unreadable_problem(label: str, e: _Unreadable) -> Problem:
     return Problem(e.code, e.message, label, line=e.line)
 
 
-def read_village(path: Path, policy: Policy | None = None, criteria_ids: set[str] | None = None,
-                 label: str | None = None, parsed: _Parsed | None = None) -> Checked:
+def read_village(
+    path: Path,
+    policy: Policy | None = None,
+    criteria_ids: set[str] | None = None,
+    label: str | None = None,
+    parsed: _Parsed | None = None,
+) -> Checked:
     """Read and check one village file (the history too, when a policy is given)."""
     label = label or str(path)
     if parsed is None:
@@ -364,8 +470,9 @@ def read_village(path: Path, policy: Policy | None = None, criteria_ids: set[str
     return Checked(entry, tuple(problem_text(p) for p in typed), parsed, tuple(typed))
 
 
-def _more_problems(events: Sequence[Event], criteria_lines: Sequence[int], policy: Policy | None,
-                   criteria_ids: set[str] | None) -> list[tuple[int, str, str]]:
+def _more_problems(
+    events: Sequence[Event], criteria_lines: Sequence[int], policy: Policy | None, criteria_ids: set[str] | None
+) -> list[tuple[int, str, str]]:
     found: list[tuple[int, str, str]] = []
     if criteria_ids is not None:
         found += _standards_problems(events, criteria_lines, criteria_ids)
@@ -377,9 +484,14 @@ def _more_problems(events: Sequence[Event], criteria_lines: Sequence[int], polic
 def _history_problems(events: Sequence[Event], policy: Policy) -> list[tuple[int, str, str]]:
     """`lifecycle.history_problems` with codes: `event-order` for a date before the last one's,
     `impossible-step` for a step the lifecycle would have refused."""
-    return [(event.line, "event-order" if out_of_order else "impossible-step",
-             _(f"{event.type} on {event.date}: {reason}", f"{event.date} 的 {event.type}：{reason}"))
-            for event, reason, out_of_order in history_refusals(events, policy)]
+    return [
+        (
+            event.line,
+            "event-order" if out_of_order else "impossible-step",
+            _(f"{event.type} on {event.date}: {reason}", f"{event.date} 的 {event.type}：{reason}"),
+        )
+        for event, reason, out_of_order in history_refusals(events, policy)
+    ]
 
 
 def _typed(label: str, problems: Sequence[tuple[int, str, str]]) -> list[Problem]:

@@ -4,8 +4,9 @@ recorded event (`log_data`), with dates as ISO text for JSON (`json_value`)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from lax.criteria import Policy
 from lax.i18n import _
@@ -14,6 +15,7 @@ from lax.ledger.recorder import parse_timestamp
 from lax.ledger.store import _township_files
 from lax.lifecycle import Event, Replay, State, state_as_of
 from lax.problems import LaxError, Problem
+
 
 def json_value(value: Any) -> Any:
     """Dates as ISO strings, recursively, for JSON output."""
@@ -53,8 +55,14 @@ def show_data(entry: Entry, as_of: dt.date, policy: Policy) -> dict:
     return data
 
 
-def list_data(entries: Sequence[Entry], as_of: dt.date, policy: Policy, status: str | None = None,
-              township: str | None = None, overdue: bool = False) -> dict:
+def list_data(
+    entries: Sequence[Entry],
+    as_of: dt.date,
+    policy: Policy,
+    status: str | None = None,
+    township: str | None = None,
+    overdue: bool = False,
+) -> dict:
     """`lax ledger list` as data: villages with a round opened by `as_of`, filtered, in township/village order."""
     rows = []
     for e in entries:
@@ -76,8 +84,13 @@ def list_data(entries: Sequence[Entry], as_of: dt.date, policy: Policy, status: 
     return {"as_of": as_of.isoformat(), "villages": rows}
 
 
-def log_data(folder: Path, entries: Sequence[Entry], since: dt.date | None = None, village: Entry | None = None,
-             by: str | None = None) -> tuple[list[dict], list[Problem]]:
+def log_data(
+    folder: Path,
+    entries: Sequence[Entry],
+    since: dt.date | None = None,
+    village: Entry | None = None,
+    by: str | None = None,
+) -> tuple[list[dict], list[Problem]]:
     """`lax ledger log` as data: every event of the ledger (village and township files) in the order it was
     recorded, and the problems of township files that could not be read.
 
@@ -114,8 +127,16 @@ def log_data(folder: Path, entries: Sequence[Entry], since: dt.date | None = Non
             if since is not None and day < since:
                 continue
             key = (1, stamp.timestamp(), order) if stamp is not None else (0, ev.date.toordinal(), order)
-            row = {"township": township, "village": name, "code": code, "date": ev.date.isoformat(), "type": ev.type,
-                   "recorded": json_value(rec) if rec is not None else None, "path": str(path), "line": ev.line}
+            row = {
+                "township": township,
+                "village": name,
+                "code": code,
+                "date": ev.date.isoformat(),
+                "type": ev.type,
+                "recorded": json_value(rec) if rec is not None else None,
+                "path": str(path),
+                "line": ev.line,
+            }
             row.update({k: json_value(v) for k, v in ev.data.items() if k != "recorded" and k not in row})
             rows.append((key, row))
     rows.sort(key=lambda r: r[0])

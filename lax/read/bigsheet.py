@@ -25,8 +25,9 @@ import tempfile
 import threading
 import xml.etree.ElementTree as ET
 import zipfile
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Iterator
+from typing import Any
 
 SPLIT_MIN = 24 << 20  # bytes of sheet XML below which one parse is quick enough (~0.4 s)
 
@@ -93,8 +94,13 @@ def parse_in_two(path: Path, sheet: str, inspect: Callable[[bytes], Any] | None 
             # The caller's look into the XML runs beside the two parses (which free the GIL).
             looked: dict[str, Any] = {}
             # (the XML is passed in, not closed over: `del data` below must not take it from the thread)
-            look = threading.Thread(target=lambda xml: looked.update(result=inspect(xml)), args=(data,),
-                                    name="lax-inspect") if inspect is not None else None
+            look = (
+                threading.Thread(
+                    target=lambda xml: looked.update(result=inspect(xml)), args=(data,), name="lax-inspect"
+                )
+                if inspect is not None
+                else None
+            )
             workdir = Path(tempfile.mkdtemp(prefix="lax-"))
             try:
                 halves = _write_halves(z, member, data, cut, workdir)
@@ -163,11 +169,11 @@ def _cut(data: bytes) -> tuple[int, int, int] | None:
         return None
     content = data.find(b">", opened) + 1
     closed = data.rfind(b"</sheetData>")
-    if content <= 0 or data[content - 2:content] == b"/>" or closed < content:
+    if content <= 0 or data[content - 2 : content] == b"/>" or closed < content:
         return None
     bang = data.find(b"!", content, closed)  # rare in cell text; any comment or CDATA has one
     while bang >= 0:
-        if data[bang - 1:bang] == b"<":
+        if data[bang - 1 : bang] == b"<":
             return None
         bang = data.find(b"!", bang + 1, closed)
     at = content + (closed - content) // 2
@@ -176,14 +182,13 @@ def _cut(data: bytes) -> tuple[int, int, int] | None:
         if at < 0:
             return None
         match = _ROW_START.match(data, at, min(at + 300, closed))
-        if match and data[max(content, at - 64):at].rstrip().endswith(b"</row>"):
+        if match and data[max(content, at - 64) : at].rstrip().endswith(b"</row>"):
             return content, at, closed
         at += 4
     return None
 
 
-def _write_halves(z: zipfile.ZipFile, member: str, data: bytes, cut: tuple[int, int, int],
-                  workdir: Path) -> list[Path]:
+def _write_halves(z: zipfile.ZipFile, member: str, data: bytes, cut: tuple[int, int, int], workdir: Path) -> list[Path]:
     content, at, closed = cut
     view = memoryview(data)
     pieces = ([view[:at], view[closed:]], [view[:content], view[at:]])

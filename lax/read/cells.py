@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from lax.read import bigsheet
 
@@ -83,7 +84,7 @@ def percent_styles(z: Any) -> list[str]:
         root = ET.fromstring(data)
     except Exception:  # noqa: BLE001 - no styles part (or a damaged one): nothing is shown as a percent
         return []
-    ns = root.tag[:-len("styleSheet")] if root.tag.endswith("styleSheet") else ""
+    ns = root.tag[: -len("styleSheet")] if root.tag.endswith("styleSheet") else ""
     percent = set(_BUILTIN_PERCENT_FORMATS)
     for fmt in root.iter(ns + "numFmt"):
         code = _QUOTED_RE.sub("", fmt.get("formatCode", ""))
@@ -104,8 +105,10 @@ def sheet_marks(data: bytes, percents: list[str]) -> dict[tuple[int, int], Any]:
         # below 1 the percent column reads a bare number as a fraction anyway, `lax.read.values.settle_percents`,
         # so the format changes nothing there); each candidate's value is then read exactly. `<` cannot
         # stand inside an attribute value, so the `<` before the style attribute opens the cell's tag.
-        styled = re.compile(rb' s="(?:' + "|".join(percents).encode() + rb')"(?: t="n")?>'
-                            rb'(?:<f[^>]*>[^<]*</f>|<f[^>]*/>)?<v>([1-9][^<]*)</v>')
+        styled = re.compile(
+            rb' s="(?:' + "|".join(percents).encode() + rb')"(?: t="n")?>'
+            rb"(?:<f[^>]*>[^<]*</f>|<f[^>]*/>)?<v>([1-9][^<]*)</v>"
+        )
         for m in styled.finditer(data):
             try:
                 if float(m.group(1)) <= 1:
@@ -113,7 +116,7 @@ def sheet_marks(data: bytes, percents: list[str]) -> dict[tuple[int, int], Any]:
             except ValueError:
                 continue
             start = data.rfind(b"<", 0, m.start())
-            ref = _CELL_REF_RE.search(data, start, m.start()) if data[start:start + 3] == b"<c " else None
+            ref = _CELL_REF_RE.search(data, start, m.start()) if data[start : start + 3] == b"<c " else None
             if ref:
                 out.setdefault(cell_at(ref), PERCENT_CELL)
     return out
@@ -121,11 +124,13 @@ def sheet_marks(data: bytes, percents: list[str]) -> dict[tuple[int, int], Any]:
 
 def sheet_inspector(path: Path) -> Callable[[bytes], dict[tuple[int, int], Any]]:
     """For `bigsheet.parse_in_two`: the cell marks of the XML it unpacks."""
+
     def inspect(data: bytes) -> dict[tuple[int, int], Any]:
         import zipfile
 
         with zipfile.ZipFile(path) as z:
             return sheet_marks(data, percent_styles(z))
+
     return inspect
 
 
@@ -205,7 +210,7 @@ def error_cells_in(data: bytes) -> dict[tuple[int, int], str]:
     while pos != -1:
         start = data.rfind(b"<c", 0, pos)
         end = data.find(b">", pos)
-        if start != -1 and end != -1 and data[end - 1:end] != b"/":
+        if start != -1 and end != -1 and data[end - 1 : end] != b"/":
             tag = data[start:end]
             ref = _CELL_REF_RE.search(tag)
             close = data.find(b"</c>", end)
@@ -229,8 +234,9 @@ def cell_at(ref: re.Match) -> tuple[int, int]:
     return int(ref.group(2)) - 1, col - 1
 
 
-def with_errors(rows: Iterator[list], first_num: int, start_col: int,
-                 errors: dict[tuple[int, int], str]) -> Iterator[list]:
+def with_errors(
+    rows: Iterator[list], first_num: int, start_col: int, errors: dict[tuple[int, int], str]
+) -> Iterator[list]:
     """The rows of a sheet with its Excel error values put back where calamine left a blank (xlsx) or the
     failed formula's stale number (ods): the file says the cell is an error, so it reads as one. A number
     styled as a percent (`PERCENT_CELL`) reads as what the cell shows: 1.5 as `150%`."""

@@ -129,12 +129,20 @@ class Villages:
         township, village = name_key
         where = first.where()
         what = f"{township} {village}" + (f" ({code})" if code is not None else "")
-        self.problems.append(Problem(
-            "duplicate-village",
-            _(f"{what} appears twice: first at {where}; this row is left out",
-              f"{what}重复出现：首次出现在 {where}；本行未计入"),
-            rec.path, sheet=rec.sheet, row=rec.row,
-            column=(rec.columns or {}).get("code" if code is not None else "village"),
-            field="code" if code is not None else "village",
-            value=code if code is not None else village, line=line))
+        self.problems.append(
+            Problem(
+                "duplicate-village",
+                _(
+                    f"{what} appears twice: first at {where}; this row is left out",
+                    f"{what}重复出现：首次出现在 {where}；本行未计入",
+                ),
+                rec.path,
+                sheet=rec.sheet,
+                row=rec.row,
+                column=(rec.columns or {}).get("code" if code is not None else "village"),
+                field="code" if code is not None else "village",
+                value=code if code is not None else village,
+                line=line,
+            )
+        )
         return False

@@ -16,8 +16,9 @@ import csv
 import io
 import itertools
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from lax.i18n import _
 from lax.problems import Problem
@@ -37,11 +38,17 @@ _WPS_SUFFIXES = (".et", ".ett")
 
 # Files townships send that are not tables lax reads, with what to do about them.
 _OTHER_PROGRAMS: dict[str, Callable[[], str]] = {
-    ".numbers": lambda: _("an Apple Numbers file: export it as Excel (.xlsx) and check that copy",
-                          "这是 Apple Numbers 文件：请导出为 Excel（.xlsx）文件后再检查"),
-    **dict.fromkeys((".doc", ".docx", ".wps", ".pdf"), lambda: _(
-        "a document, not a table: lax reads the township's spreadsheet itself (.xlsx, .xls, .csv)",
-        "这是文档，不是表格：请提供乡镇的排查表格本身（.xlsx、.xls、.csv）")),
+    ".numbers": lambda: _(
+        "an Apple Numbers file: export it as Excel (.xlsx) and check that copy",
+        "这是 Apple Numbers 文件：请导出为 Excel（.xlsx）文件后再检查",
+    ),
+    **dict.fromkeys(
+        (".doc", ".docx", ".wps", ".pdf"),
+        lambda: _(
+            "a document, not a table: lax reads the township's spreadsheet itself (.xlsx, .xls, .csv)",
+            "这是文档，不是表格：请提供乡镇的排查表格本身（.xlsx、.xls、.csv）",
+        ),
+    ),
 }
 
 
@@ -71,9 +78,13 @@ def read_file(reader: Any, p: str | os.PathLike) -> None:
         elif suffix in _OTHER_PROGRAMS:
             reader.unreadable(shown, _OTHER_PROGRAMS[suffix]())
         else:
-            reader.unreadable(shown, _(
-                f"unknown file type '{path.suffix or path.name}' (expected .xlsx, .xls, .ods, .csv, .yaml or .json)",
-                f"不支持的文件类型“{path.suffix or path.name}”（应为 .xlsx、.xls、.ods、.csv、.yaml 或 .json）"))
+            reader.unreadable(
+                shown,
+                _(
+                    f"unknown file type '{path.suffix or path.name}' (expected .xlsx, .xls, .ods, .csv, .yaml or .json)",
+                    f"不支持的文件类型“{path.suffix or path.name}”（应为 .xlsx、.xls、.ods、.csv、.yaml 或 .json）",
+                ),
+            )
     except (KeyboardInterrupt, SystemExit, GeneratorExit):
         raise
     except BaseException as e:  # noqa: BLE001 - calamine can panic (a BaseException); any failure is one problem
@@ -94,10 +105,17 @@ def read_workbook(reader: Any, path: Path, shown: str) -> None:
     is_zip, is_ole = magic[:4] == b"PK\x03\x04", magic[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
     if not is_zip and not is_ole:
         if _looks_like_text(magic):
-            reader.unreadable(shown, _("this is a text file, not a spreadsheet (if it is CSV, name it .csv)",
-                                       "这是文本文件，不是电子表格（如果是 CSV，请以 .csv 为扩展名）"))
+            reader.unreadable(
+                shown,
+                _(
+                    "this is a text file, not a spreadsheet (if it is CSV, name it .csv)",
+                    "这是文本文件，不是电子表格（如果是 CSV，请以 .csv 为扩展名）",
+                ),
+            )
         else:
-            reader.unreadable(shown, _("not an Excel or OpenDocument spreadsheet", "不是 Excel 或 OpenDocument 电子表格"))
+            reader.unreadable(
+                shown, _("not an Excel or OpenDocument spreadsheet", "不是 Excel 或 OpenDocument 电子表格")
+            )
         return
     if is_zip:
         refusal = zip_bomb(path)
@@ -118,9 +136,16 @@ def read_workbook(reader: Any, path: Path, shown: str) -> None:
         for name in targets:
             found |= _read_worksheet(reader, wb, path, shown, name, is_zip, is_ole)
         if not found and reader.sheet is None:
-            reader.problems.append(Problem("no-header", _(
-                f"no sheet has a header row naming the columns (such as 乡镇 and 村名) in its first {HEADER_ROWS} rows",
-                f"没有哪个工作表在前 {HEADER_ROWS} 行中有表头（如“乡镇”“村名”）"), shown))
+            reader.problems.append(
+                Problem(
+                    "no-header",
+                    _(
+                        f"no sheet has a header row naming the columns (such as 乡镇 and 村名) in its first {HEADER_ROWS} rows",
+                        f"没有哪个工作表在前 {HEADER_ROWS} 行中有表头（如“乡镇”“村名”）",
+                    ),
+                    shown,
+                )
+            )
     finally:
         wb.close()
 
@@ -139,9 +164,17 @@ def _sheets_to_read(reader: Any, wb: Any, shown: str) -> list[str] | None:
         close = [n for n in names if n.strip().casefold() == wanted.strip().casefold()]
         wanted = close[0] if len(close) == 1 else wanted
     if wanted not in names:
-        reader.problems.append(Problem("no-sheet", _(
-            f"no sheet named '{reader.sheet}' (the sheets are: {', '.join(names)})",
-            f"没有名为“{reader.sheet}”的工作表（现有工作表：{'、'.join(names)}）"), shown, sheet=reader.sheet))
+        reader.problems.append(
+            Problem(
+                "no-sheet",
+                _(
+                    f"no sheet named '{reader.sheet}' (the sheets are: {', '.join(names)})",
+                    f"没有名为“{reader.sheet}”的工作表（现有工作表：{'、'.join(names)}）",
+                ),
+                shown,
+                sheet=reader.sheet,
+            )
+        )
         return None
     return [wanted]
 
@@ -165,8 +198,7 @@ def _read_worksheet(reader: Any, wb: Any, path: Path, shown: str, name: str, is_
                 else:
                     scan = _Background(excel_error_cells, path, name) if is_zip else None
                     ws = wb.get_sheet_by_name(name)
-                    errors = scan.result() if scan is not None else (
-                        xls_error_cells(path, name) if is_ole else None)
+                    errors = scan.result() if scan is not None else (xls_error_cells(path, name) if is_ole else None)
             found = _read_sheet(reader, ws, shown, name, explicit=reader.sheet is not None, errors=errors)
             ws = None  # free calamine's copy of this sheet before the next one
             return found
@@ -175,14 +207,23 @@ def _read_worksheet(reader: Any, wb: Any, path: Path, shown: str, name: str, is_
     except BaseException as e:  # noqa: BLE001 - one damaged sheet costs that sheet, not the workbook
         ws = None
         reader.undo(mark, shown, name)  # a sheet is read wholly or not at all
-        reader.problems.append(Problem("unreadable-file", _(
-            f"sheet '{name}' cannot be read: {_describe_error(e)}",
-            f"无法读取工作表“{name}”：{_describe_error(e)}"), shown, sheet=name))
+        reader.problems.append(
+            Problem(
+                "unreadable-file",
+                _(
+                    f"sheet '{name}' cannot be read: {_describe_error(e)}",
+                    f"无法读取工作表“{name}”：{_describe_error(e)}",
+                ),
+                shown,
+                sheet=name,
+            )
+        )
         return True  # said already: not also "no sheet has a header"
 
 
-def _read_sheet(reader: Any, ws: Any, shown: str, name: str, explicit: bool,
-                errors: dict[tuple[int, int], str] | None = None) -> bool:
+def _read_sheet(
+    reader: Any, ws: Any, shown: str, name: str, explicit: bool, errors: dict[tuple[int, int], str] | None = None
+) -> bool:
     """Read one sheet; False when it has no recognisable header (a problem only if `explicit`).
     `errors`: the sheet's Excel error cells, (row, column) from 0 -> `#DIV/0!`, which calamine reads as
     blank; they are put back into the rows so that they are reported, never read as blank."""
@@ -205,7 +246,7 @@ def _read_sheet(reader: Any, ws: Any, shown: str, name: str, explicit: bool,
         first = next(rows, None)
         if first is None:
             return False
-    reader.total += (ws.height or 0)
+    reader.total += ws.height or 0
     all_rows: Iterator[list] = itertools.chain((first,), rows)
     if errors:
         all_rows = with_errors(all_rows, start_row + 1, start_col, errors)
@@ -213,8 +254,10 @@ def _read_sheet(reader: Any, ws: Any, shown: str, name: str, explicit: bool,
 
 
 def _wps_hint() -> str:
-    return _("a WPS spreadsheet (.et) that cannot be read as Excel: in WPS, save it as .xlsx and check that copy",
-             "这是无法按 Excel 读取的 WPS 表格文件（.et）：请在 WPS 中另存为 .xlsx 文件后再检查")
+    return _(
+        "a WPS spreadsheet (.et) that cannot be read as Excel: in WPS, save it as .xlsx and check that copy",
+        "这是无法按 Excel 读取的 WPS 表格文件（.et）：请在 WPS 中另存为 .xlsx 文件后再检查",
+    )
 
 
 def open_workbook(path: Path) -> Any:
@@ -244,12 +287,15 @@ def zip_bomb(path: Path) -> str | None:
     total = sum(i.file_size for i in infos)
     worst = max(infos, key=lambda i: i.file_size / max(1, i.compress_size), default=None)
     bomb = total > ZIP_MAX_UNPACKED or (
-        worst is not None and worst.file_size > (50 << 20) and worst.file_size > ZIP_MAX_RATIO * worst.compress_size)
+        worst is not None and worst.file_size > (50 << 20) and worst.file_size > ZIP_MAX_RATIO * worst.compress_size
+    )
     if not bomb:
         return None
-    return _(f"the workbook would unpack to {total / (1 << 20):,.0f} MB from {path.stat().st_size / (1 << 20):,.1f} MB "
-             f"(a zip bomb?); refused",
-             f"工作簿解压后将达 {total / (1 << 20):,.0f} MB（文件仅 {path.stat().st_size / (1 << 20):,.1f} MB，疑为压缩炸弹），已拒绝读取")
+    return _(
+        f"the workbook would unpack to {total / (1 << 20):,.0f} MB from {path.stat().st_size / (1 << 20):,.1f} MB "
+        f"(a zip bomb?); refused",
+        f"工作簿解压后将达 {total / (1 << 20):,.0f} MB（文件仅 {path.stat().st_size / (1 << 20):,.1f} MB，疑为压缩炸弹），已拒绝读取",
+    )
 
 
 class _Background:
@@ -274,6 +320,7 @@ class _Background:
         if not ok:
             raise value
         return value
+
 
 def _looks_like_text(head: bytes) -> bool:
     """Whether the first bytes of a file are text (UTF-8 or GBK, no NUL bytes)."""
@@ -307,13 +354,16 @@ def decode(raw: bytes, gbk: bool = True) -> str | None:
     except UnicodeDecodeError:
         return None
 
+
 def _describe_error(e: BaseException) -> str:
     """A one-line reason for a file that cannot be read."""
     name = type(e).__name__
     text = " ".join(str(e).split())
     if name == "PasswordError" or "password" in text.lower() or "encrypt" in text.lower():
-        return _("the workbook is password-protected or encrypted; save an unprotected copy",
-                 "工作簿有密码保护或已加密，请另存一份无密码的副本")
+        return _(
+            "the workbook is password-protected or encrypted; save an unprotected copy",
+            "工作簿有密码保护或已加密，请另存一份无密码的副本",
+        )
     if isinstance(e, UnicodeDecodeError):
         return _("the text encoding is not recognised (save as UTF-8)", "无法识别文本编码（请另存为 UTF-8）")
     if isinstance(e, MemoryError):
@@ -327,8 +377,10 @@ def _describe_error(e: BaseException) -> str:
     if name in ("CalamineError", "XmlError", "ZipError", "PanicException") or "calamine" in type(e).__module__:
         if len(text) > 120:
             text = text[:117] + "..."
-        return _(f"not a readable spreadsheet, or the file is damaged ({text or name})",
-                 f"不是可读取的电子表格，或文件已损坏（{text or name}）")
+        return _(
+            f"not a readable spreadsheet, or the file is damaged ({text or name})",
+            f"不是可读取的电子表格，或文件已损坏（{text or name}）",
+        )
     if isinstance(e, csv.Error):
         return _(f"not a readable CSV file ({text})", f"不是可读取的 CSV 文件（{text}）")
     return f"{name}: {text}" if text else name
@@ -345,7 +397,9 @@ def read_csv(reader: Any, path: Path, shown: str) -> None:
         return
     text = decode(raw)
     if text is None:
-        reader.unreadable(shown, _("the text is neither UTF-8 nor GBK/GB18030", "文本既不是 UTF-8 也不是 GBK/GB18030 编码"))
+        reader.unreadable(
+            shown, _("the text is neither UTF-8 nor GBK/GB18030", "文本既不是 UTF-8 也不是 GBK/GB18030 编码")
+        )
         return
     del raw
     first_line = text.split("\n", 1)[0]
@@ -371,19 +425,23 @@ def read_csv(reader: Any, path: Path, shown: str) -> None:
     read_table(reader, iter(rows), iter(lines), 0, shown, None, explicit=True)
 
 
-def _csv_quotes(reader: Any, rows: list[list[str]], lines: list[int], spans: list[int], last_line: int,
-                shown: str) -> None:
+def _csv_quotes(
+    reader: Any, rows: list[list[str]], lines: list[int], spans: list[int], last_line: int, shown: str
+) -> None:
     """Rows whose quoting swallowed line breaks into a cell where none belongs: a `csv-quote` problem at
     the line where the quote opened, naming the lines swallowed, and the row is not read (its cells
     hold the following lines, not its values). A line break may stand in a free-text field (a note);
     in a name or code, or in a field of any other type, it means a quote left open (`"宋三村` swallows
     every line up to the next `"`). Such rows are taken out of `rows`/`lines` in place."""
-    found = find_header(rows[:HEADER_ROWS], rows[HEADER_ROWS:HEADER_ROWS + 1], reader.criteria.field_for_header)
+    found = find_header(rows[:HEADER_ROWS], rows[HEADER_ROWS : HEADER_ROWS + 1], reader.criteria.field_for_header)
     if found is None:
         return  # no header: said by the table reader
     mapping, header_at, data_at, _top = found
-    strict = {c: f for c, f in mapping.items()
-              if f in ("township", "village", "code") or reader.fields[reader.index[f]].type != "text"}
+    strict = {
+        c: f
+        for c, f in mapping.items()
+        if f in ("township", "village", "code") or reader.fields[reader.index[f]].type != "text"
+    }
     drop = []
     for k in spans:
         if k < data_at:
@@ -397,12 +455,23 @@ def _csv_quotes(reader: Any, rows: list[list[str]], lines: list[int], spans: lis
             if breaks and c in strict:
                 f = reader.fields[reader.index[strict[c]]]
                 swallowed = end - at
-                reader.problems.append(Problem("csv-quote", _(
-                    f"a quote opened in {f.title_en} on line {at} swallows the next {swallowed} line(s) "
-                    f"(to line {end}) into one cell: lines {start}-{end} are not read; close or remove the quote",
-                    f"第 {at} 行“{f.title_zh}”中的引号未闭合，把其后 {swallowed} 行（至第 {end} 行）并入了一个单元格："
-                    f"第 {start}-{end} 行未读取；请补全或删去该引号"),
-                    shown, row=at, column=column_letter(c), field=f.id, value=_show(cell), line=at))
+                reader.problems.append(
+                    Problem(
+                        "csv-quote",
+                        _(
+                            f"a quote opened in {f.title_en} on line {at} swallows the next {swallowed} line(s) "
+                            f"(to line {end}) into one cell: lines {start}-{end} are not read; close or remove the quote",
+                            f"第 {at} 行“{f.title_zh}”中的引号未闭合，把其后 {swallowed} 行（至第 {end} 行）并入了一个单元格："
+                            f"第 {start}-{end} 行未读取；请补全或删去该引号",
+                        ),
+                        shown,
+                        row=at,
+                        column=column_letter(c),
+                        field=f.id,
+                        value=_show(cell),
+                        line=at,
+                    )
+                )
                 drop.append(k)
                 break
             at += breaks

@@ -29,8 +29,8 @@ import math
 import os
 import signal
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from lax.i18n import _
 from lax.problems import LaxError
@@ -74,17 +74,29 @@ def memory_limit() -> int | None:
         if math.isnan(value):  # float() takes `nan` (and `inf`, refused below as too large): no size
             raise ValueError(number)
     except ValueError:
-        raise LaxError(_(f"LAX_MEMORY_LIMIT: '{raw}' is not a size like 4G, 1500M or 0 (no limit)",
-                         f"LAX_MEMORY_LIMIT：“{raw}”不是 4G、1500M 或 0（不限制）这样的大小")) from None
+        raise LaxError(
+            _(
+                f"LAX_MEMORY_LIMIT: '{raw}' is not a size like 4G, 1500M or 0 (no limit)",
+                f"LAX_MEMORY_LIMIT：“{raw}”不是 4G、1500M 或 0（不限制）这样的大小",
+            )
+        ) from None
     if value < 0:
         raise LaxError(_(f"LAX_MEMORY_LIMIT: '{raw}' is negative", f"LAX_MEMORY_LIMIT：“{raw}”是负数"))
     if value * scale > MAXIMUM_MEMORY_LIMIT:  # inf, 1e30: more than the system can be asked for
-        raise LaxError(_(f"LAX_MEMORY_LIMIT: '{raw}' is too large (at most 1024T, or 0 for no limit)",
-                         f"LAX_MEMORY_LIMIT：“{raw}”过大（最多 1024T，或 0 表示不限制）"))
+        raise LaxError(
+            _(
+                f"LAX_MEMORY_LIMIT: '{raw}' is too large (at most 1024T, or 0 for no limit)",
+                f"LAX_MEMORY_LIMIT：“{raw}”过大（最多 1024T，或 0 表示不限制）",
+            )
+        )
     limit = int(value * scale)
     if 0 < limit < MINIMUM_MEMORY_LIMIT:  # Python and the libraries alone need about this much address space
-        raise LaxError(_(f"LAX_MEMORY_LIMIT: '{raw}' is too small for lax to start (at least 256M, or 0 for no limit)",
-                         f"LAX_MEMORY_LIMIT：“{raw}”太小，lax 无法运行（至少 256M，或 0 表示不限制）"))
+        raise LaxError(
+            _(
+                f"LAX_MEMORY_LIMIT: '{raw}' is too small for lax to start (at least 256M, or 0 for no limit)",
+                f"LAX_MEMORY_LIMIT：“{raw}”太小，lax 无法运行（至少 256M，或 0 表示不限制）",
+            )
+        )
     return limit or None
 
 
@@ -119,8 +131,13 @@ def supervise() -> int | None:
         if reading is None or reading in _crashed or sig not in _CRASH_SIGNALS:
             name = _signal_name(sig)
             # Not a read: it may have been writing, and each file it wrote is whole (written aside, then renamed).
-            raise LaxError(_(f"lax stopped: its work process was killed ({name}) before it finished",
-                             f"lax 已停止：工作进程在完成前被终止（{name}）"), exit_code=3)
+            raise LaxError(
+                _(
+                    f"lax stopped: its work process was killed ({name}) before it finished",
+                    f"lax 已停止：工作进程在完成前被终止（{name}）",
+                ),
+                exit_code=3,
+            )
         _crashed[reading] = sig  # and go round again: the next child skips this sheet
 
 
@@ -180,6 +197,7 @@ def _forward(pid: int):
             os.kill(pid, signum)
         except ProcessLookupError:  # pragma: no cover - it has just ended
             pass
+
     return handler
 
 
@@ -227,10 +245,12 @@ def crash_reason(sheet: str | None) -> str:
     limit = _current_limit()
     limit_text = _(f"limit {_size(limit)}", f"上限 {_size(limit)}") if limit else _("no limit set", "未设上限")
     what = _(f"sheet '{sheet}'", f"工作表“{sheet}”") if sheet is not None else _("the workbook", "工作簿")
-    return _(f"{what} could not be read: the spreadsheet reader ran out of memory ({limit_text}); "
-             "its cells span millions of empty rows or columns, or repeat one cell millions of times",
-             f"{what}无法读取：表格读取程序内存不足（{limit_text}）；"
-             "其单元格跨越数百万空行或空列，或将一个单元格重复了数百万次")
+    return _(
+        f"{what} could not be read: the spreadsheet reader ran out of memory ({limit_text}); "
+        "its cells span millions of empty rows or columns, or repeat one cell millions of times",
+        f"{what}无法读取：表格读取程序内存不足（{limit_text}）；"
+        "其单元格跨越数百万空行或空列，或将一个单元格重复了数百万次",
+    )
 
 
 @contextmanager

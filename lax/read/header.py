@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Any, Callable, Iterable, NamedTuple
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
 
 from lax.criteria import header_key
 from lax.i18n import _, has_cjk
@@ -27,14 +28,54 @@ HEADER_ROWS = 10  # the header must be within the first rows of a sheet
 
 # Headers that name no field and need no notice: row numbers and remarks columns townships add to every
 # sheet. Compared after `header_key` folding (no spaces, lower case, full-width folded).
-NON_FIELD_HEADERS = frozenset(header_key(h) for h in (
-    "序号", "编号", "序", "排序", "顺序号", "行号", "栏次", "备注", "备注说明", "说明", "附注",
-    "No", "No.", "#", "S/N", "Remark", "Remarks", "Note", "Notes"))
+NON_FIELD_HEADERS = frozenset(
+    header_key(h)
+    for h in (
+        "序号",
+        "编号",
+        "序",
+        "排序",
+        "顺序号",
+        "行号",
+        "栏次",
+        "备注",
+        "备注说明",
+        "说明",
+        "附注",
+        "No",
+        "No.",
+        "#",
+        "S/N",
+        "Remark",
+        "Remarks",
+        "Note",
+        "Notes",
+    )
+)
 # The columns lax itself adds to a results sheet or CSV (lax.render.results), read back without a notice; with them,
 # each standard's column (`C05`, `C05 Two-committee election not completed`), see `ColumnNotices.quiet`.
-_LAX_OUTPUT_HEADERS = frozenset(header_key(h) for h in (
-    "Source", "来源", "Flagged", "认定", "认定结果", "Standards met", "符合标准", "Evidence", "证据", "Undetermined",
-    "待定", "File", "来源文件", "Sheet", "工作表", "Row", "行号"))
+_LAX_OUTPUT_HEADERS = frozenset(
+    header_key(h)
+    for h in (
+        "Source",
+        "来源",
+        "Flagged",
+        "认定",
+        "认定结果",
+        "Standards met",
+        "符合标准",
+        "Evidence",
+        "证据",
+        "Undetermined",
+        "待定",
+        "File",
+        "来源文件",
+        "Sheet",
+        "工作表",
+        "Row",
+        "行号",
+    )
+)
 SUGGEST_MIN = 0.6  # header similarity (difflib ratio) from which a field is suggested for an unknown column
 # Suggestions cost a comparison with every header spelling: made for headers of a readable length and for the
 # first columns of a sheet only, so a hostile sheet (16,384 columns, a 10 MB header cell) stays fast.
@@ -85,7 +126,7 @@ def find_header(head: list[list], extra: list[list], lookup: Callable[[Any], str
     rows = head + extra
     matches = [match_row(r, lookup) for r in rows]
     best, best_score = None, 0
-    for k, m in enumerate(matches[:len(head)]):
+    for k, m in enumerate(matches[: len(head)]):
         fields = set(m.values())
         ok = len(fields) >= 3 or {"township", "village"} <= fields
         if ok and len(fields) > best_score:
@@ -168,8 +209,17 @@ class ColumnNotices:
         for c in getattr(criteria, "criteria", ()):
             self.quiet.update(header_key(h) for h in (c.id, f"{c.id} {c.title_zh}", f"{c.id} {c.title_en}"))
 
-    def header(self, rows: list[list], nums: list[int], mapping: dict[int, str], col0: int, path: str,
-               sheet: str | None, data: list[list] = (), data_nums: list[int] = ()) -> None:
+    def header(
+        self,
+        rows: list[list],
+        nums: list[int],
+        mapping: dict[int, str],
+        col0: int,
+        path: str,
+        sheet: str | None,
+        data: list[list] = (),
+        data_nums: list[int] = (),
+    ) -> None:
         """An `unknown-column` notice for each column whose header (the lowest text in the header rows)
         names no field, unless it is a row-number or remarks column (`NON_FIELD_HEADERS`); for a column with
         no header at all, when the first data rows (`data`) hold a value in it; a `repeated-column` notice for
@@ -178,8 +228,11 @@ class ColumnNotices:
 
         # The first data rows, without footer rows and the 栏次 row (甲 乙 1 2 3), show whether a column
         # without a header holds values.
-        data = [(r, n) for k, (r, n) in enumerate(zip(data, data_nums))
-                if not any(is_footer(v) for v in r) and not (k == 0 and is_column_number_row(r, sorted(mapping)))]
+        data = [
+            (r, n)
+            for k, (r, n) in enumerate(zip(data, data_nums))
+            if not any(is_footer(v) for v in r) and not (k == 0 and is_column_number_row(r, sorted(mapping)))
+        ]
         width = max(map(len, rows), default=0)
         self.suggested = 0
         for c in range(max([width] + [len(r) for r, _n in data])):
@@ -193,11 +246,21 @@ class ColumnNotices:
                 held = next(((r[c], n) for r, n in data if not blank_cell(r, c)), None)
                 if held is not None:
                     letter = column_letter(col0 + c)
-                    self.notices.append(Notice("unknown-column", _(
-                        f"column {letter} has no header but holds values (“{_show(held[0])}” on row {held[1]}); "
-                        f"they are not read",
-                        f"第 {letter} 列没有表头但有数据（第 {held[1]} 行为“{_show(held[0])}”），未读取"),
-                        path, sheet=sheet, row=nums[-1] if nums else None, column=letter, value=""))
+                    self.notices.append(
+                        Notice(
+                            "unknown-column",
+                            _(
+                                f"column {letter} has no header but holds values (“{_show(held[0])}” on row {held[1]}); "
+                                f"they are not read",
+                                f"第 {letter} 列没有表头但有数据（第 {held[1]} 行为“{_show(held[0])}”），未读取",
+                            ),
+                            path,
+                            sheet=sheet,
+                            row=nums[-1] if nums else None,
+                            column=letter,
+                            value="",
+                        )
+                    )
                 continue
             if header_key(text) in self.quiet:
                 continue
@@ -206,33 +269,61 @@ class ColumnNotices:
                 f = self.fields[self.index[fid]]
                 read = column_letter(col0 + min(k for k, v in mapping.items() if v == fid))
                 letter = column_letter(col0 + c)
-                self.notices.append(Notice("repeated-column", _(
-                    f'column {letter} "{_show(text)}" names {f.title_en} ({fid}) again: only column {read} is read',
-                    f"第 {letter} 列“{_show(text)}”与第 {read} 列同为“{f.title_zh}”：只读取第 {read} 列"),
-                    path, sheet=sheet, row=row, column=letter, field=fid, value=text))
+                self.notices.append(
+                    Notice(
+                        "repeated-column",
+                        _(
+                            f'column {letter} "{_show(text)}" names {f.title_en} ({fid}) again: only column {read} is read',
+                            f"第 {letter} 列“{_show(text)}”与第 {read} 列同为“{f.title_zh}”：只读取第 {read} 列",
+                        ),
+                        path,
+                        sheet=sheet,
+                        row=row,
+                        column=letter,
+                        field=fid,
+                        value=text,
+                    )
+                )
                 continue
             self.notices.append(self.unknown(text, path, sheet, row, column_letter(col0 + c)))
 
-    def unknown(self, text: str, path: str, sheet: str | None, row: int | None, column: str | None,
-                line: int | None = None) -> Notice:
+    def unknown(
+        self, text: str, path: str, sheet: str | None, row: int | None, column: str | None, line: int | None = None
+    ) -> Notice:
         """The `unknown-column` notice for a column (or, without `column`, a YAML/JSON key) naming no field."""
         f = self.suggest(text)
         shown = _show(text)
-        what = (_(f'column {column} "{shown}"', f"第 {column} 列“{shown}”") if column is not None
-                else _(f'key "{shown}"', f"键“{shown}”"))
+        what = (
+            _(f'column {column} "{shown}"', f"第 {column} 列“{shown}”")
+            if column is not None
+            else _(f'key "{shown}"', f"键“{shown}”")
+        )
         if f is None:
-            msg = _(f"{what} is not a known field; its values are not read",
-                    f"{what}不是已知字段，该列的值未读取")
+            msg = _(f"{what} is not a known field; its values are not read", f"{what}不是已知字段，该列的值未读取")
         else:
             title = f.title_zh if has_cjk(text) else f.title_en
-            msg = _(f"{what} is not a known field (not read) — did you mean {title} ({f.id})?",
-                    f"{what}不是已知字段（未读取）——是否应为“{title}”（{f.id}）？")
-            if f.type == "bool" and bool(_NEGATIONS.search(_QUESTION_WORDS.sub("", text))) != \
-                    bool(_NEGATIONS.search(title)):
-                msg += _(f" Mind the sense: {title} asks the opposite question, so its yes is this column's no",
-                         f"注意：“{title}”的问法与本列相反，其“是”即本列的“否”")
-        return Notice("unknown-column", msg, path, sheet=sheet, row=row, column=column,
-                      field=f.id if f is not None else None, value=text, line=line)
+            msg = _(
+                f"{what} is not a known field (not read) — did you mean {title} ({f.id})?",
+                f"{what}不是已知字段（未读取）——是否应为“{title}”（{f.id}）？",
+            )
+            if f.type == "bool" and bool(_NEGATIONS.search(_QUESTION_WORDS.sub("", text))) != bool(
+                _NEGATIONS.search(title)
+            ):
+                msg += _(
+                    f" Mind the sense: {title} asks the opposite question, so its yes is this column's no",
+                    f"注意：“{title}”的问法与本列相反，其“是”即本列的“否”",
+                )
+        return Notice(
+            "unknown-column",
+            msg,
+            path,
+            sheet=sheet,
+            row=row,
+            column=column,
+            field=f.id if f is not None else None,
+            value=text,
+            line=line,
+        )
 
     def suggest(self, text: str) -> Any:
         """The field whose header spellings are most like `text` (difflib ratio >= SUGGEST_MIN), or None."""
@@ -256,8 +347,9 @@ class ColumnNotices:
                     best, score = fid, r
         return self.fields[self.index[best]] if best is not None and score >= SUGGEST_MIN else None
 
-    def missing_fields(self, present: Iterable[str], path: str, sheet: str | None, row: int | None,
-                       line: int | None = None) -> None:
+    def missing_fields(
+        self, present: Iterable[str], path: str, sheet: str | None, row: int | None, line: int | None = None
+    ) -> None:
         """A `missing-field` notice for each field the standards use that a sheet (or file) has no column for."""
         present = set(present)
         for fid, ids in self.used.items():
@@ -265,8 +357,19 @@ class ColumnNotices:
                 continue
             f = self.fields[self.index[fid]]
             names = ", ".join(ids)
-            self.notices.append(Notice("missing-field", _(
-                f"no column for {f.title_en} ({fid}), which {names} use(s): undetermined for every village "
-                f"whose outcome depends on it",
-                f"没有“{f.title_zh}”列（{names} 要用到）：凡结果取决于此项的村，均为待定"),
-                path, sheet=sheet, row=row, field=fid, value=names, line=line))
+            self.notices.append(
+                Notice(
+                    "missing-field",
+                    _(
+                        f"no column for {f.title_en} ({fid}), which {names} use(s): undetermined for every village "
+                        f"whose outcome depends on it",
+                        f"没有“{f.title_zh}”列（{names} 要用到）：凡结果取决于此项的村，均为待定",
+                    ),
+                    path,
+                    sheet=sheet,
+                    row=row,
+                    field=fid,
+                    value=names,
+                    line=line,
+                )
+            )

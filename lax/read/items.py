@@ -9,15 +9,17 @@ item or key in the editor (`lax.problems.editor_lines`). An unquoted impossible 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from lax.criteria import header_key
 from lax.i18n import _
 from lax.problems import Problem, editor_lines
 from lax.read.files import decode
 from lax.read.rows import bad_problem, missing_problem
-from lax.read.values import PROBLEM_CODES, convert, expected, show_value as _show, to_text
+from lax.read.values import PROBLEM_CODES, convert, expected, to_text
+from lax.read.values import show_value as _show
 
 
 class _ImpossibleDate(str):
@@ -80,16 +82,19 @@ def read_yaml(reader: Any, path: Path, shown: str) -> None:
         mark = e.problem_mark or e.context_mark
         line = at(mark.line + 1) if mark is not None else None
         reason = str(e.problem or e.context or "").strip() or type(e).__name__
-        reader.problems.append(Problem("unreadable-file", _(f"YAML error: {reason}", f"YAML 错误：{reason}"),
-                                     shown, line=line))
+        reader.problems.append(
+            Problem("unreadable-file", _(f"YAML error: {reason}", f"YAML 错误：{reason}"), shown, line=line)
+        )
         return
     except yaml.YAMLError as e:
         reader.unreadable(shown, _("YAML error: ", "YAML 错误：") + (str(e).splitlines() or [type(e).__name__])[0])
         return
     items, item_lines = _items_with_lines(data, node, at)
     if items is None:
-        reader.unreadable(shown, _("expected a list of villages, or 'villages:' followed by one",
-                                  "应为村的列表，或“villages:”下的列表"))
+        reader.unreadable(
+            shown,
+            _("expected a list of villages, or 'villages:' followed by one", "应为村的列表，或“villages:”下的列表"),
+        )
         return
     _read_items(reader, items, item_lines, shown)
 
@@ -102,14 +107,20 @@ def read_json(reader: Any, path: Path, shown: str) -> None:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
-        reader.problems.append(Problem("unreadable-file", _(f"JSON error: {e.msg} (column {e.colno})",
-                                                          f"JSON 错误：{e.msg}（第 {e.colno} 列）"),
-                                     shown, line=e.lineno))
+        reader.problems.append(
+            Problem(
+                "unreadable-file",
+                _(f"JSON error: {e.msg} (column {e.colno})", f"JSON 错误：{e.msg}（第 {e.colno} 列）"),
+                shown,
+                line=e.lineno,
+            )
+        )
         return
     items, _lines = _items_with_lines(data, None)
     if items is None:
-        reader.unreadable(shown, _('expected a list of villages, or {"villages": [...]}',
-                                  '应为村的列表，或 {"villages": [...]}'))
+        reader.unreadable(
+            shown, _('expected a list of villages, or {"villages": [...]}', '应为村的列表，或 {"villages": [...]}')
+        )
         return
     _read_items(reader, items, None, shown)
 
@@ -130,9 +141,18 @@ def _read_items(reader: Any, items: list, lines: list[int] | None, path: str) ->
         at = lines[k] if lines is not None else None  # YAML only: the item's line and its keys' lines
         line = int(at) if at is not None else None
         if not isinstance(item, dict):
-            reader.problems.append(Problem("bad-record", _(
-                f"item {row} is not a village (a mapping of field: value), it is {_kind(item)}",
-                f"第 {row} 项不是村记录（“字段: 值”的映射），而是{_kind(item)}"), path, row=row, line=line))
+            reader.problems.append(
+                Problem(
+                    "bad-record",
+                    _(
+                        f"item {row} is not a village (a mapping of field: value), it is {_kind(item)}",
+                        f"第 {row} 项不是村记录（“字段: 值”的映射），而是{_kind(item)}",
+                    ),
+                    path,
+                    row=row,
+                    line=line,
+                )
+            )
             continue
         values: list[Any] = [None] * len(fields)
         seen: set[int] = set()
@@ -144,8 +164,9 @@ def _read_items(reader: Any, items: list, lines: list[int] | None, path: str) ->
                 text = " ".join(str(key).split())
                 if text and text not in unknown and header_key(text) not in reader.columns.quiet:
                     unknown.add(text)
-                    reader.notices.append(reader.columns.unknown(
-                        text, path, None, row, None, at.of(key) if at is not None else None))
+                    reader.notices.append(
+                        reader.columns.unknown(text, path, None, row, None, at.of(key) if at is not None else None)
+                    )
                 continue
             present.add(fid)
             p = reader.index[fid]
@@ -156,10 +177,20 @@ def _read_items(reader: Any, items: list, lines: list[int] | None, path: str) ->
             key_line = at.of(key) if at is not None else None
             if isinstance(raw, (dict, list, tuple, set)):
                 kind = _kind(raw)
-                problems.append(Problem(PROBLEM_CODES.get(f.type, "bad-value"), _(
-                    f"{f.title_en}: expected {expected(f.type)}, found {kind}",
-                    f"{f.title_zh}：应为{expected(f.type)}，实际是{kind}"),
-                    path, row=row, field=f.id, value=kind, line=key_line))
+                problems.append(
+                    Problem(
+                        PROBLEM_CODES.get(f.type, "bad-value"),
+                        _(
+                            f"{f.title_en}: expected {expected(f.type)}, found {kind}",
+                            f"{f.title_zh}：应为{expected(f.type)}，实际是{kind}",
+                        ),
+                        path,
+                        row=row,
+                        field=f.id,
+                        value=kind,
+                        line=key_line,
+                    )
+                )
                 continue
             try:
                 if raw.__class__ is _ImpossibleDate and f.type != "text":
@@ -173,13 +204,17 @@ def _read_items(reader: Any, items: list, lines: list[int] | None, path: str) ->
         if values[reader.ti] is None:
             reader.problems.append(missing_problem(path, None, row, None, fields[reader.ti], line))
             continue
-        values[reader.ti], = reader.names.normal([values[reader.ti]], "township", path, None, [row], None, [line])
-        values[reader.vi], = reader.names.normal([values[reader.vi]], "village", path, None, [row], None, [line])
+        (values[reader.ti],) = reader.names.normal([values[reader.ti]], "township", path, None, [row], None, [line])
+        (values[reader.vi],) = reader.names.normal([values[reader.vi]], "village", path, None, [row], None, [line])
         reader.names.seen_townships([values[reader.ti]], path, None, [row], None, line)
         reader.problems.extend(problems)
         for p, f in enumerate(fields):
-            if f.required and values[p] is None and p not in (reader.ti, reader.vi) and \
-                    not any(q.field == f.id for q in problems):
+            if (
+                f.required
+                and values[p] is None
+                and p not in (reader.ti, reader.vi)
+                and not any(q.field == f.id for q in problems)
+            ):
                 reader.problems.append(missing_problem(path, None, row, None, f, line))
         rec = Record(tuple(values), path, None, row, None)
         reader.villages.add(rec, line)
@@ -217,7 +252,7 @@ def _items_with_lines(data: Any, node: Any, at: Callable[[int], int] = int) -> t
 class _ItemLines(int):
     """The line of a YAML item (an int), with the line of each of its keys (`.of(key)`)."""
 
-    def __new__(cls, node: Any, at: Callable[[int], int]) -> "_ItemLines":
+    def __new__(cls, node: Any, at: Callable[[int], int]) -> _ItemLines:
         self = super().__new__(cls, at(node.start_mark.line + 1))
         self.keys = {}
         if getattr(node, "id", "") == "mapping":

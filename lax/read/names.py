@@ -8,23 +8,54 @@ says each spelling it changed once, where it first appears (`name-normalised` no
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from lax.i18n import _
 from lax.problems import Notice
 
 # The names of a village's organisations, written after the village's own name: 坪上村村委会, 坪上村党支部 and
 # 坪上村委会 are all 坪上村. Only organisational words, never 村 itself (新村 is a village). Longest first.
-_VILLAGE_ORGS = tuple(sorted((
-    "村民委员会", "村委会", "村委", "村两委", "村党总支部委员会", "村党支部委员会", "村党总支部", "村党总支", "村党支部",
-    "村党委", "村总支", "村支部", "党总支部委员会", "党支部委员会", "党总支部", "党总支", "党支部", "党委", "两委",
-    "总支部委员会", "支部委员会", "委员会", "总支", "支部",
-), key=len, reverse=True))
+_VILLAGE_ORGS = tuple(
+    sorted(
+        (
+            "村民委员会",
+            "村委会",
+            "村委",
+            "村两委",
+            "村党总支部委员会",
+            "村党支部委员会",
+            "村党总支部",
+            "村党总支",
+            "村党支部",
+            "村党委",
+            "村总支",
+            "村支部",
+            "党总支部委员会",
+            "党支部委员会",
+            "党总支部",
+            "党总支",
+            "党支部",
+            "党委",
+            "两委",
+            "总支部委员会",
+            "支部委员会",
+            "委员会",
+            "总支",
+            "支部",
+        ),
+        key=len,
+        reverse=True,
+    )
+)
 _COMMUNITY_ORGS = ("居民委员会", "居委会")  # only after 社区: 城关社区居委会 is 城关社区
 _TOWNSHIP_ORGS = ("人民政府", "党委", "政府")  # only after 镇/乡/街道: 邓埠镇人民政府 is 邓埠镇
 _TOWNSHIP_ENDS = ("镇", "乡", "街道", "民族乡")
-_ENGLISH_ORGS = re.compile(r"\s+(?:(?:villagers'?|village)\s+committee|party\s+(?:general\s+)?branch|"
-                           r"party\s+committee)$", re.IGNORECASE)
+_ENGLISH_ORGS = re.compile(
+    r"\s+(?:(?:villagers'?|village)\s+committee|party\s+(?:general\s+)?branch|"
+    r"party\s+committee)$",
+    re.IGNORECASE,
+)
 
 
 def normal_name(name: str, township: bool = False) -> str:
@@ -38,25 +69,26 @@ def normal_name(name: str, township: bool = False) -> str:
     text = name
     m = _ENGLISH_ORGS.search(text)
     if m and m.start() > 0:
-        stem = text[:m.start()]
-        if re.search(r"(?i)villagers'?\s+committee|village\s+committee", m.group()) and \
-                not stem.lower().endswith("village"):
+        stem = text[: m.start()]
+        if re.search(r"(?i)villagers'?\s+committee|village\s+committee", m.group()) and not stem.lower().endswith(
+            "village"
+        ):
             stem += " Village"
         return stem
     if township:
         for suffix in _TOWNSHIP_ORGS:
-            stem = text[:-len(suffix)]
+            stem = text[: -len(suffix)]
             if text.endswith(suffix) and stem.endswith(_TOWNSHIP_ENDS) and len(stem) > 1:
                 return stem
         return text
     for suffix in _COMMUNITY_ORGS:
-        stem = text[:-len(suffix)]
+        stem = text[: -len(suffix)]
         if text.endswith(suffix) and stem.endswith("社区") and len(stem) > 2:
             return stem
     for suffix in _VILLAGE_ORGS:
         if not text.endswith(suffix):
             continue
-        stem = text[:-len(suffix)]
+        stem = text[: -len(suffix)]
         if stem.startswith("中共"):
             stem = stem[2:]
         if not stem or stem in ("村", "社区"):
@@ -96,8 +128,16 @@ class Names:
         self.noticed: set[tuple[str, str]] = set()  # (field id, spelling) already said
         self.townships: dict[str, tuple] = {}  # each township spelling -> where it first appears
 
-    def normal(self, values: list, fid: str, path: str, sheet: str | None, nums: list,
-               columns: dict[str, str] | None, lines: list | None = None) -> list:
+    def normal(
+        self,
+        values: list,
+        fid: str,
+        path: str,
+        sheet: str | None,
+        nums: list,
+        columns: dict[str, str] | None,
+        lines: list | None = None,
+    ) -> list:
         """A column of village (or township) names as the places they stand for (`normal_name`), with a
         `name-normalised` notice for each spelling changed, where it first appears. Python runs once per
         distinct spelling (the memo), the column is mapped at C speed."""
@@ -114,20 +154,52 @@ class Names:
             self._notice(fid, v, names[v], path, sheet, nums[k], columns, lines[k] if lines else None)
         return out
 
-    def _notice(self, fid: str, spelling: str, name: str, path: str, sheet: str | None, row: int,
-                columns: dict[str, str] | None, line: int | None = None, also: str | None = None) -> None:
+    def _notice(
+        self,
+        fid: str,
+        spelling: str,
+        name: str,
+        path: str,
+        sheet: str | None,
+        row: int,
+        columns: dict[str, str] | None,
+        line: int | None = None,
+        also: str | None = None,
+    ) -> None:
         self.noticed.add((fid, spelling))
         if fid == "township":
-            msg = _(f'township "{spelling}" is read as {name}, the same place' + (f" (as in {also})" if also else ""),
-                    f"乡镇“{spelling}”按“{name}”读取，视为同一乡镇" + (f"（见 {also}）" if also else ""))
+            msg = _(
+                f'township "{spelling}" is read as {name}, the same place' + (f" (as in {also})" if also else ""),
+                f"乡镇“{spelling}”按“{name}”读取，视为同一乡镇" + (f"（见 {also}）" if also else ""),
+            )
         else:
-            msg = _(f'village "{spelling}" is read as {name}, the same place (the organisation\'s name stripped)',
-                    f"村“{spelling}”按“{name}”读取，视为同一个村（去掉了组织名称）")
-        self.notices.append(Notice("name-normalised", msg, path, sheet=sheet, row=row,
-                                   column=(columns or {}).get(fid), field=fid, value=spelling, line=line))
+            msg = _(
+                f'village "{spelling}" is read as {name}, the same place (the organisation\'s name stripped)',
+                f"村“{spelling}”按“{name}”读取，视为同一个村（去掉了组织名称）",
+            )
+        self.notices.append(
+            Notice(
+                "name-normalised",
+                msg,
+                path,
+                sheet=sheet,
+                row=row,
+                column=(columns or {}).get(fid),
+                field=fid,
+                value=spelling,
+                line=line,
+            )
+        )
 
-    def seen_townships(self, townships: list, path: str, sheet: str | None, nums: list,
-                       columns: dict[str, str] | None, line: int | None = None) -> None:
+    def seen_townships(
+        self,
+        townships: list,
+        path: str,
+        sheet: str | None,
+        nums: list,
+        columns: dict[str, str] | None,
+        line: int | None = None,
+    ) -> None:
         """Remember where each township spelling first appears (for `merge_townships`)."""
         seen = self.townships
         new = [t for t in set(townships) if isinstance(t, str) and t not in seen]
@@ -163,6 +235,7 @@ class Names:
             path, sheet, row, column, line = self.townships[spelling]
             target = self.townships[name]
             also = Record(None, target[0], target[1], target[2], {} if target[3] is not None else None).where()
-            self._notice("township", spelling, name, path, sheet, row,
-                         {"township": column} if column else None, line, also)
+            self._notice(
+                "township", spelling, name, path, sheet, row, {"township": column} if column else None, line, also
+            )
         return True

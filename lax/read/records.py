@@ -36,7 +36,8 @@ and read as one place (`name-normalised`, see `normal_name` and `township_merges
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from lax.i18n import _
 from lax.problems import Notice, Problem
@@ -50,7 +51,7 @@ from lax.read.values import new_memos
 class ReadResult(tuple):
     """What `read_records` returns: `(records, problems)`, unpacked as before, and `.notices` beside them."""
 
-    def __new__(cls, records: list, problems: list, notices: list) -> "ReadResult":
+    def __new__(cls, records: list, problems: list, notices: list) -> ReadResult:
         self = super().__new__(cls, (records, problems))
         self.notices = notices
         return self
@@ -89,13 +90,15 @@ class Record:
         parts = [self.path]
         if self.sheet is not None:
             parts.append(_(f"sheet {self.sheet}", f"工作表 {self.sheet}"))
-        parts.append(_(f"row {self.row}", f"第 {self.row} 行") if self.columns is not None
-                     else _(f"item {self.row}", f"第 {self.row} 项"))
+        parts.append(
+            _(f"row {self.row}", f"第 {self.row} 行")
+            if self.columns is not None
+            else _(f"item {self.row}", f"第 {self.row} 项")
+        )
         return ", ".join(parts)
 
     def __repr__(self) -> str:
         return f"Record({self.path!r}, sheet={self.sheet!r}, row={self.row}, values={self.values!r})"
-
 
 
 def read_records(
@@ -115,7 +118,6 @@ def read_records(
         read_file(reader, p)
     reader.merge_townships()
     return ReadResult(reader.records, reader.problems, reader.notices)
-
 
 
 class _Reader:
@@ -160,18 +162,35 @@ class _Reader:
             self.villages.check_again()
 
     def unreadable(self, path: str, reason: str) -> None:
-        self.problems.append(Problem("unreadable-file", _(f"cannot read the file: {reason}", f"无法读取文件：{reason}"),
-                                     path))
+        self.problems.append(
+            Problem("unreadable-file", _(f"cannot read the file: {reason}", f"无法读取文件：{reason}"), path)
+        )
 
     def no_header(self, shown: str, sheet: str | None) -> None:
-        self.problems.append(Problem("no-header", _(
-            f"no header row naming the columns (such as 乡镇 and 村名) in the first {HEADER_ROWS} rows",
-            f"前 {HEADER_ROWS} 行中没有表头（如“乡镇”“村名”）"), shown, sheet=sheet))
+        self.problems.append(
+            Problem(
+                "no-header",
+                _(
+                    f"no header row naming the columns (such as 乡镇 and 村名) in the first {HEADER_ROWS} rows",
+                    f"前 {HEADER_ROWS} 行中没有表头（如“乡镇”“村名”）",
+                ),
+                shown,
+                sheet=sheet,
+            )
+        )
 
     def progress(self) -> None:
         if self.on_progress is not None:
             self.on_progress(self.done, max(self.total, self.done))
 
 
-__all__ = ["Record", "ReadResult", "read_records", "column_letter", "normal_name", "township_merges",
-           "NON_FIELD_HEADERS", "SPREADSHEET_SUFFIXES"]
+__all__ = [
+    "Record",
+    "ReadResult",
+    "read_records",
+    "column_letter",
+    "normal_name",
+    "township_merges",
+    "NON_FIELD_HEADERS",
+    "SPREADSHEET_SUFFIXES",
+]

@@ -20,13 +20,25 @@ from __future__ import annotations
 import itertools
 import operator
 import re
-from typing import Any, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from lax.i18n import _
 from lax.problems import Problem
 from lax.read.header import HEADER_ROWS, blank_cell, column_letter, find_header
-from lax.read.values import (AMBIGUOUS, BAD, PROBLEM_CODES, bad_reason, convert_column, expected, memo_for,
-                             settle_percents, show_value as _show)
+from lax.read.values import (
+    AMBIGUOUS,
+    BAD,
+    PROBLEM_CODES,
+    bad_reason,
+    convert_column,
+    expected,
+    memo_for,
+    settle_percents,
+)
+from lax.read.values import (
+    show_value as _show,
+)
 
 CHUNK = 1024  # rows converted at a time: enough for C-speed maps, few enough to stay in the CPU cache (measured)
 
@@ -139,8 +151,9 @@ def _odd_names(column: tuple) -> bool:
 # ------------------------------------------------------------------------------------------- a table
 
 
-def read_table(reader: Any, rows: Iterator[list], rownums: Iterator[int], col0: int, path: str,
-               sheet: str | None, explicit: bool) -> bool:
+def read_table(
+    reader: Any, rows: Iterator[list], rownums: Iterator[int], col0: int, path: str, sheet: str | None, explicit: bool
+) -> bool:
     """Read one table (a sheet or a CSV file) into `reader` (a `lax.read.records` reader): find its header,
     say what its columns are, read its rows. False when it has no header (a problem only if `explicit`)."""
     head = list(itertools.islice(rows, HEADER_ROWS + 1))
@@ -154,13 +167,31 @@ def read_table(reader: Any, rows: Iterator[list], rownums: Iterator[int], col0: 
     mapping, header_at, data_at, top = found  # column index -> field id; head positions
     columns = {f: column_letter(col0 + c) for c, f in mapping.items()}
     header_row = head_nums[header_at]
-    reader.columns.header(head[top:data_at], head_nums[top:data_at], mapping, col0, path, sheet,
-                          head[data_at:HEADER_ROWS], head_nums[data_at:HEADER_ROWS])
+    reader.columns.header(
+        head[top:data_at],
+        head_nums[top:data_at],
+        mapping,
+        col0,
+        path,
+        sheet,
+        head[data_at:HEADER_ROWS],
+        head_nums[data_at:HEADER_ROWS],
+    )
     missing = [f for f in reader.fields if f.required and f.id not in columns]
     for f in missing:
-        reader.problems.append(Problem("missing-column", _(
-            f"no column for {f.title_en} ({f.title_zh}) in the header on row {header_row}",
-            f"第 {header_row} 行的表头中没有“{f.title_zh}”列"), path, sheet=sheet, row=header_row, field=f.id))
+        reader.problems.append(
+            Problem(
+                "missing-column",
+                _(
+                    f"no column for {f.title_en} ({f.title_zh}) in the header on row {header_row}",
+                    f"第 {header_row} 行的表头中没有“{f.title_zh}”列",
+                ),
+                path,
+                sheet=sheet,
+                row=header_row,
+                field=f.id,
+            )
+        )
     if "township" not in columns or "village" not in columns:
         reader.done += len(head)
         return True  # a header, but villages cannot be identified without these columns
@@ -169,10 +200,20 @@ def read_table(reader: Any, rows: Iterator[list], rownums: Iterator[int], col0: 
     rows = itertools.chain(head[data_at:], rows)
     rownums = itertools.chain(head_nums[data_at:], rownums)
     # The header's width: up to its last non-blank cell (of either row of a two-row header).
-    header_width = max((max((c + 1 for c in range(len(r)) if not blank_cell(r, c)), default=0)
-                        for r in head[header_at:data_at]), default=0)
-    TableRows(reader, mapping, columns, col0, path, sheet, first_data=head[data_at:data_at + 1],
-              header_width=header_width or None).read(rows, rownums)
+    header_width = max(
+        (max((c + 1 for c in range(len(r)) if not blank_cell(r, c)), default=0) for r in head[header_at:data_at]),
+        default=0,
+    )
+    TableRows(
+        reader,
+        mapping,
+        columns,
+        col0,
+        path,
+        sheet,
+        first_data=head[data_at : data_at + 1],
+        header_width=header_width or None,
+    ).read(rows, rownums)
     return True
 
 
@@ -185,8 +226,17 @@ class TableRows:
     chunk with a blank or footer row, a bad value or a missing value goes through `_slow_rows`.
     """
 
-    def __init__(self, reader: Any, mapping: dict[int, str], columns: dict[str, str], col0: int, path: str,
-                 sheet: str | None, first_data: list, header_width: int | None = None):
+    def __init__(
+        self,
+        reader: Any,
+        mapping: dict[int, str],
+        columns: dict[str, str],
+        col0: int,
+        path: str,
+        sheet: str | None,
+        first_data: list,
+        header_width: int | None = None,
+    ):
         self.reader = reader
         self.fields = fields = reader.fields
         ti, vi = self.ti, self.vi = reader.ti, reader.vi
@@ -243,11 +293,16 @@ class TableRows:
             cols[vi] = villages = reader.names.normal(cols[vi], "village", path, sheet, nums, columns)
             reader.names.seen_townships(townships, path, sheet, nums, columns)
             codes = cols[ci] if ci is not None and self.plan[ci][0] is not None else None
-            clean = (not bad_fields and not self.required and not odd_names and None not in villages
-                     and None not in townships
-                     and _FOOTER_LINE_RE.search("\n".join(villages)) is None
-                     and not any(map(is_footer, set(townships)))
-                     and not any(_may_hold_footer(raw[where[c]]) for c in self.left_cols))
+            clean = (
+                not bad_fields
+                and not self.required
+                and not odd_names
+                and None not in villages
+                and None not in townships
+                and _FOOTER_LINE_RE.search("\n".join(villages)) is None
+                and not any(map(is_footer, set(townships)))
+                and not any(_may_hold_footer(raw[where[c]]) for c in self.left_cols)
+            )
             del raw
             if clean:
                 recs = list(map(Record, zip(*cols), repeat(path), repeat(sheet), nums, repeat(columns)))
@@ -331,16 +386,20 @@ class TableRows:
             odd = [p for p in (ti, vi) if _odd_name(chunk[i][col_of[p]])]
             if odd:
                 for p in odd:
-                    problems.append(bad_name(path, sheet, rownum, columns.get(fields[p].id), fields[p],
-                                             chunk[i][col_of[p]]))
+                    problems.append(
+                        bad_name(path, sheet, rownum, columns.get(fields[p].id), fields[p], chunk[i][col_of[p]])
+                    )
                 continue
             if township is None:
                 missing(fields[ti])
                 continue
             for p in sorted(bad.get(i, ()), key=col_of.__getitem__):  # left to right, as a person reads
                 if (i, p) in ambiguous:
-                    problems.append(ambiguous_percent(path, sheet, rownum, columns.get(fields[p].id), fields[p],
-                                                      chunk[i][col_of[p]]))
+                    problems.append(
+                        ambiguous_percent(
+                            path, sheet, rownum, columns.get(fields[p].id), fields[p], chunk[i][col_of[p]]
+                        )
+                    )
                     continue
                 bad_value(p)
             for p in self.required:
@@ -364,41 +423,77 @@ class TableRows:
                 continue
             for c in range(width, len(row)):
                 if not blank_cell(row, c):
-                    self.reader.problems.append(Problem("extra-cells", _(
-                        f"a value '{_show(row[c])}' right of the header's last column: it belongs to no column and "
-                        f"was not read (is the row shifted?)",
-                        f"表头最后一列右侧有值“{_show(row[c])}”：不属于任何列，未读取（是否整行错位？）"),
-                        self.path, sheet=self.sheet, row=num, column=column_letter(self.col0 + c), value=_show(row[c])))
+                    self.reader.problems.append(
+                        Problem(
+                            "extra-cells",
+                            _(
+                                f"a value '{_show(row[c])}' right of the header's last column: it belongs to no column and "
+                                f"was not read (is the row shifted?)",
+                                f"表头最后一列右侧有值“{_show(row[c])}”：不属于任何列，未读取（是否整行错位？）",
+                            ),
+                            self.path,
+                            sheet=self.sheet,
+                            row=num,
+                            column=column_letter(self.col0 + c),
+                            value=_show(row[c]),
+                        )
+                    )
 
 
 # ------------------------------------------------------------------------------- problems with a value
 
 
-def bad_problem(path: str, sheet: str | None, row: int, column: str | None, f: Any, raw: Any,
-                line: int | None = None) -> Problem:
+def bad_problem(
+    path: str, sheet: str | None, row: int, column: str | None, f: Any, raw: Any, line: int | None = None
+) -> Problem:
     """A cell (or YAML/JSON value) that is not a value of its field's type."""
     shown = _show(raw)  # one line, cut short: a 10 MB cell must not become a 10 MB message
     reason = bad_reason(f.type, f.unit, raw)  # an Excel error value, or a unit that is not the column's
     if reason is not None:
         code, en, zh = reason
-        return Problem(code, _(f"{f.title_en}: '{shown}': {en}", f"{f.title_zh}：“{shown}”：{zh}"),
-                       path, sheet=sheet, row=row, column=column, field=f.id, value=raw, line=line)
-    return Problem(PROBLEM_CODES.get(f.type, "bad-value"), _(
-        f"{f.title_en}: '{shown}' is not {expected(f.type)}",
-        f"{f.title_zh}：“{shown}”不是{expected(f.type)}"),
-        path, sheet=sheet, row=row, column=column, field=f.id, value=raw, line=line)
+        return Problem(
+            code,
+            _(f"{f.title_en}: '{shown}': {en}", f"{f.title_zh}：“{shown}”：{zh}"),
+            path,
+            sheet=sheet,
+            row=row,
+            column=column,
+            field=f.id,
+            value=raw,
+            line=line,
+        )
+    return Problem(
+        PROBLEM_CODES.get(f.type, "bad-value"),
+        _(f"{f.title_en}: '{shown}' is not {expected(f.type)}", f"{f.title_zh}：“{shown}”不是{expected(f.type)}"),
+        path,
+        sheet=sheet,
+        row=row,
+        column=column,
+        field=f.id,
+        value=raw,
+        line=line,
+    )
 
 
 def ambiguous_percent(path: str, sheet: str | None, row: int, column: str | None, f: Any, raw: Any) -> Problem:
     """A percent written without its sign that reads two ways in its column (`settle_percents`)."""
     shown = _show(raw)
-    return Problem("ambiguous-percent", _(
-        f"{f.title_en}: '{shown}' reads two ways in this column (its other numbers are "
-        f"{'fractions such as 0.85' if _is_fraction_like(raw) is False else 'percentages such as 85'}): "
-        f"write it with a percent sign, e.g. 85%",
-        f"{f.title_zh}：“{shown}”在本列中有两种读法（本列其他数值为"
-        f"{'0.85 这样的小数' if _is_fraction_like(raw) is False else '85 这样的百分数'}）：请带百分号填写，如 85%"),
-        path, sheet=sheet, row=row, column=column, field=f.id, value=raw)
+    return Problem(
+        "ambiguous-percent",
+        _(
+            f"{f.title_en}: '{shown}' reads two ways in this column (its other numbers are "
+            f"{'fractions such as 0.85' if _is_fraction_like(raw) is False else 'percentages such as 85'}): "
+            f"write it with a percent sign, e.g. 85%",
+            f"{f.title_zh}：“{shown}”在本列中有两种读法（本列其他数值为"
+            f"{'0.85 这样的小数' if _is_fraction_like(raw) is False else '85 这样的百分数'}）：请带百分号填写，如 85%",
+        ),
+        path,
+        sheet=sheet,
+        row=row,
+        column=column,
+        field=f.id,
+        value=raw,
+    )
 
 
 def _is_fraction_like(raw: Any) -> bool | None:
@@ -415,21 +510,38 @@ def bad_name(path: str, sheet: str | None, row: int, column: str | None, f: Any,
     """A name cell that is no name (`_odd_name`): the row is left out."""
     text = str(raw)
     lines = len(text.splitlines())
-    why = (_(f"holds {lines - 1} line break(s)", f"含有 {lines - 1} 个换行") if lines > 1
-           else _(f"is {len(text.strip())} characters long (no real name is longer than {NAME_MAX})",
-                  f"长达 {len(text.strip())} 个字符（真实名称不超过 {NAME_MAX} 个字符）"))
-    return Problem("bad-name", _(
-        f"{f.title_en} '{_show(raw)}' {why}: not a name; the row is left out",
-        f"{f.title_zh}“{_show(raw)}”{why}，不是名称；本行未计入"),
-        path, sheet=sheet, row=row, column=column, field=f.id, value=_show(raw))
+    why = (
+        _(f"holds {lines - 1} line break(s)", f"含有 {lines - 1} 个换行")
+        if lines > 1
+        else _(
+            f"is {len(text.strip())} characters long (no real name is longer than {NAME_MAX})",
+            f"长达 {len(text.strip())} 个字符（真实名称不超过 {NAME_MAX} 个字符）",
+        )
+    )
+    return Problem(
+        "bad-name",
+        _(
+            f"{f.title_en} '{_show(raw)}' {why}: not a name; the row is left out",
+            f"{f.title_zh}“{_show(raw)}”{why}，不是名称；本行未计入",
+        ),
+        path,
+        sheet=sheet,
+        row=row,
+        column=column,
+        field=f.id,
+        value=_show(raw),
+    )
 
 
-def missing_problem(path: str, sheet: str | None, row: int, column: str | None, f: Any,
-                    line: int | None = None) -> Problem:
+def missing_problem(
+    path: str, sheet: str | None, row: int, column: str | None, f: Any, line: int | None = None
+) -> Problem:
     """A required value left blank (a township with none above it to carry down)."""
     if f.id == "township":
-        msg = _(f"{f.title_en} is blank (and there is none above it to carry down)",
-                f"“{f.title_zh}”为空（上方也没有可沿用的{f.title_zh}）")
+        msg = _(
+            f"{f.title_en} is blank (and there is none above it to carry down)",
+            f"“{f.title_zh}”为空（上方也没有可沿用的{f.title_zh}）",
+        )
     else:
         msg = _(f"{f.title_en} is blank but is required", f"“{f.title_zh}”为空，但必须填写")
     return Problem("missing-value", msg, path, sheet=sheet, row=row, column=column, field=f.id, line=line)

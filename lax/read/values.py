@@ -52,8 +52,9 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from fractions import Fraction
-from typing import Any, Callable
+from typing import Any
 
 # -------------------------------------------------------------------------------------------- dates
 
@@ -88,10 +89,12 @@ def parse_date(value: Any) -> dt.date:
 BLANK_MARKS = frozenset({"", "-", "－", "—", "——", "–", "/", "／", "\\", "--", "---"})
 _NONE_WORD = "无"  # "none": False for yes/no, 0 for counts and numbers, blank for text/percent/date
 
-TRUE_WORDS = frozenset({"是", "有", "√", "✓", "✔", "☑", "对", "已", "已完成", "完成", "已落实", "落实",
-                        "y", "yes", "true", "1"})
-FALSE_WORDS = frozenset({"否", "无", "没有", "×", "✗", "✘", "☒", "x", "错", "未", "未完成", "未落实", "不",
-                         "n", "no", "false", "0"})
+TRUE_WORDS = frozenset(
+    {"是", "有", "√", "✓", "✔", "☑", "对", "已", "已完成", "完成", "已落实", "落实", "y", "yes", "true", "1"}
+)
+FALSE_WORDS = frozenset(
+    {"否", "无", "没有", "×", "✗", "✘", "☒", "x", "错", "未", "未完成", "未落实", "不", "n", "no", "false", "0"}
+)
 
 _NUMBER_RE = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d*))?$", re.ASCII)
 _INT_UNITS = ("个月", "人次", "个", "人", "名", "次", "天", "日", "月", "年", "户", "起", "件", "处", "宗", "例")
@@ -125,8 +128,25 @@ def _number_text(s: str, units: tuple[str, ...]) -> float | None:
 
 # Excel's error values: a formula that failed. Never a value, never blank (calamine reads them as blank, so
 # `lax.read.cells` finds them in the sheet's XML and puts the error text back in the cell).
-EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA",
-                          "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
+EXCEL_ERRORS = frozenset(
+    {
+        "#DIV/0!",
+        "#N/A",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#NULL!",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+    }
+)
 
 
 def excel_error(value: Any) -> str | None:
@@ -151,25 +171,55 @@ UNITS: dict[str, dict[str, Fraction]] = {
     "days": {"天": Fraction(1), "日": Fraction(1), "周": Fraction(7), "个星期": Fraction(7), "星期": Fraction(7)},
     "years": {"年": Fraction(1), "个月": Fraction(1, 12), "月": Fraction(1, 12)},
     "persons": {"人": Fraction(1), "名": Fraction(1), "人次": Fraction(1), "位": Fraction(1), "个": Fraction(1)},
-    "times": {"次": Fraction(1), "起": Fraction(1), "件": Fraction(1), "户": Fraction(1), "个": Fraction(1),
-              "处": Fraction(1), "宗": Fraction(1), "例": Fraction(1)},
+    "times": {
+        "次": Fraction(1),
+        "起": Fraction(1),
+        "件": Fraction(1),
+        "户": Fraction(1),
+        "个": Fraction(1),
+        "处": Fraction(1),
+        "宗": Fraction(1),
+        "例": Fraction(1),
+    },
     "yuan": {"元": Fraction(1), "万元": Fraction(10000), "万": Fraction(10000), "千元": Fraction(1000)},
     "10k_yuan": {"万元": Fraction(1), "万": Fraction(1), "元": Fraction(1, 10000), "千元": Fraction(1, 10)},
 }
 # How criteria.yaml may spell a unit (`unit: months` or `unit: 月`).
 UNIT_NAMES = {
-    "months": "months", "month": "months", "月": "months", "个月": "months",
-    "days": "days", "day": "days", "天": "days", "日": "days",
-    "years": "years", "year": "years", "年": "years",
-    "persons": "persons", "people": "persons", "人": "persons", "名": "persons", "人次": "persons",
-    "times": "times", "cases": "times", "count": "times", "次": "times", "起": "times", "件": "times",
-    "户": "times", "个": "times",
-    "yuan": "yuan", "元": "yuan",
-    "10k_yuan": "10k_yuan", "万元": "10k_yuan", "万": "10k_yuan",
+    "months": "months",
+    "month": "months",
+    "月": "months",
+    "个月": "months",
+    "days": "days",
+    "day": "days",
+    "天": "days",
+    "日": "days",
+    "years": "years",
+    "year": "years",
+    "年": "years",
+    "persons": "persons",
+    "people": "persons",
+    "人": "persons",
+    "名": "persons",
+    "人次": "persons",
+    "times": "times",
+    "cases": "times",
+    "count": "times",
+    "次": "times",
+    "起": "times",
+    "件": "times",
+    "户": "times",
+    "个": "times",
+    "yuan": "yuan",
+    "元": "yuan",
+    "10k_yuan": "10k_yuan",
+    "万元": "10k_yuan",
+    "万": "10k_yuan",
 }
 # Every unit word lax knows, longest first (so 个月 is tried before 月).
-_KNOWN_UNITS = tuple(sorted({u for table in UNITS.values() for u in table} | set(_INT_UNITS) | {"周"},
-                            key=len, reverse=True))
+_KNOWN_UNITS = tuple(
+    sorted({u for table in UNITS.values() for u in table} | set(_INT_UNITS) | {"周"}, key=len, reverse=True)
+)
 _UNIT_SPLIT_RE = re.compile(r"^([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d*)?)\s*([^\d\s.,+-].*)$")
 
 
@@ -178,9 +228,13 @@ def unit_title(unit: str) -> str:
     from lax.i18n import _
 
     return {
-        "months": _("months (月)", "月"), "days": _("days (天)", "天"), "years": _("years (年)", "年"),
-        "persons": _("persons (人)", "人"), "times": _("times/cases (次、起、件、户)", "次/起/件/户"),
-        "yuan": _("yuan (元)", "元"), "10k_yuan": _("10,000 yuan (万元)", "万元"),
+        "months": _("months (月)", "月"),
+        "days": _("days (天)", "天"),
+        "years": _("years (年)", "年"),
+        "persons": _("persons (人)", "人"),
+        "times": _("times/cases (次、起、件、户)", "次/起/件/户"),
+        "yuan": _("yuan (元)", "元"),
+        "10k_yuan": _("10,000 yuan (万元)", "万元"),
     }.get(unit, unit)
 
 
@@ -319,8 +373,11 @@ def bad_reason(ftype: str, unit: str | None, raw: Any) -> tuple[str, str, str] |
     unknown unit; None for any other bad value (the type's own code and message say it)."""
     err = excel_error(raw)
     if err is not None:
-        return ("bad-value", f"the cell holds the Excel error {err} (a formula that failed), not a value",
-                f"单元格是 Excel 错误值 {err}（公式出错），不是数值")
+        return (
+            "bad-value",
+            f"the cell holds the Excel error {err} (a formula that failed), not a value",
+            f"单元格是 Excel 错误值 {err}（公式出错），不是数值",
+        )
     if unit is None or ftype not in ("int", "number") or not isinstance(raw, str):
         return None
     folded = _nfkc(raw).strip()
@@ -329,13 +386,22 @@ def bad_reason(ftype: str, unit: str | None, raw: Any) -> tuple[str, str, str] |
     except UnitError as e:
         written, known = e.args[1], e.args[2]
         if known:
-            return ("bad-unit", f"'{written}' does not convert exactly to the column's unit, {unit_title(unit)}",
-                    f"“{written}”不能准确换算为本列的单位（{unit_title(unit)}）")
-        return ("bad-unit", f"unknown unit '{written}' (the column is in {unit_title(unit)})",
-                f"不认识的单位“{written}”（本列单位为{unit_title(unit)}）")
+            return (
+                "bad-unit",
+                f"'{written}' does not convert exactly to the column's unit, {unit_title(unit)}",
+                f"“{written}”不能准确换算为本列的单位（{unit_title(unit)}）",
+            )
+        return (
+            "bad-unit",
+            f"unknown unit '{written}' (the column is in {unit_title(unit)})",
+            f"不认识的单位“{written}”（本列单位为{unit_title(unit)}）",
+        )
     if v is not None and ftype == "int" and v >= 0 and not v.is_integer() and _NUMBER_RE.match(folded) is None:
-        return ("bad-unit", f"'{show_value(raw)}' is not a whole number of {unit_title(unit)}",
-                f"“{show_value(raw)}”换算后不是整数{unit_title(unit)}")
+        return (
+            "bad-unit",
+            f"'{show_value(raw)}' is not a whole number of {unit_title(unit)}",
+            f"“{show_value(raw)}”换算后不是整数{unit_title(unit)}",
+        )
     return None
 
 
@@ -601,8 +667,12 @@ def convert_column(ftype: str, column: tuple | list, memos: dict[str, Memo]) -> 
             # Usually every cell is already clean: check the whole column at once and keep it as it is.
             joined = "|".join(column)
             words = joined.split(None, 1)  # one C scan; a single word the length of the whole means no space
-            if len(words) == 1 and len(words[0]) == len(joined) and unicodedata.is_normalized("NFKC", joined) \
-                    and _BLANK_TEXT.keys().isdisjoint(column):
+            if (
+                len(words) == 1
+                and len(words[0]) == len(joined)
+                and unicodedata.is_normalized("NFKC", joined)
+                and _BLANK_TEXT.keys().isdisjoint(column)
+            ):
                 return column, False
             out = list(map(" ".join, map(str.split, map(_nfkc, column))))
             if any(map(str.__contains__, out, itertools.repeat(" "))):

@@ -22,21 +22,38 @@ from lax.render.markdown import CHART_MARKER, Block, inline, parse_markdown, pla
 from lax.render.templates import MAX_OUTPUT, MAX_TEXT, MAX_WORK, render_markdown, template_dirs, template_name
 
 __all__ = [
-    "CHART_MARKER", "FORMATS", "MAX_OUTPUT", "MAX_TEXT", "MAX_WORK", "Block", "chart_caption", "chart_png",
-    "inline", "parse_markdown", "place_chart", "render", "render_markdown", "template_dirs", "template_name",
-    "tidy_markdown", "to_docx", "to_html",
+    "CHART_MARKER",
+    "FORMATS",
+    "MAX_OUTPUT",
+    "MAX_TEXT",
+    "MAX_WORK",
+    "Block",
+    "chart_caption",
+    "chart_png",
+    "inline",
+    "parse_markdown",
+    "place_chart",
+    "render",
+    "render_markdown",
+    "template_dirs",
+    "template_name",
+    "tidy_markdown",
+    "to_docx",
+    "to_html",
 ]
 
 FORMATS = ("md", "html", "docx")
 
 
-def render(context: dict[str, Any], *, level: str, lang: str, fmt: str, templates: Path | None = None,
-           cwd: Path | None = None) -> bytes:
+def render(
+    context: dict[str, Any], *, level: str, lang: str, fmt: str, templates: Path | None = None, cwd: Path | None = None
+) -> bytes:
     """The report in `fmt` (md, html or docx) as bytes ready to write."""
     if fmt not in FORMATS:
         raise LaxError(_(f"--format: '{fmt}' is not md, html or docx", f"--format：“{fmt}”不是 md、html 或 docx"))
-    markdown = render_markdown(context, level=level, lang=lang, templates=templates, cwd=cwd,
-                               keep_chart_marker=fmt != "md")
+    markdown = render_markdown(
+        context, level=level, lang=lang, templates=templates, cwd=cwd, keep_chart_marker=fmt != "md"
+    )
     if fmt == "md":
         return markdown.encode("utf-8")
     png = chart_png(context["standards"], context["period"]["as_of"], lang)

@@ -74,5 +74,8 @@ def _nice_step(top: int) -> int:
 
 def chart_caption(context: dict[str, Any], lang: str) -> str:
     as_of = long_date(context["period"]["as_of"], lang)
-    return _t(lang, f"Figure: villages identified by standard, as of {as_of}",
-              f"图：按界定标准统计的软弱涣散村数（截至{as_of}）")
+    return _t(
+        lang,
+        f"Figure: villages identified by standard, as of {as_of}",
+        f"图：按界定标准统计的软弱涣散村数（截至{as_of}）",
+    )

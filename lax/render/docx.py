@@ -12,16 +12,25 @@ from typing import Any
 from lax.render.chart import chart_caption
 from lax.render.markdown import Block, inline, parse_markdown, place_chart
 
-
 # Fonts of Chinese official documents (GB/T 9704): title in 方正小标宋简体, first-level headings in 黑体,
 # second-level in 楷体_GB2312, body in 仿宋_GB2312; sizes 二号 (22 pt) and 三号 (16 pt).
 _FONTS = {
-    "zh": {"body": ("仿宋_GB2312", "仿宋_GB2312", 16), "title": ("方正小标宋简体", "方正小标宋简体", 22),
-           "h1": ("黑体", "黑体", 16), "h2": ("楷体_GB2312", "楷体_GB2312", 16), "h3": ("仿宋_GB2312", "仿宋_GB2312", 16),
-           "table": ("仿宋_GB2312", "仿宋_GB2312", 12)},
-    "en": {"body": ("Times New Roman", "仿宋_GB2312", 12), "title": ("Times New Roman", "方正小标宋简体", 18),
-           "h1": ("Arial", "黑体", 14), "h2": ("Arial", "楷体_GB2312", 12.5), "h3": ("Times New Roman", "仿宋_GB2312", 12),
-           "table": ("Times New Roman", "仿宋_GB2312", 10.5)},
+    "zh": {
+        "body": ("仿宋_GB2312", "仿宋_GB2312", 16),
+        "title": ("方正小标宋简体", "方正小标宋简体", 22),
+        "h1": ("黑体", "黑体", 16),
+        "h2": ("楷体_GB2312", "楷体_GB2312", 16),
+        "h3": ("仿宋_GB2312", "仿宋_GB2312", 16),
+        "table": ("仿宋_GB2312", "仿宋_GB2312", 12),
+    },
+    "en": {
+        "body": ("Times New Roman", "仿宋_GB2312", 12),
+        "title": ("Times New Roman", "方正小标宋简体", 18),
+        "h1": ("Arial", "黑体", 14),
+        "h2": ("Arial", "楷体_GB2312", 12.5),
+        "h3": ("Times New Roman", "仿宋_GB2312", 12),
+        "table": ("Times New Roman", "仿宋_GB2312", 10.5),
+    },
 }
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
@@ -136,8 +145,14 @@ def _prepare_document(lang: str) -> Any:
             lang_el = OxmlElement("w:lang")
             normal.element.get_or_add_rPr().append(lang_el)
         lang_el.set(_qn("w:eastAsia"), "zh-CN")
-    for name, key, bold in (("Title", "title", False), ("Heading 1", "h1", False), ("Heading 2", "h2", True),
-                            ("Heading 3", "h3", True), ("List Bullet", "body", None), ("Table Grid", "table", None)):
+    for name, key, bold in (
+        ("Title", "title", False),
+        ("Heading 1", "h1", False),
+        ("Heading 2", "h2", True),
+        ("Heading 3", "h3", True),
+        ("List Bullet", "body", None),
+        ("Table Grid", "table", None),
+    ):
         try:
             style = doc.styles[name]
         except KeyError:

@@ -15,8 +15,9 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from lax.criteria import Criteria, Criterion, Field
 from lax.i18n import _, get_lang
@@ -50,17 +51,27 @@ _FIELD_RULE = {
     "code": ("12 位统计用区划代码，如 360622100201。", "The 12-digit statistical division code, e.g. 360622100201."),
 }
 _NOTES = [
-    ("每个行政村填一行。红色表头（乡镇、村名）为必填项。",
-     "One row per administrative village. Red headers (township, village) are required."),
-    ("“是/否”项从下拉列表选择；数量项填阿拉伯数字，没有的填 0。",
-     "Choose 是 (yes) / 否 (no) from the drop-down; counts are numbers, 0 when there is none."),
-    ("情况不明的可以留空：留空不会被当作“否”或 0，依赖该项的标准列为“待定”，核实后请补填。",
-     "Leave a cell blank only when it is not known: a blank never counts as 否 or 0; the standards that "
-     "depend on it stay undetermined until it is filled in."),
-    ("请勿修改或删除表头；村多时可在表格中间插入行，多余的空行可以保留。",
-     "Do not change or delete the header; insert rows when there are more villages; spare blank rows may stay."),
-    ("符合下列认定标准任意一条的村，即列为软弱涣散村级党组织，立即整顿。",
-     "A village that meets any one of the standards below is listed as weak and lax and rectified at once."),
+    (
+        "每个行政村填一行。红色表头（乡镇、村名）为必填项。",
+        "One row per administrative village. Red headers (township, village) are required.",
+    ),
+    (
+        "“是/否”项从下拉列表选择；数量项填阿拉伯数字，没有的填 0。",
+        "Choose 是 (yes) / 否 (no) from the drop-down; counts are numbers, 0 when there is none.",
+    ),
+    (
+        "情况不明的可以留空：留空不会被当作“否”或 0，依赖该项的标准列为“待定”，核实后请补填。",
+        "Leave a cell blank only when it is not known: a blank never counts as 否 or 0; the standards that "
+        "depend on it stay undetermined until it is filled in.",
+    ),
+    (
+        "请勿修改或删除表头；村多时可在表格中间插入行，多余的空行可以保留。",
+        "Do not change or delete the header; insert rows when there are more villages; spare blank rows may stay.",
+    ),
+    (
+        "符合下列认定标准任意一条的村，即列为软弱涣散村级党组织，立即整顿。",
+        "A village that meets any one of the standards below is listed as weak and lax and rectified at once.",
+    ),
 ]
 
 
@@ -123,6 +134,7 @@ def _words(node: ast.AST, criteria: Criteria, zh: bool, parent: ast.AST | None =
         text = joiner.join(_words(v, criteria, zh, node) for v in node.values)
         return (f"（{text}）" if zh else f"({text})") if isinstance(parent, ast.BoolOp) else text
     if isinstance(node, ast.BinOp):
+
         def operand(child: ast.AST, right: bool) -> str:
             text = _words(child, criteria, zh, node)
             if isinstance(child, ast.BinOp):
@@ -179,8 +191,12 @@ def _validation(f: Field, sqref: str, bilingual: bool) -> Any:
         "int": {"type": "whole", "operator": "greaterThanOrEqual", "formula1": "0"},
         "number": {"type": "decimal", "operator": "between", "formula1": "-999999999", "formula2": "999999999"},
         "percent": {"type": "decimal", "operator": "between", "formula1": "0", "formula2": "100"},
-        "date": {"type": "date", "operator": "between", "formula1": str(int(to_excel(dt.date(2000, 1, 1)))),
-                 "formula2": str(int(to_excel(dt.date(2099, 12, 31))))},
+        "date": {
+            "type": "date",
+            "operator": "between",
+            "formula1": str(int(to_excel(dt.date(2000, 1, 1)))),
+            "formula2": str(int(to_excel(dt.date(2099, 12, 31)))),
+        },
     }
     spec = kinds.get(f.type, {})
     if f.id == "code" and f.type == "text":
@@ -200,8 +216,15 @@ def _validation(f: Field, sqref: str, bilingual: bool) -> Any:
     return dv
 
 
-def write_form(criteria: Criteria, path: str | os.PathLike, lang: str | None = None, *,
-               township: str | None = None, rows: int = 200, keep: Sequence[str | os.PathLike] = ()) -> None:
+def write_form(
+    criteria: Criteria,
+    path: str | os.PathLike,
+    lang: str | None = None,
+    *,
+    township: str | None = None,
+    rows: int = 200,
+    keep: Sequence[str | os.PathLike] = (),
+) -> None:
     """Write the blank form: sheet 排查表 to fill in and sheet 填表说明 with the fields and standards.
 
     `township` goes into the title (default “XX乡镇”); `rows` rows are prepared with validation; `keep`
@@ -213,8 +236,12 @@ def write_form(criteria: Criteria, path: str | os.PathLike, lang: str | None = N
 
     out = Path(os.fspath(path))
     if out.suffix.lower() != ".xlsx":
-        raise LaxError(_(f"{path}: the form is an Excel workbook; give a file name ending in .xlsx",
-                         f"{path}：排查表是 Excel 工作簿，文件名应以 .xlsx 结尾"))
+        raise LaxError(
+            _(
+                f"{path}: the form is an Excel workbook; give a file name ending in .xlsx",
+                f"{path}：排查表是 Excel 工作簿，文件名应以 .xlsx 结尾",
+            )
+        )
     bilingual = (lang or get_lang()) != "zh"
     fields = criteria.fields
     ncol = len(fields)
@@ -300,8 +327,10 @@ def _help_sheet(ws: Any, criteria: Criteria, bilingual: bool) -> None:
     def height(texts: list[tuple[str, float]]) -> float:
         lines = 1
         for text, width in texts:
-            n = sum(max(1, -(-sum(2 if ord(ch) > 0x2E7F else 1 for ch in part) // max(int(width) - 1, 1)))
-                    for part in str(text).split("\n"))
+            n = sum(
+                max(1, -(-sum(2 if ord(ch) > 0x2E7F else 1 for ch in part) // max(int(width) - 1, 1)))
+                for part in str(text).split("\n")
+            )
             lines = max(lines, n)
         return 15 * lines + 3
 
@@ -340,8 +369,11 @@ def _help_sheet(ws: Any, criteria: Criteria, bilingual: bool) -> None:
                 c.alignment, c.border = wrap, box
             if merge_c_to_e:
                 ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=5)
-                spans = [(values[1], widths["B"]), (values[2], widths["C"] + widths["D"] + widths["E"]),
-                         (values[5], widths["F"])]
+                spans = [
+                    (values[1], widths["B"]),
+                    (values[2], widths["C"] + widths["D"] + widths["E"]),
+                    (values[5], widths["F"]),
+                ]
             else:
                 spans = [(v, widths[get_column_letter(i)]) for i, v in enumerate(values, 1) if v]
             ws.row_dimensions[row].height = height(spans)
@@ -349,11 +381,15 @@ def _help_sheet(ws: Any, criteria: Criteria, bilingual: bool) -> None:
 
     section("一、填表要求", "1. How to fill in the form")
     policy = criteria.policy
-    notes = [*_NOTES, (
-        f"整改时限：认定后 {policy.rectify_months} 个月；验收得分 {policy.pass_score:g} 分及以上为合格；"
-        f"验收合格后观察 {policy.watch_months} 个月不反弹方可销号。",
-        f"Time limit: {policy.rectify_months} months after identification; a score of {policy.pass_score:g} or more "
-        f"passes acceptance; the account is cancelled after {policy.watch_months} months with no rebound.")]
+    notes = [
+        *_NOTES,
+        (
+            f"整改时限：认定后 {policy.rectify_months} 个月；验收得分 {policy.pass_score:g} 分及以上为合格；"
+            f"验收合格后观察 {policy.watch_months} 个月不反弹方可销号。",
+            f"Time limit: {policy.rectify_months} months after identification; a score of {policy.pass_score:g} or more "
+            f"passes acceptance; the account is cancelled after {policy.watch_months} months with no rebound.",
+        ),
+    ]
     for k, (zh, en) in enumerate(notes, 1):
         ws.cell(row, 1, k).alignment = Alignment(horizontal="center", vertical="top")
         c = ws.cell(row, 2, both(zh, en))
@@ -373,27 +409,57 @@ def _help_sheet(ws: Any, criteria: Criteria, bilingual: bool) -> None:
         zh_rule, en_rule = field_rule(f)
         type_zh, type_en = _TYPE_NAME.get(f.type, (f.type, f.type))
         used = "、".join(uses.get(f.id, []))
-        field_rows.append([
-            get_column_letter(i),
-            both(f.title_zh, f.title_en),
-            both(type_zh, type_en),
-            both("必填" if f.required else "选填", "required" if f.required else "optional"),
-            both(zh_rule, en_rule),
-            both(f"用于标准 {used}", f"used by {used.replace('、', ', ')}") if used else "",
-        ])
-    table([("列", "Column"), ("表头", "Header"), ("类型", "Type"), ("必填", "Required"), ("填写要求", "How to fill in"),
-           ("用途", "Used by")], field_rows)
+        field_rows.append(
+            [
+                get_column_letter(i),
+                both(f.title_zh, f.title_en),
+                both(type_zh, type_en),
+                both("必填" if f.required else "选填", "required" if f.required else "optional"),
+                both(zh_rule, en_rule),
+                both(f"用于标准 {used}", f"used by {used.replace('、', ', ')}") if used else "",
+            ]
+        )
+    table(
+        [
+            ("列", "Column"),
+            ("表头", "Header"),
+            ("类型", "Type"),
+            ("必填", "Required"),
+            ("填写要求", "How to fill in"),
+            ("用途", "Used by"),
+        ],
+        field_rows,
+    )
     row += 1
 
-    section(f"三、认定标准（{criteria.name_zh}）" if criteria.name_zh else "三、认定标准",
-            f"3. The standards ({criteria.name_en})" if criteria.name_en else "3. The standards")
+    section(
+        f"三、认定标准（{criteria.name_zh}）" if criteria.name_zh else "三、认定标准",
+        f"3. The standards ({criteria.name_en})" if criteria.name_en else "3. The standards",
+    )
     std_rows = []
     for c in criteria.criteria:
-        std_rows.append([c.id, both(c.title_zh, c.title_en),
-                         both(describe_when(c, criteria, "zh"), describe_when(c, criteria, "en")),
-                         None, None, c.when])
-    table([("编号", "No."), ("标准", "Standard"), ("认定条件", "Met when"), None, None,
-           ("条件表达式（criteria.yaml）", "Expression (criteria.yaml)")], std_rows, merge_c_to_e=True)
+        std_rows.append(
+            [
+                c.id,
+                both(c.title_zh, c.title_en),
+                both(describe_when(c, criteria, "zh"), describe_when(c, criteria, "en")),
+                None,
+                None,
+                c.when,
+            ]
+        )
+    table(
+        [
+            ("编号", "No."),
+            ("标准", "Standard"),
+            ("认定条件", "Met when"),
+            None,
+            None,
+            ("条件表达式（criteria.yaml）", "Expression (criteria.yaml)"),
+        ],
+        std_rows,
+        merge_c_to_e=True,
+    )
     ws.freeze_panes = None
     ws.page_setup.orientation = "portrait"
     ws.page_setup.fitToWidth = 1

@@ -9,7 +9,6 @@ from typing import Any
 from lax.render.chart import chart_caption
 from lax.render.markdown import Block, inline, parse_markdown, place_chart
 
-
 _CSS = """
 @page { size: A4; margin: 30mm 26mm 30mm 28mm; }
 html { background: #f4f4f4; }
@@ -43,8 +42,10 @@ figcaption { font-size: 14px; color: #333; }
 
 
 def _html_inline(text: str) -> str:
-    return "".join(f"<strong>{html.escape(t, quote=False)}</strong>" if bold else html.escape(t, quote=False)
-                   for t, bold in inline(text))
+    return "".join(
+        f"<strong>{html.escape(t, quote=False)}</strong>" if bold else html.escape(t, quote=False)
+        for t, bold in inline(text)
+    )
 
 
 def _html_blocks(blocks: list[Block], chart: str) -> list[str]:
@@ -79,12 +80,16 @@ def to_html(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
     if png is not None:
         data = base64.b64encode(png).decode("ascii")
         caption = html.escape(chart_caption(context, lang))
-        chart = (f'<figure class="chart"><img src="data:image/png;base64,{data}" alt="{caption}" '
-                 f'width="900"><figcaption>{caption}</figcaption></figure>')
+        chart = (
+            f'<figure class="chart"><img src="data:image/png;base64,{data}" alt="{caption}" '
+            f'width="900"><figcaption>{caption}</figcaption></figure>'
+        )
     body = "\n".join(_html_blocks(blocks, chart))
     html_lang = "zh-CN" if lang == "zh" else "en"
     title_text = "".join(t for t, _b in inline(title))
-    return (f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{html.escape(title_text, quote=False)}</title>\n<style>{_CSS}</style>\n</head>\n"
-            f"<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title_text, quote=False)}</title>\n<style>{_CSS}</style>\n</head>\n"
+        f"<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
+    )

@@ -62,7 +62,7 @@ class Block:
     items: list[str] = field(default_factory=list)  # list items
     header: list[str] = field(default_factory=list)  # table header cells
     rows: list[list[str]] = field(default_factory=list)  # table body rows
-    children: list["Block"] = field(default_factory=list)  # a block quote's blocks
+    children: list[Block] = field(default_factory=list)  # a block quote's blocks
 
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -94,9 +94,15 @@ def _split_row(line: str) -> list[str]:
 
 def _starts_block(line: str, next_line: str | None) -> bool:
     s = line.strip()
-    return bool(s == CHART_MARKER or _HEADING.match(s) or _BULLET.match(s) or _NUMBER.match(s) or s.startswith(">")
-                or _RULE.match(s)
-                or (s.startswith("|") and next_line is not None and _TABLE_SEP.match(next_line.strip())))
+    return bool(
+        s == CHART_MARKER
+        or _HEADING.match(s)
+        or _BULLET.match(s)
+        or _NUMBER.match(s)
+        or s.startswith(">")
+        or _RULE.match(s)
+        or (s.startswith("|") and next_line is not None and _TABLE_SEP.match(next_line.strip()))
+    )
 
 
 def parse_markdown(text: str) -> list[Block]:

@@ -21,28 +21,32 @@ import csv
 import datetime as dt
 import io
 import os
-from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import IO, TYPE_CHECKING, Any
 
 from lax.files import atomic_path, check_output  # noqa: F401  (the one writer of output files, re-exported)
 from lax.i18n import _
 from lax.render.xlsx import cell_value, safe_text  # noqa: F401 - the one neutraliser, used here and re-exported
+from lax.show import value_text as display  # a value as a person reads it: lax's one value formatter
+from lax.show import yes_no
 
 if TYPE_CHECKING:
     from lax.check import CheckResult, VillageResult
     from lax.criteria import Criteria
 
-HEADER_FILL = "D9E1F2"    # pale blue: header row
-FLAGGED_FILL = "FFC7CE"   # light red: a flagged village's row
+HEADER_FILL = "D9E1F2"  # pale blue: header row
+FLAGGED_FILL = "FFC7CE"  # light red: a flagged village's row
 EVIDENCE_FILL = "F4B084"  # orange: a value that made a standard true, and the standard's "met" cell
-UNKNOWN_FILL = "FFF2CC"   # light yellow: an undetermined standard and the blank it depends on
-PROBLEM_FILL = "D9C3E9"   # lilac: a bad input value, shown as it was read (see the Problems sheet)
+UNKNOWN_FILL = "FFF2CC"  # light yellow: an undetermined standard and the blank it depends on
+PROBLEM_FILL = "D9C3E9"  # lilac: a bad input value, shown as it was read (see the Problems sheet)
 
 
 # ------------------------------------------------------------------------------------- safe values
 
 
-def make_cell(ws: Any, value: Any, *, fill: str | None = None, bold: bool = False,
-              number_format: str | None = None) -> Any:
+def make_cell(
+    ws: Any, value: Any, *, fill: str | None = None, bold: bool = False, number_format: str | None = None
+) -> Any:
     """One styled cell for `ws.append` (works on write-only and ordinary sheets alike).
 
     Text is always stored as text (data type `s`), never as a formula, whatever it starts with.
@@ -79,8 +83,14 @@ def text_width(value: Any) -> int:
     return longest
 
 
-def fit_widths(header: Sequence[Any], rows: Sequence[Sequence[Any]], *, minimum: int = 6,
-               maximum: int = 40, header_maximum: int = 18) -> list[float]:
+def fit_widths(
+    header: Sequence[Any],
+    rows: Sequence[Sequence[Any]],
+    *,
+    minimum: int = 6,
+    maximum: int = 40,
+    header_maximum: int = 18,
+) -> list[float]:
     """Column widths from the header (wrapped beyond `header_maximum`) and the first 200 rows."""
     widths = [min(max(text_width(h), minimum), header_maximum) for h in header]
     for row in rows[:200]:
@@ -119,8 +129,15 @@ def write_header(ws: Any, header: Sequence[Any], widths: Sequence[float], *, fre
     ws.append(head)
 
 
-def write_sheet(ws: Any, header: Sequence[Any], rows: Iterable[Sequence[Any]],
-                widths: Sequence[float] | None = None, *, autofilter: bool = True, freeze: str = "A2") -> int:
+def write_sheet(
+    ws: Any,
+    header: Sequence[Any],
+    rows: Iterable[Sequence[Any]],
+    widths: Sequence[float] | None = None,
+    *,
+    autofilter: bool = True,
+    freeze: str = "A2",
+) -> int:
     """Write a bold, filled header row (frozen, with an autofilter) and then the rows.
 
     Works on a fresh write-only sheet (nothing written yet) or an empty ordinary one. A row may mix plain
@@ -148,10 +165,6 @@ def safe_cell(v: Any) -> Any:
 
 
 # ---------------------------------------------------------------------------------- text of values
-
-
-# A value as a person reads it in a message or an evidence cell: lax's one value formatter.
-from lax.show import value_text as display, yes_no  # noqa: E402
 
 
 def status_words() -> tuple[str, str, str]:
@@ -194,8 +207,13 @@ def undetermined_text(result: CheckResult, village: VillageResult) -> str:
         cid, missing = u
         titles = _(", ", "、").join(criteria.field(f).title() for f in missing)
         why = undetermined_words(u)
-        parts.append(_(f"{cid} (blank: {titles})", f"{cid}（空白：{titles}）") if titles
-                     else _(f"{cid} ({why})", f"{cid}（{why}）") if why else cid)
+        parts.append(
+            _(f"{cid} (blank: {titles})", f"{cid}（空白：{titles}）")
+            if titles
+            else _(f"{cid} ({why})", f"{cid}（{why}）")
+            if why
+            else cid
+        )
     return sep.join(parts)
 
 
@@ -222,9 +240,15 @@ def _standard_header(criterion: Any) -> str:
 
 
 def csv_header(criteria: Criteria) -> list[str]:
-    return [*_identity_titles(criteria), _("Source", "来源"), _("Flagged", "认定"),
-            _("Standards met", "符合标准"), *(_standard_header(c) for c in criteria.criteria),
-            _("Evidence", "证据"), _("Undetermined", "待定")]
+    return [
+        *_identity_titles(criteria),
+        _("Source", "来源"),
+        _("Flagged", "认定"),
+        _("Standards met", "符合标准"),
+        *(_standard_header(c) for c in criteria.criteria),
+        _("Evidence", "证据"),
+        _("Undetermined", "待定"),
+    ]
 
 
 def csv_rows(result: CheckResult) -> Iterable[list[Any]]:
@@ -238,14 +262,25 @@ def csv_rows(result: CheckResult) -> Iterable[list[Any]]:
             outcome[m.id] = met
         for cid, _missing in v.undetermined:
             outcome[cid] = unknown
-        row = [*(display(x) for x in _identity(result, v)), source_text(rec.path, rec.sheet, rec.row),
-               yes_no(v.flagged), met_ids(v), *outcome.values(), evidence_text(result, v),
-               undetermined_text(result, v)]
+        row = [
+            *(display(x) for x in _identity(result, v)),
+            source_text(rec.path, rec.sheet, rec.row),
+            yes_no(v.flagged),
+            met_ids(v),
+            *outcome.values(),
+            evidence_text(result, v),
+            undetermined_text(result, v),
+        ]
         yield [safe_text(x) for x in row]
 
 
-def write_csv(result: CheckResult, path_or_stream: str | os.PathLike | IO, *, bom: bool | None = None,
-              keep: Iterable[str | os.PathLike] = ()) -> None:
+def write_csv(
+    result: CheckResult,
+    path_or_stream: str | os.PathLike | IO,
+    *,
+    bom: bool | None = None,
+    keep: Iterable[str | os.PathLike] = (),
+) -> None:
     """One row per village, in input order. UTF-8 with a byte-order mark for a file or a byte stream,
     so Excel on a Chinese Windows opens it correctly; none for a text stream such as stdout unless
     `bom=True`. Header in the current language. A file never overwrites one in `keep` (`atomic_path`)."""
@@ -256,8 +291,9 @@ def write_csv(result: CheckResult, path_or_stream: str | os.PathLike | IO, *, bo
                 _write_csv_to(result, f)
         return
     if isinstance(target, (io.RawIOBase, io.BufferedIOBase)) or "b" in getattr(target, "mode", ""):
-        text = io.TextIOWrapper(target, encoding="utf-8-sig" if bom is not False else "utf-8", newline="",
-                                write_through=True)
+        text = io.TextIOWrapper(
+            target, encoding="utf-8-sig" if bom is not False else "utf-8", newline="", write_through=True
+        )
         try:
             _write_csv_to(result, text)
             text.flush()
@@ -278,9 +314,12 @@ def _write_csv_to(result: CheckResult, f: IO[str]) -> None:
 # -------------------------------------------------------------------------------------------- xlsx
 
 
-def write_xlsx(result: CheckResult, path: str | os.PathLike,
-               on_progress: Callable[[int, int], None] | None = None,
-               keep: Iterable[str | os.PathLike] = ()) -> None:
+def write_xlsx(
+    result: CheckResult,
+    path: str | os.PathLike,
+    on_progress: Callable[[int, int], None] | None = None,
+    keep: Iterable[str | os.PathLike] = (),
+) -> None:
     """The copy of a check a county sends back to its townships.
 
     Sheet Results/结果: a row per village with every field value, a column per standard ("met" / "符合",
@@ -303,21 +342,35 @@ def write_xlsx(result: CheckResult, path: str | os.PathLike,
 
 
 def results_header(criteria: Criteria) -> list[str]:
-    return [*(f.title() for f in criteria.fields), *(_standard_header(c) for c in criteria.criteria),
-            _("Flagged", "认定结果"), _("Standards met", "符合标准"), _("Evidence", "证据"),
-            _("Undetermined", "待定"), _("File", "来源文件"), _("Sheet", "工作表"), _("Row", "行号")]
+    return [
+        *(f.title() for f in criteria.fields),
+        *(_standard_header(c) for c in criteria.criteria),
+        _("Flagged", "认定结果"),
+        _("Standards met", "符合标准"),
+        _("Evidence", "证据"),
+        _("Undetermined", "待定"),
+        _("File", "来源文件"),
+        _("Sheet", "工作表"),
+        _("Row", "行号"),
+    ]
 
 
 def _header_row(book: Any, header: Sequence[Any], widths: Sequence[float]) -> tuple[list[Any], float]:
     """The styled header cells (bold, filled, centred, wrapped, boxed) and the row's height."""
-    sid = book.style(bold=True, fill=HEADER_FILL, horizontal="center", vertical="center", wrap=True,
-                     border="8EA9DB")
+    sid = book.style(bold=True, fill=HEADER_FILL, horizontal="center", vertical="center", wrap=True, border="8EA9DB")
     lines = max((text_width(h) / max(w - 2, 1) for h, w in zip(header, widths)), default=1)
     return [(h, sid) for h in header], 15 * min(max(int(lines + 0.999), 1), 4) + 4
 
 
-def _plain_sheet(book: Any, name: str, header: Sequence[Any], rows: Sequence[Sequence[Any]],
-                 widths: Sequence[float], *, autofilter: bool = True) -> None:
+def _plain_sheet(
+    book: Any,
+    name: str,
+    header: Sequence[Any],
+    rows: Sequence[Sequence[Any]],
+    widths: Sequence[float],
+    *,
+    autofilter: bool = True,
+) -> None:
     """A sheet with a frozen header row (and an autofilter) over plain rows; cells may be (value, style)."""
     from lax.render.xlsx import column_letter
 
@@ -342,8 +395,12 @@ def _results_sheet(book: Any, result: CheckResult, on_progress: Callable[[int, i
     met, _not_met, unknown = status_words()
     yes, no = _("yes", "是"), _("no", "否")
     titles = {f.id: f.title() for f in fields}
-    styles = {"row": book.style(fill=FLAGGED_FILL), "evidence": book.style(fill=EVIDENCE_FILL, bold=True),
-              "unknown": book.style(fill=UNKNOWN_FILL), "problem": book.style(fill=PROBLEM_FILL)}
+    styles = {
+        "row": book.style(fill=FLAGGED_FILL),
+        "evidence": book.style(fill=EVIDENCE_FILL, bold=True),
+        "unknown": book.style(fill=UNKNOWN_FILL),
+        "problem": book.style(fill=PROBLEM_FILL),
+    }
     row_style = styles["row"]
     # Bad values by source row, so a township sees in place what it has to correct.
     bad: dict[tuple[str, Any, Any], dict[int, Any]] = {}
@@ -365,9 +422,17 @@ def _results_sheet(book: Any, result: CheckResult, on_progress: Callable[[int, i
         for cid, _missing in v.undetermined:
             outcome[col_of[cid] - nf] = unknown
         row.extend(outcome)
-        row.extend((yes if v.matches else no, met_ids(v), evidence_text(result, v, titles) if v.matches else None,
-                    undetermined_text(result, v) if v.undetermined else None,
-                    str(rec.path), rec.sheet, rec.row))
+        row.extend(
+            (
+                yes if v.matches else no,
+                met_ids(v),
+                evidence_text(result, v, titles) if v.matches else None,
+                undetermined_text(result, v) if v.undetermined else None,
+                str(rec.path),
+                rec.sheet,
+                rec.row,
+            )
+        )
         return row
 
     def rows() -> Iterable[list[Any]]:
@@ -404,8 +469,7 @@ def _results_sheet(book: Any, result: CheckResult, on_progress: Callable[[int, i
     head, height = _header_row(book, header, widths)
     # C2 keeps the township and village in view while scrolling right, on screen; on paper the header row
     # is repeated on every page and the width fitted to one page.
-    ws = book.sheet(_("Results", "结果"), widths=widths, freeze="C2", landscape=True, fit_width=True,
-                    print_rows="1:1")
+    ws = book.sheet(_("Results", "结果"), widths=widths, freeze="C2", landscape=True, fit_width=True, print_rows="1:1")
     ws.row(head, height)
     append = ws.row
     total = len(result.villages)
@@ -418,8 +482,16 @@ def _results_sheet(book: Any, result: CheckResult, on_progress: Callable[[int, i
 
 def _problems_sheet(book: Any, result: CheckResult) -> None:
     criteria = result.criteria
-    header = [_("Code", "问题代码"), _("File", "文件"), _("Sheet", "工作表"), _("Row", "行号"), _("Column", "列"),
-              _("Field", "字段"), _("Value", "值"), _("Message", "说明")]
+    header = [
+        _("Code", "问题代码"),
+        _("File", "文件"),
+        _("Sheet", "工作表"),
+        _("Row", "行号"),
+        _("Column", "列"),
+        _("Field", "字段"),
+        _("Value", "值"),
+        _("Message", "说明"),
+    ]
     rows = []
     for p in result.problems:
         field = p.field

@@ -78,8 +78,12 @@ def _loader(folder: Path) -> Any:
             root = os.path.realpath(str(folder))
             real = os.path.realpath(filename)
             if not real.startswith(root.rstrip(os.sep) + os.sep):
-                raise SecurityError(_(f"{filename} leads outside the templates folder {folder} (to {real}); refused",
-                                      f"{filename} 指向模板文件夹 {folder} 之外（{real}），已拒绝"))
+                raise SecurityError(
+                    _(
+                        f"{filename} leads outside the templates folder {folder} (to {real}); refused",
+                        f"{filename} 指向模板文件夹 {folder} 之外（{real}），已拒绝",
+                    )
+                )
             return source, filename, uptodate
 
     return InsideLoader(str(folder))
@@ -88,14 +92,17 @@ def _loader(folder: Path) -> Any:
 def _environment(dirs: list[Path], lang: str) -> Any:
     from jinja2 import ChoiceLoader, StrictUndefined, nodes
     from jinja2.compiler import CodeGenerator
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
-
     from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     def too_long(size: int) -> None:
         if size > MAX_TEXT:
-            raise SecurityError(_(f"the value would be {size:,} long, more than the {MAX_TEXT:,} a template may build",
-                                  f"生成的值长度为 {size:,}，超过模板允许的 {MAX_TEXT:,}"))
+            raise SecurityError(
+                _(
+                    f"the value would be {size:,} long, more than the {MAX_TEXT:,} a template may build",
+                    f"生成的值长度为 {size:,}，超过模板允许的 {MAX_TEXT:,}",
+                )
+            )
 
     class Generator(CodeGenerator):
         def visit_Concat(self, node: Any, frame: Any) -> None:
@@ -118,7 +125,9 @@ def _environment(dirs: list[Path], lang: str) -> Any:
         def lax_count(self, n: int = 1) -> None:
             self.lax_work += n
             if self.lax_work > MAX_WORK:
-                raise SecurityError(_(f"more than {MAX_WORK:,} loop steps and calls", f"循环和调用超过 {MAX_WORK:,} 次"))
+                raise SecurityError(
+                    _(f"more than {MAX_WORK:,} loop steps and calls", f"循环和调用超过 {MAX_WORK:,} 次")
+                )
 
         def lax_loop(self, iterable: Any) -> Any:
             for item in iterable:
@@ -133,8 +142,9 @@ def _environment(dirs: list[Path], lang: str) -> Any:
         def _parse(self, source: str, name: Any, filename: Any) -> Any:
             tree = super()._parse(source, name, filename)
             for loop in tree.find_all(nodes.For):
-                loop.iter = nodes.Call(nodes.EnvironmentAttribute("lax_loop"), [loop.iter], [], None, None,
-                                       lineno=loop.lineno)
+                loop.iter = nodes.Call(
+                    nodes.EnvironmentAttribute("lax_loop"), [loop.iter], [], None, None, lineno=loop.lineno
+                )
             return tree
 
         def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
@@ -156,8 +166,12 @@ def _environment(dirs: list[Path], lang: str) -> Any:
             if getattr(inner, "__self__", None).__class__ is str:
                 # str methods that pad or format: a width of a million or more is refused before it is built
                 if any(isinstance(a, int) and a > MAX_TEXT for a in (*args, *kwargs.values())):
-                    raise SecurityError(_(f"a width of more than the {MAX_TEXT:,} characters a template may build",
-                                          f"宽度超过模板允许生成的 {MAX_TEXT:,} 个字符"))
+                    raise SecurityError(
+                        _(
+                            f"a width of more than the {MAX_TEXT:,} characters a template may build",
+                            f"宽度超过模板允许生成的 {MAX_TEXT:,} 个字符",
+                        )
+                    )
                 if getattr(inner, "__name__", "") in ("format", "format_map") and _WIDE.search(inner.__self__):
                     raise SecurityError(_("a format width of a million or more", "格式宽度达到一百万以上"))
             result = super().call(__context, __obj, *args, **kwargs)
@@ -172,17 +186,19 @@ def _environment(dirs: list[Path], lang: str) -> Any:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update({
-        "yuan": rpt.yuan,
-        "wan": rpt.wan,
-        "money": lambda value: rpt.money(value, lang),
-        "names": lambda villages, limit=None: rpt.names_by_township(villages, lang, limit),
-        "names_by_township": lambda villages, limit=None: rpt.names_by_township(villages, lang, limit),
-        "series": lambda items: rpt.series(items, lang),
-        "longdate": lambda value: rpt.long_date(value, lang),
-        "cell": _cell,
-        "cnum": rpt.chinese_number,
-    })
+    env.filters.update(
+        {
+            "yuan": rpt.yuan,
+            "wan": rpt.wan,
+            "money": lambda value: rpt.money(value, lang),
+            "names": lambda villages, limit=None: rpt.names_by_township(villages, lang, limit),
+            "names_by_township": lambda villages, limit=None: rpt.names_by_township(villages, lang, limit),
+            "series": lambda items: rpt.series(items, lang),
+            "longdate": lambda value: rpt.long_date(value, lang),
+            "cell": _cell,
+            "cnum": rpt.chinese_number,
+        }
+    )
     for name, func in list(env.filters.items()):
         env.filters[name] = _bounded_filter(name, func, too_long, SecurityError)
     return env
@@ -198,17 +214,21 @@ def _bounded_filter(name: str, func: Any, too_long: Any, refused: type) -> Any:
 
     @functools.wraps(func)
     def bounded(*args: Any, **kwargs: Any) -> Any:
-        value, extra = (args[skip] if len(args) > skip else None), (*args[skip + 1:], *kwargs.values())
+        value, extra = (args[skip] if len(args) > skip else None), (*args[skip + 1 :], *kwargs.values())
         if any(isinstance(a, int) and not isinstance(a, bool) and a > MAX_TEXT for a in extra):
-            raise refused(_(f"{name}: a width of more than the {MAX_TEXT:,} characters a template may build",
-                            f"{name}：宽度超过模板允许生成的 {MAX_TEXT:,} 个字符"))
+            raise refused(
+                _(
+                    f"{name}: a width of more than the {MAX_TEXT:,} characters a template may build",
+                    f"{name}：宽度超过模板允许生成的 {MAX_TEXT:,} 个字符",
+                )
+            )
         if name == "format" and isinstance(value, str) and _WIDE.search(value):
             raise refused(_("a format width of a million or more", "格式宽度达到一百万以上"))
         if name == "join" and value is not None and not isinstance(value, (str, dict)):
             items = list(value)
             sep = args[skip + 1] if len(args) > skip + 1 else kwargs.get("d", "")
             too_long(sum(len(str(i)) for i in items) + len(str(sep)) * max(0, len(items) - 1))
-            args = (*args[:skip], items, *args[skip + 1:])
+            args = (*args[:skip], items, *args[skip + 1 :])
         result = func(*args, **kwargs)
         too_long(_size(result))
         return result
@@ -222,8 +242,15 @@ def _cell(value: Any) -> str:
     return re.sub(r"\s*\n\s*", " ", text).replace("|", "\\|").strip()
 
 
-def render_markdown(context: dict[str, Any], *, level: str, lang: str, templates: Path | None = None,
-                    cwd: Path | None = None, keep_chart_marker: bool = False) -> str:
+def render_markdown(
+    context: dict[str, Any],
+    *,
+    level: str,
+    lang: str,
+    templates: Path | None = None,
+    cwd: Path | None = None,
+    keep_chart_marker: bool = False,
+) -> str:
     """The report as Markdown from the template for `level` and `lang`."""
     from jinja2 import TemplateNotFound, TemplateSyntaxError
     from jinja2.exceptions import SecurityError
@@ -235,8 +262,9 @@ def render_markdown(context: dict[str, Any], *, level: str, lang: str, templates
         template = env.get_template(name)
     except TemplateNotFound as e:
         where = ", ".join(str(d) for d in dirs)
-        raise LaxError(_(f"template '{e.name}' not found (looked in {where})",
-                         f"找不到模板“{e.name}”（查找位置：{where}）")) from None
+        raise LaxError(
+            _(f"template '{e.name}' not found (looked in {where})", f"找不到模板“{e.name}”（查找位置：{where}）")
+        ) from None
     except TemplateSyntaxError as e:
         raise _template_error(e.filename or name, e.lineno, e.message or str(e)) from None
     except SecurityError as e:  # the template itself is a symlink out of its folder
@@ -262,9 +290,14 @@ def _render_bounded(template: Any, context: dict[str, Any]) -> str:
         if size > MAX_OUTPUT:
             filename, line = _writing_at(gen, template)
             gen.close()
-            raise _template_error(filename, line, _(
-                f"refused by the template sandbox: the output would be more than {MAX_OUTPUT:,} characters",
-                f"模板沙箱拒绝执行：输出将超过 {MAX_OUTPUT:,} 个字符"))
+            raise _template_error(
+                filename,
+                line,
+                _(
+                    f"refused by the template sandbox: the output would be more than {MAX_OUTPUT:,} characters",
+                    f"模板沙箱拒绝执行：输出将超过 {MAX_OUTPUT:,} 个字符",
+                ),
+            )
         chunks.append(chunk)
     return "".join(chunks)
 

@@ -49,8 +49,11 @@ def print_check(result: CheckResult, all_: bool = False, cap: int | None = 200, 
     crit = result.criteria
     shown = [v for v in result.villages if all_ or v.matches]
     if shown:
-        table = Table(title=_("Villages meeting the standards", "符合认定标准的村") if not all_ else _("Villages", "各村情况"),
-                      box=box.SIMPLE_HEAD, title_justify="left")
+        table = Table(
+            title=_("Villages meeting the standards", "符合认定标准的村") if not all_ else _("Villages", "各村情况"),
+            box=box.SIMPLE_HEAD,
+            title_justify="left",
+        )
         table.add_column(_("Township", "乡镇"), no_wrap=True)
         table.add_column(_("Village", "村"), no_wrap=True)
         table.add_column(_("Row", "行"), justify="right")
@@ -66,18 +69,29 @@ def print_check(result: CheckResult, all_: bool = False, cap: int | None = 200, 
             # One line per standard met keeps each line short in an 80-column terminal.
             for k, m in enumerate(v.matches):
                 first = k == 0
-                table.add_row(township if first else "", village if first else "", where if first else "",
-                              m.id, evidence_text(result, m.evidence))
+                table.add_row(
+                    township if first else "",
+                    village if first else "",
+                    where if first else "",
+                    m.id,
+                    evidence_text(result, m.evidence),
+                )
         console.print(table)
         met = sorted({m.id for v in shown for m in v.matches}, key=crit.ids.index)
         for cid in met:  # a legend, so the table itself stays narrow
             console.print(f"  {cid}  {crit.criterion(cid).title()}", markup=False)
         if limit < len(shown):
-            console.print(_(f"… {len(shown) - limit} more not shown (use --format json, csv or xlsx for all)",
-                            f"……另有 {len(shown) - limit} 个村未显示（用 --format json、csv 或 xlsx 查看全部）"))
+            console.print(
+                _(
+                    f"… {len(shown) - limit} more not shown (use --format json, csv or xlsx for all)",
+                    f"……另有 {len(shown) - limit} 个村未显示（用 --format json、csv 或 xlsx 查看全部）",
+                )
+            )
     undetermined = [v for v in result.villages if v.undetermined]
     if undetermined:
-        table = Table(title=_("Undetermined (blank values)", "待定（有空值）"), box=box.SIMPLE_HEAD, title_justify="left")
+        table = Table(
+            title=_("Undetermined (blank values)", "待定（有空值）"), box=box.SIMPLE_HEAD, title_justify="left"
+        )
         table.add_column(_("Township", "乡镇"))
         table.add_column(_("Village", "村"))
         table.add_column(_("Standards", "标准"))
@@ -89,22 +103,39 @@ def print_check(result: CheckResult, all_: bool = False, cap: int | None = 200, 
             missing = sorted({f for _c, fs in v.undetermined for f in fs}, key=lambda f: crit.index[f])
             cols = v.record.columns  # None for YAML/JSON items, where a blank and an absent key are alike
             # a standard undetermined with no blank says why: "undetermined: division by zero (party_members = 0)"
-            reasons = [f"{u[0]} " + _("undetermined: ", "待定：") + w
-                       for u in v.undetermined if (w := undetermined_words(u))]
-            table.add_row(township, village, ids, ", ".join([
-                crit.field(f).title() + (_(" (no column)", "（无此列）") if cols is not None and f not in cols else "")
-                for f in missing] + reasons))
+            reasons = [
+                f"{u[0]} " + _("undetermined: ", "待定：") + w for u in v.undetermined if (w := undetermined_words(u))
+            ]
+            table.add_row(
+                township,
+                village,
+                ids,
+                ", ".join(
+                    [
+                        crit.field(f).title()
+                        + (_(" (no column)", "（无此列）") if cols is not None and f not in cols else "")
+                        for f in missing
+                    ]
+                    + reasons
+                ),
+            )
         console.print(table)
         if limit < len(undetermined):
-            console.print(_(f"… {len(undetermined) - limit} more not shown", f"……另有 {len(undetermined) - limit} 个未显示"))
+            console.print(
+                _(f"… {len(undetermined) - limit} more not shown", f"……另有 {len(undetermined) - limit} 个未显示")
+            )
     if result.problems:
         console.print(_("Problems in the input:", "输入中的问题："), style="bold red")
         limit = len(result.problems) if cap is None else min(cap, len(result.problems))
         for p in result.problems[:limit]:
             console.print(f"  {p}", markup=False, soft_wrap=True)  # one line each, to copy or grep
         if limit < len(result.problems):
-            console.print(_(f"  … {len(result.problems) - limit} more problems not shown",
-                            f"  ……另有 {len(result.problems) - limit} 处问题未显示"))
+            console.print(
+                _(
+                    f"  … {len(result.problems) - limit} more problems not shown",
+                    f"  ……另有 {len(result.problems) - limit} 处问题未显示",
+                )
+            )
     if result.notices:
         from lax.check import notice_lines
 
@@ -113,10 +144,12 @@ def print_check(result: CheckResult, all_: bool = False, cap: int | None = 200, 
             console.print(f"  {line}", markup=False, soft_wrap=True)
     s = result.summary()
     by = ", ".join(f"{k}: {n}" for k, n in s["by_criterion"].items())
-    line = _(f"{s['villages']} villages checked, {s['flagged']} flagged, {s['undetermined']} undetermined, "
-             f"{s['problems']} problems" + (f", {s['notices']} notices" if s["notices"] else ""),
-             f"共检查 {s['villages']} 个村，{s['flagged']} 个符合认定标准，{s['undetermined']} 个待定，{s['problems']} 处问题"
-             + (f"，{s['notices']} 条提示" if s["notices"] else ""))
+    line = _(
+        f"{s['villages']} villages checked, {s['flagged']} flagged, {s['undetermined']} undetermined, "
+        f"{s['problems']} problems" + (f", {s['notices']} notices" if s["notices"] else ""),
+        f"共检查 {s['villages']} 个村，{s['flagged']} 个符合认定标准，{s['undetermined']} 个待定，{s['problems']} 处问题"
+        + (f"，{s['notices']} 条提示" if s["notices"] else ""),
+    )
     console.print(line + (f" ({by})" if by else ""), markup=False, soft_wrap=True)
 
 
@@ -129,18 +162,28 @@ def print_criteria(crit: Criteria) -> None:
         table.add_row(c.id, c.title(), c.when)
     console.print(table)
     p = crit.policy
-    console.print(_(f"Time limit {p.rectify_months} months after identification; watch {p.watch_months} months "
-                    f"after acceptance; pass score {p.pass_score:g}. From {crit.path}",
-                    f"认定后整改时限 {p.rectify_months} 个月；验收后巩固观察 {p.watch_months} 个月；验收合格分 {p.pass_score:g}。"
-                    f"来自 {crit.path}"), markup=False)
+    console.print(
+        _(
+            f"Time limit {p.rectify_months} months after identification; watch {p.watch_months} months "
+            f"after acceptance; pass score {p.pass_score:g}. From {crit.path}",
+            f"认定后整改时限 {p.rectify_months} 个月；验收后巩固观察 {p.watch_months} 个月；验收合格分 {p.pass_score:g}。"
+            f"来自 {crit.path}",
+        ),
+        markup=False,
+    )
 
 
 def criteria_data(crit: Criteria) -> dict[str, Any]:
     """The standards in force and the policy, as `lax criteria --format json` prints them."""
     return {
-        "path": crit.path, "version": crit.version, "name": crit.name(),
-        "policy": {"rectify_months": crit.policy.rectify_months, "watch_months": crit.policy.watch_months,
-                   "pass_score": crit.policy.pass_score},
+        "path": crit.path,
+        "version": crit.version,
+        "name": crit.name(),
+        "policy": {
+            "rectify_months": crit.policy.rectify_months,
+            "watch_months": crit.policy.watch_months,
+            "pass_score": crit.policy.pass_score,
+        },
         "criteria": [{"id": c.id, "title": c.title(), "when": c.when} for c in crit.criteria],
         "fields": [{"id": f.id, "type": f.type, "required": f.required, "title": f.title()} for f in crit.fields],
     }

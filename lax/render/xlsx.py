@@ -32,8 +32,9 @@ import queue
 import re
 import threading
 import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 # ------------------------------------------------------------------------------------- the neutraliser
 
@@ -191,16 +192,23 @@ class XlsxWriter:
 
     # -- sheets
 
-    def sheet(self, name: str, *, widths: Sequence[float] = (), freeze: str | None = None,
-              landscape: bool | None = None, fit_width: bool = False, print_rows: str | None = None,
-              heights: dict[int, float] | None = None) -> Sheet:
+    def sheet(
+        self,
+        name: str,
+        *,
+        widths: Sequence[float] = (),
+        freeze: str | None = None,
+        landscape: bool | None = None,
+        fit_width: bool = False,
+        print_rows: str | None = None,
+        heights: dict[int, float] | None = None,
+    ) -> Sheet:
         """Start a sheet. `freeze` is the first scrollable cell (`C2` keeps rows above 2 and columns A-B in
         view); `print_rows` the rows repeated on every printed page (`1:1`); `heights` row heights by
         row number (for rows written later)."""
         if self._current is not None:
             self._current._finish()
-        sh = Sheet(self, name, len(self._sheets) + 1, widths, freeze, landscape, fit_width, print_rows,
-                   heights or {})
+        sh = Sheet(self, name, len(self._sheets) + 1, widths, freeze, landscape, fit_width, print_rows, heights or {})
         self._sheets.append(sh)
         self._current = sh
         return sh
@@ -220,10 +228,12 @@ class XlsxWriter:
         z.writestr("xl/styles.xml", _styles_xml(self._style_list()))
         with z.open("xl/sharedStrings.xml", "w") as f:
             count = len(self._string_xml)
-            f.write(f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{_NS}" count="{count}" '
-                    f'uniqueCount="{count}">'.encode())
+            f.write(
+                f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{_NS}" count="{count}" '
+                f'uniqueCount="{count}">'.encode()
+            )
             for i in range(0, count, 4096):
-                f.write("".join(self._string_xml[i:i + 4096]).encode("utf-8", "replace"))
+                f.write("".join(self._string_xml[i : i + 4096]).encode("utf-8", "replace"))
             f.write(b"</sst>")
         z.close()
 
@@ -243,25 +253,41 @@ class XlsxWriter:
             if sh.filter_ref:
                 a, b = sh.filter_ref.split(":")
                 ref = "$" + re.sub(r"(\d+)", r"$\1", a) + ":$" + re.sub(r"(\d+)", r"$\1", b)
-                names.append(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
-                             f"{_esc(quoted)}!{ref}</definedName>")
+                names.append(
+                    f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
+                    f"{_esc(quoted)}!{ref}</definedName>"
+                )
             if sh.print_rows:
                 top, bottom = sh.print_rows.split(":")
-                names.append(f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
-                             f"{_esc(quoted)}!${top}:${bottom}</definedName>")
+                names.append(
+                    f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
+                    f"{_esc(quoted)}!${top}:${bottom}</definedName>"
+                )
             sheets.append(f'<sheet name="{_attr(sh.name)}" sheetId="{i + 1}" r:id="rId{i + 1}"/>')
         defined = f"<definedNames>{''.join(names)}</definedNames>" if names else ""
-        return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{_NS}" '
-                f'xmlns:r="{_NS_R}"><workbookPr/><bookViews><workbookView activeTab="0"/></bookViews>'
-                f"<sheets>{''.join(sheets)}</sheets>{defined}</workbook>")
+        return (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{_NS}" '
+            f'xmlns:r="{_NS_R}"><workbookPr/><bookViews><workbookView activeTab="0"/></bookViews>'
+            f"<sheets>{''.join(sheets)}</sheets>{defined}</workbook>"
+        )
 
 
 class Sheet:
     """One worksheet being written: rows in order with `row`, merged ranges with `merge`, an autofilter with
     `autofilter`. Cells are values (str, int, float, bool, date, datetime, None) or `(value, style)` pairs."""
 
-    def __init__(self, book: XlsxWriter, name: str, number: int, widths: Sequence[float], freeze: str | None,
-                 landscape: bool | None, fit_width: bool, print_rows: str | None, heights: dict[int, float]) -> None:
+    def __init__(
+        self,
+        book: XlsxWriter,
+        name: str,
+        number: int,
+        widths: Sequence[float],
+        freeze: str | None,
+        landscape: bool | None,
+        fit_width: bool,
+        print_rows: str | None,
+        heights: dict[int, float],
+    ) -> None:
         self.book = book
         self.name = name
         self.rows = 0
@@ -285,15 +311,20 @@ class Sheet:
             xs, ys = col - 1, row - 1
             pane = "bottomRight" if xs and ys else "bottomLeft" if ys else "topRight"
             split = (f' xSplit="{xs}"' if xs else "") + (f' ySplit="{ys}"' if ys else "")
-            view += (f'><pane{split} topLeftCell="{freeze}" activePane="{pane}" state="frozen"/>'
-                     f'<selection pane="{pane}" activeCell="{freeze}" sqref="{freeze}"/></sheetView>')
+            view += (
+                f'><pane{split} topLeftCell="{freeze}" activePane="{pane}" state="frozen"/>'
+                f'<selection pane="{pane}" activeCell="{freeze}" sqref="{freeze}"/></sheetView>'
+            )
         else:
             view += "/>"
-        cols = "".join(f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>' for i, w in enumerate(widths, 1)
-                       if w)
-        self._out.write(f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_NS}" '
-                        f'xmlns:r="{_NS_R}">{pr}<sheetViews>{view}</sheetViews>'
-                        f'<sheetFormatPr defaultRowHeight="15"/>{f"<cols>{cols}</cols>" if cols else ""}<sheetData>')
+        cols = "".join(
+            f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>' for i, w in enumerate(widths, 1) if w
+        )
+        self._out.write(
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_NS}" '
+            f'xmlns:r="{_NS_R}">{pr}<sheetViews>{view}</sheetViews>'
+            f'<sheetFormatPr defaultRowHeight="15"/>{f"<cols>{cols}</cols>" if cols else ""}<sheetData>'
+        )
 
     def row(self, cells: Iterable[Any], height: float | None = None) -> None:
         """Append one row. (The hot loop of a 100,000-village workbook: one branch per cell, the common
@@ -360,8 +391,11 @@ class Sheet:
             return f'{ref}{rs}"{s}><v>{text}</v></c>'
         if isinstance(v, dt.date):
             fmt = DATETIME_FORMAT if isinstance(v, dt.datetime) else DATE_FORMAT
-            sid = self.book.with_format(sid, fmt) if sid else (
-                self._datetime_style if fmt is DATETIME_FORMAT else self._date_style)
+            sid = (
+                self.book.with_format(sid, fmt)
+                if sid
+                else (self._datetime_style if fmt is DATETIME_FORMAT else self._date_style)
+            )
             serial = self._serials.get(v)
             if serial is None:
                 serial = self._serials[v] = _serial(v)
@@ -386,8 +420,11 @@ class Sheet:
         if self.filter_ref:
             tail.append(f'<autoFilter ref="{self.filter_ref}"/>')
         if self._merges:
-            tail.append(f'<mergeCells count="{len(self._merges)}">'
-                        + "".join(f'<mergeCell ref="{m}"/>' for m in self._merges) + "</mergeCells>")
+            tail.append(
+                f'<mergeCells count="{len(self._merges)}">'
+                + "".join(f'<mergeCell ref="{m}"/>' for m in self._merges)
+                + "</mergeCells>"
+            )
         tail.append('<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>')
         setup = []
         if self._landscape is not None:
@@ -473,56 +510,75 @@ _ROOT_RELS = (
     '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" '
     'Target="docProps/core.xml"/>'
     '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" '
-    'Target="docProps/app.xml"/></Relationships>')
-_APP = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
-        "<Application>lax</Application></Properties>")
+    'Target="docProps/app.xml"/></Relationships>'
+)
+_APP = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    "<Application>lax</Application></Properties>"
+)
 
 
 def _core(creator: str) -> str:
-    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
-            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-            f"<dc:creator>{_esc(creator)}</dc:creator>"
-            f'<dcterms:created xsi:type="dcterms:W3CDTF">{now}</dcterms:created>'
-            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{now}</dcterms:modified></cp:coreProperties>')
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:creator>{_esc(creator)}</dc:creator>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{now}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{now}</dcterms:modified></cp:coreProperties>'
+    )
 
 
 def _content_types(n: int) -> str:
-    sheets = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
-                     'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-                     for i in range(1, n + 1))
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-            '<Override PartName="/xl/styles.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-            '<Override PartName="/xl/sharedStrings.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-            '<Override PartName="/docProps/core.xml" '
-            'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
-            '<Override PartName="/docProps/app.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
-            f"{sheets}</Types>")
+    sheets = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        for i in range(1, n + 1)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/styles.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        '<Override PartName="/xl/sharedStrings.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+        '<Override PartName="/docProps/core.xml" '
+        'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+        '<Override PartName="/docProps/app.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
+        f"{sheets}</Types>"
+    )
 
 
 def _workbook_rels(n: int) -> str:
-    rels = [f'<Relationship Id="rId{i}" '
-            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
-            f'Target="worksheets/sheet{i}.xml"/>' for i in range(1, n + 1)]
-    rels.append(f'<Relationship Id="rId{n + 1}" '
-                'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>')
-    rels.append(f'<Relationship Id="rId{n + 2}" '
-                'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
-                'Target="sharedStrings.xml"/>')
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            + "".join(rels) + "</Relationships>")
+    rels = [
+        f'<Relationship Id="rId{i}" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+        f'Target="worksheets/sheet{i}.xml"/>'
+        for i in range(1, n + 1)
+    ]
+    rels.append(
+        f'<Relationship Id="rId{n + 1}" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+    )
+    rels.append(
+        f'<Relationship Id="rId{n + 2}" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+        'Target="sharedStrings.xml"/>'
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        + "".join(rels)
+        + "</Relationships>"
+    )
 
 
 def _styles_xml(styles: list[Style]) -> str:
@@ -540,38 +596,57 @@ def _styles_xml(styles: list[Style]) -> str:
             fmt = 49
         elif st.num_fmt:
             fmt = formats.setdefault(st.num_fmt, 164 + len(formats))
-        attrs = (f'numFmtId="{fmt}" fontId="{font}" fillId="{fill}" borderId="{border}" xfId="0"'
-                 + (' applyNumberFormat="1"' if fmt else "") + (' applyFont="1"' if font else "")
-                 + (' applyFill="1"' if fill else "") + (' applyBorder="1"' if border else ""))
+        attrs = (
+            f'numFmtId="{fmt}" fontId="{font}" fillId="{fill}" borderId="{border}" xfId="0"'
+            + (' applyNumberFormat="1"' if fmt else "")
+            + (' applyFont="1"' if font else "")
+            + (' applyFill="1"' if fill else "")
+            + (' applyBorder="1"' if border else "")
+        )
         align = ""
         if st.horizontal or st.vertical or st.wrap:
-            align = ("<alignment" + (f' horizontal="{st.horizontal}"' if st.horizontal else "")
-                     + (f' vertical="{st.vertical}"' if st.vertical else "")
-                     + (' wrapText="1"' if st.wrap else "") + "/>")
+            align = (
+                "<alignment"
+                + (f' horizontal="{st.horizontal}"' if st.horizontal else "")
+                + (f' vertical="{st.vertical}"' if st.vertical else "")
+                + (' wrapText="1"' if st.wrap else "")
+                + "/>"
+            )
             attrs += ' applyAlignment="1"'
         xfs.append(f"<xf {attrs}>{align}</xf>" if align else f"<xf {attrs}/>")
     num_fmts = "".join(f'<numFmt numFmtId="{i}" formatCode="{_attr(code)}"/>' for code, i in formats.items())
     # The default font in full; the others say only what differs, as openpyxl wrote them before.
     font_xml = ['<font><sz val="11"/><name val="Calibri"/><family val="2"/></font>']  # no theme part to refer to
     for bold, size, color in list(fonts)[1:]:
-        font_xml.append("<font>" + ("<b/>" if bold else "") + (f'<sz val="{size:g}"/>' if size else "")
-                        + (f'<color rgb="00{color}"/>' if color else "") + "</font>")
+        font_xml.append(
+            "<font>"
+            + ("<b/>" if bold else "")
+            + (f'<sz val="{size:g}"/>' if size else "")
+            + (f'<color rgb="00{color}"/>' if color else "")
+            + "</font>"
+        )
     fill_xml = ['<fill><patternFill patternType="none"/></fill>', '<fill><patternFill patternType="gray125"/></fill>']
     for color in list(fills)[2:]:
-        fill_xml.append(f'<fill><patternFill patternType="solid"><fgColor rgb="00{color}"/>'
-                        f'<bgColor rgb="00{color}"/></patternFill></fill>')
+        fill_xml.append(
+            f'<fill><patternFill patternType="solid"><fgColor rgb="00{color}"/>'
+            f'<bgColor rgb="00{color}"/></patternFill></fill>'
+        )
     border_xml = ["<border><left/><right/><top/><bottom/><diagonal/></border>"]
     for color in list(borders)[1:]:
         side = f'style="thin"><color rgb="00{color}"/>'
-        border_xml.append(f"<border><left {side}</left><right {side}</right><top {side}</top>"
-                          f"<bottom {side}</bottom><diagonal/></border>")
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            f'<styleSheet xmlns="{_NS}">'
-            + (f'<numFmts count="{len(formats)}">{num_fmts}</numFmts>' if formats else "")
-            + f'<fonts count="{len(font_xml)}">{"".join(font_xml)}</fonts>'
-            f'<fills count="{len(fill_xml)}">{"".join(fill_xml)}</fills>'
-            f'<borders count="{len(border_xml)}">{"".join(border_xml)}</borders>'
-            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-            f'<cellXfs count="{len(xfs)}">{"".join(xfs)}</cellXfs>'
-            '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-            "</styleSheet>")
+        border_xml.append(
+            f"<border><left {side}</left><right {side}</right><top {side}</top>"
+            f"<bottom {side}</bottom><diagonal/></border>"
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<styleSheet xmlns="{_NS}">'
+        + (f'<numFmts count="{len(formats)}">{num_fmts}</numFmts>' if formats else "")
+        + f'<fonts count="{len(font_xml)}">{"".join(font_xml)}</fonts>'
+        f'<fills count="{len(fill_xml)}">{"".join(fill_xml)}</fills>'
+        f'<borders count="{len(border_xml)}">{"".join(border_xml)}</borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        f'<cellXfs count="{len(xfs)}">{"".join(xfs)}</cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        "</styleSheet>"
+    )

@@ -9,15 +9,53 @@ dates and named lists as people write them). Rendering (templates, html, docx, t
 from __future__ import annotations
 
 from lax.report.context import LEVELS, build_context, choose_level, known_townships, resolve_township
-from lax.report.period import Period, make_period, parse_quarter, quarter_bounds, quarter_key, quarter_label, quarters_ending_in
+from lax.report.period import (
+    Period,
+    make_period,
+    parse_quarter,
+    quarter_bounds,
+    quarter_key,
+    quarter_label,
+    quarters_ending_in,
+)
 from lax.report.words import (
-    channel_text, chinese_number, evidence_text, full_name, group_by_township, long_date, money, names_by_township,
-    series, status_text, wan, yuan,
+    channel_text,
+    chinese_number,
+    evidence_text,
+    full_name,
+    group_by_township,
+    long_date,
+    money,
+    names_by_township,
+    series,
+    status_text,
+    wan,
+    yuan,
 )
 
 __all__ = [
-    "LEVELS", "Period", "build_context", "choose_level", "channel_text", "chinese_number", "evidence_text", "full_name",
-    "group_by_township", "known_townships", "long_date", "make_period", "money", "names_by_township",
-    "parse_quarter", "quarter_bounds", "quarter_key", "quarter_label", "quarters_ending_in", "resolve_township",
-    "series", "status_text", "wan", "yuan",
+    "LEVELS",
+    "Period",
+    "build_context",
+    "choose_level",
+    "channel_text",
+    "chinese_number",
+    "evidence_text",
+    "full_name",
+    "group_by_township",
+    "known_townships",
+    "long_date",
+    "make_period",
+    "money",
+    "names_by_township",
+    "parse_quarter",
+    "quarter_bounds",
+    "quarter_key",
+    "quarter_label",
+    "quarters_ending_in",
+    "resolve_township",
+    "series",
+    "status_text",
+    "wan",
+    "yuan",
 ]

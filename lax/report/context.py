@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from lax import terms
 from lax.i18n import _
@@ -38,9 +39,18 @@ def _plain_number(d: int | Decimal) -> int | float:
     return float(d.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-def build_context(entries: Sequence[Any], townships: Mapping[str, Sequence[Any]], criteria: Any, period: Period,
-                  *, lang: str = "en", level: str = "county", township: str | None = None,
-                  village: Any = None, org: str | None = None) -> dict[str, Any]:
+def build_context(
+    entries: Sequence[Any],
+    townships: Mapping[str, Sequence[Any]],
+    criteria: Any,
+    period: Period,
+    *,
+    lang: str = "en",
+    level: str = "county",
+    township: str | None = None,
+    village: Any = None,
+    org: str | None = None,
+) -> dict[str, Any]:
     """The template context for one report (every key is documented in the README).
 
     `entries` are ledger entries (`lax.ledger.Entry`), `townships` the township records
@@ -49,17 +59,25 @@ def build_context(entries: Sequence[Any], townships: Mapping[str, Sequence[Any]]
     Each section of the report is one step below, in the order the context lists them.
     """
     if level not in LEVELS:
-        raise LaxError(_(f"level: '{level}' is not county, township or village",
-                         f"报告级别：“{level}”不是 county、township 或 village"))
+        raise LaxError(
+            _(
+                f"level: '{level}' is not county, township or village",
+                f"报告级别：“{level}”不是 county、township 或 village",
+            )
+        )
     order = known_townships(entries, townships)
     rank = {t: i for i, t in enumerate(order)}
     scope_entries, scope_townships = _scope(entries, order, level, township, village)
     villages, missed, funds_by_township = _villages(scope_entries, rank, criteria, period, level, lang)
     if level == "village" and not villages:
-        raise LaxError(_(f"{village.township}/{village.village} had not been identified by "
-                         f"{period.as_of.isoformat()}: there is nothing to report for it",
-                         f"截至 {period.as_of.isoformat()}，{village.township}{village.village}尚未被确定为整顿对象，"
-                         "无可报告的内容"))
+        raise LaxError(
+            _(
+                f"{village.township}/{village.village} had not been identified by "
+                f"{period.as_of.isoformat()}: there is nothing to report for it",
+                f"截至 {period.as_of.isoformat()}，{village.township}{village.village}尚未被确定为整顿对象，"
+                "无可报告的内容",
+            )
+        )
     funds_total = sum(funds_by_township.values())
     funds_period = sum(v["_funds_period"] for v in villages)
     funds_period_by_township = _settle_funds(villages)
@@ -68,8 +86,9 @@ def build_context(entries: Sequence[Any], townships: Mapping[str, Sequence[Any]]
     missed_rows = _missed_by_township(missed, scope_entries, period, rank)
     quarters = quarters_ending_in(period)
     submission_rows, late = _submissions(scope_townships, townships, quarters, period, lang)
-    township_rows = _township_rows(scope_townships, villages, groups, missed_rows, submission_rows,
-                                   funds_period_by_township, funds_by_township)
+    township_rows = _township_rows(
+        scope_townships, villages, groups, missed_rows, submission_rows, funds_period_by_township, funds_by_township
+    )
     policy = criteria.policy
     return {
         "lang": lang,
@@ -77,23 +96,40 @@ def build_context(entries: Sequence[Any], townships: Mapping[str, Sequence[Any]]
         "org": org or "",
         "scope": _scope_names(level, township, village, lang),
         "period": {
-            "kind": period.kind, "key": period.key, "label": period.label(lang),
-            "start": period.start.isoformat(), "end": period.end.isoformat(), "as_of": period.as_of.isoformat(),
-            "year": period.year, "quarter": period.quarter, "complete": period.as_of == period.end,
+            "kind": period.kind,
+            "key": period.key,
+            "label": period.label(lang),
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "as_of": period.as_of.isoformat(),
+            "year": period.year,
+            "quarter": period.quarter,
+            "complete": period.as_of == period.end,
         },
-        "criteria": {"name": criteria.name(lang), "version": criteria.version, "count": len(criteria.criteria),
-                     "rectify_months": policy.rectify_months, "watch_months": policy.watch_months,
-                     "pass_score": policy.pass_score},
+        "criteria": {
+            "name": criteria.name(lang),
+            "version": criteria.version,
+            "count": len(criteria.criteria),
+            "rectify_months": policy.rectify_months,
+            "watch_months": policy.watch_months,
+            "pass_score": policy.pass_score,
+        },
         "standards": _by_standard(villages, criteria, titles),
         "channels": _by_channel(villages, lang),
         **groups,
         "funds": {"period": _plain_number(funds_period), "total": _plain_number(funds_total)},
         "responsible": {role: sum(1 for v in villages if v[role]) for role in terms.ROLES},
-        "missed_inclusions": {"count": len(missed), "villages": missed, "townships": missed_rows,
-                              "escalated": [m["township"] for m in missed_rows if m["escalate"]]},
+        "missed_inclusions": {
+            "count": len(missed),
+            "villages": missed,
+            "townships": missed_rows,
+            "escalated": [m["township"] for m in missed_rows if m["escalate"]],
+        },
         "submissions": {
-            "quarters": [{"key": f"{y}Q{q}", "label": quarter_label(y, q, lang),
-                          "due": quarter_bounds(y, q)[1].isoformat()} for y, q in quarters],
+            "quarters": [
+                {"key": f"{y}Q{q}", "label": quarter_label(y, q, lang), "due": quarter_bounds(y, q)[1].isoformat()}
+                for y, q in quarters
+            ],
             "late": late,
             "late_count": sum(1 for r in late if r["status"] == "late"),
             "missing_count": sum(1 for r in late if r["status"] == "missing"),
@@ -104,8 +140,9 @@ def build_context(entries: Sequence[Any], townships: Mapping[str, Sequence[Any]]
     }
 
 
-def choose_level(level: str | None, township: str | None, village: str | None, *,
-                 names: Mapping[str, str] | None = None) -> str:
+def choose_level(
+    level: str | None, township: str | None, village: str | None, *, names: Mapping[str, str] | None = None
+) -> str:
     """The level of a report: as asked, else village with a village named, township with a township, else
     county. A county report covers every township and village, so a narrower choice beside it is a mistake,
     not a filter; likewise a village beside a township report.
@@ -122,16 +159,25 @@ def choose_level(level: str | None, township: str | None, village: str | None, *
     chosen = level if level is not None else ("village" if village else "township" if township else "county")
     if chosen == "county" and (township or village):
         given, instead = (n["township"], "township") if township else (n["village"], "village")
-        raise LaxError(_(f"{a('county')} covers every township; leave out {given}, or use {a(instead)}",
-                         f"{a('county')} 覆盖全部乡镇；请去掉 {given}，或改用 {a(instead)}"))
+        raise LaxError(
+            _(
+                f"{a('county')} covers every township; leave out {given}, or use {a(instead)}",
+                f"{a('county')} 覆盖全部乡镇；请去掉 {given}，或改用 {a(instead)}",
+            )
+        )
     if chosen == "township" and village:
-        raise LaxError(_(f"{a('township')} covers the whole township; leave out {n['village']}, or use {a('village')}",
-                         f"{a('township')} 覆盖整个乡镇；请去掉 {n['village']}，或改用 {a('village')}"))
+        raise LaxError(
+            _(
+                f"{a('township')} covers the whole township; leave out {n['village']}, or use {a('village')}",
+                f"{a('township')} 覆盖整个乡镇；请去掉 {n['village']}，或改用 {a('village')}",
+            )
+        )
     return chosen
 
 
-def _scope(entries: Sequence[Any], order: list[str], level: str, township: str | None,
-           village: Any) -> tuple[list[Any], list[str]]:
+def _scope(
+    entries: Sequence[Any], order: list[str], level: str, township: str | None, village: Any
+) -> tuple[list[Any], list[str]]:
     """The entries and the townships a report of `level` covers."""
     if level == "village":
         if village is None:
@@ -152,13 +198,17 @@ def _scope_names(level: str, township: str | None, village: Any, lang: str) -> d
         name = township
     else:
         name = _t(lang, "the county", "全县")
-    return {"level": level, "name": name, "township": township if level == "township"
-            else (village.township if level == "village" else None),
-            "village": village.village if level == "village" else None}
+    return {
+        "level": level,
+        "name": name,
+        "township": township if level == "township" else (village.township if level == "village" else None),
+        "village": village.village if level == "village" else None,
+    }
 
 
-def _villages(scope_entries: list[Any], rank: dict[str, int], criteria: Any, period: Period, level: str,
-              lang: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, int | Decimal]]:
+def _villages(
+    scope_entries: list[Any], rank: dict[str, int], criteria: Any, period: Period, level: str, lang: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, int | Decimal]]:
     """`villages`: every village on the ledger during the period, in report order (township, code, name);
     with the missed inclusions dated in the period, and each township's funds over all rounds."""
     from lax.lifecycle import state_as_of
@@ -176,15 +226,20 @@ def _villages(scope_entries: list[Any], rank: dict[str, int], criteria: Any, per
         events = [ev for ev in entry.events if ev.date <= as_of]
         for ev in events:
             if ev.type == "missed_inclusion" and period.contains(ev.date):
-                missed.append({**_ref(entry, lang), "date": ev.date.isoformat(),
-                               "criteria": _as_list(ev.data.get("criteria"))})
+                missed.append(
+                    {**_ref(entry, lang), "date": ev.date.isoformat(), "criteria": _as_list(ev.data.get("criteria"))}
+                )
         state = state_as_of(entry.events, as_of, policy)
         if state.status is None:
             continue
         record = _village_record(entry, events, state, period, titles, lang)
         funds_by_township[entry.township] = funds_by_township.get(entry.township, 0) + record["_funds_all"]
-        if (level != "village" and record["status"] == "closed" and record["_closed_on"] is not None
-                and record["_closed_on"] < period.start):
+        if (
+            level != "village"
+            and record["status"] == "closed"
+            and record["_closed_on"] is not None
+            and record["_closed_on"] < period.start
+        ):
             continue  # its account was cancelled before this period began: not part of this report
         villages.append(record)
     return villages, missed, funds_by_township
@@ -211,8 +266,15 @@ def _by_standard(villages: list[dict[str, Any]], criteria: Any, titles: _Titles)
     standards = []
     for cid in standard_ids:
         named = by_standard.get(cid, [])
-        standards.append({"id": cid, "title": titles.standard(cid), "count": len(named),
-                          "in_period": sum(1 for v in named if v["identified_in_period"]), "villages": named})
+        standards.append(
+            {
+                "id": cid,
+                "title": titles.standard(cid),
+                "count": len(named),
+                "in_period": sum(1 for v in named if v["identified_in_period"]),
+                "villages": named,
+            }
+        )
     return standards
 
 
@@ -226,8 +288,15 @@ def _by_channel(villages: list[dict[str, Any]], lang: str) -> list[dict[str, Any
     channels = []
     for ch in channel_ids:
         named = by_channel.get(ch, [])
-        channels.append({"id": ch, "title": channel_text(ch, lang), "count": len(named),
-                         "in_period": sum(1 for v in named if v["identified_in_period"]), "villages": named})
+        channels.append(
+            {
+                "id": ch,
+                "title": channel_text(ch, lang),
+                "count": len(named),
+                "in_period": sum(1 for v in named if v["identified_in_period"]),
+                "villages": named,
+            }
+        )
     return channels
 
 
@@ -253,8 +322,9 @@ def _groups(villages: list[dict[str, Any]]) -> dict[str, Any]:
         "overdue": pick(lambda v: v["overdue"]),
         "accepted": pick(lambda v: v["status"] in ("accepted", "closed")),
         "accepted_in_period": pick(lambda v: passed_in_period(v, True)),
-        "failed": pick(lambda v: v["status"] in _NOT_ACCEPTED and v["acceptance"] is not None
-                       and not v["acceptance"]["passed"]),
+        "failed": pick(
+            lambda v: v["status"] in _NOT_ACCEPTED and v["acceptance"] is not None and not v["acceptance"]["passed"]
+        ),
         "failed_in_period": pick(lambda v: passed_in_period(v, False)),
         "watching": pick(lambda v: v["watching"]),
         "closable": pick(lambda v: v["status"] == "accepted" and not v["watching"]),
@@ -264,8 +334,9 @@ def _groups(villages: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _missed_by_township(missed: list[dict[str, Any]], scope_entries: list[Any], period: Period,
-                        rank: dict[str, int]) -> list[dict[str, Any]]:
+def _missed_by_township(
+    missed: list[dict[str, Any]], scope_entries: list[Any], period: Period, rank: dict[str, int]
+) -> list[dict[str, Any]]:
     """`missed_inclusions.townships`: the source documents criticise a township for one missed inclusion and
     escalate on a second within one (calendar) year, so each year the period touches is counted up to the
     period's end."""
@@ -283,16 +354,25 @@ def _missed_by_township(missed: list[dict[str, Any]], scope_entries: list[Any], 
     missed_rows = []
     for t in sorted(missed_by_township, key=lambda t: rank.get(t, len(rank))):
         per_year = year_counts.get(t, {})
-        missed_rows.append({"township": t, "count": len(missed_by_township[t]),
-                            "year_counts": {str(y): n for y, n in sorted(per_year.items())},
-                            "escalate": any(n >= 2 for n in per_year.values()),
-                            "villages": missed_by_township[t]})
+        missed_rows.append(
+            {
+                "township": t,
+                "count": len(missed_by_township[t]),
+                "year_counts": {str(y): n for y, n in sorted(per_year.items())},
+                "escalate": any(n >= 2 for n in per_year.values()),
+                "villages": missed_by_township[t],
+            }
+        )
     return missed_rows
 
 
-def _submissions(scope_townships: list[str], townships: Mapping[str, Sequence[Any]],
-                 quarters: list[tuple[int, int]], period: Period,
-                 lang: str) -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]]]:
+def _submissions(
+    scope_townships: list[str],
+    townships: Mapping[str, Sequence[Any]],
+    quarters: list[tuple[int, int]],
+    period: Period,
+    lang: str,
+) -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]]]:
     """`submissions`: each township's quarterly examinations, due by each quarter's last day; later is
     late, none by the period's end missing. Returns the rows by township and those not on time."""
     as_of = period.as_of
@@ -303,16 +383,31 @@ def _submissions(scope_townships: list[str], townships: Mapping[str, Sequence[An
         for y, q in quarters:
             key = f"{y}Q{q}"
             last = quarter_bounds(y, q)[1]
-            dates = [ev.date for ev in townships.get(t, ())
-                     if ev.type == "submission" and ev.date <= as_of and quarter_key(ev.data.get("quarter")) == key]
+            dates = [
+                ev.date
+                for ev in townships.get(t, ())
+                if ev.type == "submission" and ev.date <= as_of and quarter_key(ev.data.get("quarter")) == key
+            ]
             first = min(dates) if dates else None
             status = "missing" if first is None else ("on_time" if first <= last else "late")
-            text = {"on_time": _t(lang, "on time", "按时报送"),
-                    "late": _t(lang, f"late ({long_date(first, lang)})" if first else "late",
-                               f"逾期报送（{long_date(first, lang)}）" if first else "逾期报送"),
-                    "missing": _t(lang, "not submitted", "未报送")}[status]
-            row = {"township": t, "quarter": key, "quarter_label": quarter_label(y, q, lang),
-                   "due": last.isoformat(), "date": _iso(first), "status": status, "status_text": text}
+            text = {
+                "on_time": _t(lang, "on time", "按时报送"),
+                "late": _t(
+                    lang,
+                    f"late ({long_date(first, lang)})" if first else "late",
+                    f"逾期报送（{long_date(first, lang)}）" if first else "逾期报送",
+                ),
+                "missing": _t(lang, "not submitted", "未报送"),
+            }[status]
+            row = {
+                "township": t,
+                "quarter": key,
+                "quarter_label": quarter_label(y, q, lang),
+                "due": last.isoformat(),
+                "date": _iso(first),
+                "status": status,
+                "status_text": text,
+            }
             rows.append(row)
             if status != "on_time":
                 late.append(row)
@@ -320,10 +415,15 @@ def _submissions(scope_townships: list[str], townships: Mapping[str, Sequence[An
     return submission_rows, late
 
 
-def _township_rows(scope_townships: list[str], villages: list[dict[str, Any]], groups: dict[str, Any],
-                   missed_rows: list[dict[str, Any]], submission_rows: dict[str, list[dict[str, Any]]],
-                   funds_period_by_township: Mapping[str, int | Decimal],
-                   funds_by_township: Mapping[str, int | Decimal]) -> list[dict[str, Any]]:
+def _township_rows(
+    scope_townships: list[str],
+    villages: list[dict[str, Any]],
+    groups: dict[str, Any],
+    missed_rows: list[dict[str, Any]],
+    submission_rows: dict[str, list[dict[str, Any]]],
+    funds_period_by_township: Mapping[str, int | Decimal],
+    funds_by_township: Mapping[str, int | Decimal],
+) -> list[dict[str, Any]]:
     """`townships`: the table per township."""
     by_township: dict[str, list[dict[str, Any]]] = {}
     for v in villages:
@@ -335,26 +435,28 @@ def _township_rows(scope_townships: list[str], villages: list[dict[str, Any]], g
         vs = by_township.get(t, [])
         mrow = missed_row.get(t)
         subs = submission_rows.get(t, [])
-        township_rows.append({
-            "township": t,
-            "identified": len(vs),
-            "identified_in_period": sum(1 for v in vs if v["identified_in_period"]),
-            "rectifying": sum(1 for v in vs if v["status"] in _NOT_ACCEPTED),
-            "overdue": sum(1 for v in vs if v["overdue"]),
-            "accepted": sum(1 for v in vs if v["status"] in ("accepted", "closed")),
-            "failed": sum(1 for v in vs if id(v) in failed_ids),
-            "watching": sum(1 for v in vs if v["watching"]),
-            "closed": sum(1 for v in vs if v["status"] == "closed"),
-            "rebounds": sum(1 for v in vs if v["reopened"]),
-            "funds": _plain_number(funds_period_by_township.get(t, 0)),
-            "funds_total": _plain_number(funds_by_township.get(t, 0)),
-            "missed_inclusions": mrow["count"] if mrow else 0,
-            "escalate": bool(mrow and mrow["escalate"]),
-            "submissions": subs,
-            "late": sum(1 for s in subs if s["status"] == "late"),
-            "missing": sum(1 for s in subs if s["status"] == "missing"),
-            "villages": vs,
-        })
+        township_rows.append(
+            {
+                "township": t,
+                "identified": len(vs),
+                "identified_in_period": sum(1 for v in vs if v["identified_in_period"]),
+                "rectifying": sum(1 for v in vs if v["status"] in _NOT_ACCEPTED),
+                "overdue": sum(1 for v in vs if v["overdue"]),
+                "accepted": sum(1 for v in vs if v["status"] in ("accepted", "closed")),
+                "failed": sum(1 for v in vs if id(v) in failed_ids),
+                "watching": sum(1 for v in vs if v["watching"]),
+                "closed": sum(1 for v in vs if v["status"] == "closed"),
+                "rebounds": sum(1 for v in vs if v["reopened"]),
+                "funds": _plain_number(funds_period_by_township.get(t, 0)),
+                "funds_total": _plain_number(funds_by_township.get(t, 0)),
+                "missed_inclusions": mrow["count"] if mrow else 0,
+                "escalate": bool(mrow and mrow["escalate"]),
+                "submissions": subs,
+                "late": sum(1 for s in subs if s["status"] == "late"),
+                "missing": sum(1 for s in subs if s["status"] == "missing"),
+                "villages": vs,
+            }
+        )
     return township_rows
 
 
@@ -382,8 +484,12 @@ def _amount(entry: Any, event: Any) -> int | Decimal:
     try:
         return decimal(value)
     except TypeError:
-        raise LaxError(_(f"{entry.path}:{event.line}: funds '{value}' is not an amount in yuan",
-                         f"{entry.path}:{event.line}：资金“{value}”不是以元为单位的金额")) from None
+        raise LaxError(
+            _(
+                f"{entry.path}:{event.line}: funds '{value}' is not an amount in yuan",
+                f"{entry.path}:{event.line}：资金“{value}”不是以元为单位的金额",
+            )
+        ) from None
 
 
 def _iso(d: dt.date | None) -> str | None:
@@ -412,8 +518,9 @@ class _Titles:
         return title
 
 
-def _village_record(entry: Any, events: list[Any], state: Any, period: Period, titles: _Titles,
-                    lang: str) -> dict[str, Any]:
+def _village_record(
+    entry: Any, events: list[Any], state: Any, period: Period, titles: _Titles, lang: str
+) -> dict[str, Any]:
     """One village as of the period's end: the current round's standards, plan, progress and acceptance.
 
     Written for speed (a county report builds one for each of thousands of villages): one pass over the
@@ -445,9 +552,14 @@ def _village_record(entry: Any, events: list[Any], state: Any, period: Period, t
             if in_period:
                 funds_period += amount
             note = data.get("note")
-            progress.append({"date": day.isoformat(), "note": note if type(note) is str else str(note or ""),
-                             "funds": amount if type(amount) is int else _plain_number(amount),
-                             "in_period": in_period})
+            progress.append(
+                {
+                    "date": day.isoformat(),
+                    "note": note if type(note) is str else str(note or ""),
+                    "funds": amount if type(amount) is int else _plain_number(amount),
+                    "in_period": in_period,
+                }
+            )
         elif etype == "planned":
             planned_on = planned_on or day
             for m in _as_list(data.get("measures")):
@@ -462,15 +574,26 @@ def _village_record(entry: Any, events: list[Any], state: Any, period: Period, t
         elif etype == "acceptance":
             score = data.get("score")
             deadline = data.get("deadline")
-            acceptances.append({
-                "date": day.isoformat(), "passed": bool(data.get("passed")),
-                "score": score if isinstance(score, (int, float)) and not isinstance(score, bool) else None,
-                "by": str(data.get("by") or ""), "note": str(data.get("note") or ""),
-                "deadline": as_date(deadline).isoformat() if deadline else None,
-                "in_period": first <= day <= last})
+            acceptances.append(
+                {
+                    "date": day.isoformat(),
+                    "passed": bool(data.get("passed")),
+                    "score": score if isinstance(score, (int, float)) and not isinstance(score, bool) else None,
+                    "by": str(data.get("by") or ""),
+                    "note": str(data.get("note") or ""),
+                    "deadline": as_date(deadline).isoformat() if deadline else None,
+                    "in_period": first <= day <= last,
+                }
+            )
         elif etype == "reopened":
-            reopened.append({"date": day.isoformat(), "reason": str(data.get("reason") or ""),
-                             "criteria": _as_list(data.get("criteria")), "in_period": first <= day <= last})
+            reopened.append(
+                {
+                    "date": day.isoformat(),
+                    "reason": str(data.get("reason") or ""),
+                    "criteria": _as_list(data.get("criteria")),
+                    "in_period": first <= day <= last,
+                }
+            )
         elif etype == "closed":
             closed_on = day
         # Evidence comes with the identification and with any standards added later in the round
@@ -491,10 +614,14 @@ def _village_record(entry: Any, events: list[Any], state: Any, period: Period, t
         if isinstance(shown, dict):
             for field_id, value in shown.items():
                 field_id = str(field_id)
-                items.append({"field": field_id, "title": titles.field(field_id),
-                              "value": value if value is None or isinstance(value, (str, int, float, bool))
-                              else str(value),
-                              "text": evidence_text(value, lang)})
+                items.append(
+                    {
+                        "field": field_id,
+                        "title": titles.field(field_id),
+                        "value": value if value is None or isinstance(value, (str, int, float, bool)) else str(value),
+                        "text": evidence_text(value, lang),
+                    }
+                )
         standards.append({"id": cid, "title": titles.standard(cid), "evidence": items})
 
     watching = bool(state.watching)
@@ -520,8 +647,11 @@ def _village_record(entry: Any, events: list[Any], state: Any, period: Period, t
         "standards": standards,
         "planned_on": _iso(planned_on),
         "measures": measures,
-        "people": [{"role": role, "title": term.text(lang), "name": people[role]}
-                   for role, term in terms.ROLES.items() if role in people],
+        "people": [
+            {"role": role, "title": term.text(lang), "name": people[role]}
+            for role, term in terms.ROLES.items()
+            if role in people
+        ],
         "county_leader": people.get("county_leader"),
         "township_leader": people.get("township_leader"),
         "first_secretary": people.get("first_secretary"),
@@ -541,8 +671,12 @@ def _village_record(entry: Any, events: list[Any], state: Any, period: Period, t
 
 
 def _ref(entry: Any, lang: str) -> dict[str, Any]:
-    return {"township": entry.township, "village": entry.village, "code": str(entry.code) if entry.code else None,
-            "name": full_name(entry.township, entry.village, lang)}
+    return {
+        "township": entry.township,
+        "village": entry.village,
+        "code": str(entry.code) if entry.code else None,
+        "name": full_name(entry.township, entry.village, lang),
+    }
 
 
 def known_townships(entries: Sequence[Any], townships: Mapping[str, Any]) -> list[str]:
@@ -557,8 +691,9 @@ def known_townships(entries: Sequence[Any], townships: Mapping[str, Any]) -> lis
     return sorted(first_code, key=lambda t: (first_code[t], t))
 
 
-def resolve_township(name: str, entries: Sequence[Any], townships: Mapping[str, Any], *,
-                     names: Mapping[str, str] | None = None) -> str:
+def resolve_township(
+    name: str, entries: Sequence[Any], townships: Mapping[str, Any], *, names: Mapping[str, str] | None = None
+) -> str:
     """The township of the ledger that `name` means (spelt as the ledger spells it: full-width letters and
     case folded); a LaxError listing the townships when there is none. `names["township"]` is what the
     message calls the input (the CLI gives `--township`)."""
@@ -571,5 +706,9 @@ def resolve_township(name: str, entries: Sequence[Any], townships: Mapping[str, 
         return matches[0]
     listing = "、".join(known) if known else _("none", "无")
     label = (names or {}).get("township") or _("township", "乡镇")
-    raise LaxError(_(f"{label}: '{name}' is not in the ledger (townships: {listing})",
-                     f"{label}：台账中没有“{name}”（已有乡镇：{listing}）"))
+    raise LaxError(
+        _(
+            f"{label}: '{name}' is not in the ledger (townships: {listing})",
+            f"{label}：台账中没有“{name}”（已有乡镇：{listing}）",
+        )
+    )

@@ -12,8 +12,9 @@ import datetime as dt
 import functools
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from lax.i18n import _
 from lax.problems import LaxError
@@ -21,6 +22,7 @@ from lax.show import in_lang as _t
 from lax.show import long_date
 
 _QUARTER_NAMES_ZH = "一二三四"
+
 
 @dataclass(frozen=True)
 class Period:
@@ -50,8 +52,11 @@ class Period:
             return quarter_label(self.year, self.quarter, lang)
         if self.kind == "year":
             return _t(lang, str(self.year), f"{self.year}年度")
-        return _t(lang, f"{long_date(self.start, lang)} to {long_date(self.end, lang)}",
-                  f"{long_date(self.start, lang)}至{long_date(self.end, lang)}")
+        return _t(
+            lang,
+            f"{long_date(self.start, lang)} to {long_date(self.end, lang)}",
+            f"{long_date(self.start, lang)}至{long_date(self.end, lang)}",
+        )
 
 
 _QUARTER_RES = (
@@ -91,9 +96,15 @@ def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
     return first, last
 
 
-def make_period(*, today: dt.date, quarter: str | None = None, year: str | int | None = None,
-                start: dt.date | None = None, end: dt.date | None = None,
-                names: Mapping[str, str] | None = None) -> Period:
+def make_period(
+    *,
+    today: dt.date,
+    quarter: str | None = None,
+    year: str | int | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    names: Mapping[str, str] | None = None,
+) -> Period:
     """The period asked for (a quarter, a year, or a span from `start` to `end`); without any, the quarter
     containing `today`.
 
@@ -102,46 +113,76 @@ def make_period(*, today: dt.date, quarter: str | None = None, year: str | int |
     `names` says what messages call the inputs `quarter`, `year`, `start`, `end` (the CLI gives its option
     names, `--quarter` ...); by default they are called by what they are.
     """
-    n = {"quarter": _("quarter", "季度"), "year": _("year", "年份"), "start": _("start", "起始日期"),
-         "end": _("end", "截止日期"), **(names or {})}
+    n = {
+        "quarter": _("quarter", "季度"),
+        "year": _("year", "年份"),
+        "start": _("start", "起始日期"),
+        "end": _("end", "截止日期"),
+        **(names or {}),
+    }
     span = f"{n['start']}/{n['end']}"
-    given = [name for name, value in ((n["quarter"], quarter), (n["year"], year), (span, start or end))
-             if value is not None]
+    given = [
+        name for name, value in ((n["quarter"], quarter), (n["year"], year), (span, start or end)) if value is not None
+    ]
     if len(given) > 1:
-        raise LaxError(_(f"give only one of {n['quarter']}, {n['year']}, {span} (got {', '.join(given)})",
-                         f"{n['quarter']}、{n['year']}、{span} 只能给出一种（给出了 {'、'.join(given)}）"))
+        raise LaxError(
+            _(
+                f"give only one of {n['quarter']}, {n['year']}, {span} (got {', '.join(given)})",
+                f"{n['quarter']}、{n['year']}、{span} 只能给出一种（给出了 {'、'.join(given)}）",
+            )
+        )
     if quarter is not None:
         try:
             y, q = parse_quarter(quarter)
         except ValueError:
-            raise LaxError(_(f"{n['quarter']}: '{quarter}' is not a quarter (expected e.g. 2026Q3 or 2026-Q3)",
-                             f"{n['quarter']}：“{quarter}”不是季度（应为 2026Q3 或 2026-Q3 这样的写法）")) from None
+            raise LaxError(
+                _(
+                    f"{n['quarter']}: '{quarter}' is not a quarter (expected e.g. 2026Q3 or 2026-Q3)",
+                    f"{n['quarter']}：“{quarter}”不是季度（应为 2026Q3 或 2026-Q3 这样的写法）",
+                )
+            ) from None
         first, last = quarter_bounds(y, q)
         kind, y_, q_ = "quarter", y, q
     elif year is not None:
         m = re.match(r"^(\d{4})\s*(?:年度?)?$", unicodedata.normalize("NFKC", str(year)).strip())
         if not m:
-            raise LaxError(_(f"{n['year']}: '{year}' is not a year (expected e.g. 2026)",
-                             f"{n['year']}：“{year}”不是年份（应为 2026 这样的写法）"))
+            raise LaxError(
+                _(
+                    f"{n['year']}: '{year}' is not a year (expected e.g. 2026)",
+                    f"{n['year']}：“{year}”不是年份（应为 2026 这样的写法）",
+                )
+            )
         y_, q_ = int(m.group(1)), None
         first, last, kind = dt.date(y_, 1, 1), dt.date(y_, 12, 31), "year"
     elif start is not None or end is not None:
         if start is None:
-            raise LaxError(_(f"{n['end']} needs {n['start']} (the first day of the period)",
-                             f"{n['end']} 需要同时给出 {n['start']}（期间的第一天）"))
+            raise LaxError(
+                _(
+                    f"{n['end']} needs {n['start']} (the first day of the period)",
+                    f"{n['end']} 需要同时给出 {n['start']}（期间的第一天）",
+                )
+            )
         first, last = start, (end if end is not None else today)
         if last < first:
-            raise LaxError(_(f"{n['end']} {last.isoformat()} is before {n['start']} {first.isoformat()}",
-                             f"{n['end']} {last.isoformat()} 早于 {n['start']} {first.isoformat()}"))
+            raise LaxError(
+                _(
+                    f"{n['end']} {last.isoformat()} is before {n['start']} {first.isoformat()}",
+                    f"{n['end']} {last.isoformat()} 早于 {n['start']} {first.isoformat()}",
+                )
+            )
         kind, y_, q_ = "range", None, None
     else:
         q_now = (today.month - 1) // 3 + 1
         first, last = quarter_bounds(today.year, q_now)
         kind, y_, q_ = "quarter", today.year, q_now
     if first > today:
-        raise LaxError(_(f"the period starts on {first.isoformat()}, after today ({today.isoformat()}): "
-                         "there is nothing to report yet",
-                         f"该期间从 {first.isoformat()} 开始，晚于今天（{today.isoformat()}），尚无可报告的内容"))
+        raise LaxError(
+            _(
+                f"the period starts on {first.isoformat()}, after today ({today.isoformat()}): "
+                "there is nothing to report yet",
+                f"该期间从 {first.isoformat()} 开始，晚于今天（{today.isoformat()}），尚无可报告的内容",
+            )
+        )
     return Period(kind=kind, start=first, end=last, as_of=min(last, today), year=y_, quarter=q_)
 
 
@@ -161,4 +202,3 @@ def quarters_ending_in(period: Period) -> list[tuple[int, int]]:
 
 def quarter_label(year: int, quarter: int, lang: str) -> str:
     return _t(lang, f"Q{quarter} {year}", f"{year}年第{_QUARTER_NAMES_ZH[quarter - 1]}季度")
-

@@ -9,14 +9,27 @@ because templates and callers know them as the report's.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from lax import terms
 from lax.show import in_lang as _t
 from lax.show import long_date, money, value_text, wan, yuan
 
-__all__ = ["chinese_number", "series", "group_by_township", "names_by_township", "full_name", "status_text",
-           "channel_text", "evidence_text", "long_date", "money", "wan", "yuan"]
+__all__ = [
+    "chinese_number",
+    "series",
+    "group_by_township",
+    "names_by_township",
+    "full_name",
+    "status_text",
+    "channel_text",
+    "evidence_text",
+    "long_date",
+    "money",
+    "wan",
+    "yuan",
+]
 
 _DIGITS_ZH = "零一二三四五六七八九"
 
@@ -34,8 +47,15 @@ def chinese_number(n: Any) -> str:
         return _DIGITS_ZH[n // 10] + "十" + (_DIGITS_ZH[n % 10] if n % 10 else "")
     if n < 1000:
         rest = n % 100
-        tail = "" if not rest else ("零" + _DIGITS_ZH[rest] if rest < 10 else
-                                    ("一" + chinese_number(rest) if rest < 20 else chinese_number(rest)))
+        tail = (
+            ""
+            if not rest
+            else (
+                "零" + _DIGITS_ZH[rest]
+                if rest < 10
+                else ("一" + chinese_number(rest) if rest < 20 else chinese_number(rest))
+            )
+        )
         return _DIGITS_ZH[n // 100] + "百" + tail
     return str(n)
 
@@ -99,8 +119,11 @@ def status_text(status: str | None, watching: bool, lang: str) -> str:
     if status == "rectifying":
         return _t(lang, "rectifying", "整改中")
     if status == "accepted":
-        return (_t(lang, "accepted, in the watch year", "验收合格，巩固观察期内") if watching
-                else _t(lang, "accepted, watch year over (ready to close)", "验收合格，观察期满待销号"))
+        return (
+            _t(lang, "accepted, in the watch year", "验收合格，巩固观察期内")
+            if watching
+            else _t(lang, "accepted, watch year over (ready to close)", "验收合格，观察期满待销号")
+        )
     if status == "closed":
         return _t(lang, "closed", "已销号")
     return ""

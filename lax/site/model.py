@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 # The classes a tile can have, in the order the legend and the stacked bars show them. `accepted` is split in
 # two for the eye (still watched, or the watch year is over); the tile keeps `st-accepted` either way.
@@ -76,8 +77,15 @@ def quarter_counts(entries: Sequence[Any], as_of: dt.date, lang: str, last: int 
     out = []
     for i in range(first, end + 1):
         y, q = divmod(i, 4)
-        out.append({"key": f"{y}Q{q + 1}", "label": quarter_label(y, q + 1, lang), "identified": counts[i][0],
-                    "accepted": counts[i][1], "closed": counts[i][2]})
+        out.append(
+            {
+                "key": f"{y}Q{q + 1}",
+                "label": quarter_label(y, q + 1, lang),
+                "identified": counts[i][0],
+                "accepted": counts[i][1],
+                "closed": counts[i][2],
+            }
+        )
     return out
 
 
@@ -92,12 +100,16 @@ def _timeline(entry: Any, as_of: dt.date, titles: Mapping[str, str]) -> list[dic
             continue
         d = ev.data
         rec = d.get("recorded")
-        item = {"date": ev.date.isoformat(), "day": ev.date, "type": ev.type, "line": ev.line,
-                "by": str(rec.get("by")) if isinstance(rec, dict) and rec.get("by") is not None else None,
-                "at": str(json_value(rec.get("at"))) if isinstance(rec, dict) and rec.get("at") is not None
-                else None,
-                "source": source_text(d["source"]) if d.get("source") not in (None, "", {}) else None,
-                "details": {k: json_value(v) for k, v in d.items() if k not in ("recorded", "source", "evidence")}}
+        item = {
+            "date": ev.date.isoformat(),
+            "day": ev.date,
+            "type": ev.type,
+            "line": ev.line,
+            "by": str(rec.get("by")) if isinstance(rec, dict) and rec.get("by") is not None else None,
+            "at": str(json_value(rec.get("at"))) if isinstance(rec, dict) and rec.get("at") is not None else None,
+            "source": source_text(d["source"]) if d.get("source") not in (None, "", {}) else None,
+            "details": {k: json_value(v) for k, v in d.items() if k not in ("recorded", "source", "evidence")},
+        }
         if ev.type in ("identified", "reopened", "amended", "missed_inclusion"):
             ids = d.get("criteria")
             ids = [str(x) for x in ids] if isinstance(ids, (list, tuple)) else ([str(ids)] if ids else [])
@@ -106,8 +118,7 @@ def _timeline(entry: Any, as_of: dt.date, titles: Mapping[str, str]) -> list[dic
     return out
 
 
-def _standards(entry: Any, state: Any, as_of: dt.date, titles: Mapping[str, str],
-               field_title) -> list[dict]:
+def _standards(entry: Any, state: Any, as_of: dt.date, titles: Mapping[str, str], field_title) -> list[dict]:
     """The current round's standards, each with the evidence and the source (file, sheet, row) of the event
     that named it: the round's identification, a standard added later, or a rebound."""
     from lax.ledger import json_value
@@ -132,14 +143,31 @@ def _standards(entry: Any, state: Any, as_of: dt.date, titles: Mapping[str, str]
             fields = evidence.get(cid) if isinstance(evidence, dict) else None
             items = []
             if isinstance(fields, dict):
-                items = [{"field": str(k), "title": field_title(str(k)), "value": json_value(v)}
-                         for k, v in fields.items()]
-            found[cid] = {"id": cid, "title": titles.get(cid, cid), "evidence": items, "date": ev.date.isoformat(),
-                          "event": ev.type,
-                          "source": source_text(source) if source not in (None, "", {}) else None,
-                          "source_parts": json_value(source) if isinstance(source, dict) else None}
-    return [found.get(c) or {"id": c, "title": titles.get(c, c), "evidence": [], "date": None, "event": None,
-                             "source": None, "source_parts": None} for c in state.criteria]
+                items = [
+                    {"field": str(k), "title": field_title(str(k)), "value": json_value(v)} for k, v in fields.items()
+                ]
+            found[cid] = {
+                "id": cid,
+                "title": titles.get(cid, cid),
+                "evidence": items,
+                "date": ev.date.isoformat(),
+                "event": ev.type,
+                "source": source_text(source) if source not in (None, "", {}) else None,
+                "source_parts": json_value(source) if isinstance(source, dict) else None,
+            }
+    return [
+        found.get(c)
+        or {
+            "id": c,
+            "title": titles.get(c, c),
+            "evidence": [],
+            "date": None,
+            "event": None,
+            "source": None,
+            "source_parts": None,
+        }
+        for c in state.criteria
+    ]
 
 
 def _people(entry: Any, as_of: dt.date) -> dict[str, str]:
@@ -158,8 +186,14 @@ def _people(entry: Any, as_of: dt.date) -> dict[str, str]:
     return people
 
 
-def build_site(entries: Sequence[Any], townships: Mapping[str, Sequence[Any]], criteria: Any, as_of: dt.date,
-               lang: str, within: int = 30) -> dict:
+def build_site(
+    entries: Sequence[Any],
+    townships: Mapping[str, Sequence[Any]],
+    criteria: Any,
+    as_of: dt.date,
+    lang: str,
+    within: int = 30,
+) -> dict:
     """The whole site as data (see the module docstring)."""
     from lax.due import due_data, village_states
     from lax.report import build_context, known_townships
@@ -187,10 +221,23 @@ def build_site(entries: Sequence[Any], townships: Mapping[str, Sequence[Any]], c
     soon = as_of + dt.timedelta(days=within)
     villages: list[dict] = []
     for entry, state, row in states:
-        due_soon = (not state.overdue and state.status in ("identified", "rectifying")
-                    and state.deadline is not None and state.deadline <= soon)
-        villages.append({**row, "page": page_name(entry), "shade": shade(row, state), "watching": state.watching,
-                         "due_soon": due_soon, "entry": entry, "state": state})
+        due_soon = (
+            not state.overdue
+            and state.status in ("identified", "rectifying")
+            and state.deadline is not None
+            and state.deadline <= soon
+        )
+        villages.append(
+            {
+                **row,
+                "page": page_name(entry),
+                "shade": shade(row, state),
+                "watching": state.watching,
+                "due_soon": due_soon,
+                "entry": entry,
+                "state": state,
+            }
+        )
     villages.sort(key=lambda v: (rank.get(v["township"], len(rank)), v["code"] or "\uffff", v["village"]))
 
     # The townships as the report has them (its figures), each with its villages by colour from the list.
@@ -209,13 +256,31 @@ def build_site(entries: Sequence[Any], townships: Mapping[str, Sequence[Any]], c
         subs = {"on_time": 0, "late": 0, "missing": 0}
         for s in row["submissions"]:
             subs[s["status"]] += 1
-        township_rows.append({
-            "township": t, "anchor": f"t{rank.get(t, 0)}",
-            "figures": {k: row[k] for k in ("identified", "rectifying", "overdue", "accepted", "watching", "closed",
-                                             "rebounds", "missed_inclusions", "funds", "funds_total")},
-            "shades": shades, "submissions": subs, "submission_rows": row["submissions"],
-            "listed": len(by_township.get(t, ())),
-        })
+        township_rows.append(
+            {
+                "township": t,
+                "anchor": f"t{rank.get(t, 0)}",
+                "figures": {
+                    k: row[k]
+                    for k in (
+                        "identified",
+                        "rectifying",
+                        "overdue",
+                        "accepted",
+                        "watching",
+                        "closed",
+                        "rebounds",
+                        "missed_inclusions",
+                        "funds",
+                        "funds_total",
+                    )
+                },
+                "shades": shades,
+                "submissions": subs,
+                "submission_rows": row["submissions"],
+                "listed": len(by_township.get(t, ())),
+            }
+        )
 
     headline = {k: context[k]["count"] for k in HEADLINE_KEYS}
     headline["awaiting_plan"] = context["awaiting_plan"]["count"]
@@ -224,16 +289,23 @@ def build_site(entries: Sequence[Any], townships: Mapping[str, Sequence[Any]], c
 
     import lax
 
-    fingerprint = hashlib.sha1(repr((lax.__version__, criteria.name(lang), criteria.version, sorted(titles.items()), policy)).encode())
+    fingerprint = hashlib.sha1(
+        repr((lax.__version__, criteria.name(lang), criteria.version, sorted(titles.items()), policy)).encode()
+    )
     return {
-        "as_of": as_of.isoformat(), "as_of_date": as_of, "lang": lang, "within": within,
+        "as_of": as_of.isoformat(),
+        "as_of_date": as_of,
+        "lang": lang,
+        "within": within,
         "fingerprint": fingerprint.hexdigest()[:16],
         "criteria_name": criteria.name(lang),
         "period": context["period"],
         "headline": headline,
         "listed": len(villages),
-        "standards": [{"id": s["id"], "title": s["title"], "count": s["count"], "in_period": s["in_period"]}
-                      for s in context["standards"]],
+        "standards": [
+            {"id": s["id"], "title": s["title"], "count": s["count"], "in_period": s["in_period"]}
+            for s in context["standards"]
+        ],
         "quarters": quarter_counts(entries, as_of, lang),
         "submission_quarters": context["submissions"]["quarters"],
         "townships": township_rows,
@@ -250,6 +322,8 @@ def village_detail(site: Mapping[str, Any], village: Mapping[str, Any]) -> dict:
     source, the responsible people, and the timeline."""
     entry, state = village["entry"], village["state"]
     as_of = dt.date.fromisoformat(site["as_of"])
-    return {"standards": _standards(entry, state, as_of, site["titles"], site["field_title"]),
-            "people": _people(entry, as_of),
-            "timeline": _timeline(entry, as_of, site["titles"])}
+    return {
+        "standards": _standards(entry, state, as_of, site["titles"], site["field_title"]),
+        "people": _people(entry, as_of),
+        "timeline": _timeline(entry, as_of, site["titles"]),
+    }
