@@ -50,8 +50,9 @@ SYLLABLES = "宋三塔洲新店东阳塘桥方丘墩上罗坪西畈渡口石门�
 
 
 def events_for(rng: random.Random, start: dt.date) -> list[Event]:
-    """A plausible history: how far along it got is random."""
+    """A plausible history: how far along it got is random; every event as lax writes it (recorded, source)."""
     criteria = sorted(rng.sample([f"C{i:02d}" for i in range(1, 16)], rng.choice([1, 1, 2, 3])))
+    rec = {"by": "张丽", "at": f"{start.isoformat()}T09:30:00+08:00"}
     evs = [
         Event(
             start,
@@ -61,7 +62,8 @@ def events_for(rng: random.Random, start: dt.date) -> list[Event]:
                 "criteria": criteria,
                 "evidence": {c: {"cadre_violations": rng.randint(1, 3)} for c in criteria[:1]},
                 "deadline": add_months(start, 6),
-                "source": "2026年第三季度排查.xlsx",
+                "source": {"path": "2026年第三季度排查.xlsx", "sheet": "排查表", "row": rng.randint(2, 300)},
+                "recorded": rec,
             },
         )
     ]

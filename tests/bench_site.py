@@ -27,109 +27,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from lax.ledger import dump_township, dump_village, township_file_name, village_file_name  # noqa: E402
-from lax.lifecycle import Event, add_months  # noqa: E402
+from bench_ledger import TOWNSHIPS, build as build_villages  # noqa: E402, I001  (the same 10,000 villages)
 
-TOWNSHIPS = [
-    "邓埠镇",
-    "黄溪镇",
-    "马荃镇",
-    "洪湖乡",
-    "黄庄乡",
-    "杨溪乡",
-    "春涛乡",
-    "刘垦场",
-    "锦江镇",
-    "潢溪镇",
-    "中童镇",
-    "画桥镇",
-    "平定乡",
-    "塘桥镇",
-    "大桥镇",
-    "罗坪乡",
-]
-SYLLABLES = "宋三塔洲新店东阳塘桥方丘墩上罗坪西畈渡口石门柏树龙岗桃源竹林枫林高桥杨家李家王家陈家"
+from lax.ledger import dump_township, township_file_name  # noqa: E402
+from lax.lifecycle import Event  # noqa: E402
+
 AS_OF = "2026-09-30"
 
 
-def events_for(rng: random.Random, start: dt.date) -> list[Event]:
-    """A plausible history: how far along it got is random (as in bench_ledger.py)."""
-    criteria = sorted(rng.sample([f"C{i:02d}" for i in range(1, 16)], rng.choice([1, 1, 2, 3])))
-    rec = {"by": "张丽", "at": f"{start.isoformat()}T09:30:00+08:00"}
-    evs = [
-        Event(
-            start,
-            "identified",
-            {
-                "channel": rng.choice(["self", "self", "mass", "spot", "department"]),
-                "criteria": criteria,
-                "evidence": {c: {"cadre_violations": rng.randint(1, 3)} for c in criteria[:1]},
-                "deadline": add_months(start, 6),
-                "source": {"path": "2026年第三季度排查.xlsx", "sheet": "排查表", "row": rng.randint(2, 300)},
-                "recorded": rec,
-            },
-        )
-    ]
-    stage = rng.random()
-    d = start + dt.timedelta(days=rng.randint(3, 20))
-    if stage < 0.15:
-        return evs
-    evs.append(
-        Event(
-            d,
-            "planned",
-            {
-                "measures": ["召开党员大会重新选举", "县乡联合督导"],
-                "township_leader": "李明",
-                "first_secretary": "王强",
-                "helping_unit": "县财政局",
-            },
-        )
-    )
-    d += dt.timedelta(days=rng.randint(20, 60))
-    evs.append(Event(d, "progress", {"note": "完成支部换届选举", "funds": rng.randint(0, 50) * 1000}))
-    if stage < 0.4:
-        return evs
-    d += dt.timedelta(days=rng.randint(30, 90))
-    if rng.random() < 0.2:
-        evs.append(
-            Event(d, "acceptance", {"passed": False, "score": rng.randint(50, 69), "deadline": add_months(d, 3)})
-        )
-        d += dt.timedelta(days=rng.randint(30, 80))
-    evs.append(Event(d, "acceptance", {"passed": True, "score": rng.randint(70, 95), "by": "县委组织部"}))
-    if stage < 0.7:
-        return evs
-    if stage < 0.8:
-        evs.append(
-            Event(
-                d + dt.timedelta(days=100),
-                "reopened",
-                {
-                    "reason": "再次出现越级访",
-                    "criteria": ["C12"],
-                    "deadline": add_months(d + dt.timedelta(days=100), 6),
-                },
-            )
-        )
-        return evs
-    evs.append(Event(add_months(d, 12), "closed", {}))
-    return evs
-
-
 def build(folder: Path, count: int) -> None:
+    """The villages of bench_ledger.py, and township files with two quarters' submissions."""
+    build_villages(folder, count)
     rng = random.Random(2026)
-    folder.mkdir(parents=True, exist_ok=True)
-    seen = set()
-    for i in range(count):
-        township = TOWNSHIPS[i % len(TOWNSHIPS)]
-        name = "".join(rng.sample(SYLLABLES, 2)) + "村"
-        code = f"3606{22 + i // 5000:02d}{i % 5000:06d}"
-        start = dt.date(2025, 1, 1) + dt.timedelta(days=rng.randint(0, 540))
-        file = village_file_name(township, name)
-        if file in seen:
-            file = village_file_name(township, name, code)
-        seen.add(file)
-        (folder / file).write_text(dump_village(township, name, code, events_for(rng, start)), encoding="utf-8")
     (folder / "_townships").mkdir(exist_ok=True)
     for t in TOWNSHIPS:
         subs = [
