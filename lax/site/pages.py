@@ -500,7 +500,7 @@ def village_labels(site: Mapping[str, Any]) -> dict[str, Any]:
             _("Rebounds", "反弹次数"),
             _("Funds this round", "本轮投入资金"),
         ],
-        "roles": [(role, zh if site["lang"] == "zh" else en) for role, en, zh in site["roles"]],
+        "roles": [(role, zh if site["lang"] == "zh" else en[:1].upper() + en[1:]) for role, en, zh in site["roles"]],
         "file": _("Ledger file", "台账文件"),
     }
 
