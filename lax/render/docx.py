@@ -249,6 +249,8 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
                 pic = doc.paragraphs[-1]
                 pic.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 pic.paragraph_format.first_line_indent = Pt(0)
+                # Single (auto) spacing: the Normal style's exact 28 pt line would clip the picture to a strip.
+                pic.paragraph_format.line_spacing = 1.0
                 for run in pic.runs:
                     latin, east_asian, _size = fonts["body"]
                     _set_fonts(run._element, latin, east_asian)
