@@ -125,3 +125,75 @@ def test_no_shipped_template_line_loses_its_newline_after_a_block_tag():
             if line.startswith("- ") and line.endswith("%}") and not line.endswith("+%}"):
                 following = lines[k + 1] if k + 1 < len(lines) else ""
                 assert following.strip() == "", f"{template.name}:{k + 1}"
+
+
+# ------------------------------------------------------------------------------ 2. the chart's language
+
+
+def _html_chart(report, ledger, out, lang):
+    import base64
+
+    from PIL import Image
+
+    report("--quarter", "2026Q3", "--lang", lang, "--format", "html", "-o", out, "--ledger", ledger)
+    found = re.search(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"', out.read_text(encoding="utf-8"))
+    return Image.open(io.BytesIO(base64.b64decode(found.group(1))))
+
+
+def _docx_chart(doc):
+    from PIL import Image
+
+    blip = doc.inline_shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed
+    return Image.open(io.BytesIO(doc.part.related_parts[blip].blob))
+
+
+def _title_band(image):
+    """The strip above the plot where the title and the axis label are drawn."""
+    return image.convert("RGB").crop((0, 0, image.width, 100)).tobytes()
+
+
+def test_the_chart_speaks_the_reports_language(report, ledgers, tmp_path, monkeypatch):
+    from lax.render import chart
+
+    monkeypatch.delenv("LAX_CHART_FONT", raising=False)
+    if chart.cjk_font_path() is None:
+        pytest.skip("no font with Chinese glyphs on this machine")
+    zh = _html_chart(report, ledgers["zh"], tmp_path / "zh.html", "zh")
+    en = _html_chart(report, ledgers["en"], tmp_path / "en.html", "en")
+    assert zh.text["Title"] == "按界定标准统计的软弱涣散村数（截至2026年9月30日）"
+    assert en.text["Title"] == "Villages by standard (as of 30 September 2026)"
+    assert _title_band(zh) != _title_band(en)  # drawn, not only named
+    # The Word report carries the same chart.
+    doc = _docx(report, ledgers["zh"], tmp_path / "zh.docx", "--quarter", "2026Q3", "--lang", "zh")
+    assert _docx_chart(doc).text["Title"] == zh.text["Title"]
+    doc = _docx(report, ledgers["en"], tmp_path / "en.docx", "--quarter", "2026Q3", "--lang", "en")
+    assert _docx_chart(doc).text["Title"] == en.text["Title"]
+
+
+def test_without_a_chinese_font_the_chart_falls_back_to_english(report, ledgers, tmp_path, monkeypatch):
+    from lax.render import chart
+
+    monkeypatch.delenv("LAX_CHART_FONT", raising=False)
+    monkeypatch.setattr(chart, "CJK_FONTS", ())
+    zh = _html_chart(report, ledgers["zh"], tmp_path / "zh.html", "zh")
+    en = _html_chart(report, ledgers["en"], tmp_path / "en.html", "en")
+    assert zh.text["Title"] == "Villages by standard (as of 30 September 2026)"
+    assert _title_band(zh) == _title_band(en)  # English drawn, not boxes for missing glyphs
+    # The report around it is still Chinese.
+    assert "一、基本情况" in (tmp_path / "zh.html").read_text(encoding="utf-8")
+
+
+def test_lax_chart_font_names_the_font(report, ledgers, tmp_path, monkeypatch):
+    from lax.render import chart
+
+    found = chart.cjk_font_path()
+    if found is None:
+        pytest.skip("no font with Chinese glyphs on this machine")
+    monkeypatch.setattr(chart, "CJK_FONTS", ())
+    monkeypatch.setenv("LAX_CHART_FONT", found)
+    assert _html_chart(report, ledgers["zh"], tmp_path / "zh.html", "zh").text["Title"].startswith("按界定标准")
+    monkeypatch.setenv("LAX_CHART_FONT", str(tmp_path / "missing.ttc"))
+    assert _html_chart(report, ledgers["zh"], tmp_path / "zh2.html", "zh").text["Title"].startswith("Villages")
+    (tmp_path / "broken.ttc").write_bytes(b"not a font")  # a file that is no font: English, not boxes
+    monkeypatch.setenv("LAX_CHART_FONT", str(tmp_path / "broken.ttc"))
+    assert _html_chart(report, ledgers["zh"], tmp_path / "zh3.html", "zh").text["Title"].startswith("Villages")
