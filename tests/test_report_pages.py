@@ -197,3 +197,103 @@ def test_lax_chart_font_names_the_font(report, ledgers, tmp_path, monkeypatch):
     (tmp_path / "broken.ttc").write_bytes(b"not a font")  # a file that is no font: English, not boxes
     monkeypatch.setenv("LAX_CHART_FONT", str(tmp_path / "broken.ttc"))
     assert _html_chart(report, ledgers["zh"], tmp_path / "zh3.html", "zh").text["Title"].startswith("Villages")
+
+
+# ----------------------------------------------------------------------------------- 4. tables fit pages
+
+NUMBER = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?%?$")
+LIBERATION_SERIF = "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"  # Times' metrics
+
+
+def _number_width_pt(text: str, size_pt: float, lang: str) -> float:
+    """How wide a number is set in the table font: the Chinese fonts' digits and punctuation are
+    half-width; Times is measured with Liberation Serif, which has its metrics."""
+    if lang == "zh":
+        return len(text) * size_pt / 2
+    from PIL import ImageFont
+
+    if not Path(LIBERATION_SERIF).is_file():
+        pytest.skip("Liberation Serif is not installed")
+    return ImageFont.truetype(LIBERATION_SERIF, 100).getlength(text) * size_pt / 100
+
+
+def _grid_pt(table) -> list[float]:
+    return [col.w / 12700 for col in table._tbl.tblGrid.gridCol_lst]
+
+
+def _section_of(doc, table):
+    """The section a table is in: the first section break after it ends its section."""
+    from docx.oxml.ns import qn
+
+    body = doc.element.body
+    after = False
+    index = 0
+    for child in body.iterchildren():
+        if child is table._tbl:
+            after = True
+        elif child.tag == qn("w:p") and child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
+            if after:
+                return doc.sections[index]
+            index += 1
+    return doc.sections[-1]
+
+
+def _check_table_fits(doc, table, size_pt, lang):
+    from docx.oxml.ns import qn
+
+    section = _section_of(doc, table)
+    room = (section.page_width - section.left_margin - section.right_margin) / 12700
+    grid = _grid_pt(table)
+    assert sum(grid) <= room + 0.5, (sum(grid), room)
+    assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+    for r, row in enumerate(table.rows):
+        for c, cell in enumerate(row.cells):
+            assert abs(cell.width / 12700 - grid[c]) < 0.1  # every cell says the grid's width
+            text = cell.text.strip()
+            if NUMBER.match(text):
+                inside = grid[c] - 2 * 5.4  # Table Grid's cell margins: 108 twips on each side
+                needed = _number_width_pt(text, size_pt, lang) * (1.08 if r == 0 else 1)
+                assert needed <= inside, (text, c, needed, inside)
+    return section
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_number_in_the_county_table_can_wrap(report, ledgers, tmp_path, lang):
+    doc = _docx(report, ledgers[lang], tmp_path / "county.docx", "--year", "2026", "--lang", lang)
+    table = doc.tables[0]
+    assert table.rows[0].cells[0].text == ("乡镇" if lang == "zh" else "Township")
+    numbers = [c.text for row in table.rows[1:] for c in row.cells if NUMBER.match(c.text)]
+    assert "15,000" in numbers or any("," in n for n in numbers)  # the funds column has thousands
+    section = _check_table_fits(doc, table, 12 if lang == "zh" else 10.5, lang)
+    if lang == "zh":  # eleven columns fit a portrait page once their widths follow their contents
+        from docx.enum.section import WD_ORIENT
+
+        assert section.orientation == WD_ORIENT.PORTRAIT and len(doc.sections) == 1
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_township_table_fits_its_page(report, ledgers, tmp_path, lang):
+    township = {"zh": "春涛乡", "en": "Chuntao Township"}[lang]
+    doc = _docx(report, ledgers[lang], tmp_path / "township.docx", "--year", "2026", "--lang", lang,
+                "--township", township)  # fmt: skip
+    _check_table_fits(doc, doc.tables[0], 12 if lang == "zh" else 10.5, lang)
+
+
+def test_a_table_too_wide_for_portrait_gets_a_landscape_page(report, ledgers, tmp_path):
+    from docx.enum.section import WD_ORIENT
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    header = "| 乡镇 | " + " | ".join(f"第{k}项资金（元）" for k in range(1, 10)) + " |"
+    (mine / "county.zh.md.j2").write_text(
+        "# 表\n\n## 一、数字\n\n前文。\n\n" + header + "\n|" + "---|" * 10 + "\n"
+        + "{% for t in townships %}| {{ t.township }} | " + " | ".join("1,234,567" for _k in range(9)) + " |\n{% endfor %}"
+        + "\n## 二、后文\n\n后文。\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    doc = _docx(report, ledgers["zh"], tmp_path / "wide.docx", "--year", "2026", "--lang", "zh", "--templates", mine)
+    section = _check_table_fits(doc, doc.tables[0], 12, "zh")
+    assert section.orientation == WD_ORIENT.LANDSCAPE and section.page_width > section.page_height
+    # The text before and after stays on portrait pages.
+    assert [s.orientation for s in doc.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+    assert doc.paragraphs[-1].text == "后文。"
