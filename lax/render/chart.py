@@ -9,7 +9,6 @@ from typing import Any
 from lax.show import in_lang as _t
 from lax.show import long_date
 
-
 # Fonts with Chinese glyphs where the usual systems keep them (Linux packages, macOS, Windows). Pillow's own
 # font has none, so a Chinese chart needs one of these; `LAX_CHART_FONT` names another.
 CJK_FONTS = (

@@ -180,17 +180,17 @@ def column_widths(
     whole = [max(n, w) + pad for n, w in zip(numbers, words)]
     only_numbers = [max(n, size_pt) + pad for n in numbers]
     natural = [max(n, m) + pad for n, m in zip(natural, whole)]
-    for minimum, room, landscape in (
+    choices = (
         (whole, portrait_pt, False),
         (whole, landscape_pt, True),
         (only_numbers, portrait_pt, False),
         (only_numbers, landscape_pt, True),
-    ):
-        if sum(minimum) <= room:
-            break
-    else:  # not even the numbers fit a landscape page: narrow every column alike to keep it on the page
+    )
+    fitting = next((choice for choice in choices if sum(choice[0]) <= choice[1]), None)
+    if fitting is None:  # not even the numbers fit a landscape page: narrow all columns alike
         scale = landscape_pt / sum(only_numbers)
         return [w * scale for w in only_numbers], True
+    minimum, room, landscape = fitting
     if sum(natural) <= room:  # everything on one line: widen all in proportion to fill the width
         scale = room / sum(natural)
         return [w * scale for w in natural], landscape
