@@ -3,16 +3,57 @@
 from __future__ import annotations
 
 import io
+import os
 from typing import Any
 
 from lax.show import in_lang as _t
 from lax.show import long_date
 
+# Fonts with Chinese glyphs where the usual systems keep them (Linux packages, macOS, Windows). Pillow's own
+# font has none, so a Chinese chart needs one of these; `LAX_CHART_FONT` names another.
+CJK_FONTS = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc",
+    "/usr/share/fonts/wqy-zenhei/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
+    "/System/Library/Fonts/PingFang.ttc",
+    "/System/Library/Fonts/STHeiti Medium.ttc",
+    "/System/Library/Fonts/Hiragino Sans GB.ttc",
+    "C:/Windows/Fonts/msyh.ttc",
+    "C:/Windows/Fonts/simhei.ttf",
+    "C:/Windows/Fonts/simsun.ttc",
+)
+
+
+def cjk_font_path() -> str | None:
+    """The first font file with Chinese glyphs found on this machine (`LAX_CHART_FONT` first), or None."""
+    named = os.environ.get("LAX_CHART_FONT", "").strip()
+    for path in ((named,) if named else ()) + CJK_FONTS:
+        if os.path.isfile(path):
+            return path
+    return None
+
+
+def chart_labels(as_of: str, lang: str, chinese_font: bool) -> dict[str, str]:
+    """The chart's title and y-axis label in the report's language. Without a font that has Chinese
+    glyphs the chart cannot draw Chinese, so it stays in English rather than print boxes."""
+    zh = lang == "zh" and chinese_font
+    when = long_date(as_of, "zh" if zh else "en") if as_of else ""
+    if zh:
+        return {"lang": "zh", "title": "按界定标准统计的软弱涣散村数" + (f"（截至{when}）" if when else ""), "axis": "村数（个）"}
+    return {"lang": "en", "title": "Villages by standard" + (f" (as of {when})" if when else ""), "axis": "villages"}
+
 
 def chart_png(standards: list[dict[str, Any]], as_of: str, lang: str) -> bytes:
-    """A bar chart of villages by standard as PNG bytes. Bars are labelled with the standard ids and the
-    counts only: Pillow's own font draws those everywhere, Chinese glyphs it may not have."""
+    """A bar chart of villages by standard as PNG bytes, its title and axis in the report's language (in
+    English when no font with Chinese glyphs is found). Bars are labelled with the standard ids and the
+    counts; the title is also kept in the PNG's `Title` text, for screen readers and tests."""
     from PIL import Image, ImageDraw, ImageFont
+    from PIL.PngImagePlugin import PngInfo
 
     scale = 2  # drawn at twice the display size so it prints sharply
     width, height = 900 * scale, 420 * scale
@@ -20,13 +61,23 @@ def chart_png(standards: list[dict[str, Any]], as_of: str, lang: str) -> bytes:
     img = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(img)
 
+    cjk = cjk_font_path() if lang == "zh" else None
+    if cjk is not None:
+        try:
+            ImageFont.truetype(cjk, 12)
+        except (OSError, ImportError, ValueError):  # not a font Pillow reads, or no FreeType: draw in English
+            cjk = None
+
     def font(size: int) -> Any:
+        if cjk is not None:
+            return ImageFont.truetype(cjk, size * scale)
         try:
             return ImageFont.load_default(size=size * scale)
         except (TypeError, OSError, ImportError):  # Pillow built without FreeType: the small bitmap font
             return ImageFont.load_default()
 
     title_font, label_font, small_font = font(18), font(13), font(12)
+    labels = chart_labels(as_of, lang, cjk is not None)
     counts = [int(s.get("count") or 0) for s in standards]
     top_count = max(counts, default=0)
     step = _nice_step(top_count)
@@ -34,14 +85,13 @@ def chart_png(standards: list[dict[str, Any]], as_of: str, lang: str) -> bytes:
     plot_w, plot_h = width - left - right, height - top - bottom
     x0, y0 = left, top + plot_h  # the axes' origin
 
-    title = "Villages by standard" + (f" (as of {as_of})" if as_of else "")
-    draw.text((width // 2, 18 * scale), title, fill="black", font=title_font, anchor="mt")
+    draw.text((width // 2, 18 * scale), labels["title"], fill="black", font=title_font, anchor="mt")
     for tick in range(0, y_max + 1, step):
         y = y0 - plot_h * tick / y_max
         draw.line([(x0, y), (x0 + plot_w, y)], fill=(225, 225, 225) if tick else "black", width=scale)
         draw.text((x0 - 8 * scale, y), str(tick), fill="black", font=small_font, anchor="rm")
     draw.line([(x0, top), (x0, y0)], fill="black", width=scale)
-    draw.text((14 * scale, top - 22 * scale), "villages", fill=(80, 80, 80), font=small_font, anchor="lm")
+    draw.text((14 * scale, top - 22 * scale), labels["axis"], fill=(80, 80, 80), font=small_font, anchor="lm")
 
     n = max(len(standards), 1)
     slot = plot_w / n
@@ -52,9 +102,11 @@ def chart_png(standards: list[dict[str, Any]], as_of: str, lang: str) -> bytes:
             y = y0 - plot_h * count / y_max
             draw.rectangle([cx - bar_w / 2, y, cx + bar_w / 2, y0 - scale], fill=(178, 34, 34))
             draw.text((cx, y - 4 * scale), str(count), fill="black", font=label_font, anchor="mb")
-        draw.text((cx, y0 + 8 * scale), _ascii(str(s.get("id", ""))), fill="black", font=label_font, anchor="mt")
+        draw.text((cx, y0 + 8 * scale), str(s.get("id", "")) if labels["lang"] == "zh" else _ascii(str(s.get("id", ""))), fill="black", font=label_font, anchor="mt")
     buf = io.BytesIO()
-    img.save(buf, format="PNG")
+    info = PngInfo()
+    info.add_itxt("Title", labels["title"], lang="zh-CN" if labels["lang"] == "zh" else "en")
+    img.save(buf, format="PNG", pnginfo=info)
     return buf.getvalue()
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import functools
 import io
+import re
 from typing import Any
 
 from lax.render.chart import chart_caption
@@ -107,6 +108,97 @@ def _qn(tag: str) -> str:
     return qn(tag)
 
 
+# ------------------------------------------------------------------------------------ table widths
+
+# Widths in em of the characters a report's tables hold, rounded up so that an estimate is never short:
+# Chinese and full-width characters are square; digits and ASCII punctuation are half-width in the
+# Chinese fonts and at most half an em (plus a margin) in Times; capitals are the widest Latin letters.
+_CELL_MARGINS_PT = 2 * 5.4 + 1.5  # Table Grid's left and right cell margins (108 twips each), and the borders
+_NUMBER = re.compile(r"^[-+]?(\d[\d,]*(\.\d+)?|\.\d+)%?$")
+_WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+
+
+@functools.lru_cache(maxsize=4096)  # a big table repeats its values (0, dates, statuses)
+def text_width_pt(text: str, size_pt: float, bold: bool = False) -> float:
+    """A generous estimate of the width of `text` set in the report's fonts at `size_pt`, in points."""
+    em = 0.0
+    for ch in text:
+        if _WIDE.match(ch):
+            em += 1.0
+        elif ch == " ":
+            em += 0.3
+        elif ch.isdigit() or not ch.isalpha():
+            em += 0.56
+        elif ch.isupper() or ch in "mw":
+            em += 0.78
+        else:
+            em += 0.52
+    return em * size_pt * (1.08 if bold else 1.0)
+
+
+def is_number(text: str) -> bool:
+    """A cell that is one number (`15,000`, `3.5`, `80%`): it must never wrap."""
+    return bool(_NUMBER.match(text.strip()))
+
+
+def _words(text: str) -> list[str]:
+    """The pieces a line may not be broken inside: Latin words and numbers whole, Chinese at any character."""
+    return [w for w in re.split(r"\s+|(?<=[\u2e80-\ufaff\uff00-\uffef])|(?=[\u2e80-\ufaff\uff00-\uffef])", text) if w]
+
+
+def column_widths(
+    header: list[str], rows: list[list[str]], size_pt: float, portrait_pt: float, landscape_pt: float
+) -> tuple[list[float], bool]:
+    """Column widths in points for a table, and whether it needs a landscape page. A number is never
+    broken across lines; header words are kept whole where the page allows; the room left over goes to
+    the columns whose text is longest. Landscape only when the table cannot fit the portrait width."""
+    cols = max(len(header), 1)
+    plain = [[t for t, _b in inline(c)] for c in header]
+    header_text = ["".join(p) for p in plain]
+    numbers = [0.0] * cols  # the widest number in each column
+    words = [0.0] * cols  # the widest unbreakable piece of text, header words included
+    natural = [0.0] * cols  # each column's widest cell on one line
+    for c, text in enumerate(header_text[:cols]):
+        natural[c] = text_width_pt(text, size_pt, bold=True)
+        words[c] = max((text_width_pt(w, size_pt, bold=True) for w in _words(text)), default=0.0)
+    for row in rows:
+        for c in range(min(cols, len(row))):
+            text = "".join(t for t, _b in inline(row[c]))
+            if not text:
+                continue
+            width = text_width_pt(text, size_pt)
+            if width > natural[c]:
+                natural[c] = width
+            if is_number(text):
+                if width > numbers[c]:
+                    numbers[c] = width
+            elif width > words[c]:
+                # A short cell (a village's or township's name, a status) stays on one line.
+                pieces = [text] if len(text) <= 6 else _words(text)
+                words[c] = max([words[c]] + [text_width_pt(w, size_pt) for w in pieces])
+    pad = _CELL_MARGINS_PT
+    whole = [max(n, w) + pad for n, w in zip(numbers, words)]
+    only_numbers = [max(n, size_pt) + pad for n in numbers]
+    natural = [max(n, m) + pad for n, m in zip(natural, whole)]
+    choices = (
+        (whole, portrait_pt, False),
+        (whole, landscape_pt, True),
+        (only_numbers, portrait_pt, False),
+        (only_numbers, landscape_pt, True),
+    )
+    fitting = next((choice for choice in choices if sum(choice[0]) <= choice[1]), None)
+    if fitting is None:  # not even the numbers fit a landscape page: narrow all columns alike
+        scale = landscape_pt / sum(only_numbers)
+        return [w * scale for w in only_numbers], True
+    minimum, room, landscape = fitting
+    if sum(natural) <= room:  # everything on one line: widen all in proportion to fill the width
+        scale = room / sum(natural)
+        return [w * scale for w in natural], landscape
+    spare, wants = room - sum(minimum), [n - m for n, m in zip(natural, minimum)]
+    total = sum(wants) or 1.0
+    return [m + max(spare, 0.0) * w / total for m, w in zip(minimum, wants)], landscape
+
+
 def _prepare_document(lang: str) -> Any:
     from docx import Document
     from docx.oxml import OxmlElement
@@ -171,9 +263,10 @@ def _prepare_document(lang: str) -> Any:
 def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, png: bytes | None) -> bytes:
     """The report as a Word document (bytes): headings, paragraphs, lists, tables and the chart, every run
     with its East Asian font set."""
+    from docx.enum.section import WD_ORIENT, WD_SECTION
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm, Mm, Pt
 
     fonts = _FONTS["zh" if lang == "zh" else "en"]
     doc = _prepare_document(lang)
@@ -194,6 +287,38 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         cell_props[centred] = p._p.pPr
         p._p.getparent().remove(p._p)
+
+    first = doc.sections[0]
+    margins = (first.left_margin, first.right_margin)
+
+    def text_width(landscape: bool) -> float:
+        """The width between the margins of a portrait or a landscape A4 page, in points."""
+        return (Mm(297 if landscape else 210) - margins[0] - margins[1]) / 12700
+
+    def orient(landscape: bool) -> None:
+        """Start a new page in landscape or back in portrait, with the same margins."""
+        section = doc.add_section(WD_SECTION.NEW_PAGE)
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        long_side, short_side = Mm(297), Mm(210)
+        section.page_width, section.page_height = (long_side, short_side) if landscape else (short_side, long_side)
+
+    def fix_widths(table: Any, widths: list[float]) -> None:
+        """Fixed column widths (twentieths of a point) in the grid and every cell, and a fixed layout, so
+        that Word and LibreOffice keep them instead of fitting columns to their text."""
+        twips = [str(round(w * 20)) for w in widths]
+        tbl = table._tbl
+        tbl_pr = tbl.tblPr
+        tbl_w = tbl_pr.find(_qn("w:tblW"))
+        tbl_w.set(_qn("w:type"), "dxa")
+        tbl_w.set(_qn("w:w"), str(sum(int(t) for t in twips)))
+        table.autofit = False  # w:tblLayout fixed, in its place in the schema's order
+        for col, w in zip(tbl.tblGrid.findall(_qn("w:gridCol")), twips):
+            col.set(_qn("w:w"), w)
+        for tr in tbl.tr_lst:
+            for tc, w in zip(tr.tc_lst, twips):
+                tc_w = tc.tcPr.find(_qn("w:tcW"))
+                tc_w.set(_qn("w:type"), "dxa")
+                tc_w.set(_qn("w:w"), w)
 
     def paragraph_runs(p: Any, text: str, spec: tuple[str, str, float], todo: bool = False) -> None:
         for t, bold in inline(text):
@@ -228,9 +353,15 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
                     paragraph_runs(p, item, fonts["body"], todo)
             elif b.kind == "table":
                 cols = max(len(b.header), 1)
+                widths, landscape = column_widths(
+                    b.header, b.rows, fonts["table"][2], text_width(False), text_width(True)
+                )
+                if landscape:
+                    orient(True)  # too wide for a portrait page even with its numbers kept whole
                 table = doc.add_table(rows=1 + len(b.rows), cols=cols)
                 table.style = doc.styles["Table Grid"]
                 table.alignment = WD_TABLE_ALIGNMENT.CENTER
+                fix_widths(table, widths)
                 # Row by row: `table.cell(r, c)` rebuilds the whole grid on every call, quadratic in big tables.
                 for r, (row_obj, row) in enumerate(zip(table.rows, [b.header] + b.rows)):
                     for c, cell in enumerate(row_obj.cells[:cols]):
@@ -240,6 +371,8 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
                         for t, bold in inline(text):
                             _run(p, t, fonts["table"], bold=bold or r == 0)
                 doc.add_paragraph()
+                if landscape:
+                    orient(False)
             elif b.kind == "quote":
                 emit(b.children, todo=True)
             elif b.kind == "hr":
@@ -249,6 +382,8 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
                 pic = doc.paragraphs[-1]
                 pic.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 pic.paragraph_format.first_line_indent = Pt(0)
+                # Single (auto) spacing: the Normal style's exact 28 pt line would clip the picture to a strip.
+                pic.paragraph_format.line_spacing = 1.0
                 for run in pic.runs:
                     latin, east_asian, _size = fonts["body"]
                     _set_fonts(run._element, latin, east_asian)
