@@ -73,7 +73,14 @@ def _stat_key(st: os.stat_result) -> list[int]:
 
 def _plain_json(value: Any) -> bool:
     """True when JSON holds `value` exactly (no dates, tuples, non-text keys or NaN inside)."""
-    if isinstance(value, str) or value is None or isinstance(value, (bool, int)):
+    t = type(value)  # the exact types first: a cold list asks this of every value of 10,000 files
+    if t is str or t is int or t is bool or value is None:
+        return True
+    if t is list:
+        return all(map(_plain_json, value))
+    if t is dict:
+        return all(isinstance(k, str) for k in value) and all(map(_plain_json, value.values()))
+    if isinstance(value, str) or isinstance(value, (bool, int)):
         return True
     if isinstance(value, float):
         return value == value
@@ -137,7 +144,10 @@ class _Cache:
             data = {}
             date_keys = []
             for k, v in e.data.items():
-                if _is_date(v):
+                t = type(v)
+                if t is str or t is int or t is bool:
+                    data[k] = v
+                elif _is_date(v):
                     data[k] = v.isoformat()
                     date_keys.append(k)
                 elif _plain_json(v):
