@@ -19,8 +19,8 @@ from typing import Any
 from lax.criteria import Policy
 from lax.i18n import _
 from lax.ledger.fileformat import Entry, event_dict
-from lax.ledger.recorder import parse_timestamp
 from lax.ledger.names import CACHE_DIR
+from lax.ledger.recorder import parse_timestamp
 from lax.ledger.store import _scan, _stray_problems, _township_files, load_entries_checked
 from lax.ledger.transaction import _settle
 from lax.lifecycle import Event, Replay, State, state_as_of
