@@ -200,6 +200,20 @@ def load_entries_checked(
     folder = Path(folder)
     _settle(folder)
     dirents, stray = _scan(folder)
+    return _load_scanned(folder, dirents, stray, criteria_ids, policy, use_cache)
+
+
+def _load_scanned(
+    folder: Path,
+    dirents: list[os.DirEntry],
+    stray: list[str],
+    criteria_ids: set[str] | None = None,
+    policy: Policy | None = None,
+    use_cache: bool = True,
+    keys: dict[str, list[int]] | None = None,
+) -> tuple[list[Entry], list[Problem]]:
+    """`load_entries_checked` of a folder already settled and scanned; `keys` holds the stat keys the caller
+    took of the files before reading (`lax.ledger.views.list_view`), so each file is stat'ed once."""
     cache = _Cache(folder) if use_cache and dirents else None
     entries: list[Entry] = []
     problems: list[Problem] = []
@@ -207,10 +221,12 @@ def load_entries_checked(
         path = folder / d.name
         key = None
         if cache is not None:
-            try:
-                key = _stat_key(d.stat())
-            except OSError:
-                key = None
+            key = keys.get(d.name) if keys is not None else None
+            if key is None:
+                try:
+                    key = _stat_key(d.stat())
+                except OSError:
+                    key = None
             hit = cache.get(d.name, key, path) if key is not None else None
             if hit is not None:
                 entry, criteria_lines = hit

@@ -21,7 +21,7 @@ from lax.i18n import _
 from lax.ledger.fileformat import Entry, event_dict
 from lax.ledger.names import CACHE_DIR
 from lax.ledger.recorder import parse_timestamp
-from lax.ledger.store import _scan, _stray_problems, _township_files, load_entries_checked
+from lax.ledger.store import _load_scanned, _scan, _stat_key, _stray_problems, _township_files
 from lax.ledger.transaction import _settle
 from lax.lifecycle import Event, Replay, State, state_as_of
 from lax.problems import LaxError, Problem
@@ -132,18 +132,21 @@ def list_view(folder: Path, as_of: dt.date, policy: Policy) -> tuple[ListView, l
     path = folder / CACHE_DIR / "list.json"
     sig = None
     racy = False
+    keys: dict[str, list[int]] = {}
     try:
         parts = []
         newest = 0
         for d in dirents:
             st = d.stat()
-            parts.append(f"{d.name}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}")
-            newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
+            keys[d.name] = key = _stat_key(st)
+            parts.append(f"{d.name}\0{key[0]}\0{key[1]}\0{key[2]}\0{key[3]}")
+            newest = max(newest, key[2], key[3])
         parts.append(f"{as_of.isoformat()}\0{policy!r}\0{_LIST_CACHE_VERSION}")
         sig = hashlib.blake2b("\n".join(parts).encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
         racy = time.time_ns() - newest < _RACY_NS
     except OSError:
         sig = None
+        keys = {}
     if sig is not None and dirents:
         try:
             raw = json.loads(path.read_text("utf-8"))
@@ -153,7 +156,7 @@ def list_view(folder: Path, as_of: dt.date, policy: Policy) -> tuple[ListView, l
                     return ListView(as_of, rows), _stray_problems(folder, stray)
         except (OSError, ValueError, TypeError, RecursionError):
             pass
-    entries, problems = load_entries_checked(folder)
+    entries, problems = _load_scanned(folder, dirents, stray, keys=keys)
     data = list_data(entries, as_of, policy)
     encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(v, ensure_ascii=False), one encoder for all
     rows = [[v["township"], v["status"], v["overdue"], encode(v)] for v in data["villages"]]
