@@ -54,7 +54,7 @@ from lax.ledger.validate import (
     problem_text,
     read_village,
 )
-from lax.ledger.views import json_value, list_data, log_data, show_data, summary
+from lax.ledger.views import ListView, json_value, list_data, list_view, log_data, show_data, summary
 
 __all__ = [
     "CACHE_DIR",
@@ -80,6 +80,8 @@ __all__ = [
     "funds_problem",
     "json_value",
     "list_data",
+    "list_view",
+    "ListView",
     "load_entries",
     "load_entries_checked",
     "load_townships",

@@ -73,7 +73,14 @@ def _stat_key(st: os.stat_result) -> list[int]:
 
 def _plain_json(value: Any) -> bool:
     """True when JSON holds `value` exactly (no dates, tuples, non-text keys or NaN inside)."""
-    if isinstance(value, str) or value is None or isinstance(value, (bool, int)):
+    t = type(value)  # the exact types first: a cold list asks this of every value of 10,000 files
+    if t is str or t is int or t is bool or value is None:
+        return True
+    if t is list:
+        return all(map(_plain_json, value))
+    if t is dict:
+        return all(isinstance(k, str) for k in value) and all(map(_plain_json, value.values()))
+    if isinstance(value, str) or isinstance(value, (bool, int)):
         return True
     if isinstance(value, float):
         return value == value
@@ -137,7 +144,10 @@ class _Cache:
             data = {}
             date_keys = []
             for k, v in e.data.items():
-                if _is_date(v):
+                t = type(v)
+                if t is str or t is int or t is bool:
+                    data[k] = v
+                elif _is_date(v):
                     data[k] = v.isoformat()
                     date_keys.append(k)
                 elif _plain_json(v):
@@ -190,6 +200,20 @@ def load_entries_checked(
     folder = Path(folder)
     _settle(folder)
     dirents, stray = _scan(folder)
+    return _load_scanned(folder, dirents, stray, criteria_ids, policy, use_cache)
+
+
+def _load_scanned(
+    folder: Path,
+    dirents: list[os.DirEntry],
+    stray: list[str],
+    criteria_ids: set[str] | None = None,
+    policy: Policy | None = None,
+    use_cache: bool = True,
+    keys: dict[str, list[int]] | None = None,
+) -> tuple[list[Entry], list[Problem]]:
+    """`load_entries_checked` of a folder already settled and scanned; `keys` holds the stat keys the caller
+    took of the files before reading (`lax.ledger.views.list_view`), so each file is stat'ed once."""
     cache = _Cache(folder) if use_cache and dirents else None
     entries: list[Entry] = []
     problems: list[Problem] = []
@@ -197,10 +221,12 @@ def load_entries_checked(
         path = folder / d.name
         key = None
         if cache is not None:
-            try:
-                key = _stat_key(d.stat())
-            except OSError:
-                key = None
+            key = keys.get(d.name) if keys is not None else None
+            if key is None:
+                try:
+                    key = _stat_key(d.stat())
+                except OSError:
+                    key = None
             hit = cache.get(d.name, key, path) if key is not None else None
             if hit is not None:
                 entry, criteria_lines = hit

@@ -1,9 +1,17 @@
-"""The ledger as data for the CLI: one village (`show_data`), the list (`list_data`), the log of every
-recorded event (`log_data`), with dates as ISO text for JSON (`json_value`)."""
+"""The ledger as data for the CLI: one village (`show_data`), the list (`list_data`, and `list_view` with its
+cache), the log of every recorded event (`log_data`), with dates as ISO text for JSON (`json_value`).
+
+`list_view` keeps the list's own rows in `.cache/list.json`, keyed by the date, the policy and every village
+file's name, inode, size and timestamps, so a repeated `lax ledger list` over 10,000 villages is one read
+instead of 10,000 entries replayed and encoded; any edit (by lax or by hand) changes the key.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -11,8 +19,10 @@ from typing import Any
 from lax.criteria import Policy
 from lax.i18n import _
 from lax.ledger.fileformat import Entry, event_dict
+from lax.ledger.names import CACHE_DIR
 from lax.ledger.recorder import parse_timestamp
-from lax.ledger.store import _township_files
+from lax.ledger.store import _load_scanned, _scan, _stat_key, _stray_problems, _township_files
+from lax.ledger.transaction import _settle
 from lax.lifecycle import Event, Replay, State, state_as_of
 from lax.problems import LaxError, Problem
 
@@ -82,6 +92,90 @@ def list_data(
         rows.append(summary(e, state))
     rows.sort(key=lambda r: (r["township"], r["village"], r["code"] or ""))
     return {"as_of": as_of.isoformat(), "villages": rows}
+
+
+class ListView:
+    """The list's rows before filtering: per village with a round opened by the date, (township, status,
+    overdue, the row as its JSON text), in township/village order. `lines` filters; `rows` decodes."""
+
+    def __init__(self, as_of: dt.date, rows: list[list]):
+        self.as_of = as_of
+        self.all_rows = rows
+
+    def lines(self, status: str | None = None, township: str | None = None, overdue: bool = False) -> list[str]:
+        """The JSON text of each village kept by the filters (as `list_data` filters)."""
+        return [
+            line
+            for town, st, late, line in self.all_rows
+            if (township is None or town == township) and (status is None or st == status) and (late or not overdue)
+        ]
+
+    @staticmethod
+    def rows(lines: Sequence[str]) -> list[dict]:
+        """The villages as dicts (`list_data`'s "villages"), from their JSON text, in one decode."""
+        return json.loads("[" + ",".join(lines) + "]")
+
+
+_LIST_CACHE_VERSION = 1
+_RACY_NS = 2_000_000_000  # as the entry cache: a file changed this recently could change again unseen
+
+
+def list_view(folder: Path, as_of: dt.date, policy: Policy) -> tuple[ListView, list[Problem]]:
+    """`lax ledger list`'s rows on `as_of` (unfiltered) and the ledger's problems, as `load_entries_checked`
+    gives them. The rows of a ledger without problems (other than stray files, named again each time) are
+    cached, keyed by `as_of`, the policy and every village file's stat signature, taken before reading, so a
+    file edited while it is read, or at any time after, never matches."""
+    folder = Path(folder)
+    _settle(folder)
+    dirents, stray = _scan(folder)
+    dirents.sort(key=lambda d: d.name)
+    path = folder / CACHE_DIR / "list.json"
+    sig = None
+    racy = False
+    keys: dict[str, list[int]] = {}
+    try:
+        parts = []
+        newest = 0
+        for d in dirents:
+            st = d.stat()
+            keys[d.name] = key = _stat_key(st)
+            parts.append(f"{d.name}\0{key[0]}\0{key[1]}\0{key[2]}\0{key[3]}")
+            newest = max(newest, key[2], key[3])
+        parts.append(f"{as_of.isoformat()}\0{policy!r}\0{_LIST_CACHE_VERSION}")
+        sig = hashlib.blake2b("\n".join(parts).encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
+        racy = time.time_ns() - newest < _RACY_NS
+    except OSError:
+        sig = None
+        keys = {}
+    if sig is not None and dirents:
+        try:
+            raw = json.loads(path.read_text("utf-8"))
+            if isinstance(raw, dict) and raw.get("sig") == sig and isinstance(raw.get("rows"), list):
+                rows = raw["rows"]
+                if all(isinstance(r, list) and len(r) == 4 and isinstance(r[3], str) for r in rows):
+                    return ListView(as_of, rows), _stray_problems(folder, stray)
+        except (OSError, ValueError, TypeError, RecursionError):
+            pass
+    entries, problems = _load_scanned(folder, dirents, stray, keys=keys)
+    data = list_data(entries, as_of, policy)
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(v, ensure_ascii=False), one encoder for all
+    rows = [[v["township"], v["status"], v["overdue"], encode(v)] for v in data["villages"]]
+    if sig is not None and dirents and not racy and all(p.code == "stray-file" for p in problems):
+        _save_list_cache(path, {"sig": sig, "rows": rows})
+    return ListView(as_of, rows), problems
+
+
+def _save_list_cache(path: Path, content: dict) -> None:
+    from lax.files import write_text
+
+    try:
+        path.parent.mkdir(exist_ok=True)
+        ignore = path.parent / ".gitignore"
+        if not ignore.exists():
+            write_text(ignore, "# lax's cache of parsed ledger files; safe to delete\n*\n")
+        write_text(path, json.dumps(content, ensure_ascii=False, separators=(",", ":")), ".json")
+    except OSError:
+        pass  # a read-only ledger still lists; it is just not faster next time
 
 
 def log_data(
