@@ -18,8 +18,14 @@ TODAY = "2027-01-15"
 # 春涛乡/罗坪村 has two progress reports in 2026 (the election, then the cadres' arrears paid).
 LUOPING = {"zh": "春涛乡/罗坪村", "en": "Chuntao Township/Luoping Village"}
 PROGRESS = {
-    "zh": ["2026年5月1日：“两委”换届选举顺利完成，投入资金8,000元。", "2026年10月12日：补发村干部工资，投入资金4,000元。"],
-    "en": ["1 May 2026: Two-committee election completed (8,000 yuan)", "12 October 2026: Cadres' arrears paid (4,000 yuan)"],
+    "zh": [
+        "2026年5月1日：“两委”换届选举顺利完成，投入资金8,000元。",
+        "2026年10月12日：补发村干部工资，投入资金4,000元。",
+    ],
+    "en": [
+        "1 May 2026: Two-committee election completed (8,000 yuan)",
+        "12 October 2026: Cadres' arrears paid (4,000 yuan)",
+    ],
 }
 
 

@@ -44,7 +44,11 @@ def chart_labels(as_of: str, lang: str, chinese_font: bool) -> dict[str, str]:
     zh = lang == "zh" and chinese_font
     when = long_date(as_of, "zh" if zh else "en") if as_of else ""
     if zh:
-        return {"lang": "zh", "title": "按界定标准统计的软弱涣散村数" + (f"（截至{when}）" if when else ""), "axis": "村数（个）"}
+        return {
+            "lang": "zh",
+            "title": "按界定标准统计的软弱涣散村数" + (f"（截至{when}）" if when else ""),
+            "axis": "村数（个）",
+        }
     return {"lang": "en", "title": "Villages by standard" + (f" (as of {when})" if when else ""), "axis": "villages"}
 
 
@@ -102,7 +106,13 @@ def chart_png(standards: list[dict[str, Any]], as_of: str, lang: str) -> bytes:
             y = y0 - plot_h * count / y_max
             draw.rectangle([cx - bar_w / 2, y, cx + bar_w / 2, y0 - scale], fill=(178, 34, 34))
             draw.text((cx, y - 4 * scale), str(count), fill="black", font=label_font, anchor="mb")
-        draw.text((cx, y0 + 8 * scale), str(s.get("id", "")) if labels["lang"] == "zh" else _ascii(str(s.get("id", ""))), fill="black", font=label_font, anchor="mt")
+        draw.text(
+            (cx, y0 + 8 * scale),
+            str(s.get("id", "")) if labels["lang"] == "zh" else _ascii(str(s.get("id", ""))),
+            fill="black",
+            font=label_font,
+            anchor="mt",
+        )
     buf = io.BytesIO()
     info = PngInfo()
     info.add_itxt("Title", labels["title"], lang="zh-CN" if labels["lang"] == "zh" else "en")
