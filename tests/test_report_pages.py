@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -303,3 +305,51 @@ def test_a_table_too_wide_for_portrait_gets_a_landscape_page(report, ledgers, tm
     # The text before and after stays on portrait pages.
     assert [s.orientation for s in doc.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
     assert doc.paragraphs[-1].text == "后文。"
+
+
+# ------------------------------------------------------------------ the page as LibreOffice draws it
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+PDFTOPPM = shutil.which("pdftoppm")
+
+
+@pytest.mark.skipif(SOFFICE is None or PDFTOPPM is None, reason="LibreOffice (soffice) and pdftoppm are not installed")
+def test_libreoffice_draws_the_chart_whole(report, ledgers, tmp_path):
+    """The Chinese county report opened in LibreOffice: on the page with the chart, the red bars stand at
+    least 60 px tall at 60 dpi (about 100 px when whole; a chart squeezed into one 28 pt line shows at most 23 px)."""
+    from PIL import Image
+
+    out = tmp_path / "county.docx"
+    _docx(report, ledgers["zh"], out, "--year", "2026", "--lang", "zh")
+    profile = tmp_path / "lo-profile"
+    done = subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    subprocess.run([PDFTOPPM, "-r", "60", "-png", str(tmp_path / "county.pdf"), str(tmp_path / "page")], check=True)
+    tallest = 0
+    for page in sorted(tmp_path.glob("page-*.png")):
+        image = Image.open(page).convert("RGB")
+        width, height = image.size
+        pixels = image.load()
+        rows = [y for y in range(height) if any(_bar_red(pixels[x, y]) for x in range(0, width, 2))]
+        if rows:
+            tallest = max(tallest, rows[-1] - rows[0])
+    assert tallest >= 60, f"the chart's bars span only {tallest} px on the rendered page"
+
+
+def _bar_red(rgb) -> bool:
+    r, g, b = rgb
+    return r > 140 and g < 80 and b < 80  # the bars' (178, 34, 34), anti-aliased
