@@ -59,9 +59,15 @@ def lax(*args: str, preexec=None, **extra: str) -> subprocess.CompletedProcess:
     )
 
 
+def here(*args: str):
+    """`lax ARGS` in this process, for the commands that only read or write files after the real processes under
+    test have finished or been killed (a tenth of a `python -m lax`'s start-up)."""
+    return runner.invoke(app, [*map(str, args)], env={"LAX_TODAY": "2026-12-01", "LAX_TEST_WRITE_DELAY": None})
+
+
 def verify_clean(led: Path) -> None:
-    r = lax("ledger", "verify", "--ledger", led)
-    assert r.returncode == 0, r.stdout + r.stderr
+    r = here("ledger", "verify", "--ledger", led)
+    assert r.exit_code == 0, r.stdout + r.stderr
 
 
 def notes(path: Path) -> list[str]:
@@ -303,9 +309,9 @@ def test_writers_killed_at_random_moments_lose_no_acknowledged_event(tmp_path, d
 def test_a_check_record_killed_half_way_completes_when_run_again(tmp_path):
     sheet = _sheet(tmp_path / "排查表.xlsx", ROWS)
     clean = tmp_path / "clean"
-    r = lax("check", sheet, "--record", "--ledger", clean, "--format", "json", "--as-of", "2026-10-08")
-    assert r.returncode == 1, r.stderr
-    want = lax("ledger", "list", "--format", "json", "--ledger", clean).stdout
+    r = here("check", sheet, "--record", "--ledger", clean, "--format", "json", "--as-of", "2026-10-08")
+    assert r.exit_code == 1, r.stderr
+    want = here("ledger", "list", "--format", "json", "--ledger", clean).stdout
     rng = random.Random(20261008)
     for attempt in range(2):
         led = tmp_path / f"killed{attempt}"
@@ -334,9 +340,9 @@ def test_a_check_record_killed_half_way_completes_when_run_again(tmp_path):
         if led.exists():
             entries, problems = load_entries(led, IDS, POLICY)
             assert problems == []  # whatever was written is whole
-        r = lax("check", sheet, "--record", "--ledger", led, "--format", "json", "--as-of", "2026-10-08")
-        assert r.returncode == 1, r.stderr
-        assert lax("ledger", "list", "--format", "json", "--ledger", led).stdout == want
+        r = here("check", sheet, "--record", "--ledger", led, "--format", "json", "--as-of", "2026-10-08")
+        assert r.exit_code == 1, r.stderr
+        assert here("ledger", "list", "--format", "json", "--ledger", led).stdout == want
         verify_clean(led)
 
 
