@@ -9,6 +9,9 @@ import textwrap
 import time
 from pathlib import Path
 
+from typer.testing import CliRunner
+
+from lax.cli import app
 from lax.criteria import Policy
 from lax.ledger import load_entries, read_village
 
@@ -44,11 +47,14 @@ def run(led: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def seed(tmp_path: Path) -> Path:
+    """One village opened and planned, in-process: the set-up, before the real processes under test start."""
     led = tmp_path / "ledger"
-    r = run(led, "open", "宋三村", "--township", "邓埠镇", "--standards", "C05,C13", "--date", "2026-09-30")
-    assert r.returncode == 0, r.stderr
-    r = run(led, "plan", "宋三村", "--measure", "县乡联合督导", "--date", "2026-10-10")
-    assert r.returncode == 0, r.stderr
+    for args in (
+        ["open", "宋三村", "--township", "邓埠镇", "--standards", "C05,C13", "--date", "2026-09-30"],
+        ["plan", "宋三村", "--measure", "县乡联合督导", "--date", "2026-10-10"],
+    ):
+        r = CliRunner().invoke(app, ["ledger", *args, "--ledger", str(led)], env={"LAX_TODAY": "2026-12-01"})
+        assert r.exit_code == 0, r.stderr
     return led
 
 
