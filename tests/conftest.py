@@ -19,6 +19,40 @@ if hasattr(typer.testing, "_get_command"):
     typer.testing._get_command = functools.lru_cache(maxsize=None)(typer.main.get_command)
 
 
+# Each test file's share of the suite's time in percent (`--durations=0` summed by file, `-n 2`, 2026-11-30); files
+# not named here are small. `--dist loadfile` hands each worker one whole file at a time, in collection order, so
+# the largest go first: the last files handed out are then small, and both workers finish within a few seconds of
+# each other instead of one waiting while the other runs a 15-second file it picked up last. A stale or missing
+# figure only makes the split less even, never changes what runs.
+FILE_COST = {
+    "test_hardening_settings.py": 14,
+    "test_hardening_crash.py": 13,
+    "test_hardening_hostile.py": 11,
+    "test_ledger_transaction.py": 11,
+    "test_safe_output.py": 6,
+    "test_hardening_criteria.py": 4,
+    "test_ledger_cli.py": 4,
+    "test_hardening_ledger.py": 3.5,
+    "test_ledger_safety.py": 3.4,
+    "test_guard.py": 3.4,
+    "test_site_browser.py": 3.1,
+    "test_ledger_roundtrip.py": 2.9,
+    "test_hardening_readers.py": 2.6,
+    "test_form.py": 2,
+    "test_bigsheet.py": 1.9,
+    "test_report_render.py": 1.6,
+    "test_hardening_messages.py": 1.3,
+    "test_input_trust_property.py": 1.3,
+    "test_report_scenario.py": 1.2,
+    "test_docs.py": 1.1,
+}
+
+
+def pytest_collection_modifyitems(items):
+    # A stable sort: the tests inside a file keep their order, and the small files keep theirs.
+    items.sort(key=lambda item: -FILE_COST.get(item.path.name, 0))
+
+
 def pytest_configure(config):
     # These machines set PYTHONDONTWRITEBYTECODE=1, so every `python -m lax` a test starts (a few hundred) compiled
     # lax's own modules from source again, about 0.1 s of CPU each. Compile them once, in the main process (not in

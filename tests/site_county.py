@@ -1,19 +1,19 @@
 """The small county of the site and to-do tests, written as ledger files: villages at every stage on
-AS_OF (overdue, due soon, closable, rebound, a hostile name), township submissions, and `lax` run in a
-subprocess on that day."""
+AS_OF (overdue, due soon, closable, rebound, a hostile name), township submissions, and `lax` run on that day
+(in-process)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
-import sys
 from pathlib import Path
 
+from typer.testing import CliRunner
+
+from lax.cli import app
 from lax.ledger import dump_township, dump_village, township_file_name, village_file_name
 from lax.lifecycle import Event
 
-ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2026-09-30"
 HOSTILE = "<img src=x onerror=alert(1)>"
 D = dt.date.fromisoformat
@@ -192,10 +192,14 @@ def make_county(folder: Path, extra=()) -> Path:
     return folder
 
 
+_runner = CliRunner()
+
+
 def lax(*args: str, today: str = AS_OF) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(ROOT), LAX_TODAY=today)
-    env.pop("LAX_LEDGER", None)
-    env.pop("LAX_LANG", None)
-    return subprocess.run(
-        [sys.executable, "-m", "lax", *args], capture_output=True, text=True, env=env, encoding="utf-8"
-    )
+    """`lax ARGS` on that day, in this process (`typer.testing.CliRunner`: about a tenth of a `python -m lax`'s
+    start-up), with what a process would give back: the exit code, stdout and stderr. These tests read output and
+    files only; what needs a real process (signals, pipes, a crash) is tested elsewhere."""
+    result = _runner.invoke(app, list(args), env={"LAX_TODAY": today, "LAX_LEDGER": None, "LAX_LANG": None})
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # an escaped exception is a failure of the test, not an exit code to compare
+    return subprocess.CompletedProcess(["lax", *args], result.exit_code, result.stdout, result.stderr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 
 import openpyxl
 import pytest
@@ -19,10 +20,17 @@ def criteria():
     return load_criteria(packaged_path("criteria.yaml"))
 
 
+@pytest.fixture(scope="module")
+def blank_form(tmp_path_factory, criteria):
+    path = tmp_path_factory.mktemp("blank") / "排查表.xlsx"
+    write_form(criteria, path, "zh")  # about a second: written once, each test gets its own copy
+    return path
+
+
 @pytest.fixture()
-def form(tmp_path, criteria):
+def form(tmp_path, blank_form):
     path = tmp_path / "排查表.xlsx"
-    write_form(criteria, path, "zh")
+    shutil.copyfile(blank_form, path)
     return path
 
 

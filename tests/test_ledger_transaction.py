@@ -90,11 +90,13 @@ def verify_clean(led: Path) -> None:
     assert r.returncode == 0, r.stdout + r.stderr
 
 
-@pytest.fixture
-def expected(tmp_path) -> tuple[Path, str, list[str]]:
-    """The sheet, and what a record of it that nothing disturbed gives: the list and the file names."""
-    s = sheet(tmp_path / "排查表.xlsx", ROWS)
-    clean = tmp_path / "clean"
+@pytest.fixture(scope="module")
+def expected(tmp_path_factory) -> tuple[Path, str, list[str]]:
+    """The sheet, and what a record of it that nothing disturbed gives: the list and the file names. Built once
+    for the file (two `lax` processes); the tests only read the sheet and record it into ledgers of their own."""
+    base = tmp_path_factory.mktemp("expected")
+    s = sheet(base / "排查表.xlsx", ROWS)
+    clean = base / "clean"
     r = lax("check", s, "--record", "--ledger", clean, "--as-of", "2026-10-08")
     assert r.returncode == 1, r.stderr
     return s, listed(clean), sorted(files(clean))
