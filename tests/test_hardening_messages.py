@@ -51,7 +51,7 @@ def led(tmp_path):
 
 
 def test_an_internal_error_is_one_line_and_exit_3_without_a_traceback(led, monkeypatch):
-    monkeypatch.setattr("lax.ledger.load_entries_checked", boom)
+    monkeypatch.setattr("lax.ledger.list_view", boom)
     r = invoke("ledger", "list", "--ledger", led)
     assert r.exit_code == 3
     assert r.stderr == (
@@ -62,7 +62,7 @@ def test_an_internal_error_is_one_line_and_exit_3_without_a_traceback(led, monke
 
 
 def test_lax_debug_shows_the_traceback(led, monkeypatch):
-    monkeypatch.setattr("lax.ledger.load_entries_checked", boom)
+    monkeypatch.setattr("lax.ledger.list_view", boom)
     r = invoke("ledger", "list", "--ledger", led, LAX_DEBUG="1")
     assert r.exit_code == 3
     assert r.stderr.startswith("Traceback (most recent call last):\n")
@@ -71,7 +71,7 @@ def test_lax_debug_shows_the_traceback(led, monkeypatch):
 
 
 def test_the_debug_option_shows_the_traceback_and_does_not_stick(led, monkeypatch):
-    monkeypatch.setattr("lax.ledger.load_entries_checked", boom)
+    monkeypatch.setattr("lax.ledger.list_view", boom)
     r = runner.invoke(app, ["--debug", "ledger", "list", "--ledger", str(led)])
     assert r.exit_code == 3 and "Traceback (most recent call last):" in r.stderr
     # The next run without --debug is quiet again.
@@ -80,7 +80,7 @@ def test_the_debug_option_shows_the_traceback_and_does_not_stick(led, monkeypatc
 
 
 def test_an_internal_error_in_chinese(led, monkeypatch):
-    monkeypatch.setattr("lax.ledger.load_entries_checked", boom)
+    monkeypatch.setattr("lax.ledger.list_view", boom)
     r = invoke("ledger", "list", "--ledger", led, "--lang", "zh")
     assert r.exit_code == 3
     assert r.stderr.startswith("内部错误：RuntimeError：boom") and r.stderr.count("\n") == 1
@@ -100,7 +100,7 @@ def test_internal_error_in_a_real_process(tmp_path):
     code = (
         "import lax.ledger, sys\n"
         "def boom(*a, **k):\n    raise ZeroDivisionError('division by zero')\n"
-        "lax.ledger.load_entries_checked = boom\n"
+        "lax.ledger.list_view = boom\n"
         "from lax.cli import main\nsys.argv = ['lax'] + sys.argv[1:]\nmain()\n"
     )
     (tmp_path / "led").mkdir()
