@@ -380,7 +380,7 @@ def todo(site: Mapping[str, Any]) -> str:
     pages = {v["file"]: v["page"] for v in site["villages"]}
     near = [r for r in due["due"] if r["days"] <= within]
     later = [r for r in due["due"] if r["days"] > within]
-    limit, left, over = _("Time limit", "整改时限"), _("days left", "剩余天数"), _("days over", "超期天数")
+    limit, left, over = _("Time limit", "整改时限"), _("Days left", "剩余天数"), _("Days over", "超期天数")
     sections = [
         ("overdue", _("Overdue", "已超期"), due["overdue"], "deadline", limit, over),
         ("due30", _(f"Time limit within {within} days", f"{within} 天内到期"), near, "deadline", limit, left),
@@ -398,7 +398,7 @@ def todo(site: Mapping[str, Any]) -> str:
             due["closable"],
             "watch_until",
             _("Watched until", "观察期至"),
-            _("days since", "已满天数"),
+            _("Days since", "已满天数"),
         ),
         (
             "ending",
