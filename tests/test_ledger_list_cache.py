@@ -160,3 +160,19 @@ def test_a_corrupt_list_cache_is_ignored(tmp_path):
     assert _list(led).stdout == good
     (led / ".cache" / "list.json").write_text('{"sig": null, "rows": [[1, 2]]}', encoding="utf-8")
     assert _list(led).stdout == good
+
+
+def test_rows_cached_by_another_version_of_lax_are_not_used(tmp_path, monkeypatch):
+    led = _ledger(tmp_path)
+    _settled()
+    _list(led)
+    cache = led / ".cache" / "list.json"
+    # Spoil the cached rows but keep their key: this lax answers from them (the cache is really used) ...
+    saved = json.loads(cache.read_text(encoding="utf-8"))
+    for row in saved["rows"]:
+        row[3] = row[3].replace("宋三村", "假村")
+    cache.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
+    assert [v["village"] for v in json.loads(_list(led).stdout)["villages"]] == ["假村", "东阳村"]
+    # ... another version of lax (other rules, another row format) does not.
+    monkeypatch.setattr("lax.ledger.views.__version__", "9.9.9")
+    assert [v["village"] for v in json.loads(_list(led).stdout)["villages"]] == ["宋三村", "东阳村"]

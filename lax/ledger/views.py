@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from lax import __version__
 from lax.criteria import Policy
 from lax.i18n import _
 from lax.ledger.fileformat import Entry, event_dict
@@ -141,7 +142,8 @@ def list_view(folder: Path, as_of: dt.date, policy: Policy) -> tuple[ListView, l
             keys[d.name] = key = _stat_key(st)
             parts.append(f"{d.name}\0{key[0]}\0{key[1]}\0{key[2]}\0{key[3]}")
             newest = max(newest, key[2], key[3])
-        parts.append(f"{as_of.isoformat()}\0{policy!r}\0{_LIST_CACHE_VERSION}")
+        # lax's own version too: rows written by another lax (another rule, another format) never match
+        parts.append(f"{as_of.isoformat()}\0{policy!r}\0{_LIST_CACHE_VERSION}\0{__version__}")
         sig = hashlib.blake2b("\n".join(parts).encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
         racy = time.time_ns() - newest < _RACY_NS
     except OSError:
