@@ -156,8 +156,9 @@ def _write_xlsx(
     """The styled 台账 (a title merged over the columns, a bold boxed header, boxed rows, dates as dates;
     frozen under the header; printed landscape, fitted to the page width, the header on every page), then
     the events sheet when `events` is given. Written with `lax.render.xlsx` (fast, flat memory)."""
+    from lax.read.header import column_letter
     from lax.render.results import atomic_path, check_output
-    from lax.render.xlsx import DATE_FORMAT, XlsxWriter, column_letter
+    from lax.render.xlsx import DATE_FORMAT, XlsxWriter
 
     check_output(output, keep)  # refused before a folder is made for it
     try:
@@ -174,7 +175,7 @@ def _write_xlsx(
                 print_rows="2:2",
             )
             ws.row([(title, book.style(bold=True, size=14, horizontal="center"))])
-            ws.merge(f"A1:{column_letter(n)}1")
+            ws.merge(f"A1:{column_letter(n - 1)}1")
             head = book.style(
                 bold=True, fill="DDEBF7", border="999999", horizontal="center", vertical="center", wrap=True
             )

@@ -372,7 +372,7 @@ def _plain_sheet(
     autofilter: bool = True,
 ) -> None:
     """A sheet with a frozen header row (and an autofilter) over plain rows; cells may be (value, style)."""
-    from lax.render.xlsx import column_letter
+    from lax.read.header import column_letter
 
     head, height = _header_row(book, header, widths)
     ws = book.sheet(name, widths=widths, freeze="A2", landscape=True, fit_width=True, print_rows="1:1")
@@ -380,11 +380,11 @@ def _plain_sheet(
     for row in rows:
         ws.row(row)
     if autofilter and header:
-        ws.autofilter(f"A1:{column_letter(len(header))}{len(rows) + 1}")
+        ws.autofilter(f"A1:{column_letter(len(header) - 1)}{len(rows) + 1}")
 
 
 def _results_sheet(book: Any, result: CheckResult, on_progress: Callable[[int, int], None] | None = None) -> None:
-    from lax.render.xlsx import column_letter
+    from lax.read.header import column_letter
 
     criteria = result.criteria
     fields = criteria.fields
@@ -477,7 +477,7 @@ def _results_sheet(book: Any, result: CheckResult, on_progress: Callable[[int, i
         append(row)
         if on_progress is not None and (n % 1000 == 0 or n == total):
             on_progress(n, total)
-    ws.autofilter(f"A1:{column_letter(len(header))}{total + 1}")
+    ws.autofilter(f"A1:{column_letter(len(header) - 1)}{total + 1}")
 
 
 def _problems_sheet(book: Any, result: CheckResult) -> None:

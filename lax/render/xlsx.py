@@ -36,6 +36,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from lax.read.header import column_letter  # the one column letter (0 → A)
+
 # ------------------------------------------------------------------------------------- the neutraliser
 
 # A cell whose text starts with one of these is read as a formula by Excel, WPS or LibreOffice (the
@@ -76,15 +78,6 @@ def cell_value(value: Any) -> Any:
 
 
 # ----------------------------------------------------------------------------------------- the writer
-
-
-def column_letter(index: int) -> str:
-    """1 → A, 27 → AA."""
-    letters = ""
-    while index > 0:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def _esc(text: str) -> str:
@@ -297,7 +290,7 @@ class Sheet:
         self._heights = heights
         self._landscape = landscape
         self._fit_width = fit_width
-        self._refs = [f'<c r="{column_letter(i)}' for i in range(1, max(len(widths), 64) + 1)]
+        self._refs = [f'<c r="{column_letter(i)}' for i in range(max(len(widths), 64))]
         self._serials: dict[dt.date, str] = {}
         self._style_attr: dict[int, str] = {}
         self._date_style = book.style(num_fmt=DATE_FORMAT)
@@ -333,7 +326,7 @@ class Sheet:
             cells = list(cells)
         refs = self._refs
         if len(cells) > len(refs):
-            refs.extend(f'<c r="{column_letter(k)}' for k in range(len(refs) + 1, len(cells) + 1))
+            refs.extend(f'<c r="{column_letter(k)}' for k in range(len(refs), len(cells)))
         self.rows = r = self.rows + 1
         rs = str(r)
         strings = self.book._strings
