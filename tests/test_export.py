@@ -18,14 +18,11 @@ from lax.problems import LaxError, Problem
 from lax.render.results import (
     EVIDENCE_FILL,
     FLAGGED_FILL,
-    HEADER_FILL,
     PROBLEM_FILL,
     UNKNOWN_FILL,
     csv_header,
-    make_cell,
     safe_text,
     write_csv,
-    write_sheet,
     write_xlsx,
 )
 
@@ -120,42 +117,6 @@ def test_safe_text_neutralises_formula_starts(text):
 @pytest.mark.parametrize("value", ["宋三村", "C05、C13", "", " =1", 7, 3.5, None, True, dt.date(2026, 9, 30)])
 def test_safe_text_leaves_everything_else(value):
     assert safe_text(value) == value
-
-
-@pytest.mark.parametrize("write_only", [True, False])
-def test_write_sheet_reads_back_as_plain_text_not_formula(tmp_path, write_only):
-    wb = Workbook(write_only=write_only)
-    ws = wb.create_sheet("台账") if write_only else wb.active
-    header = ["乡镇", "村名", "备注"]
-    rows = [["邓埠镇", "=1+1", "@cmd"], ["黄溪镇", make_cell(ws, "-2+3", fill="FFC7CE"), "+1"]]
-    n = write_sheet(ws, header, rows)
-    assert n == 2
-    path = tmp_path / "out.xlsx"
-    wb.save(path)
-
-    ws = openpyxl.load_workbook(path).worksheets[0]
-    assert [c.value for c in ws[2]] == ["邓埠镇", "'=1+1", "'@cmd"]
-    assert [c.value for c in ws[3]] == ["黄溪镇", "'-2+3", "'+1"]
-    for row in ws.iter_rows(min_row=2):
-        for c in row:
-            assert c.data_type == "s"
-    assert ws["B3"].fill.fgColor.rgb == "00FFC7CE"
-    # Header: bold, filled, frozen, with an autofilter over the data.
-    assert all(c.font.b for c in ws[1])
-    assert ws["A1"].fill.fgColor.rgb == "00" + HEADER_FILL
-    assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:C3"
-    assert ws.column_dimensions["A"].width >= 8
-
-
-def test_write_sheet_strips_characters_excel_cannot_hold(tmp_path):
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("x")
-    write_sheet(ws, ["说明"], [["宋三\x07村"], ["a" * 40000]])
-    wb.save(tmp_path / "x.xlsx")
-    ws = openpyxl.load_workbook(tmp_path / "x.xlsx").active
-    assert ws["A2"].value == "宋三村"
-    assert len(ws["A3"].value) == 32767
 
 
 # ---------------------------------------------------------------------------------------------- CSV

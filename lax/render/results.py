@@ -9,10 +9,7 @@ saying which standards were applied and when.
 Text taken from a spreadsheet can begin with `=`, `+`, `-` or `@`; written back unchanged it would run as
 a formula when the file is opened. Every text written here goes through `safe_text`
 (`lax.render.xlsx`: the one neutraliser of every writer). The workbook is written with the streaming
-writer of `lax.render.xlsx`; `write_sheet`/`make_cell` style a header and rows on an openpyxl sheet, for
-code that builds its workbook with openpyxl.
-
-openpyxl is imported inside the functions, so that importing this module costs nothing.
+writer of `lax.render.xlsx`.
 """
 
 from __future__ import annotations
@@ -26,7 +23,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from lax.files import atomic_path, check_output  # noqa: F401  (the one writer of output files, re-exported)
 from lax.i18n import _
-from lax.render.xlsx import cell_value, safe_text  # noqa: F401 - the one neutraliser, used here and re-exported
+from lax.render.xlsx import safe_text  # the one neutraliser, used here and re-exported
 from lax.show import value_text as display  # a value as a person reads it: lax's one value formatter
 from lax.show import yes_no
 
@@ -42,29 +39,6 @@ PROBLEM_FILL = "D9C3E9"  # lilac: a bad input value, shown as it was read (see t
 
 
 # ------------------------------------------------------------------------------------- safe values
-
-
-def make_cell(
-    ws: Any, value: Any, *, fill: str | None = None, bold: bool = False, number_format: str | None = None
-) -> Any:
-    """One styled cell for `ws.append` (works on write-only and ordinary sheets alike).
-
-    Text is always stored as text (data type `s`), never as a formula, whatever it starts with.
-    """
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font, PatternFill
-
-    value = cell_value(value)
-    c = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str):
-        c.data_type = "s"
-    if fill:
-        c.fill = PatternFill("solid", start_color=fill, end_color=fill)
-    if bold:
-        c.font = Font(bold=True)
-    if number_format:
-        c.number_format = number_format
-    return c
 
 
 def text_width(value: Any) -> int:
@@ -100,71 +74,6 @@ def fit_widths(
             v = getattr(v, "value", v)
             widths[i] = max(widths[i], min(text_width(v), maximum))
     return [w + 2 for w in widths]
-
-
-def write_header(ws: Any, header: Sequence[Any], widths: Sequence[float], *, freeze: str = "A2") -> None:
-    """Column widths, frozen panes and a bold, filled, wrapped header row; the sheet must still be empty.
-
-    `freeze` is the top-left cell that stays scrollable (`C2` also keeps columns A-B in view).
-    """
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-
-    for i, w in enumerate(widths, 1):
-        ws.column_dimensions[get_column_letter(i)].width = w
-    ws.freeze_panes = freeze
-    lines = max((text_width(h) / max(w - 2, 1) for h, w in zip(header, widths)), default=1)
-    ws.row_dimensions[1].height = 15 * min(max(int(lines + 0.999), 1), 4) + 4
-
-    font = Font(bold=True)
-    fill = PatternFill("solid", start_color=HEADER_FILL, end_color=HEADER_FILL)
-    align = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    side = Side(style="thin", color="8EA9DB")
-    border = Border(left=side, right=side, top=side, bottom=side)
-    head = []
-    for h in header:
-        c = make_cell(ws, h)
-        c.font, c.fill, c.alignment, c.border = font, fill, align, border
-        head.append(c)
-    ws.append(head)
-
-
-def write_sheet(
-    ws: Any,
-    header: Sequence[Any],
-    rows: Iterable[Sequence[Any]],
-    widths: Sequence[float] | None = None,
-    *,
-    autofilter: bool = True,
-    freeze: str = "A2",
-) -> int:
-    """Write a bold, filled header row (frozen, with an autofilter) and then the rows.
-
-    Works on a fresh write-only sheet (nothing written yet) or an empty ordinary one. A row may mix plain
-    values and cells from `make_cell`; plain text is made safe. Widths are fitted to the header and the
-    first rows when not given. Returns the number of data rows written.
-    """
-    from openpyxl.utils import get_column_letter
-
-    if widths is None:
-        rows = rows if isinstance(rows, list) else list(rows)
-        widths = fit_widths(header, rows)
-    write_header(ws, header, widths, freeze=freeze)
-    n = 0
-    for row in rows:
-        ws.append([safe_cell(v) for v in row])
-        n += 1
-    if autofilter and header:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{n + 1}"
-    return n
-
-
-def safe_cell(v: Any) -> Any:
-    # A cell from make_cell is already safe; a plain value still needs it.
-    return v if hasattr(v, "data_type") else cell_value(v)
-
-
-# ---------------------------------------------------------------------------------- text of values
 
 
 def status_words() -> tuple[str, str, str]:
