@@ -1,6 +1,6 @@
 """`--output` (and `lax form`, `ledger export`) never destroys what it is not meant to (issue 10).
 
-Every output file goes through one writer (`lax.render.results.atomic_path`): it refuses, in one line naming the
+Every output file goes through one writer (`lax.files.atomic_path`): it refuses, in one line naming the
 path and before any work, a file the same command reads (the township's own sheet, the criteria file —
 by inode, so a symlink or a hard link to it is caught too), a place inside the ledger folder, a folder, a
 FIFO, a device or a socket; it writes through a symlink to the file the link points to, atomically, and

@@ -217,7 +217,7 @@ def test_writer_values_read_back_exactly_by_openpyxl_and_calamine(tmp_path):
 
 
 def test_writer_failure_half_way_leaves_the_old_file(tmp_path):
-    from lax.render.results import atomic_path
+    from lax.files import atomic_path
 
     path = tmp_path / "结果.xlsx"
     path.write_bytes(b"old")

@@ -82,7 +82,7 @@ def check(
     # The output may overwrite none of the inputs (nor go into the ledger it records to), said before any work.
     keep = [*files, *([criteria] if criteria is not None else []), *([ledger] if record else [])]
     if output is not None:
-        from lax.render.results import check_output
+        from lax.files import check_output
 
         check_output(output, keep)
     crit = load_criteria(criteria)
@@ -119,7 +119,7 @@ def _write_check(result, format: CheckFormat, output: Path | None, all_: bool, k
         if output is None:
             write_json(result, sys.stdout)
         else:
-            from lax.render.results import atomic_path
+            from lax.files import atomic_path
 
             # Through a temporary file (as every writer here): a full disk half-way leaves the previous
             # output as it was, and an OS error comes back as one LaxError line.
@@ -151,7 +151,7 @@ def _write_check(result, format: CheckFormat, output: Path | None, all_: bool, k
         else:
             from rich.console import Console
 
-            from lax.render.results import atomic_path
+            from lax.files import atomic_path
 
             with atomic_path(output, keep) as tmp, tmp.open("w", encoding="utf-8") as fh:
                 print_check(result, all_=all_, cap=None, out=Console(file=fh, width=200, color_system=None))

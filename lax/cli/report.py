@@ -142,7 +142,7 @@ def _report(
     # The report never lands on the criteria file or inside the ledger it reads (said before any work).
     keep = [ledger, criteria if criteria is not None else default_criteria_path()]
     if output is not None:
-        from lax.render.results import check_output
+        from lax.files import check_output
 
         check_output(output, keep)
     if not ledger.is_dir():
@@ -206,7 +206,7 @@ def _report(
 def _write(path: Path, data: bytes, keep: list[Path] | tuple = ()) -> None:
     """Write through a temporary file (lax's one output writer) so an interrupted run never leaves half a
     document, a symlink is written through, and nothing in `keep` is overwritten."""
-    from lax.render.results import atomic_path
+    from lax.files import atomic_path
 
     with atomic_path(path, keep) as tmp:
         tmp.write_bytes(data)

@@ -126,7 +126,7 @@ def export_ledger(
 ) -> int:
     """Write the ledger as a styled Excel 台账, plus the events sheet that holds every event of the villages
     (and of the township files `towns`, see `township_files`) exactly; returns the number of 台账 rows.
-    `keep`: files and folders (the ledger) the output may not overwrite or land in (`lax.render.results.atomic_path`)."""
+    `keep`: files and folders (the ledger) the output may not overwrite or land in (`lax.files.atomic_path`)."""
     rows = export_rows(entries, crit, as_of, status, township)
     title = _(
         f"Ledger of weak and lax village Party organisations (as of {as_of})",
@@ -156,8 +156,8 @@ def _write_xlsx(
     """The styled 台账 (a title merged over the columns, a bold boxed header, boxed rows, dates as dates;
     frozen under the header; printed landscape, fitted to the page width, the header on every page), then
     the events sheet when `events` is given. Written with `lax.render.xlsx` (fast, flat memory)."""
+    from lax.files import atomic_path, check_output
     from lax.read.header import column_letter
-    from lax.render.results import atomic_path, check_output
     from lax.render.xlsx import DATE_FORMAT, XlsxWriter
 
     check_output(output, keep)  # refused before a folder is made for it

@@ -228,7 +228,7 @@ def write_form(
     """Write the blank form: sheet 排查表 to fill in and sheet 填表说明 with the fields and standards.
 
     `township` goes into the title (default “XX乡镇”); `rows` rows are prepared with validation; `keep`
-    lists files the form may not overwrite (`lax.render.results.atomic_path`).
+    lists files the form may not overwrite (`lax.files.atomic_path`).
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -302,7 +302,7 @@ def write_form(
     _help_sheet(wb.create_sheet(HELP_SHEET), criteria, bilingual)
     wb.properties.creator = "lax"
     wb.properties.title = ws["A1"].value
-    from lax.render.results import atomic_path
+    from lax.files import atomic_path
 
     with atomic_path(out, keep) as tmp:
         wb.save(tmp)

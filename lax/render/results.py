@@ -21,7 +21,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
-from lax.files import atomic_path, check_output  # noqa: F401  (the one writer of output files, re-exported)
+from lax.files import atomic_path
 from lax.i18n import _
 from lax.render.xlsx import safe_text  # the one neutraliser, used here and re-exported
 from lax.show import value_text as display  # a value as a person reads it: lax's one value formatter

@@ -125,7 +125,7 @@ class XlsxWriter:
 
     Sheets are written one after the other (a new `sheet()` finishes the previous one). Use as a context
     manager; on an error the partial file is left for the caller (lax writes to a temporary file, see
-    `lax.render.results.atomic_path`) to remove.
+    `lax.files.atomic_path`) to remove.
     """
 
     def __init__(self, path: str | os.PathLike, *, compresslevel: int = 1) -> None:
