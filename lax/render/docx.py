@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from lax.render.chart import chart_caption
-from lax.render.markdown import Block, inline, parse_markdown, place_chart
+from lax.render.markdown import PLACEHOLDER_PREFIXES, Block, inline, parse_markdown, place_chart
 
 # Fonts of Chinese official documents (GB/T 9704): title in 方正小标宋简体, first-level headings in 黑体,
 # second-level in 楷体_GB2312, body in 仿宋_GB2312; sizes 二号 (22 pt) and 三号 (16 pt).
@@ -377,6 +377,18 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
                 emit(b.children, todo=True)
             elif b.kind == "hr":
                 doc.add_paragraph()
+            elif b.kind == "signature":
+                # The 落款: organisation above date, right-aligned, set off from the text by a blank line;
+                # in Chinese, the date clear of the margin by two characters, as documents set it.
+                for k, line in enumerate(b.items):
+                    p = doc.add_paragraph()
+                    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                    p.paragraph_format.first_line_indent = Pt(0)
+                    if k == 0:
+                        p.paragraph_format.space_before = Pt(fonts["body"][2] * 2)
+                    if lang == "zh":
+                        p.paragraph_format.right_indent = Pt(fonts["body"][2] * 2)
+                    paragraph_runs(p, line, fonts["body"], todo or line.startswith(PLACEHOLDER_PREFIXES))
             elif b.kind == "chart" and png is not None:
                 doc.add_picture(io.BytesIO(png), width=Cm(15))
                 pic = doc.paragraphs[-1]
