@@ -232,6 +232,9 @@ def _prepare_document(lang: str) -> Any:
     _style_font(normal, fonts["body"])
     if lang == "zh":
         normal.paragraph_format.line_spacing = Pt(28)  # 三号 body on a 28-point line, as official documents set it
+        # No gap between paragraphs: official documents mark a paragraph by its two-character indent only
+        # (Word's default 10 pt after each paragraph left the text looking double-spaced between paragraphs).
+        normal.paragraph_format.space_after = Pt(0)
         lang_el = normal.element.get_or_add_rPr().find(_qn("w:lang"))
         if lang_el is None:
             lang_el = OxmlElement("w:lang")
@@ -374,7 +377,17 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
                 if landscape:
                     orient(False)
             elif b.kind == "quote":
+                body = doc.element.body
+                before = len(body.findall(_qn("w:p")))
                 emit(b.children, todo=True)
+                # A place for the author stands apart from the text around it (Chinese paragraphs have no
+                # gap of their own), so two of them, or one under a caption, do not read as one.
+                added = body.findall(_qn("w:p"))[before:]
+                if added:
+                    from docx.text.paragraph import Paragraph
+
+                    Paragraph(added[0], doc._body).paragraph_format.space_before = Pt(6)
+                    Paragraph(added[-1], doc._body).paragraph_format.space_after = Pt(6)
             elif b.kind == "hr":
                 doc.add_paragraph()
             elif b.kind == "signature":
