@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from lax import terms
-from lax.show import in_lang as _t
 from lax.show import as_date, long_date, money, value_text, wan, yuan
+from lax.show import in_lang as _t
 
 __all__ = [
     "chinese_number",
