@@ -334,6 +334,10 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
                 p = doc.add_heading("", level=min(b.level - 1, 9))
                 if b.level == 1:
                     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                elif lang == "zh":
+                    # 一、 and （一） headings stand indented two characters like the text under them, as
+                    # official documents set them (GB/T 9704), not out at the margin.
+                    p.paragraph_format.first_line_indent = Pt(fonts["body"][2] * 2)
                 paragraph_runs(p, b.text, fonts[key], todo)
             elif b.kind == "para":
                 p = doc.add_paragraph()
