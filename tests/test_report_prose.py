@@ -311,3 +311,26 @@ def test_a_chinese_report_on_the_overdue_county_has_no_english(report, overdue_l
         md = report(*Q1, "zh", *args, "--ledger", overdue_ledger, today="2027-04-10")
         prose = "\n".join(line for line in md.splitlines() if not line.startswith("|"))
         assert LATIN_WORD.findall(prose) == [], args
+
+
+# ------------------------------------------------------------------------------ the Word page's prose
+
+
+def test_the_chinese_word_report_sets_its_text_as_documents_do(report, ledgers, tmp_path):
+    import docx
+    from docx.shared import Pt
+
+    _md(report, ledgers, "zh", "county", "--format", "docx", "-o", tmp_path / "r.docx")
+    doc = docx.Document(str(tmp_path / "r.docx"))
+    # No gap after each paragraph (a paragraph is marked by its two-character indent), ...
+    assert doc.styles["Normal"].paragraph_format.space_after == Pt(0)
+    body = next(p for p in doc.paragraphs if p.text.startswith("严格对照15条界定标准"))
+    assert body.paragraph_format.first_line_indent == Pt(32)
+    # ... the section headings indented like the text, the title centred, ...
+    headings = [p for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert [p.text for p in headings][:4] == ["一、基本情况", "二、主要做法", "三、存在问题", "四、下一步工作"]
+    assert all(p.paragraph_format.first_line_indent == Pt(32) for p in headings)
+    # ... and each place for the author set apart from the text around it.
+    boxes = [p for p in doc.paragraphs if p.text.startswith("【待填写：对全县整顿工作成效的总体评价")]
+    assert len(boxes) == 1 and boxes[0].paragraph_format.space_before == Pt(6)
+    assert boxes[0].paragraph_format.space_after == Pt(6)
