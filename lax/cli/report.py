@@ -77,7 +77,7 @@ def report(
         ),
     ] = None,
     org: Annotated[
-        str | None, typer.Option("--org", help="The reporting organisation, for the title.", show_default=False)
+        str | None, typer.Option("--org", help="The reporting organisation, for the title and the signature at the end.", show_default=False)
     ] = None,
     ledger: LedgerOpt = Path("ledger"),
     criteria: CriteriaOpt = None,
@@ -188,6 +188,7 @@ def _report(
         township=the_township,
         village=the_village,
         org=org,
+        drafted=today(),
     )
     if fmt == "json":
         data = (json.dumps(context, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

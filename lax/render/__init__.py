@@ -18,7 +18,15 @@ from lax.problems import LaxError
 from lax.render.chart import chart_caption, chart_png
 from lax.render.docx import to_docx
 from lax.render.html import to_html
-from lax.render.markdown import CHART_MARKER, Block, inline, parse_markdown, place_chart, tidy_markdown
+from lax.render.markdown import (
+    CHART_MARKER,
+    SIGNATURE_MARKER,
+    Block,
+    inline,
+    parse_markdown,
+    place_chart,
+    tidy_markdown,
+)
 from lax.render.templates import MAX_OUTPUT, MAX_TEXT, MAX_WORK, render_markdown, template_dirs, template_name
 
 __all__ = [
@@ -27,6 +35,7 @@ __all__ = [
     "MAX_OUTPUT",
     "MAX_TEXT",
     "MAX_WORK",
+    "SIGNATURE_MARKER",
     "Block",
     "chart_caption",
     "chart_png",

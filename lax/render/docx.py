@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from lax.render.chart import chart_caption
-from lax.render.markdown import Block, inline, parse_markdown, place_chart
+from lax.render.markdown import PLACEHOLDER_PREFIXES, Block, inline, parse_markdown, place_chart
 
 # Fonts of Chinese official documents (GB/T 9704): title in 方正小标宋简体, first-level headings in 黑体,
 # second-level in 楷体_GB2312, body in 仿宋_GB2312; sizes 二号 (22 pt) and 三号 (16 pt).
@@ -232,6 +232,9 @@ def _prepare_document(lang: str) -> Any:
     _style_font(normal, fonts["body"])
     if lang == "zh":
         normal.paragraph_format.line_spacing = Pt(28)  # 三号 body on a 28-point line, as official documents set it
+        # No gap between paragraphs: official documents mark a paragraph by its two-character indent only
+        # (Word's default 10 pt after each paragraph left the text looking double-spaced between paragraphs).
+        normal.paragraph_format.space_after = Pt(0)
         lang_el = normal.element.get_or_add_rPr().find(_qn("w:lang"))
         if lang_el is None:
             lang_el = OxmlElement("w:lang")
@@ -331,6 +334,10 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
                 p = doc.add_heading("", level=min(b.level - 1, 9))
                 if b.level == 1:
                     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                elif lang == "zh":
+                    # 一、 and （一） headings stand indented two characters like the text under them, as
+                    # official documents set them (GB/T 9704), not out at the margin.
+                    p.paragraph_format.first_line_indent = Pt(fonts["body"][2] * 2)
                 paragraph_runs(p, b.text, fonts[key], todo)
             elif b.kind == "para":
                 p = doc.add_paragraph()
@@ -374,9 +381,31 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
                 if landscape:
                     orient(False)
             elif b.kind == "quote":
+                body = doc.element.body
+                before = len(body.findall(_qn("w:p")))
                 emit(b.children, todo=True)
+                # A place for the author stands apart from the text around it (Chinese paragraphs have no
+                # gap of their own), so two of them, or one under a caption, do not read as one.
+                added = body.findall(_qn("w:p"))[before:]
+                if added:
+                    from docx.text.paragraph import Paragraph
+
+                    Paragraph(added[0], doc._body).paragraph_format.space_before = Pt(6)
+                    Paragraph(added[-1], doc._body).paragraph_format.space_after = Pt(6)
             elif b.kind == "hr":
                 doc.add_paragraph()
+            elif b.kind == "signature":
+                # The 落款: organisation above date, right-aligned, set off from the text by a blank line;
+                # in Chinese, the date clear of the margin by two characters, as documents set it.
+                for k, line in enumerate(b.items):
+                    p = doc.add_paragraph()
+                    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                    p.paragraph_format.first_line_indent = Pt(0)
+                    if k == 0:
+                        p.paragraph_format.space_before = Pt(fonts["body"][2] * 2)
+                    if lang == "zh":
+                        p.paragraph_format.right_indent = Pt(fonts["body"][2] * 2)
+                    paragraph_runs(p, line, fonts["body"], todo or line.startswith(PLACEHOLDER_PREFIXES))
             elif b.kind == "chart" and png is not None:
                 doc.add_picture(io.BytesIO(png), width=Cm(15))
                 pic = doc.paragraphs[-1]

@@ -7,7 +7,7 @@ import html
 from typing import Any
 
 from lax.render.chart import chart_caption
-from lax.render.markdown import Block, inline, parse_markdown, place_chart
+from lax.render.markdown import PLACEHOLDER_PREFIXES, Block, inline, parse_markdown, place_chart
 
 _CSS = """
 @page { size: A4; margin: 30mm 26mm 30mm 28mm; }
@@ -32,6 +32,9 @@ blockquote.todo p { text-indent: 0; }
 figure { margin: 1em 0; text-align: center; }
 figure img { max-width: 100%; height: auto; }
 figcaption { font-size: 14px; color: #333; }
+.signature { margin: 2.5em 0 0; text-align: right; }
+.signature p { margin: 0; text-indent: 0; }
+mark.todo { background: #fff7d6; }
 @media print {
   html { background: none; }
   main { box-shadow: none; margin: 0; padding: 0; max-width: none; }
@@ -69,6 +72,14 @@ def _html_blocks(blocks: list[Block], chart: str) -> list[str]:
             out.append("<hr>")
         elif b.kind == "chart":
             out.append(chart)
+        elif b.kind == "signature":
+            lines = "".join(
+                f'<p><mark class="todo">{_html_inline(line)}</mark></p>'
+                if line.startswith(PLACEHOLDER_PREFIXES)
+                else f"<p>{_html_inline(line)}</p>"
+                for line in b.items
+            )
+            out.append(f'<div class="signature">{lines}</div>')
     return out
 
 

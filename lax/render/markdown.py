@@ -1,8 +1,8 @@
 """The small Markdown subset the report templates write, tidied and parsed into blocks.
 
 Owns headings, paragraphs, bullet and numbered lists, pipe tables, bold, block quotes (the places the author
-must write) and the chart's marker: `tidy_markdown` spaces the blocks of a rendered template, and
-`parse_markdown` gives the blocks the html and Word converters draw.
+must write), the chart's marker and the signature's (the 落款, set right-aligned): `tidy_markdown` spaces the
+blocks of a rendered template, and `parse_markdown` gives the blocks the html and Word converters draw.
 """
 
 from __future__ import annotations
@@ -12,6 +12,12 @@ from dataclasses import dataclass, field
 
 # A line a template writes where html and docx put the chart; dropped from Markdown output.
 CHART_MARKER = "<!-- chart -->"
+# A line a template writes before the 落款 (organisation, then date, each its own paragraph): html and docx
+# set those paragraphs right-aligned; dropped from Markdown output, where they stay plain paragraphs.
+SIGNATURE_MARKER = "<!-- signature -->"
+_MARKERS = (CHART_MARKER, SIGNATURE_MARKER)
+# How a place for the author begins outside a block quote (the 落款's organisation when --org is not given).
+PLACEHOLDER_PREFIXES = ("【待填写", "[To be written")
 
 
 def _line_kind(line: str) -> str:
@@ -34,10 +40,10 @@ def _line_kind(line: str) -> str:
 def tidy_markdown(text: str, keep_chart_marker: bool = False) -> str:
     """No trailing spaces; a blank line between blocks of different kinds (so a heading, table, list or
     quote always stands apart, whatever the template's whitespace control did) and never two in a row;
-    one final newline; the chart marker only when html or docx will replace it."""
+    one final newline; the chart and signature markers only when html or docx will read them."""
     lines = [line.rstrip() for line in text.splitlines()]
     if not keep_chart_marker:
-        lines = [line for line in lines if line.strip() != CHART_MARKER]
+        lines = [line for line in lines if line.strip() not in _MARKERS]
     out: list[str] = []
     for line in lines:
         if not line:
@@ -56,10 +62,10 @@ def tidy_markdown(text: str, keep_chart_marker: bool = False) -> str:
 
 @dataclass
 class Block:
-    kind: str  # heading | para | ul | ol | table | quote | chart | hr
+    kind: str  # heading | para | ul | ol | table | quote | chart | hr | signature
     level: int = 0  # heading level; first number of an ordered list
     text: str = ""
-    items: list[str] = field(default_factory=list)  # list items
+    items: list[str] = field(default_factory=list)  # list items; a signature's lines
     header: list[str] = field(default_factory=list)  # table header cells
     rows: list[list[str]] = field(default_factory=list)  # table body rows
     children: list[Block] = field(default_factory=list)  # a block quote's blocks
@@ -95,7 +101,7 @@ def _split_row(line: str) -> list[str]:
 def _starts_block(line: str, next_line: str | None) -> bool:
     s = line.strip()
     return bool(
-        s == CHART_MARKER
+        s in _MARKERS
         or _HEADING.match(s)
         or _BULLET.match(s)
         or _NUMBER.match(s)
@@ -118,6 +124,24 @@ def parse_markdown(text: str) -> list[Block]:
         elif s == CHART_MARKER:
             blocks.append(Block("chart"))
             i += 1
+        elif s == SIGNATURE_MARKER:
+            # The paragraphs that follow, up to the next block of another kind: one line each.
+            lines_: list[str] = []
+            i += 1
+            while i < n:
+                if not lines[i].strip():
+                    i += 1
+                    continue
+                if _starts_block(lines[i], lines[i + 1] if i + 1 < n else None):
+                    break
+                para = ""
+                while i < n and lines[i].strip() and not (
+                    para and _starts_block(lines[i], lines[i + 1] if i + 1 < n else None)
+                ):
+                    para = _join(para, lines[i].strip())
+                    i += 1
+                lines_.append(para)
+            blocks.append(Block("signature", items=lines_))
         elif m := _HEADING.match(s):
             blocks.append(Block("heading", level=len(m.group(1)), text=m.group(2)))
             i += 1

@@ -23,7 +23,7 @@ from lax import terms
 from lax.i18n import _
 from lax.problems import LaxError
 from lax.report.period import Period, quarter_bounds, quarter_key, quarter_label, quarters_ending_in
-from lax.report.words import channel_text, evidence_text, full_name, status_text
+from lax.report.words import channel_text, date_span, evidence_text, full_name, prose_title, status_text
 from lax.show import as_date, decimal, long_date
 from lax.show import in_lang as _t
 
@@ -50,11 +50,13 @@ def build_context(
     township: str | None = None,
     village: Any = None,
     org: str | None = None,
+    drafted: dt.date | None = None,
 ) -> dict[str, Any]:
     """The template context for one report (every key is documented in the README).
 
     `entries` are ledger entries (`lax.ledger.Entry`), `townships` the township records
-    (`lax.ledger.load_townships`), `village` the entry of a village-level report. Figures cover the
+    (`lax.ledger.load_townships`), `village` the entry of a village-level report, `drafted` the day the
+    report is drafted (the date of its 落款; by default the period's as-of date). Figures cover the
     villages *on the ledger during the period*: a round opened by its end and not closed before it began.
     Each section of the report is one step below, in the order the context lists them.
     """
@@ -137,6 +139,8 @@ def build_context(
         "townships": township_rows,
         "villages": villages,
         "village": villages[0] if level == "village" else None,
+        "deadlines": deadline_groups(groups["rectifying"]["villages"], lang),
+        "signature": {"org": org or "", "date": (drafted or period.as_of).isoformat()},
     }
 
 
@@ -501,7 +505,7 @@ class _Titles:
 
     def __init__(self, criteria: Any, lang: str):
         self.criteria, self.lang = criteria, lang
-        self.standards = {c.id: c.title(lang) for c in criteria.criteria}
+        self.standards = {c.id: prose_title(c.title(lang), lang) for c in criteria.criteria}
         self.fields: dict[str, str] = {}
 
     def standard(self, cid: str) -> str:
@@ -511,7 +515,7 @@ class _Titles:
         title = self.fields.get(field_id)
         if title is None:
             try:
-                title = self.criteria.field(field_id).title(self.lang)
+                title = prose_title(self.criteria.field(field_id).title(self.lang), self.lang)
             except (KeyError, IndexError):
                 title = field_id
             self.fields[field_id] = title
@@ -712,3 +716,44 @@ def resolve_township(
             f"{label}：台账中没有“{name}”（已有乡镇：{listing}）",
         )
     )
+
+
+# A deadline is said once for the villages that share it; past this many distinct deadlines, the villages
+# whose deadlines fall in one month are named together under the month's span of dates.
+_MAX_DEADLINE_GROUPS = 6
+
+
+def deadline_groups(rectifying: Sequence[Mapping[str, Any]], lang: str) -> dict[str, list[dict[str, Any]]]:
+    """`deadlines`: the villages still rectifying grouped by their time limit, so that a report says each
+    deadline once ("督促以下24个村于2027年3月30日前完成整改：…"). `past` holds the groups whose time limit had
+    passed by the period's end (they read as overdue, never as "to finish by"), `coming` the others;
+    each group is `{first, last, span, count, villages}` in date order, `first == last` when the group
+    shares one date, else a month's villages (`span`: `2027年3月2日至28日`)."""
+    past = [v for v in rectifying if v["overdue"] and v["deadline"]]
+    coming = [v for v in rectifying if not v["overdue"] and v["deadline"]]
+    return {"past": _by_deadline(past, lang), "coming": _by_deadline(coming, lang)}
+
+
+def _by_deadline(villages: list[Mapping[str, Any]], lang: str) -> list[dict[str, Any]]:
+    by_day: dict[str, list[Mapping[str, Any]]] = {}
+    for v in villages:
+        by_day.setdefault(v["deadline"], []).append(v)
+    if len(by_day) > _MAX_DEADLINE_GROUPS:
+        by_month: dict[str, list[Mapping[str, Any]]] = {}
+        for day in sorted(by_day):
+            by_month.setdefault(day[:7], []).extend(by_day[day])
+        keys = [(min(v["deadline"] for v in vs), max(v["deadline"] for v in vs), vs) for vs in by_month.values()]
+    else:
+        keys = [(day, day, vs) for day, vs in sorted(by_day.items())]
+    # Villages keep the report's order (township, code) inside a group, so they are named by township.
+    order = {id(v): i for i, v in enumerate(villages)}
+    return [
+        {
+            "first": first,
+            "last": last,
+            "span": date_span(first, last, lang),
+            "count": len(vs),
+            "villages": sorted(vs, key=lambda v: order[id(v)]),
+        }
+        for first, last, vs in keys
+    ]

@@ -1,6 +1,7 @@
 """A report's words: numbers, dates and amounts as people write them, named lists, a village's status.
 
-Owns numbers in Chinese for headings (一, 十五, 一百零五), lists in the report's language (`A, B and C` /
+Owns numbers in Chinese for headings (一, 十五, 一百零五), a standard's title as prose writes it, a span of
+dates, lists in the report's language (`A, B and C` /
 `A、B、C`), villages named and grouped by township in the documents' manner ("Dongyang Village and Tangqiao
 Village in Honghu Township", "洪湖乡东阳村、塘桥村"), a village's full name, and the sentence for its status
 and for its channel. Amounts (31,500 yuan; 3.15万元) and dates in words are `lax.show`'s, re-exported here
@@ -9,12 +10,13 @@ because templates and callers know them as the report's.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from lax import terms
+from lax.show import as_date, long_date, money, value_text, wan, yuan
 from lax.show import in_lang as _t
-from lax.show import long_date, money, value_text, wan, yuan
 
 __all__ = [
     "chinese_number",
@@ -25,6 +27,8 @@ __all__ = [
     "status_text",
     "channel_text",
     "evidence_text",
+    "prose_title",
+    "date_span",
     "long_date",
     "money",
     "wan",
@@ -137,3 +141,32 @@ def channel_text(channel: str | None, lang: str) -> str:
 def evidence_text(value: Any, lang: str) -> str:
     """One value of a standard's evidence: `lax.show.value_text`, a blank said as such."""
     return value_text(value, lang, blank=_t(lang, "blank", "空"))
+
+
+_ASCII_QUOTED = re.compile(r'"([^"]*)"')
+
+
+def prose_title(title: str, lang: str) -> str:
+    """A standard's title as the report's prose writes it: in Chinese, straight quotes become the
+    document's “ ” (the criteria file writes `"两委"换届未能顺利完成`, a document `“两委”换届未能顺利完成`)."""
+    if lang == "zh" and '"' in title:
+        return _ASCII_QUOTED.sub(r"“\1”", title)
+    return title
+
+
+def date_span(first: Any, last: Any, lang: str) -> str:
+    """One date, or a span written once: `2027年3月2日至28日`, `2027年3月2日至4月5日`; `2 to 28 March
+    2027`, `2 March to 5 April 2027`, `30 December 2026 to 5 January 2027`."""
+    a, b = as_date(first), as_date(last)
+    if a == b:
+        return long_date(a, lang)
+    if lang == "zh":
+        if a.year != b.year:
+            return f"{long_date(a, lang)}至{long_date(b, lang)}"
+        tail = f"{b.day}日" if a.month == b.month else f"{b.month}月{b.day}日"
+        return f"{long_date(a, lang)}至{tail}"
+    if a.year != b.year:
+        return f"{long_date(a, lang)} to {long_date(b, lang)}"
+    if a.month == b.month:
+        return f"{a.day} to {long_date(b, lang)}"
+    return f"{long_date(a, lang).rsplit(' ', 1)[0]} to {long_date(b, lang)}"
