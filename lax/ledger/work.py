@@ -380,12 +380,3 @@ def _appended(old_text: str | None, old: list[WorkRecord], record: WorkRecord, p
     if not found and [_identity(r) for r in back] == [_identity(r) for r in [*old, record]]:
         return text
     return canonical
-
-
-def in_scope(records: Sequence[WorkRecord], township: str | None) -> list[WorkRecord]:
-    """The records a report draws on: for the county all of them; for a township its own, and the county's
-    that name it in their text (a spot check in that township, its leaders' training), since a county-wide
-    step belongs to the county's report and a township report says what the township did."""
-    if township is None:
-        return list(records)
-    return [r for r in records if r.township == township or (r.level == "county" and township in r.text)]

@@ -22,6 +22,7 @@ from typing import Any
 from lax import terms
 from lax.i18n import _
 from lax.problems import LaxError
+from lax.report.practices import practices, results
 from lax.report.period import Period, quarter_bounds, quarter_key, quarter_label, quarters_ending_in
 from lax.report.words import channel_text, evidence_text, full_name, status_text
 from lax.show import as_date, decimal, long_date
@@ -50,11 +51,13 @@ def build_context(
     township: str | None = None,
     village: Any = None,
     org: str | None = None,
+    work: Sequence[Any] = (),
 ) -> dict[str, Any]:
     """The template context for one report (every key is documented in the README).
 
     `entries` are ledger entries (`lax.ledger.Entry`), `townships` the township records
-    (`lax.ledger.load_townships`), `village` the entry of a village-level report. Figures cover the
+    (`lax.ledger.load_townships`), `village` the entry of a village-level report, `work` the work records
+    (`lax.ledger.work.load_work`) that 二、主要做法 is drafted from. Figures cover the
     villages *on the ledger during the period*: a round opened by its end and not closed before it began.
     Each section of the report is one step below, in the order the context lists them.
     """
@@ -135,6 +138,8 @@ def build_context(
             "missing_count": sum(1 for r in late if r["status"] == "missing"),
         },
         "townships": township_rows,
+        "practices": practices(villages, work, period, lang, township if level == "township" else None),
+        "results": results(scope_entries, villages, period, lang),
         "villages": villages,
         "village": villages[0] if level == "village" else None,
     }
@@ -558,6 +563,7 @@ def _village_record(
                     "note": note if type(note) is str else str(note or ""),
                     "funds": amount if type(amount) is int else _plain_number(amount),
                     "in_period": in_period,
+                    "highlight": data.get("highlight") is True,
                 }
             )
         elif etype == "planned":
