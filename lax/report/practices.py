@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from lax import terms
-from lax.report.words import chinese_number, series
+from lax.report.words import chinese_number, names_by_township, series
 from lax.show import in_lang as _t
 from lax.show import long_date, money
 
@@ -135,18 +135,23 @@ def _rectification_examples(villages: Sequence[dict[str, Any]], lang: str) -> li
                     )
                 )
                 shown.add(v["name"])
+    # Villages whose plans answer the same standards with the same measures are named together, once.
+    groups: dict[tuple, list[dict[str, Any]]] = {}
     for v in villages:
+        if v.get("measures") and v["name"] not in shown and v.get("planned_on"):
+            key = (tuple(s["title"] for s in v["standards"][:2]), tuple(v["measures"][:3]))
+            groups.setdefault(key, []).append(v)
+    for (titles, measures), vs in groups.items():
         if len(out) >= MAX_EXAMPLES:
             break
-        if v.get("measures") and v["name"] not in shown and v.get("planned_on"):
-            measures = v["measures"][:3]
-            out.append(
-                _t(
-                    lang,
-                    f"{v['name']} ({', '.join(s['title'] for s in v['standards'][:2])}): {'; '.join(m.rstrip('.;') for m in measures)}.",
-                    f"{v['name']}针对{'、'.join(s['title'] for s in v['standards'][:2])}的问题，{'；'.join(m.rstrip('。；') for m in measures)}。",
-                )
+        who = names_by_township(vs, lang)
+        out.append(
+            _t(
+                lang,
+                f"{who} ({', '.join(titles)}): {'; '.join(m.rstrip('.;') for m in measures)}.",
+                f"{who}针对{'、'.join(titles)}的问题，{'；'.join(m.rstrip('。；') for m in measures)}。",
             )
+        )
     return out
 
 
