@@ -22,8 +22,8 @@ from typing import Any
 from lax import terms
 from lax.i18n import _
 from lax.problems import LaxError
-from lax.report.practices import practices, results
 from lax.report.period import Period, quarter_bounds, quarter_key, quarter_label, quarters_ending_in
+from lax.report.practices import practices, results
 from lax.report.words import channel_text, evidence_text, full_name, status_text
 from lax.show import as_date, decimal, long_date
 from lax.show import in_lang as _t
@@ -139,7 +139,9 @@ def build_context(
         },
         "townships": township_rows,
         "practices": practices(villages, work, period, lang, township if level == "township" else None),
-        "results": results(scope_entries, villages, period, lang),
+        "results": results(
+            scope_entries, villages, period, lang, [c.id for c in criteria.criteria if "election_completed" in c.fields]
+        ),
         "villages": villages,
         "village": villages[0] if level == "village" else None,
     }

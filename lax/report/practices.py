@@ -354,8 +354,16 @@ def _before_after(entries: Sequence[Any], keys: set, fields: Sequence[str], as_o
     return both, only
 
 
-def results(entries: Sequence[Any], villages: Sequence[dict[str, Any]], period: Any, lang: str) -> dict[str, Any]:
-    """`results`: the sentences of 成效 from measured change, and placeholders naming what the ledger lacks."""
+def results(
+    entries: Sequence[Any],
+    villages: Sequence[dict[str, Any]],
+    period: Any,
+    lang: str,
+    election_standards: Sequence[str] = (),
+) -> dict[str, Any]:
+    """`results`: the sentences of 成效 from measured change, and placeholders naming what the ledger lacks.
+    `election_standards` are the ids of the standards met when the two-committee election was not completed
+    (those whose condition reads `election_completed`)."""
     items: list[str] = []
     missing: list[str] = []
     accepted = [v for v in villages if v["status"] in ("accepted", "closed")]
@@ -383,7 +391,12 @@ def results(entries: Sequence[Any], villages: Sequence[dict[str, Any]], period: 
             )
         )
     election = [
-        v for v in villages if any(any(i["field"] == "election_completed" for i in s["evidence"]) for s in v["standards"])
+        v
+        for v in villages
+        if any(
+            s["id"] in election_standards or any(i["field"] == "election_completed" for i in s["evidence"])
+            for s in v["standards"]
+        )
     ]
     if election:
         done = [v for v in election if v["status"] in ("accepted", "closed")]
