@@ -87,6 +87,10 @@ def _record_dict(record: Any, lang: str) -> dict[str, Any]:
     }
 
 
+def _villages(n: int) -> str:
+    return f"{n} village" if n == 1 else f"{n} villages"
+
+
 def _names(villages: Sequence[dict[str, Any]], lang: str) -> str:
     return series((v["name"] for v in villages), lang)
 
@@ -106,7 +110,7 @@ def _organisation_examples(villages: Sequence[dict[str, Any]], lang: str) -> lis
     out = [
         _t(
             lang,
-            f"Of the {len(villages)} villages under rectification, {series(parts, lang)}.",
+            f"Of the {_villages(len(villages))} under rectification, {series(parts, lang)}.",
             f"{len(villages)}个整顿村中，{'，'.join(parts)}。",
         )
     ]
@@ -403,8 +407,13 @@ def results(
         items.append(
             _t(
                 lang,
-                f"Of the {len(election)} villages listed because the two-committee election was not completed, "
-                + (f"{len(done)} have completed it and passed acceptance: {_names(done, lang)}." if done else "none has passed acceptance yet."),
+                f"Of the {_villages(len(election))} listed because the two-committee election was not completed, "
+                + (
+                    f"{len(done)} {'has' if len(done) == 1 else 'have'} completed it and passed acceptance: "
+                    f"{_names(done, lang)}."
+                    if done
+                    else "none has passed acceptance yet."
+                ),
                 f"因“两委”换届未能顺利完成列入整顿的{len(election)}个村中，"
                 + (f"{len(done)}个已完成换届、通过验收：{_names(done, lang)}。" if done else "尚无通过验收的。"),
             )
@@ -415,7 +424,7 @@ def results(
         items.append(
             _t(
                 lang,
-                f"Of the accepted villages, {len(watched)} have shown no rebound"
+                f"Of the accepted villages, {len(watched)} {'has' if len(watched) == 1 else 'have'} shown no rebound"
                 + (f"; {len(closed)} completed the watch year and were closed ({_names(closed, lang)})" if closed else "")
                 + ".",
                 f"验收合格的村中，{len(watched)}个未出现反弹" + (f"，{len(closed)}个观察期满已销号（{_names(closed, lang)}）" if closed else "") + "。",
