@@ -168,8 +168,8 @@ def _inspection_examples(villages: Sequence[dict[str, Any]], lang: str) -> list[
         out.append(
             _t(
                 lang,
-                f"Acceptance checks in the period: {len(passed)} village(s) passed"
-                + (f", {len(failed)} failed and were sent back to rectify" if failed else "")
+                f"Acceptance checks in the period: {_villages(len(passed))} passed"
+                + (f", {len(failed)} failed and {'was' if len(failed) == 1 else 'were'} sent back to rectify" if failed else "")
                 + ".",
                 f"本期组织检查验收，{len(passed)}个村验收合格" + (f"，{len(failed)}个村验收不合格、责令继续整改" if failed else "") + "。",
             )
