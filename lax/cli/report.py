@@ -155,7 +155,7 @@ def _report(
     entries, problems = load_entries(ledger)
     # A township file that cannot be trusted would silently drop its submissions from the report.
     township_events, township_problems = load_townships_checked(ledger)
-    from lax.ledger.work import load_work
+    from lax.ledger import load_work
 
     work, work_problems = load_work(ledger)  # what the county and townships did: 二、主要做法
     problems = problems + township_problems + [f"{p.where()}: {p.message}" for p in work_problems]

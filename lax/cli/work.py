@@ -116,7 +116,7 @@ def work_cmd(
     if list_:
         _list(ledger, year, township, county, _format(format, ("table", "json")))
         return
-    from lax.ledger.work import WorkRecord, add_work
+    from lax.ledger import WorkRecord, add_work
 
     what = _text(text, "TEXT")
     if not what:
@@ -153,7 +153,7 @@ def work_cmd(
 
 def _list(ledger: Path, year: int | None, township: str | None, county: bool, fmt: str) -> None:
     from lax.cli.ledger import _aligned
-    from lax.ledger.work import load_work
+    from lax.ledger import load_work
     _check_folder(ledger)
     records, problems = load_work(ledger)
     if year is not None:
