@@ -15,6 +15,7 @@ report context, the ledger entries, the work records, the period and the languag
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Sequence
 from typing import Any
 
@@ -215,11 +216,11 @@ def _system_examples(villages: Sequence[dict[str, Any]], lang: str) -> list[str]
 
 
 def _funds_examples(villages: Sequence[dict[str, Any]], lang: str) -> list[str]:
-    spent = sorted((v for v in villages if v.get("funds_in_period")), key=lambda v: -float(v["funds_in_period"]))
+    spent = [v for v in villages if v.get("funds_in_period")]
     if not spent:
         return []
     total = sum(v["funds_in_period"] for v in spent)
-    top = spent[:3]
+    top = heapq.nlargest(3, spent, key=lambda v: float(v["funds_in_period"]))  # stable: ties in report order
     named = series((_t(lang, f"{v['name']} {money(v['funds_in_period'], lang)}", f"{v['name']}{money(v['funds_in_period'], lang)}") for v in top), lang)
     return [
         _t(
@@ -314,24 +315,38 @@ _SATISFACTION = ("satisfaction",)
 _PETITIONS = ("collective_petitions", "leapfrog_petitions")
 
 
-def _field_values(entry: Any, fields: Sequence[str], as_of: Any) -> list[tuple[Any, float]]:
-    """(date, value) of a village's evidence for `fields` (summed), each event that carries it, by date."""
-    out = []
-    for ev in entry.events:
-        if ev.date > as_of:
-            break
-        evidence = ev.data.get("evidence")
-        if not isinstance(evidence, dict):
+_EVIDENCE_EVENTS = frozenset({"identified", "amended", "reopened"})  # the events that carry `evidence`
+
+
+def _measured(entries: Sequence[Any], keys: set, groups: Sequence[Sequence[str]], as_of: Any) -> list[list]:
+    """For each group of fields, [(entry, [(date, value summed over the group's fields), ...])] of the villages
+    in `keys` whose evidence holds it, up to `as_of`: one pass over the ledger for all groups."""
+    out: list[list] = [[] for _g in groups]
+    for e in entries:
+        if (e.township, e.village) not in keys:
             continue
-        total = None
-        for values in evidence.values():
-            if isinstance(values, dict):
-                for f in fields:
-                    v = values.get(f)
-                    if isinstance(v, (int, float)) and not isinstance(v, bool):
-                        total = (total or 0) + v
-        if total is not None:
-            out.append((ev.date, total))
+        series_: list[list] = [[] for _g in groups]
+        for ev in e.events:
+            if ev.date > as_of:
+                break
+            if ev.type not in _EVIDENCE_EVENTS:
+                continue
+            evidence = ev.data.get("evidence")
+            if not isinstance(evidence, dict):
+                continue
+            for i, fields in enumerate(groups):
+                total = None
+                for values in evidence.values():
+                    if isinstance(values, dict):
+                        for f in fields:
+                            v = values.get(f)
+                            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                                total = (total or 0) + v
+                if total is not None:
+                    series_[i].append((ev.date, total))
+        for i, values in enumerate(series_):
+            if values:
+                out[i].append((e, values))
     return out
 
 
@@ -339,16 +354,11 @@ def _number_text(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".")
 
 
-def _before_after(entries: Sequence[Any], keys: set, fields: Sequence[str], as_of: Any) -> tuple[list, list]:
+def _before_after(measured: list) -> tuple[list, list]:
     """Villages with a value at identification and a later one ([(entry, before, after)]), and those with the
     first only ([(entry, before)])."""
     both, only = [], []
-    for e in entries:
-        if (e.township, e.village) not in keys:
-            continue
-        values = _field_values(e, fields, as_of)
-        if not values:
-            continue
+    for e, values in measured:
         first_day, before = values[0]
         later = [v for d, v in values if d > first_day]
         if later:
@@ -431,11 +441,12 @@ def results(
             )
         )
     keys = {(v["township"], v["village"]) for v in villages}
-    for fields, en, zh in (
-        (_SATISFACTION, "mass satisfaction", "群众满意度"),
-        (_PETITIONS, "petitions (collective and leapfrog)", "信访（集体访、越级访）次数"),
+    measured = _measured(entries, keys, (_SATISFACTION, _PETITIONS), period.as_of)
+    for fields, found, en, zh in (
+        (_SATISFACTION, measured[0], "mass satisfaction", "群众满意度"),
+        (_PETITIONS, measured[1], "petitions (collective and leapfrog)", "信访（集体访、越级访）次数"),
     ):
-        both, only = _before_after(entries, keys, fields, period.as_of)
+        both, only = _before_after(found)
         unit = "%" if fields == _SATISFACTION else ""
         if both:
             b = sum(x[1] for x in both) / len(both)
