@@ -34,7 +34,8 @@ from lax.i18n import _
 from lax.problems import LaxError
 
 app = typer.Typer(
-    help="Keep the per-village rectification ledger: open, plan, progress, accept, reopen, close, show, list.",
+    help="Keep the per-village rectification ledger: open, plan, progress, accept, reopen, close, show, list; "
+    "work records what the county and townships did.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

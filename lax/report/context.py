@@ -138,7 +138,9 @@ def build_context(
             "missing_count": sum(1 for r in late if r["status"] == "missing"),
         },
         "townships": township_rows,
-        "practices": practices(villages, work, period, lang, township if level == "township" else None),
+        "practices": practices(  # a village's report says what the village did, not the county's work
+            villages, work if level != "village" else (), period, lang, township if level == "township" else None
+        ),
         "results": results(
             scope_entries, villages, period, lang, [c.id for c in criteria.criteria if "election_completed" in c.fields]
         ),
