@@ -143,9 +143,11 @@ def test_the_same_record_twice_is_kept_once(led):
         (["x", "--kind", "training", "--county", "--township", "洪湖乡"], "give --county or --township NAME (one of them)"),
         (["  ", "--kind", "training", "--county"], "TEXT is empty: say what was done"),
         (["--kind", "training", "--county"], "TEXT is empty: say what was done"),
+        (["x", "--kind", "training", "--county", "--year", "2027"], "--year goes with --list"),
+        (["x", "--list"], "--list lists the records: TEXT is for recording one"),
     ],
     ids=["unknown-kind", "no-kind", "bad-date", "negative-people", "fraction-villages", "negative-funds",
-         "no-level", "two-levels", "blank-text", "no-text"],
+         "no-level", "two-levels", "blank-text", "no-text", "year-without-list", "text-with-list"],
 )  # fmt: skip
 def test_bad_input_is_one_line_and_writes_nothing(led, args, message):
     r = lax("ledger", "work", *args)

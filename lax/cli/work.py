@@ -114,8 +114,17 @@ def work_cmd(
     Example: lax ledger work "召开全县整顿工作推进会" --kind meetings --county --people 120 --date 2027-03-05
     """
     if list_:
+        recording = [o for o, v in (("TEXT", text), ("--kind", kind), ("--date", date), ("--people", people),
+                                    ("--villages", villages), ("--funds", funds)) if v is not None]  # fmt: skip
+        if recording:
+            raise LaxError(
+                _(f"--list lists the records: {recording[0]} is for recording one", f"--list 用于列出记录：{recording[0]} 用于新增记录")
+            )
         _list(ledger, year, township, county, _format(format, ("table", "json")))
         return
+    if year is not None or format != "table":
+        option = "--year" if year is not None else "--format"
+        raise LaxError(_(f"{option} goes with --list", f"{option} 需与 --list 一起使用"))
     from lax.ledger import WorkRecord, add_work
 
     what = _text(text, "TEXT")
