@@ -282,14 +282,26 @@ def practices(
     missing = [k for k in terms.WORK_KINDS if k != "other" and k not in with_records]
     missing_titles = [terms.WORK_KINDS[k].text(lang) for k in missing]
     if not in_period:
-        placeholder = _t(
-            lang,
-            f"[To be written: the ledger holds no work record of the county or the townships dated "
-            f"{long_date(period.start, lang)} to {long_date(period.as_of, lang)} (lax ledger work): the "
-            f"leadership, documents, meetings, publicity, training, inspection, systems and funds of the period.]",
-            f"【待填写：台账中没有{long_date(period.start, lang)}至{long_date(period.as_of, lang)}县、乡镇的工作记录"
-            f"（lax ledger work），本期的组织领导、文件、会议、宣传、培训、督导检查、制度建设和经费保障等做法须补写。】",
-        )
+        start, end = long_date(period.start, lang), long_date(period.as_of, lang)
+        if township:
+            arg = f'"{township}"' if " " in township else township
+            placeholder = _t(
+                lang,
+                f"[To be written: the ledger holds no work record of {township} dated {start} to {end} (lax ledger "
+                f"work --township {arg}), nor a county record naming it: the township's leadership, "
+                f"meetings, publicity, training, inspection, systems and funds of the period.]",
+                f"【待填写：台账中没有{start}至{end}{township}的工作记录（lax ledger work --township {township}），"
+                f"县级记录中也没有提到{township}的，本乡（镇）的组织领导、会议、宣传、培训、督导检查、制度建设和经费保障等做法须补写。】",
+            )
+        else:
+            placeholder = _t(
+                lang,
+                f"[To be written: the ledger holds no work record of the county or the townships dated "
+                f"{start} to {end} (lax ledger work): the leadership, documents, meetings, publicity, training, "
+                f"inspection, systems and funds of the period.]",
+                f"【待填写：台账中没有{start}至{end}县、乡镇的工作记录"
+                f"（lax ledger work），本期的组织领导、文件、会议、宣传、培训、督导检查、制度建设和经费保障等做法须补写。】",
+            )
     elif missing:
         placeholder = _t(
             lang,
