@@ -43,7 +43,7 @@ EVENT_KEYS: dict[str, tuple[str, ...]] = {
         "note",
         "recorded",
     ),
-    "progress": ("note", "funds", "funds_confirmed", "recorded"),
+    "progress": ("note", "funds", "funds_confirmed", "highlight", "recorded"),
     "acceptance": ("passed", "score", "by", "deadline", "note", "recorded"),
     "reopened": ("reason", "channel", "criteria", "evidence", "deadline", "source", "note", "recorded"),
     "closed": ("by", "note", "recorded"),

@@ -1,5 +1,5 @@
-"""The one glossary: the channels, statuses, event types, roles and report levels lax names, each in
-English and Chinese.
+"""The one glossary: the channels, statuses, event types, roles, report levels and kinds of work lax
+names, each in English and Chinese.
 
 Every place that shows one of these words to a person (a report, `ledger show` and `ledger log`, the
 Excel ledger, a rebound's reason) takes it from here, so the ledger and the report cannot call one
@@ -85,6 +85,21 @@ EVENT_TYPES = _table(
     Term("missed_inclusion", "missed inclusion", "漏报"),
     Term("amended", "standards added", "追加认定情形"),
     Term("submission", "submission", "报送"),
+)
+
+
+# The kinds of work the county and the townships record (`lax ledger work --kind`), in the order the
+# reports' 二、主要做法 takes them, as the county summaries group their practices.
+WORK_KINDS = _table(
+    Term("organisation", "organisation (leading group, work teams)", "组织领导", ("领导小组", "工作组", "组织")),
+    Term("documents", "documents issued", "制发文件", ("文件", "发文")),
+    Term("meetings", "meetings", "会议部署", ("会议", "开会")),
+    Term("publicity", "publicity", "宣传发动", ("宣传",)),
+    Term("training", "training", "教育培训", ("培训",)),
+    Term("inspection", "inspection and spot checks", "督导检查", ("督查", "检查", "抽查", "督导")),
+    Term("system", "system building", "制度建设", ("制度",)),
+    Term("funds", "funds guarantee", "经费保障", ("经费", "资金保障")),
+    Term("other", "other", "其他", ("其它",)),
 )
 
 

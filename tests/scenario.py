@@ -166,6 +166,7 @@ SCENARIO = [
                         "Training meeting for Party members and villagers on the law",
                     ),
                     "funds": 3000,
+                    "highlight": True,
                 },
             ),
             ("acceptance", D("2026-08-25"), {"passed": True, "score": 85, "by": "县委组织部"}),
@@ -489,6 +490,87 @@ SUBMISSIONS = [
 
 QUARTER_END = D("2026-09-30")
 
+# What the county and the townships did (`lax ledger work`), as summary 1 tells it: (date, township or None
+# for the county, kind, text, figures).
+WORK = [
+    (
+        D("2026-02-24"),
+        None,
+        "organisation",
+        (
+            "县委成立整顿软弱涣散村级班子工作领导小组，由县委副书记任组长，下设办公室和督导组",
+            "The county committee set up a leading group headed by its deputy secretary, with an office and a "
+            "supervision team",
+        ),
+        {},
+    ),
+    (
+        D("2026-03-02"),
+        None,
+        "documents",
+        (
+            "以县委办名义转发《关于加强软弱涣散村级班子整顿工作的实施办法》，明确界定标准和程序",
+            "Forwarded the implementation measures for the rectification in the name of the county committee "
+            "office, setting out the standards and procedures",
+        ),
+        {},
+    ),
+    (
+        D("2026-03-06"),
+        None,
+        "meetings",
+        ("召开全县整顿工作动员部署会", "County mobilisation meeting on the rectification"),
+        {"people": 260},
+    ),
+    (
+        D("2026-04-15"),
+        None,
+        "publicity",
+        (
+            "利用宣传栏、黑板报宣传整顿工作的目的、意义和程序",
+            "Publicity boards and blackboard newspapers on the aims and procedures of the rectification",
+        ),
+        {"villages": 115},
+    ),
+    (
+        D("2026-05-10"),
+        "邓埠镇",
+        "training",
+        ("举办党员群众培训会", "Training meeting for Party members and villagers"),
+        {"people": 80, "villages": 1},
+    ),
+    (
+        D("2026-07-25"),
+        None,
+        "inspection",
+        (
+            "县委组织部根据各乡镇上报情况对全县开展普遍抽查",
+            "The organisation department spot-checked the whole county on the townships' reports",
+        ),
+        {"villages": 115},
+    ),
+    (
+        D("2026-08-10"),
+        None,
+        "system",
+        (
+            "建立整改工作台账，明确整改时限和不反弹期限",
+            "A rectification ledger with time limits and a watch year for every village",
+        ),
+        {},
+    ),
+    (
+        D("2026-08-15"),
+        "春涛乡",
+        "funds",
+        (
+            "春涛乡财政借款补发罗坪村拖欠的村干部工资",
+            "Township loan to pay Luoping Village's cadres their wages in arrears",
+        ),
+        {"funds": 20000},
+    ),
+]
+
 
 def text(value, lang):
     """Pick a scenario text: (zh, en) pairs by language, names through the maps."""
@@ -613,7 +695,8 @@ def write_ledger_cli(folder: Path, lang: str) -> Path:
                     args += _opt("--" + key.replace("_", "-"), data.get(key))
                 run(*args, *date)
             elif etype == "progress":
-                run("ledger", "progress", target, data["note"], "--funds", str(data["funds"]), *date)
+                highlight = ["--highlight"] if data.get("highlight") else []
+                run("ledger", "progress", target, data["note"], "--funds", str(data["funds"]), *highlight, *date)
             elif etype == "acceptance":
                 run(
                     "ledger",
@@ -632,4 +715,8 @@ def write_ledger_cli(folder: Path, lang: str) -> Path:
     # submission for a past quarter cannot be made through the CLI: the township files are written as it
     # writes them.
     write_townships_yaml(folder, lang)
+    for day, township, kind, what, figures in WORK:
+        level = ["--township", text(township, lang)] if township else ["--county"]
+        extra = [arg for key, value in figures.items() for arg in ("--" + key, str(value))]
+        run("ledger", "work", text(what, lang), "--kind", kind, *level, *extra, "--date", day.isoformat())
     return folder

@@ -315,7 +315,7 @@ def test_verify_names_every_problem_of_a_hand_broken_file(tmp_path):
         f"{f}:13: unknown event type 'inspected' (expected one of identified, planned, progress, acceptance, "
         "reopened, closed, missed_inclusion, amended)",
         f"{f}:17: funds: '三万' is not an amount in yuan",
-        f"{f}:18: progress: unknown key 'dealine' (allowed: note, funds, funds_confirmed, recorded)",
+        f"{f}:18: progress: unknown key 'dealine' (allowed: note, funds, funds_confirmed, highlight, recorded)",
         f"{f}:19: date: '2026-11-01' is not a date like 2026-09-30 (unquoted)",
         f"{f}:21: acceptance on 2026-11-15: no rectification plan is recorded yet (lax ledger plan)",
         f"{f}:24: closed on 2026-12-01: still in the watch year after passing acceptance on 2026-11-15: it can be "

@@ -243,12 +243,12 @@ def test_the_signature_date_is_the_drafting_day(report, ledgers):
 def test_the_township_results_fact_stands_outside_the_box_for_the_author(report, ledgers):
     md = _md(report, ledgers, "zh", "township")
     results = md.split("## 三、取得成效")[1].split("## 四")[0]
-    assert "截至2026年12月31日，团黄村、潜山村已通过县级验收。\n" in results
+    assert "\n1. 2个整顿村中已有2个通过验收：锦江镇团黄村、潜山村。\n" in results
     for line in md.splitlines():
         if line.startswith(">") and "【待填写" in line:
             assert not re.search(r"\d", line.split("】", 1)[1]), line  # nothing computed after the box's text
     en = _md(report, ledgers, "en", "township")
-    assert "\nBy 31 December 2026, Tuanhuang Village and Qianshan Village had passed the county's acceptance.\n" in en
+    assert "\n1. 2 of the 2 villages under rectification have passed acceptance: Tuanhuang Village and Qianshan Village in Jingjiang Town.\n" in en
 
 
 # ------------------------------------------------------------------------------------ lists as lists
@@ -331,6 +331,6 @@ def test_the_chinese_word_report_sets_its_text_as_documents_do(report, ledgers, 
     assert [p.text for p in headings][:4] == ["一、基本情况", "二、主要做法", "三、存在问题", "四、下一步工作"]
     assert all(p.paragraph_format.first_line_indent == Pt(32) for p in headings)
     # ... and each place for the author set apart from the text around it.
-    boxes = [p for p in doc.paragraphs if p.text.startswith("【待填写：对全县整顿工作成效的总体评价")]
+    boxes = [p for p in doc.paragraphs if p.text.startswith("【待填写：存在的其他问题及原因分析")]
     assert len(boxes) == 1 and boxes[0].paragraph_format.space_before == Pt(6)
     assert boxes[0].paragraph_format.space_after == Pt(6)

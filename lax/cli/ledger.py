@@ -34,7 +34,8 @@ from lax.i18n import _
 from lax.problems import LaxError
 
 app = typer.Typer(
-    help="Keep the per-village rectification ledger: open, plan, progress, accept, reopen, close, show, list.",
+    help="Keep the per-village rectification ledger: open, plan, progress, accept, reopen, close, show, list; "
+    "work records what the county and townships did.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -455,6 +456,9 @@ def progress_cmd(
     force: Annotated[
         bool, typer.Option("--force", help="Accept funds above 10^9 yuan (recorded as confirmed).")
     ] = False,
+    highlight: Annotated[
+        bool, typer.Option("--highlight", help="A notable step: the reports may name it as an example.")
+    ] = False,
     date: DateOpt = None,
     criteria: CriteriaOpt = None,
     ledger: LedgerOpt = DEFAULT_LEDGER,
@@ -464,6 +468,8 @@ def progress_cmd(
     """Record a dated progress report, with the funds spent.
 
     --funds above 10^9 yuan is refused unless --force is given (then the event says funds_confirmed: true).
+    --highlight marks a notable step (highlight: true), which the county and township reports name as an
+    example under 二、主要做法.
 
     Example: lax ledger progress 宋三村 "完成支部换届选举" --funds 31500 --date 2026-11-15
     """
@@ -480,10 +486,18 @@ def progress_cmd(
     # An amount above the limit is marked confirmed, so `verify` knows it was meant and not a typo.
     confirmed = {FUNDS_CONFIRMED: True} if amount is not None and amount > MAX_FUNDS else {}
     event = make_event(
-        on, "progress", note=text, funds=amount, **confirmed, recorded=recorded_stamp(recorded_by, ledger)
+        on,
+        "progress",
+        note=text,
+        funds=amount,
+        **confirmed,
+        highlight=True if highlight else None,
+        recorded=recorded_stamp(recorded_by, ledger),
     )
     entry = _record(ledger, village, event, crit.policy)
     spent = _(f", {amount} yuan", f"，投入 {amount} 元") if amount is not None else ""
+    if highlight:
+        spent += _(" (highlighted)", "（标为典型）")
     _out(_(f"progress recorded for {_where(entry)} on {on}{spent}", f"已记录 {_where(entry)} 的整改进展：{on}{spent}"))
 
 
@@ -1237,3 +1251,7 @@ def due_cmd(
         )
     sys.stdout.write("\n".join(out) + "\n")
     _warn(problems + town_problems)
+
+
+# `lax ledger work` lives in its own module and registers itself on this group.
+from lax.cli import work as _work  # noqa: E402, F401

@@ -155,7 +155,10 @@ def _report(
     entries, problems = load_entries(ledger)
     # A township file that cannot be trusted would silently drop its submissions from the report.
     township_events, township_problems = load_townships_checked(ledger)
-    problems = problems + township_problems
+    from lax.ledger import load_work
+
+    work, work_problems = load_work(ledger)  # what the county and townships did: 二、主要做法
+    problems = problems + township_problems + [f"{p.where()}: {p.message}" for p in work_problems]
     if problems:
         raise LaxError(
             _(
@@ -189,6 +192,7 @@ def _report(
         village=the_village,
         org=org,
         drafted=today(),
+        work=work,
     )
     if fmt == "json":
         data = (json.dumps(context, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

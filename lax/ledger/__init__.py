@@ -15,6 +15,7 @@ ledger; ledger.load_entries(...)` works):
 - `append`: adding events to village files (`open_village`, `add_event`);
 - `record`: recording a check (`record_check`);
 - `views`: the ledger as data for `ledger show`, `list` and `log`;
+- `work`: the work record of the county and townships (`_work/<year>.yaml`, `lax ledger work`);
 - `recorder`: who recorded an event and when; `excel`: the ledger as an Excel 台账, imported and exported.
 """
 
@@ -55,6 +56,7 @@ from lax.ledger.validate import (
     read_village,
 )
 from lax.ledger.views import ListView, json_value, list_data, list_view, log_data, show_data, summary
+from lax.ledger.work import WorkRecord, add_work, load_work, verify_work
 
 __all__ = [
     "CACHE_DIR",
@@ -65,10 +67,12 @@ __all__ = [
     "MAX_FUNDS",
     "TOWNSHIPS_DIR",
     "UNTRUSTED",
+    "WorkRecord",
     "Checked",
     "Entry",
     "RecordSummary",
     "add_event",
+    "add_work",
     "check_code",
     "check_name",
     "check_rows",
@@ -86,6 +90,7 @@ __all__ = [
     "load_entries_checked",
     "load_townships",
     "load_townships_checked",
+    "load_work",
     "locked",
     "log_data",
     "make_event",
@@ -104,5 +109,6 @@ __all__ = [
     "township_files_read",
     "verify",
     "verify_checked",
+    "verify_work",
     "village_file_name",
 ]

@@ -369,6 +369,11 @@ def verify_checked(folder: Path, policy: Policy, criteria_ids: set[str]) -> tupl
     entries, problems = load_entries_checked(folder, criteria_ids, policy, use_cache=False)
     _towns, tproblems = _load_townships(folder)
     files = len(_village_paths(folder)) + len(_village_paths(folder / TOWNSHIPS_DIR))
+    from lax.ledger.work import verify_work  # here: lax.ledger.work reads through this module
+
+    work_files, work_problems = verify_work(folder)
+    files += work_files
+    tproblems = tproblems + work_problems
     for name in sorted(os.listdir(folder)):
         if name.startswith(TMP_PREFIX):
             problems.append(

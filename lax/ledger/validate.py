@@ -35,6 +35,7 @@ def _is_number(v: Any) -> bool:
 MAX_FUNDS = 10**9  # yuan in one progress report; more is a typo (an extra 0000) unless confirmed
 HARD_MAX_FUNDS = 10**15  # beyond this no amount is plausible, and floats stop holding whole yuan exactly
 FUNDS_CONFIRMED = "funds_confirmed"  # `true` on a progress event whose funds above MAX_FUNDS were confirmed (--force)
+HIGHLIGHT = "highlight"  # `true` on a progress event the reports may name as an example (--highlight)
 # Keys every event may carry whatever its type: who recorded it and when (`recorded: {by, at}`).
 _EVERY_EVENT_KEYS = ("recorded",)
 _RECORDED_KEYS = ("by", "at")
@@ -106,7 +107,7 @@ def _value_problem(key: str, value: Any, etype: str, event: dict | None = None) 
         message = funds_problem(value, bool(event and event.get(FUNDS_CONFIRMED) is True))
         if message:
             return "bad-amount", message
-    elif key == FUNDS_CONFIRMED:
+    elif key in (FUNDS_CONFIRMED, HIGHLIGHT):
         if value is not True:
             return "bad-value", _(
                 f"{key}: {value!r} must be true (or leave the key out)", f"{key}：{value!r} 应为 true（或删去该键）"

@@ -23,6 +23,7 @@ from lax import terms
 from lax.i18n import _
 from lax.problems import LaxError
 from lax.report.period import Period, quarter_bounds, quarter_key, quarter_label, quarters_ending_in
+from lax.report.practices import practices, results
 from lax.report.words import channel_text, date_span, evidence_text, full_name, prose_title, status_text
 from lax.show import as_date, decimal, long_date
 from lax.show import in_lang as _t
@@ -51,12 +52,14 @@ def build_context(
     village: Any = None,
     org: str | None = None,
     drafted: dt.date | None = None,
+    work: Sequence[Any] = (),
 ) -> dict[str, Any]:
     """The template context for one report (every key is documented in the README).
 
     `entries` are ledger entries (`lax.ledger.Entry`), `townships` the township records
-    (`lax.ledger.load_townships`), `village` the entry of a village-level report, `drafted` the day the
-    report is drafted (the date of its 落款; by default the period's as-of date). Figures cover the
+    (`lax.ledger.load_townships`), `village` the entry of a village-level report, `work` the work records
+    (`lax.ledger.work.load_work`) that 二、主要做法 is drafted from, `drafted` the day the report is drafted
+    (the date of its 落款; by default the period's as-of date). Figures cover the
     villages *on the ledger during the period*: a round opened by its end and not closed before it began.
     Each section of the report is one step below, in the order the context lists them.
     """
@@ -137,6 +140,12 @@ def build_context(
             "missing_count": sum(1 for r in late if r["status"] == "missing"),
         },
         "townships": township_rows,
+        "practices": practices(  # a village's report says what the village did, not the county's work
+            villages, work if level != "village" else (), period, lang, township if level == "township" else None
+        ),
+        "results": results(
+            scope_entries, villages, period, lang, [c.id for c in criteria.criteria if "election_completed" in c.fields]
+        ),
         "villages": villages,
         "village": villages[0] if level == "village" else None,
         "deadlines": deadline_groups(groups["rectifying"]["villages"], lang),
@@ -562,6 +571,7 @@ def _village_record(
                     "note": note if type(note) is str else str(note or ""),
                     "funds": amount if type(amount) is int else _plain_number(amount),
                     "in_period": in_period,
+                    "highlight": data.get("highlight") is True,
                 }
             )
         elif etype == "planned":
