@@ -155,6 +155,9 @@ def _report(
     entries, problems = load_entries(ledger)
     # A township file that cannot be trusted would silently drop its submissions from the report.
     township_events, township_problems = load_townships_checked(ledger)
+    from lax.ledger import read_start
+
+    start = read_start(ledger)  # the ledger's first quarter (`lax ledger start`); a broken _ledger.yaml is refused
     problems = problems + township_problems
     if problems:
         raise LaxError(
@@ -188,6 +191,7 @@ def _report(
         township=the_township,
         village=the_village,
         org=org,
+        start=start,
     )
     if fmt == "json":
         data = (json.dumps(context, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
