@@ -384,3 +384,25 @@ def test_an_old_ledger_without_counts_still_reads_and_verifies(tmp_path):
     bad = lax("ledger", "verify", "--ledger", str(led))
     assert bad.returncode == 2
     assert bad.stdout == f"{led}/_townships/邓埠镇.yaml:6: villages: '十二' is not a number of villages\n"
+
+
+def test_a_county_wide_sheet_gives_one_notice_for_its_townships(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "排查表"
+    ws.append(HEADER)
+    for township, name, code, day in [
+        ("邓埠镇", "宋三村", "360622101201", "2026-09-20"),
+        ("黄溪镇", "塔洲村", "360622102201", "2026-09-29"),
+        ("洪湖乡", "东阳村", "360622200201", "2026-09-26"),
+    ]:
+        ws.append([township, name, code, 0, "是", 80, dt.date.fromisoformat(day)])
+    wb.save(tmp_path / "余江区.xlsx")
+    led = tmp_path / "ledger"
+    done = record(led, str(tmp_path / "余江区.xlsx"), "--as-of", "2026-10-08")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[1:] == [
+        f"notice: 邓埠镇, 黄溪镇, 洪湖乡: submissions filed under 2026Q3: the latest Checked on date in "
+        f"{tmp_path / '余江区.xlsx'} is 2026-09-29"
+    ]
+    assert [submissions(led, t) for t in ("邓埠镇", "黄溪镇", "洪湖乡")] == [[("2026-10-08", "2026Q3", 1)]] * 3

@@ -631,6 +631,8 @@ def _submissions(
     start = read_start(folder)
     notices = notices if notices is not None else []
     title_en, title_zh = date_title
+    filed_items: list[tuple[str, str, tuple, bool]] = []  # (township, quarter, reason, has a date column)
+    skipped: list[tuple[str, str, tuple, bool]] = []  # the same, for quarters before the ledger's first
     out = []
     paths: dict[Path, str] = {}
     if quarter is not None and start is not None and quarter < start:
@@ -642,23 +644,12 @@ def _submissions(
             )
         )
     for township, count in per_township.items():
-        filed, why = _submission_quarter_of(
-            quarter,
-            examined.get(township),
-            as_of,
-            (sources or {}).get(township) or source,
-            bool((date_columns or {}).get(township)),
-            title_en,
-            title_zh,
+        filed, reason = _submission_quarter_of(
+            quarter, examined.get(township), as_of, (sources or {}).get(township) or source
         )
+        item = (township, filed, reason, bool((date_columns or {}).get(township)))
         if start is not None and filed < start:
-            notices.append(
-                _(
-                    f"{township}: no submission filed: {filed} is before the ledger's first quarter {start} "
-                    f"({start_path(folder)}); {why}",
-                    f"{township}：未记录报送：{filed} 早于台账的起始季度 {start}（{start_path(folder)}）；{why}",
-                )
-            )
+            skipped.append(item)
             continue
         path = township_file(folder, township)
         other = paths.setdefault(path, township)
@@ -718,53 +709,93 @@ def _submissions(
             # a hand-edited file keeps its comments and layout: the submission is appended to it
             text = _appended(old_text, [event], [*events, event], "township") or text
         out.append((path, text))
-        if why:
-            notices.append(
-                _(f"{township}: submission filed under {filed}: {why}", f"{township}：报送记入 {filed}：{why}")
-            )
+        filed_items.append(item)
+    notices += _grouped_notices(filed_items, as_of, title_en, title_zh)
+    if skipped:
+        notices += _grouped_notices(skipped, as_of, title_en, title_zh, f"{start} ({start_path(folder)})")
     return out
 
 
 def _submission_quarter_of(
-    quarter: str | None,
-    latest: tuple[dt.date, str | None] | None,
-    as_of: dt.date,
-    where: str | None,
-    has_column: bool,
-    title_en: str,
-    title_zh: str,
-) -> tuple[str, str]:
-    """(the quarter a township's submission is filed under, why: the clause a notice gives; empty when the
-    quarter was asked for and the sheet's dates agree)."""
+    quarter: str | None, latest: tuple[dt.date, str | None] | None, as_of: dt.date, where: str | None
+) -> tuple[str, tuple]:
+    """(the quarter a township's submission is filed under, the reason as a key `_reason_text` words:
+    (kind, file, date); kind `asked` with no date when it was asked for and the sheet's dates agree)."""
     if quarter is not None:
         if latest is not None and quarter_of(min(latest[0], as_of)) != quarter:
-            day, path = latest
-            inside = _(f" in {path}", f"{path} 中") if path else ""
-            return quarter, _(
-                f"as asked, although the latest {title_en} date{inside} is {day} ({quarter_of(day)})",
-                f"按指定季度，但{' ' if inside else ''}{inside}最晚的{title_zh}为 {day}（{quarter_of(day)}）",
-            )
-        return quarter, ""
+            return quarter, ("asked_other", latest[1], latest[0])
+        return quarter, ("asked", None, None)
     if latest is not None:
         day, path = latest
-        inside = _(f" in {path}", f"{path} 中") if path else ""
-        if day > as_of:
-            return quarter_of(as_of), _(
-                f"the latest {title_en} date{inside} is {day}, after the check date {as_of}, so the quarter of "
-                "the check date is taken",
-                f"{inside}最晚的{title_zh}为 {day}，晚于检查日期 {as_of}，故按检查日期所在季度",
-            )
-        return quarter_of(day), _(
-            f"the latest {title_en} date{inside} is {day}", f"{inside}最晚的{title_zh}为 {day}"
+        return (quarter_of(as_of), ("future", path, day)) if day > as_of else (quarter_of(day), ("dated", path, day))
+    return quarter_of(as_of), ("undated", where, None)
+
+
+def _reason_text(
+    reason: tuple, as_of: dt.date, has_column: bool, title_en: str, title_zh: str
+) -> str:
+    """The clause a notice gives for the quarter a submission went under ("" when asked and agreed)."""
+    kind, path, day = reason
+    inside_en, inside_zh = (f" in {path}", f"{path} 中") if path else ("", "")
+    if kind == "asked_other":
+        return _(
+            f"as asked, although the latest {title_en} date{inside_en} is {day} ({quarter_of(day)})",
+            f"按指定季度，但{' ' if path else ''}{inside_zh}最晚的{title_zh}为 {day}（{quarter_of(day)}）",
         )
-    files = where or _("the input", "输入")
-    lacks = (
-        _(f"every {title_en} date is blank", f"{title_zh}全部为空")
-        if has_column
-        else _(f"has no {title_en} column", f"没有{title_zh}列")
-    )
-    return quarter_of(as_of), _(
-        f"{files} {lacks}, so the quarter of the check date {as_of} is taken; if the sheet was for another "
-        "quarter, record it with --quarter",
-        f"{files} {lacks}，故按检查日期 {as_of} 所在季度；如该表是其他季度的排查，请用 --quarter 指定季度",
-    )
+    if kind == "future":
+        return _(
+            f"the latest {title_en} date{inside_en} is {day}, after the check date {as_of}, so the quarter of "
+            "the check date is taken",
+            f"{inside_zh}最晚的{title_zh}为 {day}，晚于检查日期 {as_of}，故按检查日期所在季度",
+        )
+    if kind == "dated":
+        return _(f"the latest {title_en} date{inside_en} is {day}", f"{inside_zh}最晚的{title_zh}为 {day}")
+    if kind == "undated":
+        files = path or _("the input", "输入")
+        lacks = (
+            _(f"every {title_en} date is blank", f"{title_zh}全部为空")
+            if has_column
+            else _(f"has no {title_en} column", f"没有{title_zh}列")
+        )
+        return _(
+            f"{files} {lacks}, so the quarter of the check date {as_of} is taken; if the sheet was for another "
+            "quarter, record it with --quarter",
+            f"{files} {lacks}，故按检查日期 {as_of} 所在季度；如该表是其他季度的排查，请用 --quarter 指定季度",
+        )
+    return ""
+
+
+def _grouped_notices(
+    items: list[tuple[str, str, tuple, bool]], as_of: dt.date, title_en: str, title_zh: str, before: str = ""
+) -> list[str]:
+    """One notice per quarter and reason, naming its townships (a county-wide sheet gives one line, not one
+    per township): `邓埠镇, 黄溪镇: submissions filed under 2026Q3: the latest Checked on date in 排查表.xlsx is
+    2026-09-29` (the latest of their dates). `before`: the ledger's first quarter and its file, when the
+    submissions were not filed for being before it."""
+    groups: dict[tuple, list[tuple[str, tuple, bool]]] = {}
+    for township, filed, reason, has_column in items:
+        kind, path, _day = reason
+        if kind == "asked":
+            continue
+        groups.setdefault((filed, kind, path, has_column), []).append((township, reason, has_column))
+    out = []
+    for (filed, kind, path, has_column), members in groups.items():
+        names = [t for t, _r, _c in members]
+        day = max((r[2] for _t, r, _c in members if r[2] is not None), default=None)
+        why = _reason_text((kind, path, day), as_of, has_column, title_en, title_zh)
+        who_en, who_zh = ", ".join(names), "、".join(names)
+        if before:
+            out.append(
+                _(
+                    f"{who_en}: no submission filed: {filed} is before the ledger's first quarter {before}; {why}",
+                    f"{who_zh}：未记录报送：{filed} 早于台账的起始季度 {before}；{why}",
+                )
+            )
+        else:
+            out.append(
+                _(
+                    f"{who_en}: submission{'s' if len(names) > 1 else ''} filed under {filed}: {why}",
+                    f"{who_zh}：报送记入 {filed}：{why}",
+                )
+            )
+    return out
