@@ -49,8 +49,9 @@ def read_start(folder: Path) -> str | None:
         p = problems[0]
         raise LaxError(
             _(
-                f"{p.path}:{p.line}: {p.message} (fix the file, or set the start again with lax ledger start)",
-                f"{p.path}:{p.line}：{p.message}（请修正该文件，或用 lax ledger start 重新设置）",
+                f"{p.path}:{p.line}: {p.message} (the ledger's first quarter; fix the file: lax ledger verify "
+                "lists its problems)",
+                f"{p.path}:{p.line}：{p.message}（台账起始季度文件；请修正该文件，lax ledger verify 会列出问题）",
             )
         )
     return start
