@@ -712,7 +712,7 @@ def _submissions(
         filed_items.append(item)
     notices += _grouped_notices(filed_items, as_of, title_en, title_zh)
     if skipped:
-        notices += _grouped_notices(skipped, as_of, title_en, title_zh, f"{start} ({start_path(folder)})")
+        notices += _grouped_notices(skipped, as_of, title_en, title_zh, (start, str(start_path(folder))))
     return out
 
 
@@ -766,11 +766,15 @@ def _reason_text(
 
 
 def _grouped_notices(
-    items: list[tuple[str, str, tuple, bool]], as_of: dt.date, title_en: str, title_zh: str, before: str = ""
+    items: list[tuple[str, str, tuple, bool]],
+    as_of: dt.date,
+    title_en: str,
+    title_zh: str,
+    before: tuple[str, str] | None = None,
 ) -> list[str]:
     """One notice per quarter and reason, naming its townships (a county-wide sheet gives one line, not one
     per township): `邓埠镇, 黄溪镇: submissions filed under 2026Q3: the latest Checked on date in 排查表.xlsx is
-    2026-09-29` (the latest of their dates). `before`: the ledger's first quarter and its file, when the
+    2026-09-29` (the latest of their dates). `before`: (the ledger's first quarter, its file), when the
     submissions were not filed for being before it."""
     groups: dict[tuple, list[tuple[str, tuple, bool]]] = {}
     for township, filed, reason, has_column in items:
@@ -785,10 +789,12 @@ def _grouped_notices(
         why = _reason_text((kind, path, day), as_of, has_column, title_en, title_zh)
         who_en, who_zh = ", ".join(names), "、".join(names)
         if before:
+            first, where = before
             out.append(
                 _(
-                    f"{who_en}: no submission filed: {filed} is before the ledger's first quarter {before}; {why}",
-                    f"{who_zh}：未记录报送：{filed} 早于台账的起始季度 {before}；{why}",
+                    f"{who_en}: no submission filed: {filed} is before the ledger's first quarter {first} ({where}); "
+                    f"{why}",
+                    f"{who_zh}：未记录报送：{filed} 早于台账的起始季度 {first}（{where}）；{why}",
                 )
             )
         else:
