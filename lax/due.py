@@ -44,8 +44,9 @@ def submissions_period(
 ):
     """The span whose quarterly examinations the to-do looks at: the twelve months up to `as_of`, but not
     before the quarter of the ledger's first event (a county new to lax is not told it missed the sheets of
-    the years before it kept a ledger), nor before the ledger's first quarter (`start`, else the first
-    submission's: `lax.report.context.first_quarter`). A `lax.report.Period` of kind `range`."""
+    the years before it kept a ledger), nor before the ledger's first quarter (`start`, which when set
+    replaces the first event's; else the first submission's: `lax.report.context.first_quarter`). A
+    `lax.report.Period` of kind `range`."""
     from lax.report import Period, parse_quarter, quarter_bounds
     from lax.report.context import first_quarter
 
@@ -61,7 +62,7 @@ def submissions_period(
         begin = as_of.replace(year=as_of.year - 1) + dt.timedelta(days=1)
     except ValueError:  # 29 February
         begin = as_of.replace(year=as_of.year - 1, day=28) + dt.timedelta(days=1)
-    if first is not None:
+    if first is not None and start is None:  # a start that was set says itself when the ledger began
         begin = max(begin, quarter_bounds(first.year, (first.month - 1) // 3 + 1)[0])
     ledger_first = first_quarter(start, townships, as_of)
     if ledger_first is not None:

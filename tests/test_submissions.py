@@ -406,3 +406,18 @@ def test_a_county_wide_sheet_gives_one_notice_for_its_townships(tmp_path):
         f"{tmp_path / '余江区.xlsx'} is 2026-09-29"
     ]
     assert [submissions(led, t) for t in ("邓埠镇", "黄溪镇", "洪湖乡")] == [[("2026-10-08", "2026Q3", 1)]] * 3
+
+
+def test_the_start_file_is_no_village_and_bounds_the_to_do_list(books, tmp_path):
+    led = tmp_path / "ledger"
+    record(led, str(books["邓埠镇"]), "--as-of", "2026-09-29", today="2026-09-29")
+    assert lax("ledger", "start", "2026Q2", "--ledger", str(led)).returncode == 0
+    listed = lax("ledger", "list", "--format", "json", "--ledger", str(led), today="2026-12-01")
+    assert listed.returncode == 0, listed.stderr
+    assert [v["village"] for v in json.loads(listed.stdout)["villages"]] == ["宋三村"]
+    due = json.loads(lax("ledger", "due", "--format", "json", "--ledger", str(led), today="2026-12-01").stdout)
+    # From the set start (2026Q2), not from the first submission's quarter (2026Q3): Q2 is missing.
+    assert due["submissions_from"] == "2026-04-01"
+    assert [(r["township"], r["quarter"], r["status"]) for r in due["late_submissions"]] == [
+        ("邓埠镇", "2026Q2", "missing")
+    ]
