@@ -39,11 +39,16 @@ def days_left(day: str | None, as_of: dt.date) -> int | None:
     return (dt.date.fromisoformat(day) - as_of).days if day else None
 
 
-def submissions_period(entries: Sequence[Any], townships: Mapping[str, Sequence[Any]], as_of: dt.date):
+def submissions_period(
+    entries: Sequence[Any], townships: Mapping[str, Sequence[Any]], as_of: dt.date, start: str | None = None
+):
     """The span whose quarterly examinations the to-do looks at: the twelve months up to `as_of`, but not
     before the quarter of the ledger's first event (a county new to lax is not told it missed the sheets of
-    the years before it kept a ledger). A `lax.report.Period` of kind `range`."""
-    from lax.report import Period, quarter_bounds
+    the years before it kept a ledger), nor before the ledger's first quarter (`start`, which when set
+    replaces the first event's; else the first submission's: `lax.report.context.first_quarter`). A
+    `lax.report.Period` of kind `range`."""
+    from lax.report import Period, parse_quarter, quarter_bounds
+    from lax.report.context import first_quarter
 
     first: dt.date | None = None
     for e in entries:
@@ -54,32 +59,39 @@ def submissions_period(entries: Sequence[Any], townships: Mapping[str, Sequence[
             if first is None or ev.date < first:
                 first = ev.date
     try:
-        start = as_of.replace(year=as_of.year - 1) + dt.timedelta(days=1)
+        begin = as_of.replace(year=as_of.year - 1) + dt.timedelta(days=1)
     except ValueError:  # 29 February
-        start = as_of.replace(year=as_of.year - 1, day=28) + dt.timedelta(days=1)
-    if first is not None:
-        begin = quarter_bounds(first.year, (first.month - 1) // 3 + 1)[0]
-        start = max(start, begin)
-    start = min(start, as_of)
-    return Period(kind="range", start=start, end=as_of, as_of=as_of)
+        begin = as_of.replace(year=as_of.year - 1, day=28) + dt.timedelta(days=1)
+    if first is not None and start is None:  # a start that was set says itself when the ledger began
+        begin = max(begin, quarter_bounds(first.year, (first.month - 1) // 3 + 1)[0])
+    ledger_first = first_quarter(start, townships, as_of)
+    if ledger_first is not None:
+        begin = max(begin, quarter_bounds(*parse_quarter(ledger_first))[0])
+    begin = min(begin, as_of)
+    return Period(kind="range", start=begin, end=as_of, as_of=as_of)
 
 
 def late_submissions(
-    entries: Sequence[Any], townships: Mapping[str, Sequence[Any]], criteria: Any, as_of: dt.date, lang: str
+    entries: Sequence[Any],
+    townships: Mapping[str, Sequence[Any]],
+    criteria: Any,
+    as_of: dt.date,
+    lang: str,
+    start: str | None = None,
 ) -> tuple[Any, list[dict]]:
     """(the period, every quarterly examination in it not submitted on time) — exactly the `submissions.late`
     of `lax report --from START --to AS_OF`. Every township of the ledger is asked, also one with no
     township file; no village figure is needed, so each township goes in as one village without events."""
     from lax.report import build_context
 
-    period = submissions_period(entries, townships, as_of)
+    period = submissions_period(entries, townships, as_of, start)
     one_each: dict[str, Any] = {}
     for e in entries:
         best = one_each.get(e.township)
         if best is None or (str(e.code) if e.code else "\uffff") < (str(best.code) if best.code else "\uffff"):
             one_each[e.township] = e
     stand_ins = [dataclasses.replace(e, events=()) for e in one_each.values()]
-    context = build_context(stand_ins, townships, criteria, period, lang=lang, level="county")
+    context = build_context(stand_ins, townships, criteria, period, lang=lang, level="county", start=start)
     return period, context["submissions"]["late"]
 
 
@@ -91,6 +103,7 @@ def due_data(
     within: int = DEFAULT_WITHIN,
     lang: str = "en",
     states: list[tuple[Any, Any, dict]] | None = None,
+    start: str | None = None,
 ) -> dict:
     """The to-do list as of `as_of`: `overdue` (past the time limit, most overdue first), `due` (a time limit
     within `within` days, soonest first), `closable` (the watch year is over: the account can be closed
@@ -117,7 +130,7 @@ def due_data(
     due.sort(key=lambda r: (r["days"], r["township"], r["village"]))
     closable.sort(key=lambda r: (r["days"], r["township"], r["village"]))
     ending.sort(key=lambda r: (r["days"], r["township"], r["village"]))
-    period, late = late_submissions(entries, townships, criteria, as_of, lang)
+    period, late = late_submissions(entries, townships, criteria, as_of, lang, start)
     return {
         "as_of": as_of.isoformat(),
         "within": within,

@@ -40,14 +40,12 @@ def test_due_json(ledger):
     for row in data["overdue"] + data["due"] + data["closable"]:
         assert {k: v for k, v in row.items() if k != "days"} == listed[row["village"]]
     late = [(r["township"], r["quarter"], r["status"]) for r in data["late_submissions"]]
-    assert data["submissions_from"] == "2025-10-01"
+    # From the ledger's first quarter, that of its first submission (2026Q1): 2025Q4 was before it.
+    assert data["submissions_from"] == "2026-01-01"
     assert late == [
-        ("邓埠镇", "2025Q4", "missing"),
         ("邓埠镇", "2026Q3", "missing"),
-        ("黄溪镇", "2025Q4", "missing"),
         ("黄溪镇", "2026Q1", "late"),
         ("黄溪镇", "2026Q3", "missing"),
-        ("洪湖乡", "2025Q4", "missing"),
         ("洪湖乡", "2026Q2", "missing"),
         ("洪湖乡", "2026Q3", "missing"),
     ]
@@ -78,7 +76,7 @@ def test_due_as_of_an_earlier_day(ledger):
     data = json.loads(lax("ledger", "due", "--as-of", "2026-07-05", "--format", "json", "--ledger", str(ledger)).stdout)
     assert _names(data["overdue"]) == []
     assert _names(data["due"]) == [("宋三村", 5)]  # time limit 2026-07-10
-    assert data["submissions_from"] == "2025-07-06"
+    assert data["submissions_from"] == "2026-01-01"  # the quarter of the first submission
 
 
 def test_due_table_in_chinese(ledger):
@@ -88,7 +86,7 @@ def test_due_table_in_chinese(ledger):
     assert lines[0] == f"截至 {AS_OF} 的待办事项"
     assert "已超期（超过整改时限）: 2" in lines
     assert any(line.startswith("邓埠镇") and "宋三村" in line and line.rstrip().endswith("82") for line in lines)
-    assert "季度排查逾期或未报送（自 2025-10-01 起）：8" in lines
+    assert "季度排查逾期或未报送（自 2026-01-01 起）：5" in lines
     assert any("黄溪镇" in line and "逾期报送（2026年4月10日）" in line for line in lines)
 
 

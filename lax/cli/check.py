@@ -63,6 +63,15 @@ def check(
     channel: Annotated[
         Channel, typer.Option("--channel", help="How the villages were examined (with --record).")
     ] = Channel.self_,
+    quarter: Annotated[
+        str | None,
+        typer.Option(
+            "--quarter",
+            help="With --record: the quarter every township's submission is for, e.g. 2026Q4 "
+            "(default: from the sheet's 排查日期, else the quarter of --as-of).",
+            show_default=False,
+        ),
+    ] = None,
     ledger: LedgerOpt = Path("ledger"),
     recorded_by: RecordedByOpt = None,
     lang: LangOpt = None,
@@ -77,6 +86,24 @@ def check(
     from lax.criteria import load_criteria
 
     day = parse_date_option(as_of, "--as-of") or today()
+    if quarter is not None:
+        if not record:
+            raise LaxError(
+                _(
+                    "--quarter needs --record (it says which quarter the recorded submissions are for)",
+                    "--quarter 需要与 --record 一起使用（它指定所记录的报送属于哪个季度）",
+                )
+            )
+        if channel.value != "self":
+            raise LaxError(
+                _(
+                    "--quarter is for --channel self: only a township's own examination is a quarterly submission",
+                    "--quarter 仅用于 --channel self：只有乡镇自查才是季度报送",
+                )
+            )
+        from lax.ledger.record import submission_quarter
+
+        quarter = submission_quarter(quarter, day, "--quarter")  # said before any file is read
     if format is CheckFormat.xlsx and output is None:
         raise LaxError(_("--format xlsx needs --output FILE.xlsx", "--format xlsx 需要 --output 文件.xlsx"))
     # The output may overwrite none of the inputs (nor go into the ledger it records to), said before any work.
@@ -105,10 +132,10 @@ def check(
     # list the problems) are printed, then the refusal.
     recorded_first = record and not result.problems
     if recorded_first:
-        _record(result, ledger, channel.value, [str(f) for f in files], recorded_by)
+        _record(result, ledger, channel.value, [str(f) for f in files], recorded_by, quarter)
     _write_check(result, format, output, all_, keep)
     if record and not recorded_first:
-        _record(result, ledger, channel.value, [str(f) for f in files], recorded_by)
+        _record(result, ledger, channel.value, [str(f) for f in files], recorded_by, quarter)
     raise typer.Exit(result.exit_code)
 
 
@@ -213,9 +240,15 @@ def _progress_bar(files: list[Path] | None = None) -> _Progress | None:
     return _Progress(large=size > (2 << 20))
 
 
-def _record(result, ledger: Path, channel: str, files: list[str], recorded_by: str | None = None) -> None:
+def _record(
+    result, ledger: Path, channel: str, files: list[str], recorded_by: str | None = None, quarter: str | None = None
+) -> None:
     from lax.ledger import record_result
 
     # refused, recording nothing, when the input has problems
-    summary = record_result(ledger, result, channel, ", ".join(files), recorded_stamp(recorded_by, ledger))
+    summary = record_result(
+        ledger, result, channel, ", ".join(files), recorded_stamp(recorded_by, ledger), quarter=quarter
+    )
     err(summary.describe())
+    for line in summary.notices:  # which quarter each township's submission went under, and why
+        err(_("notice: ", "提示：") + line)

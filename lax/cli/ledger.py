@@ -845,6 +845,86 @@ def verify_cmd(
     err(_(f"{files} file(s) checked, no problems", f"已检查 {files} 个文件，没有问题"))
 
 
+@app.command("start")
+@command
+def start_cmd(
+    quarter: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[QUARTER]",
+            help="The ledger's first quarter: 2026Q3, 2026-Q3 or 2026年第三季度 (without it: show it).",
+            show_default=False,
+        ),
+    ] = None,
+    ledger: LedgerOpt = DEFAULT_LEDGER,
+    recorded_by: RecordedByOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Set (or show) the ledger's first quarter: quarterly submissions are counted as missing only from it on.
+
+    Without it, the ledger starts at the quarter of the first submission recorded. Kept in _ledger.yaml.
+
+    Example: lax ledger start 2026Q3
+    """
+    from lax.ledger import read_start, set_start, township_files_read
+    from lax.ledger.start import earliest_submission, start_path
+    from lax.report import quarter_key
+
+    path = start_path(ledger)
+    if quarter is None:
+        _check_folder(ledger)
+        start = read_start(ledger)
+        if start is not None:
+            _out(_(f"the ledger starts at {start} (set in {path})", f"台账起始季度为 {start}（见 {path}）"))
+            return
+        files, _problems = township_files_read(ledger)
+        first = earliest_submission(files)
+        if first is None:
+            _out(
+                _(
+                    "no first quarter set and no submission recorded yet: no quarterly submission is counted as "
+                    "missing (set one with lax ledger start 2026Q3)",
+                    "尚未设置起始季度，也未记录任何报送：不统计未报送的季度（可用 lax ledger start 2026Q3 设置）",
+                )
+            )
+            return
+        _out(
+            _(
+                f"the ledger starts at {first[0]}, the quarter of the first submission recorded ({first[1]}); "
+                "none set in " + str(path),
+                f"台账起始季度为 {first[0]}，即最早一次报送所属季度（{first[1]}）；{path} 未设置",
+            )
+        )
+        return
+    key = quarter_key(quarter)
+    if key is None:
+        raise LaxError(
+            _(
+                f"QUARTER: '{quarter}' is not a quarter (expected e.g. 2026Q3, 2026-Q3 or 2026年第三季度)",
+                f"QUARTER：“{quarter}”不是季度（应为 2026Q3、2026-Q3 或 2026年第三季度 这样的写法）",
+            )
+        )
+    if ledger.exists() and not ledger.is_dir():
+        _check_folder(ledger)
+    old = set_start(ledger, key, recorded_stamp(recorded_by, ledger))
+    if old == key:
+        _out(_(f"the ledger already starts at {key} ({path}); nothing written", f"台账起始季度已是 {key}（{path}）；未写入"))
+    elif old is not None:
+        _out(
+            _(
+                f"the ledger now starts at {key} (was {old}): submissions before it are not counted as missing ({path})",
+                f"台账起始季度改为 {key}（原为 {old}）：此前的季度不统计未报送（{path}）",
+            )
+        )
+    else:
+        _out(
+            _(
+                f"the ledger starts at {key}: submissions before it are not counted as missing ({path})",
+                f"台账起始季度设为 {key}：此前的季度不统计未报送（{path}）",
+            )
+        )
+
+
 @app.command("log")
 @command
 def log_cmd(
@@ -1187,7 +1267,9 @@ def due_cmd(
     on = _date(as_of, "--as-of")
     entries, problems = _entries(ledger)
     towns, town_problems = load_townships_checked(ledger)
-    data = due_data(entries, towns, crit, on, within, get_lang())
+    from lax.ledger import read_start
+
+    data = due_data(entries, towns, crit, on, within, get_lang(), start=read_start(ledger))
     if fmt == "json":
         _out(json.dumps(data, ensure_ascii=False, indent=2))
         _warn(problems + town_problems)

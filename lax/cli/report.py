@@ -158,6 +158,9 @@ def _report(
     from lax.ledger import load_work
 
     work, work_problems = load_work(ledger)  # what the county and townships did: 二、主要做法
+    from lax.ledger import read_start
+
+    start = read_start(ledger)  # the ledger's first quarter (`lax ledger start`); a broken _ledger.yaml is refused
     problems = problems + township_problems + [f"{p.where()}: {p.message}" for p in work_problems]
     if problems:
         raise LaxError(
@@ -193,6 +196,7 @@ def _report(
         org=org,
         drafted=today(),
         work=work,
+        start=start,
     )
     if fmt == "json":
         data = (json.dumps(context, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -115,7 +115,9 @@ def site(
     rules = load_criteria(criteria)
     entries, problems = load_entries(ledger)
     towns, town_problems = load_townships_checked(ledger)
-    model = build_site(entries, towns, rules, on, get_lang())
+    from lax.ledger import read_start
+
+    model = build_site(entries, towns, rules, on, get_lang(), start=read_start(ledger))
     try:
         target = Path(os.path.abspath(out))  # `lax site .` too: the folder is replaced by its full name
         previous = target if (target / MARKER).is_file() else None  # its unchanged village pages are reused

@@ -14,6 +14,7 @@ ledger; ledger.load_entries(...)` works):
 - `transaction`: the lock, atomic writes of several files with a journal, recovery after a crash;
 - `append`: adding events to village files (`open_village`, `add_event`);
 - `record`: recording a check (`record_check`);
+- `start`: the ledger's first quarter (`_ledger.yaml`, `lax ledger start`);
 - `views`: the ledger as data for `ledger show`, `list` and `log`;
 - `work`: the work record of the county and townships (`_work/<year>.yaml`, `lax ledger work`);
 - `recorder`: who recorded an event and when; `excel`: the ledger as an Excel 台账, imported and exported.
@@ -24,6 +25,7 @@ from lax.ledger.fileformat import Entry, dump_entry, dump_township, dump_village
 from lax.ledger.names import (
     CACHE_DIR,
     JOURNAL_NAME,
+    LEDGER_FILE,
     LOCK_NAME,
     TOWNSHIPS_DIR,
     check_code,
@@ -34,6 +36,7 @@ from lax.ledger.names import (
     village_file_name,
 )
 from lax.ledger.record import RecordSummary, check_rows, quarter_of, record_check, record_result
+from lax.ledger.start import read_start, set_start, start_problems
 from lax.ledger.store import (
     load_entries,
     load_entries_checked,
@@ -63,6 +66,7 @@ __all__ = [
     "FUNDS_CONFIRMED",
     "HARD_MAX_FUNDS",
     "JOURNAL_NAME",
+    "LEDGER_FILE",
     "LOCK_NAME",
     "MAX_FUNDS",
     "TOWNSHIPS_DIR",
@@ -98,11 +102,14 @@ __all__ = [
     "parse_text",
     "problem_text",
     "quarter_of",
+    "read_start",
     "read_village",
     "record_check",
     "record_result",
     "safe_part",
+    "set_start",
     "show_data",
+    "start_problems",
     "summary",
     "township_file",
     "township_file_name",

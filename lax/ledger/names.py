@@ -25,6 +25,7 @@ LOCK_NAME = ".lock"
 JOURNAL_NAME = ".journal"  # a record being written: the renames that complete it (see `_write_all`)
 JOURNAL_SUFFIX = ".journal"
 CACHE_DIR = ".cache"
+LEDGER_FILE = "_ledger.yaml"  # the ledger's own settings (its first quarter: `lax.ledger.start`); never a village file
 
 
 _CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,39}$")

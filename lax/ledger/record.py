@@ -44,6 +44,8 @@ class RecordSummary:
     submissions: int = 0
     files: list[Path] = field(default_factory=list)
     adopted: list[str] = field(default_factory=list)  # ledger villages without a code that took the sheet's
+    # which quarter each township's submission was filed under and why, when it was not given (`--quarter`)
+    notices: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
         """One line for the person who ran `lax check --record`."""
@@ -74,6 +76,33 @@ class RecordSummary:
 def quarter_of(d: dt.date) -> str:
     """`2026Q3`."""
     return f"{d.year}Q{(d.month - 1) // 3 + 1}"
+
+
+def submission_quarter(text: str, as_of: dt.date, name: str | None = None) -> str:
+    """The quarter a submission is filed under when a person names it (`2026Q4`, `2026-Q4`, `2026年第四季度`),
+    as `2026Q4`; a LaxError (exit 2) for anything else, and for a quarter after that of `as_of` (the check
+    date): a sheet cannot have been examined for a quarter that has not begun. `name` is what the message
+    calls the input (the CLI gives `--quarter`)."""
+    from lax.report.period import quarter_key
+
+    label = name or _("quarter", "季度")
+    key = quarter_key(text)
+    if key is None:
+        raise LaxError(
+            _(
+                f"{label}: '{text}' is not a quarter (expected e.g. 2026Q4, 2026-Q4 or 2026年第四季度)",
+                f"{label}：“{text}”不是季度（应为 2026Q4、2026-Q4 或 2026年第四季度 这样的写法）",
+            )
+        )
+    if key > quarter_of(as_of):
+        raise LaxError(
+            _(
+                f"{label}: {key} is after {quarter_of(as_of)}, the quarter of the check date {as_of}; "
+                "a submission is filed under a quarter that has begun",
+                f"{label}：{key} 晚于检查日期 {as_of} 所在的 {quarter_of(as_of)}；报送只能记入已经开始的季度",
+            )
+        )
+    return key
 
 
 def _jsonable(value: Any) -> Any:
@@ -109,6 +138,8 @@ def record_check(
     criteria_ids: set[str],
     source: str | None,
     recorded: dict | None = None,
+    quarter: str | None = None,
+    date_title: tuple[str, str] = ("Checked on", "排查日期"),
 ) -> RecordSummary:
     """Record what `lax check` found (`lax check --record`).
 
@@ -120,7 +151,9 @@ def record_check(
     `submission` per quarter; with `spot`, a flagged village its township had not listed (no open round)
     also gets a `missed_inclusion`. Running it twice records nothing the second time.
     Each event keeps the row it came from (`source`, else the text `source` given) and, when given,
-    `recorded` ({by, at}: who ran the check and when).
+    `recorded` ({by, at}: who ran the check and when). Each submission is filed under `quarter` when given
+    (`submission_quarter`), else under the quarter of the township's latest 排查日期, else of `as_of`, and
+    `summary.notices` says which and why (`date_title`: the date field's title, English and Chinese).
     Villages are matched by code when either side has one (`_match_row`); a ledger village without a code
     takes the code of the one row of its names (said in the summary), and an ambiguous match is refused.
     All-or-nothing as far as checks go: a refused step (e.g. an event older than the file's last) raises
@@ -135,6 +168,8 @@ def record_check(
         )
     folder = Path(folder)
     summary = RecordSummary()
+    if quarter is not None:
+        quarter = submission_quarter(quarter, as_of)
     with locked(folder):
         entries, problems = load_entries_checked(folder)
         changes: dict[Path, _Change] = {}
@@ -143,7 +178,8 @@ def record_check(
         seen: set[Any] = set()
         per_township: dict[str, int] = {}
         township_sources: dict[str, dict[str, None]] = {}  # township -> the files its rows came from, in order
-        examined: dict[str, dt.date] = {}  # township -> its latest 排查日期 (checked_on) in the input
+        examined: dict[str, tuple[dt.date, str | None]] = {}  # township -> its latest 排查日期 and the file it is in
+        date_columns: dict[str, bool] = {}  # township -> whether any of its sheets has a 排查日期 column
         index = _LedgerIndex(entries)
         handled: dict[Path, str] = {}  # ledger file -> the row that matched it
         bad_names: list[str] = []
@@ -177,8 +213,12 @@ def record_check(
             if row_source is not None:
                 township_sources.setdefault(township, {})[row_source["path"]] = None
             checked = v.get("checked_on")
-            if isinstance(checked, dt.date) and (township not in examined or checked > examined[township]):
-                examined[township] = checked if not isinstance(checked, dt.datetime) else checked.date()
+            if isinstance(checked, dt.datetime):
+                checked = checked.date()
+            if isinstance(checked, dt.date) and (township not in examined or checked > examined[township][0]):
+                examined[township] = (checked, row_source["path"] if row_source is not None else None)
+            if v.get("date_column"):
+                date_columns[township] = True
             met = list(dict.fromkeys(str(c) for c in (v.get("criteria") or [])))
             unknown = [c for c in met if c not in criteria_ids]
             if unknown:
@@ -278,7 +318,21 @@ def record_check(
             )
         sources = {t: ", ".join(paths) for t, paths in township_sources.items()}
         township_changes = (
-            _submissions(folder, per_township, examined, as_of, source, sources, recorded) if channel == "self" else []
+            _submissions(
+                folder,
+                per_township,
+                examined,
+                as_of,
+                source,
+                sources,
+                recorded,
+                quarter=quarter,
+                date_columns=date_columns,
+                date_title=date_title,
+                notices=summary.notices,
+            )
+            if channel == "self"
+            else []
         )
         # One transaction: the village files and the township files land together or not at all.
         summary.files = _commit(list(changes.values()), township_changes, folder)
@@ -302,6 +356,8 @@ def check_rows(result: CheckResult) -> list[dict]:
                 "criteria": [m.id for m in v.matches],
                 "evidence": {m.id: dict(m.evidence) for m in v.matches},
                 "checked_on": values[idx["checked_on"]] if "checked_on" in idx else None,
+                # whether the row's sheet has a 排查日期 column at all (None: not known, e.g. a YAML list)
+                "date_column": None if v.record.columns is None else "checked_on" in v.record.columns,
                 # the row itself: file as given, sheet (spreadsheets only) and row (or item of a YAML/JSON list)
                 "source": {"path": v.record.path, "sheet": v.record.sheet, "row": v.record.row},
             }
@@ -310,10 +366,16 @@ def check_rows(result: CheckResult) -> list[dict]:
 
 
 def record_result(
-    folder: Path, result: CheckResult, channel: str, source: str | None, recorded: dict | None = None
+    folder: Path,
+    result: CheckResult,
+    channel: str,
+    source: str | None,
+    recorded: dict | None = None,
+    quarter: str | None = None,
 ) -> RecordSummary:
     """Record a `lax check` result in the ledger (`record_check` on `check_rows`). An input with problems
-    records nothing: a village whose row could not be read would be missing from the record."""
+    records nothing: a village whose row could not be read would be missing from the record. `quarter`:
+    the quarter every township's submission is filed under (else each township's 排查日期 says)."""
     if result.problems:
         raise LaxError(
             _(
@@ -330,7 +392,18 @@ def record_result(
         set(result.criteria.ids),
         source,
         recorded,
+        quarter=quarter,
+        date_title=_date_title(result.criteria),
     )
+
+
+def _date_title(criteria: Any) -> tuple[str, str]:
+    """The 排查日期 field's title in English and Chinese, as the notices name it."""
+    try:
+        f = criteria.field("checked_on")
+        return f.title_en, f.title_zh
+    except (KeyError, IndexError, AttributeError):
+        return "Checked on", "排查日期"
 
 
 def _row_source(value: Any) -> dict | None:
@@ -533,22 +606,51 @@ def _channel_zh(channel: str) -> str:
 def _submissions(
     folder: Path,
     per_township: dict[str, int],
-    examined: dict[str, dt.date],
+    examined: dict[str, tuple[dt.date, str | None]],
     as_of: dt.date,
     source: str | None,
     sources: dict[str, str] | None = None,
     recorded: dict | None = None,
+    *,
+    quarter: str | None = None,
+    date_columns: dict[str, bool] | None = None,
+    date_title: tuple[str, str] = ("Checked on", "排查日期"),
+    notices: list[str] | None = None,
 ) -> list[tuple[Path, str]]:
-    """New township-file texts for this quarter's submissions (one per township per quarter).
+    """New township-file texts for this quarter's submissions (one per township per quarter), each keeping
+    the number of villages the township's rows held (`villages`).
 
-    The quarter is the one the township examined: that of its latest 排查日期 (checked_on) when the sheet
-    has one, so a Q3 examination handed in on 8 October is recorded as a late Q3 submission; otherwise
-    the quarter of the day the check is recorded.
+    The quarter is `quarter` when given; else the one the township examined: that of its latest 排查日期
+    (checked_on), so a Q3 examination handed in on 8 October is recorded as a late Q3 submission; else (no
+    date column, or every date blank) the quarter of the day the check is recorded. Each submission filed
+    without `quarter` adds a line to `notices` saying which quarter and why. A quarter before the ledger's
+    first (`lax ledger start`) gets no submission (a notice says so), unless it was asked for: refused.
     """
+    from lax.ledger.start import read_start, start_path
+
+    start = read_start(folder)
+    notices = notices if notices is not None else []
+    title_en, title_zh = date_title
+    filed_items: list[tuple[str, str, tuple, bool]] = []  # (township, quarter, reason, has a date column)
+    skipped: list[tuple[str, str, tuple, bool]] = []  # the same, for quarters before the ledger's first
     out = []
     paths: dict[Path, str] = {}
+    if quarter is not None and start is not None and quarter < start:
+        raise LaxError(
+            _(
+                f"quarter {quarter} is before the ledger's first quarter {start} ({start_path(folder)}); "
+                f"nothing recorded",
+                f"季度 {quarter} 早于台账的起始季度 {start}（{start_path(folder)}）；未记录任何内容",
+            )
+        )
     for township, count in per_township.items():
-        quarter = quarter_of(min(examined.get(township, as_of), as_of))
+        filed, reason = _submission_quarter_of(
+            quarter, examined.get(township), as_of, (sources or {}).get(township) or source
+        )
+        item = (township, filed, reason, bool((date_columns or {}).get(township)))
+        if start is not None and filed < start:
+            skipped.append(item)
+            continue
         path = township_file(folder, township)
         other = paths.setdefault(path, township)
         if other != township:  # cannot happen with township_file_name; a last guard against merging two townships
@@ -583,7 +685,7 @@ def _submissions(
                         f"请将其改名为 {township_file_name(other)}，即“{other}”的文件名",
                     )
                 )
-        if any(e.type == "submission" and e.data.get("quarter") == quarter for e in events):
+        if any(e.type == "submission" and e.data.get("quarter") == filed for e in events):
             continue
         if events and as_of < events[-1].date:
             raise LaxError(
@@ -597,7 +699,7 @@ def _submissions(
         event = make_event(
             as_of,
             "submission",
-            quarter=quarter,
+            quarter=filed,
             villages=count,
             source=(sources or {}).get(township) or source,
             recorded=recorded,
@@ -607,4 +709,99 @@ def _submissions(
             # a hand-edited file keeps its comments and layout: the submission is appended to it
             text = _appended(old_text, [event], [*events, event], "township") or text
         out.append((path, text))
+        filed_items.append(item)
+    notices += _grouped_notices(filed_items, as_of, title_en, title_zh)
+    if skipped:
+        notices += _grouped_notices(skipped, as_of, title_en, title_zh, (start, str(start_path(folder))))
+    return out
+
+
+def _submission_quarter_of(
+    quarter: str | None, latest: tuple[dt.date, str | None] | None, as_of: dt.date, where: str | None
+) -> tuple[str, tuple]:
+    """(the quarter a township's submission is filed under, the reason as a key `_reason_text` words:
+    (kind, file, date); kind `asked` with no date when it was asked for and the sheet's dates agree)."""
+    if quarter is not None:
+        if latest is not None and quarter_of(min(latest[0], as_of)) != quarter:
+            return quarter, ("asked_other", latest[1], latest[0])
+        return quarter, ("asked", None, None)
+    if latest is not None:
+        day, path = latest
+        return (quarter_of(as_of), ("future", path, day)) if day > as_of else (quarter_of(day), ("dated", path, day))
+    return quarter_of(as_of), ("undated", where, None)
+
+
+def _reason_text(
+    reason: tuple, as_of: dt.date, has_column: bool, title_en: str, title_zh: str
+) -> str:
+    """The clause a notice gives for the quarter a submission went under ("" when asked and agreed)."""
+    kind, path, day = reason
+    inside_en, inside_zh = (f" in {path}", f"{path} 中") if path else ("", "")
+    if kind == "asked_other":
+        return _(
+            f"as asked, although the latest {title_en} date{inside_en} is {day} ({quarter_of(day)})",
+            f"按指定季度，但{' ' if path else ''}{inside_zh}最晚的{title_zh}为 {day}（{quarter_of(day)}）",
+        )
+    if kind == "future":
+        return _(
+            f"the latest {title_en} date{inside_en} is {day}, after the check date {as_of}, so the quarter of "
+            "the check date is taken",
+            f"{inside_zh}最晚的{title_zh}为 {day}，晚于检查日期 {as_of}，故按检查日期所在季度",
+        )
+    if kind == "dated":
+        return _(f"the latest {title_en} date{inside_en} is {day}", f"{inside_zh}最晚的{title_zh}为 {day}")
+    if kind == "undated":
+        files = path or _("the input", "输入")
+        lacks = (
+            _(f"every {title_en} date is blank", f"{title_zh}全部为空")
+            if has_column
+            else _(f"has no {title_en} column", f"没有{title_zh}列")
+        )
+        return _(
+            f"{files} {lacks}, so the quarter of the check date {as_of} is taken; if the sheet was for another "
+            "quarter, record it with --quarter",
+            f"{files} {lacks}，故按检查日期 {as_of} 所在季度；如该表是其他季度的排查，请用 --quarter 指定季度",
+        )
+    return ""
+
+
+def _grouped_notices(
+    items: list[tuple[str, str, tuple, bool]],
+    as_of: dt.date,
+    title_en: str,
+    title_zh: str,
+    before: tuple[str, str] | None = None,
+) -> list[str]:
+    """One notice per quarter and reason, naming its townships (a county-wide sheet gives one line, not one
+    per township): `邓埠镇, 黄溪镇: submissions filed under 2026Q3: the latest Checked on date in 排查表.xlsx is
+    2026-09-29` (the latest of their dates). `before`: (the ledger's first quarter, its file), when the
+    submissions were not filed for being before it."""
+    groups: dict[tuple, list[tuple[str, tuple, bool]]] = {}
+    for township, filed, reason, has_column in items:
+        kind, path, _day = reason
+        if kind == "asked":
+            continue
+        groups.setdefault((filed, kind, path, has_column), []).append((township, reason, has_column))
+    out = []
+    for (filed, kind, path, has_column), members in groups.items():
+        names = [t for t, _r, _c in members]
+        day = max((r[2] for _t, r, _c in members if r[2] is not None), default=None)
+        why = _reason_text((kind, path, day), as_of, has_column, title_en, title_zh)
+        who_en, who_zh = ", ".join(names), "、".join(names)
+        if before:
+            first, where = before
+            out.append(
+                _(
+                    f"{who_en}: no submission filed: {filed} is before the ledger's first quarter {first} ({where}); "
+                    f"{why}",
+                    f"{who_zh}：未记录报送：{filed} 早于台账的起始季度 {first}（{where}）；{why}",
+                )
+            )
+        else:
+            out.append(
+                _(
+                    f"{who_en}: submission{'s' if len(names) > 1 else ''} filed under {filed}: {why}",
+                    f"{who_zh}：报送记入 {filed}：{why}",
+                )
+            )
     return out

@@ -20,7 +20,16 @@ from lax.criteria import Policy
 from lax.files import write_text
 from lax.i18n import _
 from lax.ledger.fileformat import Entry, _read_text, _Unreadable, parse_text
-from lax.ledger.names import CACHE_DIR, JOURNAL_NAME, TMP_PREFIX, TOWNSHIPS_DIR, _inside, safe_part, township_file_name
+from lax.ledger.names import (
+    CACHE_DIR,
+    JOURNAL_NAME,
+    LEDGER_FILE,
+    TMP_PREFIX,
+    TOWNSHIPS_DIR,
+    _inside,
+    safe_part,
+    township_file_name,
+)
 from lax.ledger.transaction import _settle
 from lax.ledger.validate import (
     UNTRUSTED,
@@ -44,10 +53,13 @@ def _scan(folder: Path) -> tuple[list[os.DirEntry], list[str]]:
     (`邓埠镇-宋三村.yml`, `.YAML`, `notes.txt`); hidden files (`.lock`, `.gitignore`) and folders are neither."""
     files: list[os.DirEntry] = []
     stray: list[str] = []
+    # `_ledger.yaml` in the ledger folder is the ledger's first quarter (`lax.ledger.start`), not a village
+    # (a village file's name always has a `-`); in `_townships/` it would be a township's
+    settings = LEDGER_FILE if Path(folder).name != TOWNSHIPS_DIR else None
     try:
         with os.scandir(folder) as it:
             for d in it:
-                if d.name.startswith("."):
+                if d.name.startswith(".") or d.name == settings:
                     continue
                 if d.name.endswith(".yaml"):
                     if d.is_file():
@@ -374,6 +386,10 @@ def verify_checked(folder: Path, policy: Policy, criteria_ids: set[str]) -> tupl
     work_files, work_problems = verify_work(folder)
     files += work_files
     tproblems = tproblems + work_problems
+    from lax.ledger.start import start_path, start_problems
+
+    problems += start_problems(folder)  # `_ledger.yaml`, the ledger's first quarter
+    files += start_path(folder).is_file()
     for name in sorted(os.listdir(folder)):
         if name.startswith(TMP_PREFIX):
             problems.append(

@@ -53,6 +53,7 @@ def build_context(
     org: str | None = None,
     drafted: dt.date | None = None,
     work: Sequence[Any] = (),
+    start: str | None = None,
 ) -> dict[str, Any]:
     """The template context for one report (every key is documented in the README).
 
@@ -61,6 +62,8 @@ def build_context(
     (`lax.ledger.work.load_work`) that 二、主要做法 is drafted from, `drafted` the day the report is drafted
     (the date of its 落款; by default the period's as-of date). Figures cover the
     villages *on the ledger during the period*: a round opened by its end and not closed before it began.
+    `start` is the ledger's first quarter as `lax ledger start` set it (`lax.ledger.read_start`), else the
+    quarter of the first submission is taken (`first_quarter`): no quarter before it counts as missing.
     Each section of the report is one step below, in the order the context lists them.
     """
     if level not in LEVELS:
@@ -89,11 +92,15 @@ def build_context(
     titles = _Titles(criteria, lang)
     groups = _groups(villages)
     missed_rows = _missed_by_township(missed, scope_entries, period, rank)
-    quarters = quarters_ending_in(period)
+    first = first_quarter(start, townships, period.as_of)
+    quarters = [(y, q) for y, q in quarters_ending_in(period) if first is not None and f"{y}Q{q}" >= first]
     submission_rows, late = _submissions(scope_townships, townships, quarters, period, lang)
+    examined, examined_by_township = _examined(scope_townships, townships, period, first)
     township_rows = _township_rows(
         scope_townships, villages, groups, missed_rows, submission_rows, funds_period_by_township, funds_by_township
     )
+    for row in township_rows:
+        row.update(examined_by_township[row["township"]])
     policy = criteria.policy
     return {
         "lang": lang,
@@ -138,7 +145,9 @@ def build_context(
             "late": late,
             "late_count": sum(1 for r in late if r["status"] == "late"),
             "missing_count": sum(1 for r in late if r["status"] == "missing"),
+            "first_quarter": first,
         },
+        "examined": examined,
         "townships": township_rows,
         "practices": practices(  # a village's report says what the village did, not the county's work
             villages, work if level != "village" else (), period, lang, township if level == "township" else None
@@ -426,6 +435,78 @@ def _submissions(
                 late.append(row)
         submission_rows[t] = rows
     return submission_rows, late
+
+
+def first_quarter(start: str | None, townships: Mapping[str, Sequence[Any]], as_of: dt.date) -> str | None:
+    """The ledger's first quarter (`2026Q3`) as of `as_of`: `start` when set (`lax ledger start`), else the
+    earliest quarter a submission dated by `as_of` was filed under; None when there is neither (then no
+    quarterly submission is counted as missing: the ledger has not begun keeping them)."""
+    if start:
+        return quarter_key(start) or start
+    first = None
+    for events in townships.values():
+        for ev in events:
+            if ev.type == "submission" and ev.date <= as_of:
+                key = quarter_key(ev.data.get("quarter"))
+                if key is not None and (first is None or key < first):
+                    first = key
+    return first
+
+
+def _examined(
+    scope_townships: list[str], townships: Mapping[str, Sequence[Any]], period: Period, first: str | None
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """`examined`: how many villages each township examined in the period — the `villages` of its latest
+    submission dated by the period's end for a quarter overlapping the period (a township examines all its
+    villages each quarter, so a year is not the sum of four) — and the county's figure: townships, villages,
+    and the townships that sent nothing. `tracked` is false when no quarter of the period is on or after the
+    ledger's first (nothing is said then). Returns the county figure and each township row's keys."""
+    as_of = period.as_of
+    overlapping = []
+    y, q = period.start.year, (period.start.month - 1) // 3 + 1
+    while quarter_bounds(y, q)[0] <= as_of:
+        overlapping.append(f"{y}Q{q}")
+        y, q = (y + 1, 1) if q == 4 else (y, q + 1)
+    keys = {k for k in overlapping if first is not None and k >= first}
+    rows: dict[str, dict[str, Any]] = {}
+    reported, missing, uncounted = [], [], []
+    total = 0
+    for t in scope_townships:
+        best = None
+        for ev in townships.get(t, ()):
+            if ev.type != "submission" or ev.date > as_of:
+                continue
+            key = quarter_key(ev.data.get("quarter"))
+            if key in keys and (best is None or (key, ev.date) >= (best[0], best[1].date)):
+                best = (key, ev)
+        count = None
+        if best is not None:
+            value = best[1].data.get("villages")
+            count = value if type(value) is int and value >= 0 else None  # an old submission keeps no count
+            reported.append(t)
+            if count is None:
+                uncounted.append(t)
+            else:
+                total += count
+        elif keys:
+            missing.append(t)
+        rows[t] = {
+            "reported": best is not None,
+            "examined": count,
+            "examined_quarter": best[0] if best is not None else None,
+            "examined_date": best[1].date.isoformat() if best is not None else None,
+        }
+    county = {
+        "tracked": bool(keys),
+        "townships": len(scope_townships),
+        "reported": len(reported),
+        "villages": None if uncounted or not reported else total,
+        "uncounted": uncounted,
+        "missing": missing,
+        "missing_count": len(missing),
+        "all": bool(keys) and not missing,
+    }
+    return county, rows
 
 
 def _township_rows(

@@ -193,17 +193,18 @@ def build_site(
     as_of: dt.date,
     lang: str,
     within: int = 30,
+    start: str | None = None,
 ) -> dict:
-    """The whole site as data (see the module docstring)."""
+    """The whole site as data (see the module docstring); `start`: the ledger's first quarter, if set."""
     from lax.due import due_data, village_states
     from lax.report import build_context, known_townships
     from lax.terms import ROLES
 
     policy = criteria.policy
     period = year_period(as_of)
-    context = build_context(entries, townships, criteria, period, lang=lang, level="county")
+    context = build_context(entries, townships, criteria, period, lang=lang, level="county", start=start)
     states = village_states(entries, as_of, policy)
-    due = due_data(entries, townships, criteria, as_of, 2 * within, lang, states=states)  # 30 and 60 days
+    due = due_data(entries, townships, criteria, as_of, 2 * within, lang, states=states, start=start)  # 30 and 60 days
 
     titles = {c.id: c.title(lang) for c in criteria.criteria}
     field_titles: dict[str, str] = {}
