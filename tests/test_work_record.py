@@ -261,7 +261,7 @@ def test_the_county_report_drafts_main_practices_by_kind_with_named_examples_zh(
         "3. 邓埠镇宋三村于2027年4月10日首次验收不合格（换届资料不全），经继续整改，于2027年6月20日验收合格。\n\n"
         "### （六）落实经费保障，夯实工作基础\n\n"
         "1. 本期1个整顿村共投入整改资金3.15万元，其中邓埠镇宋三村3.15万元。\n\n"
-        "> 【待填写：本期没有“制发文件、宣传发动、制度建设、经费保障”类工作记录（可用 lax ledger work --kind documents …补录），"
+        "> 【待填写：本期台账中没有“制发文件、宣传发动、制度建设、经费保障”类工作记录，"
         "有相关做法的请补写，没有的删去此段。】\n\n"
     )
     results = section(report, "从整顿成效看", "## 二、主要做法")
@@ -305,7 +305,7 @@ def test_a_ledger_without_work_records_says_exactly_what_is_missing(led):
     ok("ledger", "open", "东阳村", "--township", "洪湖乡", "--standards", "C15", "--date", "2027-02-01")
     report = ok("report", "--year", "2027", "--lang", "zh").stdout
     assert (
-        "> 【待填写：台账中没有2027年1月1日至2027年12月31日县、乡镇的工作记录（lax ledger work），"
+        "> 【待填写：台账中没有2027年1月1日至2027年12月31日县、乡镇的工作记录，"
         "本期的组织领导、文件、会议、宣传、培训、督导检查、制度建设和经费保障等做法须补写。】"
     ) in report
     data = json.loads(ok("report", "--year", "2027", "--format", "json").stdout)
