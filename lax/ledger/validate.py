@@ -515,14 +515,15 @@ def _format_problems(label: str, problems: Sequence[tuple[int, str, str]]) -> tu
 def profile_field_problems(entries: Sequence[Entry], fields: Mapping[str, Any]) -> list[Problem]:
     """`bad-profile` for each event `profile` the criteria file contradicts (a field it does not define, a
     value not of the field's type), at the line of its `profile` key. `fields`: field id -> `Field`."""
-    from lax.ledger.profile import PROFILE_KEY, field_problems
+    from lax.ledger.profile import PROFILE_KEY, field_problems, value_problem
 
     found: list[Problem] = []
     for entry in entries:
         bad = [
             (ev, message)
             for ev in entry.events
-            if isinstance(ev.data.get(PROFILE_KEY), dict)
+            # one that is not even a mapping of plain values is already a `bad-value` of the file's format
+            if isinstance(ev.data.get(PROFILE_KEY), dict) and value_problem(ev.data[PROFILE_KEY]) is None
             for message in field_problems(ev.data[PROFILE_KEY], fields)
         ]
         if not bad:

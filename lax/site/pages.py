@@ -71,6 +71,7 @@ def key_names() -> dict[str, str]:
         "by": _("by", "单位"),
         "reason": _("reason", "原因"),
         "funds_confirmed": _("amount confirmed", "金额已确认"),
+        "profile": _("profile", "基本情况"),
     }
 
 
