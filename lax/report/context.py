@@ -23,7 +23,7 @@ from lax import terms
 from lax.i18n import _
 from lax.problems import LaxError
 from lax.report.period import Period, quarter_bounds, quarter_key, quarter_label, quarters_ending_in
-from lax.report.profile import support, village_profile
+from lax.report.profile import ProfileSpec, support, village_profile
 from lax.report.words import channel_text, evidence_text, full_name, status_text
 from lax.show import as_date, decimal, long_date
 from lax.show import in_lang as _t
@@ -504,6 +504,7 @@ class _Titles:
         self.criteria, self.lang = criteria, lang
         self.standards = {c.id: c.title(lang) for c in criteria.criteria}
         self.fields: dict[str, str] = {}
+        self.profile = ProfileSpec(criteria, lang)  # the profile fields' titles, once per report
 
     def standard(self, cid: str) -> str:
         return self.standards.get(cid, cid)
@@ -658,7 +659,7 @@ def _village_record(
         "first_secretary": people.get("first_secretary"),
         "helping_unit": people.get("helping_unit"),
         # the village's facts as of the period's end, and the help named in its plan (lax.report.profile)
-        "profile": village_profile(events, titles.criteria, lang),
+        "profile": village_profile(events, titles.profile),
         "support": support(people.get("helping_unit"), people.get("first_secretary"), lang),
         "progress": progress,
         "funds": _plain_number(funds_round),

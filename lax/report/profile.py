@@ -25,7 +25,66 @@ def placeholder(title: str, lang: str) -> str:
     return _t(lang, f"[To be written: {title}]", f"【待填写：{title}】")
 
 
-def village_profile(events: Iterable[Any], criteria: Any, lang: str) -> dict[str, Any]:
+class ProfileSpec:
+    """What saying a profile needs from the criteria, worked out once per report: each profile field's id,
+    title, placeholder, type and unit in the report's language (a county report builds thousands of profiles)."""
+
+    def __init__(self, criteria: Any, lang: str):
+        self.lang = lang
+        self.fields = tuple(getattr(criteria, "profile_fields", ()))
+        self.titles = tuple(f.title(lang) for f in self.fields)
+        self.placeholders = tuple(placeholder(t, lang) for t in self.titles)
+        self._empty: dict[str, Any] | None = None
+        # (field index, type, value) -> (words, phrase): a county's villages share most of their values
+        self._said: dict[tuple, tuple[str, str | None]] = {}
+
+    def empty(self) -> dict[str, Any]:
+        """The profile of a village no sheet gave a value for (the same for every such village)."""
+        if self._empty is None:
+            self._empty = self._build({}, None)
+        return dict(self._empty)
+
+    def _build(self, values: dict[str, Any], date: Any) -> dict[str, Any]:
+        lang = self.lang
+        items = []
+        known: dict[str, Any] = {}
+        missing: list[str] = []
+        phrased: list[str] = []  # the village "has" these (en), or the clauses of one sentence (zh)
+        other: list[str] = []  # a county's own fields, or a value of an unexpected kind: "title: value"
+        said = self._said
+        for i, (f, title, blank) in enumerate(zip(self.fields, self.titles, self.placeholders)):
+            v = values.get(f.id)
+            if v is None:
+                items.append({"field": f.id, "title": title, "value": None, "text": "", "known": False})
+                missing.append(title)
+                phrased.append(blank)
+                continue
+            if not isinstance(v, (str, int, float, bool)):
+                v = value_text(v, lang)
+            key = (i, type(v), v)
+            found = said.get(key)
+            if found is None:
+                words = _value_words(f, v, lang)
+                found = said[key] = (words, _phrase(f, v, words, lang))
+                if len(said) > 100_000:  # bounded, whatever the ledger holds
+                    said.clear()
+            words, phrase = found
+            items.append({"field": f.id, "title": title, "value": v, "text": words, "known": True})
+            known[f.id] = v
+            if phrase is not None:
+                phrased.append(phrase)
+            else:
+                other.append(f"{title}: {words}" if lang != "zh" else f"{title}：{words}")
+        return {
+            "date": date.isoformat() if date is not None else None,
+            "values": known,
+            "items": items,
+            "missing": missing,
+            "sentence": _sentence(phrased, other, lang) if self.fields else "",
+        }
+
+
+def village_profile(events: Iterable[Any], spec: ProfileSpec) -> dict[str, Any]:
     """`village.profile` from a village's events up to the period's end (the caller drops later ones).
 
     {"date": the latest sheet's date (ISO) or None, "values": {field: value}, "items": [{"field", "title",
@@ -35,78 +94,44 @@ def village_profile(events: Iterable[Any], criteria: Any, lang: str) -> dict[str
     date = None
     for ev in events:
         recorded = ev.data.get("profile")
-        if isinstance(recorded, dict):
+        if recorded is not None and type(recorded) is dict:
             values.update(recorded)
             date = ev.date
-    fields = tuple(getattr(criteria, "profile_fields", ()))
-    items = []
-    for f in fields:
-        v = values.get(f.id)
-        known = v is not None
-        items.append(
-            {
-                "field": f.id,
-                "title": f.title(lang),
-                "value": v if v is None or isinstance(v, (str, int, float, bool)) else value_text(v, lang),
-                "text": _value_words(f, v, lang) if known else "",
-                "known": known,
-            }
-        )
-    return {
-        "date": date.isoformat() if date is not None else None,
-        "values": {f.id: items[i]["value"] for i, f in enumerate(fields) if items[i]["known"]},
-        "items": items,
-        "missing": [i["title"] for i in items if not i["known"]],
-        "sentence": _sentence(fields, values, lang) if fields else "",
-    }
+    if date is None:
+        return spec.empty()
+    return spec._build(values, date)
 
 
 def _value_words(f: Any, v: Any, lang: str) -> str:
     """One value as the report writes it: counts and yes/no as words, an amount with its unit."""
+    if type(v) is int and f.unit not in _YUAN_PER_UNIT:
+        return str(v)
     if f.unit in _YUAN_PER_UNIT and isinstance(v, (int, float)) and not isinstance(v, bool):
         return money(decimal(v) * _YUAN_PER_UNIT[f.unit], lang)
     return value_text(v, lang)
 
 
-def _count(v: Any) -> int | None:
-    return v if isinstance(v, int) and not isinstance(v, bool) and v >= 0 else None
-
-
-def _phrase(f: Any, v: Any, lang: str) -> str | None:
+def _phrase(f: Any, v: Any, words: str, lang: str) -> str | None:
     """The packaged fields' own phrases ("全村共有党员31名"); None for any other field or an odd value."""
-    n = _count(v)
-    if f.id == "party_members" and n is not None:
-        return _t(lang, f"{n} Party member{'s' if n != 1 else ''}", f"全村共有党员{n}名")
-    if f.id == "activists" and n is not None:
-        return _t(lang, f"{n} activist{'s' if n != 1 else ''} applying to join the Party", f"入党积极分子{n}名")
-    if f.id == "has_venue" and isinstance(v, bool):
+    fid = f.id
+    count = type(v) is int and v >= 0
+    if fid == "party_members" and count:
+        return _t(lang, f"{v} Party member{'s' if v != 1 else ''}", f"全村共有党员{v}名")
+    if fid == "activists" and count:
+        return _t(lang, f"{v} activist{'s' if v != 1 else ''} applying to join the Party", f"入党积极分子{v}名")
+    if fid == "has_venue" and type(v) is bool:
         return (
             _t(lang, "a fixed venue for its activities", "有固定活动场所")
             if v
             else _t(lang, "no fixed venue for its activities", "没有固定活动场所")
         )
-    if f.id == "collective_income" and f.unit in _YUAN_PER_UNIT and isinstance(v, (int, float)):
-        if not isinstance(v, bool):
-            amount = _value_words(f, v, lang)
-            return _t(lang, f"a collective income of {amount}", f"村集体经济收入{amount}")
+    if fid == "collective_income" and f.unit in _YUAN_PER_UNIT and type(v) in (int, float):
+        return _t(lang, f"a collective income of {words}", f"村集体经济收入{words}")
     return None
 
 
-def _sentence(fields: tuple, values: dict[str, Any], lang: str) -> str:
+def _sentence(phrased: list[str], other: list[str], lang: str) -> str:
     """The profile in the documents' manner; each missing value a placeholder naming its field."""
-    phrased: list[str] = []  # the village "has" these (en), or the clauses of one sentence (zh)
-    other: list[str] = []  # a county's own fields, or a value of an unexpected kind: "title: value"
-    for f in fields:
-        v = values.get(f.id)
-        title = f.title(lang)
-        if v is None:
-            phrased.append(placeholder(title, lang))
-            continue
-        phrase = _phrase(f, v, lang)
-        if phrase is not None:
-            phrased.append(phrase)
-        else:
-            other.append(_t(lang, f"{title}: {_value_words(f, v, lang)}", f"{title}：{_value_words(f, v, lang)}"))
     if lang == "zh":
         return "，".join(phrased + other) + "。"
     parts = []
