@@ -300,3 +300,16 @@ def test_the_standards_page_marks_the_profile_fields_as_the_packaged_file_does()
     assert (activists.type, activists.unit, activists.title_zh) == ("int", "persons", "入党积极分子人数")
     assert {crit.field_for_header(h) for h in ("入党积极分子", "积极分子", "Activists")} == {"activists"}
     assert not any("activists" in c.fields for c in crit.criteria)  # no standard uses it
+
+
+def test_the_form_has_the_activists_column_and_says_which_columns_are_the_profile(tmp_path):
+    out = tmp_path / "排查表.xlsx"
+    r = run(["form", str(out), "--lang", "zh"])
+    assert r.exit_code == 0, r.output
+    wb = openpyxl.load_workbook(out)
+    header = [c.value for c in wb["排查表"][3]]
+    assert header[3:5] == ["党员人数", "入党积极分子人数"]
+    rows = {row[1]: row for row in wb["填表说明"].iter_rows(values_only=True) if row[1]}
+    assert rows["入党积极分子人数"][5] == "村基本情况，记入台账"
+    assert rows["有固定活动场所"][5] == "村基本情况，记入台账"
+    assert rows["两委缺额人数"][5] == "用于标准 C04"
