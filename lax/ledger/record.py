@@ -123,12 +123,15 @@ def record_check(
     """Record what `lax check` found (`lax check --record`).
 
     `villages` holds every village read, flagged or not: {"township", "village", "code", "criteria": [ids met],
-    "evidence": {id: {field: value}}, optionally "checked_on": date and "source": {path, sheet, row}}. A newly
+    "evidence": {id: {field: value}}, optionally "checked_on": date, "source": {path, sheet, row} and "profile":
+    {field: value} (the criteria's `profile: true` fields; `lax.ledger.profile`)}. A newly
     flagged village (none or a closed round) is opened; one in its
     watch year (accepted) is reopened as a rebound; one still identified or rectifying gets the standards it
     newly meets added (`amended`), else nothing. With channel `self`, each township present gets one
     `submission` per quarter; with `spot`, a flagged village its township had not listed (no open round)
-    also gets a `missed_inclusion`. Running it twice records nothing the second time.
+    also gets a `missed_inclusion`. Every village of the input already on the ledger (or opened now) keeps
+    the profile values that are new or changed, on its new event or in a `profile` event; a check dated before
+    a village's last event leaves its profile. Running it twice records nothing the second time.
     Each event keeps the row it came from (`source`, else the text `source` given) and, when given,
     `recorded` ({by, at}: who ran the check and when).
     Villages are matched by code when either side has one (`_match_row`); a ledger village without a code
