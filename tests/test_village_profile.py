@@ -224,6 +224,7 @@ BAD_PROFILES = [
     ("{has_venue: 1}", "profile: has_venue: 1 is not true or false"),
     ("[31, 3]", "profile: must map field ids to values, e.g. {party_members: 31, has_venue: true}"),
     ("{party_members: null}", "profile: party_members: a blank value is left out, not written as null"),
+    ("{collective_income: .nan}", "profile: collective_income: nan is not a number"),
 ]  # fmt: skip
 
 
