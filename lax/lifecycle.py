@@ -28,11 +28,14 @@ CHANNELS = ("self", "mass", "spot", "department")
 # `amended` is an addition to the contract: standards added to a round that is still open, recorded by
 # `check --record` when a rectifying village is found meeting further standards.
 EVENT_TYPES = ("identified", "planned", "progress", "acceptance", "reopened", "closed", "missed_inclusion", "amended")
+# `profile` too: the village's profile (the criteria's `profile: true` fields) changed by a later sheet; it
+# leaves the state as it is (`lax.ledger.profile`).
+EVENT_TYPES += ("profile",)
 
 # The keys each event type may carry besides `date` and `type`, in the order they are written. `recorded`
 # ({by, at}: who entered the event and when) is last in every type, as lax writes it.
 EVENT_KEYS: dict[str, tuple[str, ...]] = {
-    "identified": ("channel", "criteria", "evidence", "deadline", "source", "note", "recorded"),
+    "identified": ("channel", "criteria", "evidence", "deadline", "profile", "source", "note", "recorded"),
     "planned": (
         "measures",
         "county_leader",
@@ -45,10 +48,11 @@ EVENT_KEYS: dict[str, tuple[str, ...]] = {
     ),
     "progress": ("note", "funds", "funds_confirmed", "highlight", "recorded"),
     "acceptance": ("passed", "score", "by", "deadline", "note", "recorded"),
-    "reopened": ("reason", "channel", "criteria", "evidence", "deadline", "source", "note", "recorded"),
+    "reopened": ("reason", "channel", "criteria", "evidence", "deadline", "profile", "source", "note", "recorded"),
     "closed": ("by", "note", "recorded"),
     "missed_inclusion": ("channel", "criteria", "evidence", "source", "note", "recorded"),
-    "amended": ("channel", "criteria", "evidence", "source", "note", "recorded"),
+    "amended": ("channel", "criteria", "evidence", "profile", "source", "note", "recorded"),
+    "profile": ("profile", "source", "note", "recorded"),
 }
 # The keys of a township file's events (its quarterly submissions), in the order they are written.
 TOWNSHIP_EVENT_KEYS = ("quarter", "villages", "source", "note", "recorded")
@@ -244,7 +248,7 @@ class Replay:
         elif t == "closed":
             self.status = "closed"
             self.closed_on = d
-        # missed_inclusion and anything unknown leave the state as it is
+        # missed_inclusion, profile and anything unknown leave the state as it is
 
 
 def _merge(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[str, ...]:
@@ -268,7 +272,7 @@ def refusal(state: State | Replay, event: Event, policy: Policy) -> str | None:
             f"{d} is before the last recorded event ({state.last_date}); events are recorded in date order",
             f"{d} 早于最近一条记录（{state.last_date}）；记录须按日期先后追加",
         )
-    if t == "missed_inclusion":
+    if t in ("missed_inclusion", "profile"):  # facts about the village, whatever its state
         return None
     if t == "identified":
         if status in (None, "closed"):

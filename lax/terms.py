@@ -84,6 +84,7 @@ EVENT_TYPES = _table(
     Term("closed", "closed", "销号"),
     Term("missed_inclusion", "missed inclusion", "漏报"),
     Term("amended", "standards added", "追加认定情形"),
+    Term("profile", "profile", "基本情况"),
     Term("submission", "submission", "报送"),
 )
 

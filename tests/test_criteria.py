@@ -54,6 +54,7 @@ SPEC_FIELDS = {
     "village": ("text", True, "村名"),
     "code": ("text", False, "村代码"),
     "party_members": ("int", False, "党员人数"),
+    "activists": ("int", False, "入党积极分子"),
     "secretary_vacant_months": ("int", False, "书记空缺月数"),
     "secretary_unfit": ("bool", False, "书记不胜任"),
     "secretary_absent_days": ("int", False, "书记脱岗天数"),

@@ -204,12 +204,12 @@ def test_write_xlsx_results_sheet(tmp_path, result, criteria):
     ws = wb["结果"]
     header = [c.value for c in ws[1]]
     assert header[:3] == ["乡镇", "村名", "村代码"]
-    assert header[25] == "排查日期"
-    assert header[26] == "C01 党组织书记长期缺职"
-    assert header[26 + 14] == "C15 群众满意度低"
-    assert header[41:] == ["认定结果", "符合标准", "证据", "待定", "来源文件", "工作表", "行号"]
+    assert header[26] == "排查日期"
+    assert header[27] == "C01 党组织书记长期缺职"
+    assert header[27 + 14] == "C15 群众满意度低"
+    assert header[42:] == ["认定结果", "符合标准", "证据", "待定", "来源文件", "工作表", "行号"]
     assert ws.freeze_panes == "C2"
-    assert ws.auto_filter.ref == "A1:AV7"  # 26 fields + 15 standards + 7 = 48 columns
+    assert ws.auto_filter.ref == "A1:AW7"  # 27 fields + 15 standards + 7 = 49 columns
     assert ws.max_row == 7
 
     col = {h: i for i, h in enumerate(header)}
@@ -222,7 +222,7 @@ def test_write_xlsx_results_sheet(tmp_path, result, criteria):
     assert song[col["排查日期"]].number_format == "yyyy-mm-dd"
     assert values[col["C14 社会治安和安全问题突出"]] == "符合"
     assert values[col["C01 党组织书记长期缺职"]] is None  # blank = not met
-    assert values[41:] == ["是", "C14", "C14：森林火灾次数 = 2", None, "dengbu.xlsx", "排查表", 5]
+    assert values[42:] == ["是", "C14", "C14：森林火灾次数 = 2", None, "dengbu.xlsx", "排查表", 5]
     # The flagged row is light red; the evidence and the standard met are orange and bold.
     assert fill(song[0]) == FLAGGED_FILL
     assert fill(song[col["C01 党组织书记长期缺职"]]) == FLAGGED_FILL
@@ -231,7 +231,7 @@ def test_write_xlsx_results_sheet(tmp_path, result, criteria):
     assert not song[0].font.b
 
     xiantai = list(ws[3])
-    assert [c.value for c in xiantai][41] == "否"
+    assert [c.value for c in xiantai][42] == "否"
     assert all(fill(c) is None for c in xiantai)
 
     # Undetermined: the standard and the blank it waits for are light yellow; the row is not flagged.
@@ -241,12 +241,12 @@ def test_write_xlsx_results_sheet(tmp_path, result, criteria):
     assert xintang[col["C15 群众满意度低"]].value == "待定"
     assert fill(xintang[col["C15 群众满意度低"]]) == UNKNOWN_FILL
     assert fill(xintang[0]) is None
-    assert xintang[44].value == "C15（空白：群众满意度）"
+    assert xintang[45].value == "C15（空白：群众满意度）"
 
     luoping = list(ws[5])
     assert fill(luoping[col["换届完成"]]) == EVIDENCE_FILL and luoping[col["换届完成"]].value == "否"
     assert fill(luoping[col["干部违纪违法人次"]]) == EVIDENCE_FILL
-    assert luoping[41 + 1].value == "C05、C13"
+    assert luoping[42 + 1].value == "C05、C13"
 
     # Formula text stays text.
     assert ws.cell(6, 2).value == '\'=HYPERLINK("http://evil.example","点我")'
@@ -300,12 +300,12 @@ def test_write_xlsx_english(tmp_path, result):
     ws = wb["Results"]
     header = [c.value for c in ws[1]]
     assert header[:3] == ["Township", "Village", "Village code"]
-    assert header[26 + 4] == "C05 Two-committee election not completed"
-    assert header[41:43] == ["Flagged", "Standards met"]
+    assert header[27 + 4] == "C05 Two-committee election not completed"
+    assert header[42:44] == ["Flagged", "Standards met"]
     row = [c.value for c in ws[5]]
     assert row[header.index("Election completed")] == "no"
     assert row[header.index("C05 Two-committee election not completed")] == "met"
-    assert row[41:44] == ["yes", "C05, C13", "C05: Election completed = no; C13: Cadre violations = 1"]
+    assert row[42:45] == ["yes", "C05, C13", "C05: Election completed = no; C13: Cadre violations = 1"]
 
 
 def test_write_xlsx_no_problems_leaves_a_header_only_sheet(tmp_path, criteria):

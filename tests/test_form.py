@@ -49,7 +49,7 @@ def test_form_sheet_layout(form, criteria):
     ws = wb[FORM_SHEET]
     assert ws["A1"].value == "XX乡镇村级党组织软弱涣散情况排查表"
     assert ws["A1"].font.b
-    assert "A1:Z1" in {str(r) for r in ws.merged_cells.ranges}
+    assert "A1:AA1" in {str(r) for r in ws.merged_cells.ranges}
     assert ws["A2"].value.startswith("填报单位（盖章）：")
     header = [c.value for c in ws[3]]
     assert header == [f.title_zh for f in criteria.fields]
@@ -60,10 +60,10 @@ def test_form_sheet_layout(form, criteria):
     assert all(c.font.b and c.fill.fgColor.rgb == "00D9E1F2" for c in ws[3])
     assert ws.freeze_panes == "C4"
     assert ws.column_dimensions["C"].width == 15
-    assert ws.column_dimensions["Z"].width >= 12
+    assert ws.column_dimensions["AA"].width >= 12
     # Prepared rows: the code column keeps digits as text, the date column shows dates as 2026-09-30.
     assert ws["C4"].number_format == "@" and ws["C203"].number_format == "@"
-    assert ws["Z4"].number_format == "yyyy-mm-dd"
+    assert ws["AA4"].number_format == "yyyy-mm-dd"
     assert ws["A205"].value.startswith("填表人：")
     assert ws.print_title_rows == "$3:$3"
 
@@ -71,7 +71,7 @@ def test_form_sheet_layout(form, criteria):
 def test_form_validations(form, criteria):
     ws = openpyxl.load_workbook(form)[FORM_SHEET]
     dv = validations(ws)
-    assert len(dv) == 26
+    assert len(dv) == 27  # one per field (入党积极分子人数 is the 27th)
     letters = {f.id: openpyxl.utils.get_column_letter(i) for i, f in enumerate(criteria.fields, 1)}
     for f in criteria.fields:
         v = dv[letters[f.id]]
@@ -129,7 +129,7 @@ def test_english_form_keeps_chinese_headers_and_adds_english_instructions(tmp_pa
     assert wb.sheetnames == ["排查表", "填表说明"]
     ws = wb[FORM_SHEET]
     assert [c.value for c in ws[3]][:2] == ["乡镇", "村名"]
-    assert validations(ws)["F"].prompt == "从下拉列表选择“是”或“否”。\nChoose 是 (yes) or 否 (no) from the drop-down."
+    assert validations(ws)["G"].prompt == "从下拉列表选择“是”或“否”。\nChoose 是 (yes) or 否 (no) from the drop-down."
     cells = [c for row in wb[HELP_SHEET].iter_rows(values_only=True) for c in row if c is not None]
     assert wb[HELP_SHEET]["A1"].value == "填表说明\nInstructions"
     assert "书记空缺月数\nSecretary vacant (months)" in cells

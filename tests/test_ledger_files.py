@@ -313,7 +313,7 @@ def test_verify_names_every_problem_of_a_hand_broken_file(tmp_path):
         f"{f}:8: channel: 'phone' is not one of self, mass, spot, department",
         f"{f}:9: date: '2026-13-40' is not a valid date",
         f"{f}:13: unknown event type 'inspected' (expected one of identified, planned, progress, acceptance, "
-        "reopened, closed, missed_inclusion, amended)",
+        "reopened, closed, missed_inclusion, amended, profile)",
         f"{f}:17: funds: '三万' is not an amount in yuan",
         f"{f}:18: progress: unknown key 'dealine' (allowed: note, funds, funds_confirmed, highlight, recorded)",
         f"{f}:19: date: '2026-11-01' is not a date like 2026-09-30 (unquoted)",

@@ -707,7 +707,7 @@ def show_cmd(
     if fmt == "json":
         _out(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    _print_show(data, on)
+    _print_show(data, on, crit)
 
 
 @app.command("list")
@@ -833,7 +833,7 @@ def verify_cmd(
 
     fmt = _format(format, ("table", "json"))
     crit = _criteria(criteria)
-    files, problems = verify_checked(ledger, crit.policy, set(crit.ids))
+    files, problems = verify_checked(ledger, crit.policy, set(crit.ids), {f.id: f for f in crit.fields})
     if fmt == "json":
         _out(json.dumps({"files": files, "problems": [p.to_dict() for p in problems]}, ensure_ascii=False, indent=2))
     else:
@@ -1074,6 +1074,7 @@ _KEY_LABELS = {
     "recorded": ("recorded", "录入"),
     "quarter": ("quarter", "季度"),
     "villages": ("villages", "村数"),
+    "profile": ("profile", "基本情况"),
 }
 
 
@@ -1158,7 +1159,17 @@ def _channel_label(channel) -> str:
     return term.label() if term else str(channel)
 
 
-def _print_show(data: dict, on: dt.date) -> None:
+def _profile_text(profile: dict, crit) -> str:
+    """`党员人数 = 31, 有固定活动场所 = 是`: the profile by the fields' titles (ids the criteria lack as they are)."""
+    from lax.show import value_text
+
+    def title(fid: str) -> str:
+        return crit.field(fid).title() if crit is not None and fid in crit.index else fid
+
+    return ", ".join(f"{title(k)} = {value_text(v)}" for k, v in profile.items())
+
+
+def _print_show(data: dict, on: dt.date, crit=None) -> None:
     from rich.markup import escape
     from rich.table import Table
 
@@ -1178,6 +1189,8 @@ def _print_show(data: dict, on: dt.date) -> None:
         (_("Rounds", "轮次"), str(data["rounds"])),
         (_("Funds (yuan)", "投入资金（元）"), _fmt_value(data["funds"])),
     ]
+    if data.get("profile"):
+        facts.append((_("Profile", "基本情况"), _profile_text(data["profile"], crit)))
     for k, v in facts:
         console.print(escape(f"  {k}: {v}"))
     from rich import box

@@ -21,6 +21,8 @@ from lax.yamlsafe import SafeLoader as _Loader
 
 _ID_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
 _CRITERION_ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+# The fields that say which village a row is: never part of its profile.
+_IDENTITY_FIELDS = ("township", "village", "code")
 
 
 def packaged_path(name: str) -> Path:
@@ -350,7 +352,27 @@ def _build(data: Any, path: str, errors: list[tuple[int, str]]) -> Criteria | No
                 unit = None
             else:
                 unit = canonical
-        fields.append(Field(fid, ftype, required, zh, en, aliases, unit))
+        profile = item.get("profile", False)
+        if not isinstance(profile, bool):
+            errors.append(
+                (
+                    _line(item, "profile"),
+                    _(f"field '{fid}': profile must be true or false", f"字段“{fid}”：profile 应为 true 或 false"),
+                )
+            )
+            profile = False
+        elif profile and fid in _IDENTITY_FIELDS:
+            errors.append(
+                (
+                    _line(item, "profile"),
+                    _(
+                        f"field '{fid}' names the village; it cannot be a profile field",
+                        f"字段“{fid}”用于识别村，不能作为概况字段（profile）",
+                    ),
+                )
+            )
+            profile = False
+        fields.append(Field(fid, ftype, required, zh, en, aliases, unit, profile))
     for needed in ("township", "village"):
         if raw_fields and needed not in seen_ids:
             errors.append(

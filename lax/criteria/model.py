@@ -34,6 +34,9 @@ class Field:
     # The unit of a count or amount (`months`, `days`, `years`, `persons`, `times`, `yuan`, `10k_yuan`; see
     # lax.read.values.UNITS): a cell written in another unit is converted when exact, else reported. None: no unit.
     unit: str | None = None
+    # A fact about the village rather than a sign of weakness (党员人数, 村集体经济收入): the ledger keeps it
+    # from the latest recorded sheet (`check --record`) and the village report states it (`profile: true`).
+    profile: bool = False
 
     def title(self, lang: str | None = None) -> str:
         from lax.i18n import get_lang
@@ -98,6 +101,11 @@ class Criteria:
     @property
     def ids(self) -> tuple[str, ...]:
         return tuple(c.id for c in self.criteria)
+
+    @property
+    def profile_fields(self) -> tuple[Field, ...]:
+        """The fields marked `profile: true`, in the file's order."""
+        return tuple(f for f in self.fields if f.profile)
 
     def field_for_header(self, text: Any) -> str | None:
         """The field id a header cell names, or None."""

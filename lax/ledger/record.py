@@ -21,6 +21,7 @@ from lax.i18n import _
 from lax.ledger.append import _appended, _Change, _commit, _fresh, _plan, _read_text_or_raise, _safe_parse, make_event
 from lax.ledger.fileformat import Entry, _dump, _has_control, _Unreadable, dump_entry, dump_township, parse_text
 from lax.ledger.names import _new_path, check_name, township_file_name
+from lax.ledger.profile import changed, profile_as_of, row_profile, with_profile
 from lax.ledger.recorder import source_text
 from lax.ledger.store import _refuse_if_unreadable, load_entries_checked, township_file
 from lax.ledger.transaction import locked
@@ -46,10 +47,19 @@ class RecordSummary:
     adopted: list[str] = field(default_factory=list)  # ledger villages without a code that took the sheet's
     # which quarter each township's submission was filed under and why, when it was not given (`--quarter`)
     notices: list[str] = field(default_factory=list)
+    profiles: int = 0  # villages whose profile (the criteria's `profile: true` fields) was recorded or changed
+    profiles_older: int = 0  # villages whose ledger has events after the check's date: profile left as it was
 
     def describe(self) -> str:
         """One line for the person who ran `lax check --record`."""
         line = self._counts()
+        if self.profiles:
+            line += _(f"; profile recorded for {self.profiles} village(s)", f"；记录 {self.profiles} 个村的基本情况")
+        if self.profiles_older:
+            line += _(
+                f"; profile of {self.profiles_older} village(s) not recorded: their ledger has later events",
+                f"；{self.profiles_older} 个村的基本情况未记录：台账中已有更晚的记录",
+            )
         if self.adopted:
             line += _(
                 f"; code taken from the input: {'; '.join(self.adopted)}",
@@ -144,12 +154,15 @@ def record_check(
     """Record what `lax check` found (`lax check --record`).
 
     `villages` holds every village read, flagged or not: {"township", "village", "code", "criteria": [ids met],
-    "evidence": {id: {field: value}}, optionally "checked_on": date and "source": {path, sheet, row}}. A newly
+    "evidence": {id: {field: value}}, optionally "checked_on": date, "source": {path, sheet, row} and "profile":
+    {field: value} (the criteria's `profile: true` fields; `lax.ledger.profile`)}. A newly
     flagged village (none or a closed round) is opened; one in its
     watch year (accepted) is reopened as a rebound; one still identified or rectifying gets the standards it
     newly meets added (`amended`), else nothing. With channel `self`, each township present gets one
     `submission` per quarter; with `spot`, a flagged village its township had not listed (no open round)
-    also gets a `missed_inclusion`. Running it twice records nothing the second time.
+    also gets a `missed_inclusion`. Every village of the input already on the ledger (or opened now) keeps
+    the profile values that are new or changed, on its new event or in a `profile` event; a check dated before
+    a village's last event leaves its profile. Running it twice records nothing the second time.
     Each event keeps the row it came from (`source`, else the text `source` given) and, when given,
     `recorded` ({by, at}: who ran the check and when). Each submission is filed under `quarter` when given
     (`submission_quarter`), else under the quarter of the township's latest 排查日期, else of `as_of`, and
@@ -228,16 +241,20 @@ def record_check(
                         f"{township}/{village}：未知标准 {'、'.join(unknown)}",
                     )
                 )
-            if not met:
+            profile = {k: _jsonable(x) for k, x in row_profile(v.get("profile")).items()}
+            if not met and not profile:
                 continue
             evidence = {c: _jsonable(e) for c, e in (v.get("evidence") or {}).items() if c in met}
             where = _row_label(township, village, code, v)
             try:
                 entry, adopt = index.match(township, village, code, where)
             except LaxError as e:
-                conflicts.append(str(e))
+                if met:  # a village not flagged only brings its profile: no reason to refuse the record
+                    conflicts.append(str(e))
                 continue
-            if entry is not None:
+            if not met and (entry is None or entry.path in handled):
+                continue  # only a village already on the ledger keeps a profile
+            if entry is not None and met:
                 if entry.path in handled:
                     conflicts.append(
                         _(
@@ -248,22 +265,38 @@ def record_check(
                     continue
                 handled[entry.path] = where
             try:
-                events = _events_for(
-                    entry,
-                    met,
-                    evidence,
-                    as_of,
-                    channel,
-                    policy,
-                    row_source if row_source is not None else source,
-                    recorded,
+                events = (
+                    _events_for(
+                        entry,
+                        met,
+                        evidence,
+                        as_of,
+                        channel,
+                        policy,
+                        row_source if row_source is not None else source,
+                        recorded,
+                    )
+                    if met
+                    else None
                 )
             except LaxError as e:
                 refusals.append(str(e))
                 continue
-            if events is None:
+            if met and events is None:
                 summary.unchanged += 1
+            if profile:
+                history = entry.events if entry is not None else ()
+                if events is None and history and as_of < history[-1].date and changed(profile_as_of(history), profile):
+                    # the sheet is older than what the ledger knows: its profile may be out of date
+                    summary.profiles_older += 1
+                else:
+                    with_it = with_profile(events, history, profile, as_of, row_source or source, recorded)
+                    summary.profiles += with_it is not events
+                    events = with_it
+            if events is None:
                 continue
+            if entry is not None:
+                handled.setdefault(entry.path, where)
             kinds = [e.type for e in events]
             summary.opened += kinds.count("identified")
             summary.reopened += kinds.count("reopened")
@@ -358,6 +391,8 @@ def check_rows(result: CheckResult) -> list[dict]:
                 "checked_on": values[idx["checked_on"]] if "checked_on" in idx else None,
                 # whether the row's sheet has a 排查日期 column at all (None: not known, e.g. a YAML list)
                 "date_column": None if v.record.columns is None else "checked_on" in v.record.columns,
+                # the village's profile: the criteria's `profile: true` fields (blank ones left out when recorded)
+                "profile": {f.id: values[idx[f.id]] for f in result.criteria.profile_fields},
                 # the row itself: file as given, sheet (spreadsheets only) and row (or item of a YAML/JSON list)
                 "source": {"path": v.record.path, "sheet": v.record.sheet, "row": v.record.row},
             }

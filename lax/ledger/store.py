@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -373,12 +373,19 @@ def verify(folder: Path, policy: Policy, criteria_ids: set[str]) -> tuple[int, l
     return files, [problem_text(p) for p in problems]
 
 
-def verify_checked(folder: Path, policy: Policy, criteria_ids: set[str]) -> tuple[int, list[Problem]]:
-    """(files checked, every problem as a `Problem` with its code) for `lax ledger verify`."""
+def verify_checked(
+    folder: Path, policy: Policy, criteria_ids: set[str], fields: Mapping[str, Any] | None = None
+) -> tuple[int, list[Problem]]:
+    """(files checked, every problem as a `Problem` with its code) for `lax ledger verify`; with `fields` (the
+    criteria's fields by id), each village profile is checked against them too."""
     folder = Path(folder)
     if not folder.is_dir():
         raise LaxError(_(f"no ledger folder at {folder}", f"找不到台账文件夹 {folder}"))
     entries, problems = load_entries_checked(folder, criteria_ids, policy, use_cache=False)
+    if fields is not None:
+        from lax.ledger.validate import profile_field_problems
+
+        problems += profile_field_problems(entries, fields)
     _towns, tproblems = _load_townships(folder)
     files = len(_village_paths(folder)) + len(_village_paths(folder / TOWNSHIPS_DIR))
     from lax.ledger.work import verify_work  # here: lax.ledger.work reads through this module

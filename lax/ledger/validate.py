@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,6 +100,12 @@ def _value_problem(key: str, value: Any, etype: str, event: dict | None = None) 
             return "bad-amount", _(
                 "evidence: holds .nan or .inf, which is not a number", "evidence：含有 .nan 或 .inf，不是数字"
             )
+    elif key == "profile":
+        from lax.ledger.profile import value_problem
+
+        message = value_problem(value)
+        if message:
+            return ("bad-amount" if _non_finite(value) else "bad-value"), message
     elif key == "measures":
         if not (isinstance(value, str) or (isinstance(value, list) and all(isinstance(m, str) for m in value))):
             return "bad-value", _("measures: must be a list of texts", "measures：应为文字列表")
@@ -351,6 +357,8 @@ def _entry_from(parsed: _Parsed, kind: str = "village") -> _Checked:
                 say(keys.get(key, line), *found)
         if etype in ("identified", "amended") and "criteria" not in data:
             say(line, "missing-value", _(f"{etype}: 'criteria' is missing", f"{etype}：缺少“criteria”"))
+        if etype == "profile" and "profile" not in data:
+            say(line, "missing-value", _("profile: the 'profile' values are missing", "profile：缺少“profile”"))
         if etype == "acceptance" and "passed" not in data:
             say(
                 line,
@@ -503,3 +511,28 @@ def _typed(label: str, problems: Sequence[tuple[int, str, str]]) -> list[Problem
 def _format_problems(label: str, problems: Sequence[tuple[int, str, str]]) -> tuple[str, ...]:
     """`FILE:LINE: message`, in line order."""
     return tuple(problem_text(p) for p in _typed(label, problems))
+
+
+def profile_field_problems(entries: Sequence[Entry], fields: Mapping[str, Any]) -> list[Problem]:
+    """`bad-profile` for each event `profile` the criteria file contradicts (a field it does not define, a
+    value not of the field's type), at the line of its `profile` key. `fields`: field id -> `Field`."""
+    from lax.ledger.profile import PROFILE_KEY, field_problems, value_problem
+
+    found: list[Problem] = []
+    for entry in entries:
+        bad = [
+            (ev, message)
+            for ev in entry.events
+            # one that is not even a mapping of plain values is already a `bad-value` of the file's format
+            if isinstance(ev.data.get(PROFILE_KEY), dict) and value_problem(ev.data[PROFILE_KEY]) is None
+            for message in field_problems(ev.data[PROFILE_KEY], fields)
+        ]
+        if not bad:
+            continue
+        label = str(entry.path)
+        try:  # the key's own line, read again only for the few files that have such a problem
+            lines = {n: keys.get(PROFILE_KEY, n) for n, keys in parse_text(_read_text(entry.path, label)).event_lines}
+        except _Unreadable:
+            lines = {}
+        found += [Problem("bad-profile", message, label, line=lines.get(ev.line, ev.line)) for ev, message in bad]
+    return found

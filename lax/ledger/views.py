@@ -21,6 +21,7 @@ from lax.criteria import Policy
 from lax.i18n import _
 from lax.ledger.fileformat import Entry, event_dict
 from lax.ledger.names import CACHE_DIR
+from lax.ledger.profile import profile_as_of
 from lax.ledger.recorder import parse_timestamp
 from lax.ledger.store import _load_scanned, _scan, _stat_key, _stray_problems, _township_files
 from lax.ledger.transaction import _settle
@@ -62,6 +63,8 @@ def summary(entry: Entry, state: State) -> dict:
 def show_data(entry: Entry, as_of: dt.date, policy: Policy) -> dict:
     state = state_as_of(entry.events, as_of, policy)
     data = summary(entry, state)
+    # the village's profile on the date (criteria fields marked `profile: true`, from the latest sheet recorded)
+    data["profile"] = json_value(profile_as_of(entry.events, as_of))
     data["events"] = [json_value(event_dict(e)) for e in entry.events if e.date <= as_of]
     return data
 

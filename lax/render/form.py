@@ -416,7 +416,7 @@ def _help_sheet(ws: Any, criteria: Criteria, bilingual: bool) -> None:
                 both(type_zh, type_en),
                 both("必填" if f.required else "选填", "required" if f.required else "optional"),
                 both(zh_rule, en_rule),
-                both(f"用于标准 {used}", f"used by {used.replace('、', ', ')}") if used else "",
+                _purpose(used, f.profile, both),
             ]
         )
     table(
@@ -465,3 +465,14 @@ def _help_sheet(ws: Any, criteria: Criteria, bilingual: bool) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _purpose(used: str, profile: bool, both) -> str:
+    """What a column is for: the standards that use it, and whether it is part of the village profile (kept in
+    the ledger for the village report's 基本情况)."""
+    zh = [f"用于标准 {used}"] if used else []
+    en = [f"used by {used.replace('、', ', ')}"] if used else []
+    if profile:
+        zh.append("村基本情况，记入台账")
+        en.append("the village profile, kept in the ledger")
+    return both("；".join(zh), "; ".join(en)) if zh else ""

@@ -185,5 +185,8 @@ def criteria_data(crit: Criteria) -> dict[str, Any]:
             "pass_score": crit.policy.pass_score,
         },
         "criteria": [{"id": c.id, "title": c.title(), "when": c.when} for c in crit.criteria],
-        "fields": [{"id": f.id, "type": f.type, "required": f.required, "title": f.title()} for f in crit.fields],
+        "fields": [
+            {"id": f.id, "type": f.type, "required": f.required, "title": f.title(), "profile": f.profile}
+            for f in crit.fields
+        ],
     }

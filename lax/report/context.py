@@ -24,6 +24,7 @@ from lax.i18n import _
 from lax.problems import LaxError
 from lax.report.period import Period, quarter_bounds, quarter_key, quarter_label, quarters_ending_in
 from lax.report.practices import practices, results
+from lax.report.profile import ProfileSpec, support, village_profile
 from lax.report.words import channel_text, date_span, evidence_text, full_name, prose_title, status_text
 from lax.show import as_date, decimal, long_date
 from lax.show import in_lang as _t
@@ -597,6 +598,7 @@ class _Titles:
         self.criteria, self.lang = criteria, lang
         self.standards = {c.id: prose_title(c.title(lang), lang) for c in criteria.criteria}
         self.fields: dict[str, str] = {}
+        self.profile = ProfileSpec(criteria, lang)  # the profile fields' titles, once per report
 
     def standard(self, cid: str) -> str:
         return self.standards.get(cid, cid)
@@ -751,6 +753,9 @@ def _village_record(
         "township_leader": people.get("township_leader"),
         "first_secretary": people.get("first_secretary"),
         "helping_unit": people.get("helping_unit"),
+        # the village's facts as of the period's end, and the help named in its plan (lax.report.profile)
+        "profile": village_profile(events, titles.profile),
+        "support": support(people.get("helping_unit"), people.get("first_secretary"), lang),
         "progress": progress,
         "funds": _plain_number(funds_round),
         "funds_in_period": _plain_number(funds_period),

@@ -50,6 +50,7 @@ def event_names() -> dict[str, str]:
         "closed": _("closed", "销号"),
         "missed_inclusion": _("missed inclusion", "漏报"),
         "amended": _("standards added", "追加认定情形"),
+        "profile": _("profile updated", "基本情况更新"),
     }
 
 
@@ -70,6 +71,7 @@ def key_names() -> dict[str, str]:
         "by": _("by", "单位"),
         "reason": _("reason", "原因"),
         "funds_confirmed": _("amount confirmed", "金额已确认"),
+        "profile": _("profile", "基本情况"),
     }
 
 
