@@ -20,7 +20,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from lax.criteria import Criteria, undetermined_reason
 from lax.i18n import _, has_cjk
-from lax.problems import Notice, Problem
+from lax.problems import Notice, Problem, place
 
 if TYPE_CHECKING:
     from lax.read.records import Record
@@ -255,7 +255,7 @@ NOTICE_COLUMNS = 20  # columns named in a sheet's notice line; JSON and the noti
 def notice_lines(result: CheckResult) -> list[str]:
     """The notices as a person reads them: one line per sheet (or file), the columns not understood and the
     fields missing gathered (`邓埠镇.xlsx, sheet 排查表: columns not understood: E 是否完成换届 (did you mean
-    换届完成?); fields missing: satisfaction (C15)`), names merged and dates after them."""
+    换届完成?); fields missing: Satisfaction (%) (C15)`), names merged and dates after them."""
     from lax.i18n import get_lang
 
     zh = get_lang() == "zh"
@@ -277,7 +277,7 @@ def notice_lines(result: CheckResult) -> list[str]:
                 )
             parts.setdefault("unknown", []).append(text)
         elif n.code == "missing-field":
-            name = crit.field(n.field).title_zh if zh and n.field in crit.index else n.field
+            name = crit.field(n.field).title() if n.field in crit.index else n.field  # its title, as a sheet names it
             parts.setdefault("missing", []).append(f"{name} ({n.value})" if not zh else f"{name}（{n.value}）")
         elif n.code == "name-normalised":
             parts.setdefault("names", []).append(n.message)
@@ -297,8 +297,7 @@ def notice_lines(result: CheckResult) -> list[str]:
             segments.append(_("fields missing: ", "缺少的字段：") + (", " if not zh else "、").join(parts["missing"]))
         segments.extend(parts.get("names", []))
         segments.extend(parts.get("other", []))
-        where = path if sheet is None else _(f"{path}, sheet {sheet}", f"{path}，工作表 {sheet}")
-        lines.append(f"{where}: " + sep.join(segments))
+        lines.append(place(path, sheet) + _(": ", "：") + sep.join(segments))
     return lines
 
 

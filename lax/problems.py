@@ -20,6 +20,44 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from lax.i18n import _, get_lang
+
+
+def place(
+    path: str,
+    sheet: str | None = None,
+    row: int | None = None,
+    column: str | None = None,
+    line: int | None = None,
+    item: bool = False,
+) -> str:
+    """Where something is in the input, as a person reads it in the current language: the one formatter of
+    locations (problems, notices, a village's row, a ledger event's source).
+
+    English: `dengbu.xlsx, sheet 排查表, row 9, column F`; Chinese: `邓埠镇.xlsx，排查表，第9行，F列`; a CSV has
+    no sheet (`村.csv，第9行，F列`); `item=True` counts items of a YAML/JSON list (`item 3`, `第3项`). A text
+    file's line stays `FILE:LINE` in both languages: it is the reference editors, terminals and grep
+    understand, and it holds no word to translate."""
+    if line is not None and sheet is None and row is None and column is None:
+        return f"{path}:{line}"
+    if get_lang() == "zh":
+        parts = [str(path)]
+        if sheet:
+            parts.append(str(sheet))
+        if row is not None:
+            parts.append(f"第{row}项" if item else f"第{row}行")
+        if column:
+            parts.append(f"{column}列")
+        return "，".join(parts)
+    parts = [str(path)]
+    if sheet:
+        parts.append(f"sheet {sheet}")
+    if row is not None:
+        parts.append(f"item {row}" if item else f"row {row}")
+    if column:
+        parts.append(f"column {column}")
+    return ", ".join(parts)
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -36,20 +74,14 @@ class Problem:
     line: int | None = None
 
     def where(self) -> str:
-        """`dengbu.xlsx, sheet 排查表, row 17, column E` — or `FILE:LINE` for text files."""
+        """`dengbu.xlsx, sheet 排查表, row 17, column E` (`dengbu.xlsx，排查表，第17行，E列`) — or `FILE:LINE`
+        for text files (`place`)."""
         if self.line is not None and self.sheet is None and self.column is None:
-            return f"{self.path}:{self.line}"
-        parts = [self.path]
-        if self.sheet:
-            parts.append(f"sheet {self.sheet}")
-        if self.row is not None:
-            parts.append(f"row {self.row}")
-        if self.column:
-            parts.append(f"column {self.column}")
-        return ", ".join(parts)
+            return place(self.path, line=self.line)
+        return place(self.path, self.sheet, self.row, self.column)
 
     def __str__(self) -> str:
-        return f"{self.where()}: {self.message} [{self.code}]"
+        return f"{self.where()}{_(': ', '：')}{self.message} [{self.code}]"
 
     def to_dict(self) -> dict[str, Any]:
         value = self.value
@@ -109,8 +141,6 @@ _OS_REASONS_ZH = {
 def os_reason(e: OSError) -> str:
     """Why an operating-system call failed, in the current language: `No space left on device` /
     `磁盘空间不足` (the English is the system's own `strerror`)."""
-    from lax.i18n import _
-
     english = e.strerror or (os.strerror(e.errno) if e.errno else str(e))
     return _(english, _OS_REASONS_ZH.get(e.errno, english) if e.errno is not None else english)
 

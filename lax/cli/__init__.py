@@ -16,7 +16,7 @@ import typer
 
 from lax import __version__
 from lax.cli.check import _Progress, _progress_bar, check  # noqa: F401 - `from lax.cli import _Progress` keeps working
-from lax.cli.common import err, set_debug
+from lax.cli.common import LaxGroup, err, set_debug
 from lax.cli.form import criteria_cmd, form
 from lax.cli.ledger import app as ledger_app
 from lax.cli.report import report as report_command
@@ -25,6 +25,7 @@ from lax.i18n import _
 
 app = typer.Typer(
     name="lax",
+    cls=LaxGroup,  # its help pages in Chinese with --lang zh or LAX_LANG=zh
     help="Identify and rectify weak and lax (软弱涣散) village-level Party organisations.",
     no_args_is_help=True,
     add_completion=False,

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from lax.i18n import _, set_lang
 from lax.problems import LaxError
@@ -49,6 +50,33 @@ RecordedByOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
+def help_lang(argv: list[str]) -> str:
+    """The language a help page is asked for: `--lang zh` (or `--lang=zh`) anywhere on the command line, else
+    LAX_LANG. Read before click parses anything, because `--help` is answered before `--lang` is seen."""
+    lang = os.environ.get("LAX_LANG") or "en"
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            lang = argv[i + 1]
+        elif arg.startswith("--lang="):
+            lang = arg[len("--lang=") :]
+    return lang.strip().lower()
+
+
+class LaxGroup(TyperGroup):
+    """The root command group of `lax`: asked for Chinese (`help_lang`), it puts the Chinese help of every
+    command and option in place (`lax.cli.help_zh`) before the command line is parsed."""
+
+    def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
+        argv = [str(a) for a in (sys.argv[1:] if args is None else args)]
+        if help_lang(argv) == "zh":
+            from lax.cli.help_zh import localise
+
+            localise(self)
+        return super().main(args, *rest, **kwargs)
 
 
 def parse_date_option(value: str | None, option: str) -> dt.date | None:

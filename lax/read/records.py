@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from lax.i18n import _
-from lax.problems import Notice, Problem
+from lax.problems import Notice, Problem, place
 from lax.read.duplicates import Villages
 from lax.read.files import SPREADSHEET_SUFFIXES, read_file
 from lax.read.header import HEADER_ROWS, NON_FIELD_HEADERS, ColumnNotices, column_letter
@@ -86,16 +86,8 @@ class Record:
         return {f.id: v for f, v in zip(criteria.fields, self.values)}
 
     def where(self) -> str:
-        """`dengbu.xlsx, sheet 排查表, row 5`, for messages."""
-        parts = [self.path]
-        if self.sheet is not None:
-            parts.append(_(f"sheet {self.sheet}", f"工作表 {self.sheet}"))
-        parts.append(
-            _(f"row {self.row}", f"第 {self.row} 行")
-            if self.columns is not None
-            else _(f"item {self.row}", f"第 {self.row} 项")
-        )
-        return ", ".join(parts)
+        """`dengbu.xlsx, sheet 排查表, row 5` (`邓埠镇.xlsx，排查表，第5行`), for messages (`lax.problems.place`)."""
+        return place(self.path, self.sheet, self.row, item=self.columns is None)
 
     def __repr__(self) -> str:
         return f"Record({self.path!r}, sheet={self.sheet!r}, row={self.row}, values={self.values!r})"
