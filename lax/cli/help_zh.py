@@ -376,3 +376,34 @@ def _formatter(base: type) -> type:
                     self.write(" " * (first_col + self.current_indent) + line + "\n")
 
     return ZhFormatter
+
+
+# click's usage errors (`lax check --bogus`), said in Chinese by `lax.cli._usage_error`: pattern -> Chinese.
+_USAGE_ZH = [
+    (r"No such option: (\S+)", r"没有选项 \1"),
+    (r"\(Possible options: ([^)]*)\)", r"（可能是：\1）"),
+    (r"Missing argument '([^']*)'\.", r"缺少参数 \1。"),
+    (r"Missing option '([^']*)'\.", r"缺少选项 \1。"),
+    (r"Missing parameter: (\S+)", r"缺少参数 \1"),
+    (r"Missing command\.", "缺少命令。"),
+    (r"No such command '([^']*)'\.", r"没有命令 \1。"),
+    (r"\.? ?Did you mean ([^?]*)\?", r"是否应为 \1？"),
+    (r"Invalid value for ([^:]+): (?:Value error, )?", r"\1 的值无效："),
+    (r"Invalid value: (?:Value error, )?", "值无效："),
+    (r"'([^']*)' is not one of (.*?)\.?$", r"“\1”不是 \2 之一。"),
+    (r"Option '([^']*)' does not take a value\.", r"选项 \1 不带值。"),
+    (r"Option '([^']*)' requires an argument\.", r"选项 \1 需要一个值。"),
+    (r"Option '([^']*)' requires (\d+) arguments\.", r"选项 \1 需要 \2 个值。"),
+    (r"Argument '([^']*)' takes (\d+) values\.", r"参数 \1 需要 \2 个值。"),
+    (r"Got unexpected extra arguments? \(([^)]*)\)", r"多余的参数（\1）"),
+    (r"Value '([^']*)' is not a valid \w+\.", r"“\1”不是有效的值。"),
+    (r"Input should be a valid integer[^(]*", "应为整数"),
+    (r"Input should be a valid number[^(]*", "应为数字"),
+]
+
+
+def usage_error_zh(message: str) -> str:
+    """One of click's usage errors in Chinese (a message no rule knows stays as click wrote it)."""
+    for pattern, chinese in _USAGE_ZH:
+        message = re.sub(pattern, chinese, message)
+    return message

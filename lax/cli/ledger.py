@@ -41,6 +41,13 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+
+@app.callback()
+def _ledger(lang: LangOpt = None) -> None:
+    """Keep the per-village rectification ledger: open, plan, progress, accept, reopen, close, show, list."""
+    # `lax ledger --lang zh ...`: the language is read from the command line by `lax.cli.common.LaxGroup`.
+
+
 VillageArg = Annotated[
     str, typer.Argument(metavar="VILLAGE", help="Village code, name, or township/village.", show_default=False)
 ]
