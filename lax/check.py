@@ -341,8 +341,9 @@ def _undetermined_dict(u: tuple) -> dict[str, Any]:
     return d
 
 
-def undetermined_words(u: tuple) -> str | None:
-    """`division by zero (party_members = 0)` for an undetermined standard with a reason, in the user's language."""
+def undetermined_words(u: tuple, criteria: Criteria | None = None) -> str | None:
+    """`division by zero (Party members = 0)` / `除数为零（党员人数 = 0）` for an undetermined standard with a
+    reason, in the user's language; with `criteria`, each field by its title (JSON keeps the ids: `u.detail`)."""
     reason = getattr(u, "reason", None)
     if not reason:
         return None
@@ -350,7 +351,18 @@ def undetermined_words(u: tuple) -> str | None:
         "division by zero": _("division by zero", "除数为零"),
         "cannot be evaluated": _("cannot be evaluated", "无法计算"),
     }.get(reason, reason)
-    return f"{words} ({u.detail})" if u.detail else words
+    if not u.detail:
+        return words
+    detail = u.detail
+    if criteria is not None:
+        import re
+
+        detail = re.sub(
+            r"\b([a-z_][a-z0-9_]*) = ",
+            lambda m: f"{criteria.field(m[1]).title()} = " if m[1] in criteria.index else m[0],
+            detail,
+        )
+    return _(f"{words} ({detail})", f"{words}（{detail}）")
 
 
 def write_json(result: CheckResult, out: IO[str]) -> None:

@@ -114,7 +114,7 @@ def undetermined_text(result: CheckResult, village: VillageResult) -> str:
     for u in village.undetermined:
         cid, missing = u
         titles = _(", ", "、").join(criteria.field(f).title() for f in missing)
-        why = undetermined_words(u)
+        why = undetermined_words(u, criteria)
         parts.append(
             _(f"{cid} (blank: {titles})", f"{cid}（空白：{titles}）")
             if titles

@@ -28,7 +28,7 @@ def format_value(value: Any) -> str:
 
 def evidence_text(result: CheckResult, evidence: dict[str, Any]) -> str:
     crit = result.criteria
-    return "; ".join(f"{crit.field(k).title()} = {format_value(v)}" for k, v in evidence.items())
+    return _("; ", "；").join(f"{crit.field(k).title()} = {format_value(v)}" for k, v in evidence.items())
 
 
 def _name(result: CheckResult, v: VillageResult) -> tuple[str, str]:
@@ -61,7 +61,7 @@ def print_check(result: CheckResult, all_: bool = False, cap: int | None = 200, 
         table.add_column(_("Village", "村"), no_wrap=True)
         table.add_column(_("Row", "行"), justify="right")
         table.add_column(_("Standard", "标准"))
-        table.add_column(_("Evidence", "依据"))
+        table.add_column(_("Evidence", "依据"), overflow="fold")
         limit = len(shown) if cap is None else min(cap, len(shown))
         one_source = len({(v.record.path, v.record.sheet) for v in result.villages}) == 1
         for v in shown[:limit]:
@@ -98,7 +98,7 @@ def print_check(result: CheckResult, all_: bool = False, cap: int | None = 200, 
         table.add_column(_("Township", "乡镇"))
         table.add_column(_("Village", "村"))
         table.add_column(_("Standards", "标准"))
-        table.add_column(_("Blank fields", "空白项"))
+        table.add_column(_("Blank fields", "空白项"), overflow="fold")  # Chinese is folded, never cut
         limit = len(undetermined) if cap is None else min(cap, len(undetermined))
         for v in undetermined[:limit]:
             township, village = _name(result, v)
@@ -107,7 +107,7 @@ def print_check(result: CheckResult, all_: bool = False, cap: int | None = 200, 
             cols = v.record.columns  # None for YAML/JSON items, where a blank and an absent key are alike
             # a standard undetermined with no blank says why: "undetermined: division by zero (party_members = 0)"
             reasons = [
-                f"{u[0]} " + _("undetermined: ", "待定：") + w for u in v.undetermined if (w := undetermined_words(u))
+                f"{u[0]} " + _("undetermined: ", "待定：") + w for u in v.undetermined if (w := undetermined_words(u, crit))
             ]
             table.add_row(
                 township,
@@ -160,9 +160,11 @@ def print_criteria(crit: Criteria) -> None:
     table = Table(title=crit.name(), title_justify="left")
     table.add_column(_("ID", "编号"))
     table.add_column(_("Standard", "标准"))
-    table.add_column(_("When", "认定条件"))
+    table.add_column(_("When", "认定条件"), overflow="fold")  # Chinese has no spaces to wrap at: folded, never cut
+    from lax.render.form import describe_when  # the words the blank form writes; `--format json` keeps `when`
+
     for c in crit.criteria:
-        table.add_row(c.id, c.title(), c.when)
+        table.add_row(c.id, c.title(), describe_when(c, crit))
     console.print(table)
     p = crit.policy
     console.print(
