@@ -145,14 +145,21 @@ def run_check(
     sheet: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     today: dt.date | None = None,
+    on_stage: Callable[[str, str | None], None] | None = None,
 ) -> CheckResult:
     """Read the files and apply the standards: the whole of `lax check` without the printing.
+
+    `on_stage(stage, path)` says what is being done, for a progress bar: ("reading", each file), then
+    ("checking", None).
 
     `today` is the date of the run when it differs from `as_of` (a check dated with `--as-of`): an `as_of`
     far from it, or after it, is a notice. Examination dates are compared with `as_of` (`date_notices`)."""
     from lax.read.records import read_records
 
-    read = read_records(paths, criteria, sheet=sheet, on_progress=on_progress)
+    on_file = (lambda path: on_stage("reading", path)) if on_stage is not None else None
+    read = read_records(paths, criteria, sheet=sheet, on_progress=on_progress, on_file=on_file)
+    if on_stage is not None:
+        on_stage("checking", None)
     records, problems = read
     notices = list(read.notices)
     if today is not None:

@@ -81,7 +81,9 @@ class Problem:
         return place(self.path, self.sheet, self.row, self.column)
 
     def __str__(self) -> str:
-        return f"{self.where()}{_(': ', '：')}{self.message} [{self.code}]"
+        # `FILE:LINE: message` is the compiler's form editors jump from, kept in both languages
+        text_line = self.line is not None and self.sheet is None and self.column is None
+        return f"{self.where()}{': ' if text_line else _(': ', '：')}{self.message} [{self.code}]"
 
     def to_dict(self) -> dict[str, Any]:
         value = self.value

@@ -72,8 +72,8 @@ _argv_lang: str | None = None  # this run's `argv_lang`, set by `LaxGroup.main`
 class LaxGroup(TyperGroup):
     """The root command group of `lax`. It reads `--lang` wherever it is on the command line (`argv_lang`), so
     that a group's `--lang` is the command's too; asked for Chinese (that, else LAX_LANG), it puts the Chinese
-    help of every command and option in place (`lax.cli.help_zh`) before the command line is parsed: `--help`
-    is answered as soon as it is seen, before a `--lang` after it."""
+    help of every command and option in place (`lax.cli.help_zh`, on a copy of the command tree) before the
+    command line is parsed: `--help` is answered as soon as it is seen, before a `--lang` after it."""
 
     def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
         global _argv_lang
@@ -81,7 +81,7 @@ class LaxGroup(TyperGroup):
         if (_argv_lang or os.environ.get("LAX_LANG") or "").strip().lower() == "zh":
             from lax.cli.help_zh import localise
 
-            localise(self)
+            return TyperGroup.main(localise(self), args, *rest, **kwargs)
         return super().main(args, *rest, **kwargs)
 
 

@@ -12,6 +12,7 @@ A command or option added without an entry here keeps its English help (never an
 
 from __future__ import annotations
 
+import copy
 import inspect
 import re
 import unicodedata
@@ -251,21 +252,27 @@ def short_help(text: str) -> str:
     return first[: end + 1] if end != -1 else first
 
 
-def localise(cmd: Any) -> None:
-    """Put the Chinese help in place on a click command and, for a group, on every command under it; and
-    have its help page say click's own words in Chinese (`ZhFormatter`)."""
-    if cmd.help:
-        cmd.help = translate(cmd.help)
-        if cmd.short_help is None:
-            cmd.short_help = short_help(cmd.help)
-    elif cmd.short_help:
-        cmd.short_help = translate(cmd.short_help)
+def localise(cmd: Any) -> Any:
+    """A copy of a click command (and, for a group, of every command under it) with the Chinese help, whose
+    help page says click's own words in Chinese (`ZhFormatter`). A copy: the English tree is left as it was
+    (the test suite builds it once and drives it in both languages)."""
+    zh = copy.copy(cmd)
+    if zh.help:
+        zh.help = translate(zh.help)
+        if zh.short_help is None:
+            zh.short_help = short_help(zh.help)
+    elif zh.short_help:
+        zh.short_help = translate(zh.short_help)
+    zh.params = []
     for p in cmd.params:
         if getattr(p, "help", None):
+            p = copy.copy(p)
             p.help = translate(p.help)
-    cmd.context_class = _zh_context(cmd.context_class)
-    for sub in getattr(cmd, "commands", {}).values():
-        localise(sub)
+        zh.params.append(p)
+    zh.context_class = _zh_context(cmd.context_class)
+    if isinstance(getattr(cmd, "commands", None), dict):
+        zh.commands = {name: localise(sub) for name, sub in cmd.commands.items()}
+    return zh
 
 
 def extras_zh(text: str) -> tuple[str, str]:

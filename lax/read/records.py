@@ -98,15 +98,19 @@ def read_records(
     criteria: Any,
     sheet: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    on_file: Callable[[str], None] | None = None,
 ) -> ReadResult:
     """Read every file; return the village records in input order and the problems found (and, as
     `.notices` of the result, the notices: see the module docstring).
 
     `sheet` picks one sheet by name in each spreadsheet (CSV, YAML and JSON ignore it).
     `on_progress(done_rows, total_rows)` is called now and then; `total_rows` grows as files are opened.
+    `on_file(path)` is called as each file is begun (a progress bar says which file it is reading).
     """
     reader = _Reader(criteria, sheet, on_progress)
     for p in paths:
+        if on_file is not None:
+            on_file(str(p))
         read_file(reader, p)
     reader.merge_townships()
     return ReadResult(reader.records, reader.problems, reader.notices)
