@@ -134,7 +134,7 @@ HELP_ZH: dict[str, str] = {
     "--funds above 10^9 yuan is refused unless --force is given (then the event says funds_confirmed: true).\n\n"
     'Example: lax ledger progress 宋三村 "完成支部换届选举" --funds 31500 --date 2026-11-15': (
         "记录一次整改进展（注明日期）及投入资金。\n\n"
-        "--funds 超过 10^9 元时拒绝记录，除非给出 --force（事件中注明 funds_confirmed: true）。\n\n"
+        "--funds 超过 10^9 元时拒绝记录，除非给出 --force（事件中注明 `funds_confirmed: true`）。\n\n"
         '示例：lax ledger progress 宋三村 "完成支部换届选举" --funds 31500 --date 2026-11-15'
     ),
     "What was done.": "做了什么。",
@@ -306,26 +306,37 @@ def width(text: str) -> int:
 
 # Marks a line may not begin with (Chinese typesetting's 避头点): they stay with the character before.
 _NO_LINE_START = set("，。、；：？！）》」』”’…%）]")
-_TOKENS = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef“”‘’…]|[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef“”‘’…]+|\s+")
+_NO_LINE_END = set("（《「『“‘")  # and marks a line may not end with
+_TOKENS = re.compile(r"`[^`]*`|[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef“”‘’…]|[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef“”‘’…]+|\s+")
 
 
 def wrap(text: str, columns: int) -> list[str]:
     """One paragraph cut into lines of at most `columns` terminal columns: between any two Chinese
-    characters, at spaces between words, never before a closing mark, never inside a word."""
+    characters, at spaces between words, never before a closing mark, never inside a word or `code`."""
     lines: list[str] = []
-    line, used = "", 0
+    line: list[str] = []  # the tokens of the line being filled
     for tok in _TOKENS.findall(" ".join(text.split("\n"))):
         if tok.isspace():
             if line:
-                line, used = line + " ", used + 1
+                line.append(" ")
             continue
-        w = width(tok)
-        if line and used + w > columns and tok[0] not in _NO_LINE_START:
-            lines.append(line.rstrip())
-            line, used = "", 0
-        line, used = line + tok, used + w
-    if line.strip():
-        lines.append(line.rstrip())
+        if line and width("".join(line)) + width(tok) > columns:
+            carried: list[str] = []
+            if tok[0] in _NO_LINE_START:  # the character before goes down with the mark (推出)
+                while line and (line[-1][0] in _NO_LINE_START or line[-1].isspace()):
+                    carried.insert(0, line.pop())
+                if len(line) > 1:
+                    carried.insert(0, line.pop())
+                else:  # nothing to carry: the mark stays, a little over
+                    line, carried = line + carried, []
+            while len(line) > 1 and line[-1] in _NO_LINE_END:  # an opening mark goes down too (避尾)
+                carried.insert(0, line.pop())
+            if line:
+                lines.append("".join(line).rstrip())
+                line = carried[1:] if carried and carried[0].isspace() else carried
+        line.append(tok)
+    if "".join(line).strip():
+        lines.append("".join(line).rstrip())
     return lines or [""]
 
 
