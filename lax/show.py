@@ -14,8 +14,8 @@ much as the renderers), and pure: it imports nothing heavier than `lax.i18n`.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from collections.abc import Callable, Mapping
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from lax.i18n import _

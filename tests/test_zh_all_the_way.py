@@ -158,6 +158,7 @@ def test_ledger_show_and_log_in_chinese_name_fields_by_title(tmp_path):
     (tmp_path / "邓埠镇.xlsx").rename(tmp_path / "邓埠镇排查.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "邓埠镇排查.xlsx")
     wb.active["D5"] = 0  # no problem, so the check is recorded
+    wb.active["H4"] = "是"  # 宋三村's secretary unfit: a yes/no in the evidence
     wb.save(tmp_path / "邓埠镇排查.xlsx")
     r = lax("check", "邓埠镇排查.xlsx", "--record", cwd=tmp_path)
     assert r.exit_code == 1, r.output
@@ -166,14 +167,17 @@ def test_ledger_show_and_log_in_chinese_name_fields_by_title(tmp_path):
     out = r.stdout
     assert "  状态：已认定" in out.splitlines()
     flat = "".join(out.split())
-    assert "依据：C04：两委缺额人数=2；" in flat
+    assert "依据：C02：书记不胜任=是；C04：两委缺额人数=2；" in flat
     assert "来源：邓埠镇排查.xlsx，排查表，第4行；" in flat
-    assert "committee_vacancies" not in out
+    assert "committee_vacancies" not in out and "secretary_unfit" not in out
     r = lax("ledger", "log", cwd=tmp_path)
     assert r.exit_code == 0, r.output
-    assert "依据：C04：两委缺额人数 = 2；时限：2027-03-30；来源：邓埠镇排查.xlsx，排查表，第4行" in r.stdout
+    assert "依据：C02：书记不胜任 = 是；C04：两委缺额人数 = 2；时限：2027-03-30；来源：邓埠镇排查.xlsx，排查表，第4行" in r.stdout
     r = lax("ledger", "log", lang="en", cwd=tmp_path)
-    assert "evidence: C04: Committee vacancies = 2; time limit: 2027-03-30; source: 邓埠镇排查.xlsx:排查表:4" in r.stdout
+    assert (
+        "evidence: C02: Secretary unfit = yes; C04: Committee vacancies = 2; time limit: 2027-03-30; "
+        "source: 邓埠镇排查.xlsx:排查表:4" in r.stdout
+    )
     # a group's --lang is the command's too
     r = lax("--lang", "zh", "ledger", "show", "宋三村", lang=None, cwd=tmp_path)
     assert "  状态：已认定" in r.stdout.splitlines()

@@ -25,8 +25,8 @@ from lax.files import atomic_path
 from lax.i18n import _, get_lang
 from lax.problems import place
 from lax.render.xlsx import safe_text  # the one neutraliser, used here and re-exported
-from lax.show import value_text as display  # a value as a person reads it: lax's one value formatter
 from lax.show import evidence_text as show_evidence
+from lax.show import value_text as display  # a value as a person reads it: lax's one value formatter
 from lax.show import yes_no
 
 if TYPE_CHECKING:
