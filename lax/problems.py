@@ -147,6 +147,57 @@ def os_reason(e: OSError) -> str:
     return _(english, _OS_REASONS_ZH.get(e.errno, english) if e.errno is not None else english)
 
 
+# The parsers' own reasons (PyYAML, json, Python's for a `when` expression) in Chinese: pattern -> Chinese,
+# applied in turn; a reason no pattern knows is shown as the parser wrote it.
+_PARSER_REASONS_ZH = [
+    (r"did not find expected ',' or '\}'", "缺少预期的“,”或“}”"),
+    (r"did not find expected ',' or '\]'", "缺少预期的“,”或“]”"),
+    (r"did not find expected node content", "缺少预期的内容"),
+    (r"did not find expected key", "缺少预期的键（可能是缩进不齐）"),
+    (r"did not find expected '-' indicator", "缺少预期的“-”"),
+    (r"did not find expected comment or line break", "此处应为注释或换行"),
+    (r"could not find expected ':'", "找不到预期的“:”"),
+    (r"mapping values are not allowed here", "此处不能有“键: 值”（可能是冒号后缺空格或缩进有误）"),
+    (r"found character (?:'\\t' )?that cannot start any token", "此处有不能作为开头的字符（缩进请用空格，不要用制表符）"),
+    (r"found a tab character (?:that violates indentation|where an indentation space is expected)",
+     "制表符不能用于缩进（请用空格缩进）"),
+    (r"found character (.+) that cannot start any token", r"字符 \1 不能出现在此处"),
+    (r"found undefined alias (.+)", r"未定义的别名 \1"),
+    (r"found unexpected end of stream", "文件意外结束"),
+    (r"found unknown escape character (.+)", r"未知的转义字符 \1"),
+    (r"found unexpected ':'", "意外的“:”"),
+    (r"found duplicate anchor (.+)", r"重复的锚点 \1"),
+    (r"expected (.+), but found (.+)", r"应为 \1，实际为 \2"),
+    (r"while scanning a quoted scalar", "引号没有闭合"),
+    (r"while parsing a (block|flow) (mapping|collection|sequence|node)", "结构不完整"),
+    (r"Expecting value", "此处应有值"),
+    (r"Expecting property name enclosed in double quotes", "此处应有用双引号括起的键名"),
+    (r"Expecting '(.)' delimiter", r"此处应有“\1”"),
+    (r"Extra data", "数据之后还有多余内容"),
+    (r"Unterminated string starting at", "字符串没有结束"),
+    (r"Invalid control character at", "无效的控制字符"),
+    (r"Invalid \\uXXXX escape", "无效的转义（应为 4 位十六进制数）"),
+    (r"Invalid \\escape", "无效的转义"),
+    (r"invalid syntax(?:\. Perhaps you forgot a comma\?)?", "语法错误"),
+    (r"unexpected EOF while parsing", "表达式意外结束"),
+    (r"'(.)' was never closed", r"“\1”没有闭合"),
+    (r"unmatched '(.)'", r"多余的“\1”"),
+    (r"closing parenthesis '(.)' does not match opening parenthesis '(.)'", r"右括号“\1”与左括号“\2”不匹配"),
+    (r"invalid decimal literal", "无效的数字"),
+    (r"unterminated string literal.*", "字符串没有结束"),
+]
+
+
+def parser_reason(text: str) -> str:
+    """A parser's reason (`did not find expected key`, `Expecting value`, `invalid syntax`) in the current
+    language: as written in English, in Chinese where it is known."""
+    if get_lang() != "zh":
+        return text
+    for pattern, chinese in _PARSER_REASONS_ZH:
+        text = re.sub(pattern, chinese, text)
+    return text
+
+
 # Line breaks to YAML (and to `str.splitlines`) but not to editors: NEL, LS, PS.
 YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
 _YAML_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")

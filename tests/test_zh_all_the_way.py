@@ -318,3 +318,18 @@ def test_a_usage_mistake_in_chinese(tmp_path):
     )
     r = subprocess.run([sys.executable, "-m", "lax", "ledger", "shw"], capture_output=True, text=True, env=env)
     assert (r.returncode, r.stderr) == (2, "lax ledger：没有命令 shw。是否应为 'show'？（参见 'lax ledger --help'）\n")
+
+
+def test_a_parsers_reason_is_said_in_chinese(tmp_path):
+    (tmp_path / "洪湖乡.yaml").write_text("villages:\n- {township: 洪湖乡, village: 东阳村\n- x: [\n", encoding="utf-8")
+    (tmp_path / "洪湖乡.json").write_text('[{"township": "洪湖乡",}]', encoding="utf-8")
+    (tmp_path / "黄溪镇.yaml").write_text("villages:\n\t- {township: 黄溪镇}\n", encoding="utf-8")
+    r = lax("check", "洪湖乡.yaml", "洪湖乡.json", "黄溪镇.yaml", cwd=tmp_path)
+    lines = r.stdout.splitlines()
+    assert "  洪湖乡.yaml:3: YAML 错误：缺少预期的“,”或“}” [unreadable-file]" in lines
+    assert "  洪湖乡.json:1: JSON 错误：此处应有用双引号括起的键名（第21个字符） [unreadable-file]" in lines
+    assert "  黄溪镇.yaml:2: YAML 错误：此处有不能作为开头的字符（缩进请用空格，不要用制表符） [unreadable-file]" in lines
+    r = lax("check", "洪湖乡.json", lang="en", cwd=tmp_path)
+    assert "  洪湖乡.json:1: JSON error: Expecting property name enclosed in double quotes (column 21) [unreadable-file]" in (
+        r.stdout.splitlines()
+    )
