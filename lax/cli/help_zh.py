@@ -362,8 +362,11 @@ def _formatter(base: type) -> type:
 
         def write_text(self, text: str) -> None:
             indent = " " * self.current_indent
-            paragraphs = inspect.cleandoc(text).split("\n\n")
-            out = ["\n".join(indent + line for line in wrap(p, self.width - self.current_indent)) for p in paragraphs]
+            out = []
+            for p in inspect.cleandoc(text).split("\n\n"):
+                # an example is a command line to paste: kept on one line, however long
+                lines = [p] if p.startswith("示例：") else wrap(p, self.width - self.current_indent)
+                out.append("\n".join(indent + line for line in lines))
             self.write("\n\n".join(out) + "\n")
 
         def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
