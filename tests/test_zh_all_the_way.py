@@ -178,6 +178,15 @@ def test_ledger_show_and_log_in_chinese_name_fields_by_title(tmp_path):
         "evidence: C02: Secretary unfit = yes; C04: Committee vacancies = 2; time limit: 2027-03-30; "
         "source: 邓埠镇排查.xlsx:排查表:4" in r.stdout
     )
+    # the site's village page, in Chinese
+    r = lax("site", "site", "--as-of", "2026-10-01", cwd=tmp_path)
+    assert r.exit_code == 0, r.output
+    (page,) = (tmp_path / "site" / "v").glob("*.html")
+    html = page.read_text(encoding="utf-8")
+    assert (
+        '<div class="evidence">依据：书记不胜任 = 是</div><div class="source">来源：<code>邓埠镇排查.xlsx，排查表，第4行</code>'
+        "（2026-09-30）</div>" in html
+    )
     # a group's --lang is the command's too
     r = lax("--lang", "zh", "ledger", "show", "宋三村", lang=None, cwd=tmp_path)
     assert "  状态：已认定" in r.stdout.splitlines()
