@@ -68,7 +68,7 @@ def load_criteria(path: str | os.PathLike | None = None) -> Criteria:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise LaxError(
-            _(f"{shown}:1: criteria file is not UTF-8 text", f"{shown}:1：标准文件不是 UTF-8 文本")
+            _(f"{shown}:1: criteria file is not UTF-8 text", f"{shown}:1: 标准文件不是 UTF-8 文本")
         ) from None
     at = editor_lines(text)  # the line an editor shows for each line YAML counts
     try:
