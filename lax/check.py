@@ -20,7 +20,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from lax.criteria import Criteria, undetermined_reason
 from lax.i18n import _, has_cjk
-from lax.problems import Notice, Problem
+from lax.problems import Notice, Problem, place
 
 if TYPE_CHECKING:
     from lax.read.records import Record
@@ -145,14 +145,21 @@ def run_check(
     sheet: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     today: dt.date | None = None,
+    on_stage: Callable[[str, str | None], None] | None = None,
 ) -> CheckResult:
     """Read the files and apply the standards: the whole of `lax check` without the printing.
+
+    `on_stage(stage, path)` says what is being done, for a progress bar: ("reading", each file), then
+    ("checking", None).
 
     `today` is the date of the run when it differs from `as_of` (a check dated with `--as-of`): an `as_of`
     far from it, or after it, is a notice. Examination dates are compared with `as_of` (`date_notices`)."""
     from lax.read.records import read_records
 
-    read = read_records(paths, criteria, sheet=sheet, on_progress=on_progress)
+    on_file = (lambda path: on_stage("reading", path)) if on_stage is not None else None
+    read = read_records(paths, criteria, sheet=sheet, on_progress=on_progress, on_file=on_file)
+    if on_stage is not None:
+        on_stage("checking", None)
     records, problems = read
     notices = list(read.notices)
     if today is not None:
@@ -255,7 +262,7 @@ NOTICE_COLUMNS = 20  # columns named in a sheet's notice line; JSON and the noti
 def notice_lines(result: CheckResult) -> list[str]:
     """The notices as a person reads them: one line per sheet (or file), the columns not understood and the
     fields missing gathered (`邓埠镇.xlsx, sheet 排查表: columns not understood: E 是否完成换届 (did you mean
-    换届完成?); fields missing: satisfaction (C15)`), names merged and dates after them."""
+    换届完成?); fields missing: Satisfaction (%) (C15)`), names merged and dates after them."""
     from lax.i18n import get_lang
 
     zh = get_lang() == "zh"
@@ -277,7 +284,7 @@ def notice_lines(result: CheckResult) -> list[str]:
                 )
             parts.setdefault("unknown", []).append(text)
         elif n.code == "missing-field":
-            name = crit.field(n.field).title_zh if zh and n.field in crit.index else n.field
+            name = crit.field(n.field).title() if n.field in crit.index else n.field  # its title, as a sheet names it
             parts.setdefault("missing", []).append(f"{name} ({n.value})" if not zh else f"{name}（{n.value}）")
         elif n.code == "name-normalised":
             parts.setdefault("names", []).append(n.message)
@@ -297,8 +304,7 @@ def notice_lines(result: CheckResult) -> list[str]:
             segments.append(_("fields missing: ", "缺少的字段：") + (", " if not zh else "、").join(parts["missing"]))
         segments.extend(parts.get("names", []))
         segments.extend(parts.get("other", []))
-        where = path if sheet is None else _(f"{path}, sheet {sheet}", f"{path}，工作表 {sheet}")
-        lines.append(f"{where}: " + sep.join(segments))
+        lines.append(place(path, sheet) + _(": ", "：") + sep.join(segments))
     return lines
 
 
@@ -342,8 +348,9 @@ def _undetermined_dict(u: tuple) -> dict[str, Any]:
     return d
 
 
-def undetermined_words(u: tuple) -> str | None:
-    """`division by zero (party_members = 0)` for an undetermined standard with a reason, in the user's language."""
+def undetermined_words(u: tuple, criteria: Criteria | None = None) -> str | None:
+    """`division by zero (Party members = 0)` / `除数为零（党员人数 = 0）` for an undetermined standard with a
+    reason, in the user's language; with `criteria`, each field by its title (JSON keeps the ids: `u.detail`)."""
     reason = getattr(u, "reason", None)
     if not reason:
         return None
@@ -351,7 +358,18 @@ def undetermined_words(u: tuple) -> str | None:
         "division by zero": _("division by zero", "除数为零"),
         "cannot be evaluated": _("cannot be evaluated", "无法计算"),
     }.get(reason, reason)
-    return f"{words} ({u.detail})" if u.detail else words
+    if not u.detail:
+        return words
+    detail = u.detail
+    if criteria is not None:
+        import re
+
+        detail = re.sub(
+            r"\b([a-z_][a-z0-9_]*) = ",
+            lambda m: f"{criteria.field(m[1]).title()} = " if m[1] in criteria.index else m[0],
+            detail,
+        )
+    return _(f"{words} ({detail})", f"{words}（{detail}）")
 
 
 def write_json(result: CheckResult, out: IO[str]) -> None:

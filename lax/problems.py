@@ -20,6 +20,44 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from lax.i18n import _, get_lang
+
+
+def place(
+    path: str,
+    sheet: str | None = None,
+    row: int | None = None,
+    column: str | None = None,
+    line: int | None = None,
+    item: bool = False,
+) -> str:
+    """Where something is in the input, as a person reads it in the current language: the one formatter of
+    locations (problems, notices, a village's row, a ledger event's source).
+
+    English: `dengbu.xlsx, sheet 排查表, row 9, column F`; Chinese: `邓埠镇.xlsx，排查表，第9行，F列`; a CSV has
+    no sheet (`村.csv，第9行，F列`); `item=True` counts items of a YAML/JSON list (`item 3`, `第3项`). A text
+    file's line stays `FILE:LINE` in both languages: it is the reference editors, terminals and grep
+    understand, and it holds no word to translate."""
+    if line is not None and sheet is None and row is None and column is None:
+        return f"{path}:{line}"
+    if get_lang() == "zh":
+        parts = [str(path)]
+        if sheet:
+            parts.append(str(sheet))
+        if row is not None:
+            parts.append(f"第{row}项" if item else f"第{row}行")
+        if column:
+            parts.append(f"{column}列")
+        return "，".join(parts)
+    parts = [str(path)]
+    if sheet:
+        parts.append(f"sheet {sheet}")
+    if row is not None:
+        parts.append(f"item {row}" if item else f"row {row}")
+    if column:
+        parts.append(f"column {column}")
+    return ", ".join(parts)
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -36,20 +74,16 @@ class Problem:
     line: int | None = None
 
     def where(self) -> str:
-        """`dengbu.xlsx, sheet 排查表, row 17, column E` — or `FILE:LINE` for text files."""
+        """`dengbu.xlsx, sheet 排查表, row 17, column E` (`dengbu.xlsx，排查表，第17行，E列`) — or `FILE:LINE`
+        for text files (`place`)."""
         if self.line is not None and self.sheet is None and self.column is None:
-            return f"{self.path}:{self.line}"
-        parts = [self.path]
-        if self.sheet:
-            parts.append(f"sheet {self.sheet}")
-        if self.row is not None:
-            parts.append(f"row {self.row}")
-        if self.column:
-            parts.append(f"column {self.column}")
-        return ", ".join(parts)
+            return place(self.path, line=self.line)
+        return place(self.path, self.sheet, self.row, self.column)
 
     def __str__(self) -> str:
-        return f"{self.where()}: {self.message} [{self.code}]"
+        # `FILE:LINE: message` is the compiler's form editors jump from, kept in both languages
+        text_line = self.line is not None and self.sheet is None and self.column is None
+        return f"{self.where()}{': ' if text_line else _(': ', '：')}{self.message} [{self.code}]"
 
     def to_dict(self) -> dict[str, Any]:
         value = self.value
@@ -109,10 +143,59 @@ _OS_REASONS_ZH = {
 def os_reason(e: OSError) -> str:
     """Why an operating-system call failed, in the current language: `No space left on device` /
     `磁盘空间不足` (the English is the system's own `strerror`)."""
-    from lax.i18n import _
-
     english = e.strerror or (os.strerror(e.errno) if e.errno else str(e))
     return _(english, _OS_REASONS_ZH.get(e.errno, english) if e.errno is not None else english)
+
+
+# The parsers' own reasons (PyYAML, json, Python's for a `when` expression) in Chinese: pattern -> Chinese,
+# applied in turn; a reason no pattern knows is shown as the parser wrote it.
+_PARSER_REASONS_ZH = [
+    (r"did not find expected ',' or '\}'", "缺少预期的“,”或“}”"),
+    (r"did not find expected ',' or '\]'", "缺少预期的“,”或“]”"),
+    (r"did not find expected node content", "缺少预期的内容"),
+    (r"did not find expected key", "缺少预期的键（可能是缩进不齐）"),
+    (r"did not find expected '-' indicator", "缺少预期的“-”"),
+    (r"did not find expected comment or line break", "此处应为注释或换行"),
+    (r"could not find expected ':'", "找不到预期的“:”"),
+    (r"mapping values are not allowed here", "此处不能有“键: 值”（可能是冒号后缺空格或缩进有误）"),
+    (r"found character (?:'\\t' )?that cannot start any token", "此处有不能作为开头的字符（缩进请用空格，不要用制表符）"),
+    (r"found a tab character (?:that violates indentation|where an indentation space is expected)",
+     "制表符不能用于缩进（请用空格缩进）"),
+    (r"found character (.+) that cannot start any token", r"字符 \1 不能出现在此处"),
+    (r"found undefined alias (.+)", r"未定义的别名 \1"),
+    (r"found unexpected end of stream", "文件意外结束"),
+    (r"found unknown escape character (.+)", r"未知的转义字符 \1"),
+    (r"found unexpected ':'", "意外的“:”"),
+    (r"found duplicate anchor (.+)", r"重复的锚点 \1"),
+    (r"expected (.+), but found (.+)", r"应为 \1，实际为 \2"),
+    (r"while scanning a quoted scalar", "引号没有闭合"),
+    (r"while parsing a (block|flow) (mapping|collection|sequence|node)", "结构不完整"),
+    (r"Expecting value", "此处应有值"),
+    (r"Expecting property name enclosed in double quotes", "此处应有用双引号括起的键名"),
+    (r"Expecting '(.)' delimiter", r"此处应有“\1”"),
+    (r"Extra data", "数据之后还有多余内容"),
+    (r"Unterminated string starting at", "字符串没有结束"),
+    (r"Invalid control character at", "无效的控制字符"),
+    (r"Invalid \\uXXXX escape", "无效的转义（应为 4 位十六进制数）"),
+    (r"Invalid \\escape", "无效的转义"),
+    (r"invalid syntax(?:\. Perhaps you forgot a comma\?)?", "语法错误"),
+    (r"unexpected EOF while parsing", "表达式意外结束"),
+    (r"'(.)' was never closed", r"“\1”没有闭合"),
+    (r"unmatched '(.)'", r"多余的“\1”"),
+    (r"closing parenthesis '(.)' does not match opening parenthesis '(.)'", r"右括号“\1”与左括号“\2”不匹配"),
+    (r"invalid decimal literal", "无效的数字"),
+    (r"unterminated string literal.*", "字符串没有结束"),
+]
+
+
+def parser_reason(text: str) -> str:
+    """A parser's reason (`did not find expected key`, `Expecting value`, `invalid syntax`) in the current
+    language: as written in English, in Chinese where it is known."""
+    if get_lang() != "zh":
+        return text
+    for pattern, chinese in _PARSER_REASONS_ZH:
+        text = re.sub(pattern, chinese, text)
+    return text
 
 
 # Line breaks to YAML (and to `str.splitlines`) but not to editors: NEL, LS, PS.

@@ -14,6 +14,7 @@ much as the renderers), and pure: it imports nothing heavier than `lax.i18n`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -51,6 +52,22 @@ def value_text(value: Any, lang: str | None = None, *, blank: str = "") -> str:
     if isinstance(value, (list, tuple)):
         return "、".join(value_text(v, lang, blank=blank) for v in value)
     return str(value)
+
+
+def evidence_text(evidence: Mapping[str, Any], title: Callable[[str], str], lang: str | None = None) -> str:
+    """The evidence of standards, `{C05: {election_completed: False}, C04: {committee_vacancies: 2}}`, as a
+    person reads it: `C05: Election completed = no; C04: Committee vacancies = 2` / `C05：换届完成 = 否；C04：两委缺额
+    人数 = 2`. Each field by its title (`title(field_id)`, the criteria file's title in the language), never its
+    id; a standard without fields by its code alone. Used by the check results and by the ledger's views."""
+    sep, colon, comma = in_lang(lang, "; ", "；"), in_lang(lang, ": ", "："), in_lang(lang, ", ", "，")
+    parts = []
+    for cid, fields in evidence.items():
+        if isinstance(fields, Mapping):
+            shown = comma.join(f"{title(str(f))} = {value_text(v, lang)}" for f, v in fields.items())
+        else:  # a hand edit that wrote a value straight under the standard
+            shown = value_text(fields, lang)
+        parts.append(f"{cid}{colon}{shown}" if shown else str(cid))
+    return sep.join(parts)
 
 
 def raw_text(value: Any, limit: int = 60) -> str:

@@ -139,7 +139,7 @@ def test_table_lists_flagged_undetermined_problems_and_summary(tmp_path):
     out = result.stdout
     assert "符合认定标准的村" in out and "石港村" in out and "书记空缺月数 = 4" in out
     assert "待定（有空值）" in out and "下陂村" in out  # a bad value leaves its standard undetermined, as a blank does
-    assert f"{path}, sheet 排查表, row 4, column D" in out
+    assert f"{path}，排查表，第4行，D列：书记空缺月数：“七”不是0 或正整数 [bad-number]" in out
     assert "共检查 4 个村，2 个符合认定标准，2 个待定，1 处问题" in out
     assert out.index("石港村") < out.index("待定（有空值）") < out.index("输入中的问题")
 

@@ -112,9 +112,9 @@ def test_a_division_by_zero_is_undetermined_with_its_reason(tmp_path):
     assert und["东阳村"] == []
     assert und["坪上村"] == [{"id": "C20", "missing": ["party_members"]}]  # a blank is named as before
     table = check(tmp_path, crit, path, fmt="table").output
-    assert "C20 undetermined: division by zero (party_members = 0)" in " ".join(table.split())
+    assert "C20 undetermined: division by zero (Party members = 0)" in " ".join(table.split())
     zh = check(tmp_path, crit, path, fmt="table", lang="zh").output
-    assert "C20待定：除数为零(party_members=0)" in "".join(zh.split())
+    assert "C20待定：除数为零（党员人数=0）" in "".join(zh.split())
 
 
 def test_a_division_by_zero_reason_in_the_csv_and_xlsx_outputs(tmp_path):
@@ -128,4 +128,4 @@ def test_a_division_by_zero_reason_in_the_csv_and_xlsx_outputs(tmp_path):
         ["check", str(path), "--criteria", str(crit), "--format", "csv", "--output", str(out), "--as-of", "2026-09-30"],
     )
     assert out.exists(), result.output
-    assert "C20 (division by zero (party_members = 0))" in out.read_text(encoding="utf-8-sig")
+    assert "C20 (division by zero (Party members = 0))" in out.read_text(encoding="utf-8-sig")

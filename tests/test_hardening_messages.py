@@ -306,7 +306,7 @@ def test_a_command_line_mistake_is_one_line(tmp_path, args, line):
 def test_a_command_line_mistake_in_chinese(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(ROOT), LAX_LANG="zh")
     r = subprocess.run([sys.executable, "-m", "lax", "check"], capture_output=True, text=True, env=env, timeout=60)
-    assert (r.returncode, r.stderr) == (2, "lax check：Missing argument 'files'.（参见 'lax check --help'）\n")
+    assert (r.returncode, r.stderr) == (2, "lax check：缺少参数 files。（参见 'lax check --help'）\n")
 
 
 def test_lax_alone_still_shows_the_help():

@@ -583,7 +583,7 @@ def test_show_table(led):
     assert "  Status: rectifying" in r.stdout
     assert "2026-10-10" in r.stdout and "measures: 县乡联合督导" in r.stdout
     r = ok("show", "宋三村", "--as-of", "2026-12-31", "--lang", "zh")
-    assert "  状态: 整改中" in r.stdout
+    assert "  状态：整改中" in r.stdout
 
 
 def test_list_still_lists_when_a_file_is_broken(led):

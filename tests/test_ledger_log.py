@@ -80,10 +80,10 @@ def test_log_lists_events_in_the_order_recorded_hand_edits_first(led):
         r.stdout
         == """\
 Recorded at                By    Date        Event       Village        Details
-─────────────────────────  ────  ──────────  ──────────  ─────────────  ──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+─────────────────────────  ────  ──────────  ──────────  ─────────────  ────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
 not recorded by lax              2026-10-20  progress    邓埠镇/宋三村  note: 召开党员大会
-2026-10-08T09:00:00+08:00  王芳  2026-09-30  identified  邓埠镇/宋三村  channel: township self-examination; standards: C05、C13; evidence: C05 election_completed=no; C13 cadre_violations=1; time limit: 2027-03-30; source: q3.csv:2
-2026-10-08T09:00:00+08:00  王芳  2026-09-30  identified  黄溪镇/塔洲村  channel: township self-examination; standards: C12; evidence: C12 leapfrog_petitions=2; time limit: 2027-03-30; source: q3.csv:3
+2026-10-08T09:00:00+08:00  王芳  2026-09-30  identified  邓埠镇/宋三村  channel: township self-examination; standards: C05、C13; evidence: C05: Election completed = no; C13: Cadre violations = 1; time limit: 2027-03-30; source: q3.csv:2
+2026-10-08T09:00:00+08:00  王芳  2026-09-30  identified  黄溪镇/塔洲村  channel: township self-examination; standards: C12; evidence: C12: Leapfrog petitions = 2; time limit: 2027-03-30; source: q3.csv:3
 2026-10-08T09:00:00+08:00  王芳  2026-09-30  submission  邓埠镇         quarter: 2026Q3; villages: 1; source: q3.csv
 2026-10-08T09:00:00+08:00  王芳  2026-09-30  submission  黄溪镇         quarter: 2026Q3; villages: 1; source: q3.csv
 2026-10-08T01:30:00+00:00  李明  2026-10-08  plan        黄溪镇/塔洲村  measures: 县乡联合督导
@@ -169,7 +169,7 @@ def test_log_in_chinese_and_its_errors(led):
     r = log("--village", "宋三村", "--lang", "zh")
     lines = r.stdout.splitlines()
     assert lines[0].split() == ["录入时间", "录入人", "日期", "事件", "村", "详情"]
-    assert lines[2].split() == ["手工录入", "2026-10-20", "整改进展", "邓埠镇/宋三村", "备注:", "召开党员大会"]
+    assert lines[2].split() == ["手工录入", "2026-10-20", "整改进展", "邓埠镇/宋三村", "备注：召开党员大会"]
     assert lines[-1] == "共 3 条记录"
     r = lax("ledger", "log", "--ledger", "led", "--since", "2026-13-01")
     assert r.exit_code == 2

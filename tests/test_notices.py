@@ -129,7 +129,7 @@ def test_the_table_says_it_in_one_line_per_sheet_and_the_absent_column_is_not_ca
     k = lines.index("Notices (read, but check these):")
     assert lines[k + 1] == (
         f"  {path}, sheet 排查表: columns not understood: C 换届完成与否 (did you mean 换届完成?); "
-        "fields missing: election_completed (C05)"
+        "fields missing: Election completed (C05)"
     )
     assert lines[k + 2] == "3 villages checked, 0 flagged, 3 undetermined, 0 problems, 2 notices"
     assert sum("Election completed (no column)" in line for line in lines) == 3
@@ -140,7 +140,7 @@ def test_the_table_in_chinese(tmp_path):
     r = check(str(path), lang="zh")
     assert r.exit_code == 0, r.output
     assert (
-        f"  {path}，工作表 排查表: 未识别的列：C 换届完成与否（是否应为“换届完成”？）；缺少的字段：换届完成（C05）"
+        f"  {path}，排查表：未识别的列：C 换届完成与否（是否应为“换届完成”？）；缺少的字段：换届完成（C05）"
         in r.stdout.splitlines()
     )
 
@@ -230,7 +230,7 @@ def test_csv_output_keeps_stdout_clean_and_says_the_notices_on_stderr(tmp_path):
     assert [row[:2] for row in rows] == [["Township", "Village"], ["邓埠镇", "宋三村"]]
     assert r.stderr.splitlines() == [
         f"notice: {path}, sheet 排查表: columns not understood: C 换届完成与否 (did you mean 换届完成?); "
-        "fields missing: election_completed (C05)"
+        "fields missing: Election completed (C05)"
     ]
 
 
@@ -245,7 +245,7 @@ def test_the_excel_results_list_the_notices_on_the_about_sheet(tmp_path):
     assert about[k + 1] == [
         None,
         f"{path}, sheet 排查表: columns not understood: C 换届完成与否 (did you mean 换届完成?); "
-        "fields missing: election_completed (C05)",
+        "fields missing: Election completed (C05)",
         None,
     ]
 

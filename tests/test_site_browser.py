@@ -452,7 +452,7 @@ def test_village_page_shows_its_timeline(built, browser, shots):
     assert [r[0] for r in rows] == ["2025-04-01", "2025-04-10", "2025-09-01", "2026-03-01"]
     assert rows[3][1] == "反弹，重新整改" and "再次出现越级访" in rows[3][2]
     assert rows[0][3] == "张丽 · 2025-04-01T09:30:00+08:00"
-    assert "邓埠镇2026Q1排查.xlsx:排查表:9" in browser.js("document.querySelector('.standards').textContent")
+    assert "邓埠镇2026Q1排查.xlsx，排查表，第9行" in browser.js("document.querySelector('.standards').textContent")
     browser.screenshot(shots / "zh-village.png")
 
 

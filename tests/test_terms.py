@@ -78,10 +78,10 @@ def test_the_ledger_the_export_and_the_report_name_a_channel_and_a_role_alike(le
     assert (mass, department, leader, unit) == ("群众满意度测评", "县直部门通报", "乡镇包村领导", "结对帮扶单位")
 
     shown = ok("ledger", "show", "宋三村", "--lang", "zh").stdout
-    assert f"渠道: {mass}" in shown and f"{leader}: 吴平" in shown and f"{unit}: 县信访局" in shown
+    assert f"渠道：{mass}" in shown and f"{leader}：吴平" in shown and f"{unit}：县信访局" in shown
     assert "群众评议" not in shown and "乡镇责任人" not in shown
     logged = ok("ledger", "log", "--lang", "zh").stdout
-    assert f"渠道: {department}" in logged and "部门报告" not in logged
+    assert f"渠道：{department}" in logged and "部门报告" not in logged
     english = ok("ledger", "show", "塘桥村", "--lang", "en").stdout
     assert "channel: county department report" in english
 

@@ -16,7 +16,7 @@ import typer
 
 from lax import __version__
 from lax.cli.check import _Progress, _progress_bar, check  # noqa: F401 - `from lax.cli import _Progress` keeps working
-from lax.cli.common import err, set_debug
+from lax.cli.common import LangOpt, LaxGroup, err, set_debug
 from lax.cli.form import criteria_cmd, form
 from lax.cli.ledger import app as ledger_app
 from lax.cli.report import report as report_command
@@ -25,6 +25,7 @@ from lax.i18n import _
 
 app = typer.Typer(
     name="lax",
+    cls=LaxGroup,  # its help pages in Chinese with --lang zh or LAX_LANG=zh
     help="Identify and rectify weak and lax (软弱涣散) village-level Party organisations.",
     no_args_is_help=True,
     add_completion=False,
@@ -50,6 +51,7 @@ def _main(
             "--debug", help="Show the Python traceback of an internal error (for a bug report; also LAX_DEBUG=1)."
         ),
     ] = False,
+    lang: LangOpt = None,  # read by `LaxGroup` from the command line, for the help and the command that follows
 ) -> None:
     """Identify and rectify weak and lax (软弱涣散) village-level Party organisations."""
     set_debug(debug)
@@ -88,17 +90,22 @@ def main() -> None:
 
 def _usage_error(e: Exception) -> int:
     """Say a command-line mistake in one line (the parser's own form is a usage line, a hint and the error)."""
-    from lax.i18n import set_lang
+    from lax.cli import common
+    from lax.i18n import get_lang, set_lang
 
     if type(e).__name__ == "NoArgsIsHelpError":  # `lax` or `lax ledger` alone: the help is the answer
         e.show()  # type: ignore[attr-defined]
         return 2
     try:
-        set_lang(None)  # LAX_LANG, as the command would have
+        set_lang(common._argv_lang)  # --lang wherever it is, else LAX_LANG, as the command would have
     except ValueError:
         pass
     ctx = getattr(e, "ctx", None)
     where = ctx.command_path if ctx is not None else "lax"
     message = " ".join(e.format_message().split()) if hasattr(e, "format_message") else str(e)
+    if get_lang() == "zh":
+        from lax.cli.help_zh import usage_error_zh
+
+        message = usage_error_zh(message)
     err(_(f"{where}: {message} (see '{where} --help')", f"{where}：{message}（参见 '{where} --help'）"))
     return int(getattr(e, "exit_code", 2))

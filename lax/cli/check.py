@@ -122,6 +122,7 @@ def check(
             sheet=sheet,
             on_progress=progress.update if progress else None,
             today=today() if as_of is not None else None,
+            on_stage=progress.stage if progress else None,
         )
     finally:
         if progress:
@@ -164,6 +165,8 @@ def _write_check(result, format: CheckFormat, output: Path | None, all_: bool, k
         from lax.render.results import write_xlsx
 
         bar = _progress_bar()
+        if bar:
+            bar.stage("writing", str(output))
         try:
             write_xlsx(result, output, on_progress=bar.update if bar else None, keep=keep)
         finally:
@@ -205,8 +208,21 @@ class _Progress:
     def __init__(self, large: bool) -> None:
         self._bar = None
         self._task = None
+        self._label = _("reading", "正在读取")
         if large:
             self._start(None)
+
+    def stage(self, stage: str, path: str | None = None) -> None:
+        """Say what is being done: `reading 邓埠镇.xlsx` / `正在读取 邓埠镇.xlsx`, `checking` / `正在检查`,
+        `writing out.xlsx` / `正在写入 out.xlsx` (a file by its name, without its folder)."""
+        words = {
+            "reading": _("reading", "正在读取"),
+            "checking": _("checking", "正在检查"),
+            "writing": _("writing", "正在写入"),
+        }.get(stage, stage)
+        self._label = f"{words} {Path(path).name}" if path else words
+        if self._bar is not None:
+            self._bar.update(self._task, description=self._label)
 
     def _start(self, total: int | None) -> None:
         from rich.console import Console
@@ -214,7 +230,7 @@ class _Progress:
 
         self._bar = Progress(console=Console(stderr=True), transient=True)
         self._bar.start()
-        self._task = self._bar.add_task(_("reading", "读取中"), total=total)
+        self._task = self._bar.add_task(self._label, total=total)
 
     def update(self, done: int, total: int) -> None:
         if self._bar is None:

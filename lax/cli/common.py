@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from lax.i18n import _, set_lang
 from lax.problems import LaxError
@@ -49,6 +50,39 @@ RecordedByOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
+def argv_lang(argv: list[str]) -> str | None:
+    """The language given on the command line: the last `--lang X` (or `--lang=X`), before the command's
+    name (`lax --lang zh ledger show ...`, `lax ledger --lang zh ...`) or after it; None if none."""
+    lang = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            lang = argv[i + 1]
+        elif arg.startswith("--lang="):
+            lang = arg[len("--lang=") :]
+    return lang
+
+
+_argv_lang: str | None = None  # this run's `argv_lang`, set by `LaxGroup.main`
+
+
+class LaxGroup(TyperGroup):
+    """The root command group of `lax`. It reads `--lang` wherever it is on the command line (`argv_lang`), so
+    that a group's `--lang` is the command's too; asked for Chinese (that, else LAX_LANG), it puts the Chinese
+    help of every command and option in place (`lax.cli.help_zh`, on a copy of the command tree) before the
+    command line is parsed: `--help` is answered as soon as it is seen, before a `--lang` after it."""
+
+    def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
+        global _argv_lang
+        _argv_lang = argv_lang([str(a) for a in (sys.argv[1:] if args is None else args)])
+        if (_argv_lang or os.environ.get("LAX_LANG") or "").strip().lower() == "zh":
+            from lax.cli.help_zh import localise
+
+            return TyperGroup.main(localise(self), args, *rest, **kwargs)
+        return super().main(args, *rest, **kwargs)
 
 
 def parse_date_option(value: str | None, option: str) -> dt.date | None:
@@ -273,7 +307,7 @@ def command(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        lang = kwargs.get("lang")
+        lang = _argv_lang or kwargs.get("lang")  # a group's --lang (`lax --lang zh check ...`) counts too
         try:
             set_lang(lang)
         except ValueError:

@@ -42,6 +42,13 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+
+@app.callback()
+def _ledger(lang: LangOpt = None) -> None:
+    """Keep the per-village rectification ledger: open, plan, progress, accept, reopen, close, show, list."""
+    # `lax ledger --lang zh ...`: the language is read from the command line by `lax.cli.common.LaxGroup`.
+
+
 VillageArg = Annotated[
     str, typer.Argument(metavar="VILLAGE", help="Village code, name, or township/village.", show_default=False)
 ]
@@ -707,7 +714,7 @@ def show_cmd(
     if fmt == "json":
         _out(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    _print_show(data, on, crit)
+    _print_show(data, on, _field_title(crit))
 
 
 @app.command("list")
@@ -939,6 +946,7 @@ def log_cmd(
         str | None, typer.Option("--by", help="Only events recorded by this name.", show_default=False)
     ] = None,
     format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    criteria: CriteriaOpt = None,
     ledger: LedgerOpt = DEFAULT_LEDGER,
     lang: LangOpt = None,
 ) -> None:
@@ -962,7 +970,7 @@ def log_cmd(
         lines = ",\n".join(json.dumps(r, ensure_ascii=False) for r in rows)
         _out('{"events": [' + (f"\n{lines}\n" if lines else "") + "]}")
     else:
-        sys.stdout.write(_log_table(rows))
+        sys.stdout.write(_log_table(rows, _field_title(_criteria(criteria))))
     _warn(problems + more)
 
 
@@ -1104,8 +1112,13 @@ def _fmt_value(value) -> str:
     return value_text(value, blank="None")  # a null a hand edit left, shown as it was written
 
 
-def _detail(key: str, value) -> str:
-    """One key of an event for people: a channel by its name, `source` as FILE:SHEET:ROW, `recorded` as who, when."""
+def _detail(key: str, value, field_title=None) -> str:
+    """One key of an event for people: a channel by its name, `source` as FILE:SHEET:ROW (`lax.problems.place`
+    in Chinese), `recorded` as who, when, the evidence with each field by its title (`field_title`)."""
+    if key == "evidence" and isinstance(value, dict) and field_title is not None:
+        from lax.show import evidence_text
+
+        return evidence_text(value, field_title)
     if key == "channel":
         return _channel_label(value)
     if key == "source":
@@ -1113,15 +1126,23 @@ def _detail(key: str, value) -> str:
 
         return source_text(value)
     if key == "recorded" and isinstance(value, dict):
-        return f"{value.get('by')}, {value.get('at')}"
+        return f"{value.get('by')}{_(', ', '，')}{value.get('at')}"
     return _fmt_value(value)
 
 
-def _details(event: dict, skip: tuple[str, ...]) -> str:
-    return "; ".join(f"{_label(_KEY_LABELS.get(k), k)}: {_detail(k, v)}" for k, v in event.items() if k not in skip)
+def _details(event: dict, skip: tuple[str, ...], field_title=None) -> str:
+    sep, colon = _("; ", "；"), _(": ", "：")
+    return sep.join(
+        f"{_label(_KEY_LABELS.get(k), k)}{colon}{_detail(k, v, field_title)}" for k, v in event.items() if k not in skip
+    )
 
 
-def _log_table(rows: list[dict]) -> str:
+def _field_title(crit):
+    """Field id -> its title in the language (an id the criteria file does not know, as written)."""
+    return lambda f: crit.field(f).title() if f in crit.index else f
+
+
+def _log_table(rows: list[dict], field_title=None) -> str:
     """`ledger log` as an aligned table (CJK-width aware): when and by whom, the event, the village, its details."""
     headers = [
         _("Recorded at", "录入时间"),
@@ -1148,7 +1169,7 @@ def _log_table(rows: list[dict]) -> str:
                 r["date"],
                 _label(_EVENT_LABELS.get(r["type"]), r["type"]),
                 where,
-                " ".join(_details(event, ()).split()),
+                " ".join(_details(event, (), field_title).split()),
             ]
         )
     return _aligned(headers, table, _(f"{len(rows)} event(s)", f"共 {len(rows)} 条记录"))
@@ -1159,17 +1180,15 @@ def _channel_label(channel) -> str:
     return term.label() if term else str(channel)
 
 
-def _profile_text(profile: dict, crit) -> str:
+def _profile_text(profile: dict, field_title=None) -> str:
     """`党员人数 = 31, 有固定活动场所 = 是`: the profile by the fields' titles (ids the criteria lack as they are)."""
     from lax.show import value_text
 
-    def title(fid: str) -> str:
-        return crit.field(fid).title() if crit is not None and fid in crit.index else fid
-
+    title = field_title or (lambda f: f)
     return ", ".join(f"{title(k)} = {value_text(v)}" for k, v in profile.items())
 
 
-def _print_show(data: dict, on: dt.date, crit=None) -> None:
+def _print_show(data: dict, on: dt.date, field_title=None) -> None:
     from rich.markup import escape
     from rich.table import Table
 
@@ -1190,17 +1209,17 @@ def _print_show(data: dict, on: dt.date, crit=None) -> None:
         (_("Funds (yuan)", "投入资金（元）"), _fmt_value(data["funds"])),
     ]
     if data.get("profile"):
-        facts.append((_("Profile", "基本情况"), _profile_text(data["profile"], crit)))
+        facts.append((_("Profile", "基本情况"), _profile_text(data["profile"], field_title)))
     for k, v in facts:
-        console.print(escape(f"  {k}: {v}"))
+        console.print(escape(f"  {k}{_(': ', '：')}{v}"))
     from rich import box
 
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column(_("Date", "日期"), no_wrap=True)
     table.add_column(_("Event", "事件"), no_wrap=True)
-    table.add_column(_("Details", "详情"))
+    table.add_column(_("Details", "详情"), overflow="fold")  # Chinese runs have no spaces to wrap at: folded, never cut
     for e in data["events"]:
-        details = _details(e, ("date", "type"))
+        details = _details(e, ("date", "type"), field_title)
         table.add_row(e["date"], _label(_EVENT_LABELS.get(e["type"]), e["type"]), escape(details))
     console.print(table)
 

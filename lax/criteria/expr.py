@@ -20,6 +20,7 @@ from typing import Any
 
 from lax.criteria.model import Criteria, Criterion
 from lax.i18n import _
+from lax.problems import parser_reason
 
 
 class ExpressionError(ValueError):
@@ -98,7 +99,9 @@ def compile_expression(text: str, types: dict[str, str], index: dict[str, int]) 
     try:
         tree = ast.parse(src, mode="eval")
     except SyntaxError as e:
-        raise ExpressionError(_(f"cannot parse expression: {e.msg}", f"无法解析表达式：{e.msg}")) from None
+        raise ExpressionError(
+            _(f"cannot parse expression: {e.msg}", f"无法解析表达式：{parser_reason(e.msg)}")
+        ) from None
     except (RecursionError, MemoryError, ValueError):
         raise ExpressionError(_("expression is nested too deeply", "表达式嵌套过深")) from None
     used: list[str] = []

@@ -16,7 +16,7 @@ import yaml
 from lax.criteria.expr import ExpressionError, _evaluate_all, compile_expression
 from lax.criteria.model import FIELD_TYPES, Criteria, Criterion, Field, Policy, header_key
 from lax.i18n import _
-from lax.problems import LaxError, editor_lines
+from lax.problems import LaxError, editor_lines, parser_reason
 from lax.yamlsafe import SafeLoader as _Loader
 
 _ID_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -70,7 +70,7 @@ def load_criteria(path: str | os.PathLike | None = None) -> Criteria:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise LaxError(
-            _(f"{shown}:1: criteria file is not UTF-8 text", f"{shown}:1：标准文件不是 UTF-8 文本")
+            _(f"{shown}:1: criteria file is not UTF-8 text", f"{shown}:1: 标准文件不是 UTF-8 文本")
         ) from None
     at = editor_lines(text)  # the line an editor shows for each line YAML counts
     try:
@@ -78,7 +78,7 @@ def load_criteria(path: str | os.PathLike | None = None) -> Criteria:
     except yaml.MarkedYAMLError as e:
         line = at((e.problem_mark or e.context_mark).line + 1) if (e.problem_mark or e.context_mark) else 1
         raise LaxError(
-            f"{shown}:{line}: " + _("YAML syntax error: ", "YAML 语法错误：") + str(e.problem or e)
+            f"{shown}:{line}: " + _("YAML syntax error: ", "YAML 语法错误：") + parser_reason(str(e.problem or e))
         ) from None
     except yaml.YAMLError as e:
         raise LaxError(f"{shown}:1: " + _("YAML error: ", "YAML 错误：") + str(e).splitlines()[0]) from None

@@ -945,7 +945,7 @@ def _file_text(folder: Path, f: LedgerFile, crit: Criteria) -> tuple[Path | None
     if found:
         line, _kind, message = sorted(found, key=lambda p: p[0])[0]
         at = [i for i, e in enumerate(c.events) if e.line <= line]
-        return None, None, _(f"{f.name}:{line}: {message}", f"{f.name}:{line}：{message}"), at[-1] if at else None
+        return None, None, f"{f.name}:{line}: {message}", at[-1] if at else None  # FILE:LINE: in both languages
     if [(e.date, e.type, e.data) for e in c.events] != [(e.date, e.type, e.data) for e in f.events]:
         return (
             None,

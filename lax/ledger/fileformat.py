@@ -23,7 +23,7 @@ import yaml
 
 from lax.i18n import _
 from lax.lifecycle import Event
-from lax.problems import YAML_ONLY_BREAKS, editor_lines
+from lax.problems import YAML_ONLY_BREAKS, editor_lines, parser_reason
 from lax.yamlsafe import SafeLoader as _BaseLoader
 
 _MAX_FILE_BYTES = 5_000_000
@@ -191,7 +191,7 @@ def _slow_parse(text: str) -> _Parsed:
             mark = e.problem_mark or e.context_mark
             raise _Unreadable(
                 mark.line + 1 if mark else 1,
-                _("YAML syntax error: ", "YAML 语法错误：") + str(e.problem or e.context or e),
+                _("YAML syntax error: ", "YAML 语法错误：") + parser_reason(str(e.problem or e.context or e)),
                 "yaml-syntax",
             ) from None
         except yaml.YAMLError as e:

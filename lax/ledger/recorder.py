@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from lax.i18n import _
-from lax.problems import LaxError
+from lax.i18n import _, get_lang
+from lax.problems import LaxError, place
 
 MAX_NAME = 100
 
@@ -123,7 +123,11 @@ def recorded(name: str, when: dt.datetime) -> dict[str, str]:
 
 
 def source_text(value: Any) -> str:
-    """A `source` as one line for people: `dengbu.xlsx:排查表:5` (text sources as they are)."""
+    """A `source` as one line for people: `dengbu.xlsx:排查表:5`, in Chinese `dengbu.xlsx，排查表，第5行`
+    (`lax.problems.place`); text sources as they are."""
+    if isinstance(value, dict) and get_lang() == "zh":
+        row = value.get("row")
+        return place(str(value.get("path", "")), value.get("sheet"), row if isinstance(row, int) else None)
     if isinstance(value, dict):
         parts = [str(value.get("path", ""))]
         if value.get("sheet") is not None:

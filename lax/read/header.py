@@ -252,7 +252,7 @@ class ColumnNotices:
                             _(
                                 f"column {letter} has no header but holds values (“{_show(held[0])}” on row {held[1]}); "
                                 f"they are not read",
-                                f"第 {letter} 列没有表头但有数据（第 {held[1]} 行为“{_show(held[0])}”），未读取",
+                                f"{letter}列没有表头但有数据（第{held[1]}行为“{_show(held[0])}”），未读取",
                             ),
                             path,
                             sheet=sheet,
@@ -274,7 +274,7 @@ class ColumnNotices:
                         "repeated-column",
                         _(
                             f'column {letter} "{_show(text)}" names {f.title_en} ({fid}) again: only column {read} is read',
-                            f"第 {letter} 列“{_show(text)}”与第 {read} 列同为“{f.title_zh}”：只读取第 {read} 列",
+                            f"{letter}列“{_show(text)}”与{read}列同为“{f.title_zh}”：只读取{read}列",
                         ),
                         path,
                         sheet=sheet,
@@ -294,7 +294,7 @@ class ColumnNotices:
         f = self.suggest(text)
         shown = _show(text)
         what = (
-            _(f'column {column} "{shown}"', f"第 {column} 列“{shown}”")
+            _(f'column {column} "{shown}"', f"{column}列“{shown}”")
             if column is not None
             else _(f'key "{shown}"', f"键“{shown}”")
         )

@@ -15,7 +15,7 @@ from typing import Any
 
 from lax.criteria import header_key
 from lax.i18n import _
-from lax.problems import Problem, editor_lines
+from lax.problems import Problem, editor_lines, parser_reason
 from lax.read.files import decode
 from lax.read.rows import bad_problem, missing_problem
 from lax.read.values import PROBLEM_CODES, convert, expected, to_text
@@ -81,7 +81,7 @@ def read_yaml(reader: Any, path: Path, shown: str) -> None:
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = at(mark.line + 1) if mark is not None else None
-        reason = str(e.problem or e.context or "").strip() or type(e).__name__
+        reason = parser_reason(str(e.problem or e.context or "").strip() or type(e).__name__)
         reader.problems.append(
             Problem("unreadable-file", _(f"YAML error: {reason}", f"YAML 错误：{reason}"), shown, line=line)
         )
@@ -110,7 +110,7 @@ def read_json(reader: Any, path: Path, shown: str) -> None:
         reader.problems.append(
             Problem(
                 "unreadable-file",
-                _(f"JSON error: {e.msg} (column {e.colno})", f"JSON 错误：{e.msg}（第 {e.colno} 列）"),
+                _(f"JSON error: {e.msg} (column {e.colno})", f"JSON 错误：{parser_reason(e.msg)}（第{e.colno}个字符）"),
                 shown,
                 line=e.lineno,
             )

@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from lax.i18n import _
-from lax.problems import Notice, Problem
+from lax.problems import Notice, Problem, place
 from lax.read.duplicates import Villages
 from lax.read.files import SPREADSHEET_SUFFIXES, read_file
 from lax.read.header import HEADER_ROWS, NON_FIELD_HEADERS, ColumnNotices, column_letter
@@ -86,16 +86,8 @@ class Record:
         return {f.id: v for f, v in zip(criteria.fields, self.values)}
 
     def where(self) -> str:
-        """`dengbu.xlsx, sheet 排查表, row 5`, for messages."""
-        parts = [self.path]
-        if self.sheet is not None:
-            parts.append(_(f"sheet {self.sheet}", f"工作表 {self.sheet}"))
-        parts.append(
-            _(f"row {self.row}", f"第 {self.row} 行")
-            if self.columns is not None
-            else _(f"item {self.row}", f"第 {self.row} 项")
-        )
-        return ", ".join(parts)
+        """`dengbu.xlsx, sheet 排查表, row 5` (`邓埠镇.xlsx，排查表，第5行`), for messages (`lax.problems.place`)."""
+        return place(self.path, self.sheet, self.row, item=self.columns is None)
 
     def __repr__(self) -> str:
         return f"Record({self.path!r}, sheet={self.sheet!r}, row={self.row}, values={self.values!r})"
@@ -106,15 +98,19 @@ def read_records(
     criteria: Any,
     sheet: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    on_file: Callable[[str], None] | None = None,
 ) -> ReadResult:
     """Read every file; return the village records in input order and the problems found (and, as
     `.notices` of the result, the notices: see the module docstring).
 
     `sheet` picks one sheet by name in each spreadsheet (CSV, YAML and JSON ignore it).
     `on_progress(done_rows, total_rows)` is called now and then; `total_rows` grows as files are opened.
+    `on_file(path)` is called as each file is begun (a progress bar says which file it is reading).
     """
     reader = _Reader(criteria, sheet, on_progress)
     for p in paths:
+        if on_file is not None:
+            on_file(str(p))
         read_file(reader, p)
     reader.merge_townships()
     return ReadResult(reader.records, reader.problems, reader.notices)

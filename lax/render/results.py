@@ -22,8 +22,10 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from lax.files import atomic_path
-from lax.i18n import _
+from lax.i18n import _, get_lang
+from lax.problems import place
 from lax.render.xlsx import safe_text  # the one neutraliser, used here and re-exported
+from lax.show import evidence_text as show_evidence
 from lax.show import value_text as display  # a value as a person reads it: lax's one value formatter
 from lax.show import yes_no
 
@@ -82,7 +84,9 @@ def status_words() -> tuple[str, str, str]:
 
 
 def source_text(path: str, sheet: str | None, row: int | None) -> str:
-    """`dengbu.xlsx, 排查表, row 5` / `dengbu.xlsx，排查表，第5行`."""
+    """`dengbu.xlsx, 排查表, row 5` / `dengbu.xlsx，排查表，第5行` (the Chinese as `lax.problems.place` writes it)."""
+    if get_lang() == "zh":
+        return place(str(path), sheet, row)
     parts = [str(path)]
     if sheet:
         parts.append(str(sheet))
@@ -95,14 +99,9 @@ def evidence_text(result: CheckResult, village: VillageResult, titles: dict[str,
     """`C05: Election completed = no; C13: Cadre violations = 1` (field titles in the current language;
     `titles`, field id to title, saves looking them up again for each of many villages)."""
     criteria = result.criteria
-    sep, colon, comma = _("; ", "；"), _(": ", "："), _(", ", "，")
     if titles is None:
         titles = {f: criteria.field(f).title() for m in village.matches for f in m.evidence}
-    parts = []
-    for m in village.matches:
-        shown = comma.join(f"{titles[f]} = {display(v)}" for f, v in m.evidence.items())
-        parts.append(f"{m.id}{colon}{shown}" if shown else m.id)
-    return sep.join(parts)
+    return show_evidence({m.id: m.evidence for m in village.matches}, titles.__getitem__)
 
 
 def undetermined_text(result: CheckResult, village: VillageResult) -> str:
@@ -115,7 +114,7 @@ def undetermined_text(result: CheckResult, village: VillageResult) -> str:
     for u in village.undetermined:
         cid, missing = u
         titles = _(", ", "、").join(criteria.field(f).title() for f in missing)
-        why = undetermined_words(u)
+        why = undetermined_words(u, criteria)
         parts.append(
             _(f"{cid} (blank: {titles})", f"{cid}（空白：{titles}）")
             if titles

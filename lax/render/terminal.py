@@ -14,7 +14,8 @@ from rich.table import Table
 
 from lax.check import CheckResult, VillageResult, undetermined_words
 from lax.criteria import Criteria
-from lax.i18n import _
+from lax.i18n import _, get_lang
+from lax.problems import place
 from lax.show import value_text
 
 console = Console(highlight=False, soft_wrap=False)
@@ -27,7 +28,7 @@ def format_value(value: Any) -> str:
 
 def evidence_text(result: CheckResult, evidence: dict[str, Any]) -> str:
     crit = result.criteria
-    return "; ".join(f"{crit.field(k).title()} = {format_value(v)}" for k, v in evidence.items())
+    return _("; ", "；").join(f"{crit.field(k).title()} = {format_value(v)}" for k, v in evidence.items())
 
 
 def _name(result: CheckResult, v: VillageResult) -> tuple[str, str]:
@@ -39,6 +40,8 @@ def _where(v: VillageResult, one_source: bool) -> str:
     rec = v.record
     if one_source:
         return str(rec.row)
+    if get_lang() == "zh":
+        return place(rec.path.rsplit("/", 1)[-1], rec.sheet, rec.row)
     sheet = f"!{rec.sheet}" if rec.sheet else ""
     return f"{rec.path.rsplit('/', 1)[-1]}{sheet}:{rec.row}"
 
@@ -58,7 +61,7 @@ def print_check(result: CheckResult, all_: bool = False, cap: int | None = 200, 
         table.add_column(_("Village", "村"), no_wrap=True)
         table.add_column(_("Row", "行"), justify="right")
         table.add_column(_("Standard", "标准"))
-        table.add_column(_("Evidence", "依据"))
+        table.add_column(_("Evidence", "依据"), overflow="fold")
         limit = len(shown) if cap is None else min(cap, len(shown))
         one_source = len({(v.record.path, v.record.sheet) for v in result.villages}) == 1
         for v in shown[:limit]:
@@ -95,22 +98,22 @@ def print_check(result: CheckResult, all_: bool = False, cap: int | None = 200, 
         table.add_column(_("Township", "乡镇"))
         table.add_column(_("Village", "村"))
         table.add_column(_("Standards", "标准"))
-        table.add_column(_("Blank fields", "空白项"))
+        table.add_column(_("Blank fields", "空白项"), overflow="fold")  # Chinese is folded, never cut
         limit = len(undetermined) if cap is None else min(cap, len(undetermined))
         for v in undetermined[:limit]:
             township, village = _name(result, v)
-            ids = ", ".join(cid for cid, _m in v.undetermined)
+            ids = _(", ", "、").join(cid for cid, _m in v.undetermined)
             missing = sorted({f for _c, fs in v.undetermined for f in fs}, key=lambda f: crit.index[f])
             cols = v.record.columns  # None for YAML/JSON items, where a blank and an absent key are alike
             # a standard undetermined with no blank says why: "undetermined: division by zero (party_members = 0)"
             reasons = [
-                f"{u[0]} " + _("undetermined: ", "待定：") + w for u in v.undetermined if (w := undetermined_words(u))
+                f"{u[0]} " + _("undetermined: ", "待定：") + w for u in v.undetermined if (w := undetermined_words(u, crit))
             ]
             table.add_row(
                 township,
                 village,
                 ids,
-                ", ".join(
+                _(", ", "、").join(
                     [
                         crit.field(f).title()
                         + (_(" (no column)", "（无此列）") if cols is not None and f not in cols else "")
@@ -143,23 +146,25 @@ def print_check(result: CheckResult, all_: bool = False, cap: int | None = 200, 
         for line in notice_lines(result):
             console.print(f"  {line}", markup=False, soft_wrap=True)
     s = result.summary()
-    by = ", ".join(f"{k}: {n}" for k, n in s["by_criterion"].items())
+    by = _(", ", "，").join(f"{k}{_(': ', '：')}{n}" for k, n in s["by_criterion"].items())
     line = _(
         f"{s['villages']} villages checked, {s['flagged']} flagged, {s['undetermined']} undetermined, "
         f"{s['problems']} problems" + (f", {s['notices']} notices" if s["notices"] else ""),
         f"共检查 {s['villages']} 个村，{s['flagged']} 个符合认定标准，{s['undetermined']} 个待定，{s['problems']} 处问题"
         + (f"，{s['notices']} 条提示" if s["notices"] else ""),
     )
-    console.print(line + (f" ({by})" if by else ""), markup=False, soft_wrap=True)
+    console.print(line + (_(f" ({by})", f"（{by}）") if by else ""), markup=False, soft_wrap=True)
 
 
 def print_criteria(crit: Criteria) -> None:
     table = Table(title=crit.name(), title_justify="left")
     table.add_column(_("ID", "编号"))
     table.add_column(_("Standard", "标准"))
-    table.add_column(_("When", "认定条件"))
+    table.add_column(_("When", "认定条件"), overflow="fold")  # Chinese has no spaces to wrap at: folded, never cut
+    from lax.render.form import describe_when  # the words the blank form writes; `--format json` keeps `when`
+
     for c in crit.criteria:
-        table.add_row(c.id, c.title(), c.when)
+        table.add_row(c.id, c.title(), describe_when(c, crit))
     console.print(table)
     p = crit.policy
     console.print(

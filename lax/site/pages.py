@@ -569,14 +569,15 @@ def village(site: Mapping[str, Any], v: Mapping[str, Any], labels: Mapping[str, 
         out.append(svg.time_axis(dots, marks, as_of, labels["today"], labels["timeline"]))
     out.append(f'<h2>{labels["h_standards"]}</h2><ul class="standards">')
     for s in detail["standards"]:
-        ev = "; ".join(f"{e['title']} = {_value(e['value'])}" for e in s["evidence"])
+        ev = _("; ", "；").join(f"{e['title']} = {_value(e['value'])}" for e in s["evidence"])
+        colon = _(": ", "：")
         src = s["source"]
         out.append(
             f"<li><b>{esc(s['id'])}</b> {esc(s['title'])}"
-            + (f'<div class="evidence">{labels["evidence"]}: {esc(ev)}</div>' if ev else "")
+            + (f'<div class="evidence">{labels["evidence"]}{colon}{esc(ev)}</div>' if ev else "")
             + (
-                f'<div class="source">{labels["source"]}: <code>{esc(src)}</code>'
-                f"{' (' + s['date'] + ')' if s['date'] else ''}</div>"
+                f'<div class="source">{labels["source"]}{colon}<code>{esc(src)}</code>'
+                f"{_(' (' + s['date'] + ')', '（' + s['date'] + '）') if s['date'] else ''}</div>"
                 if src
                 else ""
             )
