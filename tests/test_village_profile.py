@@ -118,7 +118,7 @@ def test_a_later_sheet_that_changes_the_profile_adds_a_profile_event(q3, tmp_pat
     before = run(["ledger", "show", "宋三村", "--as-of", "2026-12-30", "--format", "json", "--ledger", str(q3)])
     assert json.loads(before.stdout)["profile"]["party_members"] == 31
     table = run(["ledger", "show", "宋三村", "--as-of", "2027-01-05", "--lang", "zh", "--ledger", str(q3)])
-    assert "  基本情况: 党员人数 = 33, 入党积极分子人数 = 3, 有固定活动场所 = 是, 村集体经济收入(万元) = 6" in table.stdout
+    assert "  基本情况：党员人数 = 33，入党积极分子人数 = 3，有固定活动场所 = 是，村集体经济收入(万元) = 6" in table.stdout
     verify = run(["ledger", "verify", "--ledger", str(q3)])
     assert verify.exit_code == 0, verify.output
 

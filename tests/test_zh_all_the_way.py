@@ -16,6 +16,7 @@ import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
 
+from lax import terms
 from lax.cli import app
 from lax.cli.help_zh import HELP_ZH
 
@@ -172,11 +173,14 @@ def test_ledger_show_and_log_in_chinese_name_fields_by_title(tmp_path):
     assert "committee_vacancies" not in out and "secretary_unfit" not in out
     r = lax("ledger", "log", cwd=tmp_path)
     assert r.exit_code == 0, r.output
-    assert "依据：C02：书记不胜任 = 是；C04：两委缺额人数 = 2；时限：2027-03-30；来源：邓埠镇排查.xlsx，排查表，第4行" in r.stdout
+    assert (
+        "依据：C02：书记不胜任 = 是；C04：两委缺额人数 = 2；时限：2027-03-30；"
+        "基本情况：党员人数 = 36，有固定活动场所 = 是；来源：邓埠镇排查.xlsx，排查表，第4行"
+    ) in r.stdout
     r = lax("ledger", "log", lang="en", cwd=tmp_path)
     assert (
         "evidence: C02: Secretary unfit = yes; C04: Committee vacancies = 2; time limit: 2027-03-30; "
-        "source: 邓埠镇排查.xlsx:排查表:4" in r.stdout
+        "profile: Party members = 36, Has venue = yes; source: 邓埠镇排查.xlsx:排查表:4" in r.stdout
     )
     # the site's village page, in Chinese
     r = lax("site", "site", "--as-of", "2026-10-01", cwd=tmp_path)
@@ -274,6 +278,7 @@ def _allowed(cmd) -> set[str]:
             words.update(str(x) for x in getattr(getattr(p, "type", None), "choices", None) or ())
     words.update({"county", "township", "village", "self", "mass", "spot", "department"})
     words.update({"identified", "rectifying", "accepted", "closed"})
+    words.update(terms.WORK_KINDS)  # the kinds of `lax ledger work --kind`, typed as they are
     return words
 
 

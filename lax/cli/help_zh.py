@@ -86,7 +86,7 @@ HELP_ZH: dict[str, str] = {
     "Folder of templates overriding the shipped ones (default: ./templates if present).": (
         "自定义模板文件夹，覆盖内置模板（默认：有 ./templates 时用它）。"
     ),
-    "The reporting organisation, for the title.": "报告单位，用于标题。",
+    "The reporting organisation, for the title and the signature at the end.": "报告单位，用于标题和文末落款。",
     # ----------------------------------------------------------------------------------- lax site
     "Write a static status site of the ledger: county overview, wall chart, village pages, to-do list.\n\n"
     "It opens from the folder (index.html) with no server and no network. Example:\n"
@@ -100,8 +100,9 @@ HELP_ZH: dict[str, str] = {
     ),
     "The date the site shows (default: today).": "网页所显示情况的日期（默认：今天）。",
     # --------------------------------------------------------------------------------- lax ledger
-    "Keep the per-village rectification ledger: open, plan, progress, accept, reopen, close, show, list.": (
-        "管理各村整顿台账：列入、整改方案、整改进展、验收、重新整改、销号、查看、清单。"
+    "Keep the per-village rectification ledger: open, plan, progress, accept, reopen, close, show, list; "
+    "work records what the county and townships did.": (
+        "管理各村整顿台账：列入、整改方案、整改进展、验收、重新整改、销号、查看、清单；work 记录县、乡镇开展的工作。"
     ),
     "List a village for rectification (identified); a closed village starts a new round.\n\n"
     "The time limit is the date plus policy.rectify_months unless --deadline is given.\n\n"
@@ -131,10 +132,13 @@ HELP_ZH: dict[str, str] = {
     "First secretary sent to the village.": "选派的驻村第一书记。",
     "Paired helping unit.": "结对帮扶单位。",
     "Record a dated progress report, with the funds spent.\n\n"
-    "--funds above 10^9 yuan is refused unless --force is given (then the event says funds_confirmed: true).\n\n"
+    "--funds above 10^9 yuan is refused unless --force is given (then the event says funds_confirmed: true).\n"
+    "--highlight marks a notable step (highlight: true), which the county and township reports name as an\n"
+    "example under 二、主要做法.\n\n"
     'Example: lax ledger progress 宋三村 "完成支部换届选举" --funds 31500 --date 2026-11-15': (
         "记录一次整改进展（注明日期）及投入资金。\n\n"
-        "--funds 超过 10^9 元时拒绝记录，除非给出 --force（事件中注明 `funds_confirmed: true`）。\n\n"
+        "--funds 超过 10^9 元时拒绝记录，除非给出 --force（事件中注明 `funds_confirmed: true`）。\n"
+        "--highlight 标记一项突出做法，县、乡镇报告在“二、主要做法”中作为事例点名。\n\n"
         '示例：lax ledger progress 宋三村 "完成支部换届选举" --funds 31500 --date 2026-11-15'
     ),
     "What was done.": "做了什么。",
@@ -230,6 +234,48 @@ HELP_ZH: dict[str, str] = {
         "示例：lax ledger due --within 60 --as-of 2027-04-01"
     ),
     "Days ahead to look for time limits and watch years ending.": "向后查看多少天内到期的整改时限和期满的观察期。",
+    # ---------------------------------------------- added with the work record, submissions, profile
+    "With --record: the quarter every township's submission is for, e.g. 2026Q4 (default: from the sheet's "
+    "排查日期, else the quarter of --as-of).": (
+        "与 --record 同用：各乡镇本次报送所属的季度，如 2026Q4（默认：取表中的排查日期，没有时取 --as-of 所在季度）。"
+    ),
+    "A notable step: the reports may name it as an example.": "突出做法：报告中可作为事例点名。",
+    "Set (or show) the ledger's first quarter: quarterly submissions are counted as missing only from it on.\n\n"
+    "Without it, the ledger starts at the quarter of the first submission recorded. Kept in _ledger.yaml.\n\n"
+    "Example: lax ledger start 2026Q3": (
+        "设定（或查看）台账的起始季度：从这个季度起才把未报送的季度排查计为未报。\n\n"
+        "未设定时，以第一次记录报送的季度为起始季度。保存在 _ledger.yaml 中。\n\n"
+        "示例：lax ledger start 2026Q3"
+    ),
+    "The ledger's first quarter: 2026Q3, 2026-Q3 or 2026年第三季度 (without it: show it).": (
+        "台账的起始季度：2026Q3、2026-Q3 或 2026年第三季度（不给出时：显示当前设定）。"
+    ),
+    "Record what the county or a township did, for the reports' 二、主要做法; or --list the records.\n\n"
+    "Kinds: organisation (leading group, work teams), documents, meetings, publicity, training, inspection\n"
+    "(spot checks), system (system building), funds (funds guarantee), other. Stored in\n"
+    "LEDGER/_work/YEAR.yaml, append-only; the same record given twice is kept once.\n\n"
+    'Example: lax ledger work "召开全县整顿工作推进会" --kind meetings --county --people 120 --date 2027-03-05': (
+        "记录县或乡镇开展的工作，供报告“二、主要做法”使用；或用 --list 列出已有记录。\n\n"
+        "类别：organisation（组织领导：领导小组、工作组）、documents（制发文件）、meetings（会议部署）、"
+        "publicity（宣传发动）、training（教育培训）、inspection（督导检查、抽查）、system（制度建设）、"
+        "funds（经费保障）、other（其他）。保存在 台账/_work/年份.yaml，只追加不改写；同一条记录给出两次只保留一条。\n\n"
+        '示例：lax ledger work "召开全县整顿工作推进会" --kind meetings --county --people 120 --date 2027-03-05'
+    ),
+    "What was done (not with --list).": "做了什么（不与 --list 同用）。",
+    "Kind of work: organisation, documents, meetings, publicity, training, inspection, system, funds, other "
+    "(or its Chinese name).": (
+        "工作类别：organisation、documents、meetings、publicity、training、inspection、system、funds、other"
+        "（也可写中文名称）。"
+    ),
+    "Work of the county.": "县级开展的工作。",
+    "Work of this township.": "这个乡镇开展的工作。",
+    "Date of the work (default: today).": "工作日期（默认：今天）。",
+    "People trained or attending.": "培训或参会人数。",
+    "Villages covered.": "覆盖村数。",
+    "Funds, in yuan.": "投入资金，单位元。",
+    "List the work records instead of adding one.": "列出工作记录，而不是新增。",
+    "With --list: only this year.": "与 --list 同用：只列这一年。",
+    "With --list: table or json.": "与 --list 同用：table（表格）或 json。",
 }
 
 # click's own words in a help page.

@@ -1119,6 +1119,8 @@ def _detail(key: str, value, field_title=None) -> str:
         from lax.show import evidence_text
 
         return evidence_text(value, field_title)
+    if key == "profile" and isinstance(value, dict):
+        return _profile_text(value, field_title)
     if key == "channel":
         return _channel_label(value)
     if key == "source":
@@ -1185,7 +1187,7 @@ def _profile_text(profile: dict, field_title=None) -> str:
     from lax.show import value_text
 
     title = field_title or (lambda f: f)
-    return ", ".join(f"{title(k)} = {value_text(v)}" for k, v in profile.items())
+    return _(", ", "，").join(f"{title(k)} = {value_text(v)}" for k, v in profile.items())
 
 
 def _print_show(data: dict, on: dt.date, field_title=None) -> None:
