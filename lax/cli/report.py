@@ -79,6 +79,14 @@ def report(
     org: Annotated[
         str | None, typer.Option("--org", help="The reporting organisation, for the title.", show_default=False)
     ] = None,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Add an attachment (附件3) listing, for every figure of the text, its villages and the ledger "
+            "FILE:LINE of the events behind it (in html each figure links to its list).",
+        ),
+    ] = False,
     ledger: LedgerOpt = Path("ledger"),
     criteria: CriteriaOpt = None,
     lang: LangOpt = None,
@@ -87,7 +95,9 @@ def report(
 
     Example: lax report --quarter 2026Q3 --lang zh --format docx --output 2026Q3.docx
     """
-    _report(quarter, year, from_, to, level, township, village, format, output, templates, org, ledger, criteria)
+    _report(
+        quarter, year, from_, to, level, township, village, format, output, templates, org, ledger, criteria, explain
+    )
 
 
 # What the library's messages call the inputs: the options a person typed (`lax.report` names no option).
@@ -116,6 +126,7 @@ def _report(
     org: str | None,
     ledger: Path,
     criteria: Path | None,
+    explain: bool = False,
 ) -> None:
     from lax.criteria import default_criteria_path, load_criteria
     from lax.ledger import find_village, load_entries, load_townships_checked
@@ -188,6 +199,7 @@ def _report(
         township=the_township,
         village=the_village,
         org=org,
+        explain=explain,
     )
     if fmt == "json":
         data = (json.dumps(context, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -7,7 +7,7 @@ import html
 from typing import Any
 
 from lax.render.chart import chart_caption
-from lax.render.markdown import Block, inline, parse_markdown, place_chart
+from lax.render.markdown import LINK, Block, inline, parse_markdown, place_chart
 
 _CSS = """
 @page { size: A4; margin: 30mm 26mm 30mm 28mm; }
@@ -32,6 +32,7 @@ blockquote.todo p { text-indent: 0; }
 figure { margin: 1em 0; text-align: center; }
 figure img { max-width: 100%; height: auto; }
 figcaption { font-size: 14px; color: #333; }
+a[href^="#fig-"] { color: inherit; text-decoration: underline dotted; }
 @media print {
   html { background: none; }
   main { box-shadow: none; margin: 0; padding: 0; max-width: none; }
@@ -42,17 +43,26 @@ figcaption { font-size: 14px; color: #333; }
 
 
 def _html_inline(text: str) -> str:
-    return "".join(
-        f"<strong>{html.escape(t, quote=False)}</strong>" if bold else html.escape(t, quote=False)
-        for t, bold in inline(text)
-    )
+    return "".join(f"<strong>{_linked(t)}</strong>" if bold else _linked(t) for t, bold in inline(text))
+
+
+def _linked(text: str) -> str:
+    """Text escaped, each link to a heading of the report (`[15](#fig-identified)`) made an html link."""
+    out, at = [], 0
+    for m in LINK.finditer(text):
+        out.append(html.escape(text[at : m.start()], quote=False))
+        out.append(f'<a href="#{m.group(2)}">{html.escape(m.group(1), quote=False)}</a>')
+        at = m.end()
+    out.append(html.escape(text[at:], quote=False))
+    return "".join(out)
 
 
 def _html_blocks(blocks: list[Block], chart: str) -> list[str]:
     out: list[str] = []
     for b in blocks:
         if b.kind == "heading":
-            out.append(f"<h{b.level}>{_html_inline(b.text)}</h{b.level}>")
+            ident = f' id="{b.anchor}"' if b.anchor else ""
+            out.append(f"<h{b.level}{ident}>{_html_inline(b.text)}</h{b.level}>")
         elif b.kind == "para":
             out.append(f"<p>{_html_inline(b.text)}</p>")
         elif b.kind in ("ul", "ol"):

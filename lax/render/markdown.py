@@ -1,6 +1,7 @@
 """The small Markdown subset the report templates write, tidied and parsed into blocks.
 
-Owns headings, paragraphs, bullet and numbered lists, pipe tables, bold, block quotes (the places the author
+Owns headings (with an optional `{#id}`), paragraphs, bullet and numbered lists, pipe tables, bold, links to
+a heading of the same report (`[15](#fig-identified)`, html only), block quotes (the places the author
 must write) and the chart's marker: `tidy_markdown` spaces the blocks of a rendered template, and
 `parse_markdown` gives the blocks the html and Word converters draw.
 """
@@ -63,9 +64,11 @@ class Block:
     header: list[str] = field(default_factory=list)  # table header cells
     rows: list[list[str]] = field(default_factory=list)  # table body rows
     children: list[Block] = field(default_factory=list)  # a block quote's blocks
+    anchor: str = ""  # a heading's id (`## 附件3 {#fig-list}`), which html links to
 
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_HEADING_ID = re.compile(r"^(.*?)\s*\{#([A-Za-z0-9_.-]+)\}$")  # the `{#id}` the `anchor` template filter writes
 _BULLET = re.compile(r"^[-*+]\s+(.*)$")
 _NUMBER = re.compile(r"^(\d{1,9})[.)]\s+(.*)$")
 _RULE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,})$")
@@ -119,7 +122,10 @@ def parse_markdown(text: str) -> list[Block]:
             blocks.append(Block("chart"))
             i += 1
         elif m := _HEADING.match(s):
-            blocks.append(Block("heading", level=len(m.group(1)), text=m.group(2)))
+            text, anchor = m.group(2), ""
+            if a := _HEADING_ID.match(text):
+                text, anchor = a.group(1), a.group(2)
+            blocks.append(Block("heading", level=len(m.group(1)), text=text, anchor=anchor))
             i += 1
         elif _RULE.match(s):
             blocks.append(Block("hr"))
@@ -174,6 +180,11 @@ def inline(text: str) -> list[tuple[str, bool]]:
         if part:
             runs.append((part, k % 2 == 1))
     return runs
+
+
+# A link to a heading of the report, as the `fig` template filter writes it: `[15](#fig-identified)`.
+# Only links to figures' lists are links: a ledger note that happens to look like one stays text.
+LINK = re.compile(r"\[([^\[\]\n]*)\]\(#(fig-[A-Za-z0-9_.-]+)\)")
 
 
 def place_chart(blocks: list[Block], level: str) -> list[Block]:

@@ -22,6 +22,7 @@ from typing import Any
 from lax import terms
 from lax.i18n import _
 from lax.problems import LaxError
+from lax.report.appendix import build_appendix
 from lax.report.period import Period, quarter_bounds, quarter_key, quarter_label, quarters_ending_in
 from lax.report.words import channel_text, evidence_text, full_name, status_text
 from lax.show import as_date, decimal, long_date
@@ -50,13 +51,15 @@ def build_context(
     township: str | None = None,
     village: Any = None,
     org: str | None = None,
+    explain: bool = False,
 ) -> dict[str, Any]:
     """The template context for one report (every key is documented in the README).
 
     `entries` are ledger entries (`lax.ledger.Entry`), `townships` the township records
     (`lax.ledger.load_townships`), `village` the entry of a village-level report. Figures cover the
     villages *on the ledger during the period*: a round opened by its end and not closed before it began.
-    Each section of the report is one step below, in the order the context lists them.
+    Each section of the report is one step below, in the order the context lists them. With `explain`,
+    `appendix.figures` traces every figure to its villages and ledger lines (`lax.report.appendix`).
     """
     if level not in LEVELS:
         raise LaxError(
@@ -90,7 +93,7 @@ def build_context(
         scope_townships, villages, groups, missed_rows, submission_rows, funds_period_by_township, funds_by_township
     )
     policy = criteria.policy
-    return {
+    context = {
         "lang": lang,
         "level": level,
         "org": org or "",
@@ -138,6 +141,8 @@ def build_context(
         "villages": villages,
         "village": villages[0] if level == "village" else None,
     }
+    context["appendix"] = build_appendix(context, scope_entries, townships, period, explain=explain)
+    return context
 
 
 def choose_level(
