@@ -70,9 +70,26 @@ def _style_font(style: Any, spec: tuple[str, str, float], bold: bool | None = No
 
 def _run(paragraph: Any, text: str, spec: tuple[str, str, float], *, bold: bool = False, todo: bool = False) -> Any:
     """A run with its fonts (East Asian included), size, weight and highlight set."""
-    run = paragraph.add_run(text)
+    if "\t" in text or "\n" in text or "\r" in text:
+        run = paragraph.add_run(text)  # python-docx makes tabs and breaks of them
+    else:
+        # One `w:t` made directly: python-docx's `add_run(text)` walks the text a character at a time,
+        # which costs seconds for a report's name lists of thousands of villages.
+        run = paragraph.add_run()
+        if text:
+            run._element.append(_make_text(text))
     run._element.insert(0, copy.deepcopy(_run_properties(spec, bold, todo)))
     return run
+
+
+def _make_text(text: str) -> Any:
+    from docx.oxml import OxmlElement
+
+    t = OxmlElement("w:t")
+    t.text = text
+    if text[:1].isspace() or text[-1:].isspace():
+        t.set(_qn("xml:space"), "preserve")  # as python-docx does: Word would drop the spaces otherwise
+    return t
 
 
 @functools.lru_cache(maxsize=64)
