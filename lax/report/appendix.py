@@ -22,6 +22,7 @@ from typing import Any
 
 from lax import terms
 from lax.report.period import Period, quarter_key
+from lax.report.words import full_name
 from lax.show import decimal, long_date, money
 from lax.show import in_lang as _t
 
@@ -75,13 +76,11 @@ def build_appendix(
     period: Period,
     *,
     explain: bool = False,
-    township_file: Any = None,
 ) -> dict[str, Any]:
     """The context's `appendix`: `statuses` and `standards` (附件1), and with `explain` the `figures`
     (附件3) and their `anchors`. Marks each figure's dict in `context` with its `anchor`.
 
-    `entries` are the ledger entries the context covers, `townships` the township records; `township_file`
-    names a township's file in the ledger folder (default `_townships/NAME.yaml`)."""
+    `entries` are the ledger entries the context covers, `townships` the township records."""
     lang = context["lang"]
     for key, *_rest in GROUP_FIGURES:
         context[key]["anchor"] = anchor(key)
@@ -100,7 +99,7 @@ def build_appendix(
         for s in context["standards"]
         if s["count"]
     ]
-    figures = _figures(context, entries, townships, period, township_file) if explain else []
+    figures = _figures(context, entries, townships, period) if explain else []
     return {
         "explain": explain,
         "statuses": statuses,
@@ -226,166 +225,168 @@ def _round_events(how: str, round_events: list[Any], period: Period) -> list[Any
 
 
 def _figures(
-    context: dict[str, Any],
-    entries: Sequence[Any],
-    townships: Mapping[str, Sequence[Any]],
-    period: Period,
-    township_file: Any,
+    context: dict[str, Any], entries: Sequence[Any], townships: Mapping[str, Sequence[Any]], period: Period
 ) -> list[dict[str, Any]]:
+    """附件3: every nonzero figure of the context, in the order the text gives them."""
+    trace = _Trace(context, entries, period)
     lang = context["lang"]
-    rounds = _Rounds(entries, period)
-    figures: list[dict[str, Any]] = []
+    for key, en, zh, how in GROUP_FIGURES[:3]:
+        trace.group(key, _t(lang, en, zh), context[key]["villages"], how)
+    for c in context["channels"]:
+        title = _t(lang, f"Found by {c['title']}", f"{c['title']}发现")
+        trace.group(f"channel-{c['id']}", title, c["villages"], "identified")
+    for s in context["standards"]:
+        trace.standard(s)
+    for key, en, zh, how in GROUP_FIGURES[3:]:
+        trace.group(key, _t(lang, en, zh), context[key]["villages"], how)
+    trace.funds()
+    trace.missed_inclusions()
+    for role, term in terms.ROLES.items():
+        trace.responsible(role, term)
+    trace.submissions(townships)
+    return trace.figures
 
-    def village_item(v: Mapping[str, Any], events: list[Any], detail: Any = None) -> dict[str, Any]:
-        entry = rounds.get(v)[0]
-        name = entry.path.name
-        return {
-            "township": v["township"],
-            "village": v["village"],
-            "code": v.get("code"),
-            "name": v["name"],
-            "events": [_event(name, ev, lang, detail(ev) if detail else _detail(ev, lang)) for ev in events],
-        }
 
-    def add(key: str, title: str, count: int, value: str, items: list[dict[str, Any]], unit: str) -> None:
-        if count:
-            figures.append(
+class _Trace:
+    """Builds 附件3's figures, each village with the events (`_event`) that make it count."""
+
+    def __init__(self, context: dict[str, Any], entries: Sequence[Any], period: Period):
+        self.context, self.entries, self.period = context, entries, period
+        self.lang = context["lang"]
+        self.rounds = _Rounds(entries, period)
+        self.figures: list[dict[str, Any]] = []
+
+    def add(self, key: str, title: str, value: str, items: list[dict[str, Any]], unit: str = "villages") -> None:
+        """A figure with its list; a figure of nothing (0 villages, 0 yuan) has no list to check."""
+        if items:
+            self.figures.append(
                 {
                     "key": key,
                     "anchor": anchor(key),
                     "title": title,
-                    "count": count,
+                    "count": len(items),
                     "value": value,
                     "unit": unit,
                     "villages": items,
                 }
             )
 
-    def group(key: str, title: str, villages: list[Mapping[str, Any]], how: str) -> None:
-        items = [village_item(v, _round_events(how, rounds.get(v)[2], period)) for v in villages]
-        add(key, title, len(villages), str(len(villages)), items, "villages")
+    def item(self, v: Mapping[str, Any], events: list[Any], detail: Any = None) -> dict[str, Any]:
+        """A village of a figure: its names and the events cited, each with `detail(event)` or `_detail`."""
+        file = self.rounds.get(v)[0].path.name
+        lang = self.lang
+        return {
+            "township": v["township"],
+            "village": v["village"],
+            "code": v.get("code"),
+            "name": v["name"],
+            "events": [_event(file, ev, lang, detail(ev) if detail else _detail(ev, lang)) for ev in events],
+        }
 
-    for key, en, zh, how in GROUP_FIGURES[:3]:
-        group(key, _t(lang, en, zh), context[key]["villages"], how)
-    for c in context["channels"]:
-        group(f"channel-{c['id']}", _t(lang, f"Found by {c['title']}", f"{c['title']}发现"), c["villages"], "identified")
-    for s in context["standards"]:
+    def group(self, key: str, title: str, villages: list[Mapping[str, Any]], how: str) -> None:
+        items = [self.item(v, _round_events(how, self.rounds.get(v)[2], self.period)) for v in villages]
+        self.add(key, title, str(len(items)), items)
 
-        def naming(v: Mapping[str, Any], cid: str = s["id"]) -> list[Any]:
-            return [
+    def standard(self, s: Mapping[str, Any]) -> None:
+        """A standard's villages, each with the records that named it: the identification, standards added
+        later in the round, or the rebound that met it again."""
+        cid = s["id"]
+        items = []
+        for v in s["villages"]:
+            naming = [
                 ev
-                for ev in rounds.get(v)[2]
+                for ev in self.rounds.get(v)[2]
                 if ev.type in ("identified", "amended", "reopened") and cid in _ids(ev.data.get("criteria"))
             ]
+            items.append(self.item(v, naming))
+        title = _t(self.lang, f"{s['title']} (standard met)", f"{s['title']}（界定情形）")
+        self.add(f"standard-{cid}", title, str(len(items)), items)
 
-        items = [village_item(v, naming(v)) for v in s["villages"]]
-        add(
-            f"standard-{s['id']}",
-            _t(lang, f"{s['title']} (standard met)", f"{s['title']}（界定情形）"),
-            s["count"],
-            str(s["count"]),
-            items,
-            "villages",
-        )
-    for key, en, zh, how in GROUP_FIGURES[3:]:
-        group(key, _t(lang, en, zh), context[key]["villages"], how)
-
-    # Funds: the progress events with an amount, in the period (current rounds) and to its end (every
-    # round of every village identified by then, those closed before the period included).
-    first, last = period.start, period.as_of
-    items, total = [], Decimal(0)
-    for v in context["villages"]:
-        spent = [ev for ev in rounds.get(v)[2] if ev.type == "progress" and _funds(ev) and first <= ev.date <= last]
-        if spent:
-            items.append(village_item(v, spent))
-            total += sum((_funds(ev) for ev in spent), Decimal(0))
-    add("funds-period", _t(lang, "Funds spent in the period", "本期投入整改资金"), len(items), money(
-        _plain(total), lang), items, "yuan")
-    items, total = [], Decimal(0)
-    rank = {t["township"]: i for i, t in enumerate(context["townships"])}
-    in_order = sorted(entries, key=lambda e: (rank.get(e.township, len(rank)), str(e.code or "\uffff"), e.village))
-    for e in in_order:
-        events = [ev for ev in e.events if ev.date <= last]
-        if not any(ev.type == "identified" for ev in events):
-            continue
-        spent = [ev for ev in events if ev.type == "progress" and _funds(ev)]
-        if spent:
-            v = {"township": e.township, "village": e.village, "code": e.code, "name": _name(context, e)}
-            items.append(village_item(v, spent))
-            total += sum((_funds(ev) for ev in spent), Decimal(0))
-    add("funds-total", _t(lang, "Funds spent to the period's end", "累计投入整改资金"), len(items), money(
-        _plain(total), lang), items, "yuan")
-
-    # Missed inclusions: one item per missed_inclusion event dated in the period.
-    missed = context["missed_inclusions"]["villages"]
-    items = []
-    used: set[tuple[str, str, int]] = set()
-    for m in missed:
-        _entry, events, _round = rounds.get(m)
-        ev = next(
-            ev
-            for ev in events
-            if ev.type == "missed_inclusion"
-            and ev.date.isoformat() == m["date"]
-            and (m["township"], m["village"], ev.line) not in used
-        )
-        used.add((m["township"], m["village"], ev.line))
-        items.append(village_item(m, [ev], detail=lambda _ev: ""))
-    add(
-        "missed_inclusions",
-        _t(lang, "Missed inclusions found by the county", "应列未列（漏报）"),
-        len(items),
-        str(len(items)),
-        items,
-        "villages",
-    )
-
-    # Responsible people: the plan that named each.
-    for role, term in terms.ROLES.items():
-        named = [v for v in context["identified"]["villages"] if v[role]]
-
-        def naming_plan(v: Mapping[str, Any], role: str = role) -> list[Any]:
-            plans = [ev for ev in rounds.get(v)[2] if ev.type == "planned" and str(ev.data.get(role) or "").strip()]
-            return plans[-1:]
-
-        items = [village_item(v, naming_plan(v), detail=lambda ev, role=role: str(ev.data.get(role)).strip())
-                 for v in named]
-        add(
-            f"responsible-{role}",
-            _t(lang, f"With a {term.en} named", f"明确{term.zh}"),
-            len(named),
-            str(len(named)),
-            items,
-            "villages",
-        )
-
-    # Quarterly examinations not on time: the late submission's line, or the file that holds none.
-    for status, en, zh in (
-        ("late", "Quarterly examinations sent late", "逾期报送季度排查"),
-        ("missing", "Quarterly examinations not sent", "未报送季度排查"),
-    ):
-        rows = [r for r in context["submissions"]["late"] if r["status"] == status]
-        items = []
-        for r in rows:
-            file = township_file(r["township"]) if township_file else _township_file(r["township"])
-            dated = [
-                ev
-                for ev in townships.get(r["township"], ())
-                if ev.type == "submission" and ev.date <= last and quarter_key(ev.data.get("quarter")) == r["quarter"]
+    def funds(self) -> None:
+        """The progress records with an amount: in the period (the current rounds of the villages reported
+        on), and to its end (every round of every village identified by then, as `funds.total` counts them,
+        villages closed before the period included)."""
+        lang, first, last = self.lang, self.period.start, self.period.as_of
+        items, total = [], Decimal(0)
+        for v in self.context["villages"]:
+            spent = [
+                ev for ev in self.rounds.get(v)[2] if ev.type == "progress" and first <= ev.date <= last and _funds(ev)
             ]
-            first_sent = sorted(dated, key=lambda ev: ev.date)[:1]
-            items.append(
-                {
-                    "township": r["township"],
-                    "village": None,
-                    "code": None,
-                    "name": f"{r['township']}{_t(lang, ', ', '')}{r['quarter_label']}",
-                    "file": file,
-                    "events": [_event(file, ev, lang, r["quarter"]) for ev in first_sent],
-                }
+            if spent:
+                items.append(self.item(v, spent))
+                total += sum((_funds(ev) for ev in spent), Decimal(0))
+        self.add("funds-period", _t(lang, "Funds spent in the period", "本期投入整改资金"), money(_plain(total), lang), items, "yuan")
+
+        rank = {t["township"]: i for i, t in enumerate(self.context["townships"])}
+        items, total = [], Decimal(0)
+        for e in sorted(self.entries, key=lambda e: (rank.get(e.township, len(rank)), str(e.code or "\uffff"), e.village)):
+            events = [ev for ev in e.events if ev.date <= last]
+            spent = [ev for ev in events if ev.type == "progress" and _funds(ev)]
+            if spent and any(ev.type == "identified" for ev in events):
+                v = {"township": e.township, "village": e.village, "code": e.code, "name": full_name(e.township, e.village, lang)}
+                items.append(self.item(v, spent))
+                total += sum((_funds(ev) for ev in spent), Decimal(0))
+        self.add("funds-total", _t(lang, "Funds spent to the period's end", "累计投入整改资金"), money(_plain(total), lang), items, "yuan")
+
+    def missed_inclusions(self) -> None:
+        """One item per `missed_inclusion` record dated in the period (a village missed twice is two)."""
+        items = []
+        cited: set[tuple[str, str, int]] = set()
+        for m in self.context["missed_inclusions"]["villages"]:
+            events = self.rounds.get(m)[1]
+            ev = next(
+                ev
+                for ev in events
+                if ev.type == "missed_inclusion"
+                and ev.date.isoformat() == m["date"]
+                and (m["township"], m["village"], ev.line) not in cited
             )
-        add(f"submissions-{status}", _t(lang, en, zh), len(rows), str(len(rows)), items, "examinations")
-    return figures
+            cited.add((m["township"], m["village"], ev.line))
+            items.append(self.item(m, [ev], detail=lambda _ev: ""))
+        title = _t(self.lang, "Missed inclusions found by the county", "应列未列（漏报）")
+        self.add("missed_inclusions", title, str(len(items)), items)
+
+    def responsible(self, role: str, term: Any) -> None:
+        """The villages with a person of `role` named, each with the (latest) plan that named them."""
+        items = []
+        for v in self.context["identified"]["villages"]:
+            if v[role]:
+                plans = [
+                    ev for ev in self.rounds.get(v)[2] if ev.type == "planned" and str(ev.data.get(role) or "").strip()
+                ]
+                items.append(self.item(v, plans[-1:], detail=lambda ev: str(ev.data.get(role)).strip()))
+        title = _t(self.lang, f"With a {term.en} named", f"明确{term.zh}")
+        self.add(f"responsible-{role}", title, str(len(items)), items)
+
+    def submissions(self, townships: Mapping[str, Sequence[Any]]) -> None:
+        """The quarterly examinations not on time: a late one's `submission` record in the township's file
+        (the first for the quarter, whose date made it late); a missing one names the file that lacks it."""
+        lang, last = self.lang, self.period.as_of
+        for status, en, zh in (
+            ("late", "Quarterly examinations sent late", "逾期报送季度排查"),
+            ("missing", "Quarterly examinations not sent", "未报送季度排查"),
+        ):
+            items = []
+            for r in self.context["submissions"]["late"]:
+                if r["status"] != status:
+                    continue
+                file = _township_file(r["township"])
+                sent = [
+                    ev
+                    for ev in townships.get(r["township"], ())
+                    if ev.type == "submission" and ev.date <= last and quarter_key(ev.data.get("quarter")) == r["quarter"]
+                ]
+                items.append(
+                    {
+                        "township": r["township"],
+                        "village": None,
+                        "code": None,
+                        "name": f"{r['township']}{_t(lang, ', ', '')}{r['quarter_label']}",
+                        "file": file,
+                        "events": [_event(file, ev, lang, r["quarter"]) for ev in sorted(sent, key=lambda ev: ev.date)[:1]],
+                    }
+                )
+            self.add(f"submissions-{status}", _t(lang, en, zh), str(len(items)), items, "examinations")
 
 
 def _ids(value: Any) -> tuple[str, ...]:
@@ -400,9 +401,3 @@ def _township_file(township: str) -> str:
     from lax.ledger.names import TOWNSHIPS_DIR, township_file_name
 
     return f"{TOWNSHIPS_DIR}/{township_file_name(township)}"
-
-
-def _name(context: dict[str, Any], entry: Any) -> str:
-    from lax.report.words import full_name
-
-    return full_name(entry.township, entry.village, context["lang"])
