@@ -195,8 +195,8 @@ def test_markdown_lists_each_figure_with_its_villages_and_lines(report, ledgers,
         assert [[f"{a}:{b}" for a, b in w] for _n, w in items] == [
             [e["where"] for e in v["events"]] for v in f["villages"]
         ]
-    # Markdown stays plain: no links, no heading ids.
-    assert "](#" not in md and "{#" not in md
+    # Markdown stays plain: no links, no heading ids, no page markers.
+    assert "](#" not in md and "{#" not in md and "<!--" not in md
     # Without --explain: 附件1 and 2, no 附件3.
     plain = report("--quarter", "2026Q3", "--lang", lang, "--ledger", ledger).stdout
     assert ("## 附件1" in plain and "## 附件2" in plain) if lang == "zh" else ("## Attachment 1" in plain)
@@ -217,7 +217,7 @@ def test_name_lists_and_statistics_by_township_zh(report, ledgers):
     assert not re.search(r"^- .*C\d\d", attach, re.M)
     rows = [line for line in attach.splitlines() if line.startswith("| ")]
     assert rows[0].startswith("| 乡镇 | 确定 | 本期新确定 | 仍在整改 | 超期 | 验收合格 | 验收不合格 | 观察期内 | 已销号 | 反弹 |")
-    assert "| 锦江镇 | 2 | 0 | 1 | 0 | 1 | 1 | 1 | 0 | 0 | 0 | 1,700 | 0 | 2026Q3按时报送 |" in rows
+    assert "| 锦江镇 | 2 | 0 | 1 | 0 | 1 | 1 | 1 | 0 | 0 | 0 | 1,700 | 0 | 按时报送 |" in rows
     assert "| 中童镇 | 2 | 1 | 0 | 0 | 2 | 0 | 2 | 0 | 0 | 1,000 | 2,000 | 0 | 2026Q3未报送 |" in rows
     assert rows[-1] == "| 合计 | 15 | 3 | 1 | 0 | 14 | 1 | 14 | 0 | 0 | 9,300 | 31,500 | 1 | 逾期0次，未报2次 |"
 
@@ -269,6 +269,8 @@ def test_html_figures_link_to_their_lists(report, ledgers, lang, tmp_path):
     assert {"fig-identified", "fig-accepted", "fig-failed", "fig-funds-period", "fig-funds-total"} <= linked
     assert {f"fig-standard-{s['id']}" for s in context["standards"] if s["count"]} <= linked
     assert {f"fig-channel-{c['id']}" for c in context["channels"] if c["count"]} <= linked
+    # The attachments start new pages when printed.
+    assert page.count('<hr class="page">') == 3
     # Without --explain there is nothing to link to: no links.
     report("--quarter", "2026Q3", "--lang", lang, "--format", "html", "-o", out, "--ledger", ledger)
     assert "<a href" not in out.read_text(encoding="utf-8")
@@ -305,14 +307,40 @@ def test_docx_has_the_attachments_with_plain_figures(report, ledgers, lang, tmp_
     ) in subheads
     assert any("锦江镇-团黄村.yaml:25" in p.text or "Jingjiang Town-Tuanhuang Village.yaml:25" in p.text
                for p in doc.paragraphs)  # fmt: skip
-    # 附件2's fourteen columns: a landscape page, inside its margins; the body stays portrait.
+    # 附件2's fourteen columns: inside the margins of their page (in Chinese a landscape one).
     table = doc.tables[1]
     assert len(table.columns) == 14
-    landscape = [s for s in doc.sections if s.orientation == WD_ORIENT.LANDSCAPE]
-    assert doc.sections[0].orientation == WD_ORIENT.PORTRAIT and len(landscape) == 1
-    room = (landscape[0].page_width - landscape[0].left_margin - landscape[0].right_margin) / 12700
+    assert doc.sections[0].orientation == WD_ORIENT.PORTRAIT
+    last = doc.sections[-2] if lang == "zh" else doc.sections[-1]  # (in English it fits a portrait page)
+    room = (last.page_width - last.left_margin - last.right_margin) / 12700
     grid = [int(c.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}w")) / 20 for c in table._tbl.tblGrid]
     assert sum(grid) <= room + 0.5
+
+    # Each attachment starts a page: 附件1 after a page break; 附件2's heading on the landscape page with its
+    # table (not left alone at the foot of 附件1's page); 附件3 on the portrait page after it.
+    from docx.oxml.ns import qn
+
+    flow, section = [], 0
+    for child in doc.element.body.iterchildren():
+        if child.tag == qn("w:tbl"):
+            flow.append((section, "table"))
+        elif child.tag == qn("w:p"):
+            if any(br.get(qn("w:type")) == "page" for br in child.iter(qn("w:br"))):
+                flow.append((section, "page break"))
+            text = "".join(t.text or "" for t in child.iter(qn("w:t")))
+            if text.startswith(("附件", "Attachment ")):
+                flow.append((section, text[:12]))
+            if child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
+                section += 1
+    starts = [k for k, (_s, kind) in enumerate(flow) if kind in {h[:12] for h in headings[-3:]}]
+    assert len(starts) == 3
+    for k in starts:  # after a page break, or first on a new section's page; never two breaks (a blank page)
+        before = flow[k - 1]
+        assert (before == (flow[k][0], "page break")) != (before[0] < flow[k][0]), flow
+    assert flow[starts[1] + 1] == (flow[starts[1]][0], "table")  # 附件2's heading is on its table's page
+    if lang == "zh":
+        assert [s for s, _kind in flow[starts[0] - 1 :]] == [0, 0, 1, 1, 2]
+        assert [s.orientation for s in doc.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
 
 
 # ------------------------------------------------------------------ a ledger with every kind of figure
@@ -378,3 +406,25 @@ def test_closed_rebound_overdue_and_no_plan_are_traced(report, lifecycle_ledger)
     assert [(v["name"], [(e["type"], e["date"]) for e in v["events"]]) for v in closed] == [
         ("洪湖乡东阳村", [("closed", "2027-03-05")])
     ]
+
+
+# ------------------------------------------------------------------------------ the Markdown they use
+
+
+def test_heading_ids_figure_links_and_page_markers_in_the_markdown_subset():
+    from lax.render import parse_markdown, tidy_markdown, to_html
+
+    text = "# 总结\n\n全县共{{n}}个。\n\n<!-- page -->\n\n### 1．排查确定的整顿村：15个 {#fig-identified}\n\n- 甲\n"
+    text = text.replace("{{n}}", "[15](#fig-identified)")
+    blocks = parse_markdown(text)
+    assert [(b.kind, b.text, b.anchor) for b in blocks if b.kind in ("heading", "page")] == [
+        ("heading", "总结", ""),
+        ("page", "", ""),
+        ("heading", "1．排查确定的整顿村：15个", "fig-identified"),
+    ]
+    assert "<!-- page -->" not in tidy_markdown(text) and "<!-- page -->" in tidy_markdown(text, keep_chart_marker=True)
+    page = to_html(text, {}, level="county", lang="zh", png=None)
+    assert '<p>全县共<a href="#fig-identified">15</a>个。</p>' in page
+    assert '<h3 id="fig-identified">1．排查确定的整顿村：15个</h3>' in page and '<hr class="page">' in page
+    # A ledger note that looks like a link to anything but a figure's list stays text.
+    assert "[见附件](#top)" in to_html("# t\n\n[见附件](#top)\n", {}, level="county", lang="zh", png=None)

@@ -282,7 +282,7 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
     with its East Asian font set."""
     from docx.enum.section import WD_ORIENT, WD_SECTION
     from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
     from docx.shared import Cm, Mm, Pt
 
     fonts = _FONTS["zh" if lang == "zh" else "en"]
@@ -341,8 +341,36 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
         for t, bold in inline(text):
             _run(p, t, spec, bold=bold, todo=todo)
 
+    layouts: dict[int, tuple[list[float], bool]] = {}
+
+    def layout(b: Block) -> tuple[list[float], bool]:
+        """A table's column widths and whether it needs a landscape page (worked out once per table)."""
+        if id(b) not in layouts:
+            layouts[id(b)] = column_widths(b.header, b.rows, fonts["table"][2], text_width(False), text_width(True))
+        return layouts[id(b)]
+
+    # `fresh`: nothing written yet on the current page; `page`: a page marker waits for the next block;
+    # `landscape`: a landscape section is open (begun at a table's heading, ended after the table).
+    page = {"fresh": True, "page": False, "landscape": False}
+
     def emit(blocks: list[Block], todo: bool = False) -> None:
-        for b in blocks:
+        for k, b in enumerate(blocks):
+            if b.kind == "page":
+                page["page"] = True
+                continue
+            after = blocks[k + 1] if k + 1 < len(blocks) else None
+            # A heading right above a table that needs a landscape page goes onto that page with it.
+            turn = not page["landscape"] and (
+                (b.kind == "table" and layout(b)[1])
+                or (b.kind == "heading" and after is not None and after.kind == "table" and layout(after)[1])
+            )
+            if page["page"] and not turn and not page["fresh"]:
+                # (a new section's page is new already); the break's run has the fonts every run has
+                _run(doc.add_paragraph(), "", fonts["body"]).add_break(WD_BREAK.PAGE)
+            page["page"] = page["fresh"] = False
+            if turn:
+                orient(True)
+                page["landscape"] = True
             if b.kind == "heading":
                 key = {1: "title", 2: "h1", 3: "h2"}.get(b.level, "h3")
                 p = doc.add_heading("", level=min(b.level - 1, 9))
@@ -370,11 +398,8 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
                     paragraph_runs(p, item, fonts["body"], todo)
             elif b.kind == "table":
                 cols = max(len(b.header), 1)
-                widths, landscape = column_widths(
-                    b.header, b.rows, fonts["table"][2], text_width(False), text_width(True)
-                )
-                if landscape:
-                    orient(True)  # too wide for a portrait page even with its numbers kept whole
+                # Too wide for a portrait page even with its numbers kept whole: a landscape page (begun above).
+                widths = layout(b)[0]
                 table = doc.add_table(rows=1 + len(b.rows), cols=cols)
                 table.style = doc.styles["Table Grid"]
                 table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -388,8 +413,9 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
                         for t, bold in inline(text):
                             _run(p, t, fonts["table"], bold=bold or r == 0)
                 doc.add_paragraph()
-                if landscape:
+                if page["landscape"]:
                     orient(False)
+                    page["landscape"], page["fresh"] = False, True
             elif b.kind == "quote":
                 emit(b.children, todo=True)
             elif b.kind == "hr":

@@ -33,11 +33,13 @@ figure { margin: 1em 0; text-align: center; }
 figure img { max-width: 100%; height: auto; }
 figcaption { font-size: 14px; color: #333; }
 a[href^="#fig-"] { color: inherit; text-decoration: underline dotted; }
+hr.page { border: none; border-top: 1px dashed #bbb; margin: 2em 0; }
 @media print {
   html { background: none; }
   main { box-shadow: none; margin: 0; padding: 0; max-width: none; }
   blockquote.todo { background: none; border: 1px dashed #999; }
   h2, h3 { page-break-after: avoid; } table, figure { page-break-inside: avoid; }
+  hr.page { border: none; margin: 0; page-break-after: always; }
 }
 """
 
@@ -79,6 +81,8 @@ def _html_blocks(blocks: list[Block], chart: str) -> list[str]:
             out.append("<hr>")
         elif b.kind == "chart":
             out.append(chart)
+        elif b.kind == "page":
+            out.append('<hr class="page">')
     return out
 
 

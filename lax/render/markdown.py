@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 
 # A line a template writes where html and docx put the chart; dropped from Markdown output.
 CHART_MARKER = "<!-- chart -->"
+# A line a template writes where a printed document starts a new page (before the attachments); dropped
+# from Markdown output.
+PAGE_MARKER = "<!-- page -->"
 
 
 def _line_kind(line: str) -> str:
@@ -25,6 +28,8 @@ def _line_kind(line: str) -> str:
         return "heading"
     if s == CHART_MARKER:
         return "chart"
+    if s == PAGE_MARKER:
+        return "page"
     if _BULLET.match(s) or _NUMBER.match(s):
         return "list"
     if line[:1] in (" ", "\t"):
@@ -35,10 +40,10 @@ def _line_kind(line: str) -> str:
 def tidy_markdown(text: str, keep_chart_marker: bool = False) -> str:
     """No trailing spaces; a blank line between blocks of different kinds (so a heading, table, list or
     quote always stands apart, whatever the template's whitespace control did) and never two in a row;
-    one final newline; the chart marker only when html or docx will replace it."""
+    one final newline; the chart and page markers only when html or docx will replace them."""
     lines = [line.rstrip() for line in text.splitlines()]
     if not keep_chart_marker:
-        lines = [line for line in lines if line.strip() != CHART_MARKER]
+        lines = [line for line in lines if line.strip() not in (CHART_MARKER, PAGE_MARKER)]
     out: list[str] = []
     for line in lines:
         if not line:
@@ -57,7 +62,7 @@ def tidy_markdown(text: str, keep_chart_marker: bool = False) -> str:
 
 @dataclass
 class Block:
-    kind: str  # heading | para | ul | ol | table | quote | chart | hr
+    kind: str  # heading | para | ul | ol | table | quote | chart | hr | page
     level: int = 0  # heading level; first number of an ordered list
     text: str = ""
     items: list[str] = field(default_factory=list)  # list items
@@ -98,7 +103,7 @@ def _split_row(line: str) -> list[str]:
 def _starts_block(line: str, next_line: str | None) -> bool:
     s = line.strip()
     return bool(
-        s == CHART_MARKER
+        s in (CHART_MARKER, PAGE_MARKER)
         or _HEADING.match(s)
         or _BULLET.match(s)
         or _NUMBER.match(s)
@@ -120,6 +125,9 @@ def parse_markdown(text: str) -> list[Block]:
             i += 1
         elif s == CHART_MARKER:
             blocks.append(Block("chart"))
+            i += 1
+        elif s == PAGE_MARKER:
+            blocks.append(Block("page"))
             i += 1
         elif m := _HEADING.match(s):
             text, anchor = m.group(2), ""
