@@ -428,3 +428,19 @@ def test_heading_ids_figure_links_and_page_markers_in_the_markdown_subset():
     assert '<h3 id="fig-identified">1．排查确定的整顿村：15个</h3>' in page and '<hr class="page">' in page
     # A ledger note that looks like a link to anything but a figure's list stays text.
     assert "[见附件](#top)" in to_html("# t\n\n[见附件](#top)\n", {}, level="county", lang="zh", png=None)
+
+
+def test_explain_on_a_village_report_is_refused_in_one_line(ledgers, monkeypatch, tmp_path):
+    monkeypatch.setenv("LAX_TODAY", TODAY)
+    monkeypatch.chdir(tmp_path)
+    args = ["report", "--quarter", "2026Q3", "--village", "锦江镇/团黄村", "--explain", "--ledger", str(ledgers["zh"])]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert result.output == (
+        "--explain traces the figures of a county or township report; a village report has none "
+        "(leave out --explain, or report on the township)\n"
+    )
+    result = CliRunner().invoke(app, [*args, "--lang", "zh"])
+    assert result.exit_code == 2
+    assert "村级报告没有这些数字" in result.output and "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []

@@ -187,6 +187,14 @@ def _report(
         the_village = find_village(pool, village, ledger)
     elif chosen == "township" and the_township is None:
         raise LaxError(_("--level township needs --township T", "--level township 需要 --township 乡镇"))
+    if explain and chosen == "village":
+        raise LaxError(
+            _(
+                "--explain traces the figures of a county or township report; a village report has none "
+                "(leave out --explain, or report on the township)",
+                "--explain 用于核对县级或乡镇级报告中的数字，村级报告没有这些数字（请去掉 --explain，或改为乡镇级报告）",
+            )
+        )
 
     lang_ = get_lang()
     context = build_context(
