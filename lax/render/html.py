@@ -33,6 +33,7 @@ figure { margin: 1em 0; text-align: center; }
 figure img { max-width: 100%; height: auto; }
 figcaption { font-size: 14px; color: #333; }
 a[href^="#fig-"] { color: inherit; text-decoration: underline dotted; }
+h3:target { background: #fff7d6; }
 hr.page { border: none; border-top: 1px dashed #bbb; margin: 2em 0; }
 @media print {
   html { background: none; }
