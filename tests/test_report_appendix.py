@@ -9,6 +9,8 @@ from __future__ import annotations
 import html as htmllib
 import json
 import re
+import shutil
+import subprocess
 
 import pytest
 from scenario import write_ledger_cli
@@ -444,3 +446,31 @@ def test_explain_on_a_village_report_is_refused_in_one_line(ledgers, monkeypatch
     assert result.exit_code == 2
     assert "村级报告没有这些数字" in result.output and "Traceback" not in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+PDFTOTEXT = shutil.which("pdftotext")
+
+
+@pytest.mark.skipif(SOFFICE is None or PDFTOTEXT is None, reason="LibreOffice (soffice) and pdftotext are not installed")
+def test_libreoffice_starts_each_attachment_on_its_own_page(report, ledgers, tmp_path):
+    """The Chinese yearly county report with 附件3, as LibreOffice lays it out: each attachment begins a page,
+    附件2's heading shares its page with its table, and no page is left blank."""
+    out = tmp_path / "county.docx"
+    report("--year", "2026", "--lang", "zh", "--explain", "--format", "docx", "-o", out, "--ledger", ledgers["zh"])
+    done = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(out)],
+        capture_output=True, text=True, timeout=240,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    text = subprocess.run(
+        [PDFTOTEXT, "-layout", str(tmp_path / "county.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = [page.strip() for page in text.split("\f")]
+    while pages and not pages[-1]:
+        pages.pop()
+    assert all(pages), "a blank page"
+    firsts = {re.sub(r"\s+", "", page.splitlines()[0])[:3]: page for page in pages}  # `附件 1   全县…`
+    assert {"附件1", "附件2", "附件3"} <= set(firsts)
+    assert "乡镇" in firsts["附件2"] and "合计" in firsts["附件2"]  # the table under its heading
