@@ -284,6 +284,7 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
     from docx.shared import Cm, Mm, Pt
+    from docx.text.paragraph import Paragraph
 
     fonts = _FONTS["zh" if lang == "zh" else "en"]
     doc = _prepare_document(lang)
@@ -404,10 +405,11 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
                 table.style = doc.styles["Table Grid"]
                 table.alignment = WD_TABLE_ALIGNMENT.CENTER
                 fix_widths(table, widths)
-                # Row by row: `table.cell(r, c)` rebuilds the whole grid on every call, quadratic in big tables.
-                for r, (row_obj, row) in enumerate(zip(table.rows, [b.header] + b.rows)):
-                    for c, cell in enumerate(row_obj.cells[:cols]):
-                        p = cell.paragraphs[0]
+                # Row by row, cell elements directly: `table.cell(r, c)` rebuilds the whole grid on every call
+                # (quadratic in big tables), and `row.cells` looks for merged cells a new table cannot have.
+                for r, (tr, row) in enumerate(zip(table._tbl.tr_lst, [b.header] + b.rows)):
+                    for c, tc in enumerate(tr.tc_lst[:cols]):
+                        p = Paragraph(tc.p_lst[0], table)
                         p._p.insert(0, copy.deepcopy(cell_props[r == 0 or c > 0]))
                         text = row[c] if c < len(row) else ""
                         for t, bold in inline(text):
