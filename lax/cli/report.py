@@ -79,6 +79,14 @@ def report(
     org: Annotated[
         str | None, typer.Option("--org", help="The reporting organisation, for the title and the signature at the end.", show_default=False)
     ] = None,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Add an attachment (附件3) listing, for every figure of the text, its villages and the ledger "
+            "FILE:LINE of the events behind it (in html each figure links to its list).",
+        ),
+    ] = False,
     ledger: LedgerOpt = Path("ledger"),
     criteria: CriteriaOpt = None,
     lang: LangOpt = None,
@@ -87,7 +95,9 @@ def report(
 
     Example: lax report --quarter 2026Q3 --lang zh --format docx --output 2026Q3.docx
     """
-    _report(quarter, year, from_, to, level, township, village, format, output, templates, org, ledger, criteria)
+    _report(
+        quarter, year, from_, to, level, township, village, format, output, templates, org, ledger, criteria, explain
+    )
 
 
 # What the library's messages call the inputs: the options a person typed (`lax.report` names no option).
@@ -116,6 +126,7 @@ def _report(
     org: str | None,
     ledger: Path,
     criteria: Path | None,
+    explain: bool = False,
 ) -> None:
     from lax.criteria import default_criteria_path, load_criteria
     from lax.ledger import find_village, load_entries, load_townships_checked
@@ -182,6 +193,14 @@ def _report(
         the_village = find_village(pool, village, ledger)
     elif chosen == "township" and the_township is None:
         raise LaxError(_("--level township needs --township T", "--level township 需要 --township 乡镇"))
+    if explain and chosen == "village":
+        raise LaxError(
+            _(
+                "--explain traces the figures of a county or township report; a village report has none "
+                "(leave out --explain, or report on the township)",
+                "--explain 用于核对县级或乡镇级报告中的数字，村级报告没有这些数字（请去掉 --explain，或改为乡镇级报告）",
+            )
+        )
 
     lang_ = get_lang()
     context = build_context(
@@ -197,6 +216,7 @@ def _report(
         drafted=today(),
         work=work,
         start=start,
+        explain=explain,
     )
     if fmt == "json":
         data = (json.dumps(context, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

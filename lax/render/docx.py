@@ -70,9 +70,26 @@ def _style_font(style: Any, spec: tuple[str, str, float], bold: bool | None = No
 
 def _run(paragraph: Any, text: str, spec: tuple[str, str, float], *, bold: bool = False, todo: bool = False) -> Any:
     """A run with its fonts (East Asian included), size, weight and highlight set."""
-    run = paragraph.add_run(text)
+    if "\t" in text or "\n" in text or "\r" in text:
+        run = paragraph.add_run(text)  # python-docx makes tabs and breaks of them
+    else:
+        # One `w:t` made directly: python-docx's `add_run(text)` walks the text a character at a time,
+        # which costs seconds for a report's name lists of thousands of villages.
+        run = paragraph.add_run()
+        if text:
+            run._element.append(_make_text(text))
     run._element.insert(0, copy.deepcopy(_run_properties(spec, bold, todo)))
     return run
+
+
+def _make_text(text: str) -> Any:
+    from docx.oxml import OxmlElement
+
+    t = OxmlElement("w:t")
+    t.text = text
+    if text[:1].isspace() or text[-1:].isspace():
+        t.set(_qn("xml:space"), "preserve")  # as python-docx does: Word would drop the spaces otherwise
+    return t
 
 
 @functools.lru_cache(maxsize=64)
@@ -268,8 +285,9 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
     with its East Asian font set."""
     from docx.enum.section import WD_ORIENT, WD_SECTION
     from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
     from docx.shared import Cm, Mm, Pt
+    from docx.text.paragraph import Paragraph
 
     fonts = _FONTS["zh" if lang == "zh" else "en"]
     doc = _prepare_document(lang)
@@ -327,8 +345,36 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
         for t, bold in inline(text):
             _run(p, t, spec, bold=bold, todo=todo)
 
+    layouts: dict[int, tuple[list[float], bool]] = {}
+
+    def layout(b: Block) -> tuple[list[float], bool]:
+        """A table's column widths and whether it needs a landscape page (worked out once per table)."""
+        if id(b) not in layouts:
+            layouts[id(b)] = column_widths(b.header, b.rows, fonts["table"][2], text_width(False), text_width(True))
+        return layouts[id(b)]
+
+    # `fresh`: nothing written yet on the current page; `page`: a page marker waits for the next block;
+    # `landscape`: a landscape section is open (begun at a table's heading, ended after the table).
+    page = {"fresh": True, "page": False, "landscape": False}
+
     def emit(blocks: list[Block], todo: bool = False) -> None:
-        for b in blocks:
+        for k, b in enumerate(blocks):
+            if b.kind == "page":
+                page["page"] = True
+                continue
+            after = blocks[k + 1] if k + 1 < len(blocks) else None
+            # A heading right above a table that needs a landscape page goes onto that page with it.
+            turn = not page["landscape"] and (
+                (b.kind == "table" and layout(b)[1])
+                or (b.kind == "heading" and after is not None and after.kind == "table" and layout(after)[1])
+            )
+            if page["page"] and not turn and not page["fresh"]:
+                # (a new section's page is new already); the break's run has the fonts every run has
+                _run(doc.add_paragraph(), "", fonts["body"]).add_break(WD_BREAK.PAGE)
+            page["page"] = page["fresh"] = False
+            if turn:
+                orient(True)
+                page["landscape"] = True
             if b.kind == "heading":
                 key = {1: "title", 2: "h1", 3: "h2"}.get(b.level, "h3")
                 p = doc.add_heading("", level=min(b.level - 1, 9))
@@ -360,26 +406,25 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
                     paragraph_runs(p, item, fonts["body"], todo)
             elif b.kind == "table":
                 cols = max(len(b.header), 1)
-                widths, landscape = column_widths(
-                    b.header, b.rows, fonts["table"][2], text_width(False), text_width(True)
-                )
-                if landscape:
-                    orient(True)  # too wide for a portrait page even with its numbers kept whole
+                # Too wide for a portrait page even with its numbers kept whole: a landscape page (begun above).
+                widths = layout(b)[0]
                 table = doc.add_table(rows=1 + len(b.rows), cols=cols)
                 table.style = doc.styles["Table Grid"]
                 table.alignment = WD_TABLE_ALIGNMENT.CENTER
                 fix_widths(table, widths)
-                # Row by row: `table.cell(r, c)` rebuilds the whole grid on every call, quadratic in big tables.
-                for r, (row_obj, row) in enumerate(zip(table.rows, [b.header] + b.rows)):
-                    for c, cell in enumerate(row_obj.cells[:cols]):
-                        p = cell.paragraphs[0]
+                # Row by row, cell elements directly: `table.cell(r, c)` rebuilds the whole grid on every call
+                # (quadratic in big tables), and `row.cells` looks for merged cells a new table cannot have.
+                for r, (tr, row) in enumerate(zip(table._tbl.tr_lst, [b.header] + b.rows)):
+                    for c, tc in enumerate(tr.tc_lst[:cols]):
+                        p = Paragraph(tc.p_lst[0], table)
                         p._p.insert(0, copy.deepcopy(cell_props[r == 0 or c > 0]))
                         text = row[c] if c < len(row) else ""
                         for t, bold in inline(text):
                             _run(p, t, fonts["table"], bold=bold or r == 0)
                 doc.add_paragraph()
-                if landscape:
+                if page["landscape"]:
                     orient(False)
+                    page["landscape"], page["fresh"] = False, True
             elif b.kind == "quote":
                 body = doc.element.body
                 before = len(body.findall(_qn("w:p")))

@@ -7,7 +7,7 @@ import html
 from typing import Any
 
 from lax.render.chart import chart_caption
-from lax.render.markdown import PLACEHOLDER_PREFIXES, Block, inline, parse_markdown, place_chart
+from lax.render.markdown import LINK, PLACEHOLDER_PREFIXES, Block, inline, parse_markdown, place_chart
 
 _CSS = """
 @page { size: A4; margin: 30mm 26mm 30mm 28mm; }
@@ -35,27 +35,40 @@ figcaption { font-size: 14px; color: #333; }
 .signature { margin: 2.5em 0 0; text-align: right; }
 .signature p { margin: 0; text-indent: 0; }
 mark.todo { background: #fff7d6; }
+a[href^="#fig-"] { color: inherit; text-decoration: underline dotted; }
+h3:target { background: #fff7d6; }
+hr.page { border: none; border-top: 1px dashed #bbb; margin: 2em 0; }
 @media print {
   html { background: none; }
   main { box-shadow: none; margin: 0; padding: 0; max-width: none; }
   blockquote.todo { background: none; border: 1px dashed #999; }
   h2, h3 { page-break-after: avoid; } table, figure { page-break-inside: avoid; }
+  hr.page { border: none; margin: 0; page-break-after: always; }
 }
 """
 
 
 def _html_inline(text: str) -> str:
-    return "".join(
-        f"<strong>{html.escape(t, quote=False)}</strong>" if bold else html.escape(t, quote=False)
-        for t, bold in inline(text)
-    )
+    return "".join(f"<strong>{_linked(t)}</strong>" if bold else _linked(t) for t, bold in inline(text))
+
+
+def _linked(text: str) -> str:
+    """Text escaped, each link to a heading of the report (`[15](#fig-identified)`) made an html link."""
+    out, at = [], 0
+    for m in LINK.finditer(text):
+        out.append(html.escape(text[at : m.start()], quote=False))
+        out.append(f'<a href="#{m.group(2)}">{html.escape(m.group(1), quote=False)}</a>')
+        at = m.end()
+    out.append(html.escape(text[at:], quote=False))
+    return "".join(out)
 
 
 def _html_blocks(blocks: list[Block], chart: str) -> list[str]:
     out: list[str] = []
     for b in blocks:
         if b.kind == "heading":
-            out.append(f"<h{b.level}>{_html_inline(b.text)}</h{b.level}>")
+            ident = f' id="{b.anchor}"' if b.anchor else ""
+            out.append(f"<h{b.level}{ident}>{_html_inline(b.text)}</h{b.level}>")
         elif b.kind == "para":
             out.append(f"<p>{_html_inline(b.text)}</p>")
         elif b.kind in ("ul", "ol"):
@@ -80,6 +93,8 @@ def _html_blocks(blocks: list[Block], chart: str) -> list[str]:
                 for line in b.items
             )
             out.append(f'<div class="signature">{lines}</div>')
+        elif b.kind == "page":
+            out.append('<hr class="page">')
     return out
 
 

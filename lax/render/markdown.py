@@ -1,8 +1,10 @@
 """The small Markdown subset the report templates write, tidied and parsed into blocks.
 
-Owns headings, paragraphs, bullet and numbered lists, pipe tables, bold, block quotes (the places the author
-must write), the chart's marker and the signature's (the 落款, set right-aligned): `tidy_markdown` spaces the
-blocks of a rendered template, and `parse_markdown` gives the blocks the html and Word converters draw.
+Owns headings (with an optional `{#id}`), paragraphs, bullet and numbered lists, pipe tables, bold, links to
+a heading of the same report (`[15](#fig-identified)`, html only), block quotes (the places the author
+must write), the chart's marker, the signature's (the 落款, set right-aligned) and the page marker (before
+the attachments): `tidy_markdown` spaces the blocks of a rendered template, and `parse_markdown` gives the
+blocks the html and Word converters draw.
 """
 
 from __future__ import annotations
@@ -12,10 +14,13 @@ from dataclasses import dataclass, field
 
 # A line a template writes where html and docx put the chart; dropped from Markdown output.
 CHART_MARKER = "<!-- chart -->"
+# A line a template writes where a printed document starts a new page (before the attachments); dropped
+# from Markdown output.
+PAGE_MARKER = "<!-- page -->"
 # A line a template writes before the 落款 (organisation, then date, each its own paragraph): html and docx
 # set those paragraphs right-aligned; dropped from Markdown output, where they stay plain paragraphs.
 SIGNATURE_MARKER = "<!-- signature -->"
-_MARKERS = (CHART_MARKER, SIGNATURE_MARKER)
+_MARKERS = (CHART_MARKER, SIGNATURE_MARKER, PAGE_MARKER)
 # How a place for the author begins outside a block quote (the 落款's organisation when --org is not given).
 PLACEHOLDER_PREFIXES = ("【待填写", "[To be written")
 
@@ -30,6 +35,8 @@ def _line_kind(line: str) -> str:
         return "heading"
     if s == CHART_MARKER:
         return "chart"
+    if s == PAGE_MARKER:
+        return "page"
     if _BULLET.match(s) or _NUMBER.match(s):
         return "list"
     if line[:1] in (" ", "\t"):
@@ -40,7 +47,7 @@ def _line_kind(line: str) -> str:
 def tidy_markdown(text: str, keep_chart_marker: bool = False) -> str:
     """No trailing spaces; a blank line between blocks of different kinds (so a heading, table, list or
     quote always stands apart, whatever the template's whitespace control did) and never two in a row;
-    one final newline; the chart and signature markers only when html or docx will read them."""
+    one final newline; the chart, signature and page markers only when html or docx will read them."""
     lines = [line.rstrip() for line in text.splitlines()]
     if not keep_chart_marker:
         lines = [line for line in lines if line.strip() not in _MARKERS]
@@ -62,16 +69,18 @@ def tidy_markdown(text: str, keep_chart_marker: bool = False) -> str:
 
 @dataclass
 class Block:
-    kind: str  # heading | para | ul | ol | table | quote | chart | hr | signature
+    kind: str  # heading | para | ul | ol | table | quote | chart | hr | signature | page
     level: int = 0  # heading level; first number of an ordered list
     text: str = ""
     items: list[str] = field(default_factory=list)  # list items; a signature's lines
     header: list[str] = field(default_factory=list)  # table header cells
     rows: list[list[str]] = field(default_factory=list)  # table body rows
     children: list[Block] = field(default_factory=list)  # a block quote's blocks
+    anchor: str = ""  # a heading's id (`## 附件3 {#fig-list}`), which html links to
 
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_HEADING_ID = re.compile(r"^(.*?)\s*\{#([A-Za-z0-9_.-]+)\}$")  # the `{#id}` the `anchor` template filter writes
 _BULLET = re.compile(r"^[-*+]\s+(.*)$")
 _NUMBER = re.compile(r"^(\d{1,9})[.)]\s+(.*)$")
 _RULE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,})$")
@@ -142,8 +151,14 @@ def parse_markdown(text: str) -> list[Block]:
                     i += 1
                 lines_.append(para)
             blocks.append(Block("signature", items=lines_))
+        elif s == PAGE_MARKER:
+            blocks.append(Block("page"))
+            i += 1
         elif m := _HEADING.match(s):
-            blocks.append(Block("heading", level=len(m.group(1)), text=m.group(2)))
+            text, anchor = m.group(2), ""
+            if a := _HEADING_ID.match(text):
+                text, anchor = a.group(1), a.group(2)
+            blocks.append(Block("heading", level=len(m.group(1)), text=text, anchor=anchor))
             i += 1
         elif _RULE.match(s):
             blocks.append(Block("hr"))
@@ -198,6 +213,11 @@ def inline(text: str) -> list[tuple[str, bool]]:
         if part:
             runs.append((part, k % 2 == 1))
     return runs
+
+
+# A link to a heading of the report, as the `fig` template filter writes it: `[15](#fig-identified)`.
+# Only links to figures' lists are links: a ledger note that happens to look like one stays text.
+LINK = re.compile(r"\[([^\[\]\n]*)\]\(#(fig-[A-Za-z0-9_.-]+)\)")
 
 
 def place_chart(blocks: list[Block], level: str) -> list[Block]:

@@ -89,7 +89,7 @@ def _loader(folder: Path) -> Any:
     return InsideLoader(str(folder))
 
 
-def _environment(dirs: list[Path], lang: str) -> Any:
+def _environment(dirs: list[Path], lang: str, anchors: frozenset[str] = frozenset()) -> Any:
     from jinja2 import ChoiceLoader, StrictUndefined, nodes
     from jinja2.compiler import CodeGenerator
     from jinja2.exceptions import SecurityError
@@ -197,6 +197,8 @@ def _environment(dirs: list[Path], lang: str) -> Any:
             "longdate": lambda value: rpt.long_date(value, lang),
             "cell": _cell,
             "cnum": rpt.chinese_number,
+            "fig": lambda value, key=None: _figure(value, key, anchors),
+            "anchor": lambda value: _anchor_mark(value, anchors),
         }
     )
     for name, func in list(env.filters.items()):
@@ -236,6 +238,27 @@ def _bounded_filter(name: str, func: Any, too_long: Any, refused: type) -> Any:
     return bounded
 
 
+def _figure(value: Any, key: str | None, anchors: frozenset[str]) -> str:
+    """`{{ identified | fig }}`: a figure of the text, as a link to its list in 附件3 when the report has
+    one and is drawn as html (`[15](#fig-identified)`), else as it is. A figure's dict (a group, a standard,
+    a channel) gives its `count` and `anchor`; any other value is shown as it is, and `key` names its list:
+    `{{ funds.period | money | fig("funds-period") }}`."""
+    if isinstance(value, dict):
+        text, target = value.get("count"), value.get("anchor")
+    else:
+        text, target = value, (rpt.anchor(str(key)) if key is not None else None)
+    text = "" if text is None else str(text)
+    if target and target in anchors:
+        return f"[{text}](#{target})"
+    return text
+
+
+def _anchor_mark(value: Any, anchors: frozenset[str]) -> str:
+    """`### title{{ f | anchor }}`: the ` {#fig-…}` that gives a heading its id in html; nothing elsewhere."""
+    target = value.get("anchor") if isinstance(value, dict) else str(value)
+    return f" {{#{target}}}" if target and target in anchors else ""
+
+
 def _cell(value: Any) -> str:
     """Text made safe for one cell of a pipe table."""
     text = "" if value is None else str(value)
@@ -250,13 +273,17 @@ def render_markdown(
     templates: Path | None = None,
     cwd: Path | None = None,
     keep_chart_marker: bool = False,
+    links: bool = False,
 ) -> str:
-    """The report as Markdown from the template for `level` and `lang`."""
+    """The report as Markdown from the template for `level` and `lang`; with `links` (html), the figures
+    of the text link to their lists in 附件3 when the context has them (`lax report --explain`)."""
     from jinja2 import TemplateNotFound, TemplateSyntaxError
     from jinja2.exceptions import SecurityError
 
     dirs = template_dirs(templates, cwd)
-    env = _environment(dirs, lang)
+    appendix = context.get("appendix") if links else None
+    anchors = frozenset(appendix.get("anchors", ())) if isinstance(appendix, dict) else frozenset()
+    env = _environment(dirs, lang, anchors)
     name = template_name(level, lang)
     try:
         template = env.get_template(name)

@@ -22,6 +22,7 @@ from typing import Any
 from lax import terms
 from lax.i18n import _
 from lax.problems import LaxError
+from lax.report.appendix import build_appendix
 from lax.report.period import Period, quarter_bounds, quarter_key, quarter_label, quarters_ending_in
 from lax.report.practices import practices, results
 from lax.report.profile import ProfileSpec, support, village_profile
@@ -55,6 +56,7 @@ def build_context(
     drafted: dt.date | None = None,
     work: Sequence[Any] = (),
     start: str | None = None,
+    explain: bool = False,
 ) -> dict[str, Any]:
     """The template context for one report (every key is documented in the README).
 
@@ -66,6 +68,8 @@ def build_context(
     `start` is the ledger's first quarter as `lax ledger start` set it (`lax.ledger.read_start`), else the
     quarter of the first submission is taken (`first_quarter`): no quarter before it counts as missing.
     Each section of the report is one step below, in the order the context lists them.
+    Each section of the report is one step below, in the order the context lists them. With `explain`,
+    `appendix.figures` traces every figure to its villages and ledger lines (`lax.report.appendix`).
     """
     if level not in LEVELS:
         raise LaxError(
@@ -103,7 +107,7 @@ def build_context(
     for row in township_rows:
         row.update(examined_by_township[row["township"]])
     policy = criteria.policy
-    return {
+    context = {
         "lang": lang,
         "level": level,
         "org": org or "",
@@ -161,6 +165,8 @@ def build_context(
         "deadlines": deadline_groups(groups["rectifying"]["villages"], lang),
         "signature": {"org": org or "", "date": (drafted or period.as_of).isoformat()},
     }
+    context["appendix"] = build_appendix(context, scope_entries, townships, period, explain=explain)
+    return context
 
 
 def choose_level(
