@@ -208,8 +208,13 @@ def test_every_report_ends_with_its_signature(report, ledgers, lang, level):
     org = {"zh": "中共余江县委组织部", "en": "Yujiang County Party Organisation Department"}[lang]
     date = {"zh": "2027年1月15日", "en": "15 January 2027"}[lang]
     placeholder = {"zh": "【待填写：落款单位】", "en": "[To be written: the issuing organisation]"}[lang]
-    assert _md(report, ledgers, lang, level, "--org", org).endswith(f"\n\n{org}\n\n{date}\n")
-    assert _md(report, ledgers, lang, level).endswith(f"\n\n{placeholder}\n\n{date}\n")
+    assert _body(_md(report, ledgers, lang, level, "--org", org)).endswith(f"\n\n{org}\n\n{date}\n")
+    assert _body(_md(report, ledgers, lang, level)).endswith(f"\n\n{placeholder}\n\n{date}\n")
+
+
+def _body(md: str) -> str:
+    """A report without its attachments (county and township reports end with them, after the 落款)."""
+    return re.split(r"(?<=\n)\n## (?:附件1|Attachment 1)", md)[0]
 
 
 def test_the_signature_is_right_aligned_in_html_and_docx(report, ledgers, tmp_path):
@@ -218,14 +223,16 @@ def test_the_signature_is_right_aligned_in_html_and_docx(report, ledgers, tmp_pa
 
     _md(report, ledgers, "zh", "county", "--org", "中共余江县委组织部", "--format", "html", "-o", tmp_path / "r.html")
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
-    assert '<div class="signature"><p>中共余江县委组织部</p><p>2027年1月15日</p></div>\n</main>' in page
+    assert '<div class="signature"><p>中共余江县委组织部</p><p>2027年1月15日</p></div>\n<hr class="page">' in page
     assert re.search(r"\.signature \{[^}]*text-align: right", page)
     _md(report, ledgers, "zh", "county", "--format", "html", "-o", tmp_path / "p.html")
     assert '<p><mark class="todo">【待填写：落款单位】</mark></p>' in (tmp_path / "p.html").read_text(encoding="utf-8")
     for org, first_line in (("中共余江县委组织部", "中共余江县委组织部"), (None, "【待填写：落款单位】")):
         out = tmp_path / f"r{bool(org)}.docx"
         _md(report, ledgers, "zh", "county", *(["--org", org] if org else []), "--format", "docx", "-o", out)
-        last = [p for p in docx.Document(str(out)).paragraphs if p.text][-2:]
+        texts = [p for p in docx.Document(str(out)).paragraphs if p.text]
+        at = next(i for i, p in enumerate(texts) if p.text == "2027年1月15日")
+        last = texts[at - 1 : at + 1]
         assert [p.text for p in last] == [first_line, "2027年1月15日"]
         assert all(p.alignment == WD_ALIGN_PARAGRAPH.RIGHT for p in last)
         # A placeholder is highlighted like every place for the author; an organisation is not.
@@ -236,6 +243,7 @@ def test_the_signature_date_is_the_drafting_day(report, ledgers):
     """The 落款 is dated the day the report is drafted; the figures stay those of the period's end."""
     early = report("--quarter", "2026Q3", "--lang", "zh", "--ledger", ledgers["zh"], today="2026-10-08")
     late = report("--quarter", "2026Q3", "--lang", "zh", "--ledger", ledgers["zh"], today="2027-01-15")
+    early, late = _body(early), _body(late)
     assert early.endswith("\n2026年10月8日\n") and late.endswith("\n2027年1月15日\n")
     assert early.rsplit("\n\n", 1)[0] == late.rsplit("\n\n", 1)[0]
 

@@ -276,6 +276,10 @@ HELP_ZH: dict[str, str] = {
     "List the work records instead of adding one.": "列出工作记录，而不是新增。",
     "With --list: only this year.": "与 --list 同用：只列这一年。",
     "With --list: table or json.": "与 --list 同用：table（表格）或 json。",
+    "Add an attachment (附件3) listing, for every figure of the text, its villages and the ledger "
+    "FILE:LINE of the events behind it (in html each figure links to its list).": (
+        "增加附件3：正文中每个数字对应的村，以及支撑它的台账记录（文件:行）；html 中每个数字链接到对应名单。"
+    ),
 }
 
 # click's own words in a help page.

@@ -433,8 +433,6 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
                 # gap of their own), so two of them, or one under a caption, do not read as one.
                 added = body.findall(_qn("w:p"))[before:]
                 if added:
-                    from docx.text.paragraph import Paragraph
-
                     Paragraph(added[0], doc._body).paragraph_format.space_before = Pt(6)
                     Paragraph(added[-1], doc._body).paragraph_format.space_after = Pt(6)
             elif b.kind == "hr":
