@@ -158,9 +158,14 @@ _PARSER_REASONS_ZH = [
     (r"did not find expected comment or line break", "此处应为注释或换行"),
     (r"could not find expected ':'", "找不到预期的“:”"),
     (r"mapping values are not allowed here", "此处不能有“键: 值”（可能是冒号后缺空格或缩进有误）"),
-    (r"found character (?:'\\t' )?that cannot start any token", "此处有不能作为开头的字符（缩进请用空格，不要用制表符）"),
-    (r"found a tab character (?:that violates indentation|where an indentation space is expected)",
-     "制表符不能用于缩进（请用空格缩进）"),
+    (
+        r"found character (?:'\\t' )?that cannot start any token",
+        "此处有不能作为开头的字符（缩进请用空格，不要用制表符）",
+    ),
+    (
+        r"found a tab character (?:that violates indentation|where an indentation space is expected)",
+        "制表符不能用于缩进（请用空格缩进）",
+    ),
     (r"found character (.+) that cannot start any token", r"字符 \1 不能出现在此处"),
     (r"found undefined alias (.+)", r"未定义的别名 \1"),
     (r"found unexpected end of stream", "文件意外结束"),

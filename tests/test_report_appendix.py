@@ -124,16 +124,24 @@ def test_every_county_figure_is_traced_with_the_same_villages(report, ledgers, l
 def test_the_figures_are_the_source_summarys(report, ledgers):
     """Spot checks against what happened in the scenario: 团黄村 failed on 22 September (line 25 of its file),
     罗坪村's October funds count in the year's total but not the quarter's."""
-    q3 = {f["key"]: f for f in _context(report, ledgers["zh"], "--quarter", "2026Q3", "--lang", "zh")["appendix"]["figures"]}
+    q3 = {
+        f["key"]: f
+        for f in _context(report, ledgers["zh"], "--quarter", "2026Q3", "--lang", "zh")["appendix"]["figures"]
+    }
     failed = q3["failed"]["villages"]
     assert [v["name"] for v in failed] == ["锦江镇团黄村"]
     assert [(e["type"], e["date"], e["where"], e["detail"]) for e in failed[0]["events"]] == [
         ("acceptance", "2026-09-22", "锦江镇-团黄村.yaml:25", "不合格，62分")
     ]
     assert q3["funds-total"]["value"] == "3.15万元"
-    year = {f["key"]: f for f in _context(report, ledgers["zh"], "--year", "2026", "--lang", "zh")["appendix"]["figures"]}
+    year = {
+        f["key"]: f for f in _context(report, ledgers["zh"], "--year", "2026", "--lang", "zh")["appendix"]["figures"]
+    }
     luoping = next(v for v in year["funds-total"]["villages"] if v["village"] == "罗坪村")
-    assert [(e["date"], e["detail"]) for e in luoping["events"]] == [("2026-05-01", "8,000元"), ("2026-10-12", "4,000元")]
+    assert [(e["date"], e["detail"]) for e in luoping["events"]] == [
+        ("2026-05-01", "8,000元"),
+        ("2026-10-12", "4,000元"),
+    ]
     assert year["funds-total"]["value"] == "3.55万元"
     missing = year["submissions-missing"]["villages"]
     assert [(m["name"], m["file"], m["events"]) for m in missing] == [
@@ -218,7 +226,9 @@ def test_name_lists_and_statistics_by_township_zh(report, ledgers):
     assert "- 村干部违纪违法（3个）：锦江镇团黄村、杨溪乡墩上村、春涛乡罗坪村\n" in attach
     assert not re.search(r"^- .*C\d\d", attach, re.M)
     rows = [line for line in attach.splitlines() if line.startswith("| ")]
-    assert rows[0].startswith("| 乡镇 | 确定 | 本期新确定 | 仍在整改 | 超期 | 验收合格 | 验收不合格 | 观察期内 | 已销号 | 反弹 |")
+    assert rows[0].startswith(
+        "| 乡镇 | 确定 | 本期新确定 | 仍在整改 | 超期 | 验收合格 | 验收不合格 | 观察期内 | 已销号 | 反弹 |"
+    )
     assert "| 锦江镇 | 2 | 0 | 1 | 0 | 1 | 1 | 1 | 0 | 0 | 0 | 1,700 | 0 | 按时报送 |" in rows
     assert "| 中童镇 | 2 | 1 | 0 | 0 | 2 | 0 | 2 | 0 | 0 | 1,000 | 2,000 | 0 | 2026Q3未报送 |" in rows
     assert rows[-1] == "| 合计 | 15 | 3 | 1 | 0 | 14 | 1 | 14 | 0 | 0 | 9,300 | 31,500 | 1 | 逾期0次，未报2次 |"
@@ -243,7 +253,9 @@ def _links_and_lists(page):
     links = re.findall(r'<a href="#([^"]+)">([^<]*)</a>', page)
     lists = {}
     for m in re.finditer(r'<h3 id="([^"]+)">.*?</h3>\s*<ul>(.*?)</ul>', page, re.S):
-        lists[m.group(1)] = [htmllib.unescape(re.sub("<[^>]+>", "", li)) for li in re.findall(r"<li>(.*?)</li>", m.group(2))]
+        lists[m.group(1)] = [
+            htmllib.unescape(re.sub("<[^>]+>", "", li)) for li in re.findall(r"<li>(.*?)</li>", m.group(2))
+        ]
     return links, lists
 
 
@@ -302,11 +314,11 @@ def test_docx_has_the_attachments_with_plain_figures(report, ledgers, lang, tmp_
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "](#" not in text and "{#" not in text
     # Body: the figures as plain numbers.
-    assert ("全县共排查确定软弱涣散村级党组织15个" if lang == "zh" else "definition standards, 15 village-level") in text
-    subheads = [p.text for p in doc.paragraphs if p.style.name == "Heading 2"]
     assert (
-        "1．排查确定的整顿村：15个" if lang == "zh" else "1. Villages identified: 15"
-    ) in subheads
+        "全县共排查确定软弱涣散村级党组织15个" if lang == "zh" else "definition standards, 15 village-level"
+    ) in text
+    subheads = [p.text for p in doc.paragraphs if p.style.name == "Heading 2"]
+    assert ("1．排查确定的整顿村：15个" if lang == "zh" else "1. Villages identified: 15") in subheads
     assert any("锦江镇-团黄村.yaml:25" in p.text or "Jingjiang Town-Tuanhuang Village.yaml:25" in p.text
                for p in doc.paragraphs)  # fmt: skip
     # 附件2's fourteen columns: inside the margins of their page (in Chinese a landscape one).
@@ -315,7 +327,9 @@ def test_docx_has_the_attachments_with_plain_figures(report, ledgers, lang, tmp_
     assert doc.sections[0].orientation == WD_ORIENT.PORTRAIT
     last = doc.sections[-2] if lang == "zh" else doc.sections[-1]  # (in English it fits a portrait page)
     room = (last.page_width - last.left_margin - last.right_margin) / 12700
-    grid = [int(c.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}w")) / 20 for c in table._tbl.tblGrid]
+    grid = [
+        int(c.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}w")) / 20 for c in table._tbl.tblGrid
+    ]
     assert sum(grid) <= room + 0.5
 
     # Each attachment starts a page: 附件1 after a page break; 附件2's heading on the landscape page with its
@@ -368,7 +382,18 @@ def lifecycle_ledger(tmp_path):
     run("plan", "塘桥村", "--measure", "完成两委换届", "--date", "2026-12-10")
     run("accept", "塘桥村", "--pass", "--score", "80", "--date", "2027-04-01")
     run("reopen", "塘桥村", "--reason", "再次出现越级访", "--standards", "C12", "--date", "2027-08-01")
-    run("open", "新塘村", "--township", "洪湖乡", "--standards", "C02", "--date", "2027-01-05", "--deadline", "2027-06-30")
+    run(
+        "open",
+        "新塘村",
+        "--township",
+        "洪湖乡",
+        "--standards",
+        "C02",
+        "--date",
+        "2027-01-05",
+        "--deadline",
+        "2027-06-30",
+    )
     run("plan", "新塘村", "--measure", "调整支部书记", "--date", "2027-01-15")
     run("open", "东阳村", "--township", "黄溪镇", "--standards", "C15", "--date", "2027-07-10")
     return folder
@@ -452,7 +477,9 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PDFTOTEXT = shutil.which("pdftotext")
 
 
-@pytest.mark.skipif(SOFFICE is None or PDFTOTEXT is None, reason="LibreOffice (soffice) and pdftotext are not installed")
+@pytest.mark.skipif(
+    SOFFICE is None or PDFTOTEXT is None, reason="LibreOffice (soffice) and pdftotext are not installed"
+)
 def test_libreoffice_starts_each_attachment_on_its_own_page(report, ledgers, tmp_path):
     """The Chinese yearly county report with 附件3, as LibreOffice lays it out: each attachment begins a page,
     附件2's heading shares its page with its table, and no page is left blank."""

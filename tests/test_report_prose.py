@@ -52,7 +52,10 @@ def overdue_ledger(tmp_path_factory):
         assert result.exit_code == 0, (args, result.output)
 
     n = 0
-    for township, villages in (("黄溪镇", ["东阳村", "塔洲村", "新田村", "上湖村"]), ("洪湖乡", ["塘桥村", "西山村", "中洲村"])):
+    for township, villages in (
+        ("黄溪镇", ["东阳村", "塔洲村", "新田村", "上湖村"]),
+        ("洪湖乡", ["塘桥村", "西山村", "中洲村"]),
+    ):
         for village in villages:
             n += 1
             run("ledger", "open", village, "--township", township, "--standards", "C05,C13", "--channel", "self",
@@ -116,7 +119,10 @@ def test_no_standard_code_outside_tables(report, ledgers, lang, level, tmp_path)
 
 def test_standards_are_named_by_their_titles_with_the_documents_quotes(report, ledgers):
     county = _md(report, ledgers, "zh", "county")
-    assert "- “两委”换届未能顺利完成：7个，锦江镇潜山村，中童镇石艾村、坪上村，画桥镇画桥村，平定乡东安村、平定村，春涛乡罗坪村\n" in county
+    assert (
+        "- “两委”换届未能顺利完成：7个，锦江镇潜山村，中童镇石艾村、坪上村，画桥镇画桥村，平定乡东安村、平定村，春涛乡罗坪村\n"
+        in county
+    )
     assert "- 集体“三资”管理混乱、处置不公：1个，黄庄乡方丘村\n" in county
     assert '"' not in county
     village = _md(report, ledgers, "zh", "village")
@@ -143,7 +149,10 @@ def test_an_overdue_village_reads_as_overdue_in_the_county_report(report, overdu
     assert "- 邓埠镇港背村已超过整改时限（2027年2月28日）仍未通过验收，督促其尽快完成整改并申请验收。\n" in next_steps
     # A time limit already past is never written as one still to meet.
     assert "2027年3月30日前" not in md and "2027年2月28日前" not in md
-    assert "验收不合格1个：邓埠镇港背村，群众满意度仍未达标，验收得分60分，责令继续整改的时限（2027年2月28日）已过，仍未通过验收。" in md
+    assert (
+        "验收不合格1个：邓埠镇港背村，群众满意度仍未达标，验收得分60分，责令继续整改的时限（2027年2月28日）已过，仍未通过验收。"
+        in md
+    )
     assert "- 验收不合格的1个村（邓埠镇港背村）仍在整改，已超过新的整改时限。\n" in md
     en = report(*Q1, "en", "--ledger", overdue_ledger, today="2027-04-10")
     assert "7 villages are past their time limit (30 March 2027) without passing acceptance;" in en
@@ -152,7 +161,10 @@ def test_an_overdue_village_reads_as_overdue_in_the_county_report(report, overdu
 
 def test_an_overdue_village_reads_as_overdue_in_township_and_village_reports(report, overdue_ledger):
     township = report(*Q1, "zh", "--township", "黄溪镇", "--ledger", overdue_ledger, today="2027-04-10")
-    assert "- 东阳村、塔洲村、新田村、上湖村已超过整改时限（2027年3月30日）仍未通过验收，督促尽快完成整改，及时申请验收。\n" in township
+    assert (
+        "- 东阳村、塔洲村、新田村、上湖村已超过整改时限（2027年3月30日）仍未通过验收，督促尽快完成整改，及时申请验收。\n"
+        in township
+    )
     assert "前完成整改" not in township
     village = report(*Q1, "zh", "--village", "黄溪镇/东阳村", "--ledger", overdue_ledger, today="2027-04-10")
     assert "- 已超过整改时限（2027年3月30日），对照整改措施逐项落实，尽快完成整改并申请验收。\n" in village
@@ -256,7 +268,10 @@ def test_the_township_results_fact_stands_outside_the_box_for_the_author(report,
         if line.startswith(">") and "【待填写" in line:
             assert not re.search(r"\d", line.split("】", 1)[1]), line  # nothing computed after the box's text
     en = _md(report, ledgers, "en", "township")
-    assert "\n1. 2 of the 2 villages under rectification have passed acceptance: Tuanhuang Village and Qianshan Village in Jingjiang Town.\n" in en
+    assert (
+        "\n1. 2 of the 2 villages under rectification have passed acceptance: Tuanhuang Village and Qianshan Village in Jingjiang Town.\n"
+        in en
+    )
 
 
 # ------------------------------------------------------------------------------------ lists as lists

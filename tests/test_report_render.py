@@ -126,7 +126,14 @@ def test_docx_has_headings_a_table_the_chart_and_east_asian_fonts(
     assert styles[0][0] == "Title"
     assert ("Heading 1", heading) in styles
     assert [t for s, t in styles if s == "Heading 1"] == (
-        ["一、基本情况", "二、主要做法", "三、存在问题", "四、下一步工作", "附件1　全县整顿村名单", "附件2　全县整顿工作统计表"]
+        [
+            "一、基本情况",
+            "二、主要做法",
+            "三、存在问题",
+            "四、下一步工作",
+            "附件1　全县整顿村名单",
+            "附件2　全县整顿工作统计表",
+        ]
         if lang == "zh"
         else [
             "1. Situation",

@@ -26,8 +26,13 @@ def lax(*args: str, today: str = "2026-11-30") -> subprocess.CompletedProcess:
     result = _runner.invoke(
         app,
         list(args),
-        env={"LAX_TODAY": today, "LAX_LEDGER": None, "LAX_LANG": None, "LAX_USER": "王芳",
-             "LAX_NOW": f"{today}T10:00:00+08:00"},
+        env={
+            "LAX_TODAY": today,
+            "LAX_LEDGER": None,
+            "LAX_LANG": None,
+            "LAX_USER": "王芳",
+            "LAX_NOW": f"{today}T10:00:00+08:00",
+        },
     )
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
@@ -82,8 +87,9 @@ def books(tmp_path):
 
 
 def record(led: Path, *args: str, today: str = "2026-11-30", lang: str = "en") -> subprocess.CompletedProcess:
-    return lax("check", *args, "--record", "--ledger", str(led), "--lang", lang, "-o", str(led.parent / "out.txt"),
-               today=today)
+    return lax(
+        "check", *args, "--record", "--ledger", str(led), "--lang", lang, "-o", str(led.parent / "out.txt"), today=today
+    )
 
 
 # --------------------------------------------------------------------------- the quarter a submission is for
@@ -105,7 +111,9 @@ def test_quarter_from_the_latest_date_with_a_notice(books, tmp_path):
 def test_the_notice_in_chinese(books, tmp_path):
     led = tmp_path / "ledger"
     done = record(led, str(books["邓埠镇"]), "--as-of", "2026-10-08", lang="zh")
-    assert done.stderr.splitlines()[1] == f"提示：邓埠镇：报送记入 2026Q3：{books['邓埠镇']} 中最晚的排查日期为 2026-09-28"
+    assert (
+        done.stderr.splitlines()[1] == f"提示：邓埠镇：报送记入 2026Q3：{books['邓埠镇']} 中最晚的排查日期为 2026-09-28"
+    )
 
 
 def test_no_date_column_files_under_the_quarter_of_as_of_and_says_so(books, tmp_path):
@@ -206,10 +214,16 @@ def test_ledger_start_sets_shows_and_is_verified(tmp_path):
     assert shown.returncode == 2 and shown.stderr.startswith(f"no ledger at {led}")
     done = lax("ledger", "start", "2026年第三季度", "--ledger", str(led))
     assert done.returncode == 0, done.stderr
-    assert done.stdout == f"the ledger starts at 2026Q3: submissions before it are not counted as missing ({led}/_ledger.yaml)\n"
+    assert (
+        done.stdout
+        == f"the ledger starts at 2026Q3: submissions before it are not counted as missing ({led}/_ledger.yaml)\n"
+    )
     text = (led / "_ledger.yaml").read_text(encoding="utf-8")
     assert text.endswith("start: 2026Q3\nrecorded:\n  by: 王芳\n  at: '2026-11-30T10:00:00+08:00'\n")
-    assert lax("ledger", "start", "--ledger", str(led)).stdout == f"the ledger starts at 2026Q3 (set in {led}/_ledger.yaml)\n"
+    assert (
+        lax("ledger", "start", "--ledger", str(led)).stdout
+        == f"the ledger starts at 2026Q3 (set in {led}/_ledger.yaml)\n"
+    )
     same = lax("ledger", "start", "2026Q3", "--ledger", str(led))
     assert same.stdout == f"the ledger already starts at 2026Q3 ({led}/_ledger.yaml); nothing written\n"
     moved = lax("ledger", "start", "2026Q2", "--ledger", str(led), "--lang", "zh")
@@ -271,8 +285,9 @@ def test_a_submission_before_the_ledgers_start(books, tmp_path):
 
 
 def _year(led: Path, lang: str = "en", *extra: str) -> dict:
-    done = lax("report", "--year", "2026", "--format", "json", "--ledger", str(led), "--lang", lang, *extra,
-               today="2027-01-15")
+    done = lax(
+        "report", "--year", "2026", "--format", "json", "--ledger", str(led), "--lang", lang, *extra, today="2027-01-15"
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -281,8 +296,16 @@ def test_a_ledger_started_in_q3_does_not_call_q1_and_q2_missing(books, tmp_path)
     led = tmp_path / "ledger"
     assert lax("ledger", "start", "2026Q3", "--ledger", str(led)).returncode == 0
     record(led, str(books["邓埠镇"]), "--as-of", "2026-09-29", today="2026-09-29")  # Q3, on time
-    record(led, str(books["邓埠镇"]), str(books["黄溪镇"]), "--as-of", "2026-12-20", "--quarter", "2026Q4",
-           today="2026-12-20")
+    record(
+        led,
+        str(books["邓埠镇"]),
+        str(books["黄溪镇"]),
+        "--as-of",
+        "2026-12-20",
+        "--quarter",
+        "2026Q4",
+        today="2026-12-20",
+    )
     context = _year(led)
     assert [q["key"] for q in context["submissions"]["quarters"]] == ["2026Q3", "2026Q4"]
     assert context["submissions"]["first_quarter"] == "2026Q3"
@@ -305,8 +328,16 @@ def test_a_ledger_started_in_q3_does_not_call_q1_and_q2_missing(books, tmp_path)
 
 def test_villages_examined_in_the_context_and_the_sentence(books, tmp_path):
     led = tmp_path / "ledger"
-    record(led, str(books["邓埠镇"]), str(books["黄溪镇"]), "--as-of", "2026-12-20", "--quarter", "2026Q4",
-           today="2026-12-20")
+    record(
+        led,
+        str(books["邓埠镇"]),
+        str(books["黄溪镇"]),
+        "--as-of",
+        "2026-12-20",
+        "--quarter",
+        "2026Q4",
+        today="2026-12-20",
+    )
     context = _year(led)
     assert context["examined"] == {
         "tracked": True,
@@ -324,18 +355,28 @@ def test_villages_examined_in_the_context_and_the_sentence(books, tmp_path):
     assert "\n全县2个乡镇5个行政村全部排查。严格对照15条界定标准" in zh
     en = lax("report", "--year", "2026", "--ledger", str(led), "--lang", "en", today="2027-01-15").stdout
     assert "\nBoth of the county's townships examined their 5 administrative villages. Measured against" in en
-    township = lax("report", "--year", "2026", "--ledger", str(led), "--lang", "zh", "--township", "黄溪镇",
-                   today="2027-01-15").stdout
+    township = lax(
+        "report", "--year", "2026", "--ledger", str(led), "--lang", "zh", "--township", "黄溪镇", today="2027-01-15"
+    ).stdout
     assert "\n黄溪镇2个行政村全部排查。截至2026年12月31日" in township
-    township_en = lax("report", "--year", "2026", "--ledger", str(led), "--township", "邓埠镇",
-                      today="2027-01-15").stdout
+    township_en = lax(
+        "report", "--year", "2026", "--ledger", str(led), "--township", "邓埠镇", today="2027-01-15"
+    ).stdout
     assert "\n邓埠镇 examined its 3 administrative villages. By 31 December 2026" in township_en
 
 
 def test_a_township_that_did_not_report_is_named(books, tmp_path, monkeypatch):
     led = tmp_path / "ledger"
-    record(led, str(books["邓埠镇"]), str(books["黄溪镇"]), "--as-of", "2026-09-29", "--quarter", "2026Q3",
-           today="2026-09-29")
+    record(
+        led,
+        str(books["邓埠镇"]),
+        str(books["黄溪镇"]),
+        "--as-of",
+        "2026-09-29",
+        "--quarter",
+        "2026Q3",
+        today="2026-09-29",
+    )
     record(led, str(books["邓埠镇"]), "--as-of", "2026-12-20", "--quarter", "2026Q4", today="2026-12-20")
     # A third township known from a village opened by hand: it never sent a sheet.
     opened = lax("ledger", "open", "洪湖乡/塘桥村", "--standards", "C05", "--date", "2026-11-02", "--ledger", str(led))
@@ -344,8 +385,18 @@ def test_a_township_that_did_not_report_is_named(books, tmp_path, monkeypatch):
     assert "\n全县3个乡镇中1个乡镇3个行政村完成排查（2个乡镇未报：黄溪镇、洪湖乡）。严格对照" in q4
     q4_en = lax("report", "--quarter", "2026Q4", "--ledger", str(led), today="2027-01-15").stdout
     assert "\n1 of the county's 3 townships examined 3 administrative villages (2 not reported: " in q4_en
-    alone = lax("report", "--quarter", "2026Q4", "--ledger", str(led), "--lang", "zh", "--township", "黄溪镇",
-                today="2027-01-15").stdout
+    alone = lax(
+        "report",
+        "--quarter",
+        "2026Q4",
+        "--ledger",
+        str(led),
+        "--lang",
+        "zh",
+        "--township",
+        "黄溪镇",
+        today="2027-01-15",
+    ).stdout
     assert "\n黄溪镇未报送本期排查情况。截至" in alone
     # A quarter before the ledger's first says nothing of it.
     early = lax("report", "--quarter", "2026Q2", "--ledger", str(led), "--format", "json", today="2027-01-15")

@@ -15,7 +15,17 @@ from typer.testing import CliRunner
 
 from lax.cli import app
 
-HEADER = ["乡镇", "村名", "村代码", "党员人数", "入党积极分子", "换届完成", "有固定活动场所", "村集体经济收入(万元)", "排查日期"]
+HEADER = [
+    "乡镇",
+    "村名",
+    "村代码",
+    "党员人数",
+    "入党积极分子",
+    "换届完成",
+    "有固定活动场所",
+    "村集体经济收入(万元)",
+    "排查日期",
+]
 SONGSAN = "邓埠镇-宋三村.yaml"
 
 
@@ -37,7 +47,17 @@ def q3_rows(**song) -> list[list]:
     """宋三村 fails the election (C05) with its profile; 新桥村 meets nothing."""
     s = {"members": 31, "activists": 3, "election": "否", "venue": "有", "income": 5.2, "date": "2026-09-26", **song}
     return [
-        ["邓埠镇", "宋三村", "360622101201", s["members"], s["activists"], s["election"], s["venue"], s["income"], s["date"]],
+        [
+            "邓埠镇",
+            "宋三村",
+            "360622101201",
+            s["members"],
+            s["activists"],
+            s["election"],
+            s["venue"],
+            s["income"],
+            s["date"],
+        ],
         ["邓埠镇", "新桥村", "360622101202", 45, 4, "是", "有", 12, "2026-09-26"],
     ]
 
@@ -118,7 +138,9 @@ def test_a_later_sheet_that_changes_the_profile_adds_a_profile_event(q3, tmp_pat
     before = run(["ledger", "show", "宋三村", "--as-of", "2026-12-30", "--format", "json", "--ledger", str(q3)])
     assert json.loads(before.stdout)["profile"]["party_members"] == 31
     table = run(["ledger", "show", "宋三村", "--as-of", "2027-01-05", "--lang", "zh", "--ledger", str(q3)])
-    assert "  基本情况：党员人数 = 33，入党积极分子人数 = 3，有固定活动场所 = 是，村集体经济收入(万元) = 6" in table.stdout
+    assert (
+        "  基本情况：党员人数 = 33，入党积极分子人数 = 3，有固定活动场所 = 是，村集体经济收入(万元) = 6" in table.stdout
+    )
     verify = run(["ledger", "verify", "--ledger", str(q3)])
     assert verify.exit_code == 0, verify.output
 
@@ -148,7 +170,9 @@ def test_a_sheet_dated_before_the_ledger_last_event_leaves_the_profile(q3, tmp_p
 def test_village_report_states_the_profile_in_chinese_and_english(q3):
     zh = run(["report", "--village", "宋三村", "--quarter", "2026Q3", "--lang", "zh", "--ledger", str(q3)])
     assert zh.exit_code == 0, zh.output
-    assert "据2026年9月30日排查，全村共有党员31名，入党积极分子3名，有固定活动场所，村集体经济收入5.2万元。\n" in zh.stdout
+    assert (
+        "据2026年9月30日排查，全村共有党员31名，入党积极分子3名，有固定活动场所，村集体经济收入5.2万元。\n" in zh.stdout
+    )
     assert "党员人数、入党积极分子人数" not in zh.stdout  # no longer asked of the author
     assert "> 【待填写：“两委”班子成员情况。】" in zh.stdout
     en = run(["report", "--village", "宋三村", "--quarter", "2026Q3", "--lang", "en", "--ledger", str(q3)])
@@ -193,7 +217,9 @@ def test_a_missing_value_is_a_placeholder_naming_the_field(tmp_path, monkeypatch
 def test_a_village_with_no_profile_gets_one_placeholder_naming_every_field(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     led = tmp_path / "ledger"
-    opened = run(["ledger", "open", "黄溪镇/塔洲村", "--standards", "C12", "--date", "2026-09-30", "--ledger", str(led)])
+    opened = run(
+        ["ledger", "open", "黄溪镇/塔洲村", "--standards", "C12", "--date", "2026-09-30", "--ledger", str(led)]
+    )
     assert opened.exit_code == 0, opened.output
     zh = run(["report", "--village", "塔洲村", "--quarter", "2026Q3", "--lang", "zh", "--ledger", str(led)])
     assert (
@@ -213,7 +239,10 @@ def test_county_and_township_reports_name_the_helping_unit_and_first_secretary(q
     county = run(["report", "--quarter", "2026Q4", "--lang", "zh", "--ledger", str(q3)], today="2027-01-05")
     assert county.exit_code == 0, county.output
     assert "目前仍在整改1个。落实帮扶力量：邓埠镇宋三村，县财政局结对帮扶，选派第一书记王强。\n" in county.stdout
-    town = run(["report", "--quarter", "2026Q4", "--township", "邓埠镇", "--lang", "en", "--ledger", str(q3)], today="2027-01-05")
+    town = run(
+        ["report", "--quarter", "2026Q4", "--township", "邓埠镇", "--lang", "en", "--ledger", str(q3)],
+        today="2027-01-05",
+    )
     assert "Help for the villages still rectifying: 宋三村, paired with 县财政局, first secretary 王强." in town.stdout
 
 

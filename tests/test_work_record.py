@@ -52,8 +52,29 @@ def record_year(led: Path) -> None:
         "ledger", "plan", "宋三村", "--measure", "选优配强支部书记", "--measure", "召开党员大会完成换届",
         "--helping-unit", "县农业农村局", "--date", "2027-01-20",
     )  # fmt: skip
-    ok("ledger", "progress", "宋三村", "新建村部，组织党员群众培训会", "--funds", "31500", "--highlight", "--date", "2027-03-15")
-    ok("ledger", "accept", "宋三村", "--fail", "--note", "换届资料不全", "--date", "2027-04-10", "--deadline", "2027-06-30")
+    ok(
+        "ledger",
+        "progress",
+        "宋三村",
+        "新建村部，组织党员群众培训会",
+        "--funds",
+        "31500",
+        "--highlight",
+        "--date",
+        "2027-03-15",
+    )
+    ok(
+        "ledger",
+        "accept",
+        "宋三村",
+        "--fail",
+        "--note",
+        "换届资料不全",
+        "--date",
+        "2027-04-10",
+        "--deadline",
+        "2027-06-30",
+    )
     ok("ledger", "progress", "宋三村", "整理换届资料", "--date", "2027-05-20")
     ok("ledger", "accept", "宋三村", "--pass", "--date", "2027-06-20")
     ok("ledger", "open", "东阳村", "--township", "洪湖乡", "--standards", "C15", "--date", "2027-02-01")
@@ -62,8 +83,30 @@ def record_year(led: Path) -> None:
         "ledger", "work", "举办村党组织书记培训班", "--kind", "教育培训", "--township", "洪湖乡",
         "--people", "86", "--villages", "12", "--funds", "5000", "--date", "2027-03-05",
     )  # fmt: skip
-    ok("ledger", "work", "县委组织部对邓埠镇开展专项督查", "--kind", "inspection", "--county", "--villages", "3", "--date", "2027-05-05")
-    ok("ledger", "work", "召开全县整顿工作推进会", "--kind", "meetings", "--county", "--people", "120", "--date", "2027-03-01")
+    ok(
+        "ledger",
+        "work",
+        "县委组织部对邓埠镇开展专项督查",
+        "--kind",
+        "inspection",
+        "--county",
+        "--villages",
+        "3",
+        "--date",
+        "2027-05-05",
+    )
+    ok(
+        "ledger",
+        "work",
+        "召开全县整顿工作推进会",
+        "--kind",
+        "meetings",
+        "--county",
+        "--people",
+        "120",
+        "--date",
+        "2027-03-01",
+    )
 
 
 # ------------------------------------------------------------------------------------------ recording
@@ -277,26 +320,38 @@ def test_the_county_report_in_english(led):
     record_year(led)
     report = ok("report", "--year", "2027", "--lang", "en").stdout
     practices = section(report, "## 2. Main practices", "## 3. Existing problems")
-    assert "### (1) Leadership strengthened and work teams set up\n\n" f"1. 20 February 2027: {LEADING_GROUP}.\n" in practices
-    assert "1. 5 March 2027: 洪湖乡: 举办村党组织书记培训班 (86 people trained, 12 villages covered, 5,000 yuan).\n" in practices
+    assert (
+        f"### (1) Leadership strengthened and work teams set up\n\n1. 20 February 2027: {LEADING_GROUP}.\n" in practices
+    )
+    assert (
+        "1. 5 March 2027: 洪湖乡: 举办村党组织书记培训班 (86 people trained, 12 villages covered, 5,000 yuan).\n"
+        in practices
+    )
     assert (
         "3. 宋三村 in 邓埠镇 failed acceptance on 10 April 2027 (换届资料不全); after further "
         "rectification it passed on 20 June 2027.\n"
     ) in practices
     assert "1. 宋三村 in 邓埠镇: 新建村部，组织党员群众培训会 (15 March 2027, 31,500 yuan spent).\n" in practices
-    assert "[To be written: no work record of kind documents issued, publicity, system building or funds guarantee" in practices
+    assert (
+        "[To be written: no work record of kind documents issued, publicity, system building or funds guarantee"
+        in practices
+    )
 
 
 def test_a_township_report_takes_its_own_work_and_the_county_s_that_name_it(led):
     record_year(led)
-    dengbu = section(ok("report", "--year", "2027", "--township", "邓埠镇", "--lang", "zh").stdout, "## 二、主要做法", "## 三、")
+    dengbu = section(
+        ok("report", "--year", "2027", "--township", "邓埠镇", "--lang", "zh").stdout, "## 二、主要做法", "## 三、"
+    )
     assert "县委组织部对邓埠镇开展专项督查" in dengbu  # a county record naming the township
     assert LEADING_GROUP not in dengbu and "举办村党组织书记培训班" not in dengbu  # county-wide, another township's
     assert "### （一）加强组织领导，健全工作机构\n\n1. 1个整顿村中，明确结对帮扶单位的1个。" in dengbu
     assert "### （二）坚持一村一策，分类推进整改" in dengbu
     # The villages' own sections follow the practices, numbered on.
     assert "### （五）宋三村" in dengbu
-    honghu = section(ok("report", "--year", "2027", "--township", "洪湖乡", "--lang", "zh").stdout, "## 二、主要做法", "## 三、")
+    honghu = section(
+        ok("report", "--year", "2027", "--township", "洪湖乡", "--lang", "zh").stdout, "## 二、主要做法", "## 三、"
+    )
     assert "### （一）开展教育培训，提升干部能力\n\n1. 2027年3月5日，洪湖乡举办村党组织书记培训班" in honghu
     assert "专项督查" not in honghu
 
@@ -341,13 +396,16 @@ def test_results_compare_satisfaction_before_and_after_where_the_ledger_holds_bo
     data = json.loads(ok("report", "--year", "2027", "--format", "json", "--lang", "zh").stdout)
     assert "1个村（黄溪镇塔洲村）群众满意度由认定时平均52%变为最近一次记录的58%。" in data["results"]["lines"]
     system = next(s for s in data["practices"]["sections"] if s["kind"] == "system")
-    assert system["lines"] == ["巩固观察期内跟踪发现黄溪镇塔洲村出现反弹（群众满意度再次偏低），于2027年9月1日重新列入整顿。"]
+    assert system["lines"] == [
+        "巩固观察期内跟踪发现黄溪镇塔洲村出现反弹（群众满意度再次偏低），于2027年9月1日重新列入整顿。"
+    ]
     # Satisfaction known only at identification: the placeholder says so, with the figure.
     led.joinpath("黄溪镇-塔洲村.yaml").unlink()
     ok("ledger", "open", "东阳村", "--township", "洪湖乡", "--standards", "C15", "--date", "2027-02-01")
     text = led.joinpath("洪湖乡-东阳村.yaml").read_text(encoding="utf-8")
     led.joinpath("洪湖乡-东阳村.yaml").write_text(
-        text.replace("  criteria: [C15]\n", "  criteria: [C15]\n  evidence: {C15: {satisfaction: 55}}\n"), encoding="utf-8"
+        text.replace("  criteria: [C15]\n", "  criteria: [C15]\n  evidence: {C15: {satisfaction: 55}}\n"),
+        encoding="utf-8",
     )
     data = json.loads(ok("report", "--year", "2027", "--format", "json", "--lang", "zh").stdout)
     assert data["results"]["placeholder"].startswith(

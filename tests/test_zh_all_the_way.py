@@ -95,8 +95,14 @@ def test_the_same_places_in_english_and_in_json(tmp_path):
     dengbu(tmp_path / "邓埠镇.xlsx")
     r = lax("check", "邓埠镇.xlsx", lang="en", cwd=tmp_path)
     lines = r.stdout.splitlines()
-    assert "  邓埠镇.xlsx, sheet 排查表, row 5, column D: Committee vacancies: 'abc' is not a whole number of 0 or more [bad-number]" in lines
-    assert "  邓埠镇.xlsx, sheet 排查表: columns not understood: E 包村干部; fields missing: Election completed (C05)" in lines
+    assert (
+        "  邓埠镇.xlsx, sheet 排查表, row 5, column D: Committee vacancies: 'abc' is not a whole number of 0 or more [bad-number]"
+        in lines
+    )
+    assert (
+        "  邓埠镇.xlsx, sheet 排查表: columns not understood: E 包村干部; fields missing: Election completed (C05)"
+        in lines
+    )
     # JSON keeps its fields, whatever the language
     data = json.loads(lax("check", "邓埠镇.xlsx", "--format", "json", cwd=tmp_path).stdout)
     assert data["problems"] == [
@@ -118,7 +124,10 @@ def test_a_csv_row_and_a_duplicate_are_placed_in_chinese(tmp_path):
     r = lax("check", "洪湖乡.csv", cwd=tmp_path)
     lines = r.stdout.splitlines()
     assert "  洪湖乡.csv，第2行，C列：两委缺额人数：“x”不是0 或正整数 [bad-number]" in lines
-    assert "  洪湖乡.csv，第3行，B列：洪湖乡 塘桥村重复出现：首次出现在 洪湖乡.csv，第2行；本行未计入 [duplicate-village]" in lines
+    assert (
+        "  洪湖乡.csv，第3行，B列：洪湖乡 塘桥村重复出现：首次出现在 洪湖乡.csv，第2行；本行未计入 [duplicate-village]"
+        in lines
+    )
 
 
 def test_a_text_file_keeps_file_line(tmp_path):
@@ -219,7 +228,9 @@ def test_the_progress_bar_says_what_it_is_doing(tmp_path):
 
     path = dengbu(tmp_path / "邓埠镇.xlsx")
     stages = []
-    run_check([str(path)], load_criteria(None), __import__("datetime").date(2026, 9, 30), on_stage=lambda *s: stages.append(s))
+    run_check(
+        [str(path)], load_criteria(None), __import__("datetime").date(2026, 9, 30), on_stage=lambda *s: stages.append(s)
+    )
     assert stages == [("reading", str(path)), ("checking", None)]
     set_lang("zh")
     try:
@@ -270,7 +281,22 @@ def test_every_help_text_has_a_chinese_entry():
 
 def _allowed(cmd) -> set[str]:
     """Words a Chinese help page may still hold: what is typed as is (option values, command names)."""
-    words = {"lax", "Excel", "CSV", "YAML", "JSON", "Python", "git", "json", "csv", "xlsx", "md", "html", "docx", "table"}
+    words = {
+        "lax",
+        "Excel",
+        "CSV",
+        "YAML",
+        "JSON",
+        "Python",
+        "git",
+        "json",
+        "csv",
+        "xlsx",
+        "md",
+        "html",
+        "docx",
+        "table",
+    }
     for _path, c in _commands():
         words.update(getattr(c, "commands", {}).keys())
         for p in c.params:
@@ -292,7 +318,9 @@ def test_every_help_page_in_chinese_has_no_english(path):
     left = []
     for line in text.splitlines():
         line = line.split("示例：", 1)[0]  # an example is a command line, typed as is
-        line = re.sub(r'\{.*\}|<[^>]*>|`[^`]*`|"[^"]*"|\[环境变量：[^\]]*\]|\[默认：[^\]]*\]', " ", line)  # metavars, code, values
+        line = re.sub(
+            r'\{.*\}|<[^>]*>|`[^`]*`|"[^"]*"|\[环境变量：[^\]]*\]|\[默认：[^\]]*\]', " ", line
+        )  # metavars, code, values
         line = re.sub(r"(?<![\w.])-{1,2}[\w-]+", " ", line)  # option names
         line = re.sub(r"\S*[./]\S*|\b[A-Z][A-Z0-9_]+\b", " ", line)  # files, keys, environment variables
         left += [w for w in re.findall(r"[A-Za-z]{3,}", line) if w not in _allowed(None)]
@@ -342,8 +370,11 @@ def test_a_parsers_reason_is_said_in_chinese(tmp_path):
     lines = r.stdout.splitlines()
     assert "  洪湖乡.yaml:3: YAML 错误：缺少预期的“,”或“}” [unreadable-file]" in lines
     assert "  洪湖乡.json:1: JSON 错误：此处应有用双引号括起的键名（第21个字符） [unreadable-file]" in lines
-    assert "  黄溪镇.yaml:2: YAML 错误：此处有不能作为开头的字符（缩进请用空格，不要用制表符） [unreadable-file]" in lines
+    assert (
+        "  黄溪镇.yaml:2: YAML 错误：此处有不能作为开头的字符（缩进请用空格，不要用制表符） [unreadable-file]" in lines
+    )
     r = lax("check", "洪湖乡.json", lang="en", cwd=tmp_path)
-    assert "  洪湖乡.json:1: JSON error: Expecting property name enclosed in double quotes (column 21) [unreadable-file]" in (
-        r.stdout.splitlines()
+    assert (
+        "  洪湖乡.json:1: JSON error: Expecting property name enclosed in double quotes (column 21) [unreadable-file]"
+        in (r.stdout.splitlines())
     )

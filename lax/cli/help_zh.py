@@ -21,9 +21,7 @@ from typing import Any
 # English help (as written at the command, `inspect.cleandoc`-ed for a command's docstring) -> Chinese.
 HELP_ZH: dict[str, str] = {
     # ------------------------------------------------------------------------------------------ lax
-    "Identify and rectify weak and lax (软弱涣散) village-level Party organisations.": (
-        "排查整顿软弱涣散村级党组织。"
-    ),
+    "Identify and rectify weak and lax (软弱涣散) village-level Party organisations.": ("排查整顿软弱涣散村级党组织。"),
     "Show the version and exit.": "显示版本号后退出。",
     "Show the Python traceback of an internal error (for a bug report; also LAX_DEBUG=1).": (
         "内部错误时显示 Python 调用栈（用于报告问题；也可设置 LAX_DEBUG=1）。"
@@ -181,8 +179,7 @@ HELP_ZH: dict[str, str] = {
     "Show the state on this date (default: today).": "查看这一日期的状态（默认：今天）。",
     "List the villages in the ledger with their state on a date.\n\n"
     "Example: lax ledger list --status rectifying --overdue --as-of 2027-04-01": (
-        "列出台账中各村在某一日期的状态。\n\n"
-        "示例：lax ledger list --status rectifying --overdue --as-of 2027-04-01"
+        "列出台账中各村在某一日期的状态。\n\n示例：lax ledger list --status rectifying --overdue --as-of 2027-04-01"
     ),
     "identified, rectifying, accepted or closed.": (
         "identified（已认定）、rectifying（整改中）、accepted（已验收）或 closed（已销号）。"
@@ -357,7 +354,9 @@ def width(text: str) -> int:
 # Marks a line may not begin with (Chinese typesetting's 避头点): they stay with the character before.
 _NO_LINE_START = set("，。、；：？！）》」』”’…%）]")
 _NO_LINE_END = set("（《「『“‘")  # and marks a line may not end with
-_TOKENS = re.compile(r"`[^`]*`|[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef“”‘’…]|[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef“”‘’…]+|\s+")
+_TOKENS = re.compile(
+    r"`[^`]*`|[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef“”‘’…]|[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef“”‘’…]+|\s+"
+)
 
 
 def wrap(text: str, columns: int) -> list[str]:

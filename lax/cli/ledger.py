@@ -915,7 +915,12 @@ def start_cmd(
         _check_folder(ledger)
     old = set_start(ledger, key, recorded_stamp(recorded_by, ledger))
     if old == key:
-        _out(_(f"the ledger already starts at {key} ({path}); nothing written", f"台账起始季度已是 {key}（{path}）；未写入"))
+        _out(
+            _(
+                f"the ledger already starts at {key} ({path}); nothing written",
+                f"台账起始季度已是 {key}（{path}）；未写入",
+            )
+        )
     elif old is not None:
         _out(
             _(

@@ -77,7 +77,10 @@ def report(
         ),
     ] = None,
     org: Annotated[
-        str | None, typer.Option("--org", help="The reporting organisation, for the title and the signature at the end.", show_default=False)
+        str | None,
+        typer.Option(
+            "--org", help="The reporting organisation, for the title and the signature at the end.", show_default=False
+        ),
     ] = None,
     explain: Annotated[
         bool,

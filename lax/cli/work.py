@@ -92,14 +92,10 @@ def work_cmd(
     people: Annotated[
         str | None, typer.Option("--people", help="People trained or attending.", show_default=False)
     ] = None,
-    villages: Annotated[
-        str | None, typer.Option("--villages", help="Villages covered.", show_default=False)
-    ] = None,
+    villages: Annotated[str | None, typer.Option("--villages", help="Villages covered.", show_default=False)] = None,
     funds: Annotated[str | None, typer.Option("--funds", help="Funds, in yuan.", show_default=False)] = None,
     list_: Annotated[bool, typer.Option("--list", help="List the work records instead of adding one.")] = False,
-    year: Annotated[
-        int | None, typer.Option("--year", help="With --list: only this year.", show_default=False)
-    ] = None,
+    year: Annotated[int | None, typer.Option("--year", help="With --list: only this year.", show_default=False)] = None,
     format: Annotated[str, typer.Option("--format", help="With --list: table or json.")] = "table",
     ledger: LedgerOpt = DEFAULT_LEDGER,
     recorded_by: RecordedByOpt = None,
@@ -118,7 +114,10 @@ def work_cmd(
                                     ("--villages", villages), ("--funds", funds)) if v is not None]  # fmt: skip
         if recording:
             raise LaxError(
-                _(f"--list lists the records: {recording[0]} is for recording one", f"--list 用于列出记录：{recording[0]} 用于新增记录")
+                _(
+                    f"--list lists the records: {recording[0]} is for recording one",
+                    f"--list 用于列出记录：{recording[0]} 用于新增记录",
+                )
             )
         _list(ledger, year, township, county, _format(format, ("table", "json")))
         return
@@ -155,7 +154,12 @@ def work_cmd(
     level = where or _("the county", "县级")
     name = terms.name(terms.WORK_KINDS, kind_id)
     if added:
-        _out(_(f"work recorded for {level} on {on} ({name}) [{stored.where}]", f"已记录{level}工作：{on}，{name} [{stored.where}]"))
+        _out(
+            _(
+                f"work recorded for {level} on {on} ({name}) [{stored.where}]",
+                f"已记录{level}工作：{on}，{name} [{stored.where}]",
+            )
+        )
     else:
         _out(_(f"already recorded, nothing added [{stored.where}]", f"已有相同记录，未重复添加 [{stored.where}]"))
 
@@ -163,6 +167,7 @@ def work_cmd(
 def _list(ledger: Path, year: int | None, township: str | None, county: bool, fmt: str) -> None:
     from lax.cli.ledger import _aligned
     from lax.ledger import load_work
+
     _check_folder(ledger)
     records, problems = load_work(ledger)
     if year is not None:
@@ -189,7 +194,14 @@ def _list(ledger: Path, year: int | None, township: str | None, county: bool, fm
         ]
         _out(json.dumps({"work": rows}, ensure_ascii=False, indent=2))
     else:
-        headers = [_("date", "日期"), _("level", "层级"), _("kind", "类别"), _("figures", "数字"), _("text", "内容"), _("where", "位置")]
+        headers = [
+            _("date", "日期"),
+            _("level", "层级"),
+            _("kind", "类别"),
+            _("figures", "数字"),
+            _("text", "内容"),
+            _("where", "位置"),
+        ]
         rows = [
             [
                 r.date.isoformat(),
@@ -201,7 +213,9 @@ def _list(ledger: Path, year: int | None, township: str | None, county: bool, fm
             ]
             for r in records
         ]
-        typer.echo(_aligned(headers, rows, _(f"{len(records)} work record(s)", f"共 {len(records)} 条工作记录")), nl=False)
+        typer.echo(
+            _aligned(headers, rows, _(f"{len(records)} work record(s)", f"共 {len(records)} 条工作记录")), nl=False
+        )
     for p in problems:
         err(f"{p.where()}: {p.message}")
     if problems:

@@ -766,9 +766,7 @@ def _submission_quarter_of(
     return quarter_of(as_of), ("undated", where, None)
 
 
-def _reason_text(
-    reason: tuple, as_of: dt.date, has_column: bool, title_en: str, title_zh: str
-) -> str:
+def _reason_text(reason: tuple, as_of: dt.date, has_column: bool, title_en: str, title_zh: str) -> str:
     """The clause a notice gives for the quarter a submission went under ("" when asked and agreed)."""
     kind, path, day = reason
     inside_en, inside_zh = (f" in {path}", f"{path} 中") if path else ("", "")

@@ -134,7 +134,11 @@ def _check(parsed: _Parsed, path: Path, year: int | None) -> tuple[list[WorkReco
 
     doc = parsed.doc
     if not isinstance(doc, dict):
-        say(1, "bad-structure", _("a work file must be a mapping with year and events", "工作记录文件应为包含 year、events 的映射"))
+        say(
+            1,
+            "bad-structure",
+            _("a work file must be a mapping with year and events", "工作记录文件应为包含 year、events 的映射"),
+        )
         return records, problems
     kl = parsed.key_lines
     for key in doc:
@@ -146,7 +150,11 @@ def _check(parsed: _Parsed, path: Path, year: int | None) -> tuple[list[WorkReco
             )
     file_year = doc.get("year")
     if not isinstance(file_year, int) or isinstance(file_year, bool):
-        say(kl.get("year", 1), "missing-value", _("'year' is missing or not a year like 2027", "缺少“year”或其值不是 2027 这样的年份"))
+        say(
+            kl.get("year", 1),
+            "missing-value",
+            _("'year' is missing or not a year like 2027", "缺少“year”或其值不是 2027 这样的年份"),
+        )
         file_year = None
     elif year is not None and file_year != year:
         say(
@@ -160,16 +168,31 @@ def _check(parsed: _Parsed, path: Path, year: int | None) -> tuple[list[WorkReco
     year = year if year is not None else file_year
     raw = doc.get("events")
     if raw is None:
-        say(kl.get("events", 1), "missing-value", _("'events' is missing (write events: [] for none)", "缺少“events”（没有记录时写 events: []）"))
+        say(
+            kl.get("events", 1),
+            "missing-value",
+            _("'events' is missing (write events: [] for none)", "缺少“events”（没有记录时写 events: []）"),
+        )
         raw = []
     elif not isinstance(raw, list):
-        say(kl.get("events", 1), "bad-structure", _("'events' must be a list of dated records", "“events”应为带日期的记录列表"))
+        say(
+            kl.get("events", 1),
+            "bad-structure",
+            _("'events' must be a list of dated records", "“events”应为带日期的记录列表"),
+        )
         raw = []
     for index, item in enumerate(raw):
         line, keys = parsed.event_lines[index] if index < len(parsed.event_lines) else (kl.get("events", 1), {})
         at = keys.get
         if not isinstance(item, dict):
-            say(line, "bad-structure", _("a record must be a mapping with date, level, kind and text", "每条记录应为包含 date、level、kind、text 的映射"))
+            say(
+                line,
+                "bad-structure",
+                _(
+                    "a record must be a mapping with date, level, kind and text",
+                    "每条记录应为包含 date、level、kind、text 的映射",
+                ),
+            )
             continue
         ok = True
         date = item.get("date")
@@ -211,11 +234,19 @@ def _check(parsed: _Parsed, path: Path, year: int | None) -> tuple[list[WorkReco
         township = item.get("township")
         if level not in LEVELS:
             code = "missing-value" if level is None else "bad-value"
-            say(at("level", line), code, _(f"level: {level!r} is not county or township", f"level：{level!r} 不是 county 或 township"))
+            say(
+                at("level", line),
+                code,
+                _(f"level: {level!r} is not county or township", f"level：{level!r} 不是 county 或 township"),
+            )
             ok = False
         elif level == "township":
             if not isinstance(township, str) or not township.strip():
-                say(at("township", line), "missing-value", _("township: a township record needs the township's name", "township：乡镇级记录需要写明乡镇名称"))
+                say(
+                    at("township", line),
+                    "missing-value",
+                    _("township: a township record needs the township's name", "township：乡镇级记录需要写明乡镇名称"),
+                )
                 ok = False
         elif township is not None:
             say(
@@ -233,7 +264,10 @@ def _check(parsed: _Parsed, path: Path, year: int | None) -> tuple[list[WorkReco
             say(
                 at("kind", line),
                 code,
-                _(f"kind: {kind!r} is not one of {', '.join(WORK_KINDS)}", f"kind：{kind!r} 不在 {', '.join(WORK_KINDS)} 之中"),
+                _(
+                    f"kind: {kind!r} is not one of {', '.join(WORK_KINDS)}",
+                    f"kind：{kind!r} 不在 {', '.join(WORK_KINDS)} 之中",
+                ),
             )
             ok = False
         found = _text_problem("text", item.get("text"))

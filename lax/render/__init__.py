@@ -61,7 +61,13 @@ def render(
     if fmt not in FORMATS:
         raise LaxError(_(f"--format: '{fmt}' is not md, html or docx", f"--format：“{fmt}”不是 md、html 或 docx"))
     markdown = render_markdown(
-        context, level=level, lang=lang, templates=templates, cwd=cwd, keep_chart_marker=fmt != "md", links=fmt == "html"
+        context,
+        level=level,
+        lang=lang,
+        templates=templates,
+        cwd=cwd,
+        keep_chart_marker=fmt != "md",
+        links=fmt == "html",
     )
     if fmt == "md":
         return markdown.encode("utf-8")

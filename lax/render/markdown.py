@@ -144,8 +144,10 @@ def parse_markdown(text: str) -> list[Block]:
                 if _starts_block(lines[i], lines[i + 1] if i + 1 < n else None):
                     break
                 para = ""
-                while i < n and lines[i].strip() and not (
-                    para and _starts_block(lines[i], lines[i + 1] if i + 1 < n else None)
+                while (
+                    i < n
+                    and lines[i].strip()
+                    and not (para and _starts_block(lines[i], lines[i + 1] if i + 1 < n else None))
                 ):
                     para = _join(para, lines[i].strip())
                     i += 1

@@ -107,7 +107,9 @@ def print_check(result: CheckResult, all_: bool = False, cap: int | None = 200, 
             cols = v.record.columns  # None for YAML/JSON items, where a blank and an absent key are alike
             # a standard undetermined with no blank says why: "undetermined: division by zero (party_members = 0)"
             reasons = [
-                f"{u[0]} " + _("undetermined: ", "待定：") + w for u in v.undetermined if (w := undetermined_words(u, crit))
+                f"{u[0]} " + _("undetermined: ", "待定：") + w
+                for u in v.undetermined
+                if (w := undetermined_words(u, crit))
             ]
             table.add_row(
                 township,

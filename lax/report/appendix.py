@@ -210,8 +210,9 @@ def _round_events(how: str, round_events: list[Any], period: Period) -> list[Any
         return [ev for ev in of("reopened") if first <= ev.date <= last]
     if how == "status":  # the last event that put it where it is: identified, a plan, a failure, a rebound
         return [
-            ev for ev in round_events if ev.type in ("identified", "planned", "reopened") or
-            (ev.type == "acceptance" and not passed(ev))
+            ev
+            for ev in round_events
+            if ev.type in ("identified", "planned", "reopened") or (ev.type == "acceptance" and not passed(ev))
         ][-1:]
     if how == "deadline":  # the event that set the time limit it has passed
         return [
@@ -315,18 +316,37 @@ class _Trace:
             if spent:
                 items.append(self.item(v, spent))
                 total += sum((_funds(ev) for ev in spent), Decimal(0))
-        self.add("funds-period", _t(lang, "Funds spent in the period", "本期投入整改资金"), money(_plain(total), lang), items, "yuan")
+        self.add(
+            "funds-period",
+            _t(lang, "Funds spent in the period", "本期投入整改资金"),
+            money(_plain(total), lang),
+            items,
+            "yuan",
+        )
 
         rank = {t["township"]: i for i, t in enumerate(self.context["townships"])}
         items, total = [], Decimal(0)
-        for e in sorted(self.entries, key=lambda e: (rank.get(e.township, len(rank)), str(e.code or "\uffff"), e.village)):
+        for e in sorted(
+            self.entries, key=lambda e: (rank.get(e.township, len(rank)), str(e.code or "\uffff"), e.village)
+        ):
             events = [ev for ev in e.events if ev.date <= last]
             spent = [ev for ev in events if ev.type == "progress" and _funds(ev)]
             if spent and any(ev.type == "identified" for ev in events):
-                v = {"township": e.township, "village": e.village, "code": e.code, "name": full_name(e.township, e.village, lang)}
+                v = {
+                    "township": e.township,
+                    "village": e.village,
+                    "code": e.code,
+                    "name": full_name(e.township, e.village, lang),
+                }
                 items.append(self.item(v, spent))
                 total += sum((_funds(ev) for ev in spent), Decimal(0))
-        self.add("funds-total", _t(lang, "Funds spent to the period's end", "累计投入整改资金"), money(_plain(total), lang), items, "yuan")
+        self.add(
+            "funds-total",
+            _t(lang, "Funds spent to the period's end", "累计投入整改资金"),
+            money(_plain(total), lang),
+            items,
+            "yuan",
+        )
 
     def missed_inclusions(self) -> None:
         """One item per `missed_inclusion` record dated in the period (a village missed twice is two)."""
@@ -374,7 +394,9 @@ class _Trace:
                 sent = [
                     ev
                     for ev in townships.get(r["township"], ())
-                    if ev.type == "submission" and ev.date <= last and quarter_key(ev.data.get("quarter")) == r["quarter"]
+                    if ev.type == "submission"
+                    and ev.date <= last
+                    and quarter_key(ev.data.get("quarter")) == r["quarter"]
                 ]
                 items.append(
                     {
@@ -383,7 +405,9 @@ class _Trace:
                         "code": None,
                         "name": f"{r['township']}{_t(lang, ', ', '')}{r['quarter_label']}",
                         "file": file,
-                        "events": [_event(file, ev, lang, r["quarter"]) for ev in sorted(sent, key=lambda ev: ev.date)[:1]],
+                        "events": [
+                            _event(file, ev, lang, r["quarter"]) for ev in sorted(sent, key=lambda ev: ev.date)[:1]
+                        ],
                     }
                 )
             self.add(f"submissions-{status}", _t(lang, en, zh), str(len(items)), items, "examinations")

@@ -38,7 +38,18 @@ HEADINGS = {
     "other": ("Other work", "其他工作"),
 }
 # Where the village examples go among the kinds of work: after training, before inspection.
-ORDER = ("organisation", "documents", "meetings", "publicity", "training", "rectification", "inspection", "system", "funds", "other")
+ORDER = (
+    "organisation",
+    "documents",
+    "meetings",
+    "publicity",
+    "training",
+    "rectification",
+    "inspection",
+    "system",
+    "funds",
+    "other",
+)
 MAX_EXAMPLES = 8  # villages named under one heading; a report names examples, the 附件 lists them all
 
 
@@ -70,7 +81,11 @@ def _record_text(record: Any, lang: str) -> str:
         who = _t(lang, f"{record.township}: ", record.township)
     figures = _figures(record, lang)
     tail = _t(lang, f" ({figures})", f"（{figures}）") if figures else ""
-    return _t(lang, f"{long_date(record.date, lang)}: {who}{text}{tail}.", f"{long_date(record.date, lang)}，{who}{text}{tail}。")
+    return _t(
+        lang,
+        f"{long_date(record.date, lang)}: {who}{text}{tail}.",
+        f"{long_date(record.date, lang)}，{who}{text}{tail}。",
+    )
 
 
 def _record_dict(record: Any, lang: str) -> dict[str, Any]:
@@ -118,7 +133,10 @@ def _organisation_examples(villages: Sequence[dict[str, Any]], lang: str) -> lis
     ]
     units = [v for v in counts["helping_unit"]][:MAX_EXAMPLES]
     if units:
-        pairs = series((_t(lang, f"{v['helping_unit']} for {v['name']}", f"{v['helping_unit']}帮扶{v['name']}") for v in units), lang)
+        pairs = series(
+            (_t(lang, f"{v['helping_unit']} for {v['name']}", f"{v['helping_unit']}帮扶{v['name']}") for v in units),
+            lang,
+        )
         out.append(_t(lang, f"Paired helping units: {pairs}.", f"结对帮扶：{pairs}。"))
     return out
 
@@ -171,9 +189,15 @@ def _inspection_examples(villages: Sequence[dict[str, Any]], lang: str) -> list[
             _t(
                 lang,
                 f"Acceptance checks in the period: {_villages(len(passed))} passed"
-                + (f", {len(failed)} failed and {'was' if len(failed) == 1 else 'were'} sent back to rectify" if failed else "")
+                + (
+                    f", {len(failed)} failed and {'was' if len(failed) == 1 else 'were'} sent back to rectify"
+                    if failed
+                    else ""
+                )
                 + ".",
-                f"本期组织检查验收，{len(passed)}个村验收合格" + (f"，{len(failed)}个村验收不合格、责令继续整改" if failed else "") + "。",
+                f"本期组织检查验收，{len(passed)}个村验收合格"
+                + (f"，{len(failed)}个村验收不合格、责令继续整改" if failed else "")
+                + "。",
             )
         )
     for v in villages:
@@ -209,7 +233,8 @@ def _system_examples(villages: Sequence[dict[str, Any]], lang: str) -> list[str]
                         f"In its watch year {v['name']} was found to have rebounded on {long_date(r['date'], lang)}"
                         + (f" ({reason})" if reason else "")
                         + " and was put back under rectification.",
-                        f"巩固观察期内跟踪发现{v['name']}出现反弹" + (f"（{reason}）" if reason else "")
+                        f"巩固观察期内跟踪发现{v['name']}出现反弹"
+                        + (f"（{reason}）" if reason else "")
                         + f"，于{long_date(r['date'], lang)}重新列入整顿。",
                     )
                 )
@@ -222,7 +247,17 @@ def _funds_examples(villages: Sequence[dict[str, Any]], lang: str) -> list[str]:
         return []
     total = sum(v["funds_in_period"] for v in spent)
     top = heapq.nlargest(3, spent, key=lambda v: float(v["funds_in_period"]))  # stable: ties in report order
-    named = series((_t(lang, f"{v['name']} {money(v['funds_in_period'], lang)}", f"{v['name']}{money(v['funds_in_period'], lang)}") for v in top), lang)
+    named = series(
+        (
+            _t(
+                lang,
+                f"{v['name']} {money(v['funds_in_period'], lang)}",
+                f"{v['name']}{money(v['funds_in_period'], lang)}",
+            )
+            for v in top
+        ),
+        lang,
+    )
     return [
         _t(
             lang,
@@ -308,8 +343,7 @@ def practices(
             lang,
             f"[To be written: no work record of kind {series(missing_titles, lang, ' or ')} in this period "
             f"(lax ledger work --kind {missing[0]} ...); add what was done, or delete this line.]",
-            f"【待填写：本期台账中没有“{'、'.join(missing_titles)}”类工作记录，"
-            f"有相关做法的请补写，没有的删去此段。】",
+            f"【待填写：本期台账中没有“{'、'.join(missing_titles)}”类工作记录，有相关做法的请补写，没有的删去此段。】",
         )
     else:
         placeholder = None
@@ -400,7 +434,11 @@ def results(
             _t(
                 lang,
                 f"{len(accepted)} of the {len(villages)} villages under rectification have passed acceptance"
-                + (f", {len(accepted_now)} of them in this period" if accepted_now and len(accepted_now) != len(accepted) else "")
+                + (
+                    f", {len(accepted_now)} of them in this period"
+                    if accepted_now and len(accepted_now) != len(accepted)
+                    else ""
+                )
                 + f": {_names(accepted, lang)}.",
                 f"{len(villages)}个整顿村中已有{len(accepted)}个通过验收"
                 + (f"（本期{len(accepted_now)}个）" if accepted_now and len(accepted_now) != len(accepted) else "")
@@ -448,9 +486,15 @@ def results(
             _t(
                 lang,
                 f"Of the accepted villages, {len(watched)} {'has' if len(watched) == 1 else 'have'} shown no rebound"
-                + (f"; {len(closed)} completed the watch year and were closed ({_names(closed, lang)})" if closed else "")
+                + (
+                    f"; {len(closed)} completed the watch year and were closed ({_names(closed, lang)})"
+                    if closed
+                    else ""
+                )
                 + ".",
-                f"验收合格的村中，{len(watched)}个未出现反弹" + (f"，{len(closed)}个观察期满已销号（{_names(closed, lang)}）" if closed else "") + "。",
+                f"验收合格的村中，{len(watched)}个未出现反弹"
+                + (f"，{len(closed)}个观察期满已销号（{_names(closed, lang)}）" if closed else "")
+                + "。",
             )
         )
     keys = {(v["township"], v["village"]) for v in villages}
@@ -464,7 +508,13 @@ def results(
         if both:
             b = sum(x[1] for x in both) / len(both)
             a = sum(x[2] for x in both) / len(both)
-            named = series((f"{e.township}{e.village}" if lang == "zh" else f"{e.village} in {e.township}" for e, _b, _a in both[:MAX_EXAMPLES]), lang)
+            named = series(
+                (
+                    f"{e.township}{e.village}" if lang == "zh" else f"{e.village} in {e.township}"
+                    for e, _b, _a in both[:MAX_EXAMPLES]
+                ),
+                lang,
+            )
             items.append(
                 _t(
                     lang,
