@@ -507,55 +507,96 @@ def _block_value(s: str) -> Any:
     return _resolve_plain(s)
 
 
-def _fast_parse(text: str) -> _Parsed | None:
-    if (
-        "\r" in text
-        or "\t" in text
-        or not text.endswith("\n")
-        or text.startswith("\ufeff")
-        or YAML_ONLY_BREAKS.search(text)
-        or _NON_PRINTABLE.search(text)
-    ):
+# The characters the exact parser reads: a line break, printable ASCII, and what YAML prints outside ASCII
+# except its own line breaks (NEL, LS, PS) and the byte-order mark. Anything else (a tab, a CR, a control
+# character) leaves the file to PyYAML, which reads it, refuses it or reports it.
+_NOT_FAST = re.compile("[^\n -~\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+
+# The lines the exact parser has read, by their text: a ledger repeats most of its lines in file after file
+# (`- date: 2026-09-30`, `  type: planned`, `  criteria: [C05]`, who recorded), so each is parsed once per
+# run. Per line: its kind (`_TOP` `key: value`, `_ITEM` the first key of an event, `_MORE` another key of
+# it, `_EVENTS` the `events:` line), the key, the value as read, and for a list or map how to copy it for each
+# use (`list.copy`, `dict.copy`, or `_fresh` when it holds lists or maps): every file's events own their data.
+_TOP, _ITEM, _MORE, _EVENTS = 0, 1, 2, 3
+_LINES: dict[str, tuple[int, str, Any, Any]] = {}
+_MUTABLE = (list, dict)
+
+
+def _copier(value: Any) -> Any:
+    """How to copy a value read from a line for each use: None for a scalar (shared: it cannot change)."""
+    if not isinstance(value, _MUTABLE):
         return None
+    items = value if type(value) is list else value.values()
+    if any(isinstance(v, _MUTABLE) for v in items):
+        return _fresh
+    return list.copy if type(value) is list else dict.copy
+
+
+def _line(line: str) -> tuple[int, str, Any, Any]:
+    """One line of the canonical layout, parsed (see `_LINES`); raises `_GiveUp`."""
+    if line == "events:":
+        return _EVENTS, "events", None, None
+    head = line[:2]
+    kind, start = (_ITEM, 2) if head == "- " else (_MORE, 2) if head == "  " else (_TOP, 0)
+    m = _LINE_RE.match(line, start)
+    if not m:
+        raise _GiveUp
+    key = _resolve_plain(m.group(1))
+    if not isinstance(key, str):
+        raise _GiveUp
+    value = _block_value(m.group(2))
+    return kind, key, value, _copier(value)
+
+
+def _fresh(value: Any) -> Any:
+    """A copy of a flow list or map (nested only in lists and maps) for one file's event."""
+    if type(value) is list:
+        return [_fresh(v) if isinstance(v, _MUTABLE) else v for v in value]
+    return {k: _fresh(v) if isinstance(v, _MUTABLE) else v for k, v in value.items()}
+
+
+def _fast_parse(text: str) -> _Parsed | None:
+    if not text.endswith("\n") or _NOT_FAST.search(text):
+        return None
+    memo = _LINES
+    if len(memo) > 200_000:
+        memo.clear()
     try:
         doc: dict = {}
         key_lines: dict = {}
         event_lines: list = []
         events: list | None = None
-        current: dict | None = None
+        current: dict = {}
         current_keys: dict = {}
         lines = text.split("\n")
         lines.pop()
         for n, line in enumerate(lines, 1):
-            if events is None:
-                if line == "events:":
-                    events = []
-                    doc["events"] = events
-                    key_lines["events"] = n
-                    continue
-                m = _LINE_RE.match(line)
-                if not m or m.group(1) in doc or m.group(1) == "events":
+            try:
+                kind, key, value, copy = memo[line]
+            except KeyError:
+                kind, key, value, copy = memo[line] = _line(line)
+            if kind == _MORE:
+                if not events or key in current:
                     return None
-                key = _resolve_plain(m.group(1))
-                if not isinstance(key, str):
+            elif kind == _ITEM:
+                if events is None:
                     return None
-                doc[key] = _block_value(m.group(2))
-                key_lines[key] = n
-                continue
-            if line.startswith("- "):
                 current = {}
                 current_keys = {}
                 events.append(current)
                 event_lines.append((n, current_keys))
-            elif not line.startswith("  ") or current is None:
-                return None
-            m = _LINE_RE.match(line, 2)
-            if not m or m.group(1) in current:
-                return None
-            key = _resolve_plain(m.group(1))
-            if not isinstance(key, str):
-                return None
-            current[key] = _block_value(m.group(2))
+            elif events is not None or key in doc:
+                return None  # a top-level key after the events, or given twice
+            elif kind == _EVENTS:
+                events = []
+                doc["events"] = events
+                key_lines["events"] = n
+                continue
+            else:
+                doc[key] = value if copy is None else copy(value)
+                key_lines[key] = n
+                continue
+            current[key] = value if copy is None else copy(value)
             current_keys[key] = n
         if events is None:
             return None
