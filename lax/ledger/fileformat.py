@@ -148,6 +148,10 @@ class _Parsed:
     # (line, code, message) found in the YAML itself: a key given twice in a mapping (YAML keeps only the
     # last, silently), a control character in a text. `_entry_from` reports them with the rest.
     problems: list = field(default_factory=list)
+    # True when every value is of JSON's own types (text, whole and finite numbers, true/false, null, lists,
+    # maps with text keys) but for dates as the direct value of a key: what the exact parser gives when no
+    # list or map holds a date. The entry cache stores such events without looking into every value.
+    json_plain: bool = False
 
 
 class _Unreadable(Exception):
@@ -515,10 +519,11 @@ _NOT_FAST = re.compile("[^\n -~\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufff
 # The lines the exact parser has read, by their text: a ledger repeats most of its lines in file after file
 # (`- date: 2026-09-30`, `  type: planned`, `  criteria: [C05]`, who recorded), so each is parsed once per
 # run. Per line: its kind (`_TOP` `key: value`, `_ITEM` the first key of an event, `_MORE` another key of
-# it, `_EVENTS` the `events:` line), the key, the value as read, and for a list or map how to copy it for each
-# use (`list.copy`, `dict.copy`, or `_fresh` when it holds lists or maps): every file's events own their data.
+# it, `_EVENTS` the `events:` line), the key, the value as read, for a list or map how to copy it for each
+# use (`list.copy`, `dict.copy`, or `_fresh` when it holds lists or maps: every file's events own their
+# data), and whether a date is inside the list or map (see `_Parsed.json_plain`).
 _TOP, _ITEM, _MORE, _EVENTS = 0, 1, 2, 3
-_LINES: dict[str, tuple[int, str, Any, Any]] = {}
+_LINES: dict[str, tuple[int, str, Any, Any, bool]] = {}
 _MUTABLE = (list, dict)
 
 
@@ -532,10 +537,23 @@ def _copier(value: Any) -> Any:
     return list.copy if type(value) is list else dict.copy
 
 
-def _line(line: str) -> tuple[int, str, Any, Any]:
+def _holds_date(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, dt.date):
+            return True
+        if isinstance(v, list):
+            stack.extend(v)
+        elif isinstance(v, dict):
+            stack.extend(v.values())
+    return False
+
+
+def _line(line: str) -> tuple[int, str, Any, Any, bool]:
     """One line of the canonical layout, parsed (see `_LINES`); raises `_GiveUp`."""
     if line == "events:":
-        return _EVENTS, "events", None, None
+        return _EVENTS, "events", None, None, False
     head = line[:2]
     kind, start = (_ITEM, 2) if head == "- " else (_MORE, 2) if head == "  " else (_TOP, 0)
     m = _LINE_RE.match(line, start)
@@ -545,7 +563,8 @@ def _line(line: str) -> tuple[int, str, Any, Any]:
     if not isinstance(key, str):
         raise _GiveUp
     value = _block_value(m.group(2))
-    return kind, key, value, _copier(value)
+    copy = _copier(value)
+    return kind, key, value, copy, copy is not None and _holds_date(value)
 
 
 def _fresh(value: Any) -> Any:
@@ -568,13 +587,16 @@ def _fast_parse(text: str) -> _Parsed | None:
         events: list | None = None
         current: dict = {}
         current_keys: dict = {}
+        nested_date = False
         lines = text.split("\n")
         lines.pop()
         for n, line in enumerate(lines, 1):
             try:
-                kind, key, value, copy = memo[line]
+                kind, key, value, copy, dated = memo[line]
             except KeyError:
-                kind, key, value, copy = memo[line] = _line(line)
+                kind, key, value, copy, dated = memo[line] = _line(line)
+            if dated:
+                nested_date = True
             if kind == _MORE:
                 if not events or key in current:
                     return None
@@ -600,7 +622,7 @@ def _fast_parse(text: str) -> _Parsed | None:
             current_keys[key] = n
         if events is None:
             return None
-        return _Parsed(doc, key_lines, event_lines)
+        return _Parsed(doc, key_lines, event_lines, json_plain=not nested_date)
     except (_GiveUp, IndexError, KeyError):
         return None
 
