@@ -41,6 +41,10 @@ def _params():
     return out
 
 
+def test_choices_are_compared_too():
+    assert any(p.values[0].type_descriptor.choices for p in _params())
+
+
 def test_installed():
     assert core.build_runtime_param is not _coercion.build_runtime_param
     assert lax.cli.coerce._installed
@@ -52,6 +56,8 @@ def test_same_value_as_typer(param):
     ours = core.build_runtime_param(param.type_descriptor)
     theirs = _coercion.build_runtime_param(param.type_descriptor)
     values = [*SAMPLES, None, Path("ledger"), Path("宋三村.yaml"), True, False]
+    choices = param.type_descriptor.choices or ()
+    values += [*choices, *(str(c.value) for c in choices), *(str(c.value).upper() for c in choices)]
     if param.multiple or param.nargs == -1:
         values = [None, (), ("邓埠镇.xlsx",), ("黄溪镇.xlsx", "洪湖乡.csv")]
     for value in values:

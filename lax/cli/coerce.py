@@ -3,10 +3,11 @@ option of a command reach the command as Typer itself would give it, without imp
 
 Typer 0.29 coerces every option value through a pydantic `TypeAdapter`; importing pydantic and building the
 adapters costs about 0.2 s of every command, more than `lax ledger list` over 10,000 villages needs for its
-own work. The values lax's options hold are a `str`, a `bool` or a `pathlib.Path` read from the command line
-or the environment, and for those Typer's adapters give back the text as it is, the flag as it is, and
-`Path(text)` (then its own path checks): that much is done here. Every other type or value (numbers with
-bounds, choices, lists, and anything unexpected) goes to Typer's own coercion, built when first needed.
+own work. Most values lax's options hold are a `str`, a `bool`, a `pathlib.Path` or a choice read from the command
+line or the environment, and for those Typer's adapters give back the text as it is, the flag as it is, and
+`Path(text)` (then its own path checks), and for a choice (an `Enum`) the member its own matching finds:
+that much is done here. Every other type or value (numbers with bounds, lists, a choice that matches none,
+anything unexpected) goes to Typer's own coercion, built when first needed.
 `tests/test_cli_coerce.py` checks that both give the same values for every option lax has.
 
 If Typer's internals differ from what this expects (another version), `install` changes nothing.
@@ -14,6 +15,7 @@ If Typer's internals differ from what this expects (another version), `install` 
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,7 @@ def install() -> None:
         return
     try:
         from typer import _coercion, core
-        from typer._param_types import coerce_cli_path
+        from typer._param_types import coerce_cli_choice, coerce_cli_path
     except ImportError:
         return
     original = getattr(core, "build_runtime_param", None)
@@ -47,7 +49,14 @@ def install() -> None:
 
         def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
             kind = self._kind
-            if type(value) is kind and kind is not Path:  # str or bool: Typer's adapter returns it unchanged
+            if kind is Enum:  # a choice: Typer's adapter returns what its own matching gives
+                try:
+                    return coerce_cli_choice(
+                        value, choices=list(self.annotation), case_sensitive=self.parameter_info.case_sensitive, ctx=ctx
+                    )
+                except ValueError:
+                    pass  # not one of them: Typer's adapter says so, in its words
+            elif type(value) is kind and kind is not Path:  # str or bool: Typer's adapter returns it unchanged
                 return value
             if kind is Path and (type(value) is str or isinstance(value, Path)):
                 # pydantic reads a text as Path(text); Typer's path checks (exists, dir_okay ...) follow
@@ -63,11 +72,12 @@ def install() -> None:
             descriptor.file_annotation is None
             and getattr(info, "parser", None) is None
             and getattr(info, "path_type", None) is None
-            and not descriptor.is_choice
-            and descriptor.annotation in (str, bool, Path)
         )
-        if plain:
-            return PlainRuntimeParam(descriptor, descriptor.annotation)
+        annotation = descriptor.annotation
+        if plain and isinstance(annotation, type) and issubclass(annotation, Enum):
+            return PlainRuntimeParam(descriptor, Enum)
+        if plain and not descriptor.is_choice and annotation in (str, bool, Path):
+            return PlainRuntimeParam(descriptor, annotation)
         return original(descriptor)
 
     core.build_runtime_param = build_runtime_param
