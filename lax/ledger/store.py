@@ -123,9 +123,12 @@ class _Cache:
             lines = []
             fromiso = dt.date.fromisoformat
             for day, etype, line, data, date_keys, criteria_line in raw_events:
-                data = dict(data)
-                for k in date_keys:
-                    data[k] = fromiso(data[k])
+                if type(data) is not dict:
+                    return None
+                if date_keys:  # a copy: the cache's own stays JSON (it is saved after this reading)
+                    data = dict(data)
+                    for k in date_keys:
+                        data[k] = fromiso(data[k])
                 events.append(Event(fromiso(day), etype, data, line))
                 lines.append(criteria_line)
             if not (isinstance(township, str) and isinstance(village, str) and (code is None or isinstance(code, str))):
