@@ -141,12 +141,11 @@ def _value_problem(key: str, value: Any, etype: str, event: dict | None = None) 
 
 def _recorded_problem(value: Any) -> tuple[str, str] | None:
     """`recorded: {by: 李明, at: '2026-11-29T23:50:00+08:00'}`: who entered the event, and when."""
-    shape = _(
-        "recorded: must be {by: NAME, at: '2026-11-29T23:50:00+08:00'}",
-        "recorded：应为 {by: 姓名, at: '2026-11-29T23:50:00+08:00'}",
-    )
     if not isinstance(value, dict):
-        return "bad-value", shape
+        return "bad-value", _(
+            "recorded: must be {by: NAME, at: '2026-11-29T23:50:00+08:00'}",
+            "recorded：应为 {by: 姓名, at: '2026-11-29T23:50:00+08:00'}",
+        )
     unknown = [str(k) for k in value if k not in _RECORDED_KEYS]
     if unknown:
         return "unknown-key", _(
