@@ -190,3 +190,20 @@ def test_the_cache_keeps_the_same_events_for_plain_and_dated_values(tmp_path):
     quick.put("x.yaml", key, entry, [3, 3], plain=True)
     careful.put("x.yaml", key, entry, [3, 3])
     assert quick.files == careful.files and quick.files
+
+
+def test_a_township_written_over_two_lines_is_listed_but_its_rows_are_not_cached(tmp_path):
+    led = tmp_path / "ledger"
+    led.mkdir()
+    p = led / "邓埠镇-宋三村.yaml"
+    p.write_text(
+        "township: |-\n  邓埠\n  镇\nvillage: 宋三村\ncode: '360622101201'\nevents:\n"
+        "- date: 2026-09-30\n  type: identified\n  criteria: [C05]\n",
+        encoding="utf-8",
+    )
+    _at_rest(p)
+    time.sleep(2.1)
+    for _ in range(2):
+        villages = _list(led)
+        assert [(v["township"], v["village"]) for v in villages] == [("邓埠\n镇", "宋三村")]
+    assert not (led / ".cache" / "list.txt").exists()  # a line break would break its one-row-a-line layout
