@@ -207,3 +207,18 @@ def test_a_township_written_over_two_lines_is_listed_but_its_rows_are_not_cached
         villages = _list(led)
         assert [(v["township"], v["village"]) for v in villages] == [("邓埠\n镇", "宋三村")]
     assert not (led / ".cache" / "list.txt").exists()  # a line break would break its one-row-a-line layout
+
+
+def test_lists_nested_past_the_recursion_limit_inside_an_event_are_one_problem(tmp_path):
+    led = tmp_path / "ledger"
+    led.mkdir()
+    p = led / "洪湖乡-塘桥村.yaml"
+    p.write_text(
+        "township: 洪湖乡\nvillage: 塘桥村\ncode: null\nevents:\n- date: 2026-09-30\n  type: identified\n"
+        "  criteria: " + "[" * 3000 + "]" * 3000 + "\n",
+        encoding="utf-8",
+    )
+    r = runner.invoke(app, ["ledger", "list", "--ledger", str(led), "--format", "json", "--as-of", AS_OF])
+    assert r.exit_code == 2
+    assert "internal error" not in r.output
+    assert r.stderr.startswith(f"{p}:") and "nested too deeply" in r.stderr

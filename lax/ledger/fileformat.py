@@ -557,7 +557,7 @@ def _line(line: str) -> tuple[int, str, Any, Any, bool]:
     head = line[:2]
     kind, start = (_ITEM, 2) if head == "- " else (_MORE, 2) if head == "  " else (_TOP, 0)
     m = _LINE_RE.match(line, start)
-    if not m:
+    if not m or (kind == _TOP and m.group(1) == "events"):  # `events: [...]` inline: PyYAML's to read (or refuse)
         raise _GiveUp
     key = _resolve_plain(m.group(1))
     if not isinstance(key, str):
@@ -623,7 +623,7 @@ def _fast_parse(text: str) -> _Parsed | None:
         if events is None:
             return None
         return _Parsed(doc, key_lines, event_lines, json_plain=not nested_date)
-    except (_GiveUp, IndexError, KeyError):
+    except (_GiveUp, IndexError, KeyError, RecursionError):  # lists nested past Python's limit: PyYAML says so
         return None
 
 
