@@ -524,6 +524,7 @@ _NOT_FAST = re.compile("[^\n -~\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufff
 # data), and whether a date is inside the list or map (see `_Parsed.json_plain`).
 _TOP, _ITEM, _MORE, _EVENTS = 0, 1, 2, 3
 _LINES: dict[str, tuple[int, str, Any, Any, bool]] = {}
+_MEMO_LINE = 300  # a longer line (a long note) is seldom repeated: kept out, so the memo stays small
 _MUTABLE = (list, dict)
 
 
@@ -594,7 +595,10 @@ def _fast_parse(text: str) -> _Parsed | None:
             try:
                 kind, key, value, copy, dated = memo[line]
             except KeyError:
-                kind, key, value, copy, dated = memo[line] = _line(line)
+                item = _line(line)
+                if len(line) <= _MEMO_LINE:
+                    memo[line] = item
+                kind, key, value, copy, dated = item
             if dated:
                 nested_date = True
             if kind == _MORE:
