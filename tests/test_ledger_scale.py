@@ -222,3 +222,16 @@ def test_lists_nested_past_the_recursion_limit_inside_an_event_are_one_problem(t
     assert r.exit_code == 2
     assert "internal error" not in r.output
     assert r.stderr.startswith(f"{p}:") and "nested too deeply" in r.stderr
+
+
+def test_the_exact_parser_leaves_every_character_yaml_refuses_or_reads_as_a_break_to_pyyaml():
+    import yaml
+
+    from lax.ledger.fileformat import _NOT_FAST
+
+    refused = yaml.reader.Reader.NON_PRINTABLE
+    for code in [*range(0x10000), 0x10000, 0x1F600, 0x10FFFF]:
+        ch = chr(code)
+        if refused.match(ch) or ch in "\r\t\x85\u2028\u2029\ufeff":
+            assert _NOT_FAST.match(ch), hex(code)
+    assert not _NOT_FAST.search("township: 邓埠镇\nnote: 完成支部换届选举 (2026) — 好\n")

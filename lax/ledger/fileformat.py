@@ -378,7 +378,6 @@ _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _BOOLS = {"yes": True, "true": True, "on": True, "no": False, "false": False, "off": False}
 _PLAIN_BAD_START = set("-?:,[]{}#&*!|>'\"%@` ")
 _FLOW_STOP = set(",[]{}")
-_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE  # PyYAML refuses these; leave the refusal to it
 
 
 class _GiveUp(Exception):
