@@ -1,27 +1,33 @@
-"""Benchmark: `lax report --year 2026` over a 10,000-village ledger (targets: under 2 s warm, 5 s cold).
+"""Benchmark: `lax report --year 2026` over 10,000 and 50,000 villages (targets: 10,000 under 2 s warm and 5 s
+cold, 50,000 within 5 s warm; medians of 3).
 
 Not collected by pytest (the name does not start with `test_`). Run it by hand:
 
-    python tests/bench_report.py [--villages 10000] [--runs 3] [--keep DIR]
+    python tests/bench_report.py [--villages 10000 50000] [--runs 3] [--keep DIR] [--source]
 
 It writes a ledger in the ledger's file format (docs/ledger.md "The file format") straight to disk — 10,000 villages
 in 400 townships, every one with a round of identification, plan, progress and acceptance at various stages,
 plus the townships' quarterly submissions — then times `lax report` in a fresh process: cold (no lax cache)
-and warm (the cache in place), for md, and once warm for html and docx.
+and warm (the cache in place), for md, and once warm for html and docx; wall and CPU seconds of each run.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime as dt
 import os
 import random
+import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 STANDARDS = [f"C{i:02d}" for i in range(1, 16)]
 FIELDS = {
@@ -106,69 +112,91 @@ def write_ledger(folder: Path, villages: int, seed: int = 7) -> None:
         (tdir / f"{township}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def timed(args: list[str], env: dict[str, str]) -> float:
+def timed(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(seconds, CPU seconds of the child) of one `lax ...` in a fresh process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "lax", *args], env=env, capture_output=True)
     elapsed = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
         raise SystemExit(f"lax {' '.join(args)} failed ({result.returncode}): {result.stderr.decode()[-2000:]}")
-    return elapsed
+    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def _shown(runs: list[tuple[float, float]]) -> str:
+    return ", ".join(f"{w:.2f} ({c:.2f} CPU)" for w, c in runs)
+
+
+def _median(runs: list[tuple[float, float]]) -> float:
+    return statistics.median(w for w, _c in runs)
+
+
+def bench(root: Path, villages: int, runs: int, env: dict[str, str]) -> bool:
+    """Build a ledger of `villages` villages under `root` and time the report on it; True when on target."""
+    ledger = root / "ledger"
+    t0 = time.perf_counter()
+    if ledger.exists():
+        shutil.rmtree(ledger)
+    write_ledger(ledger, villages)
+    print(f"ledger: {villages} villages written in {time.perf_counter() - t0:.1f} s ({ledger})")
+
+    def report(fmt: str) -> list[str]:
+        return ["report", "--year", "2026", "--format", fmt, "--ledger", str(ledger), "--output", str(root / f"out.{fmt}")]
+
+    args = report("md")
+    time.sleep(2.1)  # files younger than two seconds are not cached (the ledger's "racy" rule)
+    cold = []
+    for _ in range(runs):
+        shutil.rmtree(ledger / ".cache", ignore_errors=True)
+        cold.append(timed(args, env))
+    timed(args, env)  # fills the cache
+    warm = [timed(args, env) for _ in range(runs)]
+    html = timed(report("html"), env)
+    docx = timed(report("docx"), env)
+    size = (root / "out.md").stat().st_size
+    # The targets of issues 11 and 14: 10,000 villages warm under 2 s and cold under 5 s; a province's
+    # 50,000 (or more) warm within 5 s.
+    warm_target = 2.0 if villages <= 10_000 else 5.0
+    cold_target = 5.0 if villages <= 10_000 else None
+    print(f"{villages} villages, lax report --year 2026 --format md (median of {runs}; output {size:,} bytes)")
+    print(f"  cold (no lax cache): {_median(cold):5.2f} s   runs: {_shown(cold)}" + (f"   target < {cold_target} s" if cold_target else ""))
+    print(f"  warm (cache):        {_median(warm):5.2f} s   runs: {_shown(warm)}   target < {warm_target} s")
+    print(f"  warm html {html[0]:.2f} s ({html[1]:.2f} CPU), warm docx {docx[0]:.2f} s ({docx[1]:.2f} CPU)")
+    ok = _median(warm) < warm_target and (cold_target is None or _median(cold) < cold_target)
+    print("  OK" if ok else "  SLOWER THAN THE TARGET")
+    return ok
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--villages", type=int, default=10_000)
+    ap.add_argument("--villages", type=int, nargs="+", default=[10_000, 50_000])
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--keep", type=Path, help="build the ledger here and keep it")
+    ap.add_argument("--keep", type=Path, help="build the ledgers here and keep them")
+    ap.add_argument(
+        "--source",
+        action="store_true",
+        help="compile lax's modules from source in every run, as a checkout does with PYTHONDONTWRITEBYTECODE=1 "
+        "(default: compiled once first, as an installed lax has them)",
+    )
     opts = ap.parse_args()
 
-    root = opts.keep or Path(tempfile.mkdtemp(prefix="lax-bench-report-"))
-    ledger = root / "ledger"
+    top = opts.keep or Path(tempfile.mkdtemp(prefix="lax-bench-report-"))
+    env = {**os.environ, "LAX_TODAY": "2027-01-15", "LAX_LANG": "zh", "PYTHONPATH": str(ROOT)}
+    if opts.source:
+        for cache in (ROOT / "lax").rglob("__pycache__"):  # lax's own compiled modules (pytest makes them again)
+            shutil.rmtree(cache, ignore_errors=True)
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        print("lax's modules compiled from source in every run")
+    else:
+        compileall.compile_dir(str(ROOT / "lax"), quiet=1)
+        print("lax's modules compiled once before timing (as installed)")
     try:
-        t0 = time.perf_counter()
-        if ledger.exists():
-            shutil.rmtree(ledger)
-        write_ledger(ledger, opts.villages)
-        print(f"ledger: {opts.villages} villages written in {time.perf_counter() - t0:.1f} s ({ledger})")
-        env = {**os.environ, "LAX_TODAY": "2027-01-15", "LAX_LANG": "zh"}
-
-        def report(fmt: str) -> list[str]:
-            return [
-                "report",
-                "--year",
-                "2026",
-                "--format",
-                fmt,
-                "--ledger",
-                str(ledger),
-                "--output",
-                str(root / f"out.{fmt}"),
-            ]
-
-        args = report("md")
-        time.sleep(2.1)  # files younger than two seconds are not cached (the ledger's "racy" rule)
-        cold = []
-        for _ in range(opts.runs):
-            shutil.rmtree(ledger / ".cache", ignore_errors=True)
-            cold.append(timed(args, env))
-        timed(args, env)  # fills the cache
-        warm = [timed(args, env) for _ in range(opts.runs)]
-        html = timed(report("html"), env)
-        docx = timed(report("docx"), env)
-        size = (root / "out.md").stat().st_size
-        print(
-            f"lax report --year 2026 --format md: cold (no lax cache) best {min(cold):.2f} s of {opts.runs} "
-            f"[{', '.join(f'{x:.2f}' for x in cold)}]; warm best {min(warm):.2f} s "
-            f"[{', '.join(f'{x:.2f}' for x in warm)}]; output {size:,} bytes"
-        )
-        print(f"warm html {html:.2f} s, warm docx {docx:.2f} s")
-        print(
-            f"targets: warm < 2 s: {'met' if min(warm) < 2 else 'NOT met'}; "
-            f"cold < 5 s: {'met' if min(cold) < 5 else 'NOT met'}"
-        )
+        results = [bench(top / f"v{n}", n, opts.runs, env) for n in opts.villages]
+        print("OK" if all(results) else "SLOWER THAN A TARGET")
     finally:
         if not opts.keep:
-            shutil.rmtree(root, ignore_errors=True)
+            shutil.rmtree(top, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""`lax ledger list`'s own cache (`.cache/list.json`): the same output as without it, and never stale: a hand
+"""`lax ledger list`'s own cache (`.cache/list.txt`): the same output as without it, and never stale: a hand
 edit of the same size, a file added or removed, another date or policy, a ledger with problems."""
 
 import json
@@ -80,7 +80,7 @@ def test_the_cached_list_is_the_list_in_every_format(tmp_path):
     _settled()
     cold = {f: _list(led, fmt=f) for f in ("json", "csv", "table")}
     assert all(r.exit_code == 0 for r in cold.values())
-    assert (led / ".cache" / "list.json").exists()
+    assert (led / ".cache" / "list.txt").exists()
     data = json.loads(cold["json"].stdout)
     assert [v["village"] for v in data["villages"]] == ["宋三村", "东阳村"]
     assert [v["status"] for v in data["villages"]] == ["rectifying", "identified"]
@@ -96,7 +96,7 @@ def test_a_hand_edit_of_the_same_size_and_time_shows_in_the_next_list(tmp_path):
     led = _ledger(tmp_path)
     _settled()
     _list(led)
-    assert _list(led).exit_code == 0 and (led / ".cache" / "list.json").exists()
+    assert _list(led).exit_code == 0 and (led / ".cache" / "list.txt").exists()
     p = led / "邓埠镇-宋三村.yaml"
     st = p.stat()
     p.write_text(SONGSAN.replace("C13]", "C12]"), encoding="utf-8")  # same size
@@ -143,22 +143,32 @@ def test_a_ledger_with_problems_says_them_on_every_run(tmp_path):
         assert r.exit_code == 2
         assert "the same village as 邓埠镇-宋三村" in r.stderr
         assert "notes.txt" in r.stderr
-    assert not (led / ".cache" / "list.json").exists()
+    assert not (led / ".cache" / "list.txt").exists()
     (led / "邓埠镇-宋三村-360622101201.yaml").unlink()
     _settled()
     for _ in range(2):  # the stray file is still named when the rows come from the cache
         r = _list(led)
         assert r.exit_code == 2 and "notes.txt" in r.stderr and "the same village" not in r.stderr
-    assert (led / ".cache" / "list.json").exists()
+    assert (led / ".cache" / "list.txt").exists()
 
 
 def test_a_corrupt_list_cache_is_ignored(tmp_path):
     led = _ledger(tmp_path)
     _settled()
     good = _list(led).stdout
-    (led / ".cache" / "list.json").write_bytes(b"\x80\x04\x95 not json cos\nsystem\n")
+    (led / ".cache" / "list.txt").write_bytes(b"\x80\x04\x95 not json cos\nsystem\n")
     assert _list(led).stdout == good
-    (led / ".cache" / "list.json").write_text('{"sig": null, "rows": [[1, 2]]}', encoding="utf-8")
+    (led / ".cache" / "list.txt").write_text('{"sig": null, "rows": [[1, 2]]}', encoding="utf-8")
+    assert _list(led).stdout == good
+    # The right key, but the rows cut short, or one row without its fields.
+    cache = led / ".cache" / "list.txt"
+    _list(led)
+    whole = cache.read_text(encoding="utf-8")
+    cache.write_text(whole[: whole.rindex("\n", 0, len(whole) - 1) + 1], encoding="utf-8")
+    assert _list(led).stdout == good
+    _list(led)
+    head, _nl, rows = cache.read_text(encoding="utf-8").partition("\n")
+    cache.write_text(head + "\n" + rows.replace("\x1f", " ", 3), encoding="utf-8")
     assert _list(led).stdout == good
 
 
@@ -166,12 +176,9 @@ def test_rows_cached_by_another_version_of_lax_are_not_used(tmp_path, monkeypatc
     led = _ledger(tmp_path)
     _settled()
     _list(led)
-    cache = led / ".cache" / "list.json"
+    cache = led / ".cache" / "list.txt"
     # Spoil the cached rows but keep their key: this lax answers from them (the cache is really used) ...
-    saved = json.loads(cache.read_text(encoding="utf-8"))
-    for row in saved["rows"]:
-        row[3] = row[3].replace("宋三村", "假村")
-    cache.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
+    cache.write_text(cache.read_text(encoding="utf-8").replace("宋三村", "假村"), encoding="utf-8")
     assert [v["village"] for v in json.loads(_list(led).stdout)["villages"]] == ["假村", "东阳村"]
     # ... another version of lax (other rules, another row format) does not.
     monkeypatch.setattr("lax.ledger.views.__version__", "9.9.9")

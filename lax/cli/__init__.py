@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from lax import __version__
+from lax.cli import coerce
 from lax.cli.check import _Progress, _progress_bar, check  # noqa: F401 - `from lax.cli import _Progress` keeps working
 from lax.cli.common import LangOpt, LaxGroup, err, set_debug
 from lax.cli.form import criteria_cmd, form
@@ -22,6 +23,8 @@ from lax.cli.ledger import app as ledger_app
 from lax.cli.report import report as report_command
 from lax.cli.site import site as site_command
 from lax.i18n import _
+
+coerce.install()  # before any command runs: plain option values without importing pydantic (0.2 s a command)
 
 app = typer.Typer(
     name="lax",

@@ -148,6 +148,10 @@ class _Parsed:
     # (line, code, message) found in the YAML itself: a key given twice in a mapping (YAML keeps only the
     # last, silently), a control character in a text. `_entry_from` reports them with the rest.
     problems: list = field(default_factory=list)
+    # True when every value is of JSON's own types (text, whole and finite numbers, true/false, null, lists,
+    # maps with text keys) but for dates as the direct value of a key: what the exact parser gives when no
+    # list or map holds a date. The entry cache stores such events without looking into every value.
+    json_plain: bool = False
 
 
 class _Unreadable(Exception):
@@ -374,7 +378,6 @@ _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _BOOLS = {"yes": True, "true": True, "on": True, "no": False, "false": False, "off": False}
 _PLAIN_BAD_START = set("-?:,[]{}#&*!|>'\"%@` ")
 _FLOW_STOP = set(",[]{}")
-_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE  # PyYAML refuses these; leave the refusal to it
 
 
 class _GiveUp(Exception):
@@ -507,60 +510,123 @@ def _block_value(s: str) -> Any:
     return _resolve_plain(s)
 
 
-def _fast_parse(text: str) -> _Parsed | None:
-    if (
-        "\r" in text
-        or "\t" in text
-        or not text.endswith("\n")
-        or text.startswith("\ufeff")
-        or YAML_ONLY_BREAKS.search(text)
-        or _NON_PRINTABLE.search(text)
-    ):
+# The characters the exact parser reads: a line break, printable ASCII, and what YAML prints outside ASCII
+# except its own line breaks (NEL, LS, PS) and the byte-order mark. Anything else (a tab, a CR, a control
+# character) leaves the file to PyYAML, which reads it, refuses it or reports it.
+_NOT_FAST = re.compile("[^\n -~\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+
+# The lines the exact parser has read, by their text: a ledger repeats most of its lines in file after file
+# (`- date: 2026-09-30`, `  type: planned`, `  criteria: [C05]`, who recorded), so each is parsed once per
+# run. Per line: its kind (`_TOP` `key: value`, `_ITEM` the first key of an event, `_MORE` another key of
+# it, `_EVENTS` the `events:` line), the key, the value as read, for a list or map how to copy it for each
+# use (`list.copy`, `dict.copy`, or `_fresh` when it holds lists or maps: every file's events own their
+# data), and whether a date is inside the list or map (see `_Parsed.json_plain`).
+_TOP, _ITEM, _MORE, _EVENTS = 0, 1, 2, 3
+_LINES: dict[str, tuple[int, str, Any, Any, bool]] = {}
+_MEMO_LINE = 300  # a longer line (a long note) is seldom repeated: kept out, so the memo stays small
+_MUTABLE = (list, dict)
+
+
+def _copier(value: Any) -> Any:
+    """How to copy a value read from a line for each use: None for a scalar (shared: it cannot change)."""
+    if not isinstance(value, _MUTABLE):
         return None
+    items = value if type(value) is list else value.values()
+    if any(isinstance(v, _MUTABLE) for v in items):
+        return _fresh
+    return list.copy if type(value) is list else dict.copy
+
+
+def _holds_date(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, dt.date):
+            return True
+        if isinstance(v, list):
+            stack.extend(v)
+        elif isinstance(v, dict):
+            stack.extend(v.values())
+    return False
+
+
+def _line(line: str) -> tuple[int, str, Any, Any, bool]:
+    """One line of the canonical layout, parsed (see `_LINES`); raises `_GiveUp`."""
+    if line == "events:":
+        return _EVENTS, "events", None, None, False
+    head = line[:2]
+    kind, start = (_ITEM, 2) if head == "- " else (_MORE, 2) if head == "  " else (_TOP, 0)
+    m = _LINE_RE.match(line, start)
+    if not m or (kind == _TOP and m.group(1) == "events"):  # `events: [...]` inline: PyYAML's to read (or refuse)
+        raise _GiveUp
+    key = _resolve_plain(m.group(1))
+    if not isinstance(key, str):
+        raise _GiveUp
+    value = _block_value(m.group(2))
+    copy = _copier(value)
+    return kind, key, value, copy, copy is not None and _holds_date(value)
+
+
+def _fresh(value: Any) -> Any:
+    """A copy of a flow list or map (nested only in lists and maps) for one file's event."""
+    if type(value) is list:
+        return [_fresh(v) if isinstance(v, _MUTABLE) else v for v in value]
+    return {k: _fresh(v) if isinstance(v, _MUTABLE) else v for k, v in value.items()}
+
+
+def _fast_parse(text: str) -> _Parsed | None:
+    if not text.endswith("\n") or _NOT_FAST.search(text):
+        return None
+    memo = _LINES
+    if len(memo) > 200_000:
+        memo.clear()
     try:
         doc: dict = {}
         key_lines: dict = {}
         event_lines: list = []
         events: list | None = None
-        current: dict | None = None
+        current: dict = {}
         current_keys: dict = {}
+        nested_date = False
         lines = text.split("\n")
         lines.pop()
         for n, line in enumerate(lines, 1):
-            if events is None:
-                if line == "events:":
-                    events = []
-                    doc["events"] = events
-                    key_lines["events"] = n
-                    continue
-                m = _LINE_RE.match(line)
-                if not m or m.group(1) in doc or m.group(1) == "events":
+            try:
+                kind, key, value, copy, dated = memo[line]
+            except KeyError:
+                item = _line(line)
+                if len(line) <= _MEMO_LINE:
+                    memo[line] = item
+                kind, key, value, copy, dated = item
+            if dated:
+                nested_date = True
+            if kind == _MORE:
+                if not events or key in current:
                     return None
-                key = _resolve_plain(m.group(1))
-                if not isinstance(key, str):
+            elif kind == _ITEM:
+                if events is None:
                     return None
-                doc[key] = _block_value(m.group(2))
-                key_lines[key] = n
-                continue
-            if line.startswith("- "):
                 current = {}
                 current_keys = {}
                 events.append(current)
                 event_lines.append((n, current_keys))
-            elif not line.startswith("  ") or current is None:
-                return None
-            m = _LINE_RE.match(line, 2)
-            if not m or m.group(1) in current:
-                return None
-            key = _resolve_plain(m.group(1))
-            if not isinstance(key, str):
-                return None
-            current[key] = _block_value(m.group(2))
+            elif events is not None or key in doc:
+                return None  # a top-level key after the events, or given twice
+            elif kind == _EVENTS:
+                events = []
+                doc["events"] = events
+                key_lines["events"] = n
+                continue
+            else:
+                doc[key] = value if copy is None else copy(value)
+                key_lines[key] = n
+                continue
+            current[key] = value if copy is None else copy(value)
             current_keys[key] = n
         if events is None:
             return None
-        return _Parsed(doc, key_lines, event_lines)
-    except (_GiveUp, IndexError, KeyError):
+        return _Parsed(doc, key_lines, event_lines, json_plain=not nested_date)
+    except (_GiveUp, IndexError, KeyError, RecursionError):  # lists nested past Python's limit: PyYAML says so
         return None
 
 

@@ -135,9 +135,12 @@ class _Cache:
             lines = []
             fromiso = dt.date.fromisoformat
             for day, etype, line, data, date_keys, criteria_line in raw_events:
-                data = dict(data)
-                for k in date_keys:
-                    data[k] = fromiso(data[k])
+                if type(data) is not dict:
+                    return None
+                if date_keys:  # a copy: the cache's own stays JSON (it is saved after this reading)
+                    data = dict(data)
+                    for k in date_keys:
+                        data[k] = fromiso(data[k])
                 events.append(Event(fromiso(day), etype, data, line))
                 lines.append(criteria_line)
             if not (isinstance(township, str) and isinstance(village, str) and (code is None or isinstance(code, str))):
@@ -146,12 +149,25 @@ class _Cache:
         except (TypeError, ValueError, KeyError, AttributeError):
             return None
 
-    def put(self, name: str, key: list[int], entry: Entry, criteria_lines: Sequence[int]) -> None:
+    def put(self, name: str, key: list[int], entry: Entry, criteria_lines: Sequence[int], plain: bool = False) -> None:
+        """Keep a checked entry; `plain` when its values are JSON's own types but for dates directly under
+        a key (`_Parsed.json_plain`), so only those are looked for."""
         # A file changed within the last two seconds could change again within the same timestamp tick
         # without its key changing (git's "racy" case); such a file is parsed again next time instead.
         if time.time_ns() - key[2] < 2_000_000_000:
             return
-        raw_events = []
+        raw_events: list[list] = []
+        if plain:
+            date = dt.date
+            for e, criteria_line in zip(entry.events, criteria_lines):
+                data = e.data
+                date_keys = [k for k, v in data.items() if type(v) is date]
+                if date_keys:
+                    data = {k: v.isoformat() if type(v) is date else v for k, v in data.items()}
+                raw_events.append([e.date.isoformat(), e.type, e.line, data, date_keys, criteria_line])
+            self.files[name] = [key, entry.township, entry.village, entry.code, raw_events]
+            self.dirty = True
+            return
         for e, criteria_line in zip(entry.events, criteria_lines):
             data = {}
             date_keys = []
@@ -269,7 +285,7 @@ def _load_scanned(
         entry = Entry(path, c.identity["township"], c.identity["village"], c.identity.get("code"), tuple(c.events))
         entries.append(entry)
         if cache is not None and key is not None and not c.problems and parsed.cacheable:
-            cache.put(d.name, key, entry, c.criteria_lines)
+            cache.put(d.name, key, entry, c.criteria_lines, parsed.json_plain)
         problems.extend(_typed(label, c.problems + _more_problems(c.events, c.criteria_lines, policy, criteria_ids)))
     if cache is not None:
         cache.keep_only({d.name for d in dirents})

@@ -60,10 +60,20 @@ def funds_problem(value: Any, confirmed: bool = False) -> str | None:
     return None
 
 
+_STAMPS: dict[str, bool] = {}  # the `at` texts seen in this run: one `check --record` writes one for many villages
+
+
 def _timestamp(value: Any) -> bool:
     """`'2026-11-29T23:50:00+08:00'`: a time with its UTC offset, written as text (`recorder.parse_timestamp`,
     by which `ledger log` orders events, so every `at` that verifies can be ordered)."""
-    return isinstance(value, str) and parse_timestamp(value) is not None
+    if not isinstance(value, str):
+        return False
+    ok = _STAMPS.get(value)
+    if ok is None:
+        if len(_STAMPS) > 100_000:
+            _STAMPS.clear()
+        ok = _STAMPS[value] = parse_timestamp(value) is not None
+    return ok
 
 
 def _value_problem(key: str, value: Any, etype: str, event: dict | None = None) -> tuple[str, str] | None:
@@ -138,12 +148,11 @@ def _value_problem(key: str, value: Any, etype: str, event: dict | None = None) 
 
 def _recorded_problem(value: Any) -> tuple[str, str] | None:
     """`recorded: {by: 李明, at: '2026-11-29T23:50:00+08:00'}`: who entered the event, and when."""
-    shape = _(
-        "recorded: must be {by: NAME, at: '2026-11-29T23:50:00+08:00'}",
-        "recorded：应为 {by: 姓名, at: '2026-11-29T23:50:00+08:00'}",
-    )
     if not isinstance(value, dict):
-        return "bad-value", shape
+        return "bad-value", _(
+            "recorded: must be {by: NAME, at: '2026-11-29T23:50:00+08:00'}",
+            "recorded：应为 {by: 姓名, at: '2026-11-29T23:50:00+08:00'}",
+        )
     unknown = [str(k) for k in value if k not in _RECORDED_KEYS]
     if unknown:
         return "unknown-key", _(
