@@ -142,7 +142,17 @@ def bench(root: Path, villages: int, runs: int, env: dict[str, str]) -> bool:
     print(f"ledger: {villages} villages written in {time.perf_counter() - t0:.1f} s ({ledger})")
 
     def report(fmt: str) -> list[str]:
-        return ["report", "--year", "2026", "--format", fmt, "--ledger", str(ledger), "--output", str(root / f"out.{fmt}")]
+        return [
+            "report",
+            "--year",
+            "2026",
+            "--format",
+            fmt,
+            "--ledger",
+            str(ledger),
+            "--output",
+            str(root / f"out.{fmt}"),
+        ]
 
     args = report("md")
     time.sleep(2.1)  # files younger than two seconds are not cached (the ledger's "racy" rule)
@@ -160,7 +170,10 @@ def bench(root: Path, villages: int, runs: int, env: dict[str, str]) -> bool:
     warm_target = 2.0 if villages <= 10_000 else 5.0
     cold_target = 5.0 if villages <= 10_000 else None
     print(f"{villages} villages, lax report --year 2026 --format md (median of {runs}; output {size:,} bytes)")
-    print(f"  cold (no lax cache): {_median(cold):5.2f} s   runs: {_shown(cold)}" + (f"   target < {cold_target} s" if cold_target else ""))
+    print(
+        f"  cold (no lax cache): {_median(cold):5.2f} s   runs: {_shown(cold)}"
+        + (f"   target < {cold_target} s" if cold_target else "")
+    )
     print(f"  warm (cache):        {_median(warm):5.2f} s   runs: {_shown(warm)}   target < {warm_target} s")
     print(f"  warm html {html[0]:.2f} s ({html[1]:.2f} CPU), warm docx {docx[0]:.2f} s ({docx[1]:.2f} CPU)")
     ok = _median(warm) < warm_target and (cold_target is None or _median(cold) < cold_target)

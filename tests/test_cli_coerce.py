@@ -24,7 +24,20 @@ from lax.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 
-SAMPLES = ["邓埠镇", "宋三村", "", " ", "-", "2026-09-30", "ledger", "out/洪湖乡 台账.xlsx", "../塘桥村", "yes", "0", "3"]
+SAMPLES = [
+    "邓埠镇",
+    "宋三村",
+    "",
+    " ",
+    "-",
+    "2026-09-30",
+    "ledger",
+    "out/洪湖乡 台账.xlsx",
+    "../塘桥村",
+    "yes",
+    "0",
+    "3",
+]
 
 
 def _params():

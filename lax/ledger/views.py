@@ -152,7 +152,9 @@ def _signature(names: Sequence[str], stats: Sequence[os.stat_result], as_of: dt.
     the date, the policy and lax's version (rows written by another lax, another rule or row format, never
     match). The numbers are hashed as one array of 64-bit integers (a third of the time of formatting them)."""
     h = hashlib.blake2b(digest_size=20)
-    h.update(f"{as_of.isoformat()}\0{policy!r}\0{_LIST_CACHE_VERSION}\0{__version__}\0".encode("utf-8", "surrogateescape"))
+    h.update(
+        f"{as_of.isoformat()}\0{policy!r}\0{_LIST_CACHE_VERSION}\0{__version__}\0".encode("utf-8", "surrogateescape")
+    )
     h.update("\0".join(names).encode("utf-8", "surrogateescape"))
     try:
         numbers = array("q")
