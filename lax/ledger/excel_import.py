@@ -1312,8 +1312,11 @@ def _rebuild_work(shown: str, sheet: str, data: list[list[Any]], problems: list[
         read, found = _check(parsed, Path(name), year)
         for line, code, message in sorted(found):
             index = max((i for i, (start, _k) in enumerate(parsed.event_lines) if start <= line), default=-1)
-            key = None
-            if index >= 0:
+            # The key a message is about leads it in both languages (`text: …`, `kind：…`): its column, even when
+            # the key is missing (its line is then the record's first); else the key on that line.
+            named = re.match(r"([a-z_]+)[:：]", message)
+            key = named.group(1) if named and named.group(1) in column else None
+            if key is None and index >= 0:
                 key = next((k for k, n in parsed.event_lines[index][1].items() if n == line), None)
             at(index, key, code, message)
         if found:
