@@ -12,6 +12,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from hypothesis_profiles import examples
 from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner
 
@@ -359,3 +362,53 @@ def test_an_export_names_a_broken_work_file_and_leaves_it_out(county, tmp_path):
     ]
     work = cells(tmp_path / "台账.xlsx")["工作记录 work"]
     assert {row[0] for row in work[1:]} == {"_work/2027.yaml"}  # the broken year left out whole, never a part
+
+
+# ------------------------------------------------------------------------------- any work record comes back
+
+TRICKY = ["=SUM(A1:A3)", "+86 138", "-5", "@某人", "'quoted", "500", "true", "null", "2026-03-31", "[C05]",
+          '{"a":1}', '"引号"', "第一行\n第二行", "零宽\u200b空格", "NaN", "1e5", "｜全角", "＝全角等号"]  # fmt: skip
+# What `lax ledger work` takes: trimmed text, line breaks but no other control characters.
+TEXTS = st.one_of(
+    st.sampled_from(TRICKY),
+    st.text(st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="\u2028\u2029\x85") | st.just("\n"),
+            min_size=1, max_size=30),
+).filter(lambda t: t.strip() == t and t)  # fmt: skip
+RECORDS = st.lists(
+    st.tuples(
+        st.dates(dt.date(2026, 1, 1), dt.date(2027, 12, 31)),
+        st.one_of(st.none(), st.sampled_from(["邓埠镇", "黄溪镇", "洪湖乡", "500", "=乡"])),
+        st.sampled_from(["organisation", "documents", "meetings", "publicity", "training", "inspection", "system",
+                         "funds", "other"]),
+        TEXTS,
+        st.one_of(st.none(), st.integers(0, 10_000)),
+        st.one_of(st.none(), st.integers(0, 300)),
+        st.one_of(st.none(), st.integers(0, 10**7), st.floats(0, 10**7).map(lambda f: round(f, 2))),
+    ),
+    min_size=1,
+    max_size=6,
+)  # fmt: skip
+
+
+@examples(15)
+@given(RECORDS)
+def test_any_work_record_comes_back_byte_for_byte(tmp_path_factory, records):
+    from lax.ledger import WorkRecord, add_work
+    from lax.problems import LaxError
+
+    base = tmp_path_factory.mktemp("work")
+    folder = base / "ledger"
+    for day, township, kind, text, people, villages, funds in records:
+        record = WorkRecord(day, "township" if township else "county", township, kind, text, people, villages,
+                            funds, {"by": "李明", "at": "2027-03-01T09:00:00+08:00"})  # fmt: skip
+        try:
+            add_work(folder, record)
+        except LaxError:  # a value `lax ledger work` refuses (e.g. funds beyond the limit): not recorded
+            continue
+    assume(folder.exists())
+    before = files_of(folder)
+    done = lax("ledger", "export", str(base / "台账.xlsx"), "--ledger", str(folder))
+    assert done.returncode == 0, done.stderr
+    done = lax("ledger", "import", str(base / "台账.xlsx"), "--ledger", str(base / "again"))
+    assert done.returncode == 0, done.stderr
+    assert files_of(base / "again") == before
