@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -150,9 +150,7 @@ def export_ledger(
         _("Ledger", "台账"),
         keep,
         events=export_files(entries, towns, rows, status, township),
-        more=(
-            lambda book: _add_whole_ledger_sheets(book, towns, work, start) if whole else None
-        ),
+        more=(lambda book: _add_whole_ledger_sheets(book, towns, work, start)) if whole else None,
     )
     return len(rows)
 
@@ -165,11 +163,12 @@ def _write_xlsx(
     sheet_name: str,
     keep: Sequence[Path] = (),
     events: Sequence[LedgerFile] | None = None,
-    more: Any = None,
+    more: Callable[[Any], None] | None = None,
 ) -> None:
     """The styled 台账 (a title merged over the columns, a bold boxed header, boxed rows, dates as dates;
     frozen under the header; printed landscape, fitted to the page width, the header on every page), then
-    the events sheet when `events` is given. Written with `lax.render.xlsx` (fast, flat memory)."""
+    the sheets `more` adds (a full export's submissions, work record and first quarter), the events sheet when
+    `events` is given. Written with `lax.render.xlsx` (fast, flat memory)."""
     from lax.files import atomic_path, check_output
     from lax.read.header import column_letter
     from lax.render.xlsx import DATE_FORMAT, XlsxWriter

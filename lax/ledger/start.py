@@ -72,7 +72,12 @@ def read_start_doc(folder: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
     start, problems = _read(Path(folder))
     if start is None or problems:
         return None, problems
-    doc = parse_text(_read_text(path, str(path))).doc
+    try:  # the whole document (`_read` checked it; `recorded` too)
+        doc = parse_text(_read_text(path, str(path))).doc
+    except _Unreadable as e:
+        return None, [Problem(e.code, e.message, str(path), line=e.line)]
+    if not isinstance(doc, dict):  # replaced in between: nothing to carry
+        return None, []
     return {k: doc[k] for k in _KEYS if k in doc}, []
 
 
