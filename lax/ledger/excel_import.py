@@ -980,7 +980,8 @@ def import_events(
     shown = str(path)
     problems: list[Problem] = []
     files = _rebuild_files(path, sheet, data, problems)
-    extras = _whole_ledger(path, folder, problems) if whole else []
+    sheets = [sheet]  # the order problems are listed in: this sheet's first, then the work and start sheets
+    extras = _whole_ledger(path, problems, sheets) if whole else []
     texts: list[tuple[LedgerFile, int, Path, str]] = []
     seen: dict[Any, int] = {}
     for f, row, rows in files:
@@ -1092,7 +1093,6 @@ def import_events(
         created += len(more)
         unchanged += same
         if problems:
-            sheets = [sheet, *(x.sheet for x in extras)]
             problems.sort(
                 key=lambda p: (
                     sheets.index(p.sheet) if p.sheet in sheets else 0,
@@ -1161,14 +1161,18 @@ def _lax_sheets(path: Path, headers: dict[str, tuple[str, ...]]) -> dict[str, tu
     return found
 
 
-def _whole_ledger(path: Path, folder: Path, problems: list[Problem]) -> list[_Extra]:
+def _whole_ledger(path: Path, problems: list[Problem], names: list[str]) -> list[_Extra]:
+    """The work files and `_ledger.yaml` of the workbook's work and start sheets (none when it has neither);
+    the names of the sheets read are appended to `names`."""
     from lax.ledger.excel import START_COLUMNS, work_columns
 
     sheets = _lax_sheets(path, {"work": work_columns(), "start": START_COLUMNS})
     extras: list[_Extra] = []
     if "work" in sheets:
+        names.append(sheets["work"][0])
         extras += _rebuild_work(str(path), *sheets["work"], problems)
     if "start" in sheets:
+        names.append(sheets["start"][0])
         extras += _rebuild_start(str(path), *sheets["start"], problems)
     return extras
 
