@@ -314,6 +314,26 @@ def test_a_work_record_missing_or_twice(county, tmp_path):
     assert not (tmp_path / "副本").exists() or files_of(tmp_path / "副本") == {}
 
 
+def test_hostile_work_cells_are_one_line_each(county, tmp_path):
+    """A control character written out in JSON, a tagged value where a date goes, a number typed over a
+    text cell: each one line at its place, nothing imported, never a traceback."""
+    book = edited(tmp_path, county, {"工作记录 work": [
+        ("text", "2", '"会议\\u001b纪要"'),
+        ("date", "3", '{"$bytes":"AAAA"}'),
+    ], "起始季度 start": [("start", "2", 2026)]})  # fmt: skip
+    done = lax("ledger", "import", book, "--ledger", "副本")
+    assert done.returncode == 2
+    w = "改过.xlsx, sheet 工作记录 work"
+    assert done.stderr.splitlines() == [
+        "nothing imported: 3 problem(s) in 改过.xlsx",
+        f"{w}, row 2, column G: control character in '会议\\x1b纪要' (remove it or write it out) [control-character]",
+        f"{w}, row 3, column C: date: b'\\x00\\x00\\x00' is not a date like 2027-03-05 (unquoted) [bad-date]",
+        "改过.xlsx, sheet 起始季度 start, row 2, column B: 2026.0 is not a value as lax writes it (text; edit the "
+        "ledger, not this sheet) [bad-cell]",
+    ]
+    assert not (tmp_path / "副本").exists() or files_of(tmp_path / "副本") == {}
+
+
 def test_bad_first_quarter_cells(county, tmp_path):
     book = edited(tmp_path, county, {"起始季度 start": [("start", "2", "2026Q5")]})
     done = lax("ledger", "import", book, "--ledger", "副本")
