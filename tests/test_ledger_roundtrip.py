@@ -360,7 +360,7 @@ def test_export_then_import_keeps_the_rebound_and_the_failed_acceptance(songsan)
     from openpyxl import load_workbook
 
     wb = load_workbook(songsan / "台账.xlsx")
-    assert wb.sheetnames == ["Ledger", EVENTS_SHEET]
+    assert wb.sheetnames == ["Ledger", "Submissions", EVENTS_SHEET]
     ws = wb[EVENTS_SHEET]
     rows = [[c.value for c in row] for row in ws.iter_rows()]
     header = rows[0]

@@ -1034,7 +1034,7 @@ def export_cmd(
 
     Example: lax ledger export 台账.xlsx --as-of 2026-12-31
     """
-    from lax.ledger.excel_export import export_ledger, township_files
+    from lax.ledger.excel_export import export_ledger, start_file, township_files, work_files
     from lax.lifecycle import STATUSES
 
     if status is not None and status.strip().lower() not in STATUSES:
@@ -1052,6 +1052,9 @@ def export_cmd(
     on = _date(as_of, "--as-of")
     entries, problems = _entries(ledger)
     towns, town_problems = township_files(ledger)
+    whole = status is None and township is None  # the work records and the first quarter: a full export only
+    work, work_problems = work_files(ledger) if whole else ([], [])
+    start, start_problems = start_file(ledger) if whole else (None, [])
     count = export_ledger(
         entries,
         output,
@@ -1061,9 +1064,11 @@ def export_cmd(
         township.strip() if township else None,
         towns,
         keep=keep,
+        work=work,
+        start=start,
     )
     _out(_(f"wrote {count} village(s) to {output}", f"已将 {count} 个村写入 {output}"))
-    _warn(problems + town_problems)
+    _warn(problems + town_problems + work_problems + start_problems)
 
 
 # ------------------------------------------------------------------------------------------- tables

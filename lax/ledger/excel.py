@@ -371,6 +371,36 @@ def _rebuilt_order(etype: str, present: Iterable[str], other: list[str]) -> list
     return usual + rest + [k for k in other if k not in usual and k not in rest]
 
 
+# ------------------------------------------------------------- the rest of the ledger: work and first quarter
+#
+# A full export (no --township, no --status) carries the files of the ledger that are not events of a village
+# or township, in the same cell encoding: `工作记录 work`, one row per work record (`lax ledger work`,
+# `_work/<year>.yaml`: the file, the record's number in it, then its keys), and `起始季度 start`, the
+# ledger's first quarter (`lax ledger start`, `_ledger.yaml`). Import rebuilds these files as lax writes
+# them, after the checks `lax ledger verify` makes of them.
+
+WORK_SHEET = "工作记录 work"
+WORK_FIXED = ("file", "record")
+START_SHEET = "起始季度 start"
+START_COLUMNS = ("file", "start", "recorded")
+
+
+def work_columns() -> tuple[str, ...]:
+    """The work sheet's header: the file, the record's number, `date` and the record keys in written order."""
+    from lax.ledger.work import RECORD_KEYS
+
+    return (*WORK_FIXED, "date", *RECORD_KEYS)
+
+
+@dataclass(frozen=True)
+class WorkFile:
+    """One year's work file as the work sheet holds it: `_work/2027.yaml` and its records (each a dict of
+    `date` and the record keys, as written), in the order of the file."""
+
+    name: str
+    records: tuple[dict[str, Any], ...]
+
+
 # ------------------------------------------------------------------------------------------ re-exports
 # Every name the import and export modules define, as callers and tests have always imported it from here.
 # Looked up lazily (PEP 562): an eager import at the end of this module would fail whenever
@@ -414,6 +444,8 @@ _EXPORT_NAMES = (
     "event_rows",
     "_add_events_sheet",
     "export_files",
+    "work_files",
+    "start_file",
 )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,17 +24,22 @@ from lax.ledger.excel import (
     _OTHER_COLUMN,
     COLUMNS,
     EVENTS_SHEET,
+    START_COLUMNS,
+    START_SHEET,
+    WORK_SHEET,
     Column,
     LedgerFile,
+    WorkFile,
     _event_columns,
     _json_text,
     _number,
     _rebuilt_order,
     encode_cell,
     neutralise,
+    work_columns,
 )
 from lax.lifecycle import Event, state_as_of, status_label
-from lax.problems import LaxError
+from lax.problems import LaxError, Problem
 from lax.show import yes_no
 
 # ----------------------------------------------------------------------------------------------- export
@@ -123,11 +128,16 @@ def export_ledger(
     township: str | None = None,
     towns: Sequence[LedgerFile] = (),
     keep: Sequence[Path] = (),
+    work: Sequence[WorkFile] = (),
+    start: dict[str, Any] | None = None,
 ) -> int:
     """Write the ledger as a styled Excel 台账, plus the events sheet that holds every event of the villages
     (and of the township files `towns`, see `township_files`) exactly; returns the number of 台账 rows.
+    A full export (no `status`, no `township`) also carries the submissions for reading, the work records
+    `work` (`work_files`) and the first quarter `start` (`start_file`): the whole ledger, for import.
     `keep`: files and folders (the ledger) the output may not overwrite or land in (`lax.files.atomic_path`)."""
     rows = export_rows(entries, crit, as_of, status, township)
+    whole = status is None and township is None
     title = _(
         f"Ledger of weak and lax village Party organisations (as of {as_of})",
         f"软弱涣散村党组织整顿台账（截至 {as_of.year}年{as_of.month}月{as_of.day}日）",
@@ -140,6 +150,7 @@ def export_ledger(
         _("Ledger", "台账"),
         keep,
         events=export_files(entries, towns, rows, status, township),
+        more=(lambda book: _add_whole_ledger_sheets(book, towns, work, start)) if whole else None,
     )
     return len(rows)
 
@@ -152,10 +163,12 @@ def _write_xlsx(
     sheet_name: str,
     keep: Sequence[Path] = (),
     events: Sequence[LedgerFile] | None = None,
+    more: Callable[[Any], None] | None = None,
 ) -> None:
     """The styled 台账 (a title merged over the columns, a bold boxed header, boxed rows, dates as dates;
     frozen under the header; printed landscape, fitted to the page width, the header on every page), then
-    the events sheet when `events` is given. Written with `lax.render.xlsx` (fast, flat memory)."""
+    the sheets `more` adds (a full export's submissions, work record and first quarter), the events sheet when
+    `events` is given. Written with `lax.render.xlsx` (fast, flat memory)."""
     from lax.files import atomic_path, check_output
     from lax.read.header import column_letter
     from lax.render.xlsx import DATE_FORMAT, XlsxWriter
@@ -198,6 +211,8 @@ def _write_xlsx(
                     )
                     cells.append((value, style))
                 ws.row(cells)
+            if more is not None:  # the sheets only a full export has (`_add_whole_ledger_sheets`)
+                more(book)
             if events is not None:
                 _add_events_sheet(book, events)
     except OSError as e:
@@ -345,3 +360,141 @@ def export_files(
     if status is None:
         files += [t for t in towns if township is None or t.township == township]
     return files
+
+
+# --------------------------------------------------------------- the rest of the ledger (a full export only)
+# Submissions for reading (their township files are in the events sheet), then the work records and the
+# first quarter, in the events sheet's cell encoding (`lax.ledger.excel`), which import reads back.
+
+
+def work_files(folder: Path) -> tuple[list[WorkFile], list[Problem]]:
+    """Every work file of the ledger (`_work/<year>.yaml`) with its records in the file's order, and the
+    problems of `_work/`. A file with a problem is left out whole (never a part of it): the export names it."""
+    from lax.ledger.work import WORK_DIR, _files, _read, record_dict
+
+    files, problems = _files(Path(folder))
+    out = []
+    for path, year in files:
+        records, found, _text = _read(path, year)
+        if found:
+            problems.extend(found)
+            continue
+        out.append(WorkFile(f"{WORK_DIR}/{path.name}", tuple(record_dict(r) for r in records)))
+    return out, problems
+
+
+def start_file(folder: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The ledger's first quarter as `_ledger.yaml` holds it (`{start, recorded}`), None when none is set or
+    the file has a problem (then named)."""
+    from lax.ledger.start import read_start_doc
+
+    return read_start_doc(Path(folder))
+
+
+def _sheet_styles(book: Any) -> tuple[int, int, int]:
+    """(header, cell, wrapped cell) styles, as the 台账 sheet has them."""
+    head = book.style(bold=True, fill="DDEBF7", border="999999", horizontal="center", vertical="center", wrap=True)
+    return head, book.style(border="999999", vertical="top"), book.style(border="999999", vertical="top", wrap=True)
+
+
+def _add_whole_ledger_sheets(
+    book: Any, towns: Sequence[LedgerFile], work: Sequence[WorkFile], start: dict[str, Any] | None
+) -> None:
+    if any(e.type == "submission" for t in towns for e in t.events):
+        _add_submissions_sheet(book, towns)
+    if work:
+        _add_work_sheet(book, work)
+    if start is not None:
+        _add_start_sheet(book, start)
+
+
+SUBMISSIONS_SHEET = ("Submissions", "乡镇报送")
+_SUBMISSION_COLUMNS = (
+    Column("township", "乡镇", "Township", (), 12),
+    Column("quarter", "报送季度", "Quarter", (), 10),
+    Column("villages", "排查村数", "Villages examined", (), 10),
+    Column("date", "记录日期", "Recorded on", (), 12),
+    Column("source", "报送文件", "Sheet sent", (), 30),
+    Column("by", "记录人", "Recorded by", (), 10),
+    Column("note", "备注", "Note", (), 30),
+)
+
+
+def _add_submissions_sheet(book: Any, towns: Sequence[LedgerFile]) -> None:
+    """The townships' quarterly submissions for people to read (township, quarter, villages examined, …),
+    printed as the 台账 is. Import does not read it: the township files come back from the events sheet."""
+    from lax.render.xlsx import DATE_FORMAT
+
+    columns = _SUBMISSION_COLUMNS
+    ws = book.sheet(
+        _(*SUBMISSIONS_SHEET),
+        widths=[c.width for c in columns],
+        freeze="B2",
+        landscape=True,
+        fit_width=True,
+        print_rows="1:1",
+    )
+    head, plain, wrapped = _sheet_styles(book)
+    dated = book.style(border="999999", vertical="top", num_fmt=DATE_FORMAT)
+    ws.row([(c.title(), head) for c in columns])
+    subs = [(t.township, e) for t in towns for e in t.events if e.type == "submission"]
+    for township, e in sorted(subs, key=lambda s: (s[0], str(s[1].data.get("quarter", "")), s[1].date)):
+        d = e.data
+        recorded = d.get("recorded")
+        source = d.get("source")
+        values = {
+            "township": township,
+            "quarter": d.get("quarter"),
+            "villages": d.get("villages"),
+            "date": e.date,
+            "source": source if isinstance(source, str) else None,
+            "by": recorded.get("by") if isinstance(recorded, dict) else None,
+            "note": d.get("note"),
+        }
+        ws.row(
+            [
+                (
+                    values[c.key],
+                    dated if isinstance(values[c.key], dt.date) else wrapped if c.width >= 30 else plain,
+                )
+                for c in columns
+            ]
+        )
+
+
+def _add_work_sheet(book: Any, files: Sequence[WorkFile]) -> None:
+    """The work records, one row each: the file, the record's number in it, then its keys, every value in
+    the events sheet's cell encoding; printed as the 台账 is."""
+    header = work_columns()
+    widths = {"file": 16, "record": 7, "date": 11, "level": 9, "township": 10, "kind": 13, "text": 50}
+    ws = book.sheet(
+        WORK_SHEET,
+        widths=[widths.get(h, 10 if h != "recorded" else 40) for h in header],
+        freeze="C2",
+        landscape=True,
+        fit_width=True,
+        print_rows="1:1",
+    )
+    head, plain, wrapped = _sheet_styles(book)
+    ws.row([(h, head) for h in header])
+    for f in files:
+        if not f.records:  # a year's file with no records yet: its name alone
+            ws.row([(encode_cell(f.name), plain)] + [(None, plain)] * (len(header) - 1))
+        for i, record in enumerate(f.records, 1):
+            cells: list[Any] = [(encode_cell(f.name), plain), (i, plain)]
+            for key in header[2:]:
+                value = record.get(key)
+                cells.append((encode_cell(value) if key in record else None, wrapped if key == "text" else plain))
+            ws.row(cells)
+
+
+def _add_start_sheet(book: Any, start: dict[str, Any]) -> None:
+    """The ledger's first quarter (`_ledger.yaml`): one row under its header."""
+    ws = book.sheet(START_SHEET, widths=[14, 10, 40], freeze="A2", landscape=True, fit_width=True, print_rows="1:1")
+    head, plain, _wrapped = _sheet_styles(book)
+    ws.row([(h, head) for h in START_COLUMNS])
+    from lax.ledger.names import LEDGER_FILE
+
+    row = {"file": LEDGER_FILE, **start}
+    ws.row([(encode_cell(row[k]) if k in row else None, plain) for k in START_COLUMNS])
+

@@ -340,7 +340,7 @@ def import_ledger(
     path, folder = Path(path), Path(folder)
     exported = _events_sheet(path, sheet)
     if exported is not None:  # a workbook `ledger export` wrote: its events sheet holds every event exactly
-        return import_events(path, folder, crit, *exported)
+        return import_events(path, folder, crit, *exported, whole=sheet is None)
     problems: list[Problem] = []
     rows = _read_rows(path, sheet, problems)
     policy = crit.policy
@@ -963,11 +963,14 @@ def yaml_errors() -> type:
     return yaml.YAMLError
 
 
-def import_events(path: Path, folder: Path, crit: Criteria, sheet: str, data: list[list[Any]]) -> ImportResult:
+def import_events(
+    path: Path, folder: Path, crit: Criteria, sheet: str, data: list[list[Any]], whole: bool = True
+) -> ImportResult:
     """Rebuild the ledger files from an exported workbook's events sheet: byte for byte the files that were
     exported; all or nothing. Into a ledger that already has some of them, the rules of the 台账 import hold:
     a village (or township file) with exactly these events is left as it is, one with other records is a
-    problem and nothing is imported."""
+    problem and nothing is imported. `whole` (no --sheet): the work records and the first quarter too, from
+    their sheets when the workbook has them (`_whole_ledger`), in the same transaction."""
     from lax.ledger import TOWNSHIPS_DIR, parse_text
     from lax.ledger.fileformat import _read_text, _Unreadable
     from lax.ledger.names import _inside
@@ -977,6 +980,8 @@ def import_events(path: Path, folder: Path, crit: Criteria, sheet: str, data: li
     shown = str(path)
     problems: list[Problem] = []
     files = _rebuild_files(path, sheet, data, problems)
+    sheets = [sheet]  # the order problems are listed in: this sheet's first, then the work and start sheets
+    extras = _whole_ledger(path, problems, sheets) if whole else []
     texts: list[tuple[LedgerFile, int, Path, str]] = []
     seen: dict[Any, int] = {}
     for f, row, rows in files:
@@ -1007,7 +1012,7 @@ def import_events(path: Path, folder: Path, crit: Criteria, sheet: str, data: li
                 continue
             seen[key] = row
         texts.append((f, row, target, text))
-    if not files and not problems:
+    if not files and not extras and not problems:
         raise LaxError(_(f"{shown}: the events sheet has no rows", f"{shown}：事件表没有数据行"))
     with locked(folder):
         entries, found = load_entries(folder)
@@ -1084,8 +1089,18 @@ def import_events(path: Path, folder: Path, crit: Criteria, sheet: str, data: li
             taken.add(new_path.name)
             changes.append(_plan(new_path, None, None, (f.township, f.village, f.code), list(f.events), crit.policy))
             created += 1
+        more, same = _place_extras(extras, folder, [f for f, *_rest in texts if f.village is None], problems)
+        created += len(more)
+        unchanged += same
         if problems:
-            problems.sort(key=lambda p: (p.row or 0, len(p.column or ""), p.column or ""))
+            problems.sort(
+                key=lambda p: (
+                    sheets.index(p.sheet) if p.sheet in sheets else 0,
+                    p.row or 0,
+                    len(p.column or ""),
+                    p.column or "",
+                )
+            )
             raise LaxError(
                 _(
                     f"nothing imported: {len(problems)} problem(s) in {shown}",
@@ -1093,7 +1108,376 @@ def import_events(path: Path, folder: Path, crit: Criteria, sheet: str, data: li
                 ),
                 details=[str(p) for p in problems],
             )
-        towns = [(_inside(folder / TOWNSHIPS_DIR, target), text) for target, text in towns]
+        towns = [(_inside(folder / TOWNSHIPS_DIR, target), text) for target, text in towns] + more
         # One transaction, as a record is: the village files and the township files land together or not at all.
         written = _commit(changes, towns, folder) + [target for target, _text in towns]
     return ImportResult(sum(1 for f, *_rest in texts if f.village is not None), created, unchanged, written)
+
+
+# ------------------------------------------------------------- the rest of the ledger: work and first quarter
+# A full export's `工作记录 work` and `起始季度 start` sheets (`lax.ledger.excel`): rebuilt as lax writes
+# `_work/<year>.yaml` and `_ledger.yaml`, after the checks `lax ledger verify` makes of those files; a bad
+# cell is a problem naming sheet, row and column, and nothing is imported. A workbook without them (an
+# older lax) imports as before.
+
+
+@dataclass
+class _Extra:
+    """A work file or `_ledger.yaml` rebuilt from its sheet, with where it came from."""
+
+    sheet: str
+    row: int  # the spreadsheet row of its first record
+    name: str  # `_work/2027.yaml` or `_ledger.yaml`
+    text: str
+    same: Any  # what the file in the ledger must hold to be "already there" (records, or {start, recorded})
+    shown: str = ""  # the workbook, as problems name it
+    start: str | None = None  # `_ledger.yaml`: its quarter, and the column it came from
+    start_column: str | None = None
+
+
+def _lax_sheets(path: Path, headers: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, list[list[Any]]]]:
+    """{which: (sheet name, cells)} of the sheets whose first row is one of `headers`' (the first of each)."""
+    found: dict[str, tuple[str, list[list[Any]]]] = {}
+    if not path.is_file() or zip_bomb(path) or guard.crashed(str(path), None):
+        return found
+    try:
+        with guard.watch(str(path), None), guard.native():
+            wb = open_workbook(path)
+        names = list(wb.sheet_names)
+    except Exception:  # noqa: BLE001 - the events sheet was read from it a moment ago; nothing more here
+        return found
+    for name in names:
+        if guard.crashed(str(path), name):
+            continue
+        try:
+            with guard.watch(str(path), name), guard.native():
+                data = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception:  # noqa: BLE001
+            continue
+        first = [v if isinstance(v, str) else None for v in data[0]] if data else []
+        for which, header in headers.items():
+            if which not in found and first[: len(header)] == list(header):
+                found[which] = (name, data)
+    return found
+
+
+def _whole_ledger(path: Path, problems: list[Problem], names: list[str]) -> list[_Extra]:
+    """The work files and `_ledger.yaml` of the workbook's work and start sheets (none when it has neither);
+    the names of the sheets read are appended to `names`."""
+    from lax.ledger.excel import START_COLUMNS, work_columns
+
+    sheets = _lax_sheets(path, {"work": work_columns(), "start": START_COLUMNS})
+    extras: list[_Extra] = []
+    if "work" in sheets:
+        names.append(sheets["work"][0])
+        extras += _rebuild_work(str(path), *sheets["work"], problems)
+    if "start" in sheets:
+        names.append(sheets["start"][0])
+        extras += _rebuild_start(str(path), *sheets["start"], problems)
+    return extras
+
+
+class _Cells:
+    """Reading one row of a lax sheet: each cell decoded (`decode_cell`), a bad one a problem at its place."""
+
+    def __init__(self, shown: str, sheet: str, header: list[Any], values: list[Any], row: int, problems: list[Problem]):
+        self.shown, self.sheet, self.header, self.values, self.row = shown, sheet, header, values, row
+        self.problems = problems
+        self.ok = True
+
+    def raw(self, c: int) -> Any:
+        return self.values[c] if c < len(self.values) else None
+
+    def bad(self, c: int, code: str, en: str, zh: str) -> None:
+        self.ok = False
+        raw = self.raw(c)
+        self.problems.append(
+            Problem(
+                code,
+                _(en, zh),
+                self.shown,
+                self.sheet,
+                self.row,
+                column_letter(c),
+                str(self.header[c]) if c < len(self.header) else None,
+                raw if not isinstance(raw, (dt.date, dt.datetime)) else raw.isoformat(),
+            )
+        )
+
+    def get(self, c: int) -> tuple[bool, Any]:
+        raw = self.raw(c)
+        if raw is None or raw == "":
+            return False, None
+        if not isinstance(raw, str):
+            self.bad(
+                c,
+                "bad-cell",
+                f"{raw!r} is not a value as lax writes it (text; edit the ledger, not this sheet)",
+                f"{raw!r} 不是 lax 写出的值（应为文字；请修改台账，不要修改此表）",
+            )
+            return False, None
+        try:
+            return True, decode_cell(raw)
+        except (ValueError, TypeError, KeyError, OverflowError) as e:
+            self.bad(
+                c, "bad-cell", f"'{raw[:60]}' is not a value as lax writes it ({e})", f"“{raw[:60]}”不是 lax 写出的值（{e}）"
+            )
+            return False, None
+
+    def number(self, c: int, what: str) -> int | None:
+        raw = self.raw(c)
+        if raw in (None, ""):
+            return None
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer() and raw >= 1:
+            return int(raw)
+        self.bad(c, "bad-cell", f"{raw!r} is not a {what} number", f"{raw!r} 不是{'记录' if what == 'record' else what}序号")
+        return None
+
+
+_WORK_NAME = re.compile(r"_work/([0-9]{4})\.yaml\Z")
+
+
+def _rebuild_work(shown: str, sheet: str, data: list[list[Any]], problems: list[Problem]) -> list[_Extra]:
+    """The work files of the work sheet: one row per record (file, record number, date and the record keys),
+    each file checked as `lax ledger verify` checks it, a problem placed at the record's row and key's column."""
+    from lax.ledger import parse_text
+    from lax.ledger.fileformat import _dump, _flow, _Unreadable
+    from lax.ledger.work import _check, dump_work, record_dict
+
+    header = list(data[0])
+    keys = [h for h in header[2:] if isinstance(h, str) and h]
+    column = {k: header.index(k) for k in keys}
+    files: dict[str, dict[str, Any]] = {}
+    spoilt: set[Any] = set()
+    for r in range(1, len(data)):
+        values = data[r]
+        if all(v in (None, "") for v in values):
+            continue
+        cells = _Cells(shown, sheet, header, values, r + 1, problems)
+        present, name = cells.get(0)
+        if cells.ok and not (present and isinstance(name, str) and _WORK_NAME.match(name)):
+            cells.bad(0, "bad-file", "the file must be a work file like _work/2027.yaml", "文件应为 _work/2027.yaml 这样的工作记录文件")
+        number = cells.number(1, "record")
+        record = {}
+        for key in keys:
+            present, value = cells.get(column[key])
+            if present:
+                record[key] = _flow(value) if key == "recorded" and isinstance(value, dict) else value
+        if cells.ok and number is None and record:
+            cells.bad(1, "missing-value", "a record needs its number", "记录需要序号")
+        if not cells.ok:
+            spoilt.add(name if isinstance(name, str) else None)
+            continue
+        f = files.setdefault(name, {"row": r + 1, "records": {}})
+        if number is not None:
+            if number in f["records"]:
+                cells.bad(
+                    1,
+                    "duplicate-event",
+                    f"record {number} of {name} is already on row {f['records'][number][1]}",
+                    f"{name} 的记录 {number} 已在第 {f['records'][number][1]} 行",
+                )
+                continue
+            f["records"][number] = (record, r + 1)
+    out = []
+    for name, f in files.items():
+        if name in spoilt:
+            continue
+        numbers = sorted(f["records"])
+        if numbers != list(range(1, len(numbers) + 1)):
+            missing = next(n for n in range(1, len(numbers) + 2) if n not in f["records"])
+            problems.append(
+                Problem(
+                    "missing-event",
+                    _(f"{name}: record {missing} is missing", f"{name}：缺少记录 {missing}"),
+                    shown,
+                    sheet,
+                    f["row"],
+                    "B",
+                    "record",
+                )
+            )
+            continue
+        year = int(_WORK_NAME.match(name).group(1))
+        records = [f["records"][n][0] for n in numbers]
+        rows = [f["records"][n][1] for n in numbers]
+
+        def at(index: int, key: str | None, code: str, message: str, rows=rows, first=f["row"]) -> None:
+            row = rows[index] if 0 <= index < len(rows) else rows[0] if rows else first
+            c = column.get(key or "", 0)
+            problems.append(Problem(code, message, shown, sheet, row, column_letter(c), key or "file", None))
+
+        try:
+            text = _dump({"year": year, "events": records})
+            parsed = parse_text(text)
+        except (_Unreadable, yaml_errors()) as e:
+            at(0, None, "bad-file", _(f"{name}: cannot be written as a work file ({e})", f"{name}：无法写成工作记录文件（{e}）"))
+            continue
+        read, found = _check(parsed, Path(name), year)
+        for line, code, message in sorted(found):
+            index = max((i for i, (start, _k) in enumerate(parsed.event_lines) if start <= line), default=-1)
+            # The key a message is about leads it in both languages (`text: …`, `kind：…`): its column, even when
+            # the key is missing (its line is then the record's first); else the key on that line.
+            named = re.match(r"([a-z_]+)[:：]", message)
+            key = named.group(1) if named and named.group(1) in column else None
+            if key is None and index >= 0:
+                key = next((k for k, n in parsed.event_lines[index][1].items() if n == line), None)
+            at(index, key, code, message)
+        if found:
+            continue
+        wrong = [i for i, (got, given) in enumerate(zip(read, records)) if record_dict(got) != given]
+        if len(read) != len(records) or wrong or dump_work(year, read) != text:
+            at(
+                wrong[0] if wrong else 0,
+                None,
+                "bad-file",
+                _(f"{name}: the record would not read back as given", f"{name}：记录写出后无法原样读回"),
+            )
+            continue
+        out.append(_Extra(sheet, f["row"], name, text, [record_dict(x) for x in read], shown))
+    return out
+
+
+def _rebuild_start(shown: str, sheet: str, data: list[list[Any]], problems: list[Problem]) -> list[_Extra]:
+    """`_ledger.yaml` from the start sheet's one row (file, start, recorded), checked as verify checks it."""
+    from lax.ledger.excel import START_COLUMNS
+    from lax.ledger.names import LEDGER_FILE
+    from lax.ledger.start import check_start_text, start_text
+    from lax.ledger.validate import _recorded_problem
+
+    header = list(data[0])
+    rows = [r for r in range(1, len(data)) if not all(v in (None, "") for v in data[r])]
+    out = []
+    for n, r in enumerate(rows):
+        cells = _Cells(shown, sheet, header, data[r], r + 1, problems)
+        if n:
+            cells.bad(0, "duplicate-event", "the ledger has one first quarter: one row only", "台账只有一个起始季度：只能有一行")
+            continue
+        got = {k: cells.get(c) for c, k in enumerate(START_COLUMNS)}
+        if not cells.ok:
+            continue
+        if got["file"] != (True, LEDGER_FILE):
+            cells.bad(0, "bad-file", f"the file must be {LEDGER_FILE}", f"文件应为 {LEDGER_FILE}")
+            continue
+        start = got["start"][1]
+        recorded = got["recorded"][1] if got["recorded"][0] else None
+        if recorded is not None:
+            wrong = _recorded_problem(recorded)
+            if wrong:
+                cells.bad(2, wrong[0], wrong[1], wrong[1])
+                continue
+        if not isinstance(start, str):
+            # `lax ledger start` takes a quarter; anything else is named as verify would name it
+            start = "" if start is None else start
+        try:
+            text = start_text(start, recorded)
+        except (yaml_errors(), TypeError, ValueError) as e:
+            cells.bad(1, "bad-value", f"cannot be written ({e})", f"无法写出（{e}）")
+            continue
+        quarter, found = check_start_text(text, LEDGER_FILE)
+        for p in found:
+            cells.bad(2 if p.message.startswith("recorded") else 1, p.code, p.message, p.message)
+        if quarter is None or found:
+            if not found:
+                cells.bad(1, "bad-value", "not a quarter like 2026Q3", "不是 2026Q3 这样的季度")
+            continue
+        doc = {"start": quarter, **({"recorded": recorded} if recorded else {})}
+        out.append(_Extra(sheet, r + 1, LEDGER_FILE, text, doc, shown, quarter, column_letter(1)))
+    return out
+
+
+def _place_extras(
+    extras: list[_Extra], folder: Path, towns: list[LedgerFile], problems: list[Problem]
+) -> tuple[list[tuple[Path, str]], int]:
+    """(files to write, files already there) of the rebuilt work files and `_ledger.yaml`, under the lock.
+    A file the ledger already holds with the same content is left as it is; with other content it is an
+    `already-in-ledger` problem. The first quarter may not be after a quarter a township file (imported or
+    already there) holds a submission for, as `lax ledger start` refuses it."""
+    from lax.ledger.names import LEDGER_FILE, _inside
+    from lax.ledger.start import read_start_doc, start_path
+    from lax.ledger.store import township_files_read
+    from lax.ledger.work import _read, record_dict, work_folder
+
+    out: list[tuple[Path, str]] = []
+    same = 0
+    for x in extras:
+        if x.name == LEDGER_FILE:
+            target = _inside(Path(folder), start_path(folder))
+            quarters = [
+                (str(e.data["quarter"]), t.name)
+                for t in towns
+                for e in t.events
+                if e.type == "submission" and isinstance(e.data.get("quarter"), str)
+            ]
+            there, _problems = township_files_read(folder)
+            quarters += [
+                (str(e.data["quarter"]), f"{p}:{e.line}")
+                for p, _t, events in there
+                for e in events
+                if e.type == "submission" and isinstance(e.data.get("quarter"), str)
+            ]
+            early = min(quarters, default=None)
+            if early is not None and early[0] < (x.start or ""):
+                problems.append(
+                    Problem(
+                        "bad-value",
+                        _(
+                            f"the ledger holds a submission for {early[0]} ({early[1]}): it cannot start after that quarter",
+                            f"台账已有 {early[0]} 的报送记录（{early[1]}）：起始季度不能晚于该季度",
+                        ),
+                        x.shown,
+                        x.sheet,
+                        x.row,
+                        x.start_column,
+                        "start",
+                        x.start,
+                    )
+                )
+                continue
+            if target.exists() or target.is_symlink():
+                doc, _found = read_start_doc(folder)
+                if doc is not None and _plain(doc) == _plain(x.same):
+                    same += 1
+                    continue
+                _already(x, problems)
+                continue
+            out.append((target, x.text))
+            continue
+        base = x.name.split("/", 1)[1]
+        target = _inside(work_folder(folder), work_folder(folder) / base)
+        if target.exists() or target.is_symlink():
+            records, found, _text = _read(target, int(base[:4]))
+            if not found and [_plain(record_dict(r)) for r in records] == [_plain(d) for d in x.same]:
+                same += 1
+                continue
+            _already(x, problems)
+            continue
+        out.append((target, x.text))
+    return out, same
+
+
+def _plain(value: Any) -> Any:
+    """A value with flow maps and lists as plain dicts and lists, for comparing what two files hold."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _already(x: _Extra, problems: list[Problem]) -> None:
+    problems.append(
+        Problem(
+            "already-in-ledger",
+            _(
+                f"{x.name} is already in the ledger with other records; remove its rows or fix the file",
+                f"{x.name} 已在台账中且记录不同；请删去这些行或修正该文件",
+            ),
+            x.shown,
+            x.sheet,
+            x.row,
+            "A",
+            "file",
+            x.name,
+        )
+    )

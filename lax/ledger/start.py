@@ -57,6 +57,39 @@ def read_start(folder: Path) -> str | None:
     return start
 
 
+def start_text(quarter: str, recorded: Mapping[str, str] | None) -> str:
+    """The canonical text of `_ledger.yaml` (as `lax ledger start` writes it, and `ledger import` rebuilds it)."""
+    doc: dict[str, Any] = {"start": quarter}
+    if recorded:
+        doc["recorded"] = dict(recorded)
+    return _HEADER + _dump(doc)
+
+
+def read_start_doc(folder: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """(`{start, recorded}` as the file holds them, problems) of `_ledger.yaml`; (None, []) when it is absent,
+    (None, problems) when it cannot be trusted. For the Excel export, which carries the file whole."""
+    path = start_path(Path(folder))
+    start, problems = _read(Path(folder))
+    if start is None or problems:
+        return None, problems
+    try:  # the whole document (`_read` checked it; `recorded` too)
+        doc = parse_text(_read_text(path, str(path))).doc
+    except _Unreadable as e:
+        return None, [Problem(e.code, e.message, str(path), line=e.line)]
+    if not isinstance(doc, dict):  # replaced in between: nothing to carry
+        return None, []
+    return {k: doc[k] for k in _KEYS if k in doc}, []
+
+
+def check_start_text(text: str, label: str) -> tuple[str | None, list[Problem]]:
+    """(start, problems) of a `_ledger.yaml` text: the checks `lax ledger verify` makes of the file."""
+    try:
+        parsed = parse_text(text)
+    except _Unreadable as e:
+        return None, [Problem(e.code, e.message, label, line=e.line)]
+    return _check(parsed, label)
+
+
 def _read(folder: Path) -> tuple[str | None, list[Problem]]:
     path = start_path(folder)
     label = str(path)
@@ -68,6 +101,10 @@ def _read(folder: Path) -> tuple[str | None, list[Problem]]:
         parsed = parse_text(_read_text(path, label))
     except _Unreadable as e:
         return None, [Problem(e.code, e.message, label, line=e.line)]
+    return _check(parsed, label)
+
+
+def _check(parsed: Any, label: str) -> tuple[str | None, list[Problem]]:
     problems = [Problem(code, message, label, line=line) for line, code, message in parsed.problems]
     doc, lines = parsed.doc, parsed.key_lines
     if not isinstance(doc, dict):
@@ -162,8 +199,5 @@ def set_start(folder: Path, quarter: str, recorded: Mapping[str, str] | None) ->
                 ),
                 exit_code=1,
             )
-        doc: dict[str, Any] = {"start": quarter}
-        if recorded:
-            doc["recorded"] = dict(recorded)
-        write_atomic(start_path(folder), _HEADER + _dump(doc))
+        write_atomic(start_path(folder), start_text(quarter, recorded))
     return old
