@@ -23,7 +23,17 @@ from lax.cli import app
 _runner = CliRunner()
 TODAY = "2027-12-31"
 
-HEADER = ["乡镇", "村名", "村代码", "党员人数", "入党积极分子人数", "两委缺额人数", "换届完成", "群众满意度", "排查日期"]
+HEADER = [
+    "乡镇",
+    "村名",
+    "村代码",
+    "党员人数",
+    "入党积极分子人数",
+    "两委缺额人数",
+    "换届完成",
+    "群众满意度",
+    "排查日期",
+]
 
 
 def lax(*args: str, today: str = TODAY, lang: str | None = None) -> subprocess.CompletedProcess:
@@ -52,7 +62,9 @@ def sheet(path: Path, township: str, rows: list[tuple]) -> Path:
     ws.title = "排查表"
     ws.append(HEADER)
     for name, code, members, activists, vacancies, elected, satisfaction, day in rows:
-        ws.append([township, name, code, members, activists, vacancies, elected, satisfaction, dt.date.fromisoformat(day)])
+        ws.append(
+            [township, name, code, members, activists, vacancies, elected, satisfaction, dt.date.fromisoformat(day)]
+        )
     wb.save(path)
     return path
 

@@ -497,4 +497,3 @@ def _add_start_sheet(book: Any, start: dict[str, Any]) -> None:
 
     row = {"file": LEDGER_FILE, **start}
     ws.row([(encode_cell(row[k]) if k in row else None, plain) for k in START_COLUMNS])
-

@@ -1220,7 +1220,10 @@ class _Cells:
             return True, decode_cell(raw)
         except (ValueError, TypeError, KeyError, OverflowError) as e:
             self.bad(
-                c, "bad-cell", f"'{raw[:60]}' is not a value as lax writes it ({e})", f"“{raw[:60]}”不是 lax 写出的值（{e}）"
+                c,
+                "bad-cell",
+                f"'{raw[:60]}' is not a value as lax writes it ({e})",
+                f"“{raw[:60]}”不是 lax 写出的值（{e}）",
             )
             return False, None
 
@@ -1230,7 +1233,9 @@ class _Cells:
             return None
         if isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer() and raw >= 1:
             return int(raw)
-        self.bad(c, "bad-cell", f"{raw!r} is not a {what} number", f"{raw!r} 不是{'记录' if what == 'record' else what}序号")
+        self.bad(
+            c, "bad-cell", f"{raw!r} is not a {what} number", f"{raw!r} 不是{'记录' if what == 'record' else what}序号"
+        )
         return None
 
 
@@ -1256,7 +1261,12 @@ def _rebuild_work(shown: str, sheet: str, data: list[list[Any]], problems: list[
         cells = _Cells(shown, sheet, header, values, r + 1, problems)
         present, name = cells.get(0)
         if cells.ok and not (present and isinstance(name, str) and _WORK_NAME.match(name)):
-            cells.bad(0, "bad-file", "the file must be a work file like _work/2027.yaml", "文件应为 _work/2027.yaml 这样的工作记录文件")
+            cells.bad(
+                0,
+                "bad-file",
+                "the file must be a work file like _work/2027.yaml",
+                "文件应为 _work/2027.yaml 这样的工作记录文件",
+            )
         number = cells.number(1, "record")
         record = {}
         for key in keys:
@@ -1311,7 +1321,12 @@ def _rebuild_work(shown: str, sheet: str, data: list[list[Any]], problems: list[
             text = _dump({"year": year, "events": records})
             parsed = parse_text(text)
         except (_Unreadable, yaml_errors()) as e:
-            at(0, None, "bad-file", _(f"{name}: cannot be written as a work file ({e})", f"{name}：无法写成工作记录文件（{e}）"))
+            at(
+                0,
+                None,
+                "bad-file",
+                _(f"{name}: cannot be written as a work file ({e})", f"{name}：无法写成工作记录文件（{e}）"),
+            )
             continue
         read, found = _check(parsed, Path(name), year)
         for line, code, message in sorted(found):
@@ -1351,7 +1366,12 @@ def _rebuild_start(shown: str, sheet: str, data: list[list[Any]], problems: list
     for n, r in enumerate(rows):
         cells = _Cells(shown, sheet, header, data[r], r + 1, problems)
         if n:
-            cells.bad(0, "duplicate-event", "the ledger has one first quarter: one row only", "台账只有一个起始季度：只能有一行")
+            cells.bad(
+                0,
+                "duplicate-event",
+                "the ledger has one first quarter: one row only",
+                "台账只有一个起始季度：只能有一行",
+            )
             continue
         got = {k: cells.get(c) for c, k in enumerate(START_COLUMNS)}
         if not cells.ok:
