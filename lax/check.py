@@ -396,10 +396,11 @@ def write_json(result: CheckResult, out: IO[str]) -> None:
     # `{"id": ..., "title": ..., "evidence": {` and each field's `"key": ` are encoded once, the values one
     # by one the way json.dumps writes them (its own C escaper for text, repr for numbers), and the lines
     # go out in a few large writes.
-    match_heads: dict[str, str] = {}
+    heads: dict[str, str] = {}
     keys: dict[str, str] = {}
-    names: dict[str, str] = {}  # township and village names repeat: each is escaped once
-    int_repr, float_repr = int.__repr__, float.__repr__
+    single: dict[tuple, str] = {}
+    names: dict[str, str] = {}  # township names repeat: each is escaped once
+    float_repr = float.__repr__
     for v in result.villages:
         rec = v.record
         row = rec.row
@@ -429,28 +430,22 @@ def write_json(result: CheckResult, out: IO[str]) -> None:
             continue
         found = []
         for mid, evidence in v.matches:
-            head = match_heads.get(mid)
-            if head is None:
-                head = match_heads[mid] = (
-                    f'{{"id": {dumps(mid)}, "title": {dumps(result.criteria.criterion(mid).title())}, "evidence": {{'
-                )
-            shown = []
-            for k, x in evidence.items():
-                key = keys.get(k)
-                if key is None:
-                    key = keys[k] = dumps(k) + ": "
+            if len(evidence) == 1:
+                # The usual finding: one count or yes/no, of a few values that repeat (a vacancy of 3
+                # months, 班子不团结 是): its whole text is made once. Keyed by the value's class too, so
+                # True and 1 (equal in Python) never share a text; text and fractions are written each time.
+                ((k, x),) = evidence.items()
                 cls = x.__class__
-                if cls is str:
-                    shown.append(key + enc(x))
-                elif cls is int:
-                    shown.append(key + int_repr(x))
-                elif cls is bool:
-                    shown.append(key + ("true" if x else "false"))
-                elif cls is float and x - x == 0:  # finite; json.dumps writes NaN and Infinity its own way
-                    shown.append(key + float_repr(x))
-                else:
-                    shown.append(key + _enc(x))
-            found.append(head + ", ".join(shown) + "}}")
+                if cls is int or cls is bool:
+                    whole = (mid, k, cls, x)
+                    text = single.get(whole)
+                    if text is None:
+                        text = _match_json(mid, evidence, heads, keys, result.criteria)
+                        if len(single) < 65536:
+                            single[whole] = text
+                    found.append(text)
+                    continue
+            found.append(_match_json(mid, evidence, heads, keys, result.criteria))
         batch.append(ident + '"flagged": true, "matches": [' + ", ".join(found) + '], "undetermined": []}')
         if len(batch) >= 2048:  # a few large writes instead of one per village
             out.write(sep + ",\n".join(batch))
@@ -462,6 +457,33 @@ def write_json(result: CheckResult, out: IO[str]) -> None:
         '\n],\n"problems": [' + ",\n".join(dumps(p) for p in problems) + "],\n"
         '"notices": [' + ",\n".join(dumps(n) for n in notices) + "]}\n"
     )
+
+
+def _match_json(mid: str, evidence: dict[str, Any], heads: dict[str, str], keys: dict[str, str], criteria) -> str:
+    """One finding's JSON as json.dumps writes it: `{"id": ..., "title": ..., "evidence": {...}}`, with the
+    standard's head and each field's `"key": ` kept in `heads` and `keys` and each value written the way
+    json.dumps would (its own C escaper for text, repr for numbers)."""
+    head = heads.get(mid)
+    if head is None:
+        dumps = functools.partial(json.dumps, ensure_ascii=False)
+        head = heads[mid] = f'{{"id": {dumps(mid)}, "title": {dumps(criteria.criterion(mid).title())}, "evidence": {{'
+    shown = []
+    for k, x in evidence.items():
+        key = keys.get(k)
+        if key is None:
+            key = keys[k] = json.dumps(k, ensure_ascii=False) + ": "
+        cls = x.__class__
+        if cls is str:
+            shown.append(key + _encode_str(x))
+        elif cls is int:
+            shown.append(key + int.__repr__(x))
+        elif cls is bool:
+            shown.append(key + ("true" if x else "false"))
+        elif cls is float and x - x == 0:  # finite; json.dumps writes NaN and Infinity its own way
+            shown.append(key + float.__repr__(x))
+        else:
+            shown.append(key + _enc(x))
+    return head + ", ".join(shown) + "}}"
 
 
 def _enc(value: Any) -> str:
