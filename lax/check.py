@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
+import itertools
 import json
+import operator
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +38,9 @@ class Match(NamedTuple):
 
     id: str
     evidence: dict[str, Any]
+
+
+_first = operator.itemgetter(0)  # a Match's id
 
 
 class Undetermined(tuple):
@@ -72,15 +77,12 @@ class CheckResult:
     notices: list[Notice] = field(default_factory=list)  # shown, never counted in the exit code
 
     def summary(self) -> dict[str, Any]:
-        by: dict[str, int] = {}
-        flagged = undetermined = 0
-        for v in self.villages:
-            if v.matches:
-                flagged += 1
-                for m in v.matches:
-                    by[m.id] = by.get(m.id, 0) + 1
-            if v.undetermined:
-                undetermined += 1
+        # Counted at C speed (a many-findings sheet has some 300,000 findings): the standards met, in the
+        # order first met, as the loop over villages gave them.
+        met = [v.matches for v in self.villages if v.matches]
+        by = Counter(map(_first, itertools.chain.from_iterable(met)))
+        flagged = len(met)
+        undetermined = sum(1 for v in self.villages if v.undetermined)
         order = {c.id: i for i, c in enumerate(self.criteria.criteria)}
         return {
             "villages": len(self.villages),
