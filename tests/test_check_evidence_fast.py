@@ -338,3 +338,61 @@ def test_a_row_that_is_not_a_number_goes_the_general_way(shape):
     result = CheckResult(crit, dt.date(2026, 9, 30), check_records([rec], crit), [], [])
     text = _write(result)
     assert json.loads(text)["villages"][0]["source"] == {"path": "x.yaml", "sheet": None, "row": "第3行"}
+
+
+# ============================================================================ the two halves written and parsed at once
+
+
+def village_workbook(path: Path, n: int) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "排查表"
+    ws.append(HEADER)
+    for k in range(n):
+        ws.append(["黄溪镇" if k % 2 else "洪湖乡", f"塘桥{k}村", f"3606221052{k:02d}", "否", k % 50, k % 4, 0, 0, 0, k % 13])
+    wb.save(path)
+    return path
+
+
+def test_each_half_is_parsed_as_soon_as_it_is_written(tmp_path, monkeypatch):
+    from python_calamine import CalamineWorkbook
+
+    from lax.read import bigsheet
+
+    monkeypatch.setattr(bigsheet, "SPLIT_MIN", 0)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(scratch))
+    path = village_workbook(tmp_path / "黄溪镇.xlsx", 400)
+    ordinary = list(CalamineWorkbook.from_path(str(path)).get_sheet_by_name("排查表").iter_rows())
+    ws = bigsheet.parse_in_two(path, "排查表")
+    assert ws is not None and list(ws.iter_rows()) == ordinary
+    assert list(scratch.iterdir()) == []
+
+
+@pytest.mark.parametrize("failing", ["half1.xlsx", "half2.xlsx"])
+def test_a_half_that_cannot_be_written_leaves_the_sheet_to_the_ordinary_read(tmp_path, monkeypatch, failing):
+    from lax.read import bigsheet
+
+    monkeypatch.setattr(bigsheet, "SPLIT_MIN", 0)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(scratch))
+    real = bigsheet._write_half
+
+    def full_disk(others, member, parts, target):
+        if target.name == failing:
+            raise OSError(28, "No space left on device")
+        real(others, member, parts, target)
+
+    monkeypatch.setattr(bigsheet, "_write_half", full_disk)
+    path = village_workbook(tmp_path / "洪湖乡.xlsx", 400)
+    assert bigsheet.parse_in_two(path, "排查表") is None
+    assert list(scratch.iterdir()) == []
+    # and the check reads it the ordinary way, every village
+    out = tmp_path / "结果.json"
+    result = runner.invoke(app, ["check", str(path), "--format", "json", "--output", str(out)])
+    assert result.exit_code == 1, result.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["summary"]["villages"] == 400
+    assert [v["village"] for v in data["villages"]] == [f"塘桥{k}村" for k in range(400)]
