@@ -21,8 +21,7 @@ from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _encode_str  # the C escaper json.dumps uses for str
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
-from lax.criteria import Criteria, undetermined_reason
-from lax.criteria.expr import findings_function
+from lax.criteria import Criteria, findings_function, undetermined_reason
 from lax.i18n import _, has_cjk
 from lax.problems import Notice, Problem
 

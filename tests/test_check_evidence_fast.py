@@ -21,8 +21,7 @@ from typer.testing import CliRunner
 
 from lax.check import CheckResult, Match, check_records, result_to_dict, village_to_dict, write_json
 from lax.cli import app
-from lax.criteria import load_criteria
-from lax.criteria.expr import findings_function
+from lax.criteria import findings_function, load_criteria
 from lax.read.records import Record
 
 runner = CliRunner()
