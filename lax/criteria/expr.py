@@ -588,6 +588,8 @@ def _findings_function(
     namespace["_held"] = _held
     src: list[str] = []
     body = ["def _found(v, o):", "    out = []"]
+    if standards:  # one unpacking instead of a subscript per standard
+        body.append("    " + "".join(f"o{k}, " for k in range(len(standards))) + "= o")
     for k, (cid, when, fields) in enumerate(standards):
         tree = ast.parse(" ".join(when.split()), mode="eval").body  # checked when the file was loaded
         if isinstance(tree, ast.BoolOp) and isinstance(tree.op, ast.Or):
@@ -595,7 +597,7 @@ def _findings_function(
             src.append(_either_or_source(k, tree, fields, ctx, namespace))
         else:
             evidence = _evidence_source(k, fields, index, namespace)
-        body.append(f"    if o[{k}] is True:")
+        body.append(f"    if o{k} is True:")
         body.append(f"        out.append(_new(_W, ({cid!r}, {evidence})))")
     body.append("    return out")
     code = "\n".join(src + body) + "\n"
