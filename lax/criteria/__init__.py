@@ -8,10 +8,11 @@ re-exports their public names, so `from lax.criteria import load_criteria` works
 - `load`: finding and reading the file (`packaged_path`, `default_criteria_path`, `load_criteria`), the
   line-remembering YAML loader and the validation that reports every problem as `FILE:LINE: message`;
 - `expr`: the `when` expression whitelist, the emitter, the one compiled function over all standards and
-  the three-valued evaluator behind it, `undetermined_reason`.
+  the three-valued evaluator behind it, `undetermined_reason`, and `findings_function` (the evidence of
+  the standards a village meets, generated once per file).
 """
 
-from lax.criteria.expr import Compiled, ExpressionError, compile_expression, undetermined_reason
+from lax.criteria.expr import Compiled, ExpressionError, compile_expression, findings_function, undetermined_reason
 from lax.criteria.load import MAX_CRITERIA_BYTES, default_criteria_path, load_criteria, packaged_path
 from lax.criteria.model import FIELD_TYPES, Criteria, Criterion, Field, Policy, header_key
 
@@ -26,6 +27,7 @@ __all__ = [
     "Policy",
     "compile_expression",
     "default_criteria_path",
+    "findings_function",
     "header_key",
     "load_criteria",
     "packaged_path",

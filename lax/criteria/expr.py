@@ -559,3 +559,128 @@ def _evaluate_all(
             return tuple(s(values) for s in slow)
 
     return evaluate, fast_screen
+
+
+def findings_function(criteria: Criteria, wrap: type) -> Callable[[tuple, tuple], list]:
+    """One generated function `found(values, outcome)` giving the findings of a village whose standards'
+    outcome (`Criteria.evaluate`) is known: a list of `wrap((standard id, evidence))`, one per standard
+    whose outcome is True, in the standards' order; `wrap` is a tuple subclass (`lax.check.Match`).
+
+    The evidence is the same dict `{field: value}` as `{f: v[index[f]] for f in c.evidence_fields(v) if
+    v[index[f]] is not None}`, built without looking anything up per village: each standard's fields and
+    their positions are written into the code. For an either-or standard (`a or b`) the evidence names
+    only the branches that held; which ones did is decided by the branch's plain Python expression when
+    none of its fields is blank (the three-valued evaluator, as before, when one is or when the plain
+    form raises), and the field list of each combination of branches is worked out once and kept.
+    Compiled once per criteria file and kept (`lru_cache`): a check calls it per village met."""
+    index = criteria.index
+    dates = frozenset(f.id for f in criteria.fields if f.type == "date")
+    bools = frozenset(f.id for f in criteria.fields if f.type == "bool")
+    key = tuple((c.id, c.when, c.fields) for c in criteria.criteria)
+    return _findings_function(key, tuple(index.items()), dates, bools, wrap)
+
+
+@functools.lru_cache(maxsize=32)
+def _findings_function(
+    standards: tuple[tuple[str, str, tuple[str, ...]], ...], index_items: tuple, dates: frozenset, bools: frozenset, wrap: type
+) -> Callable[[tuple, tuple], list]:
+    index = dict(index_items)
+    ctx = _Ctx(index, dates, bools)
+    namespace: dict[str, Any] = {"__builtins__": {}, "Exception": Exception, "_date": dt.date}
+    namespace["_new"], namespace["_W"] = tuple.__new__, wrap
+    namespace["_held"] = _held
+    src: list[str] = []
+    body = ["def _found(v, o):", "    out = []"]
+    if standards:  # one unpacking instead of a subscript per standard
+        body.append("    " + "".join(f"o{k}, " for k in range(len(standards))) + "= o")
+    for k, (cid, when, fields) in enumerate(standards):
+        tree = ast.parse(" ".join(when.split()), mode="eval").body  # checked when the file was loaded
+        if isinstance(tree, ast.BoolOp) and isinstance(tree.op, ast.Or):
+            evidence = f"_e{k}(v)"
+            src.append(_either_or_source(k, tree, fields, ctx, namespace))
+        else:
+            evidence = _evidence_source(k, fields, index, namespace)
+        body.append(f"    if o{k} is True:")
+        body.append(f"        out.append(_new(_W, ({cid!r}, {evidence})))")
+    body.append("    return out")
+    code = "\n".join(src + body) + "\n"
+    exec(compile(code, "<findings>", "exec"), namespace)  # noqa: S102 - generated from whitelisted ASTs only
+    return namespace["_found"]
+
+
+def _held(branch: Callable[[tuple], Any], values: tuple) -> bool:
+    """Whether an either-or branch held by the three-valued evaluator (a branch that raises did not)."""
+    try:
+        return branch(values) is True
+    except Exception:  # noqa: BLE001 - a value of an unexpected type: the branch is not evidence
+        return False
+
+
+def _evidence_of(pairs: tuple[tuple[str, int], ...], values: tuple) -> dict[str, Any]:
+    """{field: value} over (field, position) pairs, blanks left out."""
+    return {f: x for f, i in pairs if (x := values[i]) is not None}
+
+
+def _evidence_source(k: int, fields: tuple[str, ...], index: dict[str, int], namespace: dict) -> str:
+    """Source of the evidence of a standard that is not either-or: all its fields, blanks left out. The
+    usual case (none blank: the standard was met) is one dict display; a blank goes the general way."""
+    if not fields:
+        return "{}"
+    pairs = tuple((f, index[f]) for f in fields)
+    if len(pairs) == 1:
+        (f, i), = pairs
+        return f"({{{f!r}: a}} if (a := v[{i}]) is not None else {{}})"
+    namespace[f"_ev{k}"] = functools.partial(_evidence_of, pairs)
+    display = ", ".join(f"{f!r}: a{j}" for j, (f, _i) in enumerate(pairs))
+    test = " and ".join(f"(a{j} := v[{i}]) is not None" for j, (_f, i) in enumerate(pairs))
+    return f"({{{display}}} if {test} else _ev{k}(v))"
+
+
+def _either_or_source(k: int, tree: ast.BoolOp, fields: tuple[str, ...], ctx: _Ctx, namespace: dict) -> str:
+    """Source of `_e<k>(v)`, the evidence of the either-or standard number k: the fields of the branches
+    that held, in the order `evidence_fields` gives them, or all its fields when none held alone."""
+    index = ctx.index
+    branches = [(b, tuple(dict.fromkeys(_names(b)))) for b in tree.values]
+    positions = sorted({index[f] for f in fields})
+    lines = [f"def _e{k}(v):"]
+    lines += [f"    x{i} = v[{i}]" for i in positions]
+    lines.append("    m = 0")
+    for j, (branch, names) in enumerate(branches):
+        namespace[f"_p{k}_{j}"] = _tv(branch, ctx)
+        # The plain form's truth is the evaluator's `is True` when nothing is blank: a bare yes/no field is
+        # compared with True itself (as the evaluator's value is the field's own); every other branch
+        # (comparisons, not, and/or of conditions) gives True or False both ways.
+        if isinstance(branch, ast.Name) and branch.id not in _LITERAL_NAMES:
+            test = f"x{index[branch.id]} is True"
+        else:
+            test = _emit(branch, ctx)
+        guard = " and ".join(f"x{index[n]} is not None" for n in names) or "True"
+        lines += [
+            f"    if {guard}:",
+            "        try:",
+            f"            if {test}:",
+            f"                m |= {1 << j}",
+            "        except Exception:",
+            f"            if _held(_p{k}_{j}, v):",
+            f"                m |= {1 << j}",
+            f"    elif _held(_p{k}_{j}, v):",
+            f"        m |= {1 << j}",
+        ]
+    table: dict[int, tuple[tuple[str, int], ...]] = {}
+
+    def pairs_for(mask: int, _branches=tuple(names for _b, names in branches)) -> tuple[tuple[str, int], ...]:
+        out: list[str] = []
+        for j, names in enumerate(_branches):
+            if mask >> j & 1:
+                out.extend(n for n in names if n not in out)
+        table[mask] = pairs = tuple((f, index[f]) for f in (tuple(out) or fields))
+        return pairs
+
+    namespace[f"_t{k}"], namespace[f"_pairs{k}"] = table, pairs_for
+    lines += [
+        f"    p = _t{k}.get(m)",
+        "    if p is None:",
+        f"        p = _pairs{k}(m)",
+        "    return {f: x for f, i in p if (x := v[i]) is not None}",
+    ]
+    return "\n".join(lines) + "\n"

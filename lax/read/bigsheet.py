@@ -103,11 +103,11 @@ def parse_in_two(path: Path, sheet: str, inspect: Callable[[bytes], Any] | None 
             )
             workdir = Path(tempfile.mkdtemp(prefix="lax-"))
             try:
-                halves = _write_halves(z, member, data, cut, workdir)
                 if look is not None:
                     look.start()
-                del data
-                joined = _parse_both(halves, sheet)
+                box = [data]
+                del data  # (the halves' writer lets go of it once both are written, before its own parse)
+                joined = _write_and_parse(z, member, box, cut, workdir, sheet)
                 if look is not None:
                     look.join()
                     if "result" not in looked:
@@ -188,48 +188,79 @@ def _cut(data: bytes) -> tuple[int, int, int] | None:
     return None
 
 
-def _write_halves(z: zipfile.ZipFile, member: str, data: bytes, cut: tuple[int, int, int], workdir: Path) -> list[Path]:
+def _write_half(others: list[tuple[str, bytes]], member: str, parts: list, target: Path) -> None:
+    """One half's workbook: every other part of the original, and the sheet's XML made of `parts`."""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as out:
+        for name, blob in others:
+            out.writestr(name, blob)
+        with out.open(member, "w", force_zip64=True) as fh:
+            for piece in parts:
+                fh.write(piece)
+
+
+def _write_and_parse(
+    z: zipfile.ZipFile, member: str, box: list[bytes], cut: tuple[int, int, int], workdir: Path, sheet: str
+) -> JoinedSheet | None:
+    """Write the two halves and parse them, each half on its own thread from its writing to its parse: the
+    first half's parse starts as soon as it is written, while the second is still being written (writing
+    a half is mostly its CRC and the copy into the file, both outside Python's lock). The sheet's XML in
+    `box` is let go as soon as both halves are written."""
     content, at, closed = cut
+    data = box.pop()
     view = memoryview(data)
-    pieces = ([view[:at], view[closed:]], [view[:content], view[at:]])
+    pieces = [[view[:at], view[closed:]], [view[:content], view[at:]]]
     others = [(info.filename, _read_member(z, info)) for info in z.infolist() if info.filename != member]
-    paths = []
-    for k, parts in enumerate(pieces, start=1):
-        target = workdir / f"half{k}.xlsx"
-        with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as out:
-            for name, blob in others:
-                out.writestr(name, blob)
-            with out.open(member, "w", force_zip64=True) as fh:
-                for piece in parts:
-                    fh.write(piece)
-        paths.append(target)
-    view.release()
-    return paths
-
-
-def _parse_both(halves: list[Path], sheet: str) -> JoinedSheet | None:
-    from python_calamine import CalamineWorkbook
-
+    paths = [workdir / "half1.xlsx", workdir / "half2.xlsx"]
+    written = [threading.Event(), threading.Event()]
+    ok = [False, False]
     results: dict[int, Any] = {}
 
-    def parse(k: int) -> None:
+    def write(k: int) -> None:
         try:
-            wb = CalamineWorkbook.from_path(str(halves[k]))
-            # Gone from the folder before the parse that might kill the process (lax.read.guard): the open
-            # workbook still reads it, and the system frees it however the process ends.
-            halves[k].unlink(missing_ok=True)
-            try:
-                results[k] = wb.get_sheet_by_name(sheet)
-            finally:
-                wb.close()
-        except Exception:  # noqa: BLE001 - either half failing means: read the sheet the ordinary way
-            results[k] = None
+            _write_half(others, member, pieces[k], paths[k])
+            ok[k] = True
+        except Exception:  # noqa: BLE001 - no room for it: the ordinary read
+            pass
+        finally:
+            pieces[k].clear()
+            written[k].set()
 
-    other = threading.Thread(target=parse, args=(0,), name="lax-first-half")
+    def first() -> None:
+        write(0)
+        if ok[0]:
+            _parse_half(paths, 0, sheet, results)
+
+    other = threading.Thread(target=first, name="lax-first-half")
     other.start()
-    parse(1)  # the second half here while the first is parsed on the other core (the parse frees the GIL)
+    try:
+        write(1)
+        written[0].wait()
+    finally:
+        view.release()
+        del data, view
+    if ok[1]:
+        _parse_half(paths, 1, sheet, results)  # here while the first is parsed on the other core (the parse frees the GIL)
     other.join()
-    first, second = results.get(0), results.get(1)
+    return _joined(results.get(0), results.get(1))
+
+
+def _parse_half(halves: list[Path], k: int, sheet: str, results: dict[int, Any]) -> None:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(halves[k]))
+        # Gone from the folder before the parse that might kill the process (lax.read.guard): the open
+        # workbook still reads it, and the system frees it however the process ends.
+        halves[k].unlink(missing_ok=True)
+        try:
+            results[k] = wb.get_sheet_by_name(sheet)
+        finally:
+            wb.close()
+    except Exception:  # noqa: BLE001 - either half failing means: read the sheet the ordinary way
+        results[k] = None
+
+
+def _joined(first: Any, second: Any) -> JoinedSheet | None:
     if first is None or second is None:
         return None
     if first.start is not None and second.start is not None and second.start[0] <= first.end[0]:
