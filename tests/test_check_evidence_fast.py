@@ -74,7 +74,18 @@ def assert_same_findings(crit, values: tuple) -> list[Match]:
 
 # ============================================================================ either-or evidence
 
-HEADER = ["乡镇", "村名", "行政区划代码", "书记不胜任", "书记脱岗天数", "集体访次数", "越级访次数", "群体性事件数", "森林火灾次数", "违章建筑户数"]
+HEADER = [
+    "乡镇",
+    "村名",
+    "行政区划代码",
+    "书记不胜任",
+    "书记脱岗天数",
+    "集体访次数",
+    "越级访次数",
+    "群体性事件数",
+    "森林火灾次数",
+    "违章建筑户数",
+]
 
 
 def township_sheet(path: Path, rows: list[list]) -> Path:
@@ -141,8 +152,15 @@ def test_a_branch_whose_plain_form_raises_is_decided_by_the_careful_evaluator(tm
     found = assert_same_findings(
         crit,
         values_of(
-            crit, party_members=40, years_since_new_member=0, secretary_unfit=True, team_disunity=False,
-            secretary_absent_days=35, has_venue=True, org_life_held=True, checked_on=dt.date(2026, 9, 30),
+            crit,
+            party_members=40,
+            years_since_new_member=0,
+            secretary_unfit=True,
+            team_disunity=False,
+            secretary_absent_days=35,
+            has_venue=True,
+            org_life_held=True,
+            checked_on=dt.date(2026, 9, 30),
         ),
     )
     assert found == [
@@ -213,8 +231,15 @@ def clean_values(crit, **kw) -> tuple:
     base = {f.id: 0 for f in crit.fields if f.type in ("int", "number")}
     base.update({f.id: False for f in crit.fields if f.type == "bool"})
     base.update(
-        township="洪湖乡", village="塘桥村", code="360622105201", satisfaction=90, checked_on=dt.date(2026, 9, 20),
-        party_members=36, election_completed=True, org_life_held=True, has_venue=True,
+        township="洪湖乡",
+        village="塘桥村",
+        code="360622105201",
+        satisfaction=90,
+        checked_on=dt.date(2026, 9, 20),
+        party_members=36,
+        election_completed=True,
+        org_life_held=True,
+        has_venue=True,
     )
     base.update(kw)
     return values_of(crit, **base)
@@ -227,7 +252,9 @@ def test_check_records_keeps_the_shapes_it_had():
     recs = [
         Record(clean_values(crit), "洪湖乡.xlsx", "排查表", 3, {}),
         Record(clean_values(crit, village="宋三村", secretary_unfit=True), "洪湖乡.xlsx", "排查表", 4, {}),
-        Record(clean_values(crit, village="东阳村", team_disunity=True, satisfaction=None), "洪湖乡.xlsx", "排查表", 5, {}),
+        Record(
+            clean_values(crit, village="东阳村", team_disunity=True, satisfaction=None), "洪湖乡.xlsx", "排查表", 5, {}
+        ),
     ]
     clean, met, blank = check_records(recs, crit)
     assert clean.matches == () and clean.undetermined == () and not clean.flagged
@@ -242,7 +269,7 @@ def test_check_records_keeps_the_shapes_it_had():
 
 TEXT = st.text(
     alphabet=st.one_of(
-        st.sampled_from('邓埠镇宋三村黄溪东阳"\\/\'\u2028\u2029\x7f'),
+        st.sampled_from("邓埠镇宋三村黄溪东阳\"\\/'\u2028\u2029\x7f"),
         st.characters(min_codepoint=0, max_codepoint=0x1F),  # control characters
         st.characters(codec="utf-8", exclude_categories=("Cs",)),
     ),
@@ -313,7 +340,9 @@ def test_json_of_chinese_quotes_and_control_characters():
     crit = CRIT
     name = '宋"三"村\\\t\x01\u2028'
     rec = Record(
-        values_of(crit, township="邓埠镇", village=name, code="3606\x1f", secretary_unfit=True, secretary_absent_days=45),
+        values_of(
+            crit, township="邓埠镇", village=name, code="3606\x1f", secretary_unfit=True, secretary_absent_days=45
+        ),
         "邓埠镇.xlsx",
         "排查表",
         7,
@@ -332,7 +361,11 @@ def test_json_of_chinese_quotes_and_control_characters():
 def test_a_row_that_is_not_a_number_goes_the_general_way(shape):
     crit = CRIT
     rec = Record(
-        values_of(crit, township="黄溪镇", village="东阳村", secretary_unfit=shape == "met"), "x.yaml", None, "第3行", {}
+        values_of(crit, township="黄溪镇", village="东阳村", secretary_unfit=shape == "met"),
+        "x.yaml",
+        None,
+        "第3行",
+        {},
     )
     result = CheckResult(crit, dt.date(2026, 9, 30), check_records([rec], crit), [], [])
     text = _write(result)
@@ -348,7 +381,9 @@ def village_workbook(path: Path, n: int) -> Path:
     ws.title = "排查表"
     ws.append(HEADER)
     for k in range(n):
-        ws.append(["黄溪镇" if k % 2 else "洪湖乡", f"塘桥{k}村", f"3606221052{k:02d}", "否", k % 50, k % 4, 0, 0, 0, k % 13])
+        ws.append(
+            ["黄溪镇" if k % 2 else "洪湖乡", f"塘桥{k}村", f"3606221052{k:02d}", "否", k % 50, k % 4, 0, 0, 0, k % 13]
+        )
     wb.save(path)
     return path
 

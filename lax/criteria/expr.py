@@ -582,7 +582,11 @@ def findings_function(criteria: Criteria, wrap: type) -> Callable[[tuple, tuple]
 
 @functools.lru_cache(maxsize=32)
 def _findings_function(
-    standards: tuple[tuple[str, str, tuple[str, ...]], ...], index_items: tuple, dates: frozenset, bools: frozenset, wrap: type
+    standards: tuple[tuple[str, str, tuple[str, ...]], ...],
+    index_items: tuple,
+    dates: frozenset,
+    bools: frozenset,
+    wrap: type,
 ) -> Callable[[tuple, tuple], list]:
     index = dict(index_items)
     ctx = _Ctx(index, dates, bools)
@@ -628,7 +632,7 @@ def _evidence_source(k: int, fields: tuple[str, ...], index: dict[str, int], nam
         return "{}"
     pairs = tuple((f, index[f]) for f in fields)
     if len(pairs) == 1:
-        (f, i), = pairs
+        ((f, i),) = pairs
         return f"({{{f!r}: a}} if (a := v[{i}]) is not None else {{}})"
     namespace[f"_ev{k}"] = functools.partial(_evidence_of, pairs)
     display = ", ".join(f"{f!r}: a{j}" for j, (f, _i) in enumerate(pairs))

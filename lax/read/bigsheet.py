@@ -239,7 +239,9 @@ def _write_and_parse(
         view.release()
         del data, view
     if ok[1]:
-        _parse_half(paths, 1, sheet, results)  # here while the first is parsed on the other core (the parse frees the GIL)
+        _parse_half(
+            paths, 1, sheet, results
+        )  # here while the first is parsed on the other core (the parse frees the GIL)
     other.join()
     return _joined(results.get(0), results.get(1))
 
