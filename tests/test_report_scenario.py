@@ -52,6 +52,14 @@ GOLDEN_CASES = [
     ("village.en.md", ["--quarter", "2026Q3", "--lang", "en", "--village", "Jingjiang Town/Tuanhuang Village"], "en"),
     ("county.zh.2026.md", ["--year", "2026", "--lang", "zh", "--org", "中共余江县委组织部"], "zh"),
     ("village.zh.spot.md", ["--quarter", "2026Q3", "--lang", "zh", "--village", "360622203204"], "zh"),
+    # The year, with the work record's 二、主要做法 and 成效, at the three levels in both languages; and the
+    # county's with every figure traced (--explain: 附件3).
+    ("county.en.2026.md", ["--year", "2026", "--lang", "en", "--org", "Yujiang County Party Committee"], "en"),
+    ("township.zh.2026.md", ["--year", "2026", "--lang", "zh", "--township", "邓埠镇"], "zh"),
+    ("township.en.2026.md", ["--year", "2026", "--lang", "en", "--township", "Dengbu Town"], "en"),
+    ("village.zh.2026.md", ["--year", "2026", "--lang", "zh", "--village", "罗坪村"], "zh"),
+    ("village.en.2026.md", ["--year", "2026", "--lang", "en", "--village", "Chuntao Township/Luoping Village"], "en"),
+    ("county.zh.2026.explain.md", ["--year", "2026", "--lang", "zh", "--explain"], "zh"),
 ]
 
 

@@ -304,7 +304,7 @@ def test_the_county_report_drafts_main_practices_by_kind_with_named_examples_zh(
         "3. 邓埠镇宋三村于2027年4月10日首次验收不合格（换届资料不全），经继续整改，于2027年6月20日验收合格。\n\n"
         "### （六）落实经费保障，夯实工作基础\n\n"
         "1. 本期1个整顿村共投入整改资金3.15万元，其中邓埠镇宋三村3.15万元。\n\n"
-        "> 【待填写：本期台账中没有“制发文件、宣传发动、制度建设、经费保障”类工作记录，"
+        "> 【待填写：本期台账中没有“制发文件、宣传发动、制度建设”类工作记录，"
         "有相关做法的请补写，没有的删去此段。】\n\n"
     )
     results = section(report, "从整顿成效看", "## 二、主要做法")
@@ -333,7 +333,7 @@ def test_the_county_report_in_english(led):
     ) in practices
     assert "1. 宋三村 in 邓埠镇: 新建村部，组织党员群众培训会 (15 March 2027, 31,500 yuan spent).\n" in practices
     assert (
-        "[To be written: no work record of kind documents issued, publicity, system building or funds guarantee"
+        "[To be written: no work record of kind documents issued, publicity or system building"
         in practices
     )
 

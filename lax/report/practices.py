@@ -338,12 +338,15 @@ def practices(
                 f"【待填写：台账中没有{start}至{end}县、乡镇的工作记录，"
                 f"本期的组织领导、文件、会议、宣传、培训、督导检查、制度建设和经费保障等做法须补写。】",
             )
-    elif missing:
+    elif absent := [k for k in missing if k not in {sec["kind"] for sec in sections}]:
+        # Only the kinds the draft says nothing about: a heading drafted from the villages' own records
+        # (organisation, inspection, funds) already stands, and the author adds to it where it is.
+        absent_titles = [terms.WORK_KINDS[k].text(lang) for k in absent]
         placeholder = _t(
             lang,
-            f"[To be written: no work record of kind {series(missing_titles, lang, ' or ')} in this period "
-            f"(lax ledger work --kind {missing[0]} ...); add what was done, or delete this line.]",
-            f"【待填写：本期台账中没有“{'、'.join(missing_titles)}”类工作记录，有相关做法的请补写，没有的删去此段。】",
+            f"[To be written: no work record of kind {series(absent_titles, lang, ' or ')} in this period "
+            f"(lax ledger work --kind {absent[0]} ...); add what was done, or delete this line.]",
+            f"【待填写：本期台账中没有“{'、'.join(absent_titles)}”类工作记录，有相关做法的请补写，没有的删去此段。】",
         )
     else:
         placeholder = None
