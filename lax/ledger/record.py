@@ -155,7 +155,8 @@ def record_check(
 
     `villages` holds every village read, flagged or not: {"township", "village", "code", "criteria": [ids met],
     "evidence": {id: {field: value}}, optionally "checked_on": date, "source": {path, sheet, row} and "profile":
-    {field: value} (the criteria's `profile: true` fields; `lax.ledger.profile`)}. A newly
+    {field: value} (the criteria's `profile: true` fields; `lax.ledger.profile`) and "tracked": {field: value}
+    (its `tracked: true` fields, kept on the profile too; `lax.ledger.measured`)}. A newly
     flagged village (none or a closed round) is opened; one in its
     watch year (accepted) is reopened as a rebound; one still identified or rectifying gets the standards it
     newly meets added (`amended`), else nothing. With channel `self`, each township present gets one
@@ -242,6 +243,8 @@ def record_check(
                     )
                 )
             profile = {k: _jsonable(x) for k, x in row_profile(v.get("profile")).items()}
+            tracked = {k: _jsonable(x) for k, x in row_profile(v.get("tracked")).items()}
+            profile.update((k, x) for k, x in tracked.items() if k not in profile)
             if not met and not profile:
                 continue
             evidence = {c: _jsonable(e) for c, e in (v.get("evidence") or {}).items() if c in met}
@@ -290,7 +293,7 @@ def record_check(
                     # the sheet is older than what the ledger knows: its profile may be out of date
                     summary.profiles_older += 1
                 else:
-                    with_it = with_profile(events, history, profile, as_of, row_source or source, recorded)
+                    with_it = with_profile(events, history, profile, as_of, row_source or source, recorded, tracked)
                     summary.profiles += with_it is not events
                     events = with_it
             if events is None:
@@ -393,6 +396,8 @@ def check_rows(result: CheckResult) -> list[dict]:
                 "date_column": None if v.record.columns is None else "checked_on" in v.record.columns,
                 # the village's profile: the criteria's `profile: true` fields (blank ones left out when recorded)
                 "profile": {f.id: values[idx[f.id]] for f in result.criteria.profile_fields},
+                # the measures 成效 compares before and after (`tracked: true`), kept on the profile the same way
+                "tracked": {f.id: values[idx[f.id]] for f in result.criteria.tracked_fields},
                 # the row itself: file as given, sheet (spreadsheets only) and row (or item of a YAML/JSON list)
                 "source": {"path": v.record.path, "sheet": v.record.sheet, "row": v.record.row},
             }

@@ -65,6 +65,10 @@ def show_data(entry: Entry, as_of: dt.date, policy: Policy) -> dict:
     data = summary(entry, state)
     # the village's profile on the date (criteria fields marked `profile: true`, from the latest sheet recorded)
     data["profile"] = json_value(profile_as_of(entry.events, as_of))
+    # the measures 成效 compares (satisfaction, petitions): at identification and latest after (lax.ledger.measured)
+    from lax.ledger.measured import ACCEPTANCE_KEYS, village_measures
+
+    data["measured"] = village_measures(entry.events, ACCEPTANCE_KEYS, as_of)
     data["events"] = [json_value(event_dict(e)) for e in entry.events if e.date <= as_of]
     return data
 
