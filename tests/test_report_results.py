@@ -67,7 +67,8 @@ def dengbu(tmp_path, monkeypatch):
     ]
     sheet(tmp_path / "邓埠镇2026Q2.xlsx", q2)
     r = ok("check", "邓埠镇2026Q2.xlsx", "--as-of", "2026-06-25", "--record", "--ledger", str(led), code=1)
-    assert "profile recorded for 2 village(s)" in r.output
+    summary = next(line for line in r.output.splitlines() if line.startswith("ledger: "))
+    assert summary.endswith("3 file(s) written; satisfaction/petitions recorded after identification for 2 village(s)")
     return led
 
 

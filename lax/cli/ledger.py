@@ -763,7 +763,7 @@ def show_cmd(
     crit = _criteria(criteria)
     on = _date(as_of, "--as-of")
     entry = _find(ledger, village)
-    data = show_data(entry, on, crit.policy)
+    data = show_data(entry, on, crit.policy, [f.id for f in crit.tracked_fields])
     if fmt == "json":
         _out(json.dumps(data, ensure_ascii=False, indent=2))
         return

@@ -49,12 +49,20 @@ class RecordSummary:
     notices: list[str] = field(default_factory=list)
     profiles: int = 0  # villages whose profile (the criteria's `profile: true` fields) was recorded or changed
     profiles_older: int = 0  # villages whose ledger has events after the check's date: profile left as it was
+    # villages under rectification or in the watch year whose tracked measures (satisfaction, petitions: the
+    # "after" of 成效) a later sheet recorded; those kept at identification ride on the round's opening
+    measured: int = 0
 
     def describe(self) -> str:
         """One line for the person who ran `lax check --record`."""
         line = self._counts()
         if self.profiles:
             line += _(f"; profile recorded for {self.profiles} village(s)", f"；记录 {self.profiles} 个村的基本情况")
+        if self.measured:
+            line += _(
+                f"; satisfaction/petitions recorded after identification for {self.measured} village(s)",
+                f"；记录 {self.measured} 个村认定后的满意度、信访等指标",
+            )
         if self.profiles_older:
             line += _(
                 f"; profile of {self.profiles_older} village(s) not recorded: their ledger has later events",
@@ -294,7 +302,13 @@ def record_check(
                     summary.profiles_older += 1
                 else:
                     with_it = with_profile(events, history, profile, as_of, row_source or source, recorded, tracked)
-                    summary.profiles += with_it is not events
+                    if with_it is not events:
+                        written = {k for ev in with_it for k in (ev.data.get("profile") or {})}
+                        # the village's facts (基本情况) and, apart, the measures a later sheet took again
+                        summary.profiles += any(k not in tracked for k in written)
+                        summary.measured += any(k in tracked for k in written) and not any(
+                            ev.type == "identified" for ev in with_it
+                        )
                     events = with_it
             if events is None:
                 continue

@@ -351,7 +351,7 @@ def _measure_value(field: Any, x: float, lang: str) -> str:
 
 def _how_to_measure(fields: Sequence[Any], lang: str) -> str:
     """Where the ledger takes the "after" values from: a later sheet, and the acceptance options that exist."""
-    from lax.ledger.measured import ACCEPTANCE_KEYS
+    from lax.ledger import ACCEPTANCE_KEYS
 
     options = [f"--{f.id.replace('_', '-')}" for f in fields if f.id in ACCEPTANCE_KEYS]
     accept = (
@@ -374,7 +374,7 @@ def _measured_change(
     what is missing: the villages with a value at identification but none after, or after but none before,
     and the measures the ledger holds for none of the villages. Satisfaction (a percent, a number) is
     averaged over the villages, counts (petitions) summed; only villages with both values count."""
-    from lax.ledger.measured import before_after
+    from lax.ledger import before_after
 
     if not villages or not tracked:
         return [], []
