@@ -23,7 +23,7 @@ ledger; ledger.load_entries(...)` works):
 
 from lax.ledger.append import add_event, make_event, open_village
 from lax.ledger.fileformat import Entry, dump_entry, dump_township, dump_village, event_dict, parse_text
-from lax.ledger.measured import ACCEPTANCE_KEYS, before_after, village_measures
+from lax.ledger.measured import ACCEPTANCE_KEYS, before_after, befores_afters, village_measures
 from lax.ledger.names import (
     CACHE_DIR,
     JOURNAL_NAME,
@@ -66,6 +66,7 @@ from lax.ledger.work import WorkRecord, add_work, load_work, verify_work
 __all__ = [
     "ACCEPTANCE_KEYS",
     "before_after",
+    "befores_afters",
     "village_measures",
     "CACHE_DIR",
     "FUNDS_CONFIRMED",

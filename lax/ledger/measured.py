@@ -79,21 +79,50 @@ def before_after(
 ) -> tuple[tuple[dt.date, Any] | None, tuple[dt.date, Any] | None]:
     """((date, value) at identification, (date, value) latest after it), each None when not measured, for the
     round current on `as_of` (None: after every event)."""
+    return befores_afters(events, (field,), as_of).get(field, (None, None))
+
+
+def befores_afters(
+    events: Sequence[Event], fields: Sequence[str], as_of: dt.date | None = None
+) -> dict[str, tuple[tuple[dt.date, Any] | None, tuple[dt.date, Any] | None]]:
+    """`before_after` for several fields in one pass over the events (a county report asks it of every
+    village): {field: (before, after)}, a field not measured at all left out."""
     start = round_start(events, as_of)
+    out: dict[str, list] = {}
     if start is None:
-        return None, None
-    before = after = None
+        return {}
     for ev in events:
         if as_of is not None and ev.date > as_of:
             break
-        value = event_value(ev, field)
-        if value is None:
+        # only these events can hold a measurement (plans and progress reports, most of a ledger, cannot)
+        data = ev.data
+        etype = ev.type
+        acceptance = etype == "acceptance"
+        profile = data.get("profile")
+        evidence = data.get("evidence") if etype in _EVIDENCE_EVENTS else None
+        if not isinstance(profile, dict):
+            profile = None
+        if not isinstance(evidence, dict):
+            evidence = None
+        if profile is None and evidence is None and not acceptance:
             continue
-        if ev.date <= start:
-            before = (ev.date, value)
-        else:
-            after = (ev.date, value)
-    return before, after
+        # as `event_value`, inlined: a county report asks it of every event of every village
+        for f in fields:
+            value = profile.get(f) if profile is not None else None
+            if not _number(value):
+                value = None
+                if evidence is not None:
+                    for values in evidence.values():
+                        if isinstance(values, dict) and _number(values.get(f)):
+                            value = values[f]
+                            break
+                if value is None and acceptance and f in ACCEPTANCE_KEYS and _number(data.get(f)):
+                    value = data[f]
+                if value is None:
+                    continue
+            pair = out.setdefault(f, [None, None])
+            pair[0 if ev.date <= start else 1] = (ev.date, value)
+    return {f: (pair[0], pair[1]) for f, pair in out.items()}
 
 
 def village_measures(events: Sequence[Event], fields: Sequence[str], as_of: dt.date | None = None) -> dict[str, Any]:

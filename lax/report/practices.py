@@ -374,7 +374,7 @@ def _measured_change(
     what is missing: the villages with a value at identification but none after, or after but none before,
     and the measures the ledger holds for none of the villages. Satisfaction (a percent, a number) is
     averaged over the villages, counts (petitions) summed; only villages with both values count."""
-    from lax.ledger import before_after
+    from lax.ledger import befores_afters
 
     if not villages or not tracked:
         return [], []
@@ -382,16 +382,19 @@ def _measured_change(
     # satisfaction first, then petitions, as the documents say them; a county's own tracked fields after
     order = list(_MEASURE_WORDS)
     tracked = sorted(tracked, key=lambda f: order.index(f.id) if f.id in order else len(order))
+    ids = [f.id for f in tracked]
+    measured = []  # (village, {field: (before, after)}), one pass over each village's events
+    for v in villages:
+        e = by_key.get((v["township"], v["village"]))
+        if e is not None:
+            measured.append((v, befores_afters(e.events, ids, as_of)))
     lines: list[str] = []
     missing: list[str] = []
     unmeasured: list[Any] = []
     for field in tracked:
         both, only_before, only_after = [], [], []
-        for v in villages:
-            e = by_key.get((v["township"], v["village"]))
-            if e is None:
-                continue
-            before, after = before_after(e.events, field.id, as_of)
+        for v, found in measured:
+            before, after = found.get(field.id, (None, None))
             if before is not None and after is not None:
                 both.append((v, before[1], after[1]))
             elif before is not None:
