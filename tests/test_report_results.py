@@ -298,3 +298,24 @@ def test_the_golden_county_report_says_the_measured_change():
     # the village report of a spot-checked village does not list satisfaction among its facts
     spot = (GOLDEN / "village.zh.spot.md").read_text(encoding="utf-8")
     assert "【待填写：党员人数、入党积极分子人数、有固定活动场所、村集体经济收入(万元)（排查表未填报，台账中没有记录）。】" in spot
+
+
+def test_a_village_opened_by_hand_has_no_before_and_is_not_compared(tmp_path, monkeypatch):
+    """黄溪镇塔洲村 opened by hand (a mass complaint) has no value at identification; its acceptance's is not
+    compared with anything, and the placeholder says so."""
+    monkeypatch.chdir(tmp_path)
+    led = str(tmp_path / "ledger")
+    ok("ledger", "open", "塔洲村", "--township", "黄溪镇", "--standards", "C15", "--channel", "mass", "--date", "2026-04-02", "--ledger", led)
+    ok("ledger", "plan", "塔洲村", "--measure", "逐项整改群众反映的问题", "--date", "2026-04-10", "--ledger", led)
+    ok("ledger", "accept", "塔洲村", "--pass", "--satisfaction", "86", "--date", "2026-06-30", "--ledger", led)
+    data = json.loads(ok("report", "--quarter", "2026Q2", "--format", "json", "--lang", "zh", "--ledger", led).stdout)
+    assert not any("群众满意度由" in line for line in data["results"]["lines"])
+    assert data["results"]["missing"][:2] == [
+        "黄溪镇塔洲村（1个村）整顿前的群众满意度：认定时台账中没有该数值，整改后的数值未作比较",
+        "集体访、越级访的变化：台账中没有整顿村整顿前后的数值（可由下一季度排查表的“集体访次数”、“越级访次数”列记入台账，或在验收时记录）",
+    ]
+    data = json.loads(ok("report", "--quarter", "2026Q2", "--format", "json", "--lang", "en", "--ledger", led).stdout)
+    assert data["results"]["missing"][0] == (
+        "mass satisfaction before rectification for 1 village (塔洲村 in 黄溪镇): none was recorded at identification, "
+        "so the later value is not compared"
+    )

@@ -445,9 +445,9 @@ def _measured_change(
             missing.append(
                 _t(
                     lang,
-                    f"{name} before rectification for {_villages(len(only_after))} ({named}): the sheet that "
-                    f"identified them had no value, so their later value is not compared",
-                    f"{named}（{len(only_after)}个村）整顿前的{name}数值：认定时的排查表没有该数值，整改后的数值未作比较",
+                    f"{name} before rectification for {_villages(len(only_after))} ({named}): none was recorded "
+                    f"at identification, so the later value is not compared",
+                    f"{named}（{len(only_after)}个村）整顿前的{name}：认定时台账中没有该数值，整改后的数值未作比较",
                 )
             )
     if unmeasured:
