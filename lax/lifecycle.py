@@ -47,7 +47,19 @@ EVENT_KEYS: dict[str, tuple[str, ...]] = {
         "recorded",
     ),
     "progress": ("note", "funds", "funds_confirmed", "highlight", "recorded"),
-    "acceptance": ("passed", "score", "by", "deadline", "note", "recorded"),
+    # satisfaction, collective_petitions, leapfrog_petitions: measured again at the inspection, for 成效
+    # (`lax ledger accept --satisfaction`; `lax.ledger.measured`)
+    "acceptance": (
+        "passed",
+        "score",
+        "satisfaction",
+        "collective_petitions",
+        "leapfrog_petitions",
+        "by",
+        "deadline",
+        "note",
+        "recorded",
+    ),
     "reopened": ("reason", "channel", "criteria", "evidence", "deadline", "profile", "source", "note", "recorded"),
     "closed": ("by", "note", "recorded"),
     "missed_inclusion": ("channel", "criteria", "evidence", "source", "note", "recorded"),

@@ -80,10 +80,10 @@ def test_log_lists_events_in_the_order_recorded_hand_edits_first(led):
         r.stdout
         == """\
 Recorded at                By    Date        Event       Village        Details
-─────────────────────────  ────  ──────────  ──────────  ─────────────  ────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+─────────────────────────  ────  ──────────  ──────────  ─────────────  ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
 not recorded by lax              2026-10-20  progress    邓埠镇/宋三村  note: 召开党员大会
-2026-10-08T09:00:00+08:00  王芳  2026-09-30  identified  邓埠镇/宋三村  channel: township self-examination; standards: C05、C13; evidence: C05: Election completed = no; C13: Cadre violations = 1; time limit: 2027-03-30; source: q3.csv:2
-2026-10-08T09:00:00+08:00  王芳  2026-09-30  identified  黄溪镇/塔洲村  channel: township self-examination; standards: C12; evidence: C12: Leapfrog petitions = 2; time limit: 2027-03-30; source: q3.csv:3
+2026-10-08T09:00:00+08:00  王芳  2026-09-30  identified  邓埠镇/宋三村  channel: township self-examination; standards: C05、C13; evidence: C05: Election completed = no; C13: Cadre violations = 1; time limit: 2027-03-30; profile: Leapfrog petitions = 0; source: q3.csv:2
+2026-10-08T09:00:00+08:00  王芳  2026-09-30  identified  黄溪镇/塔洲村  channel: township self-examination; standards: C12; evidence: C12: Leapfrog petitions = 2; time limit: 2027-03-30; profile: Leapfrog petitions = 2; source: q3.csv:3
 2026-10-08T09:00:00+08:00  王芳  2026-09-30  submission  邓埠镇         quarter: 2026Q3; villages: 1; source: q3.csv
 2026-10-08T09:00:00+08:00  王芳  2026-09-30  submission  黄溪镇         quarter: 2026Q3; villages: 1; source: q3.csv
 2026-10-08T01:30:00+00:00  李明  2026-10-08  plan        黄溪镇/塔洲村  measures: 县乡联合督导
@@ -113,7 +113,7 @@ def test_log_as_json(led):
         "type": "progress",
         "recorded": None,
         "path": "led/邓埠镇-宋三村.yaml",
-        "line": 17,
+        "line": 18,
         "note": "召开党员大会",
     }
     assert events[1] == {
@@ -129,6 +129,8 @@ def test_log_as_json(led):
         "criteria": ["C05", "C13"],
         "evidence": {"C05": {"election_completed": False}, "C13": {"cadre_violations": 1}},
         "deadline": "2027-03-30",
+        # 越级访次数 is tracked (criteria.yaml `tracked: true`): kept from the sheet for the reports' 成效
+        "profile": {"leapfrog_petitions": 0},
         "source": {"path": "q3.csv", "row": 2},
     }
     assert events[3] == {

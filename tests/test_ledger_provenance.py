@@ -76,13 +76,14 @@ events:
   criteria: [C05, C13]
   evidence: {C05: {election_completed: false}, C13: {cadre_violations: 1}}
   deadline: 2027-03-30
+  profile: {leapfrog_petitions: 0}
   source: {path: 邓埠镇.xlsx, sheet: 排查表, row: 3}
   recorded: {by: 王芳, at: '2026-09-30T10:15:00+08:00'}
 """
     )
     xifan = (led / "邓埠镇-西畈村.yaml").read_text(encoding="utf-8")
     assert (
-        "  evidence: {C12: {leapfrog_petitions: 3}}\n  deadline: 2027-03-30\n"
+        "  evidence: {C12: {leapfrog_petitions: 3}}\n  deadline: 2027-03-30\n  profile: {leapfrog_petitions: 3}\n"
         "  source: {path: 邓埠镇.xlsx, sheet: 排查表, row: 5}\n" in xifan
     )
     tazhou = (led / "黄溪镇-塔洲村.yaml").read_text(encoding="utf-8")
@@ -139,6 +140,7 @@ def test_amended_and_reopened_events_keep_their_own_row(tmp_path, monkeypatch):
   channel: self
   criteria: [C13]
   evidence: {C13: {cadre_violations: 2}}
+  profile: {leapfrog_petitions: 0}
   source: {path: q4.csv, row: 3}
   recorded: {by: 李明, at: '2026-12-20T16:00:05+08:00'}
 """)
@@ -156,6 +158,7 @@ def test_amended_and_reopened_events_keep_their_own_row(tmp_path, monkeypatch):
   criteria: [C12]
   evidence: {C12: {leapfrog_petitions: 4}}
   deadline: 2027-11-10
+  profile: {leapfrog_petitions: 4}
   source: {path: q2.csv, row: 2}
   recorded: {by: 测试员, at: '2026-09-30T10:15:00+08:00'}
 """)
@@ -400,7 +403,8 @@ def test_a_codeless_village_takes_the_code_of_its_one_row_and_keeps_its_comments
     assert r.exit_code == 1, r.output
     assert r.stderr.splitlines()[-2] == (  # the last: the notice of the quarter its submission went under
         "ledger: 0 opened, 0 reopened (rebound), 1 with standards added, 0 unchanged, 0 missed inclusion(s), "
-        "1 submission(s); 2 file(s) written; code taken from the input: 甲镇/一村 (甲镇-一村.yaml) takes code "
+        "1 submission(s); 2 file(s) written; satisfaction/petitions recorded after identification for 1 village(s); "
+        "code taken from the input: 甲镇/一村 (甲镇-一村.yaml) takes code "
         "360622100001 from q3.csv:2 (甲镇/一村, code 360622100001)"
     )
     assert (
@@ -412,6 +416,7 @@ def test_a_codeless_village_takes_the_code_of_its_one_row_and_keeps_its_comments
   channel: self
   criteria: [C13]
   evidence: {C13: {cadre_violations: 2}}
+  profile: {leapfrog_petitions: 0}
   source: {path: q3.csv, row: 2}
   recorded: {by: 测试员, at: '2026-09-30T10:15:00+08:00'}
 """

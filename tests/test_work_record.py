@@ -313,7 +313,9 @@ def test_the_county_report_drafts_main_practices_by_kind_with_named_examples_zh(
         "因“两委”换届未能顺利完成列入整顿的1个村中，1个已完成换届、通过验收：邓埠镇宋三村。"
         "验收合格的村中，1个未出现反弹。\n"
     )
-    assert "【待填写：台账无法统计的变化：村级班子战斗力" in results
+    # no sheet gave satisfaction or petitions: the placeholder names them first (tests/test_report_results.py)
+    assert "【待填写：群众满意度、集体访、越级访的变化：台账中没有整顿村整顿前后的数值" in results
+    assert "；台账无法统计的变化：村级班子战斗力" in results
 
 
 def test_the_county_report_in_english(led):
@@ -332,10 +334,7 @@ def test_the_county_report_in_english(led):
         "rectification it passed on 20 June 2027.\n"
     ) in practices
     assert "1. 宋三村 in 邓埠镇: 新建村部，组织党员群众培训会 (15 March 2027, 31,500 yuan spent).\n" in practices
-    assert (
-        "[To be written: no work record of kind documents issued, publicity or system building"
-        in practices
-    )
+    assert "[To be written: no work record of kind documents issued, publicity or system building" in practices
 
 
 def test_a_township_report_takes_its_own_work_and_the_county_s_that_name_it(led):
@@ -394,7 +393,7 @@ def test_results_compare_satisfaction_before_and_after_where_the_ledger_holds_bo
     )
     ok("ledger", "verify")
     data = json.loads(ok("report", "--year", "2027", "--format", "json", "--lang", "zh").stdout)
-    assert "1个村（黄溪镇塔洲村）群众满意度由认定时平均52%变为最近一次记录的58%。" in data["results"]["lines"]
+    assert "群众满意度由整顿前52%提高到58%（1个村：黄溪镇塔洲村）。" in data["results"]["lines"]
     system = next(s for s in data["practices"]["sections"] if s["kind"] == "system")
     assert system["lines"] == [
         "巩固观察期内跟踪发现黄溪镇塔洲村出现反弹（群众满意度再次偏低），于2027年9月1日重新列入整顿。"
@@ -409,5 +408,5 @@ def test_results_compare_satisfaction_before_and_after_where_the_ledger_holds_bo
     )
     data = json.loads(ok("report", "--year", "2027", "--format", "json", "--lang", "zh").stdout)
     assert data["results"]["placeholder"].startswith(
-        "【待填写：群众满意度的变化：台账只有1个村认定时的数值（平均55%），没有整改后的数值；"
+        "【待填写：洪湖乡东阳村（1个村）整改后的群众满意度：台账只有整顿前的数值（55%），"
     )

@@ -184,12 +184,14 @@ def test_ledger_show_and_log_in_chinese_name_fields_by_title(tmp_path):
     assert r.exit_code == 0, r.output
     assert (
         "依据：C02：书记不胜任 = 是；C04：两委缺额人数 = 2；时限：2027-03-30；"
-        "基本情况：党员人数 = 36，有固定活动场所 = 是；来源：邓埠镇排查.xlsx，排查表，第4行"
+        "基本情况：党员人数 = 36，有固定活动场所 = 是，集体访次数 = 0，越级访次数 = 0，群众满意度 = 90；"
+        "来源：邓埠镇排查.xlsx，排查表，第4行"
     ) in r.stdout
     r = lax("ledger", "log", lang="en", cwd=tmp_path)
     assert (
         "evidence: C02: Secretary unfit = yes; C04: Committee vacancies = 2; time limit: 2027-03-30; "
-        "profile: Party members = 36, Has venue = yes; source: 邓埠镇排查.xlsx:排查表:4" in r.stdout
+        "profile: Party members = 36, Has venue = yes, Collective petitions = 0, Leapfrog petitions = 0, "
+        "Satisfaction (%) = 90; source: 邓埠镇排查.xlsx:排查表:4" in r.stdout
     )
     # the site's village page, in Chinese
     r = lax("site", "site", "--as-of", "2026-10-01", cwd=tmp_path)

@@ -144,17 +144,30 @@ HELP_ZH: dict[str, str] = {
     "Accept funds above 10^9 yuan (recorded as confirmed).": "接受超过 10^9 元的资金（记为已核实）。",
     "Record the county's acceptance inspection: --pass or --fail, or --score alone to decide by the pass score.\n\n"
     "--pass with a score below policy.pass_score is refused as contradictory (exit 2); --fail with a passing\n"
-    "score is allowed (a single veto item fails a village whatever its score).\n\n"
-    "Example: lax ledger accept 宋三村 --pass --score 85 --by 县委组织部 --date 2027-03-20": (
+    "score is allowed (a single veto item fails a village whatever its score). --satisfaction and the petition\n"
+    'counts measured at the inspection are the "after" values of the report\'s 成效.\n\n'
+    "Example: lax ledger accept 宋三村 --pass --score 85 --by 县委组织部 --date 2027-03-20\n"
+    "Example: lax ledger accept 宋三村 --pass --satisfaction 92 --collective-petitions 0 --date 2027-03-20": (
         "记录县级验收：--pass（通过）或 --fail（未通过），或只给 --score 按合格分判定。\n\n"
         "--pass 而得分低于 policy.pass_score 视为矛盾，拒绝记录（退出码 2）；--fail 而得分合格是允许的"
-        "（一票否决项不论得分都判为未通过）。\n\n"
-        "示例：lax ledger accept 宋三村 --pass --score 85 --by 县委组织部 --date 2027-03-20"
+        "（一票否决项不论得分都判为未通过）。验收时测得的群众满意度（--satisfaction）和信访次数是报告“成效”中"
+        "整改后的数值。\n\n"
+        "示例：lax ledger accept 宋三村 --pass --score 85 --by 县委组织部 --date 2027-03-20\n"
+        "示例：lax ledger accept 宋三村 --pass --satisfaction 92 --collective-petitions 0 --date 2027-03-20"
     ),
     "Passed acceptance.": "验收通过。",
     "Failed acceptance (keeps rectifying under a new time limit).": "验收未通过（按新的整改时限继续整改）。",
     "Acceptance score; alone it decides by policy.pass_score.": "验收得分；单独给出时按 policy.pass_score 判定。",
     "Inspecting organisation.": "验收单位。",
+    "Mass satisfaction (%) measured at the inspection, for the report's results.": (
+        "验收时测得的群众满意度（%），用于报告的“成效”。"
+    ),
+    "Collective petitions counted at the inspection, for the report's results.": (
+        "验收时统计的集体访次数，用于报告的“成效”。"
+    ),
+    "Leapfrog petitions counted at the inspection, for the report's results.": (
+        "验收时统计的越级访次数，用于报告的“成效”。"
+    ),
     "New time limit after a failed acceptance (default: date + policy.rectify_months).": (
         "验收未通过后的新整改时限（默认：日期加 policy.rectify_months 个月）。"
     ),

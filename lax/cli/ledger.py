@@ -508,6 +508,29 @@ def progress_cmd(
     _out(_(f"progress recorded for {_where(entry)} on {on}{spent}", f"已记录 {_where(entry)} 的整改进展：{on}{spent}"))
 
 
+def _measure(text: str | None, option: str, percent: bool = False) -> int | float | None:
+    """A value measured at an acceptance: a percent from 0 to 100 (`92`, `92%`, `９２％`), or a whole count of
+    0 or more (`2`, `2次`)."""
+    if text is None:
+        return None
+    raw = unicodedata.normalize("NFKC", text).strip()
+    try:
+        value = float(raw.rstrip("%") if percent else raw.rstrip("次"))
+    except ValueError:
+        value = float("nan")
+    if percent:
+        if not math.isfinite(value) or not 0 <= value <= 100:
+            raise LaxError(
+                _(f"{option}: '{text}' is not a percent from 0 to 100", f"{option}：“{text}”不是 0 到 100 之间的百分数")
+            )
+        return int(value) if value.is_integer() else value
+    if not math.isfinite(value) or value < 0 or not value.is_integer():
+        raise LaxError(
+            _(f"{option}: '{text}' is not a count of 0 or more", f"{option}：“{text}”不是 0 或以上的整数次数")
+        )
+    return int(value)
+
+
 @app.command("accept")
 @command
 def accept_cmd(
@@ -521,6 +544,30 @@ def accept_cmd(
         typer.Option("--score", help="Acceptance score; alone it decides by policy.pass_score.", show_default=False),
     ] = None,
     by: Annotated[str | None, typer.Option("--by", help="Inspecting organisation.", show_default=False)] = None,
+    satisfaction: Annotated[
+        str | None,
+        typer.Option(
+            "--satisfaction",
+            help="Mass satisfaction (%) measured at the inspection, for the report's results.",
+            show_default=False,
+        ),
+    ] = None,
+    collective_petitions: Annotated[
+        str | None,
+        typer.Option(
+            "--collective-petitions",
+            help="Collective petitions counted at the inspection, for the report's results.",
+            show_default=False,
+        ),
+    ] = None,
+    leapfrog_petitions: Annotated[
+        str | None,
+        typer.Option(
+            "--leapfrog-petitions",
+            help="Leapfrog petitions counted at the inspection, for the report's results.",
+            show_default=False,
+        ),
+    ] = None,
     deadline: Annotated[
         str | None,
         typer.Option(
@@ -539,9 +586,11 @@ def accept_cmd(
     """Record the county's acceptance inspection: --pass or --fail, or --score alone to decide by the pass score.
 
     --pass with a score below policy.pass_score is refused as contradictory (exit 2); --fail with a passing
-    score is allowed (a single veto item fails a village whatever its score).
+    score is allowed (a single veto item fails a village whatever its score). --satisfaction and the petition
+    counts measured at the inspection are the "after" values of the report's 成效.
 
     Example: lax ledger accept 宋三村 --pass --score 85 --by 县委组织部 --date 2027-03-20
+    Example: lax ledger accept 宋三村 --pass --satisfaction 92 --collective-petitions 0 --date 2027-03-20
     """
     from lax.ledger import make_event
     from lax.lifecycle import default_deadline, passes, watch_end
@@ -579,6 +628,11 @@ def accept_cmd(
                 f"请改用 --fail，或只给 --score 按分数判定",
             )
         )
+    measured = {
+        "satisfaction": _measure(satisfaction, "--satisfaction", percent=True),
+        "collective_petitions": _measure(collective_petitions, "--collective-petitions"),
+        "leapfrog_petitions": _measure(leapfrog_petitions, "--leapfrog-petitions"),
+    }
     on = _date(date, "--date")
     limit = _deadline(deadline, on)
     if passed and limit is not None:
@@ -595,6 +649,7 @@ def accept_cmd(
         "acceptance",
         passed=bool(passed),
         score=value,
+        **measured,
         by=_text(by, "--by"),
         deadline=limit,
         note=_text(note, "--note"),
@@ -710,7 +765,7 @@ def show_cmd(
     crit = _criteria(criteria)
     on = _date(as_of, "--as-of")
     entry = _find(ledger, village)
-    data = show_data(entry, on, crit.policy)
+    data = show_data(entry, on, crit.policy, [f.id for f in crit.tracked_fields])
     if fmt == "json":
         _out(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -1087,6 +1142,9 @@ _KEY_LABELS = {
     "funds": ("funds (yuan)", "资金（元）"),
     "passed": ("passed", "通过"),
     "score": ("score", "得分"),
+    "satisfaction": ("satisfaction (%)", "群众满意度（%）"),
+    "collective_petitions": ("collective petitions", "集体访次数"),
+    "leapfrog_petitions": ("leapfrog petitions", "越级访次数"),
     "by": ("by", "单位"),
     "reason": ("reason", "原因"),
     "recorded": ("recorded", "录入"),
@@ -1200,6 +1258,23 @@ def _profile_text(profile: dict, field_title=None) -> str:
     return _(", ", "，").join(f"{title(k)} = {value_text(v)}" for k, v in profile.items())
 
 
+def _measured_text(measured: dict, field_title=None) -> str:
+    """`群众满意度 58（2026-03-01）→ 92（2026-08-01），集体访次数 4（2026-03-01）→ 未再测`: each measure at
+    identification and the latest after it."""
+    from lax.show import value_text
+
+    title = field_title or (lambda f: f)
+
+    def one(value, on) -> str:
+        if value is None:
+            return _("not measured", "未测")
+        return f"{value_text(value)}{_(' (', '（')}{on}{_(')', '）')}"
+
+    return _("; ", "；").join(
+        f"{title(k)} {one(m['before'], m['before_on'])} → {one(m['after'], m['after_on'])}" for k, m in measured.items()
+    )
+
+
 def _print_show(data: dict, on: dt.date, field_title=None) -> None:
     from rich.markup import escape
     from rich.table import Table
@@ -1222,6 +1297,8 @@ def _print_show(data: dict, on: dt.date, field_title=None) -> None:
     ]
     if data.get("profile"):
         facts.append((_("Profile", "基本情况"), _profile_text(data["profile"], field_title)))
+    if data.get("measured"):
+        facts.append((_("Before / after", "整改前后"), _measured_text(data["measured"], field_title)))
     for k, v in facts:
         console.print(escape(f"  {k}{_(': ', '：')}{v}"))
     from rich import box

@@ -372,7 +372,27 @@ def _build(data: Any, path: str, errors: list[tuple[int, str]]) -> Criteria | No
                 )
             )
             profile = False
-        fields.append(Field(fid, ftype, required, zh, en, aliases, unit, profile))
+        tracked = item.get("tracked", False)
+        if not isinstance(tracked, bool):
+            errors.append(
+                (
+                    _line(item, "tracked"),
+                    _(f"field '{fid}': tracked must be true or false", f"字段“{fid}”：tracked 应为 true 或 false"),
+                )
+            )
+            tracked = False
+        elif tracked and (fid in _IDENTITY_FIELDS or ftype not in ("int", "number", "percent")):
+            errors.append(
+                (
+                    _line(item, "tracked"),
+                    _(
+                        f"field '{fid}': only a count, number or percent can be tracked (its change is averaged or summed)",
+                        f"字段“{fid}”：只有计数、数字或百分数字段可以跟踪（tracked），其变化要求平均或合计",
+                    ),
+                )
+            )
+            tracked = False
+        fields.append(Field(fid, ftype, required, zh, en, aliases, unit, profile, tracked))
     for needed in ("township", "village"):
         if raw_fields and needed not in seen_ids:
             errors.append(

@@ -37,6 +37,10 @@ class Field:
     # A fact about the village rather than a sign of weakness (党员人数, 村集体经济收入): the ledger keeps it
     # from the latest recorded sheet (`check --record`) and the village report states it (`profile: true`).
     profile: bool = False
+    # A measure of the problem whose change rectification should bring (群众满意度, 集体访次数): the ledger keeps
+    # it like a profile field, from identification and from every later sheet, and 成效 compares the value at
+    # identification with the latest one (`tracked: true`; `lax.ledger.measured`).
+    tracked: bool = False
 
     def title(self, lang: str | None = None) -> str:
         from lax.i18n import get_lang
@@ -106,6 +110,11 @@ class Criteria:
     def profile_fields(self) -> tuple[Field, ...]:
         """The fields marked `profile: true`, in the file's order."""
         return tuple(f for f in self.fields if f.profile)
+
+    @property
+    def tracked_fields(self) -> tuple[Field, ...]:
+        """The fields marked `tracked: true`, in the file's order."""
+        return tuple(f for f in self.fields if f.tracked)
 
     def field_for_header(self, text: Any) -> str | None:
         """The field id a header cell names, or None."""

@@ -17,11 +17,13 @@ ledger; ledger.load_entries(...)` works):
 - `start`: the ledger's first quarter (`_ledger.yaml`, `lax ledger start`);
 - `views`: the ledger as data for `ledger show`, `list` and `log`;
 - `work`: the work record of the county and townships (`_work/<year>.yaml`, `lax ledger work`);
+- `measured`: the tracked measures (satisfaction, petitions) at identification and after, for 成效;
 - `recorder`: who recorded an event and when; `excel`: the ledger as an Excel 台账, imported and exported.
 """
 
 from lax.ledger.append import add_event, make_event, open_village
 from lax.ledger.fileformat import Entry, dump_entry, dump_township, dump_village, event_dict, parse_text
+from lax.ledger.measured import ACCEPTANCE_KEYS, before_after, befores_afters, village_measures
 from lax.ledger.names import (
     CACHE_DIR,
     JOURNAL_NAME,
@@ -62,6 +64,10 @@ from lax.ledger.views import ListView, json_value, list_data, list_view, log_dat
 from lax.ledger.work import WorkRecord, add_work, load_work, verify_work
 
 __all__ = [
+    "ACCEPTANCE_KEYS",
+    "before_after",
+    "befores_afters",
+    "village_measures",
     "CACHE_DIR",
     "FUNDS_CONFIRMED",
     "HARD_MAX_FUNDS",

@@ -1,5 +1,7 @@
 """The village profile in the ledger: the facts a sheet gives about a village (the criteria's `profile: true`
-fields: 党员人数, 入党积极分子人数, 有固定活动场所, 村集体经济收入), kept from the latest recorded sheet.
+fields: 党员人数, 入党积极分子人数, 有固定活动场所, 村集体经济收入), kept from the latest recorded sheet; and,
+the same way, the measures of the problem the criteria mark `tracked: true` (群众满意度, 集体访次数, 越级访次数),
+whose change from identification the reports' 成效 states (`lax.ledger.measured`).
 
 Stored where the ledger keeps facts, in the events: a `profile: {field: value}` key on the event a check
 records for a flagged village (`identified`, `reopened`, `amended`), or a small `profile` event when a later
@@ -60,11 +62,20 @@ def with_profile(
     on: dt.date,
     source: Any = None,
     recorded: dict | None = None,
+    tracked: Iterable[str] = (),
 ) -> list[Event] | None:
     """The events a check records for one ledger village, with its profile: the new or changed `values`
     go on the first event that can carry them, else in a `profile` event of their own (dated `on`). None
-    when there is nothing to record. `history` is the village's events so far (empty for a new file)."""
+    when there is nothing to record. `history` is the village's events so far (empty for a new file).
+
+    A `tracked` field (the criteria's `tracked: true`: 群众满意度, 集体访次数) is a measurement, not only a fact:
+    in a round still open, its first value from a sheet dated after the identification is recorded even when
+    unchanged, so that 成效 can say "58% before, 58% after" rather than "not measured again"; after that,
+    only changes (`lax.ledger.measured`)."""
     diff = changed(profile_as_of(history), values)
+    again = _measured_again(history, values, on, tracked, diff)
+    if again:
+        diff = {k: v for k, v in values.items() if k in diff or k in again}
     if not diff:
         return events
     if events:
@@ -76,6 +87,22 @@ def with_profile(
     from lax.ledger.append import make_event
 
     return [*(events or []), make_event(on, "profile", profile=diff, source=source, recorded=recorded)]
+
+
+def _measured_again(
+    history: Sequence[Event], values: Mapping[str, Any], on: dt.date, tracked: Iterable[str], diff: Mapping[str, Any]
+) -> set[str]:
+    """The tracked fields of `values` to record although unchanged: the round is open, identified before
+    `on`, and no event since its identification measured them."""
+    from lax.ledger.measured import measured_after, open_round_start
+
+    wanted = [f for f in tracked if f in values and f not in diff]
+    if not wanted:
+        return set()
+    start = open_round_start(history)
+    if start is None or on <= start:
+        return set()
+    return {f for f in wanted if not measured_after(history, f, start)}
 
 
 def _carrying(event: Event, diff: dict[str, Any]) -> Event:

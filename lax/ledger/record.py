@@ -49,12 +49,20 @@ class RecordSummary:
     notices: list[str] = field(default_factory=list)
     profiles: int = 0  # villages whose profile (the criteria's `profile: true` fields) was recorded or changed
     profiles_older: int = 0  # villages whose ledger has events after the check's date: profile left as it was
+    # villages under rectification or in the watch year whose tracked measures (satisfaction, petitions: the
+    # "after" of 成效) a later sheet recorded; those kept at identification ride on the round's opening
+    measured: int = 0
 
     def describe(self) -> str:
         """One line for the person who ran `lax check --record`."""
         line = self._counts()
         if self.profiles:
             line += _(f"; profile recorded for {self.profiles} village(s)", f"；记录 {self.profiles} 个村的基本情况")
+        if self.measured:
+            line += _(
+                f"; satisfaction/petitions recorded after identification for {self.measured} village(s)",
+                f"；记录 {self.measured} 个村认定后的满意度、信访等指标",
+            )
         if self.profiles_older:
             line += _(
                 f"; profile of {self.profiles_older} village(s) not recorded: their ledger has later events",
@@ -155,7 +163,8 @@ def record_check(
 
     `villages` holds every village read, flagged or not: {"township", "village", "code", "criteria": [ids met],
     "evidence": {id: {field: value}}, optionally "checked_on": date, "source": {path, sheet, row} and "profile":
-    {field: value} (the criteria's `profile: true` fields; `lax.ledger.profile`)}. A newly
+    {field: value} (the criteria's `profile: true` fields; `lax.ledger.profile`) and "tracked": {field: value}
+    (its `tracked: true` fields, kept on the profile too; `lax.ledger.measured`)}. A newly
     flagged village (none or a closed round) is opened; one in its
     watch year (accepted) is reopened as a rebound; one still identified or rectifying gets the standards it
     newly meets added (`amended`), else nothing. With channel `self`, each township present gets one
@@ -242,6 +251,8 @@ def record_check(
                     )
                 )
             profile = {k: _jsonable(x) for k, x in row_profile(v.get("profile")).items()}
+            tracked = {k: _jsonable(x) for k, x in row_profile(v.get("tracked")).items()}
+            profile.update((k, x) for k, x in tracked.items() if k not in profile)
             if not met and not profile:
                 continue
             evidence = {c: _jsonable(e) for c, e in (v.get("evidence") or {}).items() if c in met}
@@ -290,8 +301,14 @@ def record_check(
                     # the sheet is older than what the ledger knows: its profile may be out of date
                     summary.profiles_older += 1
                 else:
-                    with_it = with_profile(events, history, profile, as_of, row_source or source, recorded)
-                    summary.profiles += with_it is not events
+                    with_it = with_profile(events, history, profile, as_of, row_source or source, recorded, tracked)
+                    if with_it is not events:
+                        written = {k for ev in with_it for k in (ev.data.get("profile") or {})}
+                        # the village's facts (基本情况) and, apart, the measures a later sheet took again
+                        summary.profiles += any(k not in tracked for k in written)
+                        summary.measured += any(k in tracked for k in written) and not any(
+                            ev.type == "identified" for ev in with_it
+                        )
                     events = with_it
             if events is None:
                 continue
@@ -393,6 +410,8 @@ def check_rows(result: CheckResult) -> list[dict]:
                 "date_column": None if v.record.columns is None else "checked_on" in v.record.columns,
                 # the village's profile: the criteria's `profile: true` fields (blank ones left out when recorded)
                 "profile": {f.id: values[idx[f.id]] for f in result.criteria.profile_fields},
+                # the measures 成效 compares before and after (`tracked: true`), kept on the profile the same way
+                "tracked": {f.id: values[idx[f.id]] for f in result.criteria.tracked_fields},
                 # the row itself: file as given, sheet (spreadsheets only) and row (or item of a YAML/JSON list)
                 "source": {"path": v.record.path, "sheet": v.record.sheet, "row": v.record.row},
             }

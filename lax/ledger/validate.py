@@ -133,6 +133,17 @@ def _value_problem(key: str, value: Any, etype: str, event: dict | None = None) 
             return ("bad-amount" if _is_number(value) else "bad-value"), _(
                 f"score: {value!r} is not a score", f"score：{value!r} 不是有效分数"
             )
+    elif key == "satisfaction":
+        if not _is_number(value) or not math.isfinite(value) or not 0 <= value <= 100:
+            return ("bad-amount" if _is_number(value) else "bad-value"), _(
+                f"satisfaction: {value!r} is not a percent from 0 to 100",
+                f"satisfaction：{value!r} 不是 0 到 100 的百分数",
+            )
+    elif key in ("collective_petitions", "leapfrog_petitions"):
+        if not (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
+            return "bad-value", _(
+                f"{key}: {value!r} is not a count of 0 or more", f"{key}：{value!r} 不是 0 或以上的次数"
+            )
     elif key == "passed":
         if not isinstance(value, bool):
             return "bad-value", _(f"passed: {value!r} must be true or false", f"passed：{value!r} 应为 true 或 false")

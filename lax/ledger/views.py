@@ -62,11 +62,17 @@ def summary(entry: Entry, state: State) -> dict:
     }
 
 
-def show_data(entry: Entry, as_of: dt.date, policy: Policy) -> dict:
+def show_data(entry: Entry, as_of: dt.date, policy: Policy, tracked: Sequence[str] = ()) -> dict:
+    """One village as `ledger show` prints it on `as_of`; `tracked`: the criteria's `tracked: true` field ids
+    (besides the ones an acceptance measures), whose values before and after are its `measured`."""
     state = state_as_of(entry.events, as_of, policy)
     data = summary(entry, state)
     # the village's profile on the date (criteria fields marked `profile: true`, from the latest sheet recorded)
     data["profile"] = json_value(profile_as_of(entry.events, as_of))
+    # the measures 成效 compares (satisfaction, petitions): at identification and latest after (lax.ledger.measured)
+    from lax.ledger.measured import ACCEPTANCE_KEYS, village_measures
+
+    data["measured"] = village_measures(entry.events, list(dict.fromkeys([*ACCEPTANCE_KEYS, *tracked])), as_of)
     data["events"] = [json_value(event_dict(e)) for e in entry.events if e.date <= as_of]
     return data
 

@@ -158,7 +158,12 @@ def build_context(
             villages, work if level != "village" else (), period, lang, township if level == "township" else None
         ),
         "results": results(
-            scope_entries, villages, period, lang, [c.id for c in criteria.criteria if "election_completed" in c.fields]
+            scope_entries,
+            villages,
+            period,
+            lang,
+            [c.id for c in criteria.criteria if "election_completed" in c.fields],
+            getattr(criteria, "tracked_fields", ()),
         ),
         "villages": villages,
         "village": villages[0] if level == "village" else None,

@@ -7,7 +7,9 @@ responsible for the villages (organisation), the measures of the plans and the p
 `--highlight` (a section of its own, 一村一策), a village that failed acceptance and then passed
 (inspection), a rebound found in the watch year (system: consolidating the results), the villages' funds
 (funds guarantee). `results` drafts 成效 from measured change: villages accepted, teams completed after
-elections, satisfaction and petitions before and after where the ledger holds both, no rebound.
+elections, satisfaction and petitions before and after where the ledger holds both (the criteria's
+`tracked: true` fields, measured at identification and by a later sheet or the acceptance:
+`lax.ledger.measured`), no rebound.
 
 What no record can say stays a placeholder that names exactly what is missing. Pure: the villages of the
 report context, the ledger entries, the work records, the period and the language in; plain dicts out.
@@ -361,61 +363,161 @@ def practices(
 
 # ------------------------------------------------------------------------------------------ 成效
 
-_SATISFACTION = ("satisfaction",)
-_PETITIONS = ("collective_petitions", "leapfrog_petitions")
+# How the prose names a tracked measure (`tracked: true` fields of the criteria), where its title is a column
+# heading ("集体访次数") rather than a noun of the documents ("集体访"); another field is named by its title.
+_MEASURE_WORDS = {
+    "satisfaction": ("mass satisfaction", "群众满意度"),
+    "collective_petitions": ("collective petitions", "集体访"),
+    "leapfrog_petitions": ("leapfrog petitions", "越级访"),
+}
+_UNIT_ZH = {
+    "times": "次",
+    "persons": "人",
+    "yuan": "元",
+    "10k_yuan": "万元",
+    "months": "个月",
+    "days": "天",
+    "years": "年",
+}
 
 
-_EVIDENCE_EVENTS = frozenset({"identified", "amended", "reopened"})  # the events that carry `evidence`
+def _measure_name(field: Any, lang: str) -> str:
+    en, zh = _MEASURE_WORDS.get(field.id, (field.title("en"), field.title("zh")))
+    return _t(lang, en, zh)
 
 
-def _measured(entries: Sequence[Any], keys: set, groups: Sequence[Sequence[str]], as_of: Any) -> list[list]:
-    """For each group of fields, [(entry, [(date, value summed over the group's fields), ...])] of the villages
-    in `keys` whose evidence holds it, up to `as_of`: one pass over the ledger for all groups."""
-    out: list[list] = [[] for _g in groups]
-    for e in entries:
-        if (e.township, e.village) not in keys:
+def _measure_value(field: Any, x: float, lang: str) -> str:
+    """`58%`, `12次` / `12`: a measure's value as the prose writes it."""
+    text = _number_text(x)
+    if field.type == "percent":
+        return f"{text}%"
+    return f"{text}{_UNIT_ZH.get(field.unit or '', '')}" if lang == "zh" else text
+
+
+def _how_to_measure(fields: Sequence[Any], lang: str) -> str:
+    """Where the ledger takes the "after" values from: a later sheet, and the acceptance options that exist."""
+    from lax.ledger import ACCEPTANCE_KEYS
+
+    options = [f"--{f.id.replace('_', '-')}" for f in fields if f.id in ACCEPTANCE_KEYS]
+    accept = (
+        _t(lang, f", or at acceptance: lax ledger accept {' '.join(o + ' N' for o in options)}", "，或在验收时记录")
+        if options
+        else ""
+    )
+    columns = (
+        "、".join(f"“{f.title('zh')}”" for f in fields)
+        if lang == "zh"
+        else ", ".join(f"'{f.title('en')}'" for f in fields)
+    )
+    return _t(
+        lang,
+        f"a later township sheet with the column(s) {columns} recorded by lax check --record{accept}",
+        f"可由下一季度排查表的{columns}列记入台账{accept}",
+    )
+
+
+def _measured_change(
+    entries: Sequence[Any], villages: Sequence[dict[str, Any]], tracked: Sequence[Any], as_of: Any, lang: str
+) -> tuple[list[str], list[str]]:
+    """The sentences of measured change (one per tracked measure held before and after for some village), and
+    what is missing: the villages with a value at identification but none after, or after but none before,
+    and the measures the ledger holds for none of the villages. Satisfaction (a percent, a number) is
+    averaged over the villages, counts (petitions) summed; only villages with both values count."""
+    from lax.ledger import befores_afters
+
+    if not villages or not tracked:
+        return [], []
+    by_key = {(e.township, e.village): e for e in entries}
+    # satisfaction first, then petitions, as the documents say them; a county's own tracked fields after
+    order = list(_MEASURE_WORDS)
+    tracked = sorted(tracked, key=lambda f: order.index(f.id) if f.id in order else len(order))
+    ids = [f.id for f in tracked]
+    measured = []  # (village, {field: (before, after)}), one pass over each village's events
+    for v in villages:
+        e = by_key.get((v["township"], v["village"]))
+        if e is not None:
+            measured.append((v, befores_afters(e.events, ids, as_of)))
+    lines: list[str] = []
+    missing: list[str] = []
+    unmeasured: list[Any] = []
+    for field in tracked:
+        both, only_before, only_after = [], [], []
+        for v, found in measured:
+            before, after = found.get(field.id, (None, None))
+            if before is not None and after is not None:
+                both.append((v, before[1], after[1]))
+            elif before is not None:
+                only_before.append((v, before[1]))
+            elif after is not None:
+                only_after.append(v)
+        name = _measure_name(field, lang)
+        if not (both or only_before or only_after):
+            unmeasured.append(field)
             continue
-        series_: list[list] = [[] for _g in groups]
-        for ev in e.events:
-            if ev.date > as_of:
-                break
-            if ev.type not in _EVIDENCE_EVENTS:
-                continue
-            evidence = ev.data.get("evidence")
-            if not isinstance(evidence, dict):
-                continue
-            for i, fields in enumerate(groups):
-                total = None
-                for values in evidence.values():
-                    if isinstance(values, dict):
-                        for f in fields:
-                            v = values.get(f)
-                            if isinstance(v, (int, float)) and not isinstance(v, bool):
-                                total = (total or 0) + v
-                if total is not None:
-                    series_[i].append((ev.date, total))
-        for i, values in enumerate(series_):
-            if values:
-                out[i].append((e, values))
-    return out
+        if both:
+            average = field.type != "int"
+            b = sum(x[1] for x in both) / (len(both) if average else 1)
+            a = sum(x[2] for x in both) / (len(both) if average else 1)
+            bt, at = _measure_value(field, b, lang), _measure_value(field, a, lang)
+            named = names_by_township([x[0] for x in both], lang, limit=MAX_EXAMPLES)
+            avg_en, avg_zh = (" on average", "平均") if average and len(both) > 1 else ("", "")
+            if a > b:
+                en, zh = f"rose from {bt}{avg_en} before rectification to {at}", f"由整顿前{avg_zh}{bt}提高到{at}"
+            elif a < b:
+                en, zh = f"fell from {bt}{avg_en} before rectification to {at}", f"由整顿前{avg_zh}{bt}降至{at}"
+            else:
+                en, zh = f"stayed at {bt}{avg_en}, as before rectification", f"与整顿前持平，{avg_zh}为{at}"
+            lines.append(
+                _t(
+                    lang,
+                    f"{name[:1].upper()}{name[1:]} {en} ({_villages(len(both))}: {named}).",
+                    f"{name}{zh}（{len(both)}个村：{named}）。",
+                )
+            )
+        if only_before:
+            named = names_by_township([x[0] for x in only_before], lang, limit=MAX_EXAMPLES)
+            average = field.type != "int"
+            b = sum(x[1] for x in only_before) / (len(only_before) if average else 1)
+            avg_en, avg_zh = ("average ", "平均") if average and len(only_before) > 1 else ("", "")
+            bt = _measure_value(field, b, lang)
+            missing.append(
+                _t(
+                    lang,
+                    f"{name} after rectification in {_villages(len(only_before))} ({named}): the ledger holds only "
+                    f"the value before ({avg_en}{bt}); {_how_to_measure([field], lang)}",
+                    f"{named}（{len(only_before)}个村）整改后的{name}：台账只有整顿前的数值（{avg_zh}{bt}），"
+                    f"{_how_to_measure([field], lang)}",
+                )
+            )
+        if only_after:
+            named = names_by_township(only_after, lang, limit=MAX_EXAMPLES)
+            missing.append(
+                _t(
+                    lang,
+                    f"{name} before rectification for {_villages(len(only_after))} ({named}): none was recorded "
+                    f"at identification, so the later value is not compared",
+                    f"{named}（{len(only_after)}个村）整顿前的{name}：认定时台账中没有该数值，整改后的数值未作比较",
+                )
+            )
+    if unmeasured:
+        names = (
+            series((_measure_name(f, lang) for f in unmeasured), lang)
+            if lang != "zh"
+            else "、".join(_measure_name(f, lang) for f in unmeasured)
+        )
+        missing.append(
+            _t(
+                lang,
+                f"the change in {names}: the ledger holds no value of the villages under rectification before and "
+                f"after ({_how_to_measure(unmeasured, lang)})",
+                f"{names}的变化：台账中没有整顿村整顿前后的数值（{_how_to_measure(unmeasured, lang)}）",
+            )
+        )
+    return lines, missing
 
 
 def _number_text(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".")
-
-
-def _before_after(measured: list) -> tuple[list, list]:
-    """Villages with a value at identification and a later one ([(entry, before, after)]), and those with the
-    first only ([(entry, before)])."""
-    both, only = [], []
-    for e, values in measured:
-        first_day, before = values[0]
-        later = [v for d, v in values if d > first_day]
-        if later:
-            both.append((e, before, later[-1]))
-        else:
-            only.append((e, before))
-    return both, only
 
 
 def results(
@@ -424,10 +526,13 @@ def results(
     period: Any,
     lang: str,
     election_standards: Sequence[str] = (),
+    tracked: Sequence[Any] = (),
 ) -> dict[str, Any]:
     """`results`: the sentences of 成效 from measured change, and placeholders naming what the ledger lacks.
     `election_standards` are the ids of the standards met when the two-committee election was not completed
-    (those whose condition reads `election_completed`)."""
+    (those whose condition reads `election_completed`); `tracked` the criteria's `tracked: true` fields
+    (`Criteria.tracked_fields`), whose values before and after rectification are compared
+    (`lax.ledger.measured`)."""
     items: list[str] = []
     missing: list[str] = []
     accepted = [v for v in villages if v["status"] in ("accepted", "closed")]
@@ -500,42 +605,9 @@ def results(
                 + "。",
             )
         )
-    keys = {(v["township"], v["village"]) for v in villages}
-    measured = _measured(entries, keys, (_SATISFACTION, _PETITIONS), period.as_of)
-    for fields, found, en, zh in (
-        (_SATISFACTION, measured[0], "mass satisfaction", "群众满意度"),
-        (_PETITIONS, measured[1], "petitions (collective and leapfrog)", "信访（集体访、越级访）次数"),
-    ):
-        both, only = _before_after(found)
-        unit = "%" if fields == _SATISFACTION else ""
-        if both:
-            b = sum(x[1] for x in both) / len(both)
-            a = sum(x[2] for x in both) / len(both)
-            named = series(
-                (
-                    f"{e.township}{e.village}" if lang == "zh" else f"{e.village} in {e.township}"
-                    for e, _b, _a in both[:MAX_EXAMPLES]
-                ),
-                lang,
-            )
-            items.append(
-                _t(
-                    lang,
-                    f"In {len(both)} village(s) ({named}) {en} went from {_number_text(b)}{unit} on average at "
-                    f"identification to {_number_text(a)}{unit} at the latest record.",
-                    f"{len(both)}个村（{named}）{zh}由认定时平均{_number_text(b)}{unit}变为最近一次记录的{_number_text(a)}{unit}。",
-                )
-            )
-        elif only:
-            b = sum(x[1] for x in only) / len(only)
-            missing.append(
-                _t(
-                    lang,
-                    f"the change in {en}: the ledger holds it for {len(only)} village(s) at identification "
-                    f"(average {_number_text(b)}{unit}) but no later value",
-                    f"{zh}的变化：台账只有{len(only)}个村认定时的数值（平均{_number_text(b)}{unit}），没有整改后的数值",
-                )
-            )
+    measured_lines, measured_missing = _measured_change(entries, villages, tracked, period.as_of, lang)
+    items += measured_lines
+    missing += measured_missing
     missing.append(
         _t(
             lang,

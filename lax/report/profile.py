@@ -33,6 +33,7 @@ class ProfileSpec:
         self.lang = lang
         self.fields = tuple(getattr(criteria, "profile_fields", ()))
         self.titles = tuple(f.title(lang) for f in self.fields)
+        self.ids = frozenset(f.id for f in self.fields)
         self.placeholders = tuple(placeholder(t, lang) for t in self.titles)
         self._empty: dict[str, Any] | None = None
         # (field index, type, value) -> (words, phrase): a county's villages share most of their values
@@ -92,11 +93,14 @@ def village_profile(events: Iterable[Any], spec: ProfileSpec) -> dict[str, Any]:
     profile in one sentence, placeholders for what is missing; "" when the criteria mark no profile field}."""
     values: dict[str, Any] = {}
     date = None
+    ids = spec.ids
     for ev in events:
         recorded = ev.data.get("profile")
         if recorded is not None and type(recorded) is dict:
             values.update(recorded)
-            date = ev.date
+            # the sheet's date, when it gave a profile field (not only tracked ones: satisfaction, petitions)
+            if any(k in ids for k in recorded):
+                date = ev.date
     if date is None:
         return spec.empty()
     return spec._build(values, date)
