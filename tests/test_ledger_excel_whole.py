@@ -162,7 +162,7 @@ def test_export_import_export_gives_every_file_byte_for_byte(county, tmp_path):
         "黄溪镇-东阳村.yaml",
     ]
     songsan = before["邓埠镇-宋三村.yaml"].decode()
-    assert "  type: profile\n  profile: {party_members: 37, activists: 4}\n" in songsan
+    assert "  type: profile\n  profile: {party_members: 37, activists: 4, satisfaction: 82}\n" in songsan, songsan
     assert "  highlight: true\n" in songsan
     assert "quarter: 2026Q4\n  villages: 2\n" in before["_townships/邓埠镇.yaml"].decode()
 
