@@ -193,9 +193,14 @@ def _slow_parse(text: str) -> _Parsed:
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as e:
             mark = e.problem_mark or e.context_mark
+            reason = str(e.problem or e.context or e)
             raise _Unreadable(
                 mark.line + 1 if mark else 1,
-                _("YAML syntax error: ", "YAML 语法错误：") + parser_reason(str(e.problem or e.context or e)),
+                # libyaml (PyYAML's wheels bundle 0.2.5) stops at 1,000 levels itself: the same fault as
+                # Python's recursion limit under the pure parser, said the same way
+                _("the YAML is nested too deeply", "YAML 嵌套过深")
+                if "maximum nesting depth" in reason
+                else _("YAML syntax error: ", "YAML 语法错误：") + parser_reason(reason),
                 "yaml-syntax",
             ) from None
         except yaml.YAMLError as e:
