@@ -220,7 +220,7 @@ def test_name_lists_and_statistics_by_township_zh(report, ledgers):
     rows = [line for line in attach.splitlines() if line.startswith("| ")]
     assert rows[0].startswith("| 乡镇 | 确定 | 本期新确定 | 仍在整改 | 超期 | 验收合格 | 验收不合格 | 观察期内 | 已销号 | 反弹 |")
     assert "| 锦江镇 | 2 | 0 | 1 | 0 | 1 | 1 | 1 | 0 | 0 | 0 | 1,700 | 0 | 按时报送 |" in rows
-    assert "| 中童镇 | 2 | 1 | 0 | 0 | 2 | 0 | 2 | 0 | 0 | 1,000 | 2,000 | 0 | 2026Q3未报送 |" in rows
+    assert "| 中童镇 | 2 | 1 | 0 | 0 | 2 | 0 | 2 | 0 | 0 | 1,000 | 2,000 | 0 | 第三季度未报送 |" in rows
     assert rows[-1] == "| 合计 | 15 | 3 | 1 | 0 | 14 | 1 | 14 | 0 | 0 | 9,300 | 31,500 | 1 | 逾期0次，未报2次 |"
 
 
