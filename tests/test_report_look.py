@@ -235,3 +235,66 @@ def test_printed_html_keeps_each_township_name_on_one_line(report, ledgers, tmp_
     rows = [line.split()[0] for line in text.splitlines() if re.match(r"^\s*\S+\s+\d+\s+\d+\s+\d+", line)]
     for township in ("邓埠镇", "锦江镇", "黄溪镇", "中童镇", "马荃镇", "画桥镇", "洪湖乡", "黄庄乡", "平定乡", "杨溪乡", "春涛乡"):
         assert township in rows, (township, rows)
+
+
+# ------------------------------------------------------------------------------ 5. no blank pages
+
+
+def test_a_report_ending_in_a_landscape_table_ends_there(report, ledgers, tmp_path):
+    """Without 附件3 the last thing is 附件2's landscape table: no portrait section after it (an empty page)."""
+    from docx.enum.section import WD_ORIENT
+
+    doc = _docx(report, ledgers["zh"], tmp_path / "r.docx", "--year", "2026", "--lang", "zh")
+    assert [s.orientation for s in doc.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE]
+    assert doc.element.body[-2].tag.endswith("}p") and doc.element.body[-3].tag.endswith("}tbl")
+    # With 附件3 after it the report goes back to portrait for it.
+    doc = _docx(report, ledgers["zh"], tmp_path / "x.docx", "--year", "2026", "--lang", "zh", "--explain")
+    assert [s.orientation for s in doc.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_page_break_opens_the_attachments_heading(report, ledgers, tmp_path, lang):
+    """No paragraph holds only a page break (LibreOffice can push such a paragraph onto a page of its own);
+    the break begins the heading's paragraph; the 落款's organisation keeps with its date."""
+    from docx.oxml.ns import qn
+
+    doc = _docx(report, ledgers[lang], tmp_path / "r.docx", "--quarter", "2026Q3", "--lang", lang, "--org", ORG[lang])
+    breaking = [p for p in doc.paragraphs if p._p.xpath('.//w:br[@w:type="page"]')]
+    # 附件1 after a page break (in English 附件2 too: its table fits a portrait page); in Chinese 附件2 begins
+    # its landscape section's page
+    assert [p.text[:12] for p in breaking] == (
+        ["附件1　全县整顿村名单"] if lang == "zh" else ["Attachment 1", "Attachment 2"]
+    )
+    for p in breaking:
+        assert p.style.name == "Heading 1"
+        assert p._p.find(qn("w:r")).find(qn("w:br")) is not None  # before the heading's words
+    texts = [p.text for p in doc.paragraphs]
+    k = texts.index(ORG[lang])
+    assert texts[k + 1] == ("2027年1月15日" if lang == "zh" else "15 January 2027")
+    assert doc.paragraphs[k].paragraph_format.keep_with_next is True
+    assert doc.paragraphs[k + 1].paragraph_format.keep_with_next is None
+
+
+@pytest.mark.skipif(SOFFICE is None or PDFTOTEXT is None, reason="LibreOffice (soffice) and pdftotext are not installed")
+def test_libreoffice_leaves_no_page_blank(report, ledgers, tmp_path):
+    """The English quarterly county report (its landscape table, the attachments after the 落款) and the
+    Chinese yearly one (ending in 附件2's landscape table), as LibreOffice lays them out: no blank page."""
+    files = []
+    for lang, args in (("en", ["--quarter", "2026Q3"]), ("zh", ["--year", "2026"]), ("zh", ["--year", "2026", "--township", "春涛乡"])):
+        out = tmp_path / f"{lang}-{len(files)}.docx"
+        _docx(report, ledgers[lang], out, *args, "--lang", lang)
+        files.append(out)
+    done = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), *map(str, files)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    for out in files:
+        text = subprocess.run(
+            [PDFTOTEXT, "-layout", str(out.with_suffix(".pdf")), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        pages = text.split("\f")[:-1]  # pdftotext ends every page with a form feed
+        assert len(pages) > 3 and all(p.strip() for p in pages), (out.name, [k + 1 for k, p in enumerate(pages) if not p.strip()])
+        # the 落款's date is not alone at the top of a page
+        assert not any(re.sub(r"\s+", "", p).startswith(("2027年1月15日", "15January2027")) for p in pages), out.name
