@@ -298,3 +298,14 @@ def test_libreoffice_leaves_no_page_blank(report, ledgers, tmp_path):
         assert len(pages) > 3 and all(p.strip() for p in pages), (out.name, [k + 1 for k, p in enumerate(pages) if not p.strip()])
         # the 落款's date is not alone at the top of a page
         assert not any(re.sub(r"\s+", "", p).startswith(("2027年1月15日", "15January2027")) for p in pages), out.name
+
+
+def test_chinese_attachment_headings_start_at_the_margin(report, ledgers, tmp_path):
+    """GB/T 9704 sets 附件1 at the left margin; the body's 一、 headings stand indented two characters."""
+    from docx.shared import Pt
+
+    doc = _docx(report, ledgers["zh"], tmp_path / "r.docx", "--year", "2026", "--lang", "zh", "--explain")
+    indents = {p.text.lstrip("\n"): p.paragraph_format.first_line_indent for p in doc.paragraphs if p.style.name == "Heading 1"}
+    assert indents["一、基本情况"] == Pt(32)
+    for heading in ("附件1　全县整顿村名单", "附件2　全县整顿工作统计表", "附件3　数字核对清单"):
+        assert indents[heading] in (None, 0), heading

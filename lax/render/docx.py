@@ -412,9 +412,10 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
                         )
                         paragraph_runs(p, "\n".join(lines), fonts[key], todo)
                         continue
-                elif lang == "zh":
+                elif lang == "zh" and not b.text.startswith("附件"):
                     # 一、 and （一） headings stand indented two characters like the text under them, as
-                    # official documents set them (GB/T 9704), not out at the margin.
+                    # official documents set them (GB/T 9704), not out at the margin; an attachment's
+                    # 附件1 starts at the margin, as the standard sets it.
                     p.paragraph_format.first_line_indent = Pt(fonts["body"][2] * 2)
                 paragraph_runs(p, b.text, fonts[key], todo)
             elif b.kind == "para":
