@@ -309,3 +309,25 @@ def test_chinese_attachment_headings_start_at_the_margin(report, ledgers, tmp_pa
     assert indents["一、基本情况"] == Pt(32)
     for heading in ("附件1　全县整顿村名单", "附件2　全县整顿工作统计表", "附件3　数字核对清单"):
         assert indents[heading] in (None, 0), heading
+
+
+@pytest.mark.skipif(CHROMIUM is None or PDFTOTEXT is None, reason="Chromium and pdftotext are not installed")
+def test_printed_html_keeps_the_signature_on_one_page(report, ledgers, tmp_path):
+    """The village report printed from Chromium: the 落款's organisation and date on one page (the date used
+    to be printed alone at the top of the last page)."""
+    out = tmp_path / "village.html"
+    report("--year", "2026", "--lang", "zh", "--village", "春涛乡/罗坪村", "--format", "html", "-o", out,
+           "--ledger", ledgers["zh"])  # fmt: skip
+    pdf = tmp_path / "village.pdf"
+    subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", f"--print-to-pdf={pdf}", "--no-pdf-header-footer",
+         f"--user-data-dir={tmp_path / 'chromium'}", out.as_uri()],
+        capture_output=True, timeout=120,
+    )  # fmt: skip
+    if not pdf.is_file():
+        pytest.skip("Chromium could not print here")
+    text = subprocess.run([PDFTOTEXT, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = [re.sub(r"\s+", "", p) for p in text.split("\f")[:-1]]
+    signed = [k for k, p in enumerate(pages) if "2027年1月15日" in p]
+    assert len(signed) == 1 and "【待填写：落款单位】" in pages[signed[0]], pages
+    assert not pages[signed[0]].startswith("2027年1月15日")

@@ -33,7 +33,7 @@ blockquote.todo p { text-indent: 0; }
 figure { margin: 1em 0; text-align: center; }
 figure img { max-width: 100%; height: auto; }
 figcaption { font-size: 14px; color: #333; }
-.signature { margin: 2.5em 0 0; text-align: right; }
+.signature { margin: 2.5em 0 0; text-align: right; break-inside: avoid; page-break-inside: avoid; }
 .signature p { margin: 0; text-indent: 0; }
 mark.todo { background: #fff7d6; }
 a[href^="#fig-"] { color: inherit; text-decoration: underline dotted; }
