@@ -353,6 +353,10 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
         for t, bold in inline(text):
             _run(p, t, spec, bold=bold, todo=todo)
 
+    def title_fits(line: str) -> bool:
+        """Whether a line of the title fits the portrait page (the Title style spaces letters by 0.25 pt)."""
+        return text_width_pt(line, fonts["title"][2]) + 0.25 * len(line) <= text_width(False) - 2
+
     layouts: dict[int, tuple[list[float], bool]] = {}
 
     def layout(b: Block) -> tuple[list[float], bool]:
@@ -405,11 +409,8 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
                     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
                     if lang == "zh":
                         # A long title is broken where a document breaks it (organisation, period, subject),
-                        # not wherever the line runs out ("涣/散"); the Title style spaces letters by 0.25 pt.
-                        size, room = fonts["title"][2], text_width(False) - 2
-                        lines = title_lines(
-                            title_parts(b.text), lambda line: text_width_pt(line, size) + 0.25 * len(line) <= room
-                        )
+                        # not wherever the line runs out ("涣/散").
+                        lines = title_lines(title_parts(b.text), title_fits)
                         paragraph_runs(p, "\n".join(lines), fonts[key], todo)
                         continue
                 elif lang == "zh" and not b.text.startswith("附件"):

@@ -10,8 +10,8 @@ blocks the html and Word converters draw.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 # A line a template writes where html and docx put the chart; dropped from Markdown output.
 CHART_MARKER = "<!-- chart -->"
