@@ -104,12 +104,9 @@ def test_county_golden_states_the_source_summarys_figures():
     assert "【待填写：" in zh
     en = (GOLDEN / "county.en.md").read_text(encoding="utf-8")
     assert "Dongyang Village and Tangqiao Village in Honghu Township" in en
-    assert "31,500 yuan in all" in en and "1 village failed acceptance: Tuanhuang Village in Jingjiang Town" in en
+    assert "31,500 yuan in all" in en and "At acceptance, 1 village failed: Tuanhuang Village in Jingjiang Town" in en
     assert "[To be written:" in en
     year = (GOLDEN / "county.zh.2026.md").read_text(encoding="utf-8")
     assert "已整改验收合格15个" in year and "累计投入3.55万元" in year
     assert "锦江镇团黄村首次验收不合格，经继续整改，于2026年12月20日验收合格" in year
-    assert (
-        "未按时报送季度排查情况：中童镇2026年第三季度未报送，中童镇2026年第四季度未报送，春涛乡2026年第三季度逾期报送（2026年10月9日）"
-        in year
-    )
+    assert "未按时报送季度排查情况：中童镇第三、四季度未报送；春涛乡第三季度逾期报送（2026年10月9日）。" in year

@@ -11,7 +11,15 @@ import re
 from typing import Any
 
 from lax.render.chart import chart_caption
-from lax.render.markdown import PLACEHOLDER_PREFIXES, Block, inline, parse_markdown, place_chart
+from lax.render.markdown import (
+    PLACEHOLDER_PREFIXES,
+    Block,
+    inline,
+    parse_markdown,
+    place_chart,
+    title_lines,
+    title_parts,
+)
 
 # Fonts of Chinese official documents (GB/T 9704): title in 方正小标宋简体, first-level headings in 黑体,
 # second-level in 楷体_GB2312, body in 仿宋_GB2312; sizes 二号 (22 pt) and 三号 (16 pt).
@@ -345,6 +353,10 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
         for t, bold in inline(text):
             _run(p, t, spec, bold=bold, todo=todo)
 
+    def title_fits(line: str) -> bool:
+        """Whether a line of the title fits the portrait page (the Title style spaces letters by 0.25 pt)."""
+        return text_width_pt(line, fonts["title"][2]) + 0.25 * len(line) <= text_width(False) - 2
+
     layouts: dict[int, tuple[list[float], bool]] = {}
 
     def layout(b: Block) -> tuple[list[float], bool]:
@@ -354,8 +366,10 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
         return layouts[id(b)]
 
     # `fresh`: nothing written yet on the current page; `page`: a page marker waits for the next block;
-    # `landscape`: a landscape section is open (begun at a table's heading, ended after the table).
-    page = {"fresh": True, "page": False, "landscape": False}
+    # `landscape`: a landscape section is open (begun at a table's heading); `close`: its table is written,
+    # and the next block that is not another wide table goes back to portrait. Closing it only then leaves
+    # no blank portrait page at the end of a report whose last attachment is a landscape table.
+    page = {"fresh": True, "page": False, "landscape": False, "close": False}
 
     def emit(blocks: list[Block], todo: bool = False) -> None:
         for k, b in enumerate(blocks):
@@ -364,13 +378,24 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
                 continue
             after = blocks[k + 1] if k + 1 < len(blocks) else None
             # A heading right above a table that needs a landscape page goes onto that page with it.
-            turn = not page["landscape"] and (
-                (b.kind == "table" and layout(b)[1])
-                or (b.kind == "heading" and after is not None and after.kind == "table" and layout(after)[1])
+            wide = (b.kind == "table" and layout(b)[1]) or (
+                b.kind == "heading" and after is not None and after.kind == "table" and layout(after)[1]
             )
+            if page["close"]:
+                page["close"] = False
+                if not wide:
+                    orient(False)
+                    page["landscape"], page["fresh"] = False, True
+            turn = not page["landscape"] and wide
+            # (a new section's page is new already); the break's run has the fonts every run has. Before a
+            # heading the break opens the heading's own paragraph: an empty paragraph holding only the break
+            # can fall to the next page by itself in LibreOffice and leave a blank page behind it.
+            heading_break = False
             if page["page"] and not turn and not page["fresh"]:
-                # (a new section's page is new already); the break's run has the fonts every run has
-                _run(doc.add_paragraph(), "", fonts["body"]).add_break(WD_BREAK.PAGE)
+                if b.kind == "heading":
+                    heading_break = True
+                else:
+                    _run(doc.add_paragraph(), "", fonts["body"]).add_break(WD_BREAK.PAGE)
             page["page"] = page["fresh"] = False
             if turn:
                 orient(True)
@@ -378,11 +403,20 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
             if b.kind == "heading":
                 key = {1: "title", 2: "h1", 3: "h2"}.get(b.level, "h3")
                 p = doc.add_heading("", level=min(b.level - 1, 9))
+                if heading_break:
+                    _run(p, "", fonts["body"]).add_break(WD_BREAK.PAGE)
                 if b.level == 1:
                     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                elif lang == "zh":
+                    if lang == "zh":
+                        # A long title is broken where a document breaks it (organisation, period, subject),
+                        # not wherever the line runs out ("涣/散").
+                        lines = title_lines(title_parts(b.text), title_fits)
+                        paragraph_runs(p, "\n".join(lines), fonts[key], todo)
+                        continue
+                elif lang == "zh" and not b.text.startswith("附件"):
                     # 一、 and （一） headings stand indented two characters like the text under them, as
-                    # official documents set them (GB/T 9704), not out at the margin.
+                    # official documents set them (GB/T 9704), not out at the margin; an attachment's
+                    # 附件1 starts at the margin, as the standard sets it.
                     p.paragraph_format.first_line_indent = Pt(fonts["body"][2] * 2)
                 paragraph_runs(p, b.text, fonts[key], todo)
             elif b.kind == "para":
@@ -423,8 +457,7 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
                             _run(p, t, fonts["table"], bold=bold or r == 0)
                 doc.add_paragraph()
                 if page["landscape"]:
-                    orient(False)
-                    page["landscape"], page["fresh"] = False, True
+                    page["close"] = True
             elif b.kind == "quote":
                 body = doc.element.body
                 before = len(body.findall(_qn("w:p")))
@@ -446,6 +479,8 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
                     p.paragraph_format.first_line_indent = Pt(0)
                     if k == 0:
                         p.paragraph_format.space_before = Pt(fonts["body"][2] * 2)
+                    if k + 1 < len(b.items):  # the organisation and its date on one page, never split
+                        p.paragraph_format.keep_with_next = True
                     if lang == "zh":
                         p.paragraph_format.right_indent = Pt(fonts["body"][2] * 2)
                     paragraph_runs(p, line, fonts["body"], todo or line.startswith(PLACEHOLDER_PREFIXES))

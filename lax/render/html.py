@@ -7,7 +7,7 @@ import html
 from typing import Any
 
 from lax.render.chart import chart_caption
-from lax.render.markdown import LINK, PLACEHOLDER_PREFIXES, Block, inline, parse_markdown, place_chart
+from lax.render.markdown import LINK, PLACEHOLDER_PREFIXES, Block, inline, parse_markdown, place_chart, title_parts
 
 _CSS = """
 @page { size: A4; margin: 30mm 26mm 30mm 28mm; }
@@ -17,6 +17,7 @@ body { margin: 0; color: #111; font: 16px/1.75 "FangSong", "仿宋_GB2312", "仿
 main { max-width: 46em; margin: 2em auto; padding: 3em 3.5em; background: #fff; box-shadow: 0 0 6px #ccc; }
 h1 { font: 26px/1.4 "方正小标宋简体", "FZXiaoBiaoSong-B05S", "SimSun", "宋体", "Noto Serif CJK SC", serif;
      text-align: center; margin: 0 0 1.2em; }
+h1 .keep { display: inline-block; max-width: 100%; }
 h2 { font: 18px/1.6 "SimHei", "黑体", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 1.4em 0 .5em; }
 h3 { font: 17px/1.6 "KaiTi", "楷体_GB2312", "楷体", "STKaiti", serif; font-weight: bold; margin: 1.1em 0 .4em; }
 h4, h5, h6 { font-size: 16px; margin: 1em 0 .3em; }
@@ -26,13 +27,13 @@ ul, ol { margin: .4em 0; padding-left: 2em; }
 table { border-collapse: collapse; width: 100%; margin: .8em 0; font-size: 14px; line-height: 1.5; }
 th, td { border: 1px solid #444; padding: .25em .5em; text-align: center; vertical-align: middle; }
 th { background: #eee; }
-td:first-child { text-align: left; }
+td:first-child { text-align: left; word-break: keep-all; }  /* a township's or village's name never broken */
 blockquote.todo { margin: .8em 0; padding: .5em 1em; background: #fff7d6; border-left: 4px solid #d4a106; }
 blockquote.todo p { text-indent: 0; }
 figure { margin: 1em 0; text-align: center; }
 figure img { max-width: 100%; height: auto; }
 figcaption { font-size: 14px; color: #333; }
-.signature { margin: 2.5em 0 0; text-align: right; }
+.signature { margin: 2.5em 0 0; text-align: right; break-inside: avoid; page-break-inside: avoid; }
 .signature p { margin: 0; text-indent: 0; }
 mark.todo { background: #fff7d6; }
 a[href^="#fig-"] { color: inherit; text-decoration: underline dotted; }
@@ -68,7 +69,12 @@ def _html_blocks(blocks: list[Block], chart: str) -> list[str]:
     for b in blocks:
         if b.kind == "heading":
             ident = f' id="{b.anchor}"' if b.anchor else ""
-            out.append(f"<h{b.level}{ident}>{_html_inline(b.text)}</h{b.level}>")
+            parts = title_parts(b.text) if b.level == 1 else [b.text]
+            if len(parts) > 1:  # a Chinese title breaks only between its parts, never inside a word
+                text = "".join(f'<span class="keep">{_html_inline(part)}</span>' for part in parts)
+            else:
+                text = _html_inline(b.text)
+            out.append(f"<h{b.level}{ident}>{text}</h{b.level}>")
         elif b.kind == "para":
             out.append(f"<p>{_html_inline(b.text)}</p>")
         elif b.kind in ("ul", "ol"):

@@ -10,6 +10,7 @@ blocks the html and Word converters draw.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 # A line a template writes where html and docx put the chart; dropped from Markdown output.
@@ -220,6 +221,34 @@ def inline(text: str) -> list[tuple[str, bool]]:
 # A link to a heading of the report, as the `fig` template filter writes it: `[15](#fig-identified)`.
 # Only links to figures' lists are links: a ledger note that happens to look like one stays text.
 LINK = re.compile(r"\[([^\[\]\n]*)\]\(#(fig-[A-Za-z0-9_.-]+)\)")
+
+
+# Where a Chinese report title may break: before its period (`2026年度`, `2026年第三季度`, a span's first
+# date) and before its subject (`整顿软弱涣散…工作总结`), as a document sets a long title on two lines.
+_TITLE_PERIOD = re.compile(r"\d{4}年")
+
+
+def title_parts(text: str) -> list[str]:
+    """A Chinese title cut where a document may break it, never inside a word: `余江区委组织部` /
+    `2026年度` / `整顿软弱涣散村级党组织工作总结`. A title of another shape (an English one, a county's own
+    template) is one part: it wraps as its words allow."""
+    period = _TITLE_PERIOD.search(text)
+    if period is None or not _CJK.search(text):
+        return [text]
+    subject = text.find("整顿", period.end())
+    cuts = [0, period.start()] + ([subject] if subject > 0 else []) + [len(text)]
+    return [text[a:b] for a, b in zip(cuts, cuts[1:]) if text[a:b]]
+
+
+def title_lines(parts: list[str], fits: Callable[[str], bool]) -> list[str]:
+    """The title's parts joined into as few lines as `fits(line)` allows, a break only between parts."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and fits(lines[-1] + part):
+            lines[-1] += part
+        else:
+            lines.append(part)
+    return lines
 
 
 def place_chart(blocks: list[Block], level: str) -> list[Block]:

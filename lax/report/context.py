@@ -26,7 +26,15 @@ from lax.report.appendix import build_appendix
 from lax.report.period import Period, quarter_bounds, quarter_key, quarter_label, quarters_ending_in
 from lax.report.practices import practices, results
 from lax.report.profile import ProfileSpec, support, village_profile
-from lax.report.words import channel_text, date_span, evidence_text, full_name, prose_title, status_text
+from lax.report.words import (
+    channel_text,
+    date_span,
+    evidence_text,
+    full_name,
+    prose_title,
+    status_text,
+    submissions_said,
+)
 from lax.show import as_date, decimal, long_date
 from lax.show import in_lang as _t
 
@@ -106,6 +114,10 @@ def build_context(
     )
     for row in township_rows:
         row.update(examined_by_township[row["township"]])
+        # the statistics table's cell: its quarters not on time, grouped, in words ("第三、四季度未报送")
+        not_on_time = [r for r in submission_rows.get(row["township"], ()) if r["status"] != "on_time"]
+        said = submissions_said(not_on_time, lang, with_year=period.start.year != period.end.year)
+        row["submissions_said"] = said[0]["said"] if said else ""
     policy = criteria.policy
     context = {
         "lang": lang,
@@ -148,6 +160,9 @@ def build_context(
                 for y, q in quarters
             ],
             "late": late,
+            # the same, each township once and its quarters grouped ("中童镇第三、四季度未报送"); a period
+            # within one year names its quarters without the year, which the title gives
+            "late_by_township": submissions_said(late, lang, with_year=period.start.year != period.end.year),
             "late_count": sum(1 for r in late if r["status"] == "late"),
             "missing_count": sum(1 for r in late if r["status"] == "missing"),
             "first_quarter": first,

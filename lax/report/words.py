@@ -1,6 +1,7 @@
 """A report's words: numbers, dates and amounts as people write them, named lists, a village's status.
 
-Owns numbers in Chinese for headings (一, 十五, 一百零五), a standard's title as prose writes it, a span of
+Owns numbers in Chinese for headings (一, 十五, 一百零五), quarters and the late or missing quarterly
+examinations said once per township ("中童镇第三、四季度未报送"), a standard's title as prose writes it, a span of
 dates, lists in the report's language (`A, B and C` /
 `A、B、C`), villages named and grouped by township in the documents' manner ("Dongyang Village and Tangqiao
 Village in Honghu Township", "洪湖乡东阳村、塘桥村"), a village's full name, and the sentence for its status
@@ -29,6 +30,8 @@ __all__ = [
     "evidence_text",
     "prose_title",
     "date_span",
+    "quarters_said",
+    "submissions_said",
     "long_date",
     "money",
     "wan",
@@ -170,3 +173,52 @@ def date_span(first: Any, last: Any, lang: str) -> str:
     if a.month == b.month:
         return f"{a.day} to {long_date(b, lang)}"
     return f"{long_date(a, lang).rsplit(' ', 1)[0]} to {long_date(b, lang)}"
+
+
+# ------------------------------------------------------------------------ quarters and submissions
+
+
+def quarters_said(keys: Iterable[str], lang: str, with_year: bool = True) -> str:
+    """Quarters (`2026Q3`) as a document says them, each year once: `第三、四季度` (`with_year=False`, in a
+    report of one year), `2026年第四季度、2027年第一季度`; `Q3 and Q4`, `Q4 2026 and Q1 2027`."""
+    by_year: dict[str, list[int]] = {}
+    for key in keys:
+        year, _q, quarter = str(key).partition("Q")
+        by_year.setdefault(year, []).append(int(quarter))
+    if lang == "zh":
+        names = [f"第{'、'.join(_DIGITS_ZH[q] for q in qs)}季度" for qs in by_year.values()]
+        if with_year:
+            names = [f"{year}年{name}" for year, name in zip(by_year, names)]
+        return "、".join(names)
+    return series([f"Q{q} {year}" if with_year else f"Q{q}" for year, qs in by_year.items() for q in qs], lang)
+
+
+def submissions_said(rows: Iterable[Mapping[str, Any]], lang: str, with_year: bool = True) -> list[dict[str, Any]]:
+    """The quarterly examinations not sent on time (the context's `submissions.late` rows), each township
+    named once and its quarters grouped by what happened: `{"township": "中童镇", "parts": [{"quarters":
+    "第三、四季度", "status": "未报送"}], "said": "第三、四季度未报送"}`; a late one says when it came
+    (`第三季度逾期报送（2026年10月9日）`, `Q3 sent late (9 October 2026)`)."""
+    townships: dict[str, list[Mapping[str, Any]]] = {}
+    for row in rows:
+        townships.setdefault(str(row["township"]), []).append(row)
+    out = []
+    for township, mine in townships.items():
+        parts = []
+        for status in ("late", "missing"):
+            these = [r for r in mine if r["status"] == status]
+            if not these:
+                continue
+            quarters = quarters_said((r["quarter"] for r in these), lang, with_year)
+            if status == "missing":
+                said = _t(lang, "not submitted", "未报送")
+            else:
+                dates = [long_date(r["date"], lang) for r in these if r.get("date")]
+                when = _t(lang, f" ({', '.join(dates)})", f"（{'、'.join(dates)}）") if dates else ""
+                said = _t(lang, "sent late", "逾期报送") + when
+            parts.append((these[0]["quarter"], {"quarters": quarters, "status": said}))
+        parts = [part for _first, part in sorted(parts, key=lambda pair: pair[0])]
+        joined = _t(lang, ", ", "，").join(
+            _t(lang, f"{part['quarters']} {part['status']}", f"{part['quarters']}{part['status']}") for part in parts
+        )
+        out.append({"township": township, "parts": parts, "said": joined})
+    return out
