@@ -625,12 +625,14 @@ def village_events(lang):
 
 # What the shipped example adds to the test scenario: 邓埠镇's third-quarter sheet is examples/dengbu.xlsx,
 # in which 宋三村 (accepted in August) has had forest fires again, 大桥村's secretary post is vacant and 港背村's
-# committees lack two members. (township, village, [(type, date, data)]), Chinese only.
+# committees lack two members. (township, village, the sheet's field that flags it, [(type, date, data)] of what
+# follows), Chinese only.
 DENGBU_CHECKED = D("2026-09-28")
 EXTRAS = [
     (
         "邓埠镇",
         "宋三村",
+        "forest_fires",
         [
             (
                 "planned",
@@ -657,6 +659,7 @@ EXTRAS = [
     (
         "邓埠镇",
         "大桥村",
+        "secretary_vacant_months",
         [
             (
                 "planned",
@@ -679,6 +682,7 @@ EXTRAS = [
     (
         "邓埠镇",
         "港背村",
+        "committee_vacancies",
         [
             (
                 "planned",
@@ -723,6 +727,24 @@ EXTRA_WORK = [
         {"people": 230, "villages": 115},
     ),
 ]
+
+
+
+def with_extras(events: list) -> list:
+    """The scenario's villages (`village_events("zh")`) with the example's extras: what examples/dengbu.xlsx
+    shows (a rebound, or a new village: recorded by the check of that sheet, so no command of its own) and
+    what follows it."""
+    dengbu = {v["village"]: v for v in _make_examples().DENGBU}
+    out = [(t, v, c, list(evs)) for t, v, c, evs in events]
+    by_name = {(t, v): evs for t, v, _c, evs in out}
+    for township, village, field, extra in EXTRAS:
+        if (township, village) not in by_name:
+            out.append((township, village, dengbu[village]["code"], []))
+            by_name[(township, village)] = out[-1][3]
+        etype = "reopened" if by_name[(township, village)] else "identified"
+        shown = {"evidence": {"sheet": {field: dengbu[village][field]}}, "by_sheet": True}
+        by_name[(township, village)].extend([(etype, DENGBU_CHECKED, shown), *extra])
+    return out
 
 
 # ------------------------------------------------------------------------------------------ the sheets
@@ -896,22 +918,7 @@ def make_year(
     def step(day, rank, args, exit_code=0, before=None):
         steps.append((day, rank, len(steps), args, exit_code, before))
 
-    events = village_events(lang)
-    if full:
-        events = [(t, v, c, list(evs)) for t, v, c, evs in events]
-        by_name = {(t, v): evs for t, v, _c, evs in events}
-        dengbu = {v["village"]: v for v in _make_examples().DENGBU}
-        for township, village, extra in EXTRAS:
-            # what examples/dengbu.xlsx shows (the rebound or a new village): recorded by its check
-            shown = {k: dengbu[village][k] for k in dengbu[village] if k in _DENGBU_FLAGGED.get(village, ())}
-            opened = ("reopened" if (township, village) in by_name else "identified", DENGBU_CHECKED,
-                      {"by_sheet": True, "evidence": {"sheet": shown}})  # fmt: skip
-            if (township, village) not in by_name:
-                code = dengbu[village]["code"]
-                events.append((township, village, code, []))
-                by_name[(township, village)] = events[-1][3]
-            by_name[(township, village)].extend([opened, *extra])
-
+    events = with_extras(village_events(lang)) if full else village_events(lang)
     step(D("2026-01-05"), 0, ["ledger", "start", "2026Q1"])
     for township, village, code, evs in events:
         target = f"{township}/{village}"
@@ -1003,10 +1010,6 @@ def make_year(
         if result.exit_code not in (exit_code if isinstance(exit_code, tuple) else (exit_code,)):
             raise RuntimeError(f"lax {shlex.join(args)} (on {day}) ended {result.exit_code}:\n{result.output}")
     return ledger
-
-
-# The values of examples/dengbu.xlsx that flag each of its villages (the rest are those of a clean village).
-_DENGBU_FLAGGED = {"宋三村": ("forest_fires",), "大桥村": ("secretary_vacant_months",), "港背村": ("committee_vacancies",)}
 
 
 def main(argv: list[str] | None = None) -> int:

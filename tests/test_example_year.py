@@ -169,7 +169,7 @@ def year_figures(year):
     """What the example recorded in 2026, counted from its own data: villages identified, those whose last
     acceptance of the year passed, and the funds."""
     events = {(t, v): list(evs) for t, v, _c, evs in year.village_events("zh")}
-    for township, village, extra in year.EXTRAS:
+    for township, village, _field, extra in year.EXTRAS:
         events.setdefault((township, village), []).extend(extra)
     in_year = {k: [e for e in evs if e[1].year == 2026] for k, evs in events.items()}
     funds = sum(d.get("funds", 0) for evs in in_year.values() for e, _day, d in evs if e == "progress")
