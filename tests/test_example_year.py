@@ -8,6 +8,7 @@ import datetime as dt
 import importlib.util
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -213,3 +214,74 @@ def test_the_year_report_renders_as_html_and_word(made, tmp_path):
     assert [p.text for p in doc.paragraphs if p.style.name == "Heading 1"] == SECTIONS
     assert len(doc.inline_shapes) == 1  # the chart
     assert any("全县共排查确定软弱涣散村级党组织17个" in p.text for p in doc.paragraphs)
+
+
+# ------------------------------------------------------------------------------------------ every page right
+
+
+def _word(made, tmp_path, *extra):
+    import docx
+
+    out, _ = made
+    word = tmp_path / "2026.docx"
+    args = ["report", "--year", "2026", "--lang", "zh", "--ledger", out / "ledger", "--org", ORG, *extra]
+    result = lax(*args, "--format", "docx", "--output", word)
+    assert result.exit_code == 0, result.output
+    return word, docx.Document(str(word))
+
+
+def test_the_word_file_ends_on_its_landscape_attachment_not_an_empty_page(made, tmp_path):
+    """附件2's table needs a landscape page; nothing follows it, so no portrait section (an empty page) does."""
+    from docx.enum.section import WD_ORIENT
+
+    _word_path, doc = _word(made, tmp_path)
+    assert [s.orientation for s in doc.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE]
+    last = doc.element.body[-2]  # the last block before the body's own section properties
+    assert last.tag.endswith("}p") and not last.xpath(".//w:sectPr")
+
+
+def test_two_landscape_tables_share_the_landscape_section(made, tmp_path):
+    """A second wide table right after the first starts a new landscape page, with no portrait page between,
+    and the text after them (the chart, placed by its marker) is back on a portrait page."""
+    from docx.enum.section import WD_ORIENT
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    header = "| 乡镇 | " + " | ".join(f"第{k}项资金（元）" for k in range(1, 10)) + " |\n|" + "---|" * 10 + "\n"
+    rows = "{% for t in townships %}| {{ t.township }} | " + " | ".join("1,234,567" for _k in range(9)) + " |\n{% endfor %}"
+    (mine / "county.zh.md.j2").write_text(
+        "# 表\n\n## 一、数字\n\n前文。\n\n" + header + rows + "\n## 二、又一表\n\n" + header + rows + "\n## 三、后文\n\n<!-- chart -->\n\n后文。\n",
+        encoding="utf-8",
+    )
+    _word_path, doc = _word(made, tmp_path, "--templates", mine)
+    assert [s.orientation for s in doc.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+    assert len(doc.tables) == 2 and doc.paragraphs[-1].text == "后文。"
+    breaks = doc.element.body.xpath('.//w:br[@w:type="page"]')
+    assert len(breaks) == 1  # between the two tables, inside the landscape section
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+PDFTOTEXT = shutil.which("pdftotext")
+
+
+@pytest.mark.skipif(SOFFICE is None or PDFTOTEXT is None, reason="LibreOffice (soffice) and pdftotext are not installed")
+def test_libreoffice_prints_every_page_with_text_on_it(made, tmp_path):
+    """The example year's Word file as LibreOffice prints it: no empty page, the title on the first, 附件2
+    on the last."""
+    word, _doc = _word(made, tmp_path)
+    done = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(word)],
+        capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    text = subprocess.run(
+        [PDFTOTEXT, "-layout", str(tmp_path / "2026.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = text.split("\f")
+    if pages and not pages[-1].strip():
+        pages = pages[:-1]  # pdftotext ends the last page with a form feed too
+    assert len(pages) >= 8
+    assert [k for k, page in enumerate(pages, 1) if not page.strip()] == []
+    assert "2026年度整顿软弱涣散村级党组织工作总结" in re.sub(r"\s", "", pages[0])
+    assert "附件2全县整顿工作统计表" in re.sub(r"\s", "", pages[-1]) and "合计" in pages[-1]

@@ -354,8 +354,9 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
         return layouts[id(b)]
 
     # `fresh`: nothing written yet on the current page; `page`: a page marker waits for the next block;
-    # `landscape`: a landscape section is open (begun at a table's heading, ended after the table).
-    page = {"fresh": True, "page": False, "landscape": False}
+    # `landscape`: a landscape section is open (begun at a table's heading, ended after the table);
+    # `portrait`: a landscape table has ended, and the next block (if any) goes back to a portrait page.
+    page = {"fresh": True, "page": False, "landscape": False, "portrait": False}
 
     def emit(blocks: list[Block], todo: bool = False) -> None:
         for k, b in enumerate(blocks):
@@ -364,10 +365,20 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
                 continue
             after = blocks[k + 1] if k + 1 < len(blocks) else None
             # A heading right above a table that needs a landscape page goes onto that page with it.
-            turn = not page["landscape"] and (
-                (b.kind == "table" and layout(b)[1])
-                or (b.kind == "heading" and after is not None and after.kind == "table" and layout(after)[1])
+            wide = (b.kind == "table" and layout(b)[1]) or (
+                b.kind == "heading" and after is not None and after.kind == "table" and layout(after)[1]
             )
+            if page["portrait"]:
+                # Back to portrait only when there is something to put there (a document ending with a
+                # landscape table, as 附件2, would end with an empty portrait page), and not for another
+                # landscape table: that starts a new page of the same landscape section.
+                page["portrait"], page["fresh"], page["page"] = False, True, False
+                if wide:
+                    _run(doc.add_paragraph(), "", fonts["body"]).add_break(WD_BREAK.PAGE)
+                    page["landscape"] = True
+                else:
+                    orient(False)
+            turn = not page["landscape"] and wide
             if page["page"] and not turn and not page["fresh"]:
                 # (a new section's page is new already); the break's run has the fonts every run has
                 _run(doc.add_paragraph(), "", fonts["body"]).add_break(WD_BREAK.PAGE)
@@ -423,8 +434,7 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
                             _run(p, t, fonts["table"], bold=bold or r == 0)
                 doc.add_paragraph()
                 if page["landscape"]:
-                    orient(False)
-                    page["landscape"], page["fresh"] = False, True
+                    page["landscape"], page["portrait"] = False, True
             elif b.kind == "quote":
                 body = doc.element.body
                 before = len(body.findall(_qn("w:p")))
