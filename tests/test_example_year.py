@@ -166,6 +166,17 @@ def test_the_year_report_has_every_section_and_none_empty(report):
     assert f"\n{ORG}\n\n2027年1月15日\n\n## 附件1" in report
 
 
+def test_the_rebound_names_its_standard_in_words(report, made):
+    """The reason `lax check --record` wrote for 宋三村's rebound names the standard by code; the report's
+    prose names it in words, in the county and the village report alike."""
+    out, _ = made
+    assert re.findall(r"C\d\d", report) == []
+    assert "邓埠镇宋三村（2026年9月28日，再次符合认定标准“社会治安和安全问题突出”（乡镇自查））" in report
+    village = lax("report", "--year", "2026", "--lang", "zh", "--ledger", out / "ledger", "--village", "邓埠镇/宋三村")
+    assert village.exit_code == 0, village.output
+    assert "2026年9月28日出现反弹：再次符合认定标准“社会治安和安全问题突出”（乡镇自查），重新进入整改。" in village.stdout
+
+
 def year_figures(year):
     """What the example recorded in 2026, counted from its own data: villages identified, those whose last
     acceptance of the year passed, and the funds."""
