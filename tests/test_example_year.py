@@ -242,13 +242,16 @@ def _word(made, tmp_path, *extra):
 
 
 def test_the_word_file_ends_on_its_landscape_attachment_not_an_empty_page(made, tmp_path):
-    """附件2's table needs a landscape page; nothing follows it, so no portrait section (an empty page) does."""
+    """附件2's table needs a landscape page; nothing follows it, so no portrait section (an empty page) does.
+    Tables repeat their header row on each page."""
     from docx.enum.section import WD_ORIENT
 
     _word_path, doc = _word(made, tmp_path)
     assert [s.orientation for s in doc.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE]
     last = doc.element.body[-2]  # the last block before the body's own section properties
     assert last.tag.endswith("}p") and not last.xpath(".//w:sectPr")
+    # a table that runs onto the next page repeats its header row there
+    assert len(doc.tables) == 2 and all(t._tbl.tr_lst[0].xpath("./w:trPr/w:tblHeader") for t in doc.tables)
 
 
 def test_two_landscape_tables_share_the_landscape_section(made, tmp_path):
@@ -296,3 +299,6 @@ def test_libreoffice_prints_every_page_with_text_on_it(made, tmp_path):
     assert [k for k, page in enumerate(pages, 1) if not page.strip()] == []
     assert "2026年度整顿软弱涣散村级党组织工作总结" in re.sub(r"\s", "", pages[0])
     assert "附件2全县整顿工作统计表" in re.sub(r"\s", "", pages[-1]) and "合计" in pages[-1]
+    # the page a table ends on shows its header row, also when the table began on the page before
+    ends = [page for page in pages if re.search(r"^\s*合计\s", page, re.M)]
+    assert len(ends) == 2 and all(re.search(r"^\s*乡镇\s", page, re.M) for page in ends)
