@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import os
+import re
 import shlex
 import shutil
 import sys
@@ -878,6 +879,12 @@ def sheet_rows(township: str, day: dt.date, villages, flags, lang: str) -> list[
 # ------------------------------------------------------------------------------------------ the year
 
 
+def _shell(arg: str) -> str:
+    """An argument as a clerk types it in a shell: quoted only when the shell would read it otherwise
+    (Chinese text, with its full-width punctuation, needs no quotes)."""
+    return arg if re.fullmatch(r"[^\s'\"\\$`!*?;&|<>(){}\[\]#~=%^]+", arg) else shlex.quote(arg)
+
+
 def _opt(name, value):
     return [name, str(value)] if value not in (None, "", []) else []
 
@@ -1000,7 +1007,7 @@ def make_year(
             if day != shown_day:
                 say(f"\n# {day.isoformat()}")
                 shown_day = day
-            say("lax " + shlex.join([*args, "--ledger", rel_ledger]))
+            say("lax " + " ".join(_shell(a) for a in [*args, "--ledger", rel_ledger]))
         cwd = os.getcwd()
         os.chdir(base)
         try:
@@ -1023,7 +1030,10 @@ def main(argv: list[str] | None = None) -> int:
     if ledger.exists() and any(ledger.iterdir()):
         print(f"{ledger}: already exists and is not empty; give a new OUTDIR", file=sys.stderr)
         return 2
-    print(f"# The example year, run in {out} with LAX_TODAY and LAX_NOW set to each date and LAX_USER={CLERK}")
+    print(
+        f"# The example year: each command as run in {out} (paths are relative to it), with LAX_TODAY and LAX_NOW"
+        f" set to its date and LAX_USER={CLERK}"
+    )
     make_year(ledger, "zh", full=True)
     print(f"\n# The county's year report:\nlax report --year 2026 --lang zh --ledger {ledger} --org 中共余江县委组织部")
     return 0
