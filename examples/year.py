@@ -25,8 +25,10 @@ further work records), in Chinese and in English: the golden report files are ma
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib.util
+import io
 import os
 import re
 import shlex
@@ -885,6 +887,39 @@ def _shell(arg: str) -> str:
     return arg if re.fullmatch(r"[^\s'\"\\$`!*?;&|<>(){}\[\]#~=%^]+", arg) else shlex.quote(arg)
 
 
+class _Lax:
+    """lax's command line, run in this process as `lax` runs it: the app's command tree is built once (building
+    it costs more than most commands do), each command's output kept for the message if it fails."""
+
+    def __init__(self):
+        from typer.main import get_command
+
+        from lax.cli import app
+
+        self.command = get_command(app)
+
+    def __call__(self, args: list[str], env: dict[str, str], cwd: Path) -> tuple[int, str]:
+        saved = {k: os.environ.get(k) for k in env}
+        here = os.getcwd()
+        out = io.StringIO()
+        os.environ.update(env)
+        os.chdir(cwd)
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+                try:
+                    code = self.command.main(args=args, prog_name="lax", standalone_mode=False)
+                except SystemExit as e:
+                    code = e.code
+        finally:
+            os.chdir(here)
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+        return (code if isinstance(code, int) else 0 if code is None else 1), out.getvalue()
+
+
 def _opt(name, value):
     return [name, str(value)] if value not in (None, "", []) else []
 
@@ -905,10 +940,6 @@ def make_year(
     extras of the shipped example (Chinese only); without them it is the test scenario (tests/scenario.py),
     in `lang`. `sheets`: where the township sheets are written (default: beside the ledger, `sheets/`).
     `say` gets each command as a clerk would type it. A command that does not end as expected raises."""
-    from typer.testing import CliRunner
-
-    from lax.cli import app
-
     if full and lang != "zh":
         raise ValueError("the full example year is kept in Chinese (examples/dengbu.xlsx is a Chinese sheet)")
     ledger = Path(ledger).resolve()
@@ -997,25 +1028,21 @@ def make_year(
         extra = [arg for key, value in figures.items() for arg in ("--" + key, str(value))]
         step(day, 2, ["ledger", "work", text(what, lang), "--kind", kind, *level, *extra, "--date", day.isoformat()])
 
-    runner = CliRunner()
+    lax = _Lax()
     shown_day = None
     for day, _rank, _n, args, exit_code, before in sorted(steps, key=lambda s: s[:3]):
         if before is not None:
             before()
         env = {"LAX_TODAY": day.isoformat(), "LAX_NOW": f"{day.isoformat()}T17:00:00+08:00", "LAX_USER": CLERK, "LAX_LANG": lang}
+        line = "lax " + " ".join(_shell(a) for a in [*args, "--ledger", rel_ledger])
         if say is not None:
             if day != shown_day:
                 say(f"\n# {day.isoformat()}")
                 shown_day = day
-            say("lax " + " ".join(_shell(a) for a in [*args, "--ledger", rel_ledger]))
-        cwd = os.getcwd()
-        os.chdir(base)
-        try:
-            result = runner.invoke(app, [*args, "--ledger", rel_ledger], env=env)
-        finally:
-            os.chdir(cwd)
-        if result.exit_code not in (exit_code if isinstance(exit_code, tuple) else (exit_code,)):
-            raise RuntimeError(f"lax {shlex.join(args)} (on {day}) ended {result.exit_code}:\n{result.output}")
+            say(line)
+        code, output = lax([*args, "--ledger", rel_ledger], env, base)
+        if code not in (exit_code if isinstance(exit_code, tuple) else (exit_code,)):
+            raise RuntimeError(f"{line} (in {base}) ended {code}:\n{output}")
     return ledger
 
 
