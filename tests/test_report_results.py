@@ -369,16 +369,18 @@ def test_the_packaged_criteria_track_satisfaction_and_the_petitions():
 
 
 def test_the_golden_county_report_says_the_measured_change():
-    """The scenario's spot-check sheets carry satisfaction and petitions, and the acceptances measure them again."""
+    """The scenario's spot-check sheets carry satisfaction and petitions, the acceptances measure them again
+    (88 and 90), and 平定乡's third-quarter sheet, after both acceptances, gives the latest values: the report
+    compares the value at identification with the latest one."""
     zh = (GOLDEN / "county.zh.md").read_text(encoding="utf-8")
     assert (
-        "群众满意度由整顿前平均63.5%提高到89%（2个村：平定乡东安村、平定村）。"
+        "群众满意度由整顿前平均63.5%提高到88%（2个村：平定乡东安村、平定村）。"
         "集体访由整顿前3次降至0次（2个村：平定乡东安村、平定村）。"
     ) in zh
-    assert "【待填写：越级访的变化：台账中没有整顿村整顿前后的数值" in zh
+    assert "等14个村整顿前的越级访：认定时台账中没有数值，整改后的数值无从比较" in zh
     en = (GOLDEN / "county.en.md").read_text(encoding="utf-8")
     assert (
-        "Mass satisfaction rose from 63.5% on average before rectification to 89% "
+        "Mass satisfaction rose from 63.5% on average before rectification to 88% "
         "(2 villages: Dong'an Village and Pingding Village in Pingding Township)."
     ) in en
     # the village report of a spot-checked village does not list satisfaction among its facts
@@ -414,11 +416,11 @@ def test_a_village_opened_by_hand_has_no_before_and_is_not_compared(tmp_path, mo
     data = json.loads(ok("report", "--quarter", "2026Q2", "--format", "json", "--lang", "zh", "--ledger", led).stdout)
     assert not any("群众满意度由" in line for line in data["results"]["lines"])
     assert data["results"]["missing"][:2] == [
-        "黄溪镇塔洲村（1个村）整顿前的群众满意度：认定时台账中没有该数值，整改后的数值未作比较",
+        "黄溪镇塔洲村（1个村）整顿前的群众满意度：认定时台账中没有数值，整改后的数值无从比较",
         "集体访、越级访的变化：台账中没有整顿村整顿前后的数值（可由下一季度排查表的“集体访次数”、“越级访次数”列记入台账，或在验收时记录）",
     ]
     data = json.loads(ok("report", "--quarter", "2026Q2", "--format", "json", "--lang", "en", "--ledger", led).stdout)
     assert data["results"]["missing"][0] == (
         "mass satisfaction before rectification for 1 village (塔洲村 in 黄溪镇): none was recorded at identification, "
-        "so the later value is not compared"
+        "so the later values are not compared"
     )

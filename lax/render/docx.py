@@ -294,6 +294,7 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
     from docx.enum.section import WD_ORIENT, WD_SECTION
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+    from docx.oxml import OxmlElement
     from docx.shared import Cm, Mm, Pt
     from docx.text.paragraph import Paragraph
 
@@ -446,6 +447,8 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
                 table.style = doc.styles["Table Grid"]
                 table.alignment = WD_TABLE_ALIGNMENT.CENTER
                 fix_widths(table, widths)
+                # The header row repeats at the top of every page a long table runs onto (w:tblHeader).
+                table._tbl.tr_lst[0].get_or_add_trPr().append(OxmlElement("w:tblHeader"))
                 # Row by row, cell elements directly: `table.cell(r, c)` rebuilds the whole grid on every call
                 # (quadratic in big tables), and `row.cells` looks for merged cells a new table cannot have.
                 for r, (tr, row) in enumerate(zip(table._tbl.tr_lst, [b.header] + b.rows)):

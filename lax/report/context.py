@@ -14,6 +14,7 @@ drafted.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
@@ -629,6 +630,18 @@ class _Titles:
     def standard(self, cid: str) -> str:
         return self.standards.get(cid, cid)
 
+    def in_words(self, text: str, ids: Sequence[str]) -> str:
+        """`text` with the standards `ids` named by title: the reason `lax check --record` writes for a rebound
+        names them by code (再次符合认定标准 C14（乡镇自查）), and prose names a standard in words."""
+        for cid in ids:
+            title = self.standards.get(cid)
+            if not title:
+                continue
+            word = f"“{title}”" if self.lang == "zh" and "“" not in title else title  # “两委”… has its own
+            space = r"\s?" if self.lang == "zh" else ""  # 标准 C14 → 标准“…”
+            text = re.sub(rf"{space}(?<![A-Za-z0-9]){re.escape(cid)}(?![A-Za-z0-9])", lambda _m, w=word: w, text)
+        return text
+
     def field(self, field_id: str) -> str:
         title = self.fields.get(field_id)
         if title is None:
@@ -712,7 +725,7 @@ def _village_record(
             reopened.append(
                 {
                     "date": day.isoformat(),
-                    "reason": str(data.get("reason") or ""),
+                    "reason": titles.in_words(str(data.get("reason") or ""), _as_list(data.get("criteria"))),
                     "criteria": _as_list(data.get("criteria")),
                     "in_period": first <= day <= last,
                 }

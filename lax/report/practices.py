@@ -440,6 +440,9 @@ def _measured_change(
     lines: list[str] = []
     missing: list[str] = []
     unmeasured: list[Any] = []
+    # villages with a later value but none at identification, per set of villages: the measures (said once
+    # for all the measures the same villages lack)
+    no_before: dict[tuple, tuple[list, list[str]]] = {}
     for field in tracked:
         both, only_before, only_after = [], [], []
         for v, found in measured:
@@ -485,20 +488,24 @@ def _measured_change(
                     lang,
                     f"{name} after rectification in {_villages(len(only_before))} ({named}): the ledger holds only "
                     f"the value before ({avg_en}{bt}); {_how_to_measure([field], lang)}",
-                    f"{named}（{len(only_before)}个村）整改后的{name}：台账只有整顿前的数值（{avg_zh}{bt}），"
+                    f"{_counted(named, len(only_before))}整改后的{name}：台账只有整顿前的数值（{avg_zh}{bt}），"
                     f"{_how_to_measure([field], lang)}",
                 )
             )
         if only_after:
-            named = names_by_township(only_after, lang, limit=MAX_EXAMPLES)
-            missing.append(
-                _t(
-                    lang,
-                    f"{name} before rectification for {_villages(len(only_after))} ({named}): none was recorded "
-                    f"at identification, so the later value is not compared",
-                    f"{named}（{len(only_after)}个村）整顿前的{name}：认定时台账中没有该数值，整改后的数值未作比较",
-                )
+            no_before.setdefault(tuple((v["township"], v["village"]) for v in only_after), (only_after, []))[1].append(
+                name
             )
+    for vs, names_ in no_before.values():
+        named = names_by_township(vs, lang, limit=MAX_EXAMPLES)
+        missing.append(
+            _t(
+                lang,
+                f"{series(names_, lang)} before rectification for {_villages(len(vs))} ({named}): none was recorded "
+                "at identification, so the later values are not compared",
+                f"{_counted(named, len(vs))}整顿前的{'、'.join(names_)}：认定时台账中没有数值，整改后的数值无从比较",
+            )
+        )
     if unmeasured:
         names = (
             series((_measure_name(f, lang) for f in unmeasured), lang)
@@ -514,6 +521,11 @@ def _measured_change(
             )
         )
     return lines, missing
+
+
+def _counted(named: str, n: int) -> str:
+    """`锦江镇团黄村、潜山村（2个村）`; a list already cut short ends `等12个村` and is left as it is."""
+    return named if named.endswith("个村") else f"{named}（{n}个村）"
 
 
 def _number_text(x: float) -> str:
