@@ -12,6 +12,7 @@ read by `lax.read.rows.read_table`; YAML and JSON by `lax.read.items`.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import itertools
@@ -199,7 +200,9 @@ def _read_worksheet(reader: Any, wb: Any, path: Path, shown: str, name: str, is_
                 else:
                     ws, errors = _parse_sheet(wb, path, name, is_zip, is_ole)
             try:
-                found = _read_sheet(reader, ws, shown, name, explicit=reader.sheet is not None, errors=errors)
+                # (a streamed sheet's second half is still parsed meanwhile: the native call that may die)
+                with guard.native() if isinstance(ws, bigsheet.StreamedSheet) else contextlib.nullcontext():
+                    found = _read_sheet(reader, ws, shown, name, explicit=reader.sheet is not None, errors=errors)
             except bigsheet.Reread:
                 # the second half did not join the first as one parse would have: forget what was read of
                 # the sheet and read it the ordinary way, the authority on what the file holds
