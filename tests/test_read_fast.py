@@ -202,3 +202,50 @@ def test_the_streamed_halves_leave_no_temporary_files(tmp_path, monkeypatch):
     assert list(scratch.iterdir()) == []  # the second half is open (and off the disk) before parse_in_two returns
     assert len(list(ws.iter_rows())) == len(ordinary_rows(path)[1])
     assert list(scratch.iterdir()) == []
+
+
+# ------------------------------------------------------- a percent column once its mode is decided
+
+
+percent_cells = st.one_of(
+    st.sampled_from(["85%", "８５％", "0.5%", "85", "0.85", " 85 % ", "１", "无", "-", "", None, "是", "#DIV/0!", "百分之八十五"]),
+    st.sampled_from([0, 1, 0.0, 1.0, 0.85, 0.9, 1.5, 85.0, 100, 150.0, True, False]),
+    st.floats(-10, 200, allow_nan=False),
+    st.integers(-5, 120),
+    st.integers(0, 130).map(lambda n: f"{n}%"),
+    st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=4),
+)
+
+
+@examples(60)
+@given(raws=st.lists(percent_cells, max_size=60), mode=st.sampled_from(["fraction", "percent"]))
+def test_a_settled_percent_column_converts_as_settle_percents_does(raws, mode):
+    from lax.read.values import BAD, Memo, Settled, settle_percents, to_percent_raw
+
+    fast_memo, reference_memo = Memo(to_percent_raw), Memo(to_percent_raw)
+    settled = Settled(fast_memo, mode)
+    for _round in range(2):  # a second chunk of the same values comes from the filled memo
+        fast = list(map(settled.__getitem__, raws))
+        reference, kept = settle_percents(list(map(reference_memo.__getitem__, raws)), mode)
+        assert kept == mode
+        assert [(type(v), v) for v in fast] == [(type(v), v) for v in reference]
+        assert fast_memo.bad == reference_memo.bad  # each bad cell counted, every time
+        assert BAD not in settled.values()
+
+
+def test_a_percent_column_read_in_many_chunks(tmp_path, monkeypatch):
+    # The column's mode (fractions) is decided in its first chunk; later chunks take the settled map.
+    monkeypatch.setattr(bigsheet, "SPLIT_MIN", 1 << 60)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "排查表"
+    ws.append(["乡镇", "村名", "群众满意度"])
+    cells = {1500: 1.5, 2100: "85%", 2200: "８５％", 2300: "九十", 2400: 88, 2500: "无"}
+    for k in range(3000):
+        ws.append(["洪湖乡", f"塘桥{k}村", cells.get(k, [0.85, 0.9, "0.95", 1][k % 4])])
+    path = tmp_path / "洪湖乡.xlsx"
+    wb.save(path)
+    read = read_records([path], CRIT)
+    by_row = {r.row: r.get("satisfaction", CRIT) for r in read.records}
+    assert [by_row[k + 2] for k in (0, 1, 2, 3, 2100, 2200, 2400, 2500, 2999)] == [85, 90, 95, 100, 85, 85, 88, None, 100]
+    assert [(p.row, p.code) for p in read.problems] == [(1502, "ambiguous-percent"), (2302, "bad-percent")]
