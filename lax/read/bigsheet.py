@@ -34,7 +34,7 @@ SPLIT_MIN = 24 << 20  # bytes of sheet XML below which one parse is quick enough
 # When streamed (see `parse_in_two`), the first half is the smaller: its rows are turned into records on one
 # core while the other core still parses the second half, and both end about together. With the parse
 # taking p and the records q CPU seconds a sheet, and the second half written w seconds after the first,
-# the best share is (p + w) / (2p + q): about 0.44 for a township sheet (p 2.0, q 0.9, w 0.15 s).
+# the best share is (p + w) / (2p + q): about 0.45 for a township sheet (p 2.3, q 0.8, w 0.15 s of CPU).
 STREAM_SHARE = 0.44
 
 _ROW_START = re.compile(rb'<row\s[^>]*?\br="(\d+)"')
