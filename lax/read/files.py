@@ -12,6 +12,7 @@ read by `lax.read.rows.read_table`; YAML and JSON by `lax.read.items`.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import itertools
@@ -192,14 +193,24 @@ def _read_worksheet(reader: Any, wb: Any, path: Path, shown: str, name: str, is_
                 # a large xlsx sheet is parsed as two halves on two cores (lax.read.bigsheet)
                 # the Excel error cells are looked for on another thread meanwhile (unpacking
                 # releases the GIL, as calamine's parse does)
-                ws = bigsheet.parse_in_two(path, name, inspect=sheet_inspector(path)) if is_zip else None
+                # (streamed: the first half's rows are read while the second half is still parsed)
+                ws = bigsheet.parse_in_two(path, name, inspect=sheet_inspector(path), stream=True) if is_zip else None
                 if ws is not None:
                     errors = ws.inspected  # found in the XML bigsheet unpacked anyway
                 else:
-                    scan = _Background(excel_error_cells, path, name) if is_zip else None
-                    ws = wb.get_sheet_by_name(name)
-                    errors = scan.result() if scan is not None else (xls_error_cells(path, name) if is_ole else None)
-            found = _read_sheet(reader, ws, shown, name, explicit=reader.sheet is not None, errors=errors)
+                    ws, errors = _parse_sheet(wb, path, name, is_zip, is_ole)
+            try:
+                # (a streamed sheet's second half is still parsed meanwhile: the native call that may die)
+                with guard.native() if isinstance(ws, bigsheet.StreamedSheet) else contextlib.nullcontext():
+                    found = _read_sheet(reader, ws, shown, name, explicit=reader.sheet is not None, errors=errors)
+            except bigsheet.Reread:
+                # the second half did not join the first as one parse would have: forget what was read of
+                # the sheet and read it the ordinary way, the authority on what the file holds
+                ws = None
+                reader.undo(mark, shown, name)
+                with guard.native():
+                    ws, errors = _parse_sheet(wb, path, name, is_zip, is_ole)
+                found = _read_sheet(reader, ws, shown, name, explicit=reader.sheet is not None, errors=errors)
             ws = None  # free calamine's copy of this sheet before the next one
             return found
     except (KeyboardInterrupt, SystemExit, GeneratorExit):
@@ -219,6 +230,14 @@ def _read_worksheet(reader: Any, wb: Any, path: Path, shown: str, name: str, is_
             )
         )
         return True  # said already: not also "no sheet has a header"
+
+
+def _parse_sheet(wb: Any, path: Path, name: str, is_zip: bool, is_ole: bool) -> tuple[Any, Any]:
+    """A sheet parsed the ordinary way (one calamine parse), and its Excel error cells."""
+    scan = _Background(excel_error_cells, path, name) if is_zip else None
+    ws = wb.get_sheet_by_name(name)
+    errors = scan.result() if scan is not None else (xls_error_cells(path, name) if is_ole else None)
+    return ws, errors
 
 
 def _read_sheet(

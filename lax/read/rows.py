@@ -30,6 +30,7 @@ from lax.read.values import (
     AMBIGUOUS,
     BAD,
     PROBLEM_CODES,
+    Settled,
     bad_reason,
     convert_column,
     expected,
@@ -263,6 +264,7 @@ class TableRows:
             self.plan.append((self.where[c] if c is not None else None, f.type, memo))
         # A percent column is read as a whole (lax.read.values.settle_percents): its decision, per field position.
         self.percent_mode: dict[int, str | None] = {}
+        self.settled: dict[int, Settled] = {}  # once decided, per field position (see _convert)
         self.required = [p for p in col_of if fields[p].required and p not in (ti, vi)]
         self.township = None  # the township carried down from the rows above
         self.skip_number_row = bool(first_data) and is_column_number_row(first_data[0], sorted(mapping))
@@ -332,9 +334,18 @@ class TableRows:
                     bad_fields.append(p)
             else:
                 before = memo.bad
-                out = list(map(memo.__getitem__, raw[c]))
-                if ftype == "percent":
-                    out, self.percent_mode[p] = settle_percents(out, self.percent_mode.get(p))
+                if ftype == "percent" and p in self.settled:
+                    # the column's mode is decided: raw cell -> settled value in one map (values.Settled)
+                    out = list(map(self.settled[p].__getitem__, raw[c]))
+                    if AMBIGUOUS in out and p not in bad_fields:
+                        bad_fields.append(p)
+                else:
+                    out = list(map(memo.__getitem__, raw[c]))
+                if ftype == "percent" and p not in self.settled:
+                    out, mode = settle_percents(out, self.percent_mode.get(p))
+                    self.percent_mode[p] = mode
+                    if mode is not None:
+                        self.settled[p] = Settled(memo, mode)
                     if AMBIGUOUS in out and p not in bad_fields:
                         bad_fields.append(p)
                 cols.append(out)

@@ -491,6 +491,33 @@ def settle_percents(values: list, mode: str | None) -> tuple[list, str | None]:
     return list(map(table.get, values, values)), mode
 
 
+class Settled(dict):
+    """Raw percent cell -> its settled value, for a column whose mode (`settle_percents`) is decided: the
+    rest of the column converts with one C-level map instead of a raw map, a count and a table per chunk.
+
+    Filled on first sight from the column's raw memo (`memo`, of `to_percent_raw`) and `settle_percents`
+    itself, so every value is exactly what the chunk-by-chunk settling gives. A bad value is not stored:
+    each occurrence goes through the raw memo, which counts it (`Memo.bad`), as before."""
+
+    __slots__ = ("memo", "mode")
+
+    def __init__(self, memo: Memo, mode: str):
+        super().__init__()
+        self.memo = memo
+        self.mode = mode
+
+    def __missing__(self, raw: Any) -> Any:
+        value = self.memo[raw]
+        if value is BAD:
+            return BAD
+        settled = settle_percents([value], self.mode)[0][0]
+        try:
+            self[raw] = settled
+        except TypeError:  # unhashable; never produced by the readers, but stay correct
+            pass
+        return settled
+
+
 def to_bool(value: Any) -> bool | None:
     """Yes or no; raises ValueError for anything else."""
     if isinstance(value, str):
