@@ -732,7 +732,6 @@ EXTRA_WORK = [
 ]
 
 
-
 def with_extras(events: list) -> list:
     """The scenario's villages (`village_events("zh")`) with the example's extras: what examples/dengbu.xlsx
     shows (a rebound, or a new village: recorded by the check of that sheet, so no command of its own) and
@@ -751,6 +750,7 @@ def with_extras(events: list) -> list:
 
 
 # ------------------------------------------------------------------------------------------ the sheets
+
 
 def _make_examples():
     """examples/make_examples.py (the fields, their titles and a village with nothing wrong)."""
@@ -833,8 +833,13 @@ def write_sheet(path: Path, township: str, quarter: str, day: dt.date, rows: lis
     ws = wb.active
     ws.title = "排查表" if lang == "zh" else "Examination"
     year, q = quarter.split("Q")
-    ws.cell(1, 1, f"{township}{year}年第{'一二三四'[int(q) - 1]}季度村级党组织软弱涣散情况排查表"
-            if lang == "zh" else f"{township}: examination of village Party organisations, {year} Q{q}")
+    ws.cell(
+        1,
+        1,
+        f"{township}{year}年第{'一二三四'[int(q) - 1]}季度村级党组织软弱涣散情况排查表"
+        if lang == "zh"
+        else f"{township}: examination of village Party organisations, {year} Q{q}",
+    )
     ws.cell(1, 1).font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(fields))
     for i, (_fid, en, zh) in enumerate(fields, 1):
@@ -1044,7 +1049,12 @@ def make_year(
     for day, _rank, _n, args, exit_code, before in sorted(steps, key=lambda s: s[:3]):
         if before is not None:
             before()
-        env = {"LAX_TODAY": day.isoformat(), "LAX_NOW": f"{day.isoformat()}T17:00:00+08:00", "LAX_USER": CLERK, "LAX_LANG": lang}
+        env = {
+            "LAX_TODAY": day.isoformat(),
+            "LAX_NOW": f"{day.isoformat()}T17:00:00+08:00",
+            "LAX_USER": CLERK,
+            "LAX_LANG": lang,
+        }
         line = "lax " + " ".join(_shell(a) for a in [*args, "--ledger", rel_ledger])
         if say is not None:
             if day != shown_day:

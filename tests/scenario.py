@@ -45,6 +45,7 @@ SCENARIO, LATE_PROGRESS, MISSED, SUBMISSIONS, WORK = (
 QUARTER_END = year.QUARTER_END
 text, village_events = year.text, year.village_events
 
+
 def write_ledger_yaml(folder: Path, lang: str) -> Path:
     """The scenario written directly as ledger files in the contract's format."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -72,12 +72,21 @@ def test_it_prints_the_commands_a_clerk_types(made):
     assert commands[0] == "lax ledger start 2026Q1 --ledger ledger"
     assert "# 2026-03-20" in printed.splitlines()
     # the townships' sheets, each for its quarter; 春涛乡's third quarter handed in late; dengbu.xlsx as sent
-    assert "lax check sheets/邓埠镇-2026Q1.xlsx --record --quarter 2026Q1 --as-of 2026-03-27 --ledger ledger" in commands
-    assert "lax check sheets/春涛乡-2026Q3.xlsx --record --quarter 2026Q3 --as-of 2026-10-09 --ledger ledger" in commands
+    assert (
+        "lax check sheets/邓埠镇-2026Q1.xlsx --record --quarter 2026Q1 --as-of 2026-03-27 --ledger ledger" in commands
+    )
+    assert (
+        "lax check sheets/春涛乡-2026Q3.xlsx --record --quarter 2026Q3 --as-of 2026-10-09 --ledger ledger" in commands
+    )
     assert "lax check sheets/dengbu.xlsx --record --quarter 2026Q3 --as-of 2026-09-28 --ledger ledger" in commands
-    assert sum(c.startswith("lax check") and "--quarter" in c for c in commands) == 43  # 11 townships × 4, one never sent
+    assert (
+        sum(c.startswith("lax check") and "--quarter" in c for c in commands) == 43
+    )  # 11 townships × 4, one never sent
     assert any(c.startswith("lax check sheets/spot-") and "--channel spot --record" in c for c in commands)
-    assert any(c.startswith("lax ledger progress") and c.endswith("--highlight --date 2026-05-10 --ledger ledger") for c in commands)
+    assert any(
+        c.startswith("lax ledger progress") and c.endswith("--highlight --date 2026-05-10 --ledger ledger")
+        for c in commands
+    )
     assert any(c.startswith("lax ledger accept 锦江镇/团黄村 --fail") for c in commands)
     assert sum(c.startswith("lax ledger work") for c in commands) == 15
     assert printed.rstrip().endswith(f"lax report --year 2026 --lang zh --ledger {out / 'ledger'} --org {ORG}")
@@ -140,7 +149,14 @@ def test_usage_and_a_used_folder_are_refused(tmp_path):
 
 # ------------------------------------------------------------------------------------------ the county report
 
-SECTIONS = ["一、基本情况", "二、主要做法", "三、存在问题", "四、下一步工作", "附件1　全县整顿村名单", "附件2　全县整顿工作统计表"]
+SECTIONS = [
+    "一、基本情况",
+    "二、主要做法",
+    "三、存在问题",
+    "四、下一步工作",
+    "附件1　全县整顿村名单",
+    "附件2　全县整顿工作统计表",
+]
 
 
 def sections(md: str) -> dict[str, str]:
@@ -174,7 +190,9 @@ def test_the_rebound_names_its_standard_in_words(report, made):
     assert "邓埠镇宋三村（2026年9月28日，再次符合认定标准“社会治安和安全问题突出”（乡镇自查））" in report
     village = lax("report", "--year", "2026", "--lang", "zh", "--ledger", out / "ledger", "--village", "邓埠镇/宋三村")
     assert village.exit_code == 0, village.output
-    assert "2026年9月28日出现反弹：再次符合认定标准“社会治安和安全问题突出”（乡镇自查），重新进入整改。" in village.stdout
+    assert (
+        "2026年9月28日出现反弹：再次符合认定标准“社会治安和安全问题突出”（乡镇自查），重新进入整改。" in village.stdout
+    )
 
 
 def year_figures(year):
@@ -262,9 +280,19 @@ def test_two_landscape_tables_share_the_landscape_section(made, tmp_path):
     mine = tmp_path / "mine"
     mine.mkdir()
     header = "| 乡镇 | " + " | ".join(f"第{k}项资金（元）" for k in range(1, 10)) + " |\n|" + "---|" * 10 + "\n"
-    rows = "{% for t in townships %}| {{ t.township }} | " + " | ".join("1,234,567" for _k in range(9)) + " |\n{% endfor %}"
+    rows = (
+        "{% for t in townships %}| {{ t.township }} | "
+        + " | ".join("1,234,567" for _k in range(9))
+        + " |\n{% endfor %}"
+    )
     (mine / "county.zh.md.j2").write_text(
-        "# 表\n\n## 一、数字\n\n前文。\n\n" + header + rows + "\n## 二、又一表\n\n" + header + rows + "\n## 三、后文\n\n<!-- chart -->\n\n后文。\n",
+        "# 表\n\n## 一、数字\n\n前文。\n\n"
+        + header
+        + rows
+        + "\n## 二、又一表\n\n"
+        + header
+        + rows
+        + "\n## 三、后文\n\n<!-- chart -->\n\n后文。\n",
         encoding="utf-8",
     )
     _word_path, doc = _word(made, tmp_path, "--templates", mine)
@@ -276,7 +304,9 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PDFTOTEXT = shutil.which("pdftotext")
 
 
-@pytest.mark.skipif(SOFFICE is None or PDFTOTEXT is None, reason="LibreOffice (soffice) and pdftotext are not installed")
+@pytest.mark.skipif(
+    SOFFICE is None or PDFTOTEXT is None, reason="LibreOffice (soffice) and pdftotext are not installed"
+)
 def test_libreoffice_prints_every_page_with_text_on_it(made, tmp_path):
     """The example year's Word file as LibreOffice prints it: no empty page, the title on the first, 附件2
     on the last."""

@@ -208,7 +208,9 @@ def test_the_streamed_halves_leave_no_temporary_files(tmp_path, monkeypatch):
 
 
 percent_cells = st.one_of(
-    st.sampled_from(["85%", "８５％", "0.5%", "85", "0.85", " 85 % ", "１", "无", "-", "", None, "是", "#DIV/0!", "百分之八十五"]),
+    st.sampled_from(
+        ["85%", "８５％", "0.5%", "85", "0.85", " 85 % ", "１", "无", "-", "", None, "是", "#DIV/0!", "百分之八十五"]
+    ),
     st.sampled_from([0, 1, 0.0, 1.0, 0.85, 0.9, 1.5, 85.0, 100, 150.0, True, False]),
     st.floats(-10, 200, allow_nan=False),
     st.integers(-5, 120),
@@ -247,5 +249,15 @@ def test_a_percent_column_read_in_many_chunks(tmp_path, monkeypatch):
     wb.save(path)
     read = read_records([path], CRIT)
     by_row = {r.row: r.get("satisfaction", CRIT) for r in read.records}
-    assert [by_row[k + 2] for k in (0, 1, 2, 3, 2100, 2200, 2400, 2500, 2999)] == [85, 90, 95, 100, 85, 85, 88, None, 100]
+    assert [by_row[k + 2] for k in (0, 1, 2, 3, 2100, 2200, 2400, 2500, 2999)] == [
+        85,
+        90,
+        95,
+        100,
+        85,
+        85,
+        88,
+        None,
+        100,
+    ]
     assert [(p.row, p.code) for p in read.problems] == [(1502, "ambiguous-percent"), (2302, "bad-percent")]
