@@ -642,6 +642,18 @@ class _Titles:
         self.standards = {c.id: prose_title(c.title(lang), lang) for c in criteria.criteria}
         self.fields: dict[str, str] = {}
         self.profile = ProfileSpec(criteria, lang)  # the profile fields' titles, once per report
+        self.roles = [(role, term.text(lang)) for role, term in terms.ROLES.items()]
+        self.channels: dict[Any, str] = {}
+
+    def channel(self, channel: Any) -> str:
+        """`channel_text`, once per channel and report (a province names 50,000 villages' channels)."""
+        try:
+            return self.channels[channel]
+        except KeyError:
+            text = self.channels[channel] = channel_text(channel, self.lang)
+            return text
+        except TypeError:
+            return channel_text(channel, self.lang)
 
     def standard(self, cid: str) -> str:
         return self.standards.get(cid, cid)
@@ -780,18 +792,14 @@ def _village_record(
         "identified_on": _iso(identified_on),
         "identified_in_period": bool(identified_on and first <= identified_on <= last),
         "channel": state.channel,
-        "channel_text": channel_text(state.channel, lang),
+        "channel_text": titles.channel(state.channel),
         "note": str(identified.data.get("note") or "") if identified is not None else "",
         "rounds": state.rounds,
         "rebounds": state.rebounds,
         "standards": standards,
         "planned_on": _iso(planned_on),
         "measures": measures,
-        "people": [
-            {"role": role, "title": term.text(lang), "name": people[role]}
-            for role, term in terms.ROLES.items()
-            if role in people
-        ],
+        "people": [{"role": role, "title": title, "name": people[role]} for role, title in titles.roles if role in people],
         "county_leader": people.get("county_leader"),
         "township_leader": people.get("township_leader"),
         "first_secretary": people.get("first_secretary"),
