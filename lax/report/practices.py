@@ -369,6 +369,7 @@ def _measured(entries: Sequence[Any], keys: set, groups: Sequence[Sequence[str]]
     """For each group of fields, [(entry, [(date, value summed over the group's fields), ...])] of the villages
     in `keys` whose evidence holds it, up to `as_of`: one pass over the ledger for all groups."""
     out: list[list] = [[] for _g in groups]
+    wanted = {f for fields in groups for f in fields}
     for e in entries:
         if (e.township, e.village) not in keys:
             continue
@@ -381,14 +382,17 @@ def _measured(entries: Sequence[Any], keys: set, groups: Sequence[Sequence[str]]
             evidence = ev.data.get("evidence")
             if not isinstance(evidence, dict):
                 continue
+            # only the standards' values that name a field looked for (most name none: a province has 50,000)
+            present = [v for v in evidence.values() if isinstance(v, dict) and not wanted.isdisjoint(v)]
+            if not present:
+                continue
             for i, fields in enumerate(groups):
                 total = None
-                for values in evidence.values():
-                    if isinstance(values, dict):
-                        for f in fields:
-                            v = values.get(f)
-                            if isinstance(v, (int, float)) and not isinstance(v, bool):
-                                total = (total or 0) + v
+                for values in present:
+                    for f in fields:
+                        v = values.get(f)
+                        if isinstance(v, (int, float)) and not isinstance(v, bool):
+                            total = (total or 0) + v
                 if total is not None:
                     series_[i].append((ev.date, total))
         for i, values in enumerate(series_):
