@@ -111,6 +111,26 @@ def add_months(d: dt.date, months: int) -> dt.date:
 
     Past the calendar's ends it stays at 9999-12-31 (or 0001-01-01): a hand-typed 9999-12-01 in a ledger
     file, or a policy of 10**8 months, must give a far deadline, not an exception in every listing."""
+    # Remembered: a province's report replays some 200,000 events over a few hundred distinct dates.
+    key = (d, months)
+    try:
+        return _MONTHS_LATER[key]
+    except (KeyError, TypeError):
+        pass
+    later = _add_months(d, months)
+    if len(_MONTHS_LATER) >= 100_000:
+        _MONTHS_LATER.clear()
+    try:
+        _MONTHS_LATER[key] = later
+    except TypeError:
+        pass
+    return later
+
+
+_MONTHS_LATER: dict = {}
+
+
+def _add_months(d: dt.date, months: int) -> dt.date:
     index = d.year * 12 + (d.month - 1) + int(months)
     year, month = divmod(index, 12)
     if year > dt.MAXYEAR:

@@ -245,8 +245,11 @@ def _load_scanned(
     cache = _Cache(folder) if use_cache and dirents else None
     entries: list[Entry] = []
     problems: list[Problem] = []
+    # `folder / name` parses the name again for every file (a fifth of a warm province report's loading);
+    # the child of a folder listed by os.scandir needs no parsing. Pathlib's own helper where it has one.
+    child = getattr(folder, "_make_child_relpath", folder.joinpath)
     for d in sorted(dirents, key=lambda d: d.name):
-        path = folder / d.name
+        path = child(d.name)
         key = None
         if cache is not None:
             key = keys.get(d.name) if keys is not None else None

@@ -157,6 +157,39 @@ def _value_problem(key: str, value: Any, etype: str, event: dict | None = None) 
     return None
 
 
+# Keys whose value was found right, by (key, event type, value's type, value): most lines of a ledger repeat
+# from village to village (`channel: self`, `by: 县委组织部`, `criteria: [C05]`), so a cold read checks each
+# distinct one once. Only "no problem" is kept (a message depends on the language); `funds` is left out (its
+# check depends on the event's other keys), and so is any value that is not a plain scalar or a list of texts.
+_FINE: set = set()
+_FINE_MAX = 200_000
+_MEMO_SCALARS = frozenset({str, int, float, bool, type(None), dt.date})
+
+
+def _fine_key(key: str, value: Any, etype: str) -> tuple | None:
+    t = type(value)
+    if key == "funds":
+        return None
+    if t in _MEMO_SCALARS:
+        return (key, etype, t, value)
+    if t is list and all(type(x) is str for x in value):
+        return (key, etype, list, tuple(value))
+    return None
+
+
+def _value_problem_memo(key: str, value: Any, etype: str, event: dict | None = None) -> tuple[str, str] | None:
+    """`_value_problem`, remembering the values found right."""
+    memo = _fine_key(key, value, etype)
+    if memo is not None and memo in _FINE:
+        return None
+    found = _value_problem(key, value, etype, event)
+    if found is None and memo is not None:
+        if len(_FINE) >= _FINE_MAX:
+            _FINE.clear()
+        _FINE.add(memo)
+    return found
+
+
 def _recorded_problem(value: Any) -> tuple[str, str] | None:
     """`recorded: {by: 李明, at: '2026-11-29T23:50:00+08:00'}`: who entered the event, and when."""
     if not isinstance(value, dict):
@@ -372,7 +405,7 @@ def _entry_from(parsed: _Parsed, kind: str = "village") -> _Checked:
             if kind == "township":
                 found = _township_value_problem(key, value)
             else:
-                found = _value_problem(key, value, etype, item)
+                found = _value_problem_memo(key, value, etype, item)
             if found:
                 say(keys.get(key, line), *found)
         if etype in ("identified", "amended") and "criteria" not in data:

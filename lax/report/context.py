@@ -354,34 +354,71 @@ _NOT_ACCEPTED = ("identified", "rectifying")
 
 
 def _groups(villages: list[dict[str, Any]]) -> dict[str, Any]:
-    """The named groups (`identified`, `accepted_in_period`, `overdue`, `rebounds`…): a count and the villages."""
+    """The named groups (`identified`, `accepted_in_period`, `overdue`, `rebounds`…): a count and the villages.
 
-    def pick(pred) -> dict[str, Any]:
-        named = [v for v in villages if pred(v)]
-        return {"count": len(named), "villages": named}
-
-    def passed_in_period(v: dict[str, Any], passed: bool) -> bool:
-        return any(a["in_period"] and a["passed"] == passed for a in v["acceptances"])
-
-    return {
-        "identified": pick(lambda v: True),
-        "identified_in_period": pick(lambda v: v["identified_in_period"]),
-        "carried_over": pick(lambda v: not v["identified_in_period"]),
-        "rectifying": pick(lambda v: v["status"] in _NOT_ACCEPTED),
-        "awaiting_plan": pick(lambda v: v["status"] == "identified"),
-        "overdue": pick(lambda v: v["overdue"]),
-        "accepted": pick(lambda v: v["status"] in ("accepted", "closed")),
-        "accepted_in_period": pick(lambda v: passed_in_period(v, True)),
-        "failed": pick(
-            lambda v: v["status"] in _NOT_ACCEPTED and v["acceptance"] is not None and not v["acceptance"]["passed"]
-        ),
-        "failed_in_period": pick(lambda v: passed_in_period(v, False)),
-        "watching": pick(lambda v: v["watching"]),
-        "closable": pick(lambda v: v["status"] == "accepted" and not v["watching"]),
-        "closed": pick(lambda v: v["status"] == "closed"),
-        "rebounds": pick(lambda v: bool(v["reopened"])),
-        "rebounds_in_period": pick(lambda v: any(r["in_period"] for r in v["reopened"])),
-    }
+    One pass over the villages (a province has 50,000), each village appended to every group it belongs to, in
+    the villages' order."""
+    names = (
+        "identified_in_period carried_over rectifying awaiting_plan overdue accepted accepted_in_period failed "
+        "failed_in_period watching closable closed rebounds rebounds_in_period"
+    ).split()
+    lists: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
+    (
+        in_period_,
+        carried,
+        rectifying,
+        awaiting,
+        overdue,
+        accepted,
+        accepted_in,
+        failed,
+        failed_in,
+        watching,
+        closable,
+        closed,
+        rebounds,
+        rebounds_in,
+    ) = lists.values()
+    for v in villages:
+        status = v["status"]
+        (in_period_ if v["identified_in_period"] else carried).append(v)
+        if status in _NOT_ACCEPTED:
+            rectifying.append(v)
+            if status == "identified":
+                awaiting.append(v)
+            acceptance = v["acceptance"]
+            if acceptance is not None and not acceptance["passed"]:
+                failed.append(v)
+        if v["overdue"]:
+            overdue.append(v)
+        if status in ("accepted", "closed"):
+            accepted.append(v)
+        passed_in = failed_in_ = False
+        for a in v["acceptances"]:
+            if a["in_period"]:
+                if a["passed"] == True:  # noqa: E712 -- the comparison the groups were defined by
+                    passed_in = True
+                if a["passed"] == False:  # noqa: E712
+                    failed_in_ = True
+        if passed_in:
+            accepted_in.append(v)
+        if failed_in_:
+            failed_in.append(v)
+        if v["watching"]:
+            watching.append(v)
+        elif status == "accepted":
+            closable.append(v)
+        if status == "closed":
+            closed.append(v)
+        reopened = v["reopened"]
+        if reopened:
+            rebounds.append(v)
+            if any(r["in_period"] for r in reopened):
+                rebounds_in.append(v)
+    groups = {"identified": {"count": len(villages), "villages": list(villages)}}
+    for name in names:
+        groups[name] = {"count": len(lists[name]), "villages": lists[name]}
+    return groups
 
 
 def _missed_by_township(
@@ -626,6 +663,18 @@ class _Titles:
         self.standards = {c.id: prose_title(c.title(lang), lang) for c in criteria.criteria}
         self.fields: dict[str, str] = {}
         self.profile = ProfileSpec(criteria, lang)  # the profile fields' titles, once per report
+        self.roles = [(role, term.text(lang)) for role, term in terms.ROLES.items()]
+        self.channels: dict[Any, str] = {}
+
+    def channel(self, channel: Any) -> str:
+        """`channel_text`, once per channel and report (a province names 50,000 villages' channels)."""
+        try:
+            return self.channels[channel]
+        except KeyError:
+            text = self.channels[channel] = channel_text(channel, self.lang)
+            return text
+        except TypeError:
+            return channel_text(channel, self.lang)
 
     def standard(self, cid: str) -> str:
         return self.standards.get(cid, cid)
@@ -776,18 +825,14 @@ def _village_record(
         "identified_on": _iso(identified_on),
         "identified_in_period": bool(identified_on and first <= identified_on <= last),
         "channel": state.channel,
-        "channel_text": channel_text(state.channel, lang),
+        "channel_text": titles.channel(state.channel),
         "note": str(identified.data.get("note") or "") if identified is not None else "",
         "rounds": state.rounds,
         "rebounds": state.rebounds,
         "standards": standards,
         "planned_on": _iso(planned_on),
         "measures": measures,
-        "people": [
-            {"role": role, "title": term.text(lang), "name": people[role]}
-            for role, term in terms.ROLES.items()
-            if role in people
-        ],
+        "people": [{"role": role, "title": title, "name": people[role]} for role, title in titles.roles if role in people],
         "county_leader": people.get("county_leader"),
         "township_leader": people.get("township_leader"),
         "first_secretary": people.get("first_secretary"),

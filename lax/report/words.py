@@ -83,9 +83,21 @@ def series(items: Iterable[Any], lang: str, last_sep: str | None = None) -> str:
 def group_by_township(villages: Iterable[Mapping[str, Any]]) -> list[tuple[str, list[Mapping[str, Any]]]]:
     """Villages grouped by township, townships in order of first appearance, villages in given order."""
     groups: dict[str, list[Mapping[str, Any]]] = {}
-    for v in villages:
-        groups.setdefault(str(v["township"]), []).append(v)
+    get = groups.get
+    for v in villages:  # a province report groups hundreds of thousands of villages: no setdefault, no str()
+        township = v["township"]
+        if type(township) is not str:
+            township = str(township)
+        group = get(township)
+        if group is None:
+            groups[township] = [v]
+        else:
+            group.append(v)
     return list(groups.items())
+
+
+def _text(value: Any) -> str:
+    return value if type(value) is str else str(value)
 
 
 def names_by_township(villages: Iterable[Mapping[str, Any]], lang: str, limit: int | None = None) -> str:
@@ -102,7 +114,7 @@ def names_by_township(villages: Iterable[Mapping[str, Any]], lang: str, limit: i
     groups = group_by_township(shown)
     rest = total - len(shown)
     if lang == "zh":
-        parts = [f"{township}{'、'.join(str(v['village']) for v in vs)}" for township, vs in groups]
+        parts = [f"{township}{'、'.join([_text(v['village']) for v in vs])}" for township, vs in groups]
         text = ("，" if any(len(vs) > 1 for _township, vs in groups) else "、").join(parts)
         return f"{text}等{total}个村" if rest else text
     parts = [f"{series((v['village'] for v in vs), lang)} in {township}" for township, vs in groups]
