@@ -35,11 +35,20 @@ def _village(i: int) -> tuple[str, str, list[str]]:
     ]
     stage = i % 6
     if stage >= 1:
-        lines += [f"- date: {day[:5]}07-01", "  type: planned", "  measures: [召开党员大会重新选举]",
-                  "  helping_unit: 县财政局"]
+        lines += [
+            f"- date: {day[:5]}07-01",
+            "  type: planned",
+            "  measures: [召开党员大会重新选举]",
+            "  helping_unit: 县财政局",
+        ]
     if stage >= 2:
-        lines += [f"- date: {day[:5]}08-0{1 + i % 9}", "  type: acceptance", f"  passed: {'true' if stage != 3 else 'false'}",
-                  "  score: 88" if stage != 3 else "  score: 52", "  by: 县委组织部"]
+        lines += [
+            f"- date: {day[:5]}08-0{1 + i % 9}",
+            "  type: acceptance",
+            f"  passed: {'true' if stage != 3 else 'false'}",
+            "  score: 88" if stage != 3 else "  score: 52",
+            "  by: 县委组织部",
+        ]
         if stage == 3:
             lines.append("  deadline: 2026-12-31")
     if stage == 4:
@@ -89,7 +98,9 @@ DEFINITIONS = {
 def test_each_group_holds_exactly_the_villages_its_definition_picks(tmp_path):
     led = _ledger(tmp_path)
     for args in (["--year", "2026"], ["--quarter", "2026Q3"], ["--from", "2026-08-03", "--to", "2026-10-31"]):
-        r = runner.invoke(app, ["report", *args, "--format", "json", "--ledger", str(led)], env={"LAX_TODAY": "2027-01-15"})
+        r = runner.invoke(
+            app, ["report", *args, "--format", "json", "--ledger", str(led)], env={"LAX_TODAY": "2027-01-15"}
+        )
         assert r.exit_code == 0, r.output
         ctx = json.loads(r.stdout)
         everyone = ctx["identified"]["villages"]
@@ -115,7 +126,9 @@ def test_a_wrong_value_is_caught_after_the_same_key_was_right_many_times(tmp_pat
     assert _verify(led).exit_code == 0
     bad = led / "洪湖乡-塘桥村.yaml"
     text = bad.read_text(encoding="utf-8")
-    bad.write_text(text.replace("channel: spot", "channel: spott").replace("  by: 县委组织部", "  by: 2026"), encoding="utf-8")
+    bad.write_text(
+        text.replace("channel: spot", "channel: spott").replace("  by: 县委组织部", "  by: 2026"), encoding="utf-8"
+    )
     r = _verify(led)
     assert r.exit_code != 0
     assert "洪湖乡-塘桥村.yaml:7" in r.output and "channel: 'spott' is not one of" in r.output
@@ -132,7 +145,9 @@ def test_a_value_right_for_one_event_type_is_judged_again_for_another(tmp_path):
     r = _verify(led)
     assert "criteria: at least one standard" not in r.output, r.output
     second = led / "黄溪镇-东阳村.yaml"
-    second.write_text(second.read_text(encoding="utf-8").replace("criteria: [C05]", "criteria: []", 1), encoding="utf-8")
+    second.write_text(
+        second.read_text(encoding="utf-8").replace("criteria: [C05]", "criteria: []", 1), encoding="utf-8"
+    )
     r = _verify(led)
     assert r.exit_code != 0
     assert "黄溪镇-东阳村.yaml:8" in r.output and "criteria: at least one standard is needed" in r.output

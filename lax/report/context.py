@@ -832,7 +832,9 @@ def _village_record(
         "standards": standards,
         "planned_on": _iso(planned_on),
         "measures": measures,
-        "people": [{"role": role, "title": title, "name": people[role]} for role, title in titles.roles if role in people],
+        "people": [
+            {"role": role, "title": title, "name": people[role]} for role, title in titles.roles if role in people
+        ],
         "county_leader": people.get("county_leader"),
         "township_leader": people.get("township_leader"),
         "first_secretary": people.get("first_secretary"),
