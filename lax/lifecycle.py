@@ -163,7 +163,8 @@ def passes(score: float, policy: Policy) -> bool:
     return score >= policy.pass_score
 
 
-def _ids(value: Any) -> tuple[str, ...]:
+def standard_ids(value: Any) -> tuple[str, ...]:
+    """An event's `criteria` as a tuple of standard ids (a list, or one id written alone)."""
     if isinstance(value, (list, tuple)):
         return tuple(str(v) for v in value)
     if isinstance(value, str) and value:
@@ -244,7 +245,7 @@ class Replay:
             self.status = "identified"
             self.deadline = _date(data.get("deadline")) or default_deadline(d, self.policy)
             self.watch_until = None
-            self.criteria = _ids(data.get("criteria"))
+            self.criteria = standard_ids(data.get("criteria"))
             self.rounds += 1
             self.identified_on = d
             self.channel = str(data.get("channel") or "self")
@@ -273,10 +274,10 @@ class Replay:
             self.status = "rectifying"
             self.rebounds += 1
             self.watch_until = self.accepted_on = None
-            self.criteria = _merge(self.criteria, _ids(data.get("criteria")))
+            self.criteria = _merge(self.criteria, standard_ids(data.get("criteria")))
             self.deadline = _date(data.get("deadline")) or default_deadline(d, self.policy)
         elif t == "amended":
-            self.criteria = _merge(self.criteria, _ids(data.get("criteria")))
+            self.criteria = _merge(self.criteria, standard_ids(data.get("criteria")))
         elif t == "closed":
             self.status = "closed"
             self.closed_on = d

@@ -737,27 +737,7 @@ def _rebuild_files(
             )
 
         def cell(c: int, values=values) -> tuple[bool, Any]:
-            raw = values[c] if c < len(values) else None
-            if raw is None or raw == "":
-                return False, None
-            if not isinstance(raw, str):
-                bad(
-                    c,
-                    "bad-cell",
-                    f"{raw!r} is not a value as lax writes it (text; edit the ledger, not this sheet)",
-                    f"{raw!r} 不是 lax 写出的值（应为文字；请修改台账，不要修改此表）",
-                )
-                return False, None
-            try:
-                return True, decode_cell(raw)
-            except (ValueError, TypeError, KeyError, OverflowError) as e:
-                bad(
-                    c,
-                    "bad-cell",
-                    f"'{raw[:60]}' is not a value as lax writes it ({e})",
-                    f"“{raw[:60]}”不是 lax 写出的值（{e}）",
-                )
-                return False, None
+            return _decoded(values[c] if c < len(values) else None, c, bad)
 
         fixed = {}
         for c, name in enumerate(_FIXED):
@@ -1205,27 +1185,7 @@ class _Cells:
         )
 
     def get(self, c: int) -> tuple[bool, Any]:
-        raw = self.raw(c)
-        if raw is None or raw == "":
-            return False, None
-        if not isinstance(raw, str):
-            self.bad(
-                c,
-                "bad-cell",
-                f"{raw!r} is not a value as lax writes it (text; edit the ledger, not this sheet)",
-                f"{raw!r} 不是 lax 写出的值（应为文字；请修改台账，不要修改此表）",
-            )
-            return False, None
-        try:
-            return True, decode_cell(raw)
-        except (ValueError, TypeError, KeyError, OverflowError) as e:
-            self.bad(
-                c,
-                "bad-cell",
-                f"'{raw[:60]}' is not a value as lax writes it ({e})",
-                f"“{raw[:60]}”不是 lax 写出的值（{e}）",
-            )
-            return False, None
+        return _decoded(self.raw(c), c, self.bad)
 
     def number(self, c: int, what: str) -> int | None:
         raw = self.raw(c)
@@ -1501,3 +1461,28 @@ def _already(x: _Extra, problems: list[Problem]) -> None:
             x.name,
         )
     )
+
+
+def _decoded(raw: Any, c: int, bad: Any) -> tuple[bool, Any]:
+    """A cell of the events or work sheet read back as lax wrote it (its YAML text): `(True, value)`, or
+    `(False, None)` for a blank cell or, through `bad(column, code, en, zh)`, one that is not such a text."""
+    if raw is None or raw == "":
+        return False, None
+    if not isinstance(raw, str):
+        bad(
+            c,
+            "bad-cell",
+            f"{raw!r} is not a value as lax writes it (text; edit the ledger, not this sheet)",
+            f"{raw!r} 不是 lax 写出的值（应为文字；请修改台账，不要修改此表）",
+        )
+        return False, None
+    try:
+        return True, decode_cell(raw)
+    except (ValueError, TypeError, KeyError, OverflowError) as e:
+        bad(
+            c,
+            "bad-cell",
+            f"'{raw[:60]}' is not a value as lax writes it ({e})",
+            f"“{raw[:60]}”不是 lax 写出的值（{e}）",
+        )
+        return False, None

@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from lax import terms
+from lax.lifecycle import standard_ids
 from lax.report.period import Period, quarter_key
 from lax.report.words import full_name
 from lax.show import decimal, long_date, money
@@ -297,7 +298,7 @@ class _Trace:
             naming = [
                 ev
                 for ev in self.rounds.get(v)[2]
-                if ev.type in ("identified", "amended", "reopened") and cid in _ids(ev.data.get("criteria"))
+                if ev.type in ("identified", "amended", "reopened") and cid in standard_ids(ev.data.get("criteria"))
             ]
             items.append(self.item(v, naming))
         title = _t(self.lang, f"{s['title']} (standard met)", f"{s['title']}（界定情形）")
@@ -411,14 +412,6 @@ class _Trace:
                     }
                 )
             self.add(f"submissions-{status}", _t(lang, en, zh), str(len(items)), items, "examinations")
-
-
-def _ids(value: Any) -> tuple[str, ...]:
-    if isinstance(value, (list, tuple)):
-        return tuple(str(v) for v in value)
-    if isinstance(value, str) and value:
-        return (value,)
-    return ()
 
 
 def _township_file(township: str) -> str:
