@@ -151,3 +151,54 @@ def test_a_value_right_for_one_event_type_is_judged_again_for_another(tmp_path):
     r = _verify(led)
     assert r.exit_code != 0
     assert "黄溪镇-东阳村.yaml:8" in r.output and "criteria: at least one standard is needed" in r.output
+
+
+# --- The `lax` program leaves a report's big results to the process's end (`leave_to_exit`, `exit_now`) ---
+
+
+def _lax(args, tmp_path, **kw):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "LAX_TODAY": "2027-01-15", "LAX_LANG": "zh", "PYTHONPATH": str(root)}
+    env.pop("LAX_LEDGER", None)
+    return subprocess.run([sys.executable, "-m", "lax", *args], env=env, cwd=tmp_path, timeout=120, **kw)
+
+
+def test_the_program_ending_early_writes_the_same_report_as_in_process(tmp_path):
+    led = _ledger(tmp_path)
+    inproc = runner.invoke(
+        app, ["report", "--year", "2026", "--ledger", str(led), "--lang", "zh"], env={"LAX_TODAY": "2027-01-15"}
+    )
+    assert inproc.exit_code == 0, inproc.output
+    printed = _lax(["report", "--year", "2026", "--ledger", str(led)], tmp_path, capture_output=True)
+    assert printed.returncode == 0 and printed.stderr == b""
+    assert printed.stdout.decode("utf-8") == inproc.stdout and "邓埠镇" in inproc.stdout
+    out = tmp_path / "2026.md"
+    wrote = _lax(["report", "--year", "2026", "--ledger", str(led), "-o", str(out)], tmp_path, capture_output=True)
+    assert wrote.returncode == 0
+    assert wrote.stderr.decode("utf-8") == f"已写入 {out}（县级，2026）\n"
+    assert out.read_text("utf-8") == inproc.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2026.md", "ledger"]  # no temporary file left
+    cache = led / ".cache" / "ledger.json"
+    assert cache.is_file() and cache.stat().st_size > 0  # the entry cache was saved before the early end
+
+
+def test_the_program_ending_early_keeps_the_exit_code_of_a_failed_write(tmp_path):
+    led = _ledger(tmp_path, n=12)
+    from pathlib import Path
+
+    if not Path("/dev/full").exists():
+        import pytest
+
+        pytest.skip("no /dev/full here")
+    with open("/dev/full", "w") as full:
+        r = _lax(["report", "--year", "2026", "--ledger", str(led)], tmp_path, stdout=full, stderr=-1)
+    assert r.returncode == 2 and r.stderr.decode("utf-8") == "标准输出：无法写入：磁盘空间不足\n"
+    missing = _lax(
+        ["report", "--year", "2026", "--ledger", str(led), "--village", "不存在村"], tmp_path, capture_output=True
+    )
+    assert missing.returncode != 0 and missing.stderr.decode("utf-8").count("\n") == 1
+    assert "不存在村" in missing.stderr.decode("utf-8")

@@ -72,11 +72,13 @@ def main() -> None:
     """The `lax` program: the app, with watched reads and one-line usage errors."""
     from typer.main import get_command
 
-    from lax.cli.common import StdoutError, flush_stdout, install_stdout, quiet_unraisable, stdout_failed
+    from lax.cli import common
+    from lax.cli.common import StdoutError, exit_now, flush_stdout, install_stdout, quiet_unraisable, stdout_failed
     from lax.read import guard
 
     install_stdout()  # a failed print (closed pipe, full disk, closed stdout) is told apart, said, exit 2
     sys.unraisablehook = quiet_unraisable  # the process's own hook; tests driving `app` keep theirs
+    common._program = True  # a command may leave its big results to the process's end (`leave_to_exit`)
     guard.enable()  # the program itself, not a test runner driving `app` in-process: reads may be watched
     try:
         code = get_command(app).main(prog_name="lax", standalone_mode=False)
@@ -88,7 +90,7 @@ def main() -> None:
         sys.exit(130)
     except StdoutError as e:  # --help or --version into a closed pipe (commands say it themselves)
         sys.exit(stdout_failed(e))
-    sys.exit(code if isinstance(code, int) else 0)
+    exit_now(code if isinstance(code, int) else 0)
 
 
 def _usage_error(e: Exception) -> int:

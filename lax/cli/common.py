@@ -228,6 +228,41 @@ def flush_stdout() -> None:
         sys.stdout.flush()
 
 
+# Objects a command leaves to the end of the process (`leave_to_exit`), and whether this process is the `lax`
+# program (set by `lax.cli.main`; a test runner driving `app` in-process frees them as usual).
+_left: list[object] = []
+_program = False
+
+
+def leave_to_exit(*objects: object) -> None:
+    """Hand the command's big results (a province's 50,000 ledger entries and their report context) to the
+    end of the process: freeing them one by one takes most of a second, and the process is about to end.
+    In the `lax` program `exit_now` then ends it without that; elsewhere (a test driving `app`) nothing is
+    kept or frozen."""
+    if _program:
+        _left.extend(objects)
+        # The collector is off while a command runs, so every object it built is still in the youngest
+        # generation: the first collection after the command (the collector back on) would walk them all,
+        # most of a second for a province. Frozen, they are left out of every collection to the end.
+        gc.freeze()
+
+
+def exit_now(code: int) -> None:
+    """End the `lax` program with `code`. With objects left by `leave_to_exit`, flush stdout and stderr and
+    end at once (`os._exit`): the output is written and closed, the ledger's cache saved, and lax holds no lock
+    or temporary file at this point, so only the freeing is skipped. Otherwise a normal exit."""
+    if _left:
+        try:
+            for stream in (sys.stdout, sys.stderr):
+                if stream is not None:
+                    stream.flush()
+        except (OSError, ValueError):
+            pass  # a stream that cannot be flushed: the normal exit below says so as usual
+        else:
+            os._exit(code)
+    sys.exit(code)
+
+
 def _discard_stdout() -> None:
     """After stdout failed: nothing more is written to it, not even by Python's flush at exit."""
     if _stdout_raw is None:

@@ -13,7 +13,16 @@ from typing import Annotated
 
 import typer
 
-from lax.cli.common import CriteriaOpt, LangOpt, LedgerOpt, command, err, parse_date_option, today
+from lax.cli.common import (
+    CriteriaOpt,
+    LangOpt,
+    LedgerOpt,
+    command,
+    err,
+    leave_to_exit,
+    parse_date_option,
+    today,
+)
 from lax.i18n import _, get_lang
 from lax.problems import LaxError
 
@@ -226,6 +235,8 @@ def _report(
     else:
         data = render(context, level=chosen, lang=lang_, fmt=fmt, templates=templates)
 
+    # A province's entries and context take most of a second to free: left to the process's end (`lax` only).
+    leave_to_exit(entries, context, data, township_events, work)
     if output is None:
         typer.echo(data.decode("utf-8"), nl=False)
         return
