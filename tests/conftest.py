@@ -19,32 +19,45 @@ if hasattr(typer.testing, "_get_command"):
     typer.testing._get_command = functools.lru_cache(maxsize=None)(typer.main.get_command)
 
 
-# Each test file's share of the suite's time in percent (`--durations=0` summed by file, `-n 2`, 2026-11-30); files
+# Each test file's seconds in the suite (`--durations=0` summed by file, `-n 2`, 2026-11-30, 300 s in all); files
 # not named here are small. `--dist loadfile` hands each worker one whole file at a time, in collection order, so
 # the largest go first: the last files handed out are then small, and both workers finish within a few seconds of
 # each other instead of one waiting while the other runs a 15-second file it picked up last. A stale or missing
 # figure only makes the split less even, never changes what runs.
 FILE_COST = {
-    "test_hardening_settings.py": 14,
-    "test_hardening_crash.py": 13,
-    "test_hardening_hostile.py": 11,
-    "test_ledger_transaction.py": 11,
-    "test_safe_output.py": 6,
-    "test_hardening_criteria.py": 4,
-    "test_ledger_cli.py": 4,
-    "test_hardening_ledger.py": 3.5,
-    "test_ledger_safety.py": 3.4,
-    "test_guard.py": 3.4,
-    "test_site_browser.py": 3.1,
-    "test_ledger_roundtrip.py": 2.9,
-    "test_hardening_readers.py": 2.6,
-    "test_form.py": 2,
-    "test_bigsheet.py": 1.9,
-    "test_report_render.py": 1.6,
-    "test_hardening_messages.py": 1.3,
-    "test_input_trust_property.py": 1.3,
-    "test_report_scenario.py": 1.2,
-    "test_docs.py": 1.1,
+    "test_report_look.py": 25.1,
+    "test_hardening_crash.py": 19.2,
+    "test_report_prose.py": 19.1,
+    "test_ledger_list_cache.py": 17.2,
+    "test_report_pages.py": 17.0,
+    "test_report_appendix.py": 16.2,
+    "test_ledger_scale.py": 16.1,
+    "test_ledger_transaction.py": 14.6,
+    "test_hardening_settings.py": 13.9,
+    "test_cli_coerce.py": 11.4,
+    "test_zh_all_the_way.py": 10.8,
+    "test_hardening_hostile.py": 10.0,
+    "test_report_scenario.py": 9.3,
+    "test_example_year.py": 7.6,
+    "test_ledger_safety.py": 7.4,
+    "test_hardening_readers.py": 6.7,
+    "test_site_browser.py": 6.3,
+    "test_safe_output.py": 5.9,
+    "test_hardening_criteria.py": 5.6,
+    "test_ledger_excel_whole.py": 5.0,
+    "test_ledger_cli.py": 4.5,
+    "test_hardening_ledger.py": 4.4,
+    "test_guard.py": 3.6,
+    "test_ledger_roundtrip.py": 3.3,
+    "test_bigsheet.py": 3.1,
+    "test_submissions.py": 2.6,
+    "test_form.py": 2.6,
+    "test_check_evidence_fast.py": 2.4,
+    "test_report_render.py": 2.4,
+    "test_read_fast.py": 2.2,
+    "test_report_scale.py": 2.2,
+    "test_hardening_messages.py": 2.2,
+    "test_report_results.py": 2.1,
 }
 
 
