@@ -12,7 +12,6 @@ submission would fall outside the ledger.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,9 +21,9 @@ from lax.i18n import _
 from lax.ledger.fileformat import _dump, _read_text, _Unreadable, parse_text
 from lax.ledger.names import LEDGER_FILE
 from lax.ledger.transaction import locked
+from lax.ledger.validate import QUARTER_KEY
 from lax.problems import LaxError, Problem
 
-_QUARTER = re.compile(r"^\d{4}Q[1-4]$")
 _KEYS = ("start", "recorded")
 _HEADER = (
     "# The ledger's first quarter: a township's quarterly submission is counted as missing only from here on.\n"
@@ -140,7 +139,7 @@ def _check(parsed: Any, label: str) -> tuple[str | None, list[Problem]]:
             Problem("missing-value", _("'start' is missing (start: 2026Q3)", "缺少“start”（start: 2026Q3）"), label, 1)
         )
         start = None
-    elif not isinstance(start, str) or not _QUARTER.match(start):
+    elif not isinstance(start, str) or not QUARTER_KEY.match(start):
         problems.append(
             Problem(
                 "bad-value",
@@ -159,7 +158,7 @@ def earliest_submission(township_files: Sequence[tuple[Path, str, Sequence[Any]]
     for path, _township, events in township_files:
         for ev in events:
             q = ev.data.get("quarter")
-            if ev.type == "submission" and isinstance(q, str) and _QUARTER.match(q):
+            if ev.type == "submission" and isinstance(q, str) and QUARTER_KEY.match(q):
                 if best is None or q < best[0]:
                     best = (q, f"{path}:{ev.line}")
     return best
@@ -173,7 +172,7 @@ def set_start(folder: Path, quarter: str, recorded: Mapping[str, str] | None) ->
     from lax.ledger.store import township_files_read
 
     folder = Path(folder)
-    if not _QUARTER.match(quarter):
+    if not QUARTER_KEY.match(quarter):
         raise LaxError(_(f"'{quarter}' is not a quarter like 2026Q3", f"“{quarter}”不是 2026Q3 这样的季度"))
     with locked(folder):
         old, problems = _read(folder)

@@ -464,11 +464,15 @@ def _standards_problems(
     return problems
 
 
+# A quarter as the ledger writes it (a submission's `quarter`, the first quarter in `_ledger.yaml`): `2026Q3`.
+QUARTER_KEY = re.compile(r"^\d{4}Q[1-4]$")
+
+
 def _township_value_problem(key: str, value: Any) -> tuple[str, str] | None:
     if isinstance(value, _BadScalar):
         return "bad-date", _(f"{key}: '{value}' is not a valid date", f"{key}：“{value}”不是有效日期")
     if key == "quarter":
-        if not isinstance(value, str) or not re.match(r"^\d{4}Q[1-4]$", value):
+        if not isinstance(value, str) or not QUARTER_KEY.match(value):
             return "bad-value", _(
                 f"quarter: {value!r} is not a quarter like 2026Q3", f"quarter：{value!r} 不是 2026Q3 这样的季度"
             )
