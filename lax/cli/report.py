@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -141,9 +141,8 @@ def _report(
     explain: bool = False,
 ) -> None:
     from lax.criteria import default_criteria_path, load_criteria
-    from lax.ledger import find_village, load_entries, load_townships_checked
     from lax.render import render
-    from lax.report import build_context, choose_level, make_period, resolve_township
+    from lax.report import make_period
 
     fmt = format.value
     if fmt == "docx" and output is None:
@@ -175,6 +174,58 @@ def _report(
                 f"找不到台账文件夹“{ledger}”（请用 --ledger 指定或设置 LAX_LEDGER）",
             )
         )
+    from lax.report import cache
+
+    lang_, drafted = get_lang(), today()
+    # The same report of an unchanged ledger (another format, a second look) reads its figures back.
+    inputs = {
+        "period": (period.kind, period.key, period.start, period.end, period.as_of),
+        "level": level.value if level is not None else None,
+        "township": township,
+        "village": village,
+        "org": org,
+        "explain": explain,
+        "drafted": drafted,
+        "lang": lang_,
+    }
+    key = cache.report_key(ledger, criteria if criteria is not None else default_criteria_path(), inputs)
+    context = cache.read_kept(ledger, key)
+    if context is None:
+        context, villages = _context(ledger, rules, period, level, township, village, org, explain, lang_, drafted)
+        cache.keep(ledger, key, context, villages)
+    chosen = context["level"]
+    if fmt == "json":
+        data = (json.dumps(context, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    else:
+        data = render(context, level=chosen, lang=lang_, fmt=fmt, templates=templates)
+
+    # A province's context takes most of a second to free: left to the process's end (`lax` only).
+    leave_to_exit(context, data)
+    if output is None:
+        typer.echo(data.decode("utf-8"), nl=False)
+        return
+    _write(output, data, keep)
+    from lax import terms
+
+    err(_(f"wrote {output} ({chosen}, {period.key})", f"已写入 {output}（{terms.LEVELS[chosen].zh}，{period.key}）"))
+
+
+def _context(
+    ledger: Path,
+    rules: Any,
+    period: Any,
+    level: Level | None,
+    township: str | None,
+    village: str | None,
+    org: str | None,
+    explain: bool,
+    lang_: str,
+    drafted: Any,
+) -> tuple[dict[str, Any], int]:
+    """The report's template context computed from the ledger, and how many village files it read."""
+    from lax.ledger import find_village, load_entries, load_townships_checked
+    from lax.report import build_context, choose_level, resolve_township
+
     entries, problems = load_entries(ledger)
     # A township file that cannot be trusted would silently drop its submissions from the report.
     township_events, township_problems = load_townships_checked(ledger)
@@ -214,7 +265,6 @@ def _report(
             )
         )
 
-    lang_ = get_lang()
     context = build_context(
         entries,
         township_events,
@@ -225,25 +275,14 @@ def _report(
         township=the_township,
         village=the_village,
         org=org,
-        drafted=today(),
+        drafted=drafted,
         work=work,
         start=start,
         explain=explain,
     )
-    if fmt == "json":
-        data = (json.dumps(context, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    else:
-        data = render(context, level=chosen, lang=lang_, fmt=fmt, templates=templates)
-
-    # A province's entries and context take most of a second to free: left to the process's end (`lax` only).
-    leave_to_exit(entries, context, data, township_events, work)
-    if output is None:
-        typer.echo(data.decode("utf-8"), nl=False)
-        return
-    _write(output, data, keep)
-    from lax import terms
-
-    err(_(f"wrote {output} ({chosen}, {period.key})", f"已写入 {output}（{terms.LEVELS[chosen].zh}，{period.key}）"))
+    # A province's entries take most of a second to free: left to the process's end (`lax` only).
+    leave_to_exit(entries, township_events, work)
+    return context, len(entries)
 
 
 def _write(path: Path, data: bytes, keep: list[Path] | tuple = ()) -> None:
