@@ -179,6 +179,7 @@ def _report(
     lang_, drafted = get_lang(), today()
     # The same report of an unchanged ledger (another format, a second look) reads its figures back.
     inputs = {
+        "ledger": str(ledger),  # as typed (the context names files by name only; kept apart all the same)
         "period": (period.kind, period.key, period.start, period.end, period.as_of),
         "level": level.value if level is not None else None,
         "township": township,
