@@ -410,3 +410,31 @@ def test_results_compare_satisfaction_before_and_after_where_the_ledger_holds_bo
     assert data["results"]["placeholder"].startswith(
         "【待填写：洪湖乡东阳村（1个村）整改后的群众满意度：台账只有整顿前的数值（55%），"
     )
+
+
+@pytest.mark.parametrize(
+    "text, kind, extra, message",
+    [
+        ("召开\x07推进会", "meetings", {}, "control character in '召开\\x07推进会'"),
+        ("  ", "meetings", {}, "text: must be text saying what was done"),
+        ("召开推进会", "nonsense", {}, "kind: 'nonsense' is not one of organisation"),
+        ("召开推进会", "meetings", {"people": -3}, "people: -3 is not a number of people"),
+        ("集中培训村干部", "training", {"funds": float("nan")}, "funds: nan is not a finite amount in yuan"),
+    ],
+)
+def test_the_library_refuses_a_record_its_file_could_not_hold(led, text, kind, extra, message):
+    """`lax.ledger.work.add_work`, called from Python, refuses what the CLI refuses: a record `verify` would
+    then fault is not written, and a good record after it is stored as usual."""
+    import datetime as dt
+
+    from lax.ledger.work import WorkRecord, add_work, load_work
+    from lax.problems import LaxError
+
+    with pytest.raises(LaxError) as e:
+        add_work(led, WorkRecord(dt.date(2026, 10, 12), "county", None, kind, text, **extra))
+    assert f"{led / '_work' / '2026.yaml'}: the work record was not recorded: {message}" in str(e.value)
+    assert not (led / "_work" / "2026.yaml").exists()
+    stored, added = add_work(led, WorkRecord(dt.date(2026, 10, 12), "county", None, "meetings", "召开全县推进会", 30))
+    assert added and stored.text == "召开全县推进会" and stored.people == 30
+    records, problems = load_work(led)
+    assert problems == [] and [r.text for r in records] == ["召开全县推进会"]

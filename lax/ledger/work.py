@@ -394,6 +394,20 @@ def add_work(folder: Path, record: WorkRecord) -> tuple[WorkRecord, bool]:
                 if r.same_as(record):
                     return r, False
         text = _appended(old_text, old, record, path, year)
+        # What is written must read back as exactly what it says: a record the file could not hold (a control
+        # character, a kind or count verify would fault) is refused here, not found later by verify.
+        try:
+            _back, found = _check(parse_text(text), path, year)
+        except _Unreadable as e:
+            found = [(1, "unreadable", str(e))]
+        if found:
+            message = found[0][2]
+            raise LaxError(
+                _(
+                    f"{path}: the work record was not recorded: {message}",
+                    f"{path}：工作记录未保存：{message}",
+                )
+            )
         _write_all(folder, [(path, text)])
     stored, _problems, _text = _read(path, year)
     return stored[-1] if stored else record, True
