@@ -282,11 +282,9 @@ def test_the_page_break_opens_the_attachments_heading(report, ledgers, tmp_path,
 
     doc = _docx(report, ledgers[lang], tmp_path / "r.docx", "--quarter", "2026Q3", "--lang", lang, "--org", ORG[lang])
     breaking = [p for p in doc.paragraphs if p._p.xpath('.//w:br[@w:type="page"]')]
-    # 附件1 after a page break (in English 附件2 too: its table fits a portrait page); in Chinese 附件2 begins
-    # its landscape section's page
-    assert [p.text[:12] for p in breaking] == (
-        ["附件1　全县整顿村名单"] if lang == "zh" else ["Attachment 1", "Attachment 2"]
-    )
+    # 附件1 after a page break; 附件2 begins its landscape section's page (in English too: its header words
+    # do not fit a portrait page whole)
+    assert [p.text[:12] for p in breaking] == (["附件1　全县整顿村名单"] if lang == "zh" else ["Attachment 1"])
     for p in breaking:
         assert p.style.name == "Heading 1"
         assert p._p.find(qn("w:r")).find(qn("w:br")) is not None  # before the heading's words
@@ -364,3 +362,32 @@ def test_printed_html_keeps_the_signature_on_one_page(report, ledgers, tmp_path)
     signed = [k for k, p in enumerate(pages) if "2027年1月15日" in p]
     assert len(signed) == 1 and "【待填写：落款单位】" in pages[signed[0]], pages
     assert not pages[signed[0]].startswith("2027年1月15日")
+
+
+def test_the_english_statistics_attachment_gets_a_landscape_page_and_rows_stay_whole(report, ledgers, tmp_path):
+    """附件2 in English: fourteen columns whose header words ("Quarterly examination", "Funds this period") do
+    not fit a portrait page whole get a landscape page, as in Chinese (squeezed onto a portrait page the
+    townships' names and header words broke mid-word); no row of any table is split across two pages (the
+    total row cut in half read as two rows)."""
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml.ns import qn
+
+    doc = _docx(report, ledgers["en"], tmp_path / "r.docx", "--year", "2026", "--lang", "en")
+    stats = doc.tables[-1]
+    assert stats.rows[0].cells[0].text == "Township" and len(stats.columns) >= 14
+    section = next(s for s in doc.sections if s._sectPr is _section_of(doc, stats._tbl))
+    assert section.orientation == WD_ORIENT.LANDSCAPE
+    for table in doc.tables:
+        for tr in table._tbl.tr_lst:
+            assert tr.trPr is not None and tr.trPr.find(qn("w:cantSplit")) is not None
+
+
+def _section_of(doc, element):
+    """The w:sectPr of the section holding `element` (the next paragraph's section break, or the body's)."""
+    from docx.oxml.ns import qn
+
+    for nxt in element.itersiblings():
+        sect = nxt.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
+        if sect is not None:
+            return sect
+    return doc.element.body.find(qn("w:sectPr"))

@@ -176,7 +176,7 @@ def column_widths(
 ) -> tuple[list[float], bool]:
     """Column widths in points for a table, and whether it needs a landscape page. A number is never
     broken across lines; header words are kept whole where the page allows; the room left over goes to
-    the columns whose text is longest. Landscape only when the table cannot fit the portrait width."""
+    the columns whose text is longest. Landscape only when the table's words cannot fit the portrait width whole."""
     cols = max(len(header), 1)
     plain = [[t for t, _b in inline(c)] for c in header]
     header_text = ["".join(p) for p in plain]
@@ -205,10 +205,12 @@ def column_widths(
     whole = [max(n, w) + pad for n, w in zip(numbers, words)]
     only_numbers = [max(n, size_pt) + pad for n in numbers]
     natural = [max(n, m) + pad for n, m in zip(natural, whole)]
+    # A table whose words do not fit a portrait page whole goes onto a landscape page even when its numbers
+    # alone would fit the portrait one: squeezed there, its header words and names break mid-word
+    # ("To/wn/sh/ip").
     choices = (
         (whole, portrait_pt, False),
         (whole, landscape_pt, True),
-        (only_numbers, portrait_pt, False),
         (only_numbers, landscape_pt, True),
     )
     fitting = next((choice for choice in choices if sum(choice[0]) <= choice[1]), None)
@@ -447,8 +449,11 @@ def to_docx(markdown: str, context: dict[str, Any], *, level: str, lang: str, pn
                 table.style = doc.styles["Table Grid"]
                 table.alignment = WD_TABLE_ALIGNMENT.CENTER
                 fix_widths(table, widths)
-                # The header row repeats at the top of every page a long table runs onto (w:tblHeader).
+                # The header row repeats at the top of every page a long table runs onto (w:tblHeader), and no
+                # row is split across two pages (w:cantSplit): a total cut in half reads as two rows.
                 table._tbl.tr_lst[0].get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+                for tr in table._tbl.tr_lst:
+                    tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
                 # Row by row, cell elements directly: `table.cell(r, c)` rebuilds the whole grid on every call
                 # (quadratic in big tables), and `row.cells` looks for merged cells a new table cannot have.
                 for r, (tr, row) in enumerate(zip(table._tbl.tr_lst, [b.header] + b.rows)):
