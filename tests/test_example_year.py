@@ -190,9 +190,12 @@ def test_the_rebound_names_its_standard_in_words(report, made):
     assert "邓埠镇宋三村（2026年9月28日，再次符合认定标准“社会治安和安全问题突出”（乡镇自查））" in report
     village = lax("report", "--year", "2026", "--lang", "zh", "--ledger", out / "ledger", "--village", "邓埠镇/宋三村")
     assert village.exit_code == 0, village.output
+    # in the order it happened: between the acceptance before it and the one after
     assert (
-        "2026年9月28日出现反弹：再次符合认定标准“社会治安和安全问题突出”（乡镇自查），重新进入整改。" in village.stdout
-    )
+        "- 2026年8月25日经县委组织部验收合格，得分85分。\n"
+        "- 2026年9月28日出现反弹：再次符合认定标准“社会治安和安全问题突出”（乡镇自查），重新进入整改。\n"
+        "- 2026年12月18日经县委组织部验收合格，得分83分。\n"
+    ) in village.stdout
 
 
 def year_figures(year):
