@@ -321,11 +321,12 @@ def test_docx_has_the_attachments_with_plain_figures(report, ledgers, lang, tmp_
     assert ("1．排查确定的整顿村：15个" if lang == "zh" else "1. Villages identified: 15") in subheads
     assert any("锦江镇-团黄村.yaml:30" in p.text or "Jingjiang Town-Tuanhuang Village.yaml:30" in p.text
                for p in doc.paragraphs)  # fmt: skip
-    # 附件2's fourteen columns: inside the margins of their page (in Chinese a landscape one).
+    # 附件2's fourteen columns: inside the margins of their landscape page.
     table = doc.tables[1]
     assert len(table.columns) == 14
     assert doc.sections[0].orientation == WD_ORIENT.PORTRAIT
-    last = doc.sections[-2] if lang == "zh" else doc.sections[-1]  # (in English it fits a portrait page)
+    last = doc.sections[-2]  # its landscape section, then 附件3 back in portrait
+    assert last.orientation == WD_ORIENT.LANDSCAPE
     room = (last.page_width - last.left_margin - last.right_margin) / 12700
     grid = [
         int(c.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}w")) / 20 for c in table._tbl.tblGrid
