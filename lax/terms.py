@@ -86,6 +86,7 @@ EVENT_TYPES = _table(
     Term("amended", "standards added", "追加认定情形"),
     Term("profile", "profile", "基本情况"),
     Term("submission", "submission", "报送"),
+    Term("work", "work record", "工作记录"),  # `_work/`: what the county or a township did (`ledger log`)
 )
 
 

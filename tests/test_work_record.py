@@ -438,3 +438,45 @@ def test_the_library_refuses_a_record_its_file_could_not_hold(led, text, kind, e
     assert added and stored.text == "召开全县推进会" and stored.people == 30
     records, problems = load_work(led)
     assert problems == [] and [r.text for r in records] == ["召开全县推进会"]
+
+
+def test_ledger_log_lists_work_records_with_everything_else_in_the_order_recorded(led, monkeypatch):
+    """The log is the ledger's whole audit trail: the county's and townships' work records are in it, by
+    who recorded them and when, under their township (the county's as 县级), with their kind by name."""
+    ok("ledger", "open", "东阳村", "--township", "洪湖乡", "--standards", "C15", "--date", "2027-02-01")
+    monkeypatch.setenv("LAX_NOW", "2028-01-02T10:00:00+08:00")
+    monkeypatch.setenv("LAX_USER", "王芳")
+    ok("ledger", "work", LEADING_GROUP, "--kind", "organisation", "--county", "--date", "2027-02-20")
+    ok("ledger", "work", "举办村党组织书记培训班", "--kind", "培训", "--township", "洪湖乡", "--people", "86",
+       "--date", "2027-03-05")  # fmt: skip
+    rows = json.loads(ok("ledger", "log", "--format", "json").stdout)["events"]
+    assert [(r["type"], r["township"], r["recorded"]["by"]) for r in rows] == [
+        ("identified", "洪湖乡", "李明"),
+        ("work", None, "王芳"),
+        ("work", "洪湖乡", "王芳"),
+    ]
+    assert rows[2] == {
+        "township": "洪湖乡",
+        "village": None,
+        "code": None,
+        "date": "2027-03-05",
+        "type": "work",
+        "recorded": {"by": "王芳", "at": "2028-01-02T10:00:00+08:00"},
+        "path": "ledger/_work/2027.yaml",
+        "line": 8,
+        "level": "township",
+        "kind": "training",
+        "text": "举办村党组织书记培训班",
+        "people": 86,
+    }
+    table = ok("ledger", "log", "--lang", "zh").stdout
+    assert f"2027-02-20  工作记录  县级           类别：组织领导；内容：{LEADING_GROUP}" in table
+    assert "工作记录  洪湖乡         类别：教育培训；内容：举办村党组织书记培训班；人数：86" in table
+    assert [
+        r["type"] for r in json.loads(ok("ledger", "log", "--by", "王芳", "--format", "json").stdout)["events"]
+    ] == [
+        "work",
+        "work",
+    ]
+    one = json.loads(ok("ledger", "log", "--village", "东阳村", "--format", "json").stdout)["events"]
+    assert [r["type"] for r in one] == ["identified"]

@@ -1025,7 +1025,11 @@ def log_cmd(
         raise LaxError(_(f"--by: '{by}' is not a name", f"--by：“{by}”不是姓名"))
     entries, problems = _entries(ledger)
     one = find_village(entries, village, ledger) if village is not None else None
-    rows, more = log_data(ledger, entries, day, one, by)
+    from lax.ledger import load_work
+
+    work, work_problems = load_work(ledger) if one is None else ([], [])
+    rows, more = log_data(ledger, entries, day, one, by, work)
+    more = more + work_problems
     if fmt == "json":
         lines = ",\n".join(json.dumps(r, ensure_ascii=False) for r in rows)
         _out('{"events": [' + (f"\n{lines}\n" if lines else "") + "]}")
@@ -1151,6 +1155,9 @@ _KEY_LABELS = {
     "quarter": ("quarter", "季度"),
     "villages": ("villages", "村数"),
     "profile": ("profile", "基本情况"),
+    "kind": ("kind", "类别"),
+    "text": ("what was done", "内容"),
+    "people": ("people", "人数"),
 }
 
 
@@ -1191,6 +1198,8 @@ def _detail(key: str, value, field_title=None) -> str:
         return _profile_text(value, field_title)
     if key == "channel":
         return _channel_label(value)
+    if key == "kind":
+        return terms.name(terms.WORK_KINDS, value)
     if key == "source":
         from lax.ledger.recorder import source_text
 
@@ -1226,11 +1235,11 @@ def _log_table(rows: list[dict], field_title=None) -> str:
     for r in rows:
         rec = r["recorded"]
         when, who = (rec["at"], rec["by"]) if rec else (_("not recorded by lax", "手工录入"), "")
-        where = f"{r['township']}/{r['village']}" if r["village"] else r["township"]
+        where = f"{r['township']}/{r['village']}" if r["village"] else r["township"] or _("county", "县级")
         event = {
             k: v
             for k, v in r.items()
-            if k not in ("township", "village", "code", "date", "type", "recorded", "path", "line")
+            if k not in ("township", "village", "code", "date", "type", "recorded", "path", "line", "level")
         }
         table.append(
             [

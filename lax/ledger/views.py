@@ -263,9 +263,11 @@ def log_data(
     since: dt.date | None = None,
     village: Entry | None = None,
     by: str | None = None,
+    work: Sequence[Any] = (),
 ) -> tuple[list[dict], list[Problem]]:
-    """`lax ledger log` as data: every event of the ledger (village and township files) in the order it was
-    recorded, and the problems of township files that could not be read.
+    """`lax ledger log` as data: every event of the ledger (village and township files, and the work records
+    `work` of `_work/`, as `lax.ledger.work.load_work` reads them) in the order it was recorded, and the
+    problems of township files that could not be read.
 
     Events lax wrote carry `recorded: {by, at}` and are ordered by `at`, then by file and line; events
     without it (typed by hand, or from before lax kept it) come first, by their own date. `since` keeps
@@ -285,6 +287,15 @@ def log_data(
     if village is None:
         towns, problems = _township_files(folder)
         sources += [(path, township, None, None, events) for path, township, events in towns]
+        # a work record is one more recorded thing: as an event of type `work` of its township (None: the county)
+        for w in work:
+            data: dict[str, Any] = {"level": w.level, "kind": w.kind, "text": w.text}
+            data.update(
+                {k: v for k, v in (("people", w.people), ("villages", w.villages), ("funds", w.funds)) if v is not None}
+            )
+            if w.recorded is not None:
+                data["recorded"] = w.recorded
+            sources.append((w.path, w.township, None, None, [Event(w.date, "work", data, w.line)]))
     rows: list[tuple[tuple, dict]] = []
     order = 0
     for path, township, name, code, events in sources:
