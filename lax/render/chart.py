@@ -53,15 +53,17 @@ def chart_labels(as_of: str, lang: str, chinese_font: bool) -> dict[str, str]:
 
 
 def chart_png(standards: list[dict[str, Any]], as_of: str, lang: str) -> bytes:
-    """A bar chart of villages by standard as PNG bytes, its title and axis in the report's language (in
-    English when no font with Chinese glyphs is found). Bars are labelled with the standard ids and the
-    counts; the title is also kept in the PNG's `Title` text, for screen readers and tests."""
+    """A bar chart of villages by standard as PNG bytes, its axis in the report's language (in English when
+    no font with Chinese glyphs is found). Bars are labelled with the standard ids and the counts; the title
+    is kept in the PNG's `Title` text, for screen readers and tests (the report's caption is shown under it)."""
     from PIL import Image, ImageDraw, ImageFont
     from PIL.PngImagePlugin import PngInfo
 
     scale = 2  # drawn at twice the display size so it prints sharply
     width, height = 900 * scale, 420 * scale
-    left, right, top, bottom = 70 * scale, 20 * scale, 60 * scale, 60 * scale
+    # No title drawn in the picture: the report's caption under it says what it shows (a title above it too
+    # said the same twice). The title is kept in the PNG's `Title` text.
+    left, right, top, bottom = 70 * scale, 20 * scale, 40 * scale, 60 * scale
     img = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(img)
 
@@ -80,7 +82,7 @@ def chart_png(standards: list[dict[str, Any]], as_of: str, lang: str) -> bytes:
         except (TypeError, OSError, ImportError):  # Pillow built without FreeType: the small bitmap font
             return ImageFont.load_default()
 
-    title_font, label_font, small_font = font(18), font(13), font(12)
+    label_font, small_font = font(13), font(12)
     labels = chart_labels(as_of, lang, cjk is not None)
     counts = [int(s.get("count") or 0) for s in standards]
     top_count = max(counts, default=0)
@@ -89,7 +91,6 @@ def chart_png(standards: list[dict[str, Any]], as_of: str, lang: str) -> bytes:
     plot_w, plot_h = width - left - right, height - top - bottom
     x0, y0 = left, top + plot_h  # the axes' origin
 
-    draw.text((width // 2, 18 * scale), labels["title"], fill="black", font=title_font, anchor="mt")
     for tick in range(0, y_max + 1, step):
         y = y0 - plot_h * tick / y_max
         draw.line([(x0, y), (x0 + plot_w, y)], fill=(225, 225, 225) if tick else "black", width=scale)
