@@ -480,3 +480,35 @@ def test_ledger_log_lists_work_records_with_everything_else_in_the_order_recorde
     ]
     one = json.loads(ok("ledger", "log", "--village", "东阳村", "--format", "json").stdout)["events"]
     assert [r["type"] for r in one] == ["identified"]
+
+
+def test_a_village_opened_by_hand_can_carry_its_before_values(led):
+    """`ledger open --satisfaction --collective-petitions --leapfrog-petitions`: the values measured at
+    identification, kept as the village's profile on the identified event, are the "before" of 成效; a bad
+    value is one line and records nothing."""
+    ok("ledger", "open", "塘桥村", "--township", "洪湖乡", "--standards", "C15", "--satisfaction", "５２％",
+       "--collective-petitions", "3", "--leapfrog-petitions", "1次", "--date", "2027-02-01")  # fmt: skip
+    text = (led / "洪湖乡-塘桥村.yaml").read_text(encoding="utf-8")
+    assert "  profile: {satisfaction: 52, collective_petitions: 3, leapfrog_petitions: 1}\n" in text
+    ok("ledger", "plan", "塘桥村", "--measure", "逐户走访听取意见", "--date", "2027-02-10")
+    ok("ledger", "accept", "塘桥村", "--pass", "--satisfaction", "90", "--collective-petitions", "0",
+       "--date", "2027-06-20")  # fmt: skip
+    shown = json.loads(ok("ledger", "show", "塘桥村", "--format", "json").stdout)
+    assert shown["measured"]["satisfaction"] == {
+        "before": 52, "before_on": "2027-02-01", "after": 90, "after_on": "2027-06-20"
+    }  # fmt: skip
+    assert ok("ledger", "verify").output.endswith("no problems\n")
+    report = ok("report", "--year", "2027", "--lang", "zh").stdout
+    assert "群众满意度由整顿前52%提高到90%（1个村：洪湖乡塘桥村）" in report
+    assert "集体访由整顿前3次降至0次（1个村：洪湖乡塘桥村）" in report
+    for option, value, message in (
+        ("--satisfaction", "120", "--satisfaction: '120' is not a percent from 0 to 100"),
+        ("--collective-petitions", "2.5", "--collective-petitions: '2.5' is not a count of 0 or more"),
+        ("--leapfrog-petitions", "-1", "--leapfrog-petitions: '-1' is not a count of 0 or more"),
+    ):
+        r = runner.invoke(
+            app, ["ledger", "open", "方丘村", "--township", "洪湖乡", "--standards", "C15", option, value]
+        )
+        assert r.exit_code == 2 and r.output.strip().endswith(message), r.output
+        assert len(r.output.strip().splitlines()) == 1
+    assert not (led / "洪湖乡-方丘村.yaml").exists()

@@ -103,11 +103,23 @@ HELP_ZH: dict[str, str] = {
         "管理各村整顿台账：列入、整改方案、整改进展、验收、重新整改、销号、查看、清单；work 记录县、乡镇开展的工作。"
     ),
     "List a village for rectification (identified); a closed village starts a new round.\n\n"
-    "The time limit is the date plus policy.rectify_months unless --deadline is given.\n\n"
-    "Example: lax ledger open 宋三村 --township 邓埠镇 --standards C05,C13 --date 2026-09-30": (
+    "The time limit is the date plus policy.rectify_months unless --deadline is given. --satisfaction and the\n"
+    "petition counts record what was measured at identification (a sheet recorded by check --record holds\n"
+    "them already), so the report's results can compare them with the values at acceptance.\n\n"
+    "Example: lax ledger open 宋三村 --township 邓埠镇 --standards C05,C13 --satisfaction 58 --date 2026-09-30": (
         "把一个村列入整顿（已认定）；已销号的村开始新一轮整顿。\n\n"
-        "整改时限为认定日期加 policy.rectify_months 个月，除非给出 --deadline。\n\n"
-        "示例：lax ledger open 宋三村 --township 邓埠镇 --standards C05,C13 --date 2026-09-30"
+        "整改时限为认定日期加 policy.rectify_months 个月，除非给出 --deadline。--satisfaction 和信访次数记录认定时"
+        "测得的数值（check --record 录入的排查表已含这些数值），供报告的“成效”与验收时的数值对比。\n\n"
+        "示例：lax ledger open 宋三村 --township 邓埠镇 --standards C05,C13 --satisfaction 58 --date 2026-09-30"
+    ),
+    "Mass satisfaction (%) measured at identification: the 'before' of the report's results.": (
+        "认定时测得的群众满意度（%），即报告“成效”中整顿前的数值。"
+    ),
+    "Collective petitions counted at identification: the 'before' of the report's results.": (
+        "认定时统计的集体访次数，即报告“成效”中整顿前的数值。"
+    ),
+    "Leapfrog petitions counted at identification: the 'before' of the report's results.": (
+        "认定时统计的越级访次数，即报告“成效”中整顿前的数值。"
     ),
     "Village code, name, or township/village.": "村代码、村名或“乡镇/村”。",
     "Township (needed for a village new to the ledger).": "所属乡镇（台账中还没有的村须给出）。",

@@ -309,6 +309,30 @@ def open_cmd(
     ] = None,
     code: Annotated[str | None, typer.Option("--code", help="12-digit village code.", show_default=False)] = None,
     channel: Annotated[str, typer.Option("--channel", help="self, mass, spot or department.")] = "self",
+    satisfaction: Annotated[
+        str | None,
+        typer.Option(
+            "--satisfaction",
+            help="Mass satisfaction (%) measured at identification: the 'before' of the report's results.",
+            show_default=False,
+        ),
+    ] = None,
+    collective_petitions: Annotated[
+        str | None,
+        typer.Option(
+            "--collective-petitions",
+            help="Collective petitions counted at identification: the 'before' of the report's results.",
+            show_default=False,
+        ),
+    ] = None,
+    leapfrog_petitions: Annotated[
+        str | None,
+        typer.Option(
+            "--leapfrog-petitions",
+            help="Leapfrog petitions counted at identification: the 'before' of the report's results.",
+            show_default=False,
+        ),
+    ] = None,
     date: DateOpt = None,
     deadline: DeadlineOpt = None,
     note: NoteOpt = None,
@@ -320,9 +344,11 @@ def open_cmd(
 ) -> None:
     """List a village for rectification (identified); a closed village starts a new round.
 
-    The time limit is the date plus policy.rectify_months unless --deadline is given.
+    The time limit is the date plus policy.rectify_months unless --deadline is given. --satisfaction and the
+    petition counts record what was measured at identification (a sheet recorded by check --record holds
+    them already), so the report's results can compare them with the values at acceptance.
 
-    Example: lax ledger open 宋三村 --township 邓埠镇 --standards C05,C13 --date 2026-09-30
+    Example: lax ledger open 宋三村 --township 邓埠镇 --standards C05,C13 --satisfaction 58 --date 2026-09-30
     """
     from lax.ledger import check_code, check_name, make_event, open_village
     from lax.lifecycle import default_deadline
@@ -368,6 +394,16 @@ def open_cmd(
         township, name, code_ = entry.township, entry.village, entry.code
     township_ = check_name(township, "township")
     village_ = check_name(name, "village")
+    # kept as the village's profile at identification, where a recorded sheet keeps them (lax.ledger.measured)
+    measured = {
+        key: value
+        for key, value in (
+            ("satisfaction", _measure(satisfaction, "--satisfaction", percent=True)),
+            ("collective_petitions", _measure(collective_petitions, "--collective-petitions")),
+            ("leapfrog_petitions", _measure(leapfrog_petitions, "--leapfrog-petitions")),
+        )
+        if value is not None
+    }
     on = _date(date, "--date")
     limit = _deadline(deadline, on) or default_deadline(on, crit.policy)
     event = make_event(
@@ -377,6 +413,7 @@ def open_cmd(
         criteria=ids,
         deadline=limit,
         note=_text(note, "--note"),
+        profile=measured or None,
         recorded=recorded_stamp(recorded_by, ledger),
     )
     entry, _created = open_village(ledger, township_, village_, code_, event, crit.policy)
