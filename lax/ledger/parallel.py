@@ -1,0 +1,156 @@
+"""The second core for a cold read of a large ledger: a share of the files worked on in a forked process.
+
+Reading, parsing and checking the 10,000 files of a county's ledger with no cache is about a second of one
+core's work, each file on its own; on a machine with a second core a forked copy of lax does a share of
+them while this process does the rest (`lax.ledger.store._load_scanned`). The worker sends back plain data
+(lists, dicts, text, numbers: pickled, fast both ways) and nothing else: it never writes to the terminal
+(its stdout and stderr go to /dev/null before anything runs, so not even the parent's unflushed buffers are
+written twice) nor to the ledger, and it always ends by `os._exit`, so no handler, `finally` or `atexit` of
+the parent runs in it. What the worker sends back is only what cannot differ from this process's own
+reading (see `store._clean_item`): every file with a problem is read again here, so every message is made
+here, in the language in force.
+
+Whenever the worker cannot be had or fails (no `os.fork`: Windows; one CPU; other threads running, which a
+fork would copy in whatever state their locks are; the worker killed or its answer cut short), `start`
+or `Share.results` gives None and the caller reads those files itself: the same result, only slower.
+Ctrl-C reaches both processes (one process group); the worker ends at once, and `Share.close` (in the
+caller's `finally`) kills and reaps it in any case, so no process is left behind.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+# Below this many files to parse, a fork (a few milliseconds) and the hand-over are not worth it: measured
+# over ledgers of 1,000 to 10,000 villages, the gain begins between 1,000 and 2,000 (docs/dev/benchmarks.md).
+THRESHOLD = 2000
+# The worker's share of the files to parse: this process also turns the worker's answers into entries and
+# keeps the entry cache, so it takes a little less than half of the reading itself.
+SHARE = 0.5
+
+
+def fork_available() -> bool:
+    """True where a forked worker can be used: POSIX fork, more than one CPU for this process, and no other
+    thread running (a fork copies a thread's locks, held or not, without the thread)."""
+    if not (hasattr(os, "fork") and hasattr(os, "waitpid") and hasattr(signal, "pthread_sigmask")):
+        return False
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    if cpus < 2:
+        return False
+    threading = sys.modules.get("threading")
+    return threading is None or threading.active_count() == 1
+
+
+class Share:
+    """A worker at work on its share of the items; `results` waits for its answers, `close` ends it."""
+
+    def __init__(self, pid: int, fd: int, count: int):
+        self.pid: int | None = pid
+        self.fd: int | None = fd
+        self.count = count
+        self._results: list | None = None
+        self._done = False
+
+    def results(self) -> list | None:
+        """The worker's answer for each item, in order; None when it failed in any way."""
+        if self._done:
+            return self._results
+        self._done = True
+        try:
+            chunks = []
+            while True:
+                chunk = os.read(self.fd, 1 << 20)  # type: ignore[arg-type]
+                if not chunk:
+                    break
+                chunks.append(chunk)
+            status = self._reap()
+            data = b"".join(chunks)
+            if status != 0 or not data:
+                return None
+            results = pickle.loads(data)
+            if type(results) is list and len(results) == self.count:
+                self._results = results
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, MemoryError):
+            self._results = None
+        finally:
+            self.close()
+        return self._results
+
+    def _reap(self) -> int | None:
+        if self.pid is None:
+            return None
+        try:
+            _pid, status = os.waitpid(self.pid, 0)
+        except ChildProcessError:  # pragma: no cover - reaped by someone else
+            status = -1
+        self.pid = None
+        return os.waitstatus_to_exitcode(status) if status >= 0 else None
+
+    def close(self) -> None:
+        """End the worker if it is still running (an error or Ctrl-C in this process) and release its pipe."""
+        if self.fd is not None:
+            try:
+                os.close(self.fd)
+            except OSError:  # pragma: no cover
+                pass
+            self.fd = None
+        if self.pid is not None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:  # pragma: no cover - it has just ended
+                pass
+            self._reap()
+
+
+def start(work: Callable[[Any], Any], items: Sequence[Any]) -> Share | None:
+    """Run `work` on each of `items` in a forked worker, or None when no worker can be had (see the module)."""
+    if not items or not fork_available():
+        return None
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:
+        return None
+    # Ctrl-C held back over the fork, so the worker is inside its `try` before it can see one (a
+    # KeyboardInterrupt raised in it anywhere else would run the parent's code in the worker)
+    stop = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, stop)
+    try:
+        pid = os.fork()
+    except OSError:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, stop)
+        os.close(read_end)
+        os.close(write_end)
+        return None
+    if pid == 0:  # the worker
+        code = 1
+        try:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, stop)
+            os.close(read_end)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+            data = pickle.dumps([work(item) for item in items], pickle.HIGHEST_PROTOCOL)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(write_end, view) :]
+            code = 0
+        except BaseException:  # noqa: BLE001 - anything at all (Ctrl-C too): the parent reads the files itself
+            code = 1
+        finally:
+            os._exit(code)
+    share = Share(pid, read_end, len(items))
+    os.close(write_end)
+    try:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, stop)  # a Ctrl-C held back is raised here
+    except BaseException:
+        share.close()
+        raise
+    return share
