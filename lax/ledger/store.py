@@ -273,9 +273,10 @@ def _load_scanned(
     ordered = sorted(dirents, key=lambda d: d.name)
     if cache is not None and cache.files and len(ordered) >= parallel.THRESHOLD:
         keys = _all_keys(ordered, keys)  # to know which files the cache will not serve, before the loop
-    share, given = _start_share(ordered, cache, keys, child)
+    share: parallel.Share | None = None
     results: list | None = None
     try:
+        share, given = _start_share(ordered, cache, keys, child)
         for d in ordered:
             path = child(d.name)
             key = None
