@@ -172,6 +172,9 @@ class _Cache:
     def __init__(self, folder: Path):
         self.path = folder / CACHE_DIR / "ledger.json"
         self.files: dict[str, list] = {}
+        # an item's JSON text around its key (`"NAME":[` and `"TOWNSHIP",...]`), where the worker that read
+        # the file made it (`_item_text`): encoded on the other core, so `save` encodes only the rest
+        self.texts: dict[str, tuple[str, str]] = {}
         self.dirty = False
         try:
             raw = json.loads(self.path.read_text("utf-8"))
@@ -194,12 +197,18 @@ class _Cache:
         raw_events = _raw_events(entry.events, criteria_lines, plain)
         if raw_events is not None:
             self.files[name] = [key, entry.township, entry.village, entry.code, raw_events]
+            self.texts.pop(name, None)
             self.dirty = True
 
-    def put_item(self, name: str, item: list) -> None:
-        """Keep an entry already in the cache's form (`_clean_item`, with its key first)."""
+    def put_item(self, name: str, item: list, text: tuple[str, str] | None = None) -> None:
+        """Keep an entry already in the cache's form (`_clean_item`, with its key first); `text`: its JSON
+        text around the key (`_item_text`)."""
         if not self._racy(item[0]):
             self.files[name] = item
+            if text is not None:
+                self.texts[name] = text
+            else:
+                self.texts.pop(name, None)
             self.dirty = True
 
     @staticmethod
@@ -212,7 +221,21 @@ class _Cache:
         gone = [n for n in self.files if n not in names]
         for n in gone:
             del self.files[n]
+            self.texts.pop(n, None)
         self.dirty = self.dirty or bool(gone)
+
+    def _text(self) -> str:
+        """The cache file's JSON text: one encoding of all, or, with items the worker encoded, the rest one by
+        one around theirs (the same JSON value either way)."""
+        encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+        if not self.texts:
+            return encode({"version": self.VERSION, "files": self.files})
+        texts = self.texts
+        files = self.files
+        rest = {name: item for name, item in files.items() if name not in texts}
+        parts = [encode(rest)[1:-1]] if rest else []
+        parts += [f"{head}{encode(files[name][0])},{tail}" for name, (head, tail) in texts.items()]
+        return f'{{"version":{self.VERSION},"files":{{{",".join(parts)}}}}}'
 
     def save(self) -> None:
         if not self.dirty:
@@ -222,7 +245,7 @@ class _Cache:
             ignore = self.path.parent / ".gitignore"
             if not ignore.exists():
                 write_text(ignore, "# lax's cache of parsed ledger files; safe to delete\n*\n")
-            text = json.dumps({"version": self.VERSION, "files": self.files}, ensure_ascii=False, separators=(",", ":"))
+            text = self._text()
             write_text(self.path, text, ".json")
         except OSError:
             pass  # a read-only ledger still lists; it is just not faster next time
@@ -300,14 +323,17 @@ def _load_scanned(
             if at is not None and share is not None:
                 if results is None:  # the first of the worker's files: its answers, all at once
                     results = share.results() or [None] * share.count
-                item = results[at]
-                found = _entry_of(item, path) if item is not None else None
+                answer = results[at]
+                found = None
+                if type(answer) is tuple and len(answer) == 2:
+                    item, text = answer
+                    found = _entry_of(item, path)
                 if found is not None:  # a file without problems, read by the worker as this loop reads it
                     entry, criteria_lines = found
                     entries.append(entry)
                     if cache is not None and key is not None:
                         item[0] = key
-                        cache.put_item(d.name, item)
+                        cache.put_item(d.name, item, text if type(text) is tuple else None)
                     if criteria_ids is not None or policy is not None:
                         problems.extend(_typed(label, _more_problems(entry.events, criteria_lines, policy, criteria_ids)))
                     continue
@@ -386,10 +412,11 @@ def _start_share(
     return share, {name: i for i, name in enumerate(mine)}
 
 
-def _clean_item(path: Path) -> list | None:
+def _clean_item(path: Path) -> tuple[list, str | None] | None:
     """A file read, parsed and checked as `_load_scanned` does, when that gives an entry with no problem at
-    all, in the entry cache's form (its key left None); None for any other file, which the caller then reads
-    itself, so every problem and message is its own. What `lax.ledger.parallel`'s worker does per file."""
+    all: in the entry cache's form (its key left None), and as JSON text (`_item_text`). None for any other
+    file, which the caller then reads itself, so every problem and message is its own. What
+    `lax.ledger.parallel`'s worker does per file."""
     try:
         parsed = parse_text(_read_text(path, ""))
     except _Unreadable:
@@ -402,7 +429,21 @@ def _clean_item(path: Path) -> list | None:
     raw_events = _raw_events(c.events, c.criteria_lines, parsed.json_plain)
     if raw_events is None:
         return None
-    return [None, c.identity["township"], c.identity["village"], c.identity.get("code"), raw_events]
+    rest = [c.identity["township"], c.identity["village"], c.identity.get("code"), raw_events]
+    return [None, *rest], _item_text(path.name, rest)
+
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+
+
+def _item_text(name: str, rest: list) -> tuple[str, str] | None:
+    """The JSON text of an entry cache item around its key: `"NAME":[` and `"TOWNSHIP","VILLAGE",...]` (how
+    `_Cache._text` writes it with the key between); None when it cannot be encoded (a value JSON refuses:
+    the item is then encoded on saving, and refused there as ever)."""
+    try:
+        return f"{_encode(name)}:[", _encode(rest)[1:]
+    except (TypeError, ValueError, RecursionError):
+        return None
 
 
 def _stray_problems(folder: Path, names: Sequence[str]) -> list[Problem]:
