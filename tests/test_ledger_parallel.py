@@ -381,3 +381,14 @@ def test_ctrl_c_leaves_no_process_behind(ledger, tmp_path, to):
             proc.kill()
             proc.wait()
         out_file.close()
+
+
+def test_the_fast_parsers_character_check_is_the_set_it_says():
+    """`_NOT_FAST`, written as the characters it leaves out, is the complement of the characters the exact
+    parser reads, over every code point."""
+    import re
+
+    from lax.ledger.fileformat import _NOT_FAST
+
+    reads = re.compile("[\n -~\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+    assert [c for c in range(0x110000) if bool(_NOT_FAST.match(chr(c))) == bool(reads.match(chr(c)))] == []

@@ -519,7 +519,9 @@ def _block_value(s: str) -> Any:
 # The characters the exact parser reads: a line break, printable ASCII, and what YAML prints outside ASCII
 # except its own line breaks (NEL, LS, PS) and the byte-order mark. Anything else (a tab, a CR, a control
 # character) leaves the file to PyYAML, which reads it, refuses it or reports it.
-_NOT_FAST = re.compile("[^\n -~\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+# Written as the characters left out (the same set as `[^\n -~\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe...]`,
+# checked over every code point): compiled in half a millisecond instead of ten, at every start of lax.
+_NOT_FAST = re.compile("[\x00-\t\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 
 # The lines the exact parser has read, by their text: a ledger repeats most of its lines in file after file
 # (`- date: 2026-09-30`, `  type: planned`, `  criteria: [C05]`, who recorded), so each is parsed once per
