@@ -3,7 +3,8 @@
 Reading, parsing and checking the 10,000 files of a county's ledger with no cache is about a second of one
 core's work, each file on its own; on a machine with a second core a forked copy of lax does a share of
 them while this process does the rest (`lax.ledger.store._load_scanned`). The worker sends back plain data
-(lists, dicts, text, numbers: pickled, fast both ways) and nothing else: it never writes to the terminal
+(lists, dicts, text, numbers, through a pipe in `marshal`'s format: a third faster both ways than pickle's,
+and it builds nothing but such values) and nothing else: it never writes to the terminal
 (its stdout and stderr go to /dev/null before anything runs, so not even the parent's unflushed buffers are
 written twice) nor to the ledger, and it always ends by `os._exit`, so no handler, `finally` or `atexit` of
 the parent runs in it. What the worker sends back is only what cannot differ from this process's own
@@ -19,8 +20,8 @@ caller's `finally`) kills and reaps it in any case, so no process is left behind
 
 from __future__ import annotations
 
+import marshal
 import os
-import pickle
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -75,10 +76,10 @@ class Share:
             data = b"".join(chunks)
             if status != 0 or not data:
                 return None
-            results = pickle.loads(data)
+            results = marshal.loads(data)
             if type(results) is list and len(results) == self.count:
                 self._results = results
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, MemoryError):
+        except (OSError, EOFError, ValueError, TypeError, MemoryError):
             self._results = None
         finally:
             self.close()
@@ -137,7 +138,7 @@ def start(work: Callable[[Any], Any], items: Sequence[Any]) -> Share | None:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 1)
             os.dup2(devnull, 2)
-            data = pickle.dumps([work(item) for item in items], pickle.HIGHEST_PROTOCOL)
+            data = marshal.dumps([work(item) for item in items])  # ValueError for any other value: no answer
             view = memoryview(data)
             while view:
                 view = view[os.write(write_end, view) :]
