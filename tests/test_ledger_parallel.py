@@ -30,7 +30,16 @@ TOWNSHIPS = ["邓埠镇", "黄溪镇", "洪湖乡", "马荃镇", "杨溪乡", "�
 SYLLABLES = "宋三塔洲新店东阳塘桥方丘墩上罗坪西畈渡口石门柏树龙岗桃源竹林枫林高桥杨家李家王家陈家"
 COUNT = 2400  # village files: above the real threshold, so a `python -m lax` over them uses the worker
 
-needs_fork = pytest.mark.skipif(not parallel.fork_available(), reason="no fork, or one CPU, here")
+needs_fork = pytest.mark.skipif(
+    not hasattr(os, "fork") or (os.cpu_count() or 1) < 2, reason="no fork, or one CPU, here"
+)
+
+
+@pytest.fixture(autouse=True)
+def idle_machine(monkeypatch):
+    """The tests' machine may be busy with other work: the worker is used whatever the other CPUs do, but
+    where a test says otherwise (`free_core`, tested on its own)."""
+    monkeypatch.setattr(parallel, "free_core", lambda cpus: True)
 
 
 def _events(rng: random.Random, start: dt.date) -> list[Event]:
@@ -228,6 +237,26 @@ def test_without_fork_the_reading_is_the_same(ledger, monkeypatch):
     assert not used and again == serial
 
 
+def test_with_every_other_cpu_busy_the_reading_is_the_same(ledger, monkeypatch, tmp_path):
+    serial, _used = _read(ledger, monkeypatch, 10**9)
+    loadavg = tmp_path / "loadavg"
+    real_open = open
+
+    def proc_open(path, *args, **kwargs):  # /proc/loadavg as it reads with N processes running now
+        return real_open(loadavg if path == "/proc/loadavg" else path, *args, **kwargs)
+
+    monkeypatch.undo()  # the real `free_core`, reading the file
+    monkeypatch.setattr("builtins.open", proc_open)
+    for running, free in ((1, True), (2, False), (5, False)):
+        loadavg.write_text(f"1.69 2.37 2.29 {running}/90 31490\n")
+        assert parallel.free_core(2) is free
+        assert parallel.free_core(8) is True
+    again, used = _read(ledger, monkeypatch, 100)
+    assert not used and again == serial
+    loadavg.write_text("garbled\n")
+    assert parallel.free_core(2) is True  # unreadable: the worker is worth trying
+
+
 def test_with_one_cpu_the_reading_is_the_same(ledger, monkeypatch):
     serial, _used = _read(ledger, monkeypatch, 10**9)
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
@@ -279,6 +308,7 @@ def _lax(args, serial=False, mark=None):
     elif mark is not None:  # the real threshold; a worker started is noted in the file `mark`
         code = (
             "import sys, lax.ledger.parallel as p\n"
+            "p.free_core = lambda cpus: True  # the machine may be busy with other tests\n"
             "start = p.start\n"
             "def noted(work, items):\n"
             "    share = start(work, items)\n"
@@ -335,6 +365,7 @@ def test_ctrl_c_leaves_no_process_behind(ledger, tmp_path, to):
     # Ctrl-C goes to the whole group; a `kill -INT` to lax alone, whose worker lax then ends itself.
     code = (
         "import sys, time, lax.ledger.store as s, lax.ledger.parallel as p\n"
+        "p.free_core = lambda cpus: True\n"
         "real = s._clean_item\n"
         "def slow(path):\n"
         "    time.sleep(0.01)\n"
