@@ -172,8 +172,9 @@ class _Cache:
     def __init__(self, folder: Path):
         self.path = folder / CACHE_DIR / "ledger.json"
         self.files: dict[str, list] = {}
-        # an item's JSON text around its key (`"NAME":[` and `"TOWNSHIP",...]`), where the worker that read
-        # the file made it (`_item_text`): encoded on the other core, so `save` encodes only the rest
+        # an item's JSON text around its key (`"NAME":[` and `"TOWNSHIP",...]`, `_item_text`), made as the item
+        # is kept (by the worker that read the file, on the other core, or by `put`, while the worker works),
+        # so `save` encodes only the items read from the cache file
         self.texts: dict[str, tuple[str, str]] = {}
         self.dirty = False
         try:
@@ -196,8 +197,14 @@ class _Cache:
             return
         raw_events = _raw_events(entry.events, criteria_lines, plain)
         if raw_events is not None:
-            self.files[name] = [key, entry.township, entry.village, entry.code, raw_events]
-            self.texts.pop(name, None)
+            rest = [entry.township, entry.village, entry.code, raw_events]
+            self.files[name] = [key, *rest]
+            # encoded now, while a worker may be reading other files, rather than all at once when saving
+            text = _item_text(name, rest)
+            if text is not None:
+                self.texts[name] = text
+            else:
+                self.texts.pop(name, None)
             self.dirty = True
 
     def put_item(self, name: str, item: list, text: tuple[str, str] | None = None) -> None:
@@ -225,8 +232,8 @@ class _Cache:
         self.dirty = self.dirty or bool(gone)
 
     def _text(self) -> str:
-        """The cache file's JSON text: one encoding of all, or, with items the worker encoded, the rest one by
-        one around theirs (the same JSON value either way)."""
+        """The cache file's JSON text: the items encoded as they were kept, and the others (read from the cache
+        file) in one encoding (the same JSON value as one encoding of all)."""
         encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
         if not self.texts:
             return encode({"version": self.VERSION, "files": self.files})
