@@ -27,9 +27,10 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-# Below this many files to parse, a fork (a few milliseconds) and the hand-over are not worth it: measured
-# over ledgers of 1,000 to 10,000 villages, the gain begins between 1,000 and 2,000 (docs/dev/benchmarks.md).
-THRESHOLD = 2000
+# Below this many files to parse, a process is not worth its few milliseconds: with the worker, this
+# process's CPU for reading 500, 1,000, 2,000 and 10,000 files fell from 0.074, 0.137, 0.288 and 1.43 s to
+# 0.056, 0.100, 0.214 and 1.05 s (docs/dev/benchmarks.md): 18 ms for 500 files, 37 ms for 1,000.
+THRESHOLD = 1000
 # The worker's share of the files to parse: this process also turns the worker's answers into entries and
 # keeps the entry cache, so it takes a little less than half of the reading itself.
 SHARE = 0.5
