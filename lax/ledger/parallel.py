@@ -31,8 +31,8 @@ from typing import Any
 # process's CPU for reading 500, 1,000, 2,000 and 10,000 files fell from 0.074, 0.137, 0.288 and 1.43 s to
 # 0.056, 0.100, 0.214 and 1.05 s (docs/dev/benchmarks.md): 18 ms for 500 files, 37 ms for 1,000.
 THRESHOLD = 1000
-# The worker's share of the files to parse: this process also turns the worker's answers into entries and
-# keeps the entry cache, so it takes a little less than half of the reading itself.
+# The worker's share of the files to parse: each side reads, checks and encodes its files for the entry
+# cache, so half each; measured, the worker's answers are ready when this process reaches them.
 SHARE = 0.5
 
 
