@@ -419,7 +419,7 @@ def _start_share(
     return share, {name: i for i, name in enumerate(mine)}
 
 
-def _clean_item(path: Path) -> tuple[list, str | None] | None:
+def _clean_item(path: Path) -> tuple[list, tuple[str, str] | None] | None:
     """A file read, parsed and checked as `_load_scanned` does, when that gives an entry with no problem at
     all: in the entry cache's form (its key left None), and as JSON text (`_item_text`). None for any other
     file, which the caller then reads itself, so every problem and message is its own. What
