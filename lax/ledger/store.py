@@ -19,6 +19,7 @@ from typing import Any
 from lax.criteria import Policy
 from lax.files import write_text
 from lax.i18n import _
+from lax.ledger import parallel
 from lax.ledger.fileformat import Entry, _read_text, _Unreadable, parse_text
 from lax.ledger.names import (
     CACHE_DIR,
@@ -103,6 +104,60 @@ def _plain_json(value: Any) -> bool:
     return False
 
 
+def _raw_events(events: Sequence[Event], criteria_lines: Sequence[int], plain: bool) -> list[list] | None:
+    """An entry's events in the entry cache's form (see `_Cache`), or None when a value is not JSON's."""
+    raw_events: list[list] = []
+    if plain:
+        date = dt.date
+        for e, criteria_line in zip(events, criteria_lines):
+            data = e.data
+            date_keys = [k for k, v in data.items() if type(v) is date]
+            if date_keys:
+                data = {k: v.isoformat() if type(v) is date else v for k, v in data.items()}
+            raw_events.append([e.date.isoformat(), e.type, e.line, data, date_keys, criteria_line])
+        return raw_events
+    for e, criteria_line in zip(events, criteria_lines):
+        data = {}
+        date_keys = []
+        for k, v in e.data.items():
+            t = type(v)
+            if t is str or t is int or t is bool:
+                data[k] = v
+            elif _is_date(v):
+                data[k] = v.isoformat()
+                date_keys.append(k)
+            elif _plain_json(v):
+                data[k] = v
+            else:
+                return None
+        raw_events.append([e.date.isoformat(), e.type, e.line, data, date_keys, criteria_line])
+    return raw_events
+
+
+def _entry_of(item: list, path: Path) -> tuple[Entry, list[int]] | None:
+    """The entry (and each event's line of `criteria`) of an item in the entry cache's form, or None when the
+    item is not one (a cache file edited or damaged)."""
+    try:
+        _key, township, village, code, raw_events = item
+        events = []
+        lines = []
+        fromiso = dt.date.fromisoformat
+        for day, etype, line, data, date_keys, criteria_line in raw_events:
+            if type(data) is not dict:
+                return None
+            if date_keys:  # a copy: the cache's own stays JSON (it is saved after this reading)
+                data = dict(data)
+                for k in date_keys:
+                    data[k] = fromiso(data[k])
+            events.append(Event(fromiso(day), etype, data, line))
+            lines.append(criteria_line)
+        if not (isinstance(township, str) and isinstance(village, str) and (code is None or isinstance(code, str))):
+            return None
+        return Entry(path, township, village, code, tuple(events)), lines
+    except (TypeError, ValueError, KeyError, AttributeError):
+        return None
+
+
 class _Cache:
     """Checked entries of unchanged, problem-free files, in `.cache/ledger.json`.
 
@@ -117,6 +172,10 @@ class _Cache:
     def __init__(self, folder: Path):
         self.path = folder / CACHE_DIR / "ledger.json"
         self.files: dict[str, list] = {}
+        # an item's JSON text around its key (`"NAME":[` and `"TOWNSHIP",...]`, `_item_text`), made as the item
+        # is kept (by the worker that read the file, on the other core, or by `put`, while the worker works),
+        # so `save` encodes only the items read from the cache file
+        self.texts: dict[str, tuple[str, str]] = {}
         self.dirty = False
         try:
             raw = json.loads(self.path.read_text("utf-8"))
@@ -129,68 +188,61 @@ class _Cache:
         item = self.files.get(name)
         if not isinstance(item, list) or len(item) != 5 or item[0] != key:
             return None
-        try:
-            _key, township, village, code, raw_events = item
-            events = []
-            lines = []
-            fromiso = dt.date.fromisoformat
-            for day, etype, line, data, date_keys, criteria_line in raw_events:
-                if type(data) is not dict:
-                    return None
-                if date_keys:  # a copy: the cache's own stays JSON (it is saved after this reading)
-                    data = dict(data)
-                    for k in date_keys:
-                        data[k] = fromiso(data[k])
-                events.append(Event(fromiso(day), etype, data, line))
-                lines.append(criteria_line)
-            if not (isinstance(township, str) and isinstance(village, str) and (code is None or isinstance(code, str))):
-                return None
-            return Entry(path, township, village, code, tuple(events)), lines
-        except (TypeError, ValueError, KeyError, AttributeError):
-            return None
+        return _entry_of(item, path)
 
     def put(self, name: str, key: list[int], entry: Entry, criteria_lines: Sequence[int], plain: bool = False) -> None:
         """Keep a checked entry; `plain` when its values are JSON's own types but for dates directly under
         a key (`_Parsed.json_plain`), so only those are looked for."""
+        if self._racy(key):
+            return
+        raw_events = _raw_events(entry.events, criteria_lines, plain)
+        if raw_events is not None:
+            rest = [entry.township, entry.village, entry.code, raw_events]
+            self.files[name] = [key, *rest]
+            # encoded now, while a worker may be reading other files, rather than all at once when saving
+            text = _item_text(name, rest)
+            if text is not None:
+                self.texts[name] = text
+            else:
+                self.texts.pop(name, None)
+            self.dirty = True
+
+    def put_item(self, name: str, item: list, text: tuple[str, str] | None = None) -> None:
+        """Keep an entry already in the cache's form (`_clean_item`, with its key first); `text`: its JSON
+        text around the key (`_item_text`)."""
+        if not self._racy(item[0]):
+            self.files[name] = item
+            if text is not None:
+                self.texts[name] = text
+            else:
+                self.texts.pop(name, None)
+            self.dirty = True
+
+    @staticmethod
+    def _racy(key: list[int]) -> bool:
         # A file changed within the last two seconds could change again within the same timestamp tick
         # without its key changing (git's "racy" case); such a file is parsed again next time instead.
-        if time.time_ns() - key[2] < 2_000_000_000:
-            return
-        raw_events: list[list] = []
-        if plain:
-            date = dt.date
-            for e, criteria_line in zip(entry.events, criteria_lines):
-                data = e.data
-                date_keys = [k for k, v in data.items() if type(v) is date]
-                if date_keys:
-                    data = {k: v.isoformat() if type(v) is date else v for k, v in data.items()}
-                raw_events.append([e.date.isoformat(), e.type, e.line, data, date_keys, criteria_line])
-            self.files[name] = [key, entry.township, entry.village, entry.code, raw_events]
-            self.dirty = True
-            return
-        for e, criteria_line in zip(entry.events, criteria_lines):
-            data = {}
-            date_keys = []
-            for k, v in e.data.items():
-                t = type(v)
-                if t is str or t is int or t is bool:
-                    data[k] = v
-                elif _is_date(v):
-                    data[k] = v.isoformat()
-                    date_keys.append(k)
-                elif _plain_json(v):
-                    data[k] = v
-                else:
-                    return
-            raw_events.append([e.date.isoformat(), e.type, e.line, data, date_keys, criteria_line])
-        self.files[name] = [key, entry.township, entry.village, entry.code, raw_events]
-        self.dirty = True
+        return time.time_ns() - key[2] < 2_000_000_000
 
     def keep_only(self, names: set[str]) -> None:
         gone = [n for n in self.files if n not in names]
         for n in gone:
             del self.files[n]
+            self.texts.pop(n, None)
         self.dirty = self.dirty or bool(gone)
+
+    def _text(self) -> str:
+        """The cache file's JSON text: the items encoded as they were kept, and the others (read from the cache
+        file) in one encoding (the same JSON value as one encoding of all)."""
+        encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+        if not self.texts:
+            return encode({"version": self.VERSION, "files": self.files})
+        texts = self.texts
+        files = self.files
+        rest = {name: item for name, item in files.items() if name not in texts}
+        parts = [encode(rest)[1:-1]] if rest else []
+        parts += [f"{head}{encode(files[name][0])},{tail}" for name, (head, tail) in texts.items()]
+        return f'{{"version":{self.VERSION},"files":{{{",".join(parts)}}}}}'
 
     def save(self) -> None:
         if not self.dirty:
@@ -200,7 +252,7 @@ class _Cache:
             ignore = self.path.parent / ".gitignore"
             if not ignore.exists():
                 write_text(ignore, "# lax's cache of parsed ledger files; safe to delete\n*\n")
-            text = json.dumps({"version": self.VERSION, "files": self.files}, ensure_ascii=False, separators=(",", ":"))
+            text = self._text()
             write_text(self.path, text, ".json")
         except OSError:
             pass  # a read-only ledger still lists; it is just not faster next time
@@ -248,54 +300,157 @@ def _load_scanned(
     # `folder / name` parses the name again for every file (a fifth of a warm province report's loading);
     # the child of a folder listed by os.scandir needs no parsing. Pathlib's own helper where it has one.
     child = getattr(folder, "_make_child_relpath", folder.joinpath)
-    for d in sorted(dirents, key=lambda d: d.name):
-        path = child(d.name)
-        key = None
-        if cache is not None:
-            key = keys.get(d.name) if keys is not None else None
-            if key is None:
-                try:
-                    key = _stat_key(d.stat())
-                except OSError:
-                    key = None
-            hit = cache.get(d.name, key, path) if key is not None else None
-            if hit is not None:
-                entry, criteria_lines = hit
-                entries.append(entry)
-                if criteria_ids is not None or policy is not None:
-                    more = _more_problems(entry.events, criteria_lines, policy, criteria_ids)
-                    problems.extend(_typed(str(path), more))
+    ordered = sorted(dirents, key=lambda d: d.name)
+    if cache is not None and cache.files and len(ordered) >= parallel.THRESHOLD:
+        keys = _all_keys(ordered, keys)  # to know which files the cache will not serve, before the loop
+    share: parallel.Share | None = None
+    results: list | None = None
+    try:
+        share, given = _start_share(ordered, cache, keys, child)
+        for d in ordered:
+            path = child(d.name)
+            key = None
+            if cache is not None:
+                key = keys.get(d.name) if keys is not None else None
+                if key is None:
+                    try:
+                        key = _stat_key(d.stat())
+                    except OSError:
+                        key = None
+                hit = cache.get(d.name, key, path) if key is not None else None
+                if hit is not None:
+                    entry, criteria_lines = hit
+                    entries.append(entry)
+                    if criteria_ids is not None or policy is not None:
+                        more = _more_problems(entry.events, criteria_lines, policy, criteria_ids)
+                        problems.extend(_typed(str(path), more))
+                    continue
+            label = str(path)
+            at = given.get(d.name)
+            if at is not None and share is not None:
+                if results is None:  # the first of the worker's files: its answers, all at once
+                    results = share.results() or [None] * share.count
+                answer = results[at]
+                found = None
+                if type(answer) is tuple and len(answer) == 2:
+                    item, text = answer
+                    found = _entry_of(item, path)
+                if found is not None:  # a file without problems, read by the worker as this loop reads it
+                    entry, criteria_lines = found
+                    entries.append(entry)
+                    if cache is not None and key is not None:
+                        item[0] = key
+                        cache.put_item(d.name, item, text if type(text) is tuple else None)
+                    if criteria_ids is not None or policy is not None:
+                        problems.extend(_typed(label, _more_problems(entry.events, criteria_lines, policy, criteria_ids)))
+                    continue
+            try:
+                parsed = parse_text(_read_text(path, label))
+            except _Unreadable as e:
+                problems.append(_unreadable_problem(label, e))
                 continue
-        label = str(path)
-        try:
-            parsed = parse_text(_read_text(path, label))
-        except _Unreadable as e:
-            problems.append(_unreadable_problem(label, e))
-            continue
-        c = _entry_from(parsed)
-        if c.identity is None:
-            problems.extend(_typed(label, c.problems))
-            continue
-        untrusted = {code for _line, code, _msg in c.problems} & UNTRUSTED
-        if untrusted:
-            # Every problem is still named (verify lists them all), but no command works on this reading. With a
-            # key given twice the events read are not the file's, so their history is not judged.
-            more = (
-                [] if "duplicate-key" in untrusted else _more_problems(c.events, c.criteria_lines, policy, criteria_ids)
-            )
-            problems.extend(_typed(label, c.problems + more))
-            continue
-        entry = Entry(path, c.identity["township"], c.identity["village"], c.identity.get("code"), tuple(c.events))
-        entries.append(entry)
-        if cache is not None and key is not None and not c.problems and parsed.cacheable:
-            cache.put(d.name, key, entry, c.criteria_lines, parsed.json_plain)
-        problems.extend(_typed(label, c.problems + _more_problems(c.events, c.criteria_lines, policy, criteria_ids)))
+            c = _entry_from(parsed)
+            if c.identity is None:
+                problems.extend(_typed(label, c.problems))
+                continue
+            untrusted = {code for _line, code, _msg in c.problems} & UNTRUSTED
+            if untrusted:
+                # Every problem is still named (verify lists them all), but no command works on this reading. With a
+                # key given twice the events read are not the file's, so their history is not judged.
+                more = (
+                    []
+                    if "duplicate-key" in untrusted
+                    else _more_problems(c.events, c.criteria_lines, policy, criteria_ids)
+                )
+                problems.extend(_typed(label, c.problems + more))
+                continue
+            entry = Entry(path, c.identity["township"], c.identity["village"], c.identity.get("code"), tuple(c.events))
+            entries.append(entry)
+            if cache is not None and key is not None and not c.problems and parsed.cacheable:
+                cache.put(d.name, key, entry, c.criteria_lines, parsed.json_plain)
+            problems.extend(_typed(label, c.problems + _more_problems(c.events, c.criteria_lines, policy, criteria_ids)))
+    finally:
+        if share is not None:
+            share.close()  # at once after its answers; on an error or Ctrl-C here, the worker is ended
     if cache is not None:
         cache.keep_only({d.name for d in dirents})
         cache.save()
     problems.extend(_duplicates(entries))
     problems.extend(_stray_problems(folder, stray))
     return entries, problems
+
+
+def _all_keys(ordered: Sequence[os.DirEntry], keys: dict[str, list[int]] | None) -> dict[str, list[int]]:
+    """The stat key of every file (those the caller took, and the others now); a file that cannot be stat'ed
+    is left out (the loop tries again, and reads it without the cache)."""
+    out = dict(keys) if keys is not None else {}
+    for d in ordered:
+        if d.name not in out:
+            try:
+                out[d.name] = _stat_key(d.stat())
+            except OSError:
+                pass
+    return out
+
+
+def _start_share(
+    ordered: Sequence[os.DirEntry], cache: _Cache | None, keys: dict[str, list[int]] | None, child: Any
+) -> tuple[parallel.Share | None, dict[str, int]]:
+    """With many files for the entry cache not to serve (`parallel.THRESHOLD`), the last of them in name order
+    (`parallel.SHARE`) handed to a forked worker: (the worker, each of its files' place in its answers)."""
+    if len(ordered) < parallel.THRESHOLD:
+        return None, {}
+    if cache is not None and cache.files:
+        files = cache.files
+        todo = []
+        for d in ordered:
+            item = files.get(d.name)
+            key = keys.get(d.name) if keys is not None else None
+            if not (type(item) is list and len(item) == 5 and key is not None and item[0] == key):
+                todo.append(d.name)
+    else:
+        todo = [d.name for d in ordered]
+    if len(todo) < parallel.THRESHOLD:
+        return None, {}
+    mine = todo[len(todo) - int(len(todo) * parallel.SHARE) :]
+    share = parallel.start(_clean_item, [child(name) for name in mine])
+    if share is None:
+        return None, {}
+    return share, {name: i for i, name in enumerate(mine)}
+
+
+def _clean_item(path: Path) -> tuple[list, tuple[str, str] | None] | None:
+    """A file read, parsed and checked as `_load_scanned` does, when that gives an entry with no problem at
+    all: in the entry cache's form (its key left None), and as JSON text (`_item_text`). None for any other
+    file, which the caller then reads itself, so every problem and message is its own. What
+    `lax.ledger.parallel`'s worker does per file."""
+    try:
+        parsed = parse_text(_read_text(path, ""))
+    except _Unreadable:
+        return None
+    if not parsed.cacheable:
+        return None
+    c = _entry_from(parsed)
+    if c.identity is None or c.problems:
+        return None
+    raw_events = _raw_events(c.events, c.criteria_lines, parsed.json_plain)
+    if raw_events is None:
+        return None
+    rest = [c.identity["township"], c.identity["village"], c.identity.get("code"), raw_events]
+    return [None, *rest], _item_text(path.name, rest)
+
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+
+
+def _item_text(name: str, rest: list) -> tuple[str, str] | None:
+    """The JSON text of an entry cache item around its key: `"NAME":[` and `"TOWNSHIP","VILLAGE",...]` (how
+    `_Cache._text` writes it with the key between); None when it cannot be encoded (a value JSON refuses:
+    the item is then encoded on saving, and refused there as ever)."""
+    try:
+        return f"{_encode(name)}:[", _encode(rest)[1:]
+    except (TypeError, ValueError, RecursionError):
+        return None
 
 
 def _stray_problems(folder: Path, names: Sequence[str]) -> list[Problem]:
