@@ -91,31 +91,40 @@ def befores_afters(
     out: dict[str, list] = {}
     if start is None:
         return {}
+    tracked = frozenset(fields)
+    accepted_keys = tracked.intersection(ACCEPTANCE_KEYS)
     for ev in events:
         if as_of is not None and ev.date > as_of:
             break
         # only these events can hold a measurement (plans and progress reports, most of a ledger, cannot)
         data = ev.data
         etype = ev.type
-        acceptance = etype == "acceptance"
         profile = data.get("profile")
-        evidence = data.get("evidence") if etype in _EVIDENCE_EVENTS else None
-        if not isinstance(profile, dict):
+        if type(profile) is not dict and not isinstance(profile, dict):
             profile = None
-        if not isinstance(evidence, dict):
-            evidence = None
-        if profile is None and evidence is None and not acceptance:
+        elif tracked.isdisjoint(profile):
+            profile = None  # a profile of none of the fields (the common case: 党员人数…) measures nothing here
+        # the first number each field has in the evidence, in the evidence's order (as `event_value`)
+        from_evidence = None
+        if etype in _EVIDENCE_EVENTS:
+            evidence = data.get("evidence")
+            if isinstance(evidence, dict):
+                for values in evidence.values():
+                    if isinstance(values, dict) and not tracked.isdisjoint(values):
+                        for f in fields:
+                            if _number(values.get(f)):
+                                if from_evidence is None:
+                                    from_evidence = {f: values[f]}
+                                elif f not in from_evidence:
+                                    from_evidence[f] = values[f]
+        acceptance = etype == "acceptance" and accepted_keys and not accepted_keys.isdisjoint(data)
+        if profile is None and from_evidence is None and not acceptance:
             continue
-        # as `event_value`, inlined: a county report asks it of every event of every village
+        # as `event_value`: the profile's value, else the evidence's, else the acceptance's own key
         for f in fields:
             value = profile.get(f) if profile is not None else None
             if not _number(value):
-                value = None
-                if evidence is not None:
-                    for values in evidence.values():
-                        if isinstance(values, dict) and _number(values.get(f)):
-                            value = values[f]
-                            break
+                value = from_evidence.get(f) if from_evidence is not None else None
                 if value is None and acceptance and f in ACCEPTANCE_KEYS and _number(data.get(f)):
                     value = data[f]
                 if value is None:

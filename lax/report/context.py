@@ -665,6 +665,8 @@ class _Titles:
         self.profile = ProfileSpec(criteria, lang)  # the profile fields' titles, once per report
         self.roles = [(role, term.text(lang)) for role, term in terms.ROLES.items()]
         self.channels: dict[Any, str] = {}
+        self.said: dict[tuple, str] = {}  # evidence values in words
+        self.supports: dict[tuple, dict[str, Any]] = {}
 
     def channel(self, channel: Any) -> str:
         """`channel_text`, once per channel and report (a province names 50,000 villages' channels)."""
@@ -675,6 +677,34 @@ class _Titles:
             return text
         except TypeError:
             return channel_text(channel, self.lang)
+
+    def evidence(self, value: Any) -> str:
+        """`evidence_text`, once per value and report (a province shows some 80,000 values, most alike)."""
+        if type(value) not in (str, int, bool):  # a float is said as it is: 0.0 and -0.0 are equal keys
+            return evidence_text(value, self.lang)
+        key = (type(value), value)  # 1 and True are said differently
+        text = self.said.get(key)
+        if text is None:
+            text = evidence_text(value, self.lang)
+            if len(self.said) >= 100_000:  # bounded, whatever the ledger holds
+                self.said.clear()
+            self.said[key] = text
+        return text
+
+    def support(self, helping_unit: str | None, first_secretary: str | None) -> dict[str, Any]:
+        """`support`, worked out once per helping unit and first secretary (a county pairs few of each); each
+        village gets its own copy of the dict."""
+        key = (helping_unit, first_secretary)
+        try:
+            found = self.supports[key]
+        except KeyError:
+            found = support(helping_unit, first_secretary, self.lang)
+            if len(self.supports) >= 100_000:
+                self.supports.clear()
+            self.supports[key] = found
+        except TypeError:  # an unhashable name: worked out as it is
+            return support(helping_unit, first_secretary, self.lang)
+        return dict(found)
 
     def standard(self, cid: str) -> str:
         return self.standards.get(cid, cid)
@@ -804,13 +834,13 @@ def _village_record(
                         "field": field_id,
                         "title": titles.field(field_id),
                         "value": value if value is None or isinstance(value, (str, int, float, bool)) else str(value),
-                        "text": evidence_text(value, lang),
+                        "text": titles.evidence(value),
                     }
                 )
         standards.append({"id": cid, "title": titles.standard(cid), "evidence": items})
 
     watching = bool(state.watching)
-    identified_on = state.identified_on
+    identified_on, deadline, watch_until = state.identified_on, state.deadline, state.watch_until
     return {
         "township": entry.township,
         "village": entry.village,
@@ -819,10 +849,10 @@ def _village_record(
         "status": state.status,
         "status_text": status_text(state.status, watching, lang),
         "overdue": bool(state.overdue),
-        "deadline": _iso(state.deadline),
-        "watch_until": _iso(state.watch_until),
+        "deadline": deadline.isoformat() if deadline else None,
+        "watch_until": watch_until.isoformat() if watch_until else None,
         "watching": watching,
-        "identified_on": _iso(identified_on),
+        "identified_on": identified_on.isoformat() if identified_on else None,
         "identified_in_period": bool(identified_on and first <= identified_on <= last),
         "channel": state.channel,
         "channel_text": titles.channel(state.channel),
@@ -830,7 +860,7 @@ def _village_record(
         "rounds": state.rounds,
         "rebounds": state.rebounds,
         "standards": standards,
-        "planned_on": _iso(planned_on),
+        "planned_on": planned_on.isoformat() if planned_on else None,
         "measures": measures,
         "people": [
             {"role": role, "title": title, "name": people[role]} for role, title in titles.roles if role in people
@@ -841,7 +871,7 @@ def _village_record(
         "helping_unit": people.get("helping_unit"),
         # the village's facts as of the period's end, and the help named in its plan (lax.report.profile)
         "profile": village_profile(events, titles.profile),
-        "support": support(people.get("helping_unit"), people.get("first_secretary"), lang),
+        "support": titles.support(people.get("helping_unit"), people.get("first_secretary")),
         "progress": progress,
         "funds": _plain_number(funds_round),
         "funds_in_period": _plain_number(funds_period),
@@ -849,7 +879,7 @@ def _village_record(
         "acceptances": acceptances,
         "acceptance": acceptances[-1] if acceptances else None,
         "reopened": reopened,
-        "closed_on": _iso(closed_on),
+        "closed_on": closed_on.isoformat() if closed_on else None,
         "_funds_period": funds_period,  # exact sums for the totals; removed before the context is returned
         "_funds_all": funds_all,
         "_closed_on": closed_on,

@@ -184,8 +184,10 @@ def _rectification_examples(villages: Sequence[dict[str, Any]], lang: str) -> li
 def _inspection_examples(villages: Sequence[dict[str, Any]], lang: str) -> list[str]:
     """Acceptance: how many passed in the period, and each village that failed first and passed later."""
     out = []
-    passed = [v for v in villages if any(a["in_period"] and a["passed"] for a in v.get("acceptances", ()))]
-    failed = [v for v in villages if any(a["in_period"] and not a["passed"] for a in v.get("acceptances", ()))]
+    # most of a province's villages have no acceptance yet: they are passed over without a generator each
+    accepting = [v for v in villages if v.get("acceptances")]
+    passed = [v for v in accepting if any(a["in_period"] and a["passed"] for a in v["acceptances"])]
+    failed = [v for v in accepting if any(a["in_period"] and not a["passed"] for a in v["acceptances"])]
     if passed or failed:
         out.append(
             _t(
@@ -202,8 +204,8 @@ def _inspection_examples(villages: Sequence[dict[str, Any]], lang: str) -> list[
                 + "。",
             )
         )
-    for v in villages:
-        accs = v.get("acceptances", ())
+    for v in accepting:
+        accs = v["acceptances"]
         first_fail = next((a for a in accs if not a["passed"]), None)
         later_pass = next((a for a in accs if a["passed"] and first_fail and a["date"] > first_fail["date"]), None)
         if first_fail and later_pass and later_pass["in_period"] and len(out) <= MAX_EXAMPLES:
@@ -548,7 +550,9 @@ def results(
     items: list[str] = []
     missing: list[str] = []
     accepted = [v for v in villages if v["status"] in ("accepted", "closed")]
-    accepted_now = [v for v in villages if any(a["in_period"] and a["passed"] for a in v.get("acceptances", ()))]
+    accepted_now = [
+        v for v in villages if v.get("acceptances") and any(a["in_period"] and a["passed"] for a in v["acceptances"])
+    ]
     if accepted:
         items.append(
             _t(

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from lax import terms
@@ -72,7 +74,7 @@ def chinese_number(n: Any) -> str:
 
 def series(items: Iterable[Any], lang: str, last_sep: str | None = None) -> str:
     """`A, B and C` / `A、B、C`."""
-    items = [str(x) for x in items]
+    items = [x if type(x) is str else str(x) for x in items]
     if lang == "zh":
         return "、".join(items)
     if len(items) <= 1:
@@ -100,6 +102,30 @@ def _text(value: Any) -> str:
     return value if type(value) is str else str(value)
 
 
+def _names_grouped(villages: list[Mapping[str, Any]]) -> list[tuple[str, list[str]]]:
+    """The villages' names grouped by township (as `group_by_township`), names as text.
+
+    A report's lists are in township order, so they are cut into runs of one township (`groupby`, in C) and
+    only each run, not each village, is looked up: a province names lists of 50,000 villages some 55 times."""
+    groups: dict[str, list[str]] = {}
+    for township, run in groupby(villages, key=_TOWNSHIP):
+        if type(township) is not str:
+            township = str(township)
+        names = list(map(_VILLAGE, run))
+        group = groups.get(township)
+        if group is None:
+            groups[township] = names
+        else:
+            group += names
+    for township, names in groups.items():
+        if not all(type(n) is str for n in names):
+            groups[township] = [_text(n) for n in names]
+    return list(groups.items())
+
+
+_TOWNSHIP, _VILLAGE = itemgetter("township"), itemgetter("village")
+
+
 def names_by_township(villages: Iterable[Mapping[str, Any]], lang: str, limit: int | None = None) -> str:
     """Villages named and grouped by township in the documents' manner.
 
@@ -108,16 +134,16 @@ def names_by_township(villages: Iterable[Mapping[str, Any]], lang: str, limit: i
     (groups are separated by `、` when every group has one village). With `limit`, only the first
     `limit` villages are named and the rest counted (`……等20个村` / `and 12 other villages`).
     """
-    villages = list(villages)
+    villages = villages if type(villages) is list else list(villages)
     total = len(villages)
     shown = villages if limit is None or total <= limit else villages[: max(int(limit), 0)]
-    groups = group_by_township(shown)
+    groups = _names_grouped(shown)
     rest = total - len(shown)
     if lang == "zh":
-        parts = [f"{township}{'、'.join([_text(v['village']) for v in vs])}" for township, vs in groups]
-        text = ("，" if any(len(vs) > 1 for _township, vs in groups) else "、").join(parts)
+        parts = [f"{township}{'、'.join(names)}" for township, names in groups]
+        text = ("，" if any(len(names) > 1 for _township, names in groups) else "、").join(parts)
         return f"{text}等{total}个村" if rest else text
-    parts = [f"{series((v['village'] for v in vs), lang)} in {township}" for township, vs in groups]
+    parts = [f"{series(names, lang)} in {township}" for township, names in groups]
     if rest:
         parts.append(f"{rest} other village{'s' if rest != 1 else ''}")
     # A serial comma before the last group when that group names several villages keeps the
