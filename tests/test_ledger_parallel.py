@@ -71,14 +71,20 @@ def _events(rng: random.Random, start: dt.date) -> list[Event]:
         return evs
     d += dt.timedelta(days=rng.randint(30, 90))
     if rng.random() < 0.2:
-        evs.append(Event(d, "acceptance", {"passed": False, "score": rng.randint(50, 69), "deadline": add_months(d, 3)}))
+        evs.append(
+            Event(d, "acceptance", {"passed": False, "score": rng.randint(50, 69), "deadline": add_months(d, 3)})
+        )
         d += dt.timedelta(days=rng.randint(30, 80))
     evs.append(Event(d, "acceptance", {"passed": True, "score": rng.randint(70, 95), "by": "县委组织部"}))
     if stage < 0.7:
         return evs
     if stage < 0.8:
         later = d + dt.timedelta(days=100)
-        evs.append(Event(later, "reopened", {"reason": "再次出现越级访", "criteria": ["C12"], "deadline": add_months(later, 6)}))
+        evs.append(
+            Event(
+                later, "reopened", {"reason": "再次出现越级访", "criteria": ["C12"], "deadline": add_months(later, 6)}
+            )
+        )
         return evs
     evs.append(Event(add_months(d, 12), "closed", {}))
     return evs

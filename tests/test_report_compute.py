@@ -189,7 +189,9 @@ def _ledger(tmp_path, n=80):
                     "helping_unit": "县财政局",
                 }
             )
-            events.append({"date": day + dt.timedelta(days=40), "type": "progress", "note": "修订村规民约", "funds": 2600})
+            events.append(
+                {"date": day + dt.timedelta(days=40), "type": "progress", "note": "修订村规民约", "funds": 2600}
+            )
             events.append(
                 {"date": day + dt.timedelta(days=60), "type": "profile", "profile": {"satisfaction": 70 + i % 9}}
             )

@@ -342,7 +342,9 @@ def _load_scanned(
                         item[0] = key
                         cache.put_item(d.name, item, text if type(text) is tuple else None)
                     if criteria_ids is not None or policy is not None:
-                        problems.extend(_typed(label, _more_problems(entry.events, criteria_lines, policy, criteria_ids)))
+                        problems.extend(
+                            _typed(label, _more_problems(entry.events, criteria_lines, policy, criteria_ids))
+                        )
                     continue
             try:
                 parsed = parse_text(_read_text(path, label))
@@ -368,7 +370,9 @@ def _load_scanned(
             entries.append(entry)
             if cache is not None and key is not None and not c.problems and parsed.cacheable:
                 cache.put(d.name, key, entry, c.criteria_lines, parsed.json_plain)
-            problems.extend(_typed(label, c.problems + _more_problems(c.events, c.criteria_lines, policy, criteria_ids)))
+            problems.extend(
+                _typed(label, c.problems + _more_problems(c.events, c.criteria_lines, policy, criteria_ids))
+            )
     finally:
         if share is not None:
             share.close()  # at once after its answers; on an error or Ctrl-C here, the worker is ended
