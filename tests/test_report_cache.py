@@ -321,3 +321,41 @@ def test_the_program_reads_the_kept_figures_too(ledger, monkeypatch):
     assert out.returncode == 0, out.stderr.decode()
     assert out.stdout.decode("utf-8") == first.replace("宋三村", "宋五村")
     assert "宋三村" in first
+
+
+@pytest.mark.parametrize("second_core", [True, False])
+def test_the_figures_are_kept_by_the_time_the_report_is_done(ledger, reads, monkeypatch, second_core):
+    """Where a second core is free a forked copy of lax writes the kept figures while the report renders;
+    elsewhere (Windows, one CPU, a busy machine) they are written before rendering. Either way they are in
+    place, whole, when the command returns, and read back as the same report."""
+    from lax.ledger import parallel
+
+    monkeypatch.setattr(parallel, "fork_available", lambda: second_core)
+    started = []
+    original = parallel.start
+    monkeypatch.setattr(parallel, "start", lambda work, items: started.append(1) or original(work, items))
+    first = _report(ledger, "--format", "html")
+    assert started == [1]
+    [path] = _kept(ledger)
+    assert path.read_bytes().startswith(b"lax-report-context 1\n")
+    assert not [p for p in (ledger / ".cache").iterdir() if p.name.startswith(".lax-tmp") or "tmp" in p.suffix]
+    assert _report(ledger, "--format", "html") == first
+    assert reads == [False, True]
+
+
+def test_a_failed_writer_keeps_nothing_and_fails_nothing(ledger, reads, monkeypatch):
+    """A worker that dies (here: marshal refuses what it is given) leaves no kept file and no temporary file;
+    the report is written as usual and the next one computes its figures again."""
+    import marshal
+
+    def refuse(value, *args):
+        raise ValueError("unmarshallable object")
+
+    with monkeypatch.context() as m:
+        m.setattr(marshal, "dumps", refuse)
+        first = _report(ledger)
+    assert _kept(ledger) == []
+    cache_dir = ledger / ".cache"
+    assert not cache_dir.exists() or not [p for p in cache_dir.iterdir() if "tmp" in p.name]
+    assert _computed(ledger) == first
+    assert reads == [False]

@@ -191,14 +191,18 @@ def _report(
     }
     key = cache.report_key(ledger, criteria if criteria is not None else default_criteria_path(), inputs)
     context = cache.read_kept(ledger, key)
+    writing = None
     if context is None:
         context, villages = _context(ledger, rules, period, level, township, village, org, explain, lang_, drafted)
-        cache.keep(ledger, key, context, villages)
+        writing = cache.keep(ledger, key, context, villages)  # beside the rendering, where a core is free
     chosen = context["level"]
-    if fmt == "json":
-        data = (json.dumps(context, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    else:
-        data = render(context, level=chosen, lang=lang_, fmt=fmt, templates=templates)
+    try:
+        if fmt == "json":
+            data = (json.dumps(context, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        else:
+            data = render(context, level=chosen, lang=lang_, fmt=fmt, templates=templates)
+    finally:
+        cache.done(writing)
 
     # A province's context takes most of a second to free: left to the process's end (`lax` only).
     leave_to_exit(context, data)

@@ -107,18 +107,38 @@ def read_kept(ledger: Path, key: str | None) -> dict[str, Any] | None:
     return context
 
 
-def keep(ledger: Path, key: str | None, context: Mapping[str, Any], villages: int) -> None:
+def keep(ledger: Path, key: str | None, context: Mapping[str, Any], villages: int) -> Any:
     """Keep `context` under `key` (a ledger of `MIN_VILLAGES` village files or more), and drop all but the
-    `KEEP` most recent; a ledger that cannot be written to (read-only) is simply not kept."""
+    `KEEP` most recent; a ledger that cannot be written to (read-only) is simply not kept.
+
+    Encoding and writing a province's context takes most of a second, so where a second core is free
+    (`lax.ledger.parallel`: Linux) a forked copy of lax writes it while this process renders the report; the
+    caller waits for it with `done` before it ends. Elsewhere it is written here and now. Returns what to
+    pass to `done`."""
     if key is None or villages < MIN_VILLAGES:
-        return
+        return None
+    from lax.ledger import parallel
+
+    share = parallel.start(lambda _item: _write(ledger, key, context), [None])
+    if share is None:
+        _write(ledger, key, context)
+    return share
+
+
+def done(share: Any) -> None:
+    """Wait for the worker `keep` started (if any) to finish writing; a worker that failed kept nothing."""
+    if share is not None:
+        share.results()
+
+
+def _write(ledger: Path, key: str, context: Mapping[str, Any]) -> bool:
     from lax.files import atomic_path
 
     path = _path(ledger, key)
     try:
         data = _MAGIC + marshal.dumps(context)
     except ValueError:  # a value marshal cannot hold: nothing of the kind is in a context, but never fail a report
-        return
+        return False
     try:
         path.parent.mkdir(exist_ok=True)
         ignore = path.parent / ".gitignore"
@@ -136,4 +156,5 @@ def keep(ledger: Path, key: str | None, context: Mapping[str, Any], villages: in
         for old in kept[KEEP:]:
             old.unlink()
     except (OSError, LaxError):  # the cache is an optimisation: a report never fails for it
-        return
+        return False
+    return True
