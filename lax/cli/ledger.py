@@ -395,15 +395,7 @@ def open_cmd(
     township_ = check_name(township, "township")
     village_ = check_name(name, "village")
     # kept as the village's profile at identification, where a recorded sheet keeps them (lax.ledger.measured)
-    measured = {
-        key: value
-        for key, value in (
-            ("satisfaction", _measure(satisfaction, "--satisfaction", percent=True)),
-            ("collective_petitions", _measure(collective_petitions, "--collective-petitions")),
-            ("leapfrog_petitions", _measure(leapfrog_petitions, "--leapfrog-petitions")),
-        )
-        if value is not None
-    }
+    measured = _measures(satisfaction, collective_petitions, leapfrog_petitions)
     on = _date(date, "--date")
     limit = _deadline(deadline, on) or default_deadline(on, crit.policy)
     event = make_event(
@@ -568,6 +560,17 @@ def _measure(text: str | None, option: str, percent: bool = False) -> int | floa
     return int(value)
 
 
+def _measures(satisfaction: str | None, collective: str | None, leapfrog: str | None) -> dict[str, int | float]:
+    """The tracked values given on the command line (`ledger open` and `ledger accept`), keyed by the
+    criteria's fields (`lax.ledger.measured.ACCEPTANCE_KEYS`); those not given are left out."""
+    values = (
+        ("satisfaction", _measure(satisfaction, "--satisfaction", percent=True)),
+        ("collective_petitions", _measure(collective, "--collective-petitions")),
+        ("leapfrog_petitions", _measure(leapfrog, "--leapfrog-petitions")),
+    )
+    return {key: value for key, value in values if value is not None}
+
+
 @app.command("accept")
 @command
 def accept_cmd(
@@ -665,11 +668,7 @@ def accept_cmd(
                 f"请改用 --fail，或只给 --score 按分数判定",
             )
         )
-    measured = {
-        "satisfaction": _measure(satisfaction, "--satisfaction", percent=True),
-        "collective_petitions": _measure(collective_petitions, "--collective-petitions"),
-        "leapfrog_petitions": _measure(leapfrog_petitions, "--leapfrog-petitions"),
-    }
+    measured = _measures(satisfaction, collective_petitions, leapfrog_petitions)
     on = _date(date, "--date")
     limit = _deadline(deadline, on)
     if passed and limit is not None:
