@@ -33,6 +33,9 @@ FILE_COST = {
     "test_report_appendix.py": 16.2,
     "test_ledger_scale.py": 16.1,
     "test_ledger_transaction.py": 14.6,
+    "test_ledger_parallel.py": 13.0,  # measured 2026-11-30, with start-up (-n 0, one file alone)
+    "test_report_cache.py": 11.8,
+    "test_report_compute.py": 7.0,
     "test_hardening_settings.py": 13.9,
     "test_cli_coerce.py": 11.4,
     "test_zh_all_the_way.py": 10.8,
