@@ -160,9 +160,10 @@ def _report(
         end=parse_date_option(to, "--to"),
         names=_OPTION_NAMES,
     )
-    rules = load_criteria(criteria if criteria is not None else default_criteria_path())
+    criteria_file = criteria if criteria is not None else default_criteria_path()
+    rules = load_criteria(criteria_file)
     # The report never lands on the criteria file or inside the ledger it reads (said before any work).
-    keep = [ledger, criteria if criteria is not None else default_criteria_path()]
+    keep = [ledger, criteria_file]
     if output is not None:
         from lax.files import check_output
 
@@ -189,7 +190,7 @@ def _report(
         "drafted": drafted,
         "lang": lang_,
     }
-    key = cache.report_key(ledger, criteria if criteria is not None else default_criteria_path(), inputs)
+    key = cache.report_key(ledger, criteria_file, inputs)
     context = cache.read_kept(ledger, key)
     writing = None
     if context is None:

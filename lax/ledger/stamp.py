@@ -15,10 +15,9 @@ from array import array
 from pathlib import Path
 
 from lax.ledger.names import JOURNAL_NAME, TOWNSHIPS_DIR
+from lax.ledger.store import RACY_NS  # the entry cache's rule, for every cache of the ledger
 from lax.ledger.transaction import _settle
 from lax.ledger.work import WORK_DIR
-
-RACY_NS = 2_000_000_000  # as the entry cache: a file changed this recently could change again unseen
 
 
 def folder_stamp(folder: Path) -> tuple[str, bool] | None:

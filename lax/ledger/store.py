@@ -44,6 +44,10 @@ from lax.ledger.validate import (
 from lax.lifecycle import Event
 from lax.problems import LaxError, Problem
 
+# A file changed within the last two seconds could change again within the same timestamp tick without its
+# stat changing (git's "racy" case): nothing computed from it is kept by any of the ledger's caches.
+RACY_NS = 2_000_000_000
+
 
 def _village_paths(folder: Path) -> list[os.DirEntry]:
     return _scan(folder)[0]
@@ -158,6 +162,17 @@ def _entry_of(item: list, path: Path) -> tuple[Entry, list[int]] | None:
         return None
 
 
+def cache_folder(folder: Path) -> Path:
+    """The ledger's `.cache/` folder, made if missing with a `.gitignore` that keeps it out of git (the entry
+    cache, the list's rows and a report's figures are all kept there); raises `OSError`."""
+    path = Path(folder) / CACHE_DIR
+    path.mkdir(exist_ok=True)
+    ignore = path / ".gitignore"
+    if not ignore.exists():
+        write_text(ignore, "# lax's cache of parsed ledger files; safe to delete\n*\n")
+    return path
+
+
 class _Cache:
     """Checked entries of unchanged, problem-free files, in `.cache/ledger.json`.
 
@@ -220,9 +235,8 @@ class _Cache:
 
     @staticmethod
     def _racy(key: list[int]) -> bool:
-        # A file changed within the last two seconds could change again within the same timestamp tick
-        # without its key changing (git's "racy" case); such a file is parsed again next time instead.
-        return time.time_ns() - key[2] < 2_000_000_000
+        # such a file is parsed again next time instead (RACY_NS)
+        return time.time_ns() - key[2] < RACY_NS
 
     def keep_only(self, names: set[str]) -> None:
         gone = [n for n in self.files if n not in names]
@@ -248,10 +262,7 @@ class _Cache:
         if not self.dirty:
             return
         try:
-            self.path.parent.mkdir(exist_ok=True)
-            ignore = self.path.parent / ".gitignore"
-            if not ignore.exists():
-                write_text(ignore, "# lax's cache of parsed ledger files; safe to delete\n*\n")
+            cache_folder(self.path.parent.parent)
             text = self._text()
             write_text(self.path, text, ".json")
         except OSError:

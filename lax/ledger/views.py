@@ -25,7 +25,7 @@ from lax.ledger.fileformat import Entry, event_dict
 from lax.ledger.names import CACHE_DIR
 from lax.ledger.profile import profile_as_of
 from lax.ledger.recorder import parse_timestamp
-from lax.ledger.store import _load_scanned, _scan, _stat_key, _stray_problems, _township_files
+from lax.ledger.store import RACY_NS, _load_scanned, _scan, _stat_key, _stray_problems, _township_files, cache_folder
 from lax.ledger.transaction import _settle
 from lax.lifecycle import Event, Replay, State, state_as_of
 from lax.problems import LaxError, Problem
@@ -150,7 +150,6 @@ class ListView:
 LIST_CACHE = "list.txt"
 _LIST_CACHE_VERSION = 2
 _US = "\x1f"
-_RACY_NS = 2_000_000_000  # as the entry cache: a file changed this recently could change again unseen
 
 
 def _signature(names: Sequence[str], stats: Sequence[os.stat_result], as_of: dt.date, policy: Policy) -> str:
@@ -189,7 +188,7 @@ def list_view(folder: Path, as_of: dt.date, policy: Policy) -> tuple[ListView, l
         stats = [d.stat() for d in dirents]
         sig = _signature([d.name for d in dirents], stats, as_of, policy)
         newest = max((max(st.st_mtime_ns, st.st_ctime_ns) for st in stats), default=0)
-        racy = time.time_ns() - newest < _RACY_NS
+        racy = time.time_ns() - newest < RACY_NS
     except OSError:
         sig = None
         stats = []
@@ -245,10 +244,7 @@ def _save_list_cache(path: Path, sig: str, texts: Sequence[str], keys: Sequence[
         + [t + "\n" for t in texts]
     )
     try:
-        path.parent.mkdir(exist_ok=True)
-        ignore = path.parent / ".gitignore"
-        if not ignore.exists():
-            write_text(ignore, "# lax's cache of parsed ledger files; safe to delete\n*\n")
+        cache_folder(path.parent.parent)
         write_text(path, text, ".txt")
         stale = path.parent / "list.json"  # the cache's name before version 2
         if stale.exists():

@@ -133,6 +133,7 @@ def done(share: Any) -> None:
 
 def _write(ledger: Path, key: str, context: Mapping[str, Any]) -> bool:
     from lax.files import atomic_path
+    from lax.ledger.store import cache_folder
 
     path = _path(ledger, key)
     try:
@@ -140,12 +141,7 @@ def _write(ledger: Path, key: str, context: Mapping[str, Any]) -> bool:
     except ValueError:  # a value marshal cannot hold: nothing of the kind is in a context, but never fail a report
         return False
     try:
-        path.parent.mkdir(exist_ok=True)
-        ignore = path.parent / ".gitignore"
-        if not ignore.exists():
-            from lax.files import write_text
-
-            write_text(ignore, "# lax's cache of parsed ledger files; safe to delete\n*\n")
+        cache_folder(ledger)
         with atomic_path(path) as tmp:
             tmp.write_bytes(data)
         kept = sorted(
