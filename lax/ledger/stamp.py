@@ -11,11 +11,10 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from array import array
 from pathlib import Path
 
 from lax.ledger.names import JOURNAL_NAME, TOWNSHIPS_DIR
-from lax.ledger.store import RACY_NS  # the entry cache's rule, for every cache of the ledger
+from lax.ledger.store import RACY_NS, hash_files  # the entry cache's rules, for every cache of the ledger
 from lax.ledger.transaction import _settle
 from lax.ledger.work import WORK_DIR
 
@@ -30,11 +29,10 @@ def folder_stamp(folder: Path) -> tuple[str, bool] | None:
     if os.path.lexists(folder / JOURNAL_NAME):
         return None
     h = hashlib.blake2b(digest_size=20)
-    numbers = array("q")
     newest = 0
     try:
         for sub in ("", TOWNSHIPS_DIR, WORK_DIR):
-            names = []
+            files = []
             try:
                 with os.scandir(folder / sub if sub else folder) as it:
                     for d in it:
@@ -42,20 +40,15 @@ def folder_stamp(folder: Path) -> tuple[str, bool] | None:
                         # other than these two
                         if d.name.startswith(".") or not d.is_file():
                             continue
-                        names.append((d.name, d))
+                        files.append((d.name, d))
             except FileNotFoundError:
                 if not sub:
                     return None
                 h.update(f"\0{sub} absent\0".encode())  # a ledger without township or work records yet
                 continue
-            names.sort()
+            files.sort()
             h.update(f"\0{sub}\0".encode())
-            for name, d in names:
-                st = d.stat()
-                h.update(name.encode("utf-8", "surrogateescape") + b"\0")
-                numbers.extend((st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
-                newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
-    except (OSError, OverflowError):
+            newest = max(newest, hash_files(h, [name for name, _d in files], [d.stat() for _name, d in files]))
+    except OSError:
         return None
-    h.update(numbers.tobytes())
     return h.hexdigest(), time.time_ns() - newest < RACY_NS

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 import time
+from array import array
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -160,6 +161,21 @@ def _entry_of(item: list, path: Path) -> tuple[Entry, list[int]] | None:
         return Entry(path, township, village, code, tuple(events)), lines
     except (TypeError, ValueError, KeyError, AttributeError):
         return None
+
+
+def hash_files(h: Any, names: Sequence[str], stats: Sequence[os.stat_result]) -> int:
+    """Feed files' names and stat keys (inode, size, modification and change time) into the hash `h`, as the
+    ledger's caches key what they keep; the newest time among them is returned, for `RACY_NS`. The numbers
+    go in as one array of 64-bit integers (a third of the time of formatting them)."""
+    h.update("\0".join(names).encode("utf-8", "surrogateescape"))
+    try:
+        numbers = array("q")
+        for st in stats:
+            numbers.extend((st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+        h.update(numbers.tobytes())
+    except OverflowError:  # an inode number above 2**63 (some network file systems): the same numbers as text
+        h.update(repr([(st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns) for st in stats]).encode())
+    return max((max(st.st_mtime_ns, st.st_ctime_ns) for st in stats), default=0)
 
 
 def cache_folder(folder: Path) -> Path:

@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import time
-from array import array
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,16 @@ from lax.ledger.fileformat import Entry, event_dict
 from lax.ledger.names import CACHE_DIR
 from lax.ledger.profile import profile_as_of
 from lax.ledger.recorder import parse_timestamp
-from lax.ledger.store import RACY_NS, _load_scanned, _scan, _stat_key, _stray_problems, _township_files, cache_folder
+from lax.ledger.store import (
+    RACY_NS,
+    _load_scanned,
+    _scan,
+    _stat_key,
+    _stray_problems,
+    _township_files,
+    cache_folder,
+    hash_files,
+)
 from lax.ledger.transaction import _settle
 from lax.lifecycle import Event, Replay, State, state_as_of
 from lax.problems import LaxError, Problem
@@ -152,23 +160,18 @@ _LIST_CACHE_VERSION = 2
 _US = "\x1f"
 
 
-def _signature(names: Sequence[str], stats: Sequence[os.stat_result], as_of: dt.date, policy: Policy) -> str:
+def _signature(
+    names: Sequence[str], stats: Sequence[os.stat_result], as_of: dt.date, policy: Policy
+) -> tuple[str, int]:
     """What the list's rows depend on: every village file's name, inode, size, modification and change time,
     the date, the policy and lax's version (rows written by another lax, another rule or row format, never
-    match). The numbers are hashed as one array of 64-bit integers (a third of the time of formatting them)."""
+    match); with the newest of the files' times."""
     h = hashlib.blake2b(digest_size=20)
     h.update(
         f"{as_of.isoformat()}\0{policy!r}\0{_LIST_CACHE_VERSION}\0{__version__}\0".encode("utf-8", "surrogateescape")
     )
-    h.update("\0".join(names).encode("utf-8", "surrogateescape"))
-    try:
-        numbers = array("q")
-        for st in stats:
-            numbers.extend((st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
-        h.update(numbers.tobytes())
-    except OverflowError:  # an inode number above 2**63 (some network file systems): the same numbers as text
-        h.update(repr([(st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns) for st in stats]).encode())
-    return h.hexdigest()
+    newest = hash_files(h, names, stats)
+    return h.hexdigest(), newest
 
 
 def list_view(folder: Path, as_of: dt.date, policy: Policy) -> tuple[ListView, list[Problem]]:
@@ -186,8 +189,7 @@ def list_view(folder: Path, as_of: dt.date, policy: Policy) -> tuple[ListView, l
     stats: list[os.stat_result] = []
     try:
         stats = [d.stat() for d in dirents]
-        sig = _signature([d.name for d in dirents], stats, as_of, policy)
-        newest = max((max(st.st_mtime_ns, st.st_ctime_ns) for st in stats), default=0)
+        sig, newest = _signature([d.name for d in dirents], stats, as_of, policy)
         racy = time.time_ns() - newest < RACY_NS
     except OSError:
         sig = None
