@@ -52,6 +52,7 @@ def _appended(old_text: str, added: Sequence[Event], expected: Sequence[Event], 
 
 
 def _plain(value: Any) -> Any:
+    """A value with flow maps and lists as plain dicts and lists, for comparing what two files hold."""
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -20,7 +20,7 @@ from typing import Any
 from lax.criteria import Criteria, header_key
 from lax.i18n import _
 from lax.ledger import MAX_FUNDS, load_entries, locked, make_event
-from lax.ledger.append import _commit, _plan
+from lax.ledger.append import _commit, _plain, _plan
 from lax.ledger.excel import (
     _BY_KEY,
     _CHANNEL_WORDS,
@@ -1434,15 +1434,6 @@ def _place_extras(
             continue
         out.append((target, x.text))
     return out, same
-
-
-def _plain(value: Any) -> Any:
-    """A value with flow maps and lists as plain dicts and lists, for comparing what two files hold."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
 
 
 def _already(x: _Extra, problems: list[Problem]) -> None:
